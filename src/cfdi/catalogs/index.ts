@@ -1,0 +1,82 @@
+/**
+ * SAT CFDI 4.0 catalogs (c_FormaPago, c_UsoCFDI, c_Moneda, ...) with a small typed lookup API.
+ * Data: sat.generated.ts (scripts/gen-catalogs.ts). c_ClaveProdServ and c_CodigoPostal are not
+ * included (their source files were not available): those fields are validated by format only.
+ */
+import Decimal from 'decimal.js';
+import * as data from './sat.generated';
+import type { ReglaTasaCuota, Vigencia } from './types';
+
+export type * from './types';
+export const catalogos = data;
+
+/** Whether a catalog entry is in force on `fecha` (`YYYY-MM-DD…`; ISO strings compare lexically). */
+export function vigente(v: Vigencia, fecha?: string): boolean {
+  if (!fecha) return true;
+  const dia = fecha.slice(0, 10);
+  return (!v.desde || v.desde <= dia) && (!v.hasta || dia <= v.hasta);
+}
+
+type ConClave = { id: string; vigencia?: Vigencia };
+const indices = new WeakMap<readonly ConClave[], Map<string, ConClave>>();
+
+/** The entry with clave `id` of `catalogo`, if it exists and (when `fecha` is given) is in force that day. */
+export function buscar<T extends ConClave>(catalogo: readonly T[], id: string | undefined, fecha?: string): T | undefined {
+  if (id === undefined) return undefined;
+  let index = indices.get(catalogo);
+  if (!index) {
+    index = new Map(catalogo.map((row) => [row.id, row]));
+    indices.set(catalogo, index);
+  }
+  const row = index.get(id) as T | undefined;
+  return row && (!row.vigencia || vigente(row.vigencia, fecha)) ? row : undefined;
+}
+
+export const formaPago = (id?: string, fecha?: string) => buscar(data.formasPago, id, fecha);
+export const metodoPago = (id?: string, fecha?: string) => buscar(data.metodosPago, id, fecha);
+export const usoCfdi = (id?: string, fecha?: string) => buscar(data.usosCfdi, id, fecha);
+export const regimenFiscal = (id?: string, fecha?: string) => buscar(data.regimenesFiscales, id, fecha);
+export const moneda = (id?: string, fecha?: string) => buscar(data.monedas, id, fecha);
+export const impuesto = (id?: string, fecha?: string) => buscar(data.impuestos, id, fecha);
+export const objetoImp = (id?: string, fecha?: string) => buscar(data.objetosImpuestos, id, fecha);
+export const exportacion = (id?: string, fecha?: string) => buscar(data.exportaciones, id, fecha);
+export const tipoDeComprobante = (id?: string, fecha?: string) => buscar(data.tiposComprobantes, id, fecha);
+export const tipoRelacion = (id?: string, fecha?: string) => buscar(data.tiposRelaciones, id, fecha);
+export const periodicidad = (id?: string, fecha?: string) => buscar(data.periodicidades, id, fecha);
+export const mes = (id?: string, fecha?: string) => buscar(data.meses, id, fecha);
+export const tipoFactor = (id?: string, fecha?: string) => buscar(data.tiposFactores, id, fecha);
+export const pais = (id?: string) => buscar(data.paises, id);
+
+/** Decimals of a currency per c_Moneda (MXN 2, JPY 0, XXX 0); undefined for an unknown code. */
+export function decimalesMoneda(id: string): number | undefined {
+  return moneda(id)?.decimales;
+}
+
+/**
+ * The c_TasaOCuota rule that admits `valor` for this impuesto (c_Impuesto clave, e.g. '002'),
+ * TipoFactor ('Tasa' | 'Cuota') and use ('traslado' | 'retencion'); undefined when none does.
+ */
+export function reglaTasaCuota(
+  impuestoId: string,
+  factor: string,
+  valor: Decimal.Value,
+  uso: 'traslado' | 'retencion',
+  fecha?: string,
+): ReglaTasaCuota | undefined {
+  const nombre = impuesto(impuestoId)?.texto;
+  if (!nombre) return undefined;
+  let v: Decimal;
+  try {
+    v = new Decimal(valor);
+  } catch {
+    return undefined;
+  }
+  return data.reglasTasaCuota.find(
+    (r) =>
+      r.impuesto === nombre &&
+      r.factor === factor &&
+      r[uso] &&
+      vigente(r.vigencia, fecha) &&
+      (r.tipo === 'Fijo' ? v.eq(r.valor) : v.gte(r.minimo ?? 0) && v.lte(r.valor)),
+  );
+}

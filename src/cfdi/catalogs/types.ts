@@ -1,0 +1,36 @@
+/** Row shapes of the SAT catalogs kept in sat.generated.ts. Dates are ISO `YYYY-MM-DD`; no `hasta` = still in force. */
+export interface Vigencia { desde?: string; hasta?: string }
+interface Clave { id: string; texto: string; vigencia: Vigencia }
+
+export interface FormaPago extends Clave { bancarizado: boolean }
+export type MetodoPago = Clave;
+export interface UsoCfdi extends Clave {
+  aplicaFisica: boolean;
+  aplicaMoral: boolean;
+  /** c_RegimenFiscal values the receptor may have for this uso. */
+  regimenesFiscalesReceptores: string[];
+}
+export interface RegimenFiscal extends Clave { aplicaFisica: boolean; aplicaMoral: boolean }
+export interface Moneda extends Clave { decimales: number; porcentajeVariacion: number }
+export interface Impuesto extends Clave { retencion: boolean; traslado: boolean; ambito: string }
+export interface ReglaTasaCuota {
+  /** 'Fijo': valor is the exact TasaOCuota; 'Rango': any value from minimo to valor. */
+  tipo: string;
+  minimo?: string;
+  valor: string;
+  /** Impuesto name as the SAT writes it ('IVA', 'IEPS', 'ISR', 'IVA Crédito aplicado del 50%'). */
+  impuesto: string;
+  factor: string;
+  traslado: boolean;
+  retencion: boolean;
+  vigencia: Vigencia;
+}
+export type ObjetoImp = Clave;
+export type Exportacion = Clave;
+export interface TipoDeComprobante extends Clave { valorMaximo: string }
+export type TipoRelacion = Clave;
+export type Periodicidad = Clave;
+export type Mes = Clave;
+export interface TipoFactor { id: string; vigencia: Vigencia }
+export interface Estado extends Clave { pais: string }
+export interface Pais { id: string; texto: string }
