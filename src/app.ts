@@ -1,0 +1,56 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { API_BASE } from './env';
+import type { AppEnv } from './lib/context';
+import { ApiError, onError, renderError } from './lib/errors';
+import { limitBody, requestId, requireJsonBody } from './lib/middleware';
+import sistema from './routes/sistema';
+
+// Middleware order: request id → body limit → JSON content type → (per route) auth + scope → zod → handler.
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
+  app.use('*', requestId);
+  app.use(`${API_BASE}/*`, limitBody, requireJsonBody);
+
+  const api = new OpenAPIHono<AppEnv>({ strict: false });
+  api.route('/', sistema);
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API key: `hfx_test_…` (sandbox) o `hfx_live_…`. Cada ruta indica el scope que requiere.',
+  });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'HexaFac API', version: '1.0.0', description: 'Facturación electrónica CFDI 4.0 como servicio.' },
+    servers: [{ url: API_BASE }],
+  });
+
+  app.route(API_BASE, api);
+  app.onError(onError);
+  app.notFound((c) => notFoundOrMethodNotAllowed(app, c));
+  return app;
+}
+
+const routePattern = (path: string) =>
+  new RegExp(`^${path.replace(/\/\*$/, '(/.*)?').replace(/:[A-Za-z_]+(\{[^}]*\})?\??/g, '[^/]+')}/?$`);
+
+/** Hono answers 404 for a known path with another method; the API says 405 with Allow. */
+function notFoundOrMethodNotAllowed(app: OpenAPIHono<AppEnv>, c: Context<AppEnv>): Response {
+  const path = c.req.path;
+  const allowed = new Set(
+    app.routes.filter((r) => r.method !== 'ALL' && routePattern(r.path).test(path)).map((r) => r.method.toUpperCase()),
+  );
+  if (allowed.size > 0) {
+    return renderError(
+      c,
+      new ApiError('method_not_allowed', 405, `Método ${c.req.method} no permitido en ${path}.`, [], {
+        Allow: [...allowed].join(', '),
+      }),
+    );
+  }
+  return renderError(c, new ApiError('not_found', 404, `No existe la ruta ${c.req.method} ${path}.`));
+}
+
+export const app = createApp();

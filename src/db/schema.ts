@@ -1,0 +1,250 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Money is TEXT (decimal strings) everywhere: never a float. Timestamps are ISO-8601 UTC strings.
+// Every tenant row carries client_application_id + mode; src/lib/tenancy.ts is the only way to reach them.
+
+const timestamps = {
+  created_at: text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+  updated_at: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+};
+
+export const MODES = ['test', 'live'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const clientApplications = sqliteTable('hexafac_client_applications', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description'),
+  status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
+  // Emisor
+  rfc: text('rfc').notNull(),
+  razon_social: text('razon_social').notNull(),
+  regimen_fiscal: text('regimen_fiscal').notNull(),
+  lugar_expedicion: text('lugar_expedicion').notNull(),
+  // CSD: the certificate in clear (public), the private key as PKCS#8 decrypted at upload and re-encrypted
+  // with AES-GCM under MASTER_KEY. The SAT password is used once at upload and never stored.
+  csd_certificado: text('csd_certificado'),
+  csd_no_certificado: text('csd_no_certificado'),
+  csd_valido_hasta: text('csd_valido_hasta'),
+  csd_llave_cifrada: text('csd_llave_cifrada'),
+  ...timestamps,
+});
+
+export const apiKeys = sqliteTable(
+  'hexafac_api_keys',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    name: text('name').notNull(),
+    mode: text('mode', { enum: MODES }).notNull(),
+    prefix: text('prefix').notNull(),
+    token_hash: text('token_hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    last_used_at: text('last_used_at'),
+    expires_at: text('expires_at'),
+    revoked_at: text('revoked_at'),
+    created_at: timestamps.created_at,
+  },
+  (t) => [
+    uniqueIndex('hexafac_api_keys_token_hash_uq').on(t.token_hash),
+    index('hexafac_api_keys_app_idx').on(t.client_application_id),
+  ],
+);
+
+export const webhookConfigurations = sqliteTable(
+  'hexafac_webhook_configurations',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    url: text('url').notNull(),
+    description: text('description'),
+    // AES-GCM under MASTER_KEY; returned only in the creation/rotation response.
+    secret_cifrado: text('secret_cifrado').notNull(),
+    // After a rotation the old secret keeps signing until this instant.
+    secret_anterior_cifrado: text('secret_anterior_cifrado'),
+    secret_anterior_expira: text('secret_anterior_expira'),
+    events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    deleted_at: text('deleted_at'),
+    ...timestamps,
+  },
+  (t) => [index('hexafac_webhook_configurations_app_idx').on(t.client_application_id, t.mode)],
+);
+
+export const clientes = sqliteTable(
+  'hexafac_clientes',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    rfc: text('rfc').notNull(),
+    nombre: text('nombre').notNull(),
+    domicilio_fiscal: text('domicilio_fiscal').notNull(),
+    regimen_fiscal: text('regimen_fiscal').notNull(),
+    uso_cfdi: text('uso_cfdi').notNull(),
+    email: text('email'),
+    deleted_at: text('deleted_at'),
+    ...timestamps,
+  },
+  (t) => [
+    // One RFC per application and mode, generic RFCs (público en general, extranjeros) excepted.
+    uniqueIndex('hexafac_clientes_rfc_uq')
+      .on(t.client_application_id, t.mode, t.rfc)
+      .where(sql`rfc NOT IN ('XAXX010101000','XEXX010101000') AND deleted_at IS NULL`),
+    index('hexafac_clientes_nombre_idx').on(t.client_application_id, t.mode, t.nombre),
+  ],
+);
+
+export const FACTURA_STATUSES = [
+  'pendiente',
+  'timbrada',
+  'rechazada',
+  'error',
+  'cancelacion_pendiente',
+  'cancelada',
+  'cancelacion_rechazada',
+] as const;
+export type FacturaStatus = (typeof FACTURA_STATUSES)[number];
+
+// Facturas (I), notas de crédito (E) and complementos de pago (P) share this table and its state machine.
+export const facturas = sqliteTable(
+  'hexafac_facturas',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    tipo: text('tipo', { enum: ['I', 'E', 'P'] }).notNull(),
+    status: text('status', { enum: FACTURA_STATUSES }).notNull(),
+    serie: text('serie').notNull(),
+    folio: text('folio').notNull(),
+    cliente_id: text('cliente_id'),
+    receptor_rfc: text('receptor_rfc').notNull(),
+    receptor_nombre: text('receptor_nombre').notNull(),
+    moneda: text('moneda').notNull(),
+    metodo_pago: text('metodo_pago'),
+    subtotal: text('subtotal').notNull(),
+    total: text('total').notNull(),
+    fecha: text('fecha').notNull(),
+    // The validated request (JSON) the job builds the CFDI from.
+    datos: text('datos', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    uuid: text('uuid'),
+    fecha_timbrado: text('fecha_timbrado'),
+    no_certificado_sat: text('no_certificado_sat'),
+    xml_key: text('xml_key'),
+    pdf_key: text('pdf_key'),
+    // The PAC's codes and messages for `rechazada`, or our reason for `error`.
+    errores: text('errores', { mode: 'json' }).$type<{ code: string; message: string }[]>(),
+    intentos: integer('intentos').notNull().default(0),
+    cancelacion_motivo: text('cancelacion_motivo'),
+    cancelacion_folio_sustitucion: text('cancelacion_folio_sustitucion'),
+    acuse_key: text('acuse_key'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('hexafac_facturas_folio_uq').on(t.client_application_id, t.mode, t.serie, t.folio),
+    uniqueIndex('hexafac_facturas_uuid_uq').on(t.client_application_id, t.mode, t.uuid),
+    index('hexafac_facturas_list_idx').on(t.client_application_id, t.mode, t.id),
+    index('hexafac_facturas_status_idx').on(t.client_application_id, t.mode, t.status),
+    index('hexafac_facturas_receptor_idx').on(t.client_application_id, t.mode, t.receptor_rfc),
+  ],
+);
+
+// The invoice's history; webhooks, the API and the admin timeline read these rows.
+export const eventos = sqliteTable(
+  'hexafac_eventos',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    factura_id: text('factura_id').references(() => facturas.id),
+    type: text('type').notNull(),
+    status_anterior: text('status_anterior'),
+    status_nuevo: text('status_nuevo'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    created_at: timestamps.created_at,
+  },
+  (t) => [
+    index('hexafac_eventos_factura_idx').on(t.factura_id, t.id),
+    index('hexafac_eventos_app_idx').on(t.client_application_id, t.mode, t.id),
+  ],
+);
+
+// Monotonic folio per application, mode and serie.
+export const folios = sqliteTable(
+  'hexafac_folios',
+  {
+    client_application_id: text('client_application_id').notNull(),
+    mode: text('mode', { enum: MODES }).notNull(),
+    serie: text('serie').notNull(),
+    ultimo: integer('ultimo').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.client_application_id, t.mode, t.serie] })],
+);
+
+export const idempotencyKeys = sqliteTable(
+  'hexafac_idempotency_keys',
+  {
+    client_application_id: text('client_application_id').notNull(),
+    mode: text('mode', { enum: MODES }).notNull(),
+    key: text('key').notNull(),
+    request_hash: text('request_hash').notNull(),
+    response_status: integer('response_status'),
+    response_body: text('response_body'),
+    response_headers: text('response_headers', { mode: 'json' }).$type<Record<string, string>>(),
+    created_at: timestamps.created_at,
+    expires_at: text('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.client_application_id, t.mode, t.key] })],
+);
+
+// Amounts applied to an invoice by a complemento de pago (P) or a nota de crédito (E).
+// The unique (documento, parcialidad) index makes two concurrent payments unable to take the same installment.
+export const aplicaciones = sqliteTable(
+  'hexafac_aplicaciones',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id').notNull(),
+    mode: text('mode', { enum: MODES }).notNull(),
+    origen_id: text('origen_id')
+      .notNull()
+      .references(() => facturas.id),
+    documento_id: text('documento_id')
+      .notNull()
+      .references(() => facturas.id),
+    tipo: text('tipo', { enum: ['pago', 'nota_credito'] }).notNull(),
+    num_parcialidad: integer('num_parcialidad'),
+    imp_saldo_ant: text('imp_saldo_ant').notNull(),
+    importe: text('importe').notNull(),
+    imp_saldo_insoluto: text('imp_saldo_insoluto').notNull(),
+    created_at: timestamps.created_at,
+  },
+  (t) => [
+    uniqueIndex('hexafac_aplicaciones_parcialidad_uq').on(t.documento_id, t.tipo, t.num_parcialidad),
+    index('hexafac_aplicaciones_origen_idx').on(t.origen_id),
+  ],
+);
+
+export const adminUsers = sqliteTable('hexafac_admin_users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  password_hash: text('password_hash').notNull(),
+  password_salt: text('password_salt').notNull(),
+  password_iterations: integer('password_iterations').notNull(),
+  failed_attempts: integer('failed_attempts').notNull().default(0),
+  locked_until: text('locked_until'),
+  last_login_at: text('last_login_at'),
+  ...timestamps,
+});

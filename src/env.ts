@@ -1,0 +1,22 @@
+import type { FacturaMensaje } from './jobs/messages';
+
+// Bindings and secrets of the Worker (wrangler.toml + secrets / .dev.vars).
+export interface Env {
+  DB: D1Database;
+  FACTURAS_QUEUE: Queue<FacturaMensaje>;
+  CFDI_BUCKET: R2Bucket;
+  WEBHOOK_ENDPOINT: DurableObjectNamespace;
+  /** base64 of 32 random bytes: AES-GCM key for CSD private keys and webhook secrets at rest. */
+  MASTER_KEY: string;
+  ADMIN_JWT_SECRET: string;
+  /** The sandbox PAC's own stamping key pair (never the SAT's). */
+  SANDBOX_PAC_KEY_PEM: string;
+  SANDBOX_PAC_CERT_PEM: string;
+  ALLOW_LOCAL_WEBHOOKS?: string;
+  SW_SAPIEN_URL?: string;
+  SW_SAPIEN_USER?: string;
+  SW_SAPIEN_PASSWORD?: string;
+  SW_SAPIEN_TOKEN?: string;
+}
+
+export const API_BASE = '/api/hexafac/v1';

@@ -1,0 +1,84 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
+import { getDb } from '../db/client';
+import { apiKeys, clientApplications, type Mode } from '../db/schema';
+import type { AppEnv } from './context';
+import { sha256Hex, timingSafeEqual, toBase64Url, randomBytes } from './crypto';
+import { ApiError } from './errors';
+
+export const SCOPES = [
+  'facturas:read',
+  'facturas:write',
+  'clientes:read',
+  'clientes:write',
+  'cancelaciones:write',
+  'webhooks:read',
+  'webhooks:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+// hfx_<mode>_<43 base64url chars = 256 random bits>
+const TOKEN_RE = /^hfx_(test|live)_[A-Za-z0-9_-]{43}$/;
+const PREFIX_LENGTH = 14;
+
+export interface NewApiKey {
+  token: string;
+  prefix: string;
+  tokenHash: string;
+}
+
+export async function generateApiKey(mode: Mode): Promise<NewApiKey> {
+  const token = `hfx_${mode}_${toBase64Url(randomBytes(32))}`;
+  return { token, prefix: token.slice(0, PREFIX_LENGTH), tokenHash: await sha256Hex(token) };
+}
+
+const unauthorized = (code: string, message: string) =>
+  new ApiError(code, 401, message, [], { 'WWW-Authenticate': 'Bearer realm="hexafac"' });
+
+/**
+ * Authenticates the Bearer API key and, when `scope` is given, requires it.
+ * Sets `c.var.auth` = {keyId, applicationId, mode, scopes}.
+ */
+export const requireAuth = (scope?: Scope) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const header = c.req.header('Authorization');
+    if (!header) throw unauthorized('missing_api_key', 'Falta el encabezado Authorization: Bearer <API key>.');
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const token = match?.[1];
+    if (!token || !TOKEN_RE.test(token)) {
+      throw unauthorized('invalid_api_key', 'La API key tiene un formato inválido (se espera hfx_test_… o hfx_live_…).');
+    }
+    const hash = await sha256Hex(token);
+    const db = getDb(c.env);
+    const row = await db
+      .select({ key: apiKeys, appStatus: clientApplications.status })
+      .from(apiKeys)
+      .innerJoin(clientApplications, eq(clientApplications.id, apiKeys.client_application_id))
+      .where(eq(apiKeys.token_hash, hash))
+      .get();
+    if (!row || !timingSafeEqual(row.key.token_hash, hash) || !token.startsWith(`hfx_${row.key.mode}_`)) {
+      throw unauthorized('invalid_api_key', 'La API key no existe.');
+    }
+    const now = new Date().toISOString();
+    if (row.key.revoked_at) throw unauthorized('api_key_revoked', 'La API key fue revocada.');
+    if (row.key.expires_at && row.key.expires_at <= now) throw unauthorized('api_key_expired', 'La API key expiró.');
+    if (row.appStatus !== 'active') {
+      throw unauthorized('application_suspended', 'La aplicación cliente está suspendida.');
+    }
+    if (scope && !row.key.scopes.includes(scope)) {
+      throw new ApiError('insufficient_scope', 403, `La API key no tiene el scope requerido: ${scope}.`, [
+        { path: 'scopes', message: `Falta ${scope}.` },
+      ]);
+    }
+    c.set('auth', {
+      keyId: row.key.id,
+      applicationId: row.key.client_application_id,
+      mode: row.key.mode,
+      scopes: row.key.scopes,
+    });
+    // Bookkeeping must not delay the answer.
+    c.executionCtx.waitUntil(
+      db.update(apiKeys).set({ last_used_at: now }).where(and(eq(apiKeys.id, row.key.id), isNull(apiKeys.revoked_at))).run(),
+    );
+    await next();
+  });

@@ -1,0 +1,18 @@
+import type { Env } from '../env';
+import type { Mode } from '../db/schema';
+
+export interface AuthContext {
+  keyId: string;
+  applicationId: string;
+  mode: Mode;
+  scopes: string[];
+}
+
+/** Hono environment shared by the API and the admin panel. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    auth: AuthContext;
+  };
+}

@@ -1,0 +1,41 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { getDb } from '../../db/client';
+import { clientApplications } from '../../db/schema';
+import type { AppEnv } from '../../lib/context';
+import { ApiError } from '../../lib/errors';
+import type { health, me } from './sistema.routes';
+
+export const VERSION = '0.1.0';
+
+export const healthHandler: RouteHandler<typeof health, AppEnv> = (c) =>
+  c.json({ status: 'ok' as const, version: VERSION, time: new Date().toISOString() }, 200);
+
+export const meHandler: RouteHandler<typeof me, AppEnv> = async (c) => {
+  const auth = c.get('auth');
+  // The key's own application: the one lookup by id that tenancy allows, since it comes from the key itself.
+  const app = await getDb(c.env).select().from(clientApplications).where(eq(clientApplications.id, auth.applicationId)).get();
+  if (!app) throw ApiError.notFound('La aplicación');
+  return c.json(
+    {
+      application: {
+        id: app.id,
+        name: app.name,
+        status: app.status,
+        emisor: {
+          rfc: app.rfc,
+          nombre: app.razon_social,
+          regimen_fiscal: app.regimen_fiscal,
+          lugar_expedicion: app.lugar_expedicion,
+        },
+        csd:
+          app.csd_no_certificado && app.csd_valido_hasta
+            ? { no_certificado: app.csd_no_certificado, valido_hasta: app.csd_valido_hasta }
+            : null,
+      },
+      mode: auth.mode,
+      key: { id: auth.keyId, scopes: auth.scopes },
+    },
+    200,
+  );
+};

@@ -1,0 +1,12 @@
+import type { D1Migration } from '@cloudflare/vitest-pool-workers';
+import type { Env as HexaFacEnv } from '../src/env';
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends HexaFacEnv {
+      TEST_MIGRATIONS: D1Migration[];
+      /** Node-side writer for files the oracle checks (test/output/<path>). */
+      TEST_OUTPUT: Fetcher;
+    }
+  }
+}
