@@ -92,11 +92,13 @@ CREATE TABLE `hexafac_eventos` (
 	`status_anterior` text,
 	`status_nuevo` text,
 	`data` text NOT NULL,
+	`despachado_at` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	FOREIGN KEY (`client_application_id`) REFERENCES `hexafac_client_applications`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`factura_id`) REFERENCES `hexafac_facturas`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
+CREATE INDEX `hexafac_eventos_pendientes_idx` ON `hexafac_eventos` (`despachado_at`);--> statement-breakpoint
 CREATE INDEX `hexafac_eventos_factura_idx` ON `hexafac_eventos` (`factura_id`,`id`);--> statement-breakpoint
 CREATE INDEX `hexafac_eventos_app_idx` ON `hexafac_eventos` (`client_application_id`,`mode`,`id`);--> statement-breakpoint
 CREATE TABLE `hexafac_facturas` (

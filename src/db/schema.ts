@@ -173,9 +173,13 @@ export const eventos = sqliteTable(
     status_anterior: text('status_anterior'),
     status_nuevo: text('status_nuevo'),
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    // Set once the event has been handed to every subscribed webhook endpoint; a redelivered job
+    // re-dispatches events left without it (endpoints dedupe by event id).
+    despachado_at: text('despachado_at'),
     created_at: timestamps.created_at,
   },
   (t) => [
+    index('hexafac_eventos_pendientes_idx').on(t.despachado_at),
     index('hexafac_eventos_factura_idx').on(t.factura_id, t.id),
     index('hexafac_eventos_app_idx').on(t.client_application_id, t.mode, t.id),
   ],
