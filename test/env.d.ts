@@ -3,6 +3,10 @@ import type { Env as HexaFacEnv } from '../src/env';
 
 declare global {
   namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import('../src/index');
+      durableNamespaces: 'WebhookEndpoint';
+    }
     interface Env extends HexaFacEnv {
       TEST_MIGRATIONS: D1Migration[];
       /** Node-side writer for files the oracle checks (test/output/<path>). */
