@@ -1,0 +1,77 @@
+// Sello digital of a CFDI: RSASSA-PKCS1-v1_5 with SHA-256 over the UTF-8 cadena original (Web Crypto).
+import { cadenaOriginalDe } from './cadena';
+import { bytesToBase64, type Csd } from './csd';
+import { parseXml, type XmlElement } from './dom';
+
+const SIGNING = { name: 'RSASSA-PKCS1-v1_5' } as const;
+const encoder = new TextEncoder();
+
+/** Base64 RSA-SHA256 (PKCS#1 v1.5) signature of the UTF-8 bytes of `texto`. */
+export async function firmarRsaSha256(texto: string, key: CryptoKey): Promise<string> {
+  const firma = await crypto.subtle.sign(SIGNING, key, encoder.encode(texto));
+  return bytesToBase64(new Uint8Array(firma));
+}
+
+// Comprobante attributes in cfdv40.xsd order; a missing one is inserted after the nearest earlier one present.
+const ORDEN_COMPROBANTE = ['Version', 'Serie', 'Folio', 'Fecha', 'Sello', 'FormaPago', 'NoCertificado', 'Certificado'];
+
+/**
+ * Sets (or adds) unprefixed attributes on an element's start tag by editing the source string, so the
+ * rest of the document keeps its exact bytes. Values must already be XML-safe.
+ */
+export function fijarAtributos(xml: string, el: XmlElement, valores: Record<string, string>, orden: readonly string[]): string {
+  const edits: { at: number; to: number; text: string }[] = [];
+  const presentes = new Map(el.attrs.filter((a) => a.ns === '').map((a) => [a.local, a]));
+  for (const [nombre, valor] of Object.entries(valores)) {
+    const a = presentes.get(nombre);
+    if (a) {
+      edits.push({ at: a.valueStart, to: a.valueEnd, text: valor });
+      continue;
+    }
+    // after the nearest attribute that precedes it in XSD order, else after the last attribute
+    let despues = el.attrs.length ? el.attrs[el.attrs.length - 1] : undefined;
+    for (let i = orden.indexOf(nombre) - 1; i >= 0; i--) {
+      const previo = presentes.get(orden[i]);
+      if (previo) {
+        despues = previo;
+        break;
+      }
+    }
+    const at = despues ? despues.valueEnd + 1 : el.start + 1 + el.qname.length;
+    edits.push({ at, to: at, text: ` ${nombre}="${valor}"` });
+  }
+  // apply from the end so earlier offsets stay valid; insertions at one spot keep the order given
+  edits.sort((a, b) => b.at - a.at);
+  let out = xml;
+  for (let i = 0; i < edits.length; ) {
+    let j = i;
+    let text = '';
+    while (j < edits.length && edits[j].at === edits[i].at && edits[j].to === edits[i].to) text += edits[j++].text;
+    out = out.slice(0, edits[i].at) + text + out.slice(edits[i].to);
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Seals a CFDI 4.0: sets NoCertificado and Certificado from the CSD, computes the cadena original and
+ * sets Sello. Only the cfdi:Comprobante start tag changes; everything else is kept byte for byte.
+ */
+export async function sellarCfdi(xmlSinSello: string, csd: Csd): Promise<string> {
+  const comprobante = parseXml(xmlSinSello);
+  // the cadena includes NoCertificado: set it on the parsed tree before computing it
+  const noCert = comprobante.attrs.find((a) => a.ns === '' && a.local === 'NoCertificado');
+  const original = noCert?.value;
+  if (noCert) noCert.value = csd.noCertificado;
+  else comprobante.attrs.push({ ns: '', local: 'NoCertificado', qname: 'NoCertificado', value: csd.noCertificado, start: -1, valueStart: -1, valueEnd: -1 });
+  const cadena = cadenaOriginalDe(comprobante);
+  if (noCert) noCert.value = original!;
+  else comprobante.attrs.pop();
+  const sello = await firmarRsaSha256(cadena, csd.privateKey);
+  return fijarAtributos(
+    xmlSinSello,
+    comprobante,
+    { Sello: sello, NoCertificado: csd.noCertificado, Certificado: csd.certificadoBase64 },
+    ORDEN_COMPROBANTE,
+  );
+}
