@@ -1,0 +1,252 @@
+import { PDFDocument, StandardFonts, degrees, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+
+/**
+ * Page layout primitives for the representación impresa: a cursor that flows top to bottom over
+ * US-Letter pages, text measured and wrapped with pdf-lib's standard fonts, and page breaks.
+ * Standard fonts only encode WinAnsi (Windows-1252): every string goes through `limpiar`, which keeps
+ * Spanish letters and replaces what the font cannot draw, so no user text can make pdf-lib throw.
+ */
+
+export const COLOR = {
+  texto: rgb(0.13, 0.15, 0.19),
+  suave: rgb(0.4, 0.43, 0.48),
+  acento: rgb(0.08, 0.24, 0.43),
+  linea: rgb(0.78, 0.8, 0.84),
+  fondo: rgb(0.94, 0.95, 0.97),
+  blanco: rgb(1, 1, 1),
+  alerta: rgb(0.72, 0.09, 0.09),
+};
+
+export type Fuente = 'normal' | 'negrita' | 'mono';
+
+export interface Estilo {
+  size?: number;
+  fuente?: Fuente;
+  color?: RGB;
+}
+
+export interface EstiloTexto extends Estilo {
+  alinear?: 'izq' | 'der' | 'centro';
+  /** box width for 'der'/'centro' alignment */
+  ancho?: number;
+}
+
+const TAMANO = 7.5;
+
+export interface AvisoSandbox {
+  banda: string;
+  marca: string;
+}
+const INTERLINEA = 1.25;
+
+export class Lienzo {
+  readonly anchoPagina = 612;
+  readonly altoPagina = 792;
+  readonly margen = 36;
+  /** room kept at the bottom of every page for the footer */
+  readonly pie = 22;
+  readonly paginas: PDFPage[] = [];
+  y = 0;
+  /** draws what repeats at the top of a continuation page (after the first) */
+  alContinuar?: () => void;
+
+  private readonly permitidos: Set<number>;
+
+  private constructor(
+    readonly doc: PDFDocument,
+    private readonly fuentes: Record<Fuente, PDFFont>,
+    private readonly sandbox: AvisoSandbox | undefined,
+  ) {
+    this.permitidos = new Set(fuentes.normal.getCharacterSet());
+  }
+
+  static async crear(opts: { titulo: string; sandbox?: AvisoSandbox }): Promise<Lienzo> {
+    const doc = await PDFDocument.create();
+    doc.setTitle(opts.titulo);
+    doc.setProducer('HexaFac');
+    doc.setCreator('HexaFac');
+    const [normal, negrita, mono] = await Promise.all([
+      doc.embedFont(StandardFonts.Helvetica),
+      doc.embedFont(StandardFonts.HelveticaBold),
+      doc.embedFont(StandardFonts.Courier),
+    ]);
+    const lienzo = new Lienzo(doc, { normal, negrita, mono }, opts.sandbox);
+    lienzo.nuevaPagina();
+    return lienzo;
+  }
+
+  get pagina(): PDFPage {
+    return this.paginas[this.paginas.length - 1];
+  }
+  get izquierda(): number {
+    return this.margen;
+  }
+  get derecha(): number {
+    return this.anchoPagina - this.margen;
+  }
+  get anchoUtil(): number {
+    return this.derecha - this.izquierda;
+  }
+
+  nuevaPagina(): void {
+    const continuacion = this.paginas.length > 0;
+    this.paginas.push(this.doc.addPage([this.anchoPagina, this.altoPagina]));
+    this.y = this.altoPagina - this.margen;
+    if (this.sandbox) this.dibujarAviso(this.sandbox);
+    if (continuacion) this.alContinuar?.();
+  }
+
+  /** Starts a new page unless `alto` points still fit above the footer. Returns true if it broke. */
+  asegurar(alto: number): boolean {
+    if (this.y - alto >= this.margen + this.pie) return false;
+    this.nuevaPagina();
+    return true;
+  }
+
+  /**
+   * Text the standard fonts can draw: WinAnsi characters stay (Ñ, á, ü, ¿, ¡, “ ”, —, €); accented
+   * letters outside it lose the accent (ă → a); anything else becomes "?". Line breaks survive for
+   * `lineas`, other control characters become spaces.
+   */
+  limpiar(texto: string): string {
+    let out = '';
+    for (const ch of texto) {
+      const cp = ch.codePointAt(0) as number;
+      if (ch === '\n') out += ch;
+      else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) out += ' ';
+      else if (this.permitidos.has(cp)) out += ch;
+      else {
+        const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
+        out += base && [...base].every((c) => this.permitidos.has(c.codePointAt(0) as number)) ? base : '?';
+      }
+    }
+    return out;
+  }
+
+  private fuente(estilo: Estilo): PDFFont {
+    return this.fuentes[estilo.fuente ?? 'normal'];
+  }
+
+  medir(texto: string, estilo: Estilo = {}): number {
+    return this.fuente(estilo).widthOfTextAtSize(this.limpiar(texto), estilo.size ?? TAMANO);
+  }
+
+  altoLinea(estilo: Estilo = {}): number {
+    return (estilo.size ?? TAMANO) * INTERLINEA;
+  }
+
+  /** Draws one line with its baseline at `y`. */
+  texto(texto: string, x: number, y: number, estilo: EstiloTexto = {}): void {
+    const limpio = this.limpiar(texto).replace(/\n/g, ' ');
+    const size = estilo.size ?? TAMANO;
+    const font = this.fuente(estilo);
+    let xx = x;
+    if (estilo.alinear && estilo.alinear !== 'izq' && estilo.ancho !== undefined) {
+      const libre = estilo.ancho - font.widthOfTextAtSize(limpio, size);
+      xx = x + (estilo.alinear === 'der' ? libre : libre / 2);
+    }
+    this.pagina.drawText(limpio, { x: xx, y, size, font, color: estilo.color ?? COLOR.texto });
+  }
+
+  /** Word-wraps `texto` to `ancho`; a word longer than a line (a sello, a long RFC list) is cut by characters. */
+  lineas(texto: string, ancho: number, estilo: Estilo = {}): string[] {
+    const font = this.fuente(estilo);
+    const size = estilo.size ?? TAMANO;
+    const cabe = (s: string) => font.widthOfTextAtSize(s, size) <= ancho;
+    const out: string[] = [];
+    for (const parrafo of this.limpiar(texto).split('\n')) {
+      let linea = '';
+      for (const palabra of parrafo.split(/ +/).filter(Boolean)) {
+        const candidata = linea ? `${linea} ${palabra}` : palabra;
+        if (cabe(candidata)) {
+          linea = candidata;
+          continue;
+        }
+        if (linea) out.push(linea);
+        linea = '';
+        for (const ch of palabra) {
+          if (linea && !cabe(linea + ch)) {
+            out.push(linea);
+            linea = '';
+          }
+          linea += ch;
+        }
+      }
+      out.push(linea);
+    }
+    return out;
+  }
+
+  rect(x: number, y: number, ancho: number, alto: number, opts: { relleno?: RGB; borde?: RGB } = {}): void {
+    this.pagina.drawRectangle({
+      x,
+      y,
+      width: ancho,
+      height: alto,
+      color: opts.relleno,
+      borderColor: opts.borde,
+      borderWidth: opts.borde ? 0.6 : 0,
+    });
+  }
+
+  linea(x1: number, y1: number, x2: number, y2: number, color: RGB = COLOR.linea): void {
+    this.pagina.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.6, color });
+  }
+
+  /** A filled path in module units (SVG coordinates: y grows downwards from the top-left corner). */
+  trazo(path: string, x: number, yArriba: number, escala: number): void {
+    this.pagina.drawSvgPath(path, { x, y: yArriba, scale: escala, color: rgb(0, 0, 0), borderWidth: 0 });
+  }
+
+  /** Band on top and a diagonal watermark: a sandbox document must never pass for a valid one. */
+  private dibujarAviso(aviso: AvisoSandbox): void {
+    const alto = 15;
+    this.rect(this.izquierda, this.y - alto, this.anchoUtil, alto, { relleno: COLOR.alerta });
+    this.texto(aviso.banda, this.izquierda, this.y - alto + 4.5, {
+      size: 8,
+      fuente: 'negrita',
+      color: COLOR.blanco,
+      alinear: 'centro',
+      ancho: this.anchoUtil,
+    });
+    this.y -= alto + 8;
+
+    const size = 54;
+    const font = this.fuentes.negrita;
+    const limpio = this.limpiar(aviso.marca);
+    const ancho = font.widthOfTextAtSize(limpio, size);
+    const angulo = Math.atan2(this.altoPagina, this.anchoPagina);
+    // Centre the rotated text on the page centre.
+    const cx = this.anchoPagina / 2 - (Math.cos(angulo) * ancho) / 2 + (Math.sin(angulo) * size) / 3;
+    const cy = this.altoPagina / 2 - (Math.sin(angulo) * ancho) / 2 - (Math.cos(angulo) * size) / 3;
+    this.pagina.drawText(limpio, {
+      x: cx,
+      y: cy,
+      size,
+      font,
+      color: COLOR.alerta,
+      opacity: 0.12,
+      rotate: degrees((angulo * 180) / Math.PI),
+    });
+  }
+
+  /** Numbers every page ("Página i de n") and writes the file. */
+  async guardar(pie: string): Promise<Uint8Array> {
+    const total = this.paginas.length;
+    this.paginas.forEach((pagina, i) => {
+      const y = this.margen - 4;
+      pagina.drawLine({
+        start: { x: this.izquierda, y: y + 10 },
+        end: { x: this.derecha, y: y + 10 },
+        thickness: 0.6,
+        color: COLOR.linea,
+      });
+      const estilo = { size: 6.5, font: this.fuentes.normal, color: COLOR.suave };
+      pagina.drawText(this.limpiar(pie), { x: this.izquierda, y, ...estilo });
+      const numero = `Página ${i + 1} de ${total}`;
+      const ancho = this.fuentes.normal.widthOfTextAtSize(this.limpiar(numero), 6.5);
+      pagina.drawText(this.limpiar(numero), { x: this.derecha - ancho, y, ...estilo });
+    });
+    return this.doc.save();
+  }
+}

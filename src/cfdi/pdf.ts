@@ -1,0 +1,598 @@
+import Decimal from 'decimal.js';
+import { importeConLetra } from './importe-letra';
+import { leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
+import { COLOR, Lienzo, type Estilo, type EstiloTexto } from './pdf-lienzo';
+import { modulosQr, urlVerificacionSat } from './qr';
+
+export { urlVerificacionSat } from './qr';
+
+/**
+ * The representación impresa (PDF) of a stamped CFDI 4.0: what the Anexo 20 asks a printed CFDI to
+ * show — emisor, receptor, conceptos, impuestos, totals with the importe con letra, the folio fiscal,
+ * both certificates, the sellos, the cadena original del complemento de certificación and the QR with
+ * the SAT's verification URL. pdf-lib only (no fonts or canvas), so it runs in Workers and in Node.
+ */
+
+export interface OpcionesPdf {
+  /** heading of the document; by default from TipoDeComprobante ("Factura", "Nota de crédito"...) */
+  titulo?: string;
+  /** prints a "SIN VALIDEZ FISCAL — sandbox" band and watermark on every page */
+  sandbox?: boolean;
+  /**
+   * Description of a catalog key (catalogo is the SAT catalog name: c_RegimenFiscal, c_UsoCFDI,
+   * c_FormaPago, c_Exportacion, c_ObjetoImp, c_TipoRelacion, c_Periodicidad, c_Meses...), printed as
+   * "clave - descripción"; without it the clave is printed alone.
+   */
+  describir?: (catalogo: string, clave: string) => string | undefined;
+}
+
+const TIPOS: Record<string, { nombre: string; titulo: string }> = {
+  I: { nombre: 'Ingreso', titulo: 'Factura' },
+  E: { nombre: 'Egreso', titulo: 'Nota de crédito' },
+  T: { nombre: 'Traslado', titulo: 'Traslado' },
+  N: { nombre: 'Nómina', titulo: 'Recibo de nómina' },
+  P: { nombre: 'Pago', titulo: 'Recibo electrónico de pago' },
+};
+
+// The few catalog keys whose meaning the layout itself depends on.
+const DESCRIPCIONES: Record<string, Record<string, string>> = {
+  c_TipoDeComprobante: Object.fromEntries(Object.entries(TIPOS).map(([k, v]) => [k, v.nombre])),
+  c_MetodoPago: { PUE: 'Pago en una sola exhibición', PPD: 'Pago en parcialidades o diferido' },
+};
+const IMPUESTOS: Record<string, string> = { '001': 'ISR', '002': 'IVA', '003': 'IEPS' };
+
+const GRIS: Estilo = { size: 6.5, color: COLOR.suave };
+const NEGRITA: Estilo = { fuente: 'negrita' };
+
+/** "1234567.5" → "1,234,567.5": thousands separators on the XML's own digits, never a float. */
+function importe(valor: string | undefined): string {
+  if (!valor) return '';
+  return valor.replace(/^(-?)(\d+)/, (_, signo: string, ent: string) => signo + ent.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+}
+
+function dinero(valor: string | undefined): string {
+  return valor ? `$${importe(valor)}` : '';
+}
+
+function fecha(valor: string | undefined): string {
+  return (valor ?? '').replace('T', ' ');
+}
+
+/** "IVA 16%", "IEPS Cuota 1.50", "IVA Exento". */
+function nombreImpuesto(a: Atributos, sufijo = ''): string {
+  const impuesto = IMPUESTOS[a[`Impuesto${sufijo}`]] ?? a[`Impuesto${sufijo}`];
+  const factor = a[`TipoFactor${sufijo}`];
+  const tasa = a[`TasaOCuota${sufijo}`];
+  if (factor === 'Tasa' && tasa) return `${impuesto} ${new Decimal(tasa).times(100).toString()}%`;
+  if (factor === 'Cuota' && tasa) return `${impuesto} Cuota ${tasa}`;
+  return factor ? `${impuesto} ${factor}` : impuesto;
+}
+
+/** One line per tax: "Traslado IVA 16% Base 100.00 Importe 16.00". */
+function detalleImpuestos(imp: ImpuestosNodo, sufijo = ''): string[] {
+  const linea = (tipo: string, a: Atributos) =>
+    [`${tipo} ${nombreImpuesto(a, sufijo)}`, a[`Base${sufijo}`] && `Base ${importe(a[`Base${sufijo}`])}`, a[`Importe${sufijo}`] && `Importe ${importe(a[`Importe${sufijo}`])}`]
+      .filter(Boolean)
+      .join(' ');
+  return [...imp.traslados.map((t) => linea('Traslado', t)), ...imp.retenciones.map((r) => linea('Retención', r))];
+}
+
+type Fila = [etiqueta: string, valor: string | undefined];
+
+interface Columna {
+  titulo: string;
+  ancho: number;
+  alinear?: 'izq' | 'der' | 'centro';
+}
+
+/** A table cell: paragraphs, each wrapped to the column; a row has one cell per column. */
+type Celda = Array<{ texto: string | undefined; estilo?: Estilo }>;
+type FilaTabla = Celda[];
+
+class Representacion {
+  private readonly clave: (catalogo: string, clave: string | undefined) => string;
+
+  constructor(
+    private readonly l: Lienzo,
+    private readonly cfdi: Comprobante,
+    private readonly titulo: string,
+    describir: OpcionesPdf['describir'],
+  ) {
+    this.clave = (catalogo, clave) => {
+      if (!clave) return '';
+      const desc = describir?.(catalogo, clave) ?? DESCRIPCIONES[catalogo]?.[clave];
+      return desc ? `${clave} - ${desc}` : clave;
+    };
+  }
+
+  private get serieFolio(): string {
+    return [this.cfdi.a.Serie, this.cfdi.a.Folio].filter(Boolean).join('-');
+  }
+
+  /** Section heading bar. */
+  private barra(x: number, y: number, ancho: number, texto: string): number {
+    const alto = 13;
+    this.l.rect(x, y - alto, ancho, alto, { relleno: COLOR.acento });
+    this.l.texto(texto.toUpperCase(), x + 5, y - alto + 4, { size: 7, fuente: 'negrita', color: COLOR.blanco });
+    return alto;
+  }
+
+  /**
+   * A titled box of "label: value" rows, laid out first so two boxes side by side can share a height.
+   * Returns the height and a function that draws it with its top at `y`.
+   */
+  private caja(ancho: number, titulo: string, filas: Fila[], anchoEtiqueta = 82) {
+    const l = this.l;
+    const visibles = filas.filter(([, v]) => v);
+    const valorAncho = ancho - anchoEtiqueta - 10;
+    const bloques = visibles.map(([etiqueta, valor]) => ({ etiqueta, lineas: l.lineas(valor as string, valorAncho) }));
+    const lh = l.altoLinea();
+    const alto = 13 + 4 + bloques.reduce((s, b) => s + b.lineas.length * lh, 0) + 3;
+    const dibujar = (x: number, y: number, altoTotal = alto) => {
+      l.rect(x, y - altoTotal, ancho, altoTotal, { borde: COLOR.linea });
+      let yy = y - this.barra(x, y, ancho, titulo) - 4;
+      for (const b of bloques) {
+        l.texto(b.etiqueta, x + 5, yy - lh + 2, { ...GRIS, fuente: 'negrita' });
+        for (const linea of b.lineas) {
+          yy -= lh;
+          l.texto(linea, x + anchoEtiqueta + 5, yy + 2);
+        }
+      }
+    };
+    return { alto, dibujar };
+  }
+
+  /** Boxes in a row sharing one height; the cursor moves below them. */
+  private cajas(...cajas: Array<{ ancho: number; titulo: string; filas: Fila[]; anchoEtiqueta?: number }>): void {
+    const separacion = 10;
+    const hechas = cajas.map((c) => this.caja(c.ancho, c.titulo, c.filas, c.anchoEtiqueta));
+    const alto = Math.max(...hechas.map((h) => h.alto));
+    this.l.asegurar(alto);
+    let x = this.l.izquierda;
+    hechas.forEach((h, i) => {
+      h.dibujar(x, this.l.y, alto);
+      x += cajas[i].ancho + separacion;
+    });
+    this.l.y -= alto + 10;
+  }
+
+  encabezado(): void {
+    const { l, cfdi } = this;
+    const anchoCaja = 236;
+    const xCaja = l.derecha - anchoCaja;
+    const top = l.y;
+
+    // Emisor, left.
+    const anchoEmisor = l.anchoUtil - anchoCaja - 18;
+    let y = top;
+    for (const linea of l.lineas(cfdi.emisor.Nombre ?? '', anchoEmisor, { size: 14, fuente: 'negrita' })) {
+      y -= 16;
+      l.texto(linea, l.izquierda, y + 3, { size: 14, fuente: 'negrita', color: COLOR.acento });
+    }
+    y -= 4;
+    const datosEmisor: Fila[] = [
+      ['RFC', cfdi.emisor.Rfc],
+      ['Régimen fiscal', this.clave('c_RegimenFiscal', cfdi.emisor.RegimenFiscal)],
+      ['Lugar de expedición (C.P.)', cfdi.a.LugarExpedicion],
+      ['Factura a través de adquirente', cfdi.emisor.FacAtrAdquirente],
+    ];
+    for (const [etiqueta, valor] of datosEmisor.filter(([, v]) => v)) {
+      const lineas = l.lineas(`${etiqueta}: ${valor}`, anchoEmisor, { size: 8 });
+      for (const linea of lineas) {
+        y -= 11;
+        l.texto(linea, l.izquierda, y + 2, { size: 8 });
+      }
+    }
+    const yEmisor = y;
+
+    // Document identity, right.
+    const filas: Fila[] = [
+      ['Serie y folio', this.serieFolio],
+      ['Folio fiscal (UUID)', cfdi.timbre.UUID],
+      ['Fecha de emisión', fecha(cfdi.a.Fecha)],
+      ['Fecha de certificación', fecha(cfdi.timbre.FechaTimbrado)],
+      ['Tipo de comprobante', this.clave('c_TipoDeComprobante', cfdi.a.TipoDeComprobante)],
+      ['Exportación', this.clave('c_Exportacion', cfdi.a.Exportacion)],
+    ];
+    const altoTitulo = 22;
+    const visibles = filas.filter(([, v]) => v);
+    const altoCaja = altoTitulo + 4 + visibles.length * 11 + 2;
+    l.rect(xCaja, top - altoCaja, anchoCaja, altoCaja, { borde: COLOR.linea });
+    l.rect(xCaja, top - altoTitulo, anchoCaja, altoTitulo, { relleno: COLOR.acento });
+    l.texto(this.titulo.toUpperCase(), xCaja + 8, top - 15, { size: 11, fuente: 'negrita', color: COLOR.blanco });
+    l.texto('CFDI 4.0', xCaja, top - 14.5, { size: 7, color: COLOR.blanco, alinear: 'der', ancho: anchoCaja - 8 });
+    y = top - altoTitulo - 4;
+    for (const [etiqueta, valor] of visibles) {
+      y -= 11;
+      l.texto(etiqueta, xCaja + 6, y + 3, { ...GRIS, fuente: 'negrita' });
+      l.texto(valor as string, xCaja, y + 3, { size: 7.5, fuente: 'negrita', alinear: 'der', ancho: anchoCaja - 6 });
+    }
+    l.y = Math.min(yEmisor, top - altoCaja) - 12;
+  }
+
+  /** Emisor and document number repeated at the top of every continuation page. */
+  encabezadoContinuacion(): void {
+    const { l, cfdi } = this;
+    const y = l.y - 9;
+    l.texto(cfdi.emisor.Nombre ?? '', l.izquierda, y, { size: 9, fuente: 'negrita', color: COLOR.acento });
+    const ref = [this.titulo, this.serieFolio, `Folio fiscal ${cfdi.timbre.UUID}`].filter(Boolean).join('  ·  ');
+    l.texto(ref, l.izquierda, y, { size: 7, color: COLOR.suave, alinear: 'der', ancho: l.anchoUtil });
+    l.linea(l.izquierda, y - 5, l.derecha, y - 5);
+    l.y = y - 14;
+  }
+
+  receptorYPago(): void {
+    const { l, cfdi } = this;
+    const r = cfdi.receptor;
+    const mitad = (l.anchoUtil - 10) / 2;
+    this.cajas(
+      {
+        ancho: mitad,
+        titulo: 'Receptor',
+        filas: [
+          ['Nombre', r.Nombre],
+          ['RFC', r.Rfc],
+          ['Domicilio fiscal (C.P.)', r.DomicilioFiscalReceptor],
+          ['Régimen fiscal', this.clave('c_RegimenFiscal', r.RegimenFiscalReceptor)],
+          ['Uso del CFDI', this.clave('c_UsoCFDI', r.UsoCFDI)],
+          ['Residencia fiscal', r.ResidenciaFiscal],
+          ['Núm. reg. id. tributario', r.NumRegIdTrib],
+        ],
+      },
+      {
+        ancho: mitad,
+        titulo: 'Condiciones del comprobante',
+        filas: [
+          ['Forma de pago', this.clave('c_FormaPago', cfdi.a.FormaPago)],
+          ['Método de pago', this.clave('c_MetodoPago', cfdi.a.MetodoPago)],
+          ['Condiciones de pago', cfdi.a.CondicionesDePago],
+          ['Moneda', this.clave('c_Moneda', cfdi.a.Moneda)],
+          ['Tipo de cambio', cfdi.a.TipoCambio],
+          ['Confirmación', cfdi.a.Confirmacion],
+        ],
+      },
+    );
+  }
+
+  informacionAdicional(): void {
+    const { l, cfdi } = this;
+    const g = cfdi.informacionGlobal;
+    if (g) {
+      this.cajas({
+        ancho: l.anchoUtil,
+        titulo: 'Información global (público en general)',
+        filas: [
+          ['Periodicidad', this.clave('c_Periodicidad', g.Periodicidad)],
+          ['Meses', this.clave('c_Meses', g.Meses)],
+          ['Año', g['Año']],
+        ],
+      });
+    }
+    if (cfdi.relacionados.length > 0) {
+      this.cajas({
+        ancho: l.anchoUtil,
+        titulo: 'CFDI relacionados',
+        anchoEtiqueta: 150,
+        filas: cfdi.relacionados.map((r): Fila => [this.clave('c_TipoRelacion', r.tipoRelacion), r.uuids.join('\n')]),
+      });
+    }
+  }
+
+  /** A table whose rows flow over pages, repeating the header row on each one. */
+  private tabla(columnas: Columna[], filas: FilaTabla[]): void {
+    const l = this.l;
+    const pad = 3;
+    const encabezado = () => {
+      const alto = 14;
+      l.asegurar(alto + 20);
+      l.rect(l.izquierda, l.y - alto, l.anchoUtil, alto, { relleno: COLOR.acento });
+      let x = l.izquierda;
+      for (const c of columnas) {
+        const estilo: EstiloTexto = { size: 6.5, fuente: 'negrita', color: COLOR.blanco, alinear: c.alinear, ancho: c.ancho - 2 * pad };
+        l.texto(c.titulo, x + pad, l.y - alto + 4.5, estilo);
+        x += c.ancho;
+      }
+      l.y -= alto;
+    };
+    encabezado();
+    filas.forEach((celdas, i) => {
+      const bloques = celdas.map((celda, j) =>
+        celda
+          .filter((p) => p.texto)
+          .flatMap((p) => l.lineas(p.texto as string, columnas[j].ancho - 2 * pad, p.estilo).map((t) => ({ t, estilo: p.estilo ?? {} }))),
+      );
+      const alto = Math.max(...bloques.map((b) => b.reduce((s, x) => s + l.altoLinea(x.estilo), 0))) + 2 * pad;
+      if (l.asegurar(alto)) encabezado();
+      if (i % 2 === 1) l.rect(l.izquierda, l.y - alto, l.anchoUtil, alto, { relleno: COLOR.fondo });
+      let x = l.izquierda;
+      bloques.forEach((bloque, j) => {
+        let y = l.y - pad;
+        for (const { t, estilo } of bloque) {
+          y -= l.altoLinea(estilo);
+          l.texto(t, x + pad, y + 2, { ...estilo, alinear: columnas[j].alinear, ancho: columnas[j].ancho - 2 * pad });
+        }
+        x += columnas[j].ancho;
+      });
+      l.y -= alto;
+      l.linea(l.izquierda, l.y, l.derecha, l.y);
+    });
+    l.y -= 10;
+  }
+
+  conceptos(): void {
+    const columnas: Columna[] = [
+      { titulo: 'Clave prod./serv.', ancho: 62 },
+      { titulo: 'Cantidad', ancho: 44, alinear: 'der' },
+      { titulo: 'Unidad', ancho: 56 },
+      { titulo: 'Descripción', ancho: 0 },
+      { titulo: 'Valor unitario', ancho: 64, alinear: 'der' },
+      { titulo: 'Descuento', ancho: 54, alinear: 'der' },
+      { titulo: 'Importe', ancho: 66, alinear: 'der' },
+    ];
+    columnas[3].ancho = this.l.anchoUtil - columnas.reduce((s, c) => s + c.ancho, 0);
+    const filas = this.cfdi.conceptos.map((c): FilaTabla => {
+      const a = c.a;
+      const terceros = c.aCuentaTerceros;
+      const detalle = [
+        a.ObjetoImp && `Objeto de impuesto: ${this.clave('c_ObjetoImp', a.ObjetoImp)}`,
+        ...detalleImpuestos(c),
+        ...c.pedimentos.map((p) => `Pedimento ${p}`),
+        ...c.cuentasPrediales.map((p) => `Cuenta predial ${p}`),
+        terceros && `A cuenta de terceros: ${terceros.RfcACuentaTerceros} ${terceros.NombreACuentaTerceros ?? ''}`.trim(),
+      ].filter(Boolean);
+      return [
+        [{ texto: a.ClaveProdServ }, { texto: a.NoIdentificacion && `No. id. ${a.NoIdentificacion}`, estilo: GRIS }],
+        [{ texto: a.Cantidad }],
+        [{ texto: a.ClaveUnidad }, { texto: a.Unidad, estilo: GRIS }],
+        [{ texto: a.Descripcion }, { texto: detalle.join('\n'), estilo: GRIS }],
+        [{ texto: importe(a.ValorUnitario) }],
+        [{ texto: importe(a.Descuento) }],
+        [{ texto: importe(a.Importe), estilo: NEGRITA }],
+      ];
+    });
+    this.tabla(columnas, filas);
+  }
+
+  /** Full-width wrapped text at the cursor, breaking pages as needed. */
+  private parrafo(texto: string, estilo: Estilo = {}, sangria = 0): void {
+    const l = this.l;
+    for (const linea of l.lineas(texto, l.anchoUtil - sangria, estilo)) {
+      l.asegurar(l.altoLinea(estilo));
+      l.y -= l.altoLinea(estilo);
+      l.texto(linea, l.izquierda + sangria, l.y + 2, estilo);
+    }
+  }
+
+  totales(): void {
+    const { l, cfdi } = this;
+    const a = cfdi.a;
+    const filas: Fila[] = [
+      ['Subtotal', dinero(a.SubTotal)],
+      ['Descuento', a.Descuento && `-${dinero(a.Descuento)}`],
+      ...(cfdi.impuestos?.traslados ?? []).map((t): Fila => [`Traslado ${nombreImpuesto(t)}`, dinero(t.Importe) || 'Exento']),
+      ...(cfdi.impuestos?.retenciones ?? []).map((r): Fila => [`Retención ${nombreImpuesto(r)}`, `-${dinero(r.Importe)}`]),
+    ].filter(([, v]) => v) as Fila[];
+    const anchoTotales = 210;
+    const lh = 12;
+    const altoTotal = 18;
+    const altoDer = filas.length * lh + 4 + altoTotal;
+
+    const anchoLetra = l.anchoUtil - anchoTotales - 12;
+    const letra = l.lineas(importeConLetra(a.Total, a.Moneda), anchoLetra - 10, { size: 8, fuente: 'negrita' });
+    const altoIzq = 13 + 6 + letra.length * l.altoLinea({ size: 8 }) + 4;
+    l.asegurar(Math.max(altoDer, altoIzq));
+    const top = l.y;
+
+    l.rect(l.izquierda, top - altoIzq, anchoLetra, altoIzq, { borde: COLOR.linea });
+    let y = top - this.barra(l.izquierda, top, anchoLetra, 'Importe con letra') - 4;
+    for (const linea of letra) {
+      y -= l.altoLinea({ size: 8 });
+      l.texto(linea, l.izquierda + 5, y + 2, { size: 8, fuente: 'negrita' });
+    }
+
+    const x = l.derecha - anchoTotales;
+    y = top;
+    for (const [etiqueta, valor] of filas) {
+      y -= lh;
+      l.texto(etiqueta, x + 4, y + 3, { size: 8, color: COLOR.suave });
+      l.texto(valor as string, x, y + 3, { size: 8, alinear: 'der', ancho: anchoTotales - 6 });
+      l.linea(x, y, l.derecha, y);
+    }
+    y -= 4 + altoTotal;
+    l.rect(x, y, anchoTotales, altoTotal, { relleno: COLOR.acento });
+    l.texto(`Total ${a.Moneda}`, x + 6, y + 6, { size: 9, fuente: 'negrita', color: COLOR.blanco });
+    l.texto(dinero(a.Total), x, y + 5.5, { size: 10, fuente: 'negrita', color: COLOR.blanco, alinear: 'der', ancho: anchoTotales - 6 });
+    l.y = Math.min(y, top - altoIzq) - 12;
+  }
+
+  pagos(): void {
+    const { l } = this;
+    const complemento = this.cfdi.pagos;
+    if (!complemento) return;
+    const mitad = (l.anchoUtil - 10) / 2;
+    complemento.pagos.forEach((pago, i) => {
+      const p = pago.a;
+      const titulo = `Pago ${i + 1} de ${complemento.pagos.length} (complemento Pagos 2.0)`;
+      const cuentas: Fila[] = [
+        ['RFC banco ordenante', p.RfcEmisorCtaOrd],
+        ['Banco ordenante (ext.)', p.NomBancoOrdExt],
+        ['Cuenta ordenante', p.CtaOrdenante],
+        ['RFC banco beneficiario', p.RfcEmisorCtaBen],
+        ['Cuenta beneficiaria', p.CtaBeneficiario],
+        ['Tipo de cadena de pago', p.TipoCadPago],
+      ];
+      const datos: Fila[] = [
+        ['Fecha de pago', fecha(p.FechaPago)],
+        ['Forma de pago', this.clave('c_FormaPago', p.FormaDePagoP)],
+        ['Moneda', this.clave('c_Moneda', p.MonedaP)],
+        ['Tipo de cambio', p.TipoCambioP],
+        ['Monto', dinero(p.Monto)],
+        ['Número de operación', p.NumOperacion],
+      ];
+      if (cuentas.some(([, v]) => v)) {
+        this.cajas({ ancho: mitad, titulo, filas: datos }, { ancho: mitad, titulo: 'Cuentas', filas: cuentas });
+      } else {
+        this.cajas({ ancho: l.anchoUtil, titulo, filas: datos });
+      }
+      const columnas: Columna[] = [
+        { titulo: 'Documento relacionado', ancho: 150 },
+        { titulo: 'Serie y folio', ancho: 58 },
+        { titulo: 'Moneda / equiv.', ancho: 52 },
+        { titulo: 'Parcialidad', ancho: 42, alinear: 'der' },
+        { titulo: 'Saldo anterior', ancho: 64, alinear: 'der' },
+        { titulo: 'Importe pagado', ancho: 64, alinear: 'der' },
+        { titulo: 'Saldo insoluto', ancho: 64, alinear: 'der' },
+        { titulo: 'Objeto imp.', ancho: 0 },
+      ];
+      columnas[7].ancho = l.anchoUtil - columnas.reduce((s, c) => s + c.ancho, 0);
+      this.tabla(
+        columnas,
+        pago.documentos.map((d): FilaTabla => [
+          [{ texto: d.a.IdDocumento }, { texto: detalleImpuestos(d, 'DR').join('\n'), estilo: GRIS }],
+          [{ texto: [d.a.Serie, d.a.Folio].filter(Boolean).join('-') }],
+          [{ texto: [d.a.MonedaDR, d.a.EquivalenciaDR].filter(Boolean).join(' / ') }],
+          [{ texto: d.a.NumParcialidad }],
+          [{ texto: importe(d.a.ImpSaldoAnt) }],
+          [{ texto: importe(d.a.ImpPagado), estilo: NEGRITA }],
+          [{ texto: importe(d.a.ImpSaldoInsoluto) }],
+          [{ texto: d.a.ObjetoImpDR }],
+        ]),
+      );
+      const impuestosP = detalleImpuestos(pago, 'P');
+      if (impuestosP.length > 0) {
+        this.parrafo('Impuestos del pago', { size: 7, fuente: 'negrita' });
+        for (const linea of impuestosP) this.parrafo(linea, { size: 7 }, 8);
+        l.y -= 10;
+      }
+    });
+    const t = complemento.totales;
+    this.cajas({
+      ancho: l.anchoUtil,
+      titulo: 'Totales de pagos',
+      anchoEtiqueta: 160,
+      filas: [
+        ['Monto total de pagos', dinero(t.MontoTotalPagos)],
+        ['Total trasladados base IVA 16%', dinero(t.TotalTrasladosBaseIVA16)],
+        ['Total trasladados IVA 16%', dinero(t.TotalTrasladosImpuestoIVA16)],
+        ['Total trasladados base IVA 8%', dinero(t.TotalTrasladosBaseIVA8)],
+        ['Total trasladados IVA 8%', dinero(t.TotalTrasladosImpuestoIVA8)],
+        ['Total trasladados base IVA 0%', dinero(t.TotalTrasladosBaseIVA0)],
+        ['Total trasladados IVA 0%', dinero(t.TotalTrasladosImpuestoIVA0)],
+        ['Total trasladados base IVA exento', dinero(t.TotalTrasladosBaseIVAExento)],
+        ['Total retenciones IVA', dinero(t.TotalRetencionesIVA)],
+        ['Total retenciones ISR', dinero(t.TotalRetencionesISR)],
+        ['Total retenciones IEPS', dinero(t.TotalRetencionesIEPS)],
+      ],
+    });
+  }
+
+  timbre(): void {
+    const { l, cfdi } = this;
+    const t = cfdi.timbre;
+    const url = urlVerificacionSat({
+      uuid: t.UUID ?? '',
+      rfcEmisor: cfdi.emisor.Rfc ?? '',
+      rfcReceptor: cfdi.receptor.Rfc ?? '',
+      total: cfdi.a.Total ?? '0',
+      sello: cfdi.a.Sello ?? '',
+    });
+    // Cadena original del complemento de certificación (cadenaoriginal_TFD_1_1.xslt): required fields
+    // always, Leyenda only when present, each value with its whitespace normalised.
+    const campos = [t.Version, t.UUID, t.FechaTimbrado, t.RfcProvCertif, t.Leyenda, t.SelloCFD, t.NoCertificadoSAT];
+    const cadena = `||${campos
+      .filter((v, i) => i !== 4 || v !== undefined)
+      .map((v) => (v ?? '').replace(/\s+/g, ' ').trim())
+      .join('|')}||`;
+
+    const mono: Estilo = { size: 6, fuente: 'mono' };
+    const largos: Fila[] = [
+      ['Sello digital del CFDI', cfdi.a.Sello],
+      ['Sello digital del SAT', t.SelloSAT],
+      ['Cadena original del complemento de certificación digital del SAT', cadena],
+    ];
+    const bloques = largos.map(([etiqueta, valor]) => ({ etiqueta, lineas: l.lineas(valor ?? '', l.anchoUtil, mono) }));
+    const lhMono = l.altoLinea(mono);
+    const altoLargos = bloques.reduce((s, b) => s + 10 + b.lineas.length * lhMono + 4, 0);
+
+    const qr = 98;
+    const datos: Fila[] = [
+      ['Folio fiscal (UUID)', t.UUID],
+      ['No. de serie del certificado del emisor', cfdi.a.NoCertificado],
+      ['No. de serie del certificado del SAT', t.NoCertificadoSAT],
+      ['Fecha y hora de certificación', fecha(t.FechaTimbrado)],
+      ['RFC del proveedor de certificación', t.RfcProvCertif],
+      ['Leyenda', t.Leyenda],
+    ];
+    l.asegurar(13 + 6 + qr + 8 + altoLargos);
+
+    const top = l.y;
+    l.y -= this.barra(l.izquierda, top, l.anchoUtil, 'Timbre fiscal digital') + 6;
+    this.dibujarQr(url, l.izquierda, l.y, qr);
+
+    const x = l.izquierda + qr + 14;
+    const ancho = l.derecha - x;
+    let y = l.y;
+    for (const [etiqueta, valor] of datos.filter(([, v]) => v)) {
+      y -= 10;
+      l.texto(etiqueta, x, y + 2, { ...GRIS, fuente: 'negrita' });
+      l.texto(valor as string, x + 150, y + 2, { size: 7.5 });
+    }
+    y -= 6;
+    for (const linea of l.lineas(`Verifique este comprobante en ${url}`, ancho, GRIS)) {
+      y -= l.altoLinea(GRIS);
+      l.texto(linea, x, y + 2, GRIS);
+    }
+    l.y = Math.min(y, l.y - qr) - 8;
+
+    for (const b of bloques) {
+      l.y -= 10;
+      l.texto(b.etiqueta, l.izquierda, l.y + 2, { size: 7, fuente: 'negrita' });
+      for (const linea of b.lineas) {
+        l.y -= lhMono;
+        l.texto(linea, l.izquierda, l.y + 1.5, mono);
+      }
+      l.y -= 4;
+    }
+  }
+
+  /** The QR as vector squares: one filled rectangle per horizontal run of dark modules. */
+  private dibujarQr(texto: string, x: number, yArriba: number, lado: number): void {
+    const modulos = modulosQr(texto);
+    let path = '';
+    modulos.forEach((fila, r) => {
+      for (let c = 0; c < fila.length; ) {
+        if (!fila[c]) {
+          c++;
+          continue;
+        }
+        let fin = c;
+        while (fin < fila.length && fila[fin]) fin++;
+        path += `M${c} ${r}h${fin - c}v1h${c - fin}z`;
+        c = fin;
+      }
+    });
+    this.l.trazo(path, x, yArriba, lado / modulos.length);
+  }
+}
+
+export async function generarPdf(xmlTimbrado: string, opts: OpcionesPdf = {}): Promise<Uint8Array> {
+  const cfdi = leerComprobante(xmlTimbrado);
+  const titulo = opts.titulo ?? TIPOS[cfdi.a.TipoDeComprobante]?.titulo ?? 'CFDI';
+  const l = await Lienzo.crear({
+    titulo: `${titulo} ${[cfdi.a.Serie, cfdi.a.Folio].filter(Boolean).join('-')} ${cfdi.timbre.UUID}`.replace(/ +/g, ' '),
+    sandbox: opts.sandbox
+      ? { banda: 'SIN VALIDEZ FISCAL — sandbox: timbrado por el PAC de pruebas de HexaFac', marca: 'SIN VALIDEZ FISCAL' }
+      : undefined,
+  });
+  const r = new Representacion(l, cfdi, titulo, opts.describir);
+  l.alContinuar = () => r.encabezadoContinuacion();
+  r.encabezado();
+  r.receptorYPago();
+  r.informacionAdicional();
+  r.conceptos();
+  // A payment receipt's amounts live in its Pagos complement; its own Total is 0 in currency XXX.
+  if (cfdi.a.TipoDeComprobante !== 'P') r.totales();
+  r.pagos();
+  r.timbre();
+  return l.guardar('Este documento es una representación impresa de un CFDI versión 4.0');
+}
