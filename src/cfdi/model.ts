@@ -39,7 +39,7 @@ function clave(description: string, example: string) {
 const ImpuestoConceptoSchema = z
   .object({
     impuesto: clave('c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.', '002'),
-    tipo_factor: z.enum(['Tasa', 'Cuota', 'Exento']).describe('c_TipoFactor.').meta({ example: 'Tasa' }),
+    tipo_factor: clave('c_TipoFactor: Tasa, Cuota o Exento (Exento solo en traslados).', 'Tasa'),
     tasa_o_cuota: decimal('c_TasaOCuota: tasa o cuota del impuesto (se omite si el tipo de factor es Exento).', '0.160000').optional(),
   })
   .describe('Impuesto de un concepto; la base y el importe se calculan.');
@@ -80,7 +80,7 @@ export const FacturaInputSchema = z
       .describe('Receptor del comprobante.'),
     conceptos: z.array(ConceptoInputSchema).min(1).describe('Conceptos del comprobante (al menos uno).'),
     forma_pago: clave('c_FormaPago; con método PPD debe ser 99 (por definir).', '03').optional(),
-    metodo_pago: z.enum(['PUE', 'PPD']).describe('c_MetodoPago: PUE una sola exhibición, PPD parcialidades o diferido.').meta({ example: 'PUE' }).optional(),
+    metodo_pago: clave('c_MetodoPago: PUE una sola exhibición, PPD parcialidades o diferido.', 'PUE').optional(),
     moneda: clave('c_Moneda (ISO 4217).', 'MXN').default('MXN'),
     tipo_cambio: decimal('Pesos por unidad de la moneda; obligatorio si la moneda no es MXN ni XXX.', '17.2345').optional(),
     serie: texto(25, 'Serie para control interno.', 'A').optional(),

@@ -44,6 +44,7 @@ export const tipoDeComprobante = (id?: string, fecha?: string) => buscar(data.ti
 export const tipoRelacion = (id?: string, fecha?: string) => buscar(data.tiposRelaciones, id, fecha);
 export const periodicidad = (id?: string, fecha?: string) => buscar(data.periodicidades, id, fecha);
 export const mes = (id?: string, fecha?: string) => buscar(data.meses, id, fecha);
+export const claveUnidad = (id?: string, fecha?: string) => buscar(data.clavesUnidades, id, fecha);
 export const tipoFactor = (id?: string, fecha?: string) => buscar(data.tiposFactores, id, fecha);
 export const pais = (id?: string) => buscar(data.paises, id);
 

@@ -31,6 +31,7 @@ export interface TipoDeComprobante extends Clave { valorMaximo: string }
 export type TipoRelacion = Clave;
 export type Periodicidad = Clave;
 export type Mes = Clave;
+export type ClaveUnidad = Clave;
 export interface TipoFactor { id: string; vigencia: Vigencia }
 export interface Estado extends Clave { pais: string }
 export interface Pais { id: string; texto: string }
