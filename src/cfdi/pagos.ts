@@ -347,28 +347,36 @@ function calcularImpuestosDR(
   return impuestos;
 }
 
+/** EquivalenciaDR: 1 in the payment's currency (CRP20238), required in another one (CRP20237). */
+function equivalenciaDR(p: Problemas, ruta: string, d: DocumentoRelacionadoInput, monedaP: string): Dec {
+  if (d.moneda === monedaP) {
+    if (d.equivalencia !== undefined && !dec(d.equivalencia).eq(1)) {
+      p.add(`${ruta}.equivalencia`, 'Debe ser 1: la factura está en la moneda del pago.', 'CRP20238');
+    }
+    return dec(1);
+  }
+  if (d.equivalencia === undefined) {
+    p.add(`${ruta}.equivalencia`, `Obligatoria: la factura está en ${d.moneda} y el pago en ${monedaP}.`, 'CRP20237');
+    return dec(1);
+  }
+  const equivalencia = dec(d.equivalencia);
+  if (equivalencia.lte(0)) p.add(`${ruta}.equivalencia`, 'Debe ser mayor que cero.');
+  return equivalencia;
+}
+
 function calcularDocumento(
   p: Problemas,
   ruta: string,
   d: DocumentoRelacionadoInput,
-  monedaP: string,
+  monedaP: string | undefined,
   fecha: string,
 ): DocumentoCalculado | undefined {
   const antes = p.lista.length;
   const decimales = decimalesMoneda(p, `${ruta}.moneda`, d.moneda, 'CRP20236', fecha);
 
   const mismaMoneda = d.moneda === monedaP;
-  let equivalencia = dec(1);
-  if (mismaMoneda) {
-    if (d.equivalencia !== undefined && !dec(d.equivalencia).eq(1)) {
-      p.add(`${ruta}.equivalencia`, 'Debe ser 1: la factura está en la moneda del pago.', 'CRP20238');
-    }
-  } else if (d.equivalencia === undefined) {
-    p.add(`${ruta}.equivalencia`, `Obligatoria: la factura está en ${d.moneda} y el pago en ${monedaP}.`, 'CRP20237');
-  } else {
-    equivalencia = dec(d.equivalencia);
-    if (equivalencia.lte(0)) p.add(`${ruta}.equivalencia`, 'Debe ser mayor que cero.');
-  }
+  // An invalid currency is already reported: comparing it would only add noise.
+  const equivalencia = decimales === undefined || monedaP === undefined ? dec(1) : equivalenciaDR(p, ruta, d, monedaP);
 
   const saldoAnt = importe(p, `${ruta}.imp_saldo_ant`, d.imp_saldo_ant, decimales, { positivo: 'CRP20239', decimales: 'CRP20240' });
   const pagado = importe(p, `${ruta}.imp_pagado`, d.imp_pagado, decimales, { positivo: 'CRP20241', decimales: 'CRP20242' });
@@ -501,7 +509,7 @@ function calcularPago(p: Problemas, ruta: string, pago: PagoInput, fecha: string
     const r = `${ruta}.documentos[${j}]`;
     if (vistos.has(d.uuid.toUpperCase())) p.add(`${r}.uuid`, 'La factura ya está en este pago.');
     vistos.add(d.uuid.toUpperCase());
-    return calcularDocumento(p, r, d, pago.moneda, fecha);
+    return calcularDocumento(p, r, d, decimalesP === undefined ? undefined : pago.moneda, fecha);
   });
   if (decimalesP === undefined || p.lista.length > antes) return undefined;
   const docs = documentos as DocumentoCalculado[];
