@@ -5,6 +5,8 @@ import type { AppEnv } from './lib/context';
 import { ApiError, onError, renderError } from './lib/errors';
 import { limitBody, requestId, requireJsonBody } from './lib/middleware';
 import sistema from './routes/sistema';
+import clientes from './routes/clientes';
+import adminApp from '../admin';
 
 // Middleware order: request id → body limit → JSON content type → (per route) auth + scope → zod → handler.
 
@@ -15,6 +17,7 @@ export function createApp() {
 
   const api = new OpenAPIHono<AppEnv>({ strict: false });
   api.route('/', sistema);
+  api.route('/', clientes);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -28,6 +31,7 @@ export function createApp() {
   });
 
   app.route(API_BASE, api);
+  app.route('/admin', adminApp);
   app.onError(onError);
   app.notFound((c) => notFoundOrMethodNotAllowed(app, c));
   return app;

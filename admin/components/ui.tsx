@@ -1,0 +1,52 @@
+import type { FC, PropsWithChildren } from 'hono/jsx';
+import type { FacturaStatus } from '../../src/db/schema';
+
+type Tone = 'ok' | 'bad' | 'warn' | 'info' | 'neutral';
+
+export const Badge: FC<PropsWithChildren<{ tone: Tone }>> = ({ tone, children }) => <span class={`badge b-${tone}`}>{children}</span>;
+
+export const FACTURA_STATUS: Record<FacturaStatus, { label: string; tone: Tone }> = {
+  pendiente: { label: 'Pendiente', tone: 'info' },
+  timbrada: { label: 'Timbrada', tone: 'ok' },
+  rechazada: { label: 'Rechazada', tone: 'bad' },
+  error: { label: 'Error', tone: 'bad' },
+  cancelacion_pendiente: { label: 'Cancelación pendiente', tone: 'warn' },
+  cancelada: { label: 'Cancelada', tone: 'neutral' },
+  cancelacion_rechazada: { label: 'Cancelación rechazada', tone: 'warn' },
+};
+
+export const StatusBadge: FC<{ status: FacturaStatus }> = ({ status }) => (
+  <Badge tone={FACTURA_STATUS[status].tone}>
+    <span data-status={status}>{FACTURA_STATUS[status].label}</span>
+  </Badge>
+);
+
+export const ModeBadge: FC<{ mode: string }> = ({ mode }) =>
+  mode === 'live' ? <Badge tone="warn">Producción</Badge> : <Badge tone="info">Pruebas</Badge>;
+
+export const Empty: FC<PropsWithChildren> = ({ children }) => <div class="empty">{children}</div>;
+
+/** Tabs of one client application's pages. */
+export const AppTabs: FC<{ appId: string; current: 'datos' | 'csd' | 'llaves' | 'webhooks' | 'facturas' }> = ({ appId, current }) => {
+  const base = `/admin/aplicaciones/${appId}`;
+  const tabs = [
+    { id: 'datos', href: base, label: 'Datos del emisor' },
+    { id: 'csd', href: `${base}/csd`, label: 'CSD' },
+    { id: 'llaves', href: `${base}/llaves`, label: 'API keys' },
+    { id: 'webhooks', href: `${base}/webhooks`, label: 'Webhooks' },
+    { id: 'facturas', href: `${base}/facturas`, label: 'Facturas' },
+  ];
+  return (
+    <nav aria-label="Secciones de la aplicación">
+      <ul class="tabs">
+        {tabs.map((t) => (
+          <li>
+            <a href={t.href} aria-current={t.id === current ? 'page' : undefined}>
+              {t.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+};

@@ -1,0 +1,75 @@
+import { Hono } from 'hono';
+import { MODES, type Mode } from '../src/db/schema';
+import { type AdminEnv, requireCsrf, requireSession, safeReturnPath } from './auth';
+import { CLIENT_JS } from './client';
+import { PageHead } from './components/layout';
+import { NotFound } from './errors';
+import { aplicaciones } from './pages/aplicaciones';
+import { csd } from './pages/csd';
+import { dashboard } from './pages/dashboard';
+import { facturasIndex, facturasPages } from './pages/facturas';
+import { llaves } from './pages/llaves';
+import { login } from './pages/login';
+import { webhooks } from './pages/webhooks';
+import { formFields, page, setMode } from './render';
+import { STYLES_CSS } from './styles';
+
+// The operators' panel, mounted by src/app.ts at /admin. Server-rendered Hono JSX; works without JavaScript.
+
+const adminApp = new Hono<AdminEnv>();
+
+adminApp.use('*', async (c, next) => {
+  await next();
+  c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Referrer-Policy', 'same-origin');
+  c.header('X-Frame-Options', 'DENY');
+});
+
+const asset = (body: string, type: string) => () =>
+  new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' } });
+adminApp.get('/styles.css', asset(STYLES_CSS, 'text/css; charset=utf-8'));
+adminApp.get('/app.js', asset(CLIENT_JS, 'text/javascript; charset=utf-8'));
+
+adminApp.route('/', login);
+
+// Everything below needs a signed-in admin, and every state change the session's CSRF token.
+adminApp.use('*', requireSession, requireCsrf);
+
+adminApp.get('/', dashboard);
+
+adminApp.post('/modo', async (c) => {
+  const f = await formFields(c);
+  const mode = (MODES as readonly string[]).includes(f.modo ?? '') ? (f.modo as Mode) : 'test';
+  setMode(c, mode);
+  return c.redirect(safeReturnPath(f.volver), 303);
+});
+
+adminApp.route('/aplicaciones', aplicaciones);
+adminApp.route('/aplicaciones', csd);
+adminApp.route('/aplicaciones', llaves);
+adminApp.route('/aplicaciones', webhooks);
+adminApp.route('/aplicaciones', facturasPages);
+adminApp.get('/facturas', facturasIndex);
+
+const notFoundPage = (c: Parameters<typeof page>[0], message: string) =>
+  page(
+    c,
+    { title: 'No encontrado' },
+    <div class="card">
+      <PageHead title="No encontrado" subtitle={message} />
+      <a href="/admin">Volver al panel</a>
+    </div>,
+    404,
+  );
+
+adminApp.all('*', (c) => notFoundPage(c, 'Esta página no existe.'));
+
+adminApp.onError((err, c) => {
+  if (err instanceof NotFound) return notFoundPage(c, err.message);
+  console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), message: err.message, stack: err.stack }));
+  return c.text('Error interno del panel. Reporta el request id a soporte.', 500);
+});
+
+export default adminApp;
+export { adminApp };

@@ -1,0 +1,356 @@
+import { asc, desc, eq, gte, like, lte, or } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { getDb } from '../../src/db/client';
+import { clientApplications, eventos, FACTURA_STATUSES, facturas, type FacturaStatus } from '../../src/db/schema';
+import { cursorCondition } from '../../src/lib/pagination';
+import { findOwned, type Tenant, tenantWhere } from '../../src/lib/tenancy';
+import { ApiError } from '../../src/lib/errors';
+import type { AdminEnv } from '../auth';
+import { SelectField, TextField } from '../components/form';
+import { FlashMessage, PageHead } from '../components/layout';
+import { AppTabs, Empty, FACTURA_STATUS, ModeBadge, StatusBadge } from '../components/ui';
+import { NotFound } from '../errors';
+import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
+import { aviso, currentMode, fecha, page } from '../render';
+
+const PAGE_SIZE = 25;
+
+type Factura = typeof facturas.$inferSelect;
+
+interface Filtros {
+  status: string;
+  rfc: string;
+  q: string;
+  desde: string;
+  hasta: string;
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function leerFiltros(c: Context<AdminEnv>): Filtros {
+  const q = (k: string) => (c.req.query(k) ?? '').trim();
+  return {
+    status: (FACTURA_STATUSES as readonly string[]).includes(q('status')) ? q('status') : '',
+    rfc: q('rfc').toUpperCase().slice(0, 13),
+    q: q('q').slice(0, 40),
+    desde: DAY_RE.test(q('desde')) ? q('desde') : '',
+    hasta: DAY_RE.test(q('hasta')) ? q('hasta') : '',
+  };
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+const tenantOfApp = (c: Context<AdminEnv>, app: Aplicacion): Tenant => ({ applicationId: app.id, mode: currentMode(c) });
+
+const appCrumbs = (app: Aplicacion) => [
+  { href: '/admin/aplicaciones', label: 'Aplicaciones' },
+  { href: `/admin/aplicaciones/${app.id}`, label: app.name },
+];
+
+export const folioDe = (f: Pick<Factura, 'serie' | 'folio'>) => `${f.serie}${f.serie ? '-' : ''}${f.folio}`;
+
+const money = (amount: string, moneda: string) => `${amount} ${moneda}`;
+
+const STATUS_OPTIONS = FACTURA_STATUSES.map((s) => ({ value: s, label: FACTURA_STATUS[s].label }));
+
+export const facturasPages = new Hono<AdminEnv>();
+
+/** The invoices section starts at an application's list: invoices always belong to one tenant. */
+export async function facturasIndex(c: Context<AdminEnv>) {
+  const apps = await getDb(c.env).select({ id: clientApplications.id, name: clientApplications.name, rfc: clientApplications.rfc }).from(clientApplications).orderBy(desc(clientApplications.id)).all();
+  const wanted = c.req.query('app');
+  const target = apps.find((a) => a.id === wanted) ?? (apps.length === 1 ? apps[0] : undefined);
+  if (target) return c.redirect(`/admin/aplicaciones/${target.id}/facturas`, 303);
+  return page(
+    c,
+    { title: 'Facturas', section: 'facturas' },
+    <>
+      <PageHead title="Facturas" subtitle="Elige la aplicación (emisor) cuyas facturas quieres ver." />
+      <div class="tablewrap">
+        {apps.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Aplicación</th>
+                <th>RFC</th>
+              </tr>
+            </thead>
+            <tbody>
+              {apps.map((a) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/aplicaciones/${a.id}/facturas`}>{a.name}</a>
+                  </td>
+                  <td class="mono">{a.rfc}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>
+            Aún no hay aplicaciones. <a href="/admin/aplicaciones/nueva">Crea una</a>.
+          </Empty>
+        )}
+      </div>
+    </>,
+  );
+}
+
+facturasPages.get('/:appId/facturas', async (c) => {
+  const app = await loadApp(c);
+  const tenant = tenantOfApp(c, app);
+  const f = leerFiltros(c);
+  let cursor;
+  try {
+    cursor = cursorCondition(facturas.id, c.req.query('cursor') || undefined);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    cursor = undefined;
+  }
+  const term = f.q ? `%${likeEscape(f.q)}%` : '';
+  const rows = await getDb(c.env)
+    .select()
+    .from(facturas)
+    .where(
+      tenantWhere(
+        facturas,
+        tenant,
+        cursor,
+        f.status ? eq(facturas.status, f.status as FacturaStatus) : undefined,
+        f.rfc ? eq(facturas.receptor_rfc, f.rfc) : undefined,
+        f.desde ? gte(facturas.fecha, f.desde) : undefined,
+        f.hasta ? lte(facturas.fecha, `${f.hasta}T23:59:59`) : undefined,
+        term ? or(like(facturas.receptor_nombre, term), like(facturas.folio, term), like(facturas.uuid, term.toUpperCase())) : undefined,
+      ),
+    )
+    .orderBy(desc(facturas.id))
+    .limit(PAGE_SIZE + 1)
+    .all();
+  const more = rows.length > PAGE_SIZE;
+  const shown = rows.slice(0, PAGE_SIZE);
+  const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
+  if (more) params.set('cursor', btoa(shown[shown.length - 1]!.id).replace(/=+$/, ''));
+  const base = `/admin/aplicaciones/${app.id}/facturas`;
+  return page(
+    c,
+    { title: `Facturas · ${app.name}`, section: 'facturas' },
+    <>
+      <PageHead title={app.name} crumbs={appCrumbs(app)}>
+        <AppStatus app={app} />
+      </PageHead>
+      <FlashMessage flash={aviso(c)} />
+      <AppTabs appId={app.id} current="facturas" />
+      <form method="get" action={base} class="filters card" role="search" aria-label="Filtrar facturas">
+        <SelectField name="status" label="Estado" options={STATUS_OPTIONS} value={f.status} blank="Todos" />
+        <TextField name="rfc" label="RFC receptor" value={f.rfc} maxlength={13} />
+        <TextField name="q" label="Folio, UUID o nombre" type="search" value={f.q} />
+        <TextField name="desde" label="Desde" type="date" value={f.desde} />
+        <TextField name="hasta" label="Hasta" type="date" value={f.hasta} />
+        <div class="formactions">
+          <button type="submit" class="btn">
+            Filtrar
+          </button>
+          <a href={base}>Limpiar</a>
+        </div>
+      </form>
+      <p class="muted small">
+        Modo <ModeBadge mode={tenant.mode} /> — cambia a {tenant.mode === 'test' ? 'producción' : 'pruebas'} con el selector de arriba.
+      </p>
+      <div class="tablewrap">
+        {shown.length ? (
+          <table>
+            <thead>
+              <tr>
+                <th>Folio</th>
+                <th>Tipo</th>
+                <th>Receptor</th>
+                <th>Fecha</th>
+                <th class="num">Total</th>
+                <th>Estado</th>
+                <th>UUID</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((r) => (
+                <tr>
+                  <td>
+                    <a href={`${base}/${r.id}`}>{folioDe(r)}</a>
+                  </td>
+                  <td>{r.tipo}</td>
+                  <td>
+                    {r.receptor_nombre}
+                    <br />
+                    <span class="mono small muted">{r.receptor_rfc}</span>
+                  </td>
+                  <td>{fecha(r.fecha)}</td>
+                  <td class="num">{money(r.total, r.moneda)}</td>
+                  <td>
+                    <StatusBadge status={r.status} />
+                  </td>
+                  <td class="mono small">{r.uuid ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>No hay facturas con estos filtros en este modo.</Empty>
+        )}
+      </div>
+      {more ? (
+        <p class="mt">
+          <a class="btn btn-secondary" href={`${base}?${params}`}>
+            Siguientes →
+          </a>
+        </p>
+      ) : null}
+    </>,
+  );
+});
+
+async function loadFactura(c: Context<AdminEnv>, app: Aplicacion): Promise<Factura> {
+  try {
+    return await findOwned(getDb(c.env), facturas, tenantOfApp(c, app), c.req.param('facturaId') ?? '', 'La factura');
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      throw new NotFound(`La factura no existe en modo ${currentMode(c) === 'test' ? 'pruebas' : 'producción'} de esta aplicación.`);
+    }
+    throw e;
+  }
+}
+
+facturasPages.get('/:appId/facturas/:facturaId', async (c) => {
+  const app = await loadApp(c);
+  const factura = await loadFactura(c, app);
+  const historia = await getDb(c.env)
+    .select()
+    .from(eventos)
+    .where(tenantWhere(eventos, tenantOfApp(c, app), eq(eventos.factura_id, factura.id)))
+    .orderBy(asc(eventos.id))
+    .all();
+  const base = `/admin/aplicaciones/${app.id}/facturas/${factura.id}`;
+  return page(
+    c,
+    { title: `Factura ${folioDe(factura)}`, section: 'facturas' },
+    <>
+      <PageHead title={`Factura ${folioDe(factura)}`} crumbs={[...appCrumbs(app), { href: `/admin/aplicaciones/${app.id}/facturas`, label: 'Facturas' }]}>
+        <StatusBadge status={factura.status} />
+        {factura.xml_key ? (
+          <a class="btn btn-secondary" href={`${base}/xml`} download>
+            Descargar XML
+          </a>
+        ) : null}
+        {factura.pdf_key ? (
+          <a class="btn btn-secondary" href={`${base}/pdf`} download>
+            Descargar PDF
+          </a>
+        ) : null}
+      </PageHead>
+      <FlashMessage flash={aviso(c)} />
+      <div class="grid">
+        <section class="card">
+          <h2>Comprobante</h2>
+          <dl class="kv">
+            <dt>Tipo</dt>
+            <dd>{{ I: 'Ingreso', E: 'Egreso (nota de crédito)', P: 'Pago' }[factura.tipo]}</dd>
+            <dt>Serie y folio</dt>
+            <dd>{folioDe(factura)}</dd>
+            <dt>Fecha</dt>
+            <dd>{fecha(factura.fecha)}</dd>
+            <dt>Receptor</dt>
+            <dd>
+              {factura.receptor_nombre} <span class="mono">({factura.receptor_rfc})</span>
+            </dd>
+            <dt>Subtotal</dt>
+            <dd>{money(factura.subtotal, factura.moneda)}</dd>
+            <dt>Total</dt>
+            <dd>
+              <strong>{money(factura.total, factura.moneda)}</strong>
+            </dd>
+            <dt>Método de pago</dt>
+            <dd>{factura.metodo_pago ?? '—'}</dd>
+            <dt>Modo</dt>
+            <dd>
+              <ModeBadge mode={factura.mode} />
+            </dd>
+          </dl>
+        </section>
+        <section class="card">
+          <h2>Timbre fiscal</h2>
+          <dl class="kv">
+            <dt>UUID (folio fiscal)</dt>
+            <dd class="mono">{factura.uuid ?? '—'}</dd>
+            <dt>Fecha de timbrado</dt>
+            <dd>{fecha(factura.fecha_timbrado)}</dd>
+            <dt>No. certificado SAT</dt>
+            <dd class="mono">{factura.no_certificado_sat ?? '—'}</dd>
+            <dt>Intentos</dt>
+            <dd>{factura.intentos}</dd>
+            {factura.cancelacion_motivo ? (
+              <>
+                <dt>Motivo de cancelación</dt>
+                <dd>{factura.cancelacion_motivo}</dd>
+              </>
+            ) : null}
+          </dl>
+          {factura.errores?.length ? (
+            <div class="alert alert-error mt">
+              Errores:
+              <ul>
+                {factura.errores.map((e) => (
+                  <li>
+                    <code>{e.code}</code> {e.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+        </section>
+      </div>
+      <section class="card">
+        <h2>Historial</h2>
+        {historia.length ? (
+          <ol class="timeline">
+            {historia.map((ev) => (
+              <li>
+                <strong>{ev.type}</strong>{' '}
+                {ev.status_nuevo ? (
+                  <>
+                    {ev.status_anterior ? `${FACTURA_STATUS[ev.status_anterior as FacturaStatus]?.label ?? ev.status_anterior} → ` : ''}
+                    {FACTURA_STATUS[ev.status_nuevo as FacturaStatus]?.label ?? ev.status_nuevo}
+                  </>
+                ) : null}
+                <div class="when">{fecha(ev.created_at)}</div>
+                {Object.keys(ev.data).length ? (
+                  <details>
+                    <summary class="small">Datos del evento</summary>
+                    <pre class="json">{JSON.stringify(ev.data, null, 2)}</pre>
+                  </details>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p class="muted">Sin eventos todavía.</p>
+        )}
+      </section>
+    </>,
+  );
+});
+
+for (const kind of ['xml', 'pdf'] as const) {
+  facturasPages.get(`/:appId/facturas/:facturaId/${kind}`, async (c) => {
+    const app = await loadApp(c);
+    const factura = await loadFactura(c, app);
+    const key = kind === 'xml' ? factura.xml_key : factura.pdf_key;
+    const object = key ? await c.env.CFDI_BUCKET.get(key) : null;
+    if (!object) throw new NotFound(`La factura no tiene ${kind.toUpperCase()} todavía.`);
+    const name = `${folioDe(factura)}_${factura.uuid ?? factura.id}.${kind}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    return new Response(object.body, {
+      headers: {
+        'Content-Type': kind === 'xml' ? 'application/xml; charset=utf-8' : 'application/pdf',
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Cache-Control': 'private, no-store',
+      },
+    });
+  });
+}
