@@ -92,7 +92,7 @@ export class Lienzo {
     const continuacion = this.paginas.length > 0;
     this.paginas.push(this.doc.addPage([this.anchoPagina, this.altoPagina]));
     this.y = this.altoPagina - this.margen;
-    if (this.sandbox) this.dibujarAviso(this.sandbox);
+    if (this.sandbox) this.dibujarBanda(this.sandbox.banda);
     if (continuacion) this.alContinuar?.();
   }
 
@@ -156,7 +156,8 @@ export class Lienzo {
     const out: string[] = [];
     for (const parrafo of this.limpiar(texto).split('\n')) {
       let linea = '';
-      for (const palabra of parrafo.split(/ +/).filter(Boolean)) {
+      // Split on single spaces so runs of spaces (a pedimento's "17  24  3420") survive.
+      for (const palabra of parrafo.split(' ')) {
         const candidata = linea ? `${linea} ${palabra}` : palabra;
         if (cabe(candidata)) {
           linea = candidata;
@@ -198,11 +199,11 @@ export class Lienzo {
     this.pagina.drawSvgPath(path, { x, y: yArriba, scale: escala, color: rgb(0, 0, 0), borderWidth: 0 });
   }
 
-  /** Band on top and a diagonal watermark: a sandbox document must never pass for a valid one. */
-  private dibujarAviso(aviso: AvisoSandbox): void {
+  /** A sandbox document must never pass for a valid one: a band on top of every page... */
+  private dibujarBanda(texto: string): void {
     const alto = 15;
     this.rect(this.izquierda, this.y - alto, this.anchoUtil, alto, { relleno: COLOR.alerta });
-    this.texto(aviso.banda, this.izquierda, this.y - alto + 4.5, {
+    this.texto(texto, this.izquierda, this.y - alto + 4.5, {
       size: 8,
       fuente: 'negrita',
       color: COLOR.blanco,
@@ -210,22 +211,25 @@ export class Lienzo {
       ancho: this.anchoUtil,
     });
     this.y -= alto + 8;
+  }
 
+  /** ...and a translucent diagonal watermark drawn over the content, so no filled box hides it. */
+  private dibujarMarcaAgua(pagina: PDFPage, texto: string): void {
     const size = 54;
     const font = this.fuentes.negrita;
-    const limpio = this.limpiar(aviso.marca);
+    const limpio = this.limpiar(texto);
     const ancho = font.widthOfTextAtSize(limpio, size);
     const angulo = Math.atan2(this.altoPagina, this.anchoPagina);
-    // Centre the rotated text on the page centre.
-    const cx = this.anchoPagina / 2 - (Math.cos(angulo) * ancho) / 2 + (Math.sin(angulo) * size) / 3;
-    const cy = this.altoPagina / 2 - (Math.sin(angulo) * ancho) / 2 - (Math.cos(angulo) * size) / 3;
-    this.pagina.drawText(limpio, {
-      x: cx,
-      y: cy,
+    // Baseline start such that the rotated text is centred on the page (cap height ≈ 2/3 of size).
+    const x = this.anchoPagina / 2 - (Math.cos(angulo) * ancho) / 2 + (Math.sin(angulo) * size) / 3;
+    const y = this.altoPagina / 2 - (Math.sin(angulo) * ancho) / 2 - (Math.cos(angulo) * size) / 3;
+    pagina.drawText(limpio, {
+      x,
+      y,
       size,
       font,
       color: COLOR.alerta,
-      opacity: 0.12,
+      opacity: 0.13,
       rotate: degrees((angulo * 180) / Math.PI),
     });
   }
@@ -234,6 +238,7 @@ export class Lienzo {
   async guardar(pie: string): Promise<Uint8Array> {
     const total = this.paginas.length;
     this.paginas.forEach((pagina, i) => {
+      if (this.sandbox) this.dibujarMarcaAgua(pagina, this.sandbox.marca);
       const y = this.margen - 4;
       pagina.drawLine({
         start: { x: this.izquierda, y: y + 10 },

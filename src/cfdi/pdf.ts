@@ -1,4 +1,6 @@
 import Decimal from 'decimal.js';
+import { cadenaOriginalTfd } from './cadena';
+import * as cat from './catalogs';
 import { importeConLetra } from './importe-letra';
 import { leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
 import { COLOR, Lienzo, type Estilo, type EstiloTexto } from './pdf-lienzo';
@@ -18,28 +20,22 @@ export interface OpcionesPdf {
   titulo?: string;
   /** prints a "SIN VALIDEZ FISCAL — sandbox" band and watermark on every page */
   sandbox?: boolean;
-  /**
-   * Description of a catalog key (catalogo is the SAT catalog name: c_RegimenFiscal, c_UsoCFDI,
-   * c_FormaPago, c_Exportacion, c_ObjetoImp, c_TipoRelacion, c_Periodicidad, c_Meses...), printed as
-   * "clave - descripción"; without it the clave is printed alone.
-   */
-  describir?: (catalogo: string, clave: string) => string | undefined;
 }
 
-const TIPOS: Record<string, { nombre: string; titulo: string }> = {
-  I: { nombre: 'Ingreso', titulo: 'Factura' },
-  E: { nombre: 'Egreso', titulo: 'Nota de crédito' },
-  T: { nombre: 'Traslado', titulo: 'Traslado' },
-  N: { nombre: 'Nómina', titulo: 'Recibo de nómina' },
-  P: { nombre: 'Pago', titulo: 'Recibo electrónico de pago' },
+const TITULOS: Record<string, string> = {
+  I: 'Factura',
+  E: 'Nota de crédito',
+  T: 'Traslado',
+  N: 'Recibo de nómina',
+  P: 'Recibo electrónico de pago',
 };
 
-// The few catalog keys whose meaning the layout itself depends on.
-const DESCRIPCIONES: Record<string, Record<string, string>> = {
-  c_TipoDeComprobante: Object.fromEntries(Object.entries(TIPOS).map(([k, v]) => [k, v.nombre])),
-  c_MetodoPago: { PUE: 'Pago en una sola exhibición', PPD: 'Pago en parcialidades o diferido' },
-};
-const IMPUESTOS: Record<string, string> = { '001': 'ISR', '002': 'IVA', '003': 'IEPS' };
+/** "601 - General de Ley Personas Morales": the clave with its SAT catalog text, the clave alone if unknown. */
+function clave(valor: string | undefined, buscar: (id?: string) => { texto: string } | undefined): string {
+  if (!valor) return '';
+  const fila = buscar(valor);
+  return fila ? `${valor} - ${fila.texto}` : valor;
+}
 
 const GRIS: Estilo = { size: 6.5, color: COLOR.suave };
 const NEGRITA: Estilo = { fuente: 'negrita' };
@@ -60,7 +56,7 @@ function fecha(valor: string | undefined): string {
 
 /** "IVA 16%", "IEPS Cuota 1.50", "IVA Exento". */
 function nombreImpuesto(a: Atributos, sufijo = ''): string {
-  const impuesto = IMPUESTOS[a[`Impuesto${sufijo}`]] ?? a[`Impuesto${sufijo}`];
+  const impuesto = cat.impuesto(a[`Impuesto${sufijo}`])?.texto ?? a[`Impuesto${sufijo}`];
   const factor = a[`TipoFactor${sufijo}`];
   const tasa = a[`TasaOCuota${sufijo}`];
   if (factor === 'Tasa' && tasa) return `${impuesto} ${new Decimal(tasa).times(100).toString()}%`;
@@ -90,20 +86,12 @@ type Celda = Array<{ texto: string | undefined; estilo?: Estilo }>;
 type FilaTabla = Celda[];
 
 class Representacion {
-  private readonly clave: (catalogo: string, clave: string | undefined) => string;
-
   constructor(
     private readonly l: Lienzo,
     private readonly cfdi: Comprobante,
     private readonly titulo: string,
-    describir: OpcionesPdf['describir'],
-  ) {
-    this.clave = (catalogo, clave) => {
-      if (!clave) return '';
-      const desc = describir?.(catalogo, clave) ?? DESCRIPCIONES[catalogo]?.[clave];
-      return desc ? `${clave} - ${desc}` : clave;
-    };
-  }
+    private readonly cadenaTfd: string,
+  ) {}
 
   private get serieFolio(): string {
     return [this.cfdi.a.Serie, this.cfdi.a.Folio].filter(Boolean).join('-');
@@ -172,7 +160,7 @@ class Representacion {
     y -= 4;
     const datosEmisor: Fila[] = [
       ['RFC', cfdi.emisor.Rfc],
-      ['Régimen fiscal', this.clave('c_RegimenFiscal', cfdi.emisor.RegimenFiscal)],
+      ['Régimen fiscal', clave(cfdi.emisor.RegimenFiscal, cat.regimenFiscal)],
       ['Lugar de expedición (C.P.)', cfdi.a.LugarExpedicion],
       ['Factura a través de adquirente', cfdi.emisor.FacAtrAdquirente],
     ];
@@ -191,21 +179,31 @@ class Representacion {
       ['Folio fiscal (UUID)', cfdi.timbre.UUID],
       ['Fecha de emisión', fecha(cfdi.a.Fecha)],
       ['Fecha de certificación', fecha(cfdi.timbre.FechaTimbrado)],
-      ['Tipo de comprobante', this.clave('c_TipoDeComprobante', cfdi.a.TipoDeComprobante)],
-      ['Exportación', this.clave('c_Exportacion', cfdi.a.Exportacion)],
+      ['Tipo de comprobante', clave(cfdi.a.TipoDeComprobante, cat.tipoDeComprobante)],
     ];
+    const valor: EstiloTexto = { size: 7.5, fuente: 'negrita', alinear: 'der', ancho: anchoCaja - 6 };
+    const bloques = filas
+      .filter(([, v]) => v)
+      .map(([etiqueta, v]) => {
+        const libre = anchoCaja - 20 - l.medir(etiqueta, { ...GRIS, fuente: 'negrita' });
+        return { etiqueta, lineas: l.lineas(v as string, libre, valor) };
+      });
     const altoTitulo = 22;
-    const visibles = filas.filter(([, v]) => v);
-    const altoCaja = altoTitulo + 4 + visibles.length * 11 + 2;
+    const altoCaja = altoTitulo + 4 + bloques.reduce((s, b) => s + b.lineas.length * 11, 0) + 2;
     l.rect(xCaja, top - altoCaja, anchoCaja, altoCaja, { borde: COLOR.linea });
     l.rect(xCaja, top - altoTitulo, anchoCaja, altoTitulo, { relleno: COLOR.acento });
-    l.texto(this.titulo.toUpperCase(), xCaja + 8, top - 15, { size: 11, fuente: 'negrita', color: COLOR.blanco });
+    // A custom title shrinks to fit beside "CFDI 4.0".
+    const titulo = this.titulo.toUpperCase();
+    const size = Math.min(11, (11 * (anchoCaja - 60)) / l.medir(titulo, { size: 11, fuente: 'negrita' }));
+    l.texto(titulo, xCaja + 8, top - 15, { size, fuente: 'negrita', color: COLOR.blanco });
     l.texto('CFDI 4.0', xCaja, top - 14.5, { size: 7, color: COLOR.blanco, alinear: 'der', ancho: anchoCaja - 8 });
     y = top - altoTitulo - 4;
-    for (const [etiqueta, valor] of visibles) {
-      y -= 11;
-      l.texto(etiqueta, xCaja + 6, y + 3, { ...GRIS, fuente: 'negrita' });
-      l.texto(valor as string, xCaja, y + 3, { size: 7.5, fuente: 'negrita', alinear: 'der', ancho: anchoCaja - 6 });
+    for (const b of bloques) {
+      l.texto(b.etiqueta, xCaja + 6, y - 8, { ...GRIS, fuente: 'negrita' });
+      for (const linea of b.lineas) {
+        y -= 11;
+        l.texto(linea, xCaja, y + 3, valor);
+      }
     }
     l.y = Math.min(yEmisor, top - altoCaja) - 12;
   }
@@ -233,8 +231,8 @@ class Representacion {
           ['Nombre', r.Nombre],
           ['RFC', r.Rfc],
           ['Domicilio fiscal (C.P.)', r.DomicilioFiscalReceptor],
-          ['Régimen fiscal', this.clave('c_RegimenFiscal', r.RegimenFiscalReceptor)],
-          ['Uso del CFDI', this.clave('c_UsoCFDI', r.UsoCFDI)],
+          ['Régimen fiscal', clave(r.RegimenFiscalReceptor, cat.regimenFiscal)],
+          ['Uso del CFDI', clave(r.UsoCFDI, cat.usoCfdi)],
           ['Residencia fiscal', r.ResidenciaFiscal],
           ['Núm. reg. id. tributario', r.NumRegIdTrib],
         ],
@@ -243,11 +241,12 @@ class Representacion {
         ancho: mitad,
         titulo: 'Condiciones del comprobante',
         filas: [
-          ['Forma de pago', this.clave('c_FormaPago', cfdi.a.FormaPago)],
-          ['Método de pago', this.clave('c_MetodoPago', cfdi.a.MetodoPago)],
+          ['Forma de pago', clave(cfdi.a.FormaPago, cat.formaPago)],
+          ['Método de pago', clave(cfdi.a.MetodoPago, cat.metodoPago)],
           ['Condiciones de pago', cfdi.a.CondicionesDePago],
-          ['Moneda', this.clave('c_Moneda', cfdi.a.Moneda)],
+          ['Moneda', clave(cfdi.a.Moneda, cat.moneda)],
           ['Tipo de cambio', cfdi.a.TipoCambio],
+          ['Exportación', clave(cfdi.a.Exportacion, cat.exportacion)],
           ['Confirmación', cfdi.a.Confirmacion],
         ],
       },
@@ -262,8 +261,8 @@ class Representacion {
         ancho: l.anchoUtil,
         titulo: 'Información global (público en general)',
         filas: [
-          ['Periodicidad', this.clave('c_Periodicidad', g.Periodicidad)],
-          ['Meses', this.clave('c_Meses', g.Meses)],
+          ['Periodicidad', clave(g.Periodicidad, cat.periodicidad)],
+          ['Meses', clave(g.Meses, cat.mes)],
           ['Año', g['Año']],
         ],
       });
@@ -273,7 +272,7 @@ class Representacion {
         ancho: l.anchoUtil,
         titulo: 'CFDI relacionados',
         anchoEtiqueta: 150,
-        filas: cfdi.relacionados.map((r): Fila => [this.clave('c_TipoRelacion', r.tipoRelacion), r.uuids.join('\n')]),
+        filas: cfdi.relacionados.map((r): Fila => [clave(r.tipoRelacion, cat.tipoRelacion), r.uuids.join('\n')]),
       });
     }
   }
@@ -334,7 +333,7 @@ class Representacion {
       const a = c.a;
       const terceros = c.aCuentaTerceros;
       const detalle = [
-        a.ObjetoImp && `Objeto de impuesto: ${this.clave('c_ObjetoImp', a.ObjetoImp)}`,
+        a.ObjetoImp && `Objeto de impuesto: ${clave(a.ObjetoImp, cat.objetoImp)}`,
         ...detalleImpuestos(c),
         ...c.pedimentos.map((p) => `Pedimento ${p}`),
         ...c.cuentasPrediales.map((p) => `Cuenta predial ${p}`),
@@ -423,8 +422,8 @@ class Representacion {
       ];
       const datos: Fila[] = [
         ['Fecha de pago', fecha(p.FechaPago)],
-        ['Forma de pago', this.clave('c_FormaPago', p.FormaDePagoP)],
-        ['Moneda', this.clave('c_Moneda', p.MonedaP)],
+        ['Forma de pago', clave(p.FormaDePagoP, cat.formaPago)],
+        ['Moneda', clave(p.MonedaP, cat.moneda)],
         ['Tipo de cambio', p.TipoCambioP],
         ['Monto', dinero(p.Monto)],
         ['Número de operación', p.NumOperacion],
@@ -435,28 +434,29 @@ class Representacion {
         this.cajas({ ancho: l.anchoUtil, titulo, filas: datos });
       }
       const columnas: Columna[] = [
-        { titulo: 'Documento relacionado', ancho: 150 },
-        { titulo: 'Serie y folio', ancho: 58 },
-        { titulo: 'Moneda / equiv.', ancho: 52 },
+        { titulo: 'Documento relacionado', ancho: 0 },
+        { titulo: 'Serie y folio', ancho: 60 },
+        { titulo: 'Moneda / equiv.', ancho: 54 },
         { titulo: 'Parcialidad', ancho: 42, alinear: 'der' },
         { titulo: 'Saldo anterior', ancho: 64, alinear: 'der' },
         { titulo: 'Importe pagado', ancho: 64, alinear: 'der' },
         { titulo: 'Saldo insoluto', ancho: 64, alinear: 'der' },
-        { titulo: 'Objeto imp.', ancho: 0 },
       ];
-      columnas[7].ancho = l.anchoUtil - columnas.reduce((s, c) => s + c.ancho, 0);
+      columnas[0].ancho = l.anchoUtil - columnas.reduce((s, c) => s + c.ancho, 0);
       this.tabla(
         columnas,
-        pago.documentos.map((d): FilaTabla => [
-          [{ texto: d.a.IdDocumento }, { texto: detalleImpuestos(d, 'DR').join('\n'), estilo: GRIS }],
-          [{ texto: [d.a.Serie, d.a.Folio].filter(Boolean).join('-') }],
-          [{ texto: [d.a.MonedaDR, d.a.EquivalenciaDR].filter(Boolean).join(' / ') }],
-          [{ texto: d.a.NumParcialidad }],
-          [{ texto: importe(d.a.ImpSaldoAnt) }],
-          [{ texto: importe(d.a.ImpPagado), estilo: NEGRITA }],
-          [{ texto: importe(d.a.ImpSaldoInsoluto) }],
-          [{ texto: d.a.ObjetoImpDR }],
-        ]),
+        pago.documentos.map((d): FilaTabla => {
+          const detalle = [d.a.ObjetoImpDR && `Objeto de impuesto: ${d.a.ObjetoImpDR}`, ...detalleImpuestos(d, 'DR')];
+          return [
+            [{ texto: d.a.IdDocumento }, { texto: detalle.filter(Boolean).join('\n'), estilo: GRIS }],
+            [{ texto: [d.a.Serie, d.a.Folio].filter(Boolean).join('-') }],
+            [{ texto: [d.a.MonedaDR, d.a.EquivalenciaDR].filter(Boolean).join(' / ') }],
+            [{ texto: d.a.NumParcialidad }],
+            [{ texto: importe(d.a.ImpSaldoAnt) }],
+            [{ texto: importe(d.a.ImpPagado), estilo: NEGRITA }],
+            [{ texto: importe(d.a.ImpSaldoInsoluto) }],
+          ];
+        }),
       );
       const impuestosP = detalleImpuestos(pago, 'P');
       if (impuestosP.length > 0) {
@@ -496,19 +496,11 @@ class Representacion {
       total: cfdi.a.Total ?? '0',
       sello: cfdi.a.Sello ?? '',
     });
-    // Cadena original del complemento de certificación (cadenaoriginal_TFD_1_1.xslt): required fields
-    // always, Leyenda only when present, each value with its whitespace normalised.
-    const campos = [t.Version, t.UUID, t.FechaTimbrado, t.RfcProvCertif, t.Leyenda, t.SelloCFD, t.NoCertificadoSAT];
-    const cadena = `||${campos
-      .filter((v, i) => i !== 4 || v !== undefined)
-      .map((v) => (v ?? '').replace(/\s+/g, ' ').trim())
-      .join('|')}||`;
-
     const mono: Estilo = { size: 6, fuente: 'mono' };
     const largos: Fila[] = [
       ['Sello digital del CFDI', cfdi.a.Sello],
       ['Sello digital del SAT', t.SelloSAT],
-      ['Cadena original del complemento de certificación digital del SAT', cadena],
+      ['Cadena original del complemento de certificación digital del SAT', this.cadenaTfd],
     ];
     const bloques = largos.map(([etiqueta, valor]) => ({ etiqueta, lineas: l.lineas(valor ?? '', l.anchoUtil, mono) }));
     const lhMono = l.altoLinea(mono);
@@ -577,14 +569,14 @@ class Representacion {
 
 export async function generarPdf(xmlTimbrado: string, opts: OpcionesPdf = {}): Promise<Uint8Array> {
   const cfdi = leerComprobante(xmlTimbrado);
-  const titulo = opts.titulo ?? TIPOS[cfdi.a.TipoDeComprobante]?.titulo ?? 'CFDI';
+  const titulo = opts.titulo ?? TITULOS[cfdi.a.TipoDeComprobante] ?? 'CFDI';
   const l = await Lienzo.crear({
     titulo: `${titulo} ${[cfdi.a.Serie, cfdi.a.Folio].filter(Boolean).join('-')} ${cfdi.timbre.UUID}`.replace(/ +/g, ' '),
     sandbox: opts.sandbox
       ? { banda: 'SIN VALIDEZ FISCAL — sandbox: timbrado por el PAC de pruebas de HexaFac', marca: 'SIN VALIDEZ FISCAL' }
       : undefined,
   });
-  const r = new Representacion(l, cfdi, titulo, opts.describir);
+  const r = new Representacion(l, cfdi, titulo, cadenaOriginalTfd(xmlTimbrado));
   l.alContinuar = () => r.encabezadoContinuacion();
   r.encabezado();
   r.receptorYPago();
