@@ -107,6 +107,15 @@ export function validarFecha(fecha: string, lugarExpedicion: string, ahora: Date
   return [];
 }
 
+/**
+ * The comprobante's Fecha: the given one if valid, else (omitted or invalid, with its problems) `ahora`
+ * as local time at LugarExpedicion, so that the other rules can still run on a sensible date.
+ */
+export function resolverFecha(fecha: string | undefined, lugarExpedicion: string, ahora: Date): { fecha: string; errors: ValidationIssue[] } {
+  const errors = fecha === undefined ? [] : validarFecha(fecha, lugarExpedicion, ahora);
+  return { fecha: fecha === undefined || errors.length ? fechaLocal(ahora, zonaHoraria(lugarExpedicion)) : fecha, errors };
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export interface ContextoValidacion {
@@ -193,30 +202,33 @@ function validarImpuestos(c: ConceptoInput, path: string, fecha: string, add: Ad
     add(`${path}.impuestos`, 'El nodo impuestos debe tener al menos un traslado o una retención.', 'CFDI40173');
   }
 
+  // Only a Descuento equal to the Importe leaves a zero base unexplained: a zero Cantidad or
+  // ValorUnitario, or a Descuento over the Importe, are reported at their own field.
   const importe = importeConcepto(c);
-  const base = importe.minus(c.descuento === undefined ? 0 : dec(c.descuento));
-  const sinBase = base.lte(0);
+  const sinBase = importe.gt(0) && c.descuento !== undefined && dec(c.descuento).eq(importe);
 
   impuestos.traslados.forEach((t, j) => {
     const p = `${path}.impuestos.traslados[${j}]`;
-    if (sinBase && t.tipo_factor !== 'Cuota') add(`${p}`, 'La base del traslado (importe − descuento) debe ser mayor que cero.', 'CFDI40174');
-    if (!cat.impuesto(t.impuesto, fecha)?.traslado) add(`${p}.impuesto`, `${t.impuesto} no es un impuesto trasladable del catálogo c_Impuesto (002 IVA, 003 IEPS).`, 'CFDI40175');
+    if (sinBase && t.tipo_factor !== 'Cuota') add(p, 'La base del traslado (importe − descuento) debe ser mayor que cero.', 'CFDI40174');
+    const impuestoValido = cat.impuesto(t.impuesto, fecha)?.traslado === true;
+    if (!impuestoValido) add(`${p}.impuesto`, `${t.impuesto} no es un impuesto trasladable del catálogo c_Impuesto (002 IVA, 003 IEPS).`, 'CFDI40175');
     if (!cat.tipoFactor(t.tipo_factor, fecha)) add(`${p}.tipo_factor`, `${t.tipo_factor} no está en el catálogo c_TipoFactor.`, 'CFDI40176');
     else if (t.tipo_factor === 'Exento') {
       if (t.tasa_o_cuota !== undefined) add(`${p}.tasa_o_cuota`, 'Un traslado Exento no lleva tasa o cuota.', 'CFDI40177');
     } else if (t.tasa_o_cuota === undefined) add(`${p}.tasa_o_cuota`, `Un traslado con factor ${t.tipo_factor} requiere tasa_o_cuota.`, 'CFDI40178');
-    else if (!cat.reglaTasaCuota(t.impuesto, t.tipo_factor, String(t.tasa_o_cuota), 'traslado', fecha)) {
+    else if (impuestoValido && !cat.reglaTasaCuota(t.impuesto, t.tipo_factor, String(t.tasa_o_cuota), 'traslado', fecha)) {
       add(`${p}.tasa_o_cuota`, `La tasa o cuota ${t.tasa_o_cuota} no está en el catálogo c_TasaOCuota para el traslado de ${t.impuesto} con factor ${t.tipo_factor}.`, 'CFDI40179');
     }
   });
   impuestos.retenciones.forEach((r, j) => {
     const p = `${path}.impuestos.retenciones[${j}]`;
-    if (sinBase && r.tipo_factor !== 'Cuota') add(`${p}`, 'La base de la retención (importe − descuento) debe ser mayor que cero.', 'CFDI40181');
-    if (!cat.impuesto(r.impuesto, fecha)?.retencion) add(`${p}.impuesto`, `${r.impuesto} no es un impuesto retenible del catálogo c_Impuesto (001 ISR, 002 IVA, 003 IEPS).`, 'CFDI40182');
+    if (sinBase && r.tipo_factor !== 'Cuota') add(p, 'La base de la retención (importe − descuento) debe ser mayor que cero.', 'CFDI40181');
+    const impuestoValido = cat.impuesto(r.impuesto, fecha)?.retencion === true;
+    if (!impuestoValido) add(`${p}.impuesto`, `${r.impuesto} no es un impuesto retenible del catálogo c_Impuesto (001 ISR, 002 IVA, 003 IEPS).`, 'CFDI40182');
     if (!cat.tipoFactor(r.tipo_factor, fecha)) add(`${p}.tipo_factor`, `${r.tipo_factor} no está en el catálogo c_TipoFactor.`, 'CFDI40183');
     else if (r.tipo_factor === 'Exento') add(`${p}.tipo_factor`, 'Una retención no puede ser Exento.', 'CFDI40184');
     else if (r.tasa_o_cuota === undefined) add(`${p}.tasa_o_cuota`, 'Una retención requiere tasa_o_cuota.', 'CFDI40185');
-    else if (!cat.reglaTasaCuota(r.impuesto, r.tipo_factor, String(r.tasa_o_cuota), 'retencion', fecha)) {
+    else if (impuestoValido && !cat.reglaTasaCuota(r.impuesto, r.tipo_factor, String(r.tasa_o_cuota), 'retencion', fecha)) {
       add(`${p}.tasa_o_cuota`, `La tasa o cuota ${r.tasa_o_cuota} no está en el catálogo c_TasaOCuota para la retención de ${r.impuesto} con factor ${r.tipo_factor}.`, 'CFDI40185');
     }
   });

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { FacturaInputSchema, type Emisor } from './model';
+import { fechaLocal, instanteDeFechaLocal, tipoPersona, validarFactura, validarFecha, zonaHoraria, type ValidationIssue } from './validate';
+
+const EMISOR: Emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
+const FECHA = '2026-11-20T12:00:00';
+
+type Input = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A valid factura: persona moral receptor, PUE, one concepto with IVA 16%. */
+function base(): Input {
+  return {
+    receptor: { rfc: 'URE180429TM6', nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA', domicilio_fiscal: '86991', regimen_fiscal: '601', uso_cfdi: 'G03' },
+    forma_pago: '03',
+    metodo_pago: 'PUE',
+    conceptos: [
+      {
+        clave_prod_serv: '81112100', cantidad: '1', clave_unidad: 'E48', descripcion: 'Servicio', valor_unitario: '100', objeto_imp: '02',
+        impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.16' }] },
+      },
+    ],
+  };
+}
+
+const publicoEnGeneral = (i: Input) => {
+  i.receptor = { rfc: 'XAXX010101000', nombre: 'PUBLICO EN GENERAL', domicilio_fiscal: '42501', regimen_fiscal: '616', uso_cfdi: 'S01' };
+  i.informacion_global = { periodicidad: '04', meses: '11', año: 2026 };
+};
+const extranjero = (i: Input) => {
+  i.receptor = { rfc: 'XEXX010101000', nombre: 'ACME INC', domicilio_fiscal: '42501', regimen_fiscal: '616', uso_cfdi: 'S01' };
+};
+const traslado = (i: Input) => i.conceptos[0].impuestos.traslados[0];
+const retencion = (i: Input, r: Record<string, string>) => (i.conceptos[0].impuestos.retenciones = [r]);
+
+interface Opts { tipo?: 'I' | 'E'; emisor?: Partial<Emisor>; fecha?: string }
+
+function errores(mutar: (i: Input) => void, opts: Opts = {}): ValidationIssue[] {
+  const input = base();
+  mutar(input);
+  return validarFactura(FacturaInputSchema.parse(input), { ...EMISOR, ...opts.emisor }, { tipo: opts.tipo ?? 'I', fecha: opts.fecha ?? FECHA });
+}
+
+/** [rule, mutation, expected path, expected code (undefined: the SAT has none), options]. Each gives exactly that one issue. */
+const CASOS: [string, (i: Input) => void, string, string | undefined, Opts?][] = [
+  // Comprobante
+  ['FormaPago fuera de catálogo', (i) => (i.forma_pago = '98'), 'forma_pago', 'CFDI40104'],
+  ['FormaPago obligatoria', (i) => delete i.forma_pago, 'forma_pago', undefined],
+  ['MetodoPago fuera de catálogo', (i) => (i.metodo_pago = 'PIP'), 'metodo_pago', 'CFDI40124'],
+  ['MetodoPago obligatorio', (i) => delete i.metodo_pago, 'metodo_pago', undefined],
+  ['PPD exige FormaPago 99', (i) => (i.metodo_pago = 'PPD'), 'forma_pago', 'CFDI40105'],
+  ['Moneda fuera de catálogo', (i) => (i.moneda = 'ABC'), 'moneda', 'CFDI40113'],
+  ['MXN con TipoCambio distinto de 1', (i) => (i.tipo_cambio = '17.5'), 'tipo_cambio', 'CFDI40114'],
+  ['Moneda extranjera sin TipoCambio', (i) => (i.moneda = 'EUR'), 'tipo_cambio', 'CFDI40115'],
+  ['TipoCambio cero', (i) => ((i.moneda = 'USD'), (i.tipo_cambio = '0')), 'tipo_cambio', 'CFDI40117'],
+  ['Exportacion fuera de catálogo', (i) => (i.exportacion = '09'), 'exportacion', 'CFDI40123'],
+  ['Exportacion 02 sin comercio exterior', (i) => (i.exportacion = '02'), 'exportacion', 'CFDI40122'],
+  ['Egreso sin CFDI relacionados', () => {}, 'cfdi_relacionados', undefined, { tipo: 'E' }],
+  ['TipoRelacion fuera de catálogo', (i) => (i.cfdi_relacionados = [{ tipo_relacion: '99', uuids: ['5FB2822E-396D-4725-8521-CDC4BDD20CCF'] }]), 'cfdi_relacionados[0].tipo_relacion', 'CFDI40137'],
+  // Emisor
+  ['RegimenFiscal del emisor fuera de catálogo', () => {}, 'emisor.regimen_fiscal', 'CFDI40140', { emisor: { regimenFiscal: '999' } }],
+  ['RegimenFiscal del emisor no aplica a persona moral', () => {}, 'emisor.regimen_fiscal', 'CFDI40141', { emisor: { regimenFiscal: '612' } }],
+  ['LugarExpedicion no es un código postal', () => {}, 'emisor.lugar_expedicion', 'CFDI40126', { emisor: { lugarExpedicion: '4250' } }],
+  ['RFC del emisor inválido', () => {}, 'emisor.rfc', undefined, { emisor: { rfc: 'EKU9003993C9' } }],
+  // Receptor
+  ['RFC del receptor inválido', (i) => (i.receptor.rfc = 'URE180499TM6'), 'receptor.rfc', undefined],
+  ['PUBLICO EN GENERAL exige XAXX010101000', (i) => (i.receptor.nombre = 'PUBLICO EN GENERAL'), 'receptor.rfc', 'CFDI40146'],
+  ['Domicilio fiscal no es un código postal', (i) => (i.receptor.domicilio_fiscal = 'ABCDE'), 'receptor.domicilio_fiscal', undefined],
+  ['RegimenFiscalReceptor fuera de catálogo', (i) => (i.receptor.regimen_fiscal = '999'), 'receptor.regimen_fiscal', 'CFDI40157'],
+  ['RegimenFiscalReceptor de persona física en una moral', (i) => (i.receptor.regimen_fiscal = '612'), 'receptor.regimen_fiscal', 'CFDI40158'],
+  ['UsoCFDI fuera de catálogo', (i) => (i.receptor.uso_cfdi = 'ZZZ'), 'receptor.uso_cfdi', 'CFDI40160'],
+  ['UsoCFDI de persona física en una moral', (i) => (i.receptor.uso_cfdi = 'D01'), 'receptor.uso_cfdi', 'CFDI40161'],
+  ['UsoCFDI que no admite el régimen del receptor', (i) => Object.assign(i.receptor, { rfc: 'XOJI740919U48', regimen_fiscal: '612', uso_cfdi: 'CN01' }), 'receptor.uso_cfdi', 'CFDI40161'],
+  ['ResidenciaFiscal con RFC nacional', (i) => (i.receptor.residencia_fiscal = 'USA'), 'receptor.residencia_fiscal', 'CFDI40151'],
+  ['ResidenciaFiscal MEX', (i) => (extranjero(i), (i.receptor.residencia_fiscal = 'MEX')), 'receptor.residencia_fiscal', 'CFDI40152'],
+  ['ResidenciaFiscal fuera de c_Pais', (i) => (extranjero(i), (i.receptor.residencia_fiscal = 'QQQ')), 'receptor.residencia_fiscal', 'CFDI40150'],
+  ['NumRegIdTrib sin ResidenciaFiscal', (i) => (extranjero(i), (i.receptor.num_reg_id_trib = '123456789')), 'receptor.residencia_fiscal', 'CFDI40153'],
+  // Generic RFCs and InformacionGlobal
+  ['XAXX010101000 exige régimen 616', (i) => (publicoEnGeneral(i), (i.receptor.regimen_fiscal = '601')), 'receptor.regimen_fiscal', 'CFDI40159'],
+  ['XEXX010101000 exige régimen 616', (i) => (extranjero(i), (i.receptor.regimen_fiscal = '610')), 'receptor.regimen_fiscal', 'CFDI40159'],
+  ['RFC genérico: domicilio = LugarExpedicion', (i) => (publicoEnGeneral(i), (i.receptor.domicilio_fiscal = '06600')), 'receptor.domicilio_fiscal', 'CFDI40149'],
+  ['RFC genérico: uso S01', (i) => (publicoEnGeneral(i), (i.receptor.uso_cfdi = 'G02')), 'receptor.uso_cfdi', undefined],
+  ['XAXX010101000 exige nombre PUBLICO EN GENERAL', (i) => (publicoEnGeneral(i), (i.receptor.nombre = 'JUAN PEREZ'), delete i.informacion_global), 'receptor.nombre', undefined],
+  ['PUBLICO EN GENERAL exige InformacionGlobal', (i) => (publicoEnGeneral(i), delete i.informacion_global), 'informacion_global', 'CFDI40130'],
+  ['InformacionGlobal solo para PUBLICO EN GENERAL', (i) => (i.informacion_global = { periodicidad: '04', meses: '11', año: 2026 }), 'informacion_global', undefined],
+  ['Periodicidad fuera de catálogo', (i) => (publicoEnGeneral(i), (i.informacion_global.periodicidad = '09')), 'informacion_global.periodicidad', 'CFDI40131'],
+  ['Periodicidad 05 solo régimen 621', (i) => (publicoEnGeneral(i), Object.assign(i.informacion_global, { periodicidad: '05', meses: '13' })), 'informacion_global.periodicidad', 'CFDI40132'],
+  ['Meses fuera de catálogo', (i) => (publicoEnGeneral(i), (i.informacion_global.meses = '19')), 'informacion_global.meses', 'CFDI40133'],
+  ['Periodicidad mensual con meses bimestrales', (i) => (publicoEnGeneral(i), (i.informacion_global.meses = '13')), 'informacion_global.meses', 'CFDI40134'],
+  ['Periodicidad bimestral con un mes', (i) => (publicoEnGeneral(i), Object.assign(i.informacion_global, { periodicidad: '05', meses: '01' })), 'informacion_global.meses', 'CFDI40135', { emisor: { rfc: 'XOJI740919U48', regimenFiscal: '621' } }],
+  ['Año de InformacionGlobal ni actual ni anterior', (i) => (publicoEnGeneral(i), (i.informacion_global.año = 2024)), 'informacion_global.año', 'CFDI40136'],
+  // Conceptos
+  ['ClaveProdServ sin 8 dígitos', (i) => (i.conceptos[0].clave_prod_serv = '8111210'), 'conceptos[0].clave_prod_serv', 'CFDI40162'],
+  ['ClaveUnidad fuera de catálogo', (i) => (i.conceptos[0].clave_unidad = 'QQQ'), 'conceptos[0].clave_unidad', 'CFDI40165'],
+  ['Cantidad cero', (i) => (i.conceptos[0].cantidad = 0), 'conceptos[0].cantidad', undefined],
+  ['ValorUnitario cero', (i) => (i.conceptos[0].valor_unitario = '0'), 'conceptos[0].valor_unitario', 'CFDI40166'],
+  ['Descuento mayor que el importe', (i) => (i.conceptos[0].descuento = '100.01'), 'conceptos[0].descuento', 'CFDI40169'],
+  ['Descuento igual al importe deja el traslado sin base', (i) => (i.conceptos[0].descuento = '100'), 'conceptos[0].impuestos.traslados[0]', 'CFDI40174'],
+  ['Descuento igual al importe deja la retención sin base', (i) => ((i.conceptos[0].descuento = '100'), (i.conceptos[0].impuestos.traslados = []), retencion(i, { impuesto: '001', tipo_factor: 'Tasa', tasa_o_cuota: '0.10' })), 'conceptos[0].impuestos.retenciones[0]', 'CFDI40181'],
+  ['ObjetoImp fuera de catálogo', (i) => (i.conceptos[0].objeto_imp = '09'), 'conceptos[0].objeto_imp', 'CFDI40170'],
+  ['ObjetoImp 02 sin impuestos', (i) => delete i.conceptos[0].impuestos, 'conceptos[0].impuestos', 'CFDI40171'],
+  ['ObjetoImp 01 con impuestos', (i) => (i.conceptos[0].objeto_imp = '01'), 'conceptos[0].impuestos', 'CFDI40172'],
+  ['Impuestos vacíos', (i) => (i.conceptos[0].impuestos = { traslados: [], retenciones: [] }), 'conceptos[0].impuestos', 'CFDI40173'],
+  // Traslados
+  ['Traslado de un impuesto no trasladable (ISR)', (i) => Object.assign(traslado(i), { impuesto: '001', tasa_o_cuota: '0.10' }), 'conceptos[0].impuestos.traslados[0].impuesto', 'CFDI40175'],
+  ['TipoFactor fuera de catálogo', (i) => (traslado(i).tipo_factor = 'Ratio'), 'conceptos[0].impuestos.traslados[0].tipo_factor', 'CFDI40176'],
+  ['Exento con tasa', (i) => (traslado(i).tipo_factor = 'Exento'), 'conceptos[0].impuestos.traslados[0].tasa_o_cuota', 'CFDI40177'],
+  ['Tasa sin valor', (i) => delete traslado(i).tasa_o_cuota, 'conceptos[0].impuestos.traslados[0].tasa_o_cuota', 'CFDI40178'],
+  ['Tasa de IVA fuera de c_TasaOCuota', (i) => (traslado(i).tasa_o_cuota = '0.15'), 'conceptos[0].impuestos.traslados[0].tasa_o_cuota', 'CFDI40179'],
+  ['IEPS cuota antes de su vigencia', (i) => Object.assign(traslado(i), { impuesto: '003', tipo_factor: 'Cuota', tasa_o_cuota: '6.1752' }), 'conceptos[0].impuestos.traslados[0].tasa_o_cuota', 'CFDI40179', { fecha: '2025-12-31T12:00:00' }],
+  // Retenciones
+  ['Retención de un impuesto fuera de catálogo', (i) => retencion(i, { impuesto: '004', tipo_factor: 'Tasa', tasa_o_cuota: '0.10' }), 'conceptos[0].impuestos.retenciones[0].impuesto', 'CFDI40182'],
+  ['Retención con TipoFactor fuera de catálogo', (i) => retencion(i, { impuesto: '001', tipo_factor: 'X', tasa_o_cuota: '0.10' }), 'conceptos[0].impuestos.retenciones[0].tipo_factor', 'CFDI40183'],
+  ['Retención Exento', (i) => retencion(i, { impuesto: '002', tipo_factor: 'Exento' }), 'conceptos[0].impuestos.retenciones[0].tipo_factor', 'CFDI40184'],
+  ['Retención sin tasa', (i) => retencion(i, { impuesto: '001', tipo_factor: 'Tasa' }), 'conceptos[0].impuestos.retenciones[0].tasa_o_cuota', 'CFDI40185'],
+  ['Retención de ISR mayor a 35%', (i) => retencion(i, { impuesto: '001', tipo_factor: 'Tasa', tasa_o_cuota: '0.40' }), 'conceptos[0].impuestos.retenciones[0].tasa_o_cuota', 'CFDI40185'],
+  ['Retención de IVA mayor a 16%', (i) => retencion(i, { impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.17' }), 'conceptos[0].impuestos.retenciones[0].tasa_o_cuota', 'CFDI40185'],
+];
+
+describe('validarFactura', () => {
+  it('accepts the valid base factura and its variants (público en general, extranjero, retenciones, PPD)', () => {
+    expect(errores(() => {})).toEqual([]);
+    expect(errores(publicoEnGeneral)).toEqual([]);
+    expect(errores((i) => (extranjero(i), Object.assign(i.receptor, { residencia_fiscal: 'USA', num_reg_id_trib: '123456789' })))).toEqual([]);
+    expect(errores((i) => retencion(i, { impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.106667' }))).toEqual([]);
+    expect(errores((i) => ((i.metodo_pago = 'PPD'), (i.forma_pago = '99')))).toEqual([]);
+    expect(errores((i) => (i.cfdi_relacionados = [{ tipo_relacion: '01', uuids: ['5FB2822E-396D-4725-8521-CDC4BDD20CCF'] }]), { tipo: 'E' })).toEqual([]);
+  });
+
+  for (const [regla, mutar, path, code, opts] of CASOS) {
+    it(`${regla} → ${path} ${code ?? '(sin código SAT)'}`, () => {
+      const issues = errores(mutar, opts);
+      expect(issues).toEqual([code ? { path, code, message: expect.any(String) } : { path, message: expect.any(String) }]);
+    });
+  }
+
+  it('NumRegIdTrib with a national RFC: not a foreigner, and no ResidenciaFiscal either', () => {
+    const issues = errores((i) => (i.receptor.num_reg_id_trib = '123456789'));
+    expect(issues.map((e) => [e.path, e.code])).toEqual([
+      ['receptor.num_reg_id_trib', 'CFDI40154'],
+      ['receptor.residencia_fiscal', 'CFDI40153'],
+    ]);
+  });
+
+  it('says in the message that c_ClaveProdServ and c_CodigoPostal are checked by format only', () => {
+    const [clave] = errores((i) => (i.conceptos[0].clave_prod_serv = 'ABC'));
+    expect(clave.message).toMatch(/solo se valida el formato/);
+    const [cp] = errores(() => {}, { emisor: { lugarExpedicion: 'X' } });
+    expect(cp.message).toMatch(/solo se valida el formato/);
+  });
+
+  it('reports every problem of the input at once', () => {
+    const issues = errores((i) => {
+      i.forma_pago = '00';
+      i.receptor.uso_cfdi = 'D01';
+      i.conceptos.push({ ...i.conceptos[0], clave_unidad: 'QQQ' });
+      traslado(i).tasa_o_cuota = '0.2';
+    });
+    expect(issues.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'receptor.uso_cfdi CFDI40161',
+      'forma_pago CFDI40104',
+      'conceptos[0].impuestos.traslados[0].tasa_o_cuota CFDI40179',
+      'conceptos[1].clave_unidad CFDI40165',
+      'conceptos[1].impuestos.traslados[0].tasa_o_cuota CFDI40179',
+    ]);
+  });
+});
+
+describe('persona and Fecha', () => {
+  it('tells persona moral (12) from física (13)', () => {
+    expect(tipoPersona('EKU9003173C9')).toBe('moral');
+    expect(tipoPersona('XOJI740919U48')).toBe('fisica');
+  });
+
+  it('maps códigos postales to their legal time zone', () => {
+    expect(zonaHoraria('42501')).toBe('America/Mexico_City');
+    expect(zonaHoraria('22000')).toBe('America/Tijuana');
+    expect(zonaHoraria('77500')).toBe('America/Cancun');
+    expect(zonaHoraria('83000')).toBe('America/Hermosillo');
+    expect(zonaHoraria('82000')).toBe('America/Mazatlan');
+  });
+
+  it('converts between instants and local wall-clock time, daylight saving included', () => {
+    const ahora = new Date('2026-11-20T18:00:00Z');
+    expect(fechaLocal(ahora, 'America/Mexico_City')).toBe('2026-11-20T12:00:00');
+    expect(fechaLocal(ahora, 'America/Cancun')).toBe('2026-11-20T13:00:00');
+    // Tijuana observes daylight saving: UTC−7 in July, UTC−8 in November
+    expect(instanteDeFechaLocal('2026-07-01T10:00:00', 'America/Tijuana').toISOString()).toBe('2026-07-01T17:00:00.000Z');
+    expect(instanteDeFechaLocal('2026-11-20T10:00:00', 'America/Tijuana').toISOString()).toBe('2026-11-20T18:00:00.000Z');
+  });
+
+  it('Fecha: pattern (CFDI40101), not in the future, at most 72 hours old', () => {
+    const ahora = new Date('2026-11-20T18:00:00Z'); // 12:00 in Mexico City
+    expect(validarFecha('2026-11-20T12:00:00', '42501', ahora)).toEqual([]);
+    expect(validarFecha('2026-11-17T12:00:00', '42501', ahora)).toEqual([]);
+    for (const mal of ['2026-11-20 12:00:00', '2026-11-20T12:00:00-06:00', '2026-11-20T24:00:00', '20-11-2026T12:00:00']) {
+      expect(validarFecha(mal, '42501', ahora)).toEqual([{ path: 'fecha', code: 'CFDI40101', message: expect.any(String) }]);
+    }
+    expect(validarFecha('2026-11-20T12:00:01', '42501', ahora)).toEqual([{ path: 'fecha', message: expect.stringMatching(/posterior/) }]);
+    expect(validarFecha('2026-11-17T11:59:59', '42501', ahora)).toEqual([{ path: 'fecha', message: expect.stringMatching(/72 horas/) }]);
+    // 12:30 is already past in Cancún (13:00) but still future in Mexico City
+    expect(validarFecha('2026-11-20T12:30:00', '77500', ahora)).toEqual([]);
+    expect(validarFecha('2026-11-20T12:30:00', '42501', ahora)).toHaveLength(1);
+  });
+});
