@@ -6,7 +6,6 @@ import { ApiError, onError, renderError } from './lib/errors';
 import { limitBody, requestId, requireJsonBody } from './lib/middleware';
 import sistema from './routes/sistema';
 import clientes from './routes/clientes';
-import clientes from './routes/clientes';
 import adminApp from '../admin';
 
 // Middleware order: request id → body limit → JSON content type → (per route) auth + scope → zod → handler.
@@ -18,7 +17,6 @@ export function createApp() {
 
   const api = new OpenAPIHono<AppEnv>({ strict: false });
   api.route('/', sistema);
-  api.route('/', clientes);
   api.route('/', clientes);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
