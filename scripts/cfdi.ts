@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, TextDecoder } from 'node:util';
 import { emitirCfdi } from '../src/cfdi/build';
 import { cadenaOriginal } from '../src/cfdi/cadena';
 import { CsdError, leerCsd } from '../src/cfdi/csd';
