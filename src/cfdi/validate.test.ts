@@ -5,7 +5,8 @@ import { fechaLocal, instanteDeFechaLocal, tipoPersona, validarFactura, validarF
 const EMISOR: Emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
 const FECHA = '2026-11-20T12:00:00';
 
-type Input = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Fixtures are mutated freely to build each invalid case.
+type Input = Record<string, any>;
 
 /** A valid factura: persona moral receptor, PUE, one concepto with IVA 16%. */
 function base(): Input {
