@@ -6,9 +6,9 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
  * document must say what the signed XML says, so nothing is recomputed or reformatted here.
  */
 
-export const NS_CFDI = 'http://www.sat.gob.mx/cfd/4';
-export const NS_TFD = 'http://www.sat.gob.mx/TimbreFiscalDigital';
-export const NS_PAGOS = 'http://www.sat.gob.mx/Pagos20';
+const NS_CFDI = 'http://www.sat.gob.mx/cfd/4';
+const NS_TFD = 'http://www.sat.gob.mx/TimbreFiscalDigital';
+const NS_PAGOS = 'http://www.sat.gob.mx/Pagos20';
 
 export type Atributos = Readonly<Record<string, string>>;
 

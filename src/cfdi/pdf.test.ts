@@ -207,6 +207,27 @@ describe('generarPdf', () => {
     expect(texto).toContain('Pedimento 17  24  3420  7010987');
   });
 
+  it('prints información global, CFDI relacionados and retenciones', async () => {
+    const relacionado = '0A1B2C3D-0000-4000-8000-000000000001';
+    const xml = REAL.replace(
+      '<cfdi:Emisor ',
+      '<cfdi:InformacionGlobal Periodicidad="04" Meses="01" Año="2025"/>' +
+        `<cfdi:CfdiRelacionados TipoRelacion="04"><cfdi:CfdiRelacionado UUID="${relacionado}"/></cfdi:CfdiRelacionados>` +
+        '<cfdi:Emisor ',
+    ).replace(
+      '<cfdi:Impuestos TotalImpuestosTrasladados="137.93">',
+      '<cfdi:Impuestos TotalImpuestosTrasladados="137.93" TotalImpuestosRetenidos="86.21">' +
+        '<cfdi:Retenciones><cfdi:Retencion Impuesto="001" Importe="86.21"/></cfdi:Retenciones>',
+    );
+    const texto = todo(await textoPorPagina(await generarPdf(xml)));
+    expect(texto).toContain('04 - Mensual');
+    expect(texto).toContain('01 - Enero');
+    expect(texto).toContain('2025');
+    expect(texto).toContain('04 - Sustitución de los CFDI previos');
+    expect(texto).toContain(relacionado);
+    expect(texto).toMatch(/Retención ISR\n-\$86\.21/);
+  });
+
   it('refuses what is not a stamped CFDI 4.0', async () => {
     await expect(generarPdf(muestra('created-with-discounts-40.xml'))).rejects.toThrow(/no está timbrado/);
     await expect(generarPdf('<a/>')).rejects.toThrow(/no es un CFDI 4.0/);
