@@ -72,7 +72,8 @@ type Respuesta = { ok: true; status: number; texto: string; cuerpo: CuerpoSw | n
 
 interface Token {
   valor: string;
-  expiraEn: number;
+  /** when to authenticate again: shortly before SW's expiry */
+  renovarEn: number;
 }
 
 // SAT EstatusUUID answers to a cancellation request that are not 201/202
@@ -160,7 +161,7 @@ export class SwSapienPac implements PacAdapter {
     this.fetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.now = opts.now ?? Date.now;
-    this.token = opts.token ? { valor: opts.token, expiraEn: Number.POSITIVE_INFINITY } : null;
+    this.token = opts.token ? { valor: opts.token, renovarEn: Number.POSITIVE_INFINITY } : null;
     if (!opts.token && !(opts.user && opts.password)) {
       throw new Error('SwSapienPac necesita token, o user y password');
     }
@@ -296,7 +297,7 @@ export class SwSapienPac implements PacAdapter {
   }
 
   private async tokenVigente(): Promise<Token | PacError> {
-    if (this.token && this.now() < this.token.expiraEn - MARGEN_TOKEN_MS) return this.token;
+    if (this.token && this.now() < this.token.renovarEn) return this.token;
     // concurrent callers share one authentication
     this.autenticando ??= this.autenticar().finally(() => {
       this.autenticando = null;
@@ -316,8 +317,10 @@ export class SwSapienPac implements PacAdapter {
     if (r.status !== 200 || r.cuerpo?.status !== 'success' || !valor) return errorDeSw(r.cuerpo, r.status, r.texto);
     const expira = Number(data?.expires_in);
     // SW's examples give an epoch in seconds; a small number would be a lifetime in seconds
-    const expiraEn = !Number.isFinite(expira) || expira <= 0 ? this.now() + DURACION_TOKEN_MS : expira > 1e9 ? expira * 1000 : this.now() + expira * 1000;
-    this.token = { valor, expiraEn };
+    const ahora = this.now();
+    const expiraEn = !Number.isFinite(expira) || expira <= 0 ? ahora + DURACION_TOKEN_MS : expira > 1e9 ? expira * 1000 : ahora + expira * 1000;
+    // a short-lived token is renewed at half its life rather than on every call
+    this.token = { valor, renovarEn: expiraEn - Math.min(MARGEN_TOKEN_MS, (expiraEn - ahora) / 2) };
     return this.token;
   }
 

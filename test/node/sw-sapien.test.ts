@@ -107,6 +107,20 @@ describe('SwSapienPac.timbrar', () => {
     expect(fake.solicitudes.filter((s) => s.status === 401)).toEqual([]);
   });
 
+  it('renews a short-lived token at half its life instead of on every call', async () => {
+    let reloj = Date.parse('2025-06-01T12:00:00Z');
+    const ahora = () => reloj;
+    const { fake, adapter } = await montar({ ahora, tokenTtlSeg: 60 }, { now: ahora });
+    await adapter.timbrar(await cfdi('SW-5b'));
+    reloj += 20_000;
+    await adapter.timbrar(await cfdi('SW-6b'));
+    expect(fake.autenticaciones).toBe(1);
+    reloj += 11_000;
+    await adapter.timbrar(await cfdi('SW-7b'));
+    expect(fake.autenticaciones).toBe(2);
+    expect(fake.timbresEmitidos).toBe(3);
+  });
+
   it('on a 401 authenticates once more and retries the same request once', async () => {
     const { fake, adapter } = await montar();
     expect((await adapter.timbrar(await cfdi('SW-8'))).ok).toBe(true);
