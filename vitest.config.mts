@@ -6,6 +6,40 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-worker
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 const outputDir = path.join(root, 'test/output');
+// Node-side webhook receiver: every outbound fetch of the Worker lands here (miniflare outboundService).
+// Tests script answers per host and read back what arrived through the TEST_RECEIVER binding.
+interface Respuesta {
+  status: number;
+  body?: string;
+  delay_ms?: number;
+}
+const receptor = new Map<string, { guion: Respuesta[]; siempre: Respuesta; recibidas: unknown[] }>();
+const hostDe = (host: string) => {
+  let h = receptor.get(host);
+  if (!h) receptor.set(host, (h = { guion: [], siempre: { status: 200, body: 'ok' }, recibidas: [] }));
+  return h;
+};
+async function receptorOutbound(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const h = hostDe(url.host);
+  const r = h.guion.shift() ?? h.siempre;
+  h.recibidas.push({ method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body: await request.text(), status: r.status });
+  if (r.delay_ms) await new Promise((ok) => setTimeout(ok, r.delay_ms));
+  return new Response(r.status === 204 || r.status === 304 ? null : (r.body ?? ''), { status: r.status });
+}
+async function receptorControl(request: Request): Promise<Response> {
+  const [, accion, host] = new URL(request.url).pathname.split('/');
+  const h = hostDe(decodeURIComponent(host ?? ''));
+  if (accion === 'guion' && request.method === 'PUT') {
+    const { guion = [], siempre } = (await request.json()) as { guion?: Respuesta[]; siempre?: Respuesta };
+    h.guion = guion;
+    if (siempre) h.siempre = siempre;
+    return new Response('ok');
+  }
+  if (accion === 'recibidas') return Response.json(h.recibidas);
+  return new Response('not found', { status: 404 });
+}
+
 const fixture = (f: string) => (existsSync(path.join(root, 'test/fixtures', f)) ? readFileSync(path.join(root, 'test/fixtures', f), 'utf8') : '');
 
 // Test-only secrets: a fixed master key and the sandbox PAC's fixture key pair (never the SAT's).
@@ -36,8 +70,10 @@ export default defineConfig(async () => {
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
                 bindings: { ...testSecrets, TEST_MIGRATIONS: migrations },
+                outboundService: receptorOutbound,
                 // Lets tests inside workerd hand files (stamped XML, PDFs) to the oracle folder on disk.
                 serviceBindings: {
+                  TEST_RECEIVER: receptorControl,
                   TEST_OUTPUT: async (request: Request) => {
                     const rel = decodeURIComponent(new URL(request.url).pathname).replace(/^\/+/, '');
                     if (rel.includes('..')) return new Response('bad path', { status: 400 });

@@ -5,7 +5,9 @@ import type { AppEnv } from './lib/context';
 import { ApiError, onError, renderError } from './lib/errors';
 import { limitBody, requestId, requireJsonBody } from './lib/middleware';
 import sistema from './routes/sistema';
+import webhooks from './routes/webhooks';
 import clientes from './routes/clientes';
+import facturasRoutes from './routes/facturas';
 import adminApp from '../admin';
 
 // Middleware order: request id → body limit → JSON content type → (per route) auth + scope → zod → handler.
@@ -17,7 +19,9 @@ export function createApp() {
 
   const api = new OpenAPIHono<AppEnv>({ strict: false });
   api.route('/', sistema);
+  api.route('/', webhooks);
   api.route('/', clientes);
+  api.route('/', facturasRoutes);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

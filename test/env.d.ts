@@ -11,6 +11,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** Node-side writer for files the oracle checks (test/output/<path>). */
       TEST_OUTPUT: Fetcher;
+      /** Node-side webhook receiver (every outbound fetch lands there): PUT /guion/<host>, GET /recibidas/<host>. */
+      TEST_RECEIVER: Fetcher;
     }
   }
 }

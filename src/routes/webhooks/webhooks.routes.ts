@@ -1,0 +1,131 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireAuth } from '../../lib/auth';
+import { errorResponses, jsonContent } from '../../lib/openapi';
+import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
+import {
+  EntregaSchema,
+  WebhookActualizarSchema,
+  WebhookConSecretoSchema,
+  WebhookCrearSchema,
+  WebhookSchema,
+} from '../../webhooks/schemas';
+
+const tags = ['Webhooks'];
+const leer = { security: [{ bearerAuth: ['webhooks:read'] }], middleware: [requireAuth('webhooks:read')] as const };
+const escribir = { security: [{ bearerAuth: ['webhooks:write'] }], middleware: [requireAuth('webhooks:write')] as const };
+
+const IdParams = z.object({
+  id: z.string().meta({ param: { name: 'id', in: 'path' }, example: '0196f3c2-7a10-7c3e-9a51-3f0d2b8c4e11' }),
+});
+const EntregaParams = IdParams.extend({
+  entrega: z.string().meta({ param: { name: 'entrega', in: 'path' }, example: '0196f3c2-9b00-7d11-8e2a-5a6b7c8d9e0f' }),
+});
+const cuerpo = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
+
+export const list = createRoute({
+  method: 'get',
+  path: '/webhooks',
+  tags,
+  summary: 'Lista los webhooks de la aplicación en el modo de la API key',
+  ...leer,
+  request: { query: PaginationQuerySchema },
+  responses: {
+    200: jsonContent(listSchema(WebhookSchema).meta({ id: 'ListaWebhooks' }), 'Página de webhooks, del más reciente al más antiguo.'),
+    ...errorResponses(401, 403, 422),
+  },
+});
+
+export const create = createRoute({
+  method: 'post',
+  path: '/webhooks',
+  tags,
+  summary: 'Registra un webhook; la respuesta trae su secreto de firma por única vez',
+  ...escribir,
+  request: cuerpo(WebhookCrearSchema),
+  responses: {
+    201: jsonContent(WebhookConSecretoSchema, 'Webhook creado. Guarda `secret`: no se vuelve a mostrar.'),
+    ...errorResponses(400, 401, 403, 409, 415, 422),
+  },
+});
+
+export const get = createRoute({
+  method: 'get',
+  path: '/webhooks/{id}',
+  tags,
+  summary: 'Obtiene un webhook',
+  ...leer,
+  request: { params: IdParams },
+  responses: { 200: jsonContent(WebhookSchema, 'El webhook.'), ...errorResponses(401, 403, 404) },
+});
+
+export const update = createRoute({
+  method: 'patch',
+  path: '/webhooks/{id}',
+  tags,
+  summary: 'Cambia URL, eventos, descripción o estado de un webhook',
+  ...escribir,
+  request: { params: IdParams, ...cuerpo(WebhookActualizarSchema) },
+  responses: { 200: jsonContent(WebhookSchema, 'El webhook actualizado.'), ...errorResponses(400, 401, 403, 404, 415, 422) },
+});
+
+export const remove = createRoute({
+  method: 'delete',
+  path: '/webhooks/{id}',
+  tags,
+  summary: 'Elimina un webhook; lo que esperaba entrega se descarta',
+  ...escribir,
+  request: { params: IdParams },
+  responses: { 204: { description: 'Eliminado.' }, ...errorResponses(401, 403, 404) },
+});
+
+export const rotate = createRoute({
+  method: 'post',
+  path: '/webhooks/{id}/rotar-secreto',
+  tags,
+  summary: 'Genera un secreto nuevo; el anterior sigue firmando 24 h',
+  ...escribir,
+  request: { params: IdParams },
+  responses: {
+    200: jsonContent(WebhookConSecretoSchema, 'El secreto nuevo, por única vez. Durante 24 h cada entrega lleva ambas firmas.'),
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+export const listEntregas = createRoute({
+  method: 'get',
+  path: '/webhooks/{id}/entregas',
+  tags,
+  summary: 'Bitácora de entregas del webhook, con cada intento',
+  ...leer,
+  request: { params: IdParams, query: PaginationQuerySchema },
+  responses: {
+    200: jsonContent(listSchema(EntregaSchema).meta({ id: 'ListaEntregas' }), 'Página de entregas, de la más reciente a la más antigua.'),
+    ...errorResponses(401, 403, 404, 422),
+  },
+});
+
+export const resend = createRoute({
+  method: 'post',
+  path: '/webhooks/{id}/entregas/{entrega}/reenviar',
+  tags,
+  summary: 'Vuelve a enviar una entrega terminada (mismo cuerpo y webhook-id)',
+  ...escribir,
+  request: { params: EntregaParams },
+  responses: {
+    202: jsonContent(EntregaSchema, 'La nueva entrega, en cola.'),
+    ...errorResponses(401, 403, 404, 409),
+  },
+});
+
+export const test = createRoute({
+  method: 'post',
+  path: '/webhooks/{id}/prueba',
+  tags,
+  summary: 'Envía un evento firmado `webhook.prueba`',
+  ...escribir,
+  request: { params: IdParams },
+  responses: {
+    202: jsonContent(EntregaSchema, 'La entrega de prueba, en cola.'),
+    ...errorResponses(401, 403, 404, 409),
+  },
+});

@@ -1,0 +1,75 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { eventos, webhookConfigurations } from '../db/schema';
+import type { Env } from '../env';
+import { tenantWhere, type Tenant } from '../lib/tenancy';
+import { endpointStub } from './delivery';
+
+export const EVENT_TYPES = [
+  'factura.timbrada',
+  'factura.rechazada',
+  'factura.error',
+  'factura.cancelada',
+  'factura.cancelacion_rechazada',
+  'nota_credito.timbrada',
+  'nota_credito.rechazada',
+  'nota_credito.error',
+  'nota_credito.cancelada',
+  'complemento_pago.timbrada',
+  'complemento_pago.rechazada',
+  'complemento_pago.error',
+  'complemento_pago.cancelada',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What `POST /webhooks/{id}/prueba` sends; never a real event, so no configuration subscribes to it. */
+export const EVENTO_PRUEBA = 'webhook.prueba';
+
+/** The delivery body every endpoint receives: `{id, type, created, mode, data}`. */
+export function cuerpoEvento(e: { id: string; type: string; created_at: string; mode: string; data: unknown }): string {
+  return JSON.stringify({ id: e.id, type: e.type, created: e.created_at, mode: e.mode, data: e.data });
+}
+
+/**
+ * Hands one recorded event (a row of hexafac_eventos, already committed by the caller in the same D1 batch as the status change)
+ * to every active, non-deleted webhook configuration of the same application+mode subscribed to its type (or '*'):
+ * each endpoint's Durable Object stores it durably before this resolves; then sets eventos.despachado_at.
+ * Idempotent: calling it twice for the same event id never delivers twice (the DO dedupes by event id).
+ */
+export async function despacharEvento(env: Env, eventoId: string): Promise<void> {
+  const db = getDb(env);
+  // The id comes from our own job, not from a client: the event row itself names its tenant.
+  const evento = await db.select().from(eventos).where(eq(eventos.id, eventoId)).get();
+  if (!evento || evento.despachado_at) return;
+  const tenant: Tenant = { applicationId: evento.client_application_id, mode: evento.mode };
+  const configs = await db
+    .select({ id: webhookConfigurations.id, events: webhookConfigurations.events })
+    .from(webhookConfigurations)
+    .where(tenantWhere(webhookConfigurations, tenant, eq(webhookConfigurations.active, true), isNull(webhookConfigurations.deleted_at)))
+    .all();
+  const body = cuerpoEvento(evento);
+  // All endpoints at once: each one only stores here, so a slow receiver never holds the others back.
+  await Promise.all(
+    configs
+      .filter((c) => c.events.includes('*') || c.events.includes(evento.type))
+      .map((c) => endpointStub(env, c.id).encolar({ ...tenant, configId: c.id }, { evento_id: evento.id, type: evento.type, body })),
+  );
+  await db
+    .update(eventos)
+    .set({ despachado_at: new Date().toISOString() })
+    .where(and(eq(eventos.id, evento.id), isNull(eventos.despachado_at)))
+    .run();
+}
+
+/** Re-dispatches every event of the tenant (or all) whose despachado_at is null (used by redelivered jobs / cron). */
+export async function despacharPendientes(env: Env, filtro: { facturaId?: string } = {}): Promise<number> {
+  const pendientes = await getDb(env)
+    .select({ id: eventos.id })
+    .from(eventos)
+    .where(and(isNull(eventos.despachado_at), filtro.facturaId ? eq(eventos.factura_id, filtro.facturaId) : undefined))
+    .orderBy(asc(eventos.id))
+    .all();
+  // In creation order, one by one, so each endpoint's queue receives them in order.
+  for (const { id } of pendientes) await despacharEvento(env, id);
+  return pendientes.length;
+}
