@@ -7,7 +7,7 @@ import { decimalesMoneda } from './catalogs';
 import type { Csd } from './csd';
 import { FacturaInputSchema, type Comprobante, type Concepto, type Emisor, type FacturaInput, type ImpuestoConcepto } from './model';
 import { sellarCfdi } from './sello';
-import { fechaLocal, instanteDeFechaLocal, validarFactura, validarFecha, zonaHoraria, type ValidationIssue } from './validate';
+import { instanteDeFechaLocal, resolverFecha, validarFactura, zonaHoraria, type ValidationIssue } from './validate';
 import { el, renderXml, type XmlElement, type XmlNode } from './xml';
 
 export const CFDI_NS = 'http://www.sat.gob.mx/cfd/4';
@@ -32,10 +32,7 @@ export function prepararComprobante(input: unknown, emisor: Emisor, opts: { tipo
     return { ok: false, errors: parsed.error.issues.map((i) => ({ path: rutaJson(i.path), message: i.message })) };
   }
   const datos: FacturaInput = parsed.data;
-  const ahora = opts.ahora ?? new Date();
-  const ahoraLocal = fechaLocal(ahora, zonaHoraria(emisor.lugarExpedicion));
-  const erroresFecha = datos.fecha === undefined ? [] : validarFecha(datos.fecha, emisor.lugarExpedicion, ahora);
-  const fecha = datos.fecha === undefined || erroresFecha.length ? ahoraLocal : datos.fecha;
+  const { fecha, errors: erroresFecha } = resolverFecha(datos.fecha, emisor.lugarExpedicion, opts.ahora ?? new Date());
 
   const errors = [...erroresFecha, ...validarFactura(datos, emisor, { tipo: opts.tipo, fecha })];
   if (errors.length) return { ok: false, errors };
@@ -176,19 +173,13 @@ export function comprobanteXml(c: Comprobante, certificado?: { noCertificado: st
   return renderXml(root);
 }
 
+export type Emision = { ok: true; xml: string; comprobante: Comprobante } | { ok: false; errors: ValidationIssue[] };
+
 /**
- * prepararComprobante → comprobanteXml → sellarCfdi. Besides the input rules, the CSD must belong to
- * the emisor and be valid at the comprobante's Fecha.
+ * comprobanteXml → sellarCfdi for a prepared Comprobante of any tipo (pagos.ts seals tipo P with it).
+ * The CSD must belong to the emisor and be valid at the comprobante's Fecha.
  */
-export async function emitirCfdi(
-  input: unknown,
-  emisor: Emisor,
-  csd: Csd,
-  opts: { tipo?: 'I' | 'E'; ahora?: Date } = {},
-): Promise<{ ok: true; xml: string; comprobante: Comprobante } | { ok: false; errors: ValidationIssue[] }> {
-  const prep = prepararComprobante(input, emisor, { tipo: opts.tipo ?? 'I', ahora: opts.ahora });
-  if (!prep.ok) return prep;
-  const { comprobante } = prep;
+export async function sellarComprobante(comprobante: Comprobante, emisor: Emisor, csd: Csd): Promise<Emision> {
   const errors: ValidationIssue[] = [];
   if (csd.rfc !== emisor.rfc) errors.push({ path: 'emisor.rfc', message: `El CSD es del RFC ${csd.rfc}, no del emisor ${emisor.rfc}.` });
   const emitido = instanteDeFechaLocal(comprobante.fecha, zonaHoraria(emisor.lugarExpedicion));
@@ -198,4 +189,16 @@ export async function emitirCfdi(
   if (errors.length) return { ok: false, errors };
   const xml = await sellarCfdi(comprobanteXml(comprobante), csd);
   return { ok: true, xml, comprobante };
+}
+
+/** prepararComprobante → sellarComprobante. */
+export async function emitirCfdi(
+  input: unknown,
+  emisor: Emisor,
+  csd: Csd,
+  opts: { tipo?: 'I' | 'E'; ahora?: Date } = {},
+): Promise<Emision> {
+  const prep = prepararComprobante(input, emisor, { tipo: opts.tipo ?? 'I', ahora: opts.ahora });
+  if (!prep.ok) return prep;
+  return sellarComprobante(prep.comprobante, emisor, csd);
 }
