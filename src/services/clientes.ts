@@ -43,7 +43,7 @@ const CP_RE = /^[0-9]{5}$/;
 // A trailing régimen societario ("S.A. DE C.V.", "SAPI DE CV", "S. DE R.L.", "A.C.", ...). Since CFDI 4.0
 // the receptor's name must be the one on the constancia de situación fiscal, which omits it.
 const REGIMEN_SOCIETARIO =
-  /[\s,]+(S\.?\s*A\.?\s*P\.?\s*I\.?|S\.?\s*A\.?\s*[BS]\.?|S\.?\s*A\.?|S\.?\s*DE\s+R\.?\s*L\.?|S\.?\s*R\.?\s*L\.?|S\.?\s*C\.?\s*[LPS]\.?|S\.?\s*C\.?|A\.?\s*C\.?|I\.?\s*A\.?\s*P\.?)(\s+DE\s+(C\.?\s*V\.?|R\.?\s*L\.?|R\.?\s*S\.?|I\.?\s*P\.?))?\.?$/;
+  /[\s,]+(S\.?\s*A\.?\s*P\.?\s*I\.?|S\.?\s*A\.?\s*[BS]\.?|S\.?\s*A\.?|S\.?\s*DE\s+R\.?\s*L\.?|S\.?\s*R\.?\s*L\.?|S\.?\s*P\.?\s*R\.?|S\.?\s*C\.?\s*[LPS]\.?|S\.?\s*C\.?|A\.?\s*C\.?|I\.?\s*A\.?\s*P\.?)(\s+DE\s+(C\.?\s*V\.?|R\.?\s*[LIS]\.?|I\.?\s*P\.?))*\.?$/;
 
 /** Upper case, trimmed, one space between words: the form the SAT registers names in. */
 export const normalizarNombre = (nombre: string) => nombre.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleUpperCase('es-MX');

@@ -75,6 +75,11 @@ describe('POST /clientes — happy', () => {
     expect(c).toMatchObject({ regimen_fiscal: '605', uso_cfdi: 'D01', email: null });
   });
 
+  it('keeps a moral name that merely contains SA or AC before its end', async () => {
+    const { token } = await createTenant();
+    expect((await crear(token, { ...MORAL, nombre: 'Servicios AC y Casa Grande' })).nombre).toBe('SERVICIOS AC Y CASA GRANDE');
+  });
+
   it('keeps Ñ and accents when upper-casing the name', async () => {
     const { token } = await createTenant();
     const c = await crear(token, { rfc: 'OÑO120726RX3', nombre: 'compañía ñandú', domicilio_fiscal: '01000', regimen_fiscal: '601' });
@@ -124,6 +129,7 @@ describe('POST /clientes — nombre, domicilio, régimen, uso, email', () => {
     ['name with |', { ...MORAL, nombre: 'ESCUELA|KEMPER' }, 'nombre', /\|/],
     ['régimen societario', { ...MORAL, nombre: 'Escuela Kemper Urgate, S.A. de C.V.' }, 'nombre', /régimen societario.*: ESCUELA KEMPER URGATE\.$/],
     ['régimen societario SAPI', { ...MORAL, nombre: 'ESCUELA KEMPER URGATE SAPI DE CV' }, 'nombre', /ESCUELA KEMPER URGATE\.$/],
+    ['régimen societario SPR', { ...MORAL, nombre: 'Agrícola del Valle S.P.R. de R.L.' }, 'nombre', /AGRÍCOLA DEL VALLE\.$/],
     ['PUBLICO EN GENERAL with a real RFC', { ...FISICA, nombre: 'publico en general' }, 'nombre', /XAXX010101000/],
     ['XAXX with another name', { ...GENERICO, nombre: 'JUAN PEREZ' }, 'nombre', /PUBLICO EN GENERAL/],
     ['no domicilio fiscal', { ...MORAL, domicilio_fiscal: undefined }, 'domicilio_fiscal', /obligatorio/],
