@@ -52,15 +52,22 @@ function escribir(el: XmlElement, lista: Campos): string {
   return out;
 }
 
-/** All elements reached by a child path (e.g. Impuestos/Traslados/Traslado), in document order. */
-function ruta(el: XmlElement, ns: string, pasos: readonly string[]): XmlElement[] {
-  let actuales = [el];
-  for (const paso of pasos) {
-    const siguientes: XmlElement[] = [];
-    for (const a of actuales) for (const c of children(a, ns, paso)) siguientes.push(c);
-    actuales = siguientes;
+/** Writes the fields of every element reached by a child path (e.g. Impuestos/Traslados/Traslado), in document order. */
+function porCada(el: XmlElement, ns: string, pasos: readonly string[], lista: Campos, desde = 0): string {
+  let out = '';
+  const paso = pasos[desde];
+  for (const c of el.children) {
+    if (typeof c === 'string' || c.local !== paso || c.ns !== ns) continue;
+    out += desde === pasos.length - 1 ? escribir(c, lista) : porCada(c, ns, pasos, lista, desde + 1);
   }
-  return actuales;
+  return out;
+}
+
+/** apply-templates select="./ns:local". */
+function aplicarHijos(el: XmlElement, ns: string, local: string): string {
+  let out = '';
+  for (const c of el.children) if (typeof c !== 'string' && c.local === local && c.ns === ns) out += aplicar(c);
+  return out;
 }
 
 /** `.//ns:local` relative to el, in document order. */
@@ -79,8 +86,11 @@ function aplicarTodos(els: XmlElement[]): string {
   return out;
 }
 
-function hijosElemento(el: XmlElement): XmlElement[] {
-  return el.children.filter((c): c is XmlElement => typeof c !== 'string');
+/** for-each select="./*": apply-templates to every child element. */
+function aplicarElementos(el: XmlElement): string {
+  let out = '';
+  for (const c of el.children) if (typeof c !== 'string') out += aplicar(c);
+  return out;
 }
 
 const C = NS.cfdi;
@@ -114,25 +124,19 @@ const RETENCION_P = campos('ImpuestoP ImporteP');
 const TRASLADO_P = campos('BaseP ImpuestoP TipoFactorP ?TasaOCuotaP ?ImporteP');
 const TFD = campos('Version UUID FechaTimbrado RfcProvCertif ?Leyenda SelloCFD NoCertificadoSAT');
 
-const porCada = (el: XmlElement, ns: string, pasos: readonly string[], lista: Campos): string => {
-  let out = '';
-  for (const e of ruta(el, ns, pasos)) out += escribir(e, lista);
-  return out;
-};
-
 type Template = (el: XmlElement) => string;
 
 const TEMPLATES: Record<string, Record<string, Template>> = {
   [C]: {
     Comprobante: (el) =>
       escribir(el, COMPROBANTE) +
-      aplicarTodos(children(el, C, 'InformacionGlobal')) +
-      aplicarTodos(children(el, C, 'CfdiRelacionados')) +
-      aplicarTodos(children(el, C, 'Emisor')) +
-      aplicarTodos(children(el, C, 'Receptor')) +
-      aplicarTodos(children(el, C, 'Conceptos')) +
-      aplicarTodos(children(el, C, 'Impuestos')) +
-      aplicarTodos(children(el, C, 'Complemento')),
+      aplicarHijos(el, C, 'InformacionGlobal') +
+      aplicarHijos(el, C, 'CfdiRelacionados') +
+      aplicarHijos(el, C, 'Emisor') +
+      aplicarHijos(el, C, 'Receptor') +
+      aplicarHijos(el, C, 'Conceptos') +
+      aplicarHijos(el, C, 'Impuestos') +
+      aplicarHijos(el, C, 'Complemento'),
     InformacionGlobal: (el) => escribir(el, INFORMACION_GLOBAL),
     CfdiRelacionados: (el) => {
       let out = '|' + normalizeSpace(attr(el, 'TipoRelacion') ?? '');
@@ -141,22 +145,22 @@ const TEMPLATES: Record<string, Record<string, Template>> = {
     },
     Emisor: (el) => escribir(el, EMISOR),
     Receptor: (el) => escribir(el, RECEPTOR),
-    Conceptos: (el) => aplicarTodos(children(el, C, 'Concepto')),
+    Conceptos: (el) => aplicarHijos(el, C, 'Concepto'),
     Concepto: (el) =>
       escribir(el, CONCEPTO) +
       porCada(el, C, ['Impuestos', 'Traslados', 'Traslado'], TRASLADO) +
       porCada(el, C, ['Impuestos', 'Retenciones', 'Retencion'], RETENCION_CONCEPTO) +
-      aplicarTodos(children(el, C, 'ACuentaTerceros')) +
-      aplicarTodos(children(el, C, 'InformacionAduanera')) +
-      aplicarTodos(children(el, C, 'CuentaPredial')) +
-      aplicarTodos(children(el, C, 'ComplementoConcepto')) +
+      aplicarHijos(el, C, 'ACuentaTerceros') +
+      aplicarHijos(el, C, 'InformacionAduanera') +
+      aplicarHijos(el, C, 'CuentaPredial') +
+      aplicarHijos(el, C, 'ComplementoConcepto') +
       aplicarTodos(descendientes(el, C, 'Parte')),
     ACuentaTerceros: (el) => escribir(el, A_CUENTA_TERCEROS),
     InformacionAduanera: (el) => '|' + normalizeSpace(attr(el, 'NumeroPedimento') ?? ''),
     CuentaPredial: (el) => '|' + normalizeSpace(attr(el, 'Numero') ?? ''),
-    ComplementoConcepto: (el) => aplicarTodos(hijosElemento(el)),
+    ComplementoConcepto: (el) => aplicarElementos(el),
     Parte: (el) => escribir(el, PARTE) + aplicarTodos(descendientes(el, C, 'InformacionAduanera')),
-    Complemento: (el) => aplicarTodos(hijosElemento(el)),
+    Complemento: (el) => aplicarElementos(el),
     Impuestos: (el) =>
       porCada(el, C, ['Retenciones', 'Retencion'], RETENCION) +
       escribir(el, TOTAL_RETENIDOS) +
@@ -164,16 +168,16 @@ const TEMPLATES: Record<string, Record<string, Template>> = {
       escribir(el, TOTAL_TRASLADADOS),
   },
   [P]: {
-    Pagos: (el) => escribir(el, PAGOS) + aplicarTodos(children(el, P, 'Totales')) + aplicarTodos(children(el, P, 'Pago')),
+    Pagos: (el) => escribir(el, PAGOS) + aplicarHijos(el, P, 'Totales') + aplicarHijos(el, P, 'Pago'),
     Totales: (el) => escribir(el, TOTALES),
-    Pago: (el) => escribir(el, PAGO) + aplicarTodos(children(el, P, 'DoctoRelacionado')) + aplicarTodos(children(el, P, 'ImpuestosP')),
+    Pago: (el) => escribir(el, PAGO) + aplicarHijos(el, P, 'DoctoRelacionado') + aplicarHijos(el, P, 'ImpuestosP'),
     DoctoRelacionado: (el) =>
       escribir(el, DOCTO_RELACIONADO) +
       porCada(el, P, ['ImpuestosDR', 'RetencionesDR', 'RetencionDR'], RETENCION_DR) +
       porCada(el, P, ['ImpuestosDR', 'TrasladosDR', 'TrasladoDR'], TRASLADO_DR),
-    ImpuestosP: (el) => aplicarTodos(children(el, P, 'RetencionesP')) + aplicarTodos(children(el, P, 'TrasladosP')),
-    RetencionesP: (el) => aplicarTodos(children(el, P, 'RetencionP')),
-    TrasladosP: (el) => aplicarTodos(children(el, P, 'TrasladoP')),
+    ImpuestosP: (el) => aplicarHijos(el, P, 'RetencionesP') + aplicarHijos(el, P, 'TrasladosP'),
+    RetencionesP: (el) => aplicarHijos(el, P, 'RetencionP'),
+    TrasladosP: (el) => aplicarHijos(el, P, 'TrasladoP'),
     RetencionP: (el) => escribir(el, RETENCION_P),
     TrasladoP: (el) => escribir(el, TRASLADO_P),
   },

@@ -51,9 +51,12 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
+// chars that end a name in markup: whitespace, '=', '>', '/', quotes, '<'
+const NAME_STOP = new Uint8Array(128);
+for (const c of ' \t\n\r=>/"\'<') NAME_STOP[c.charCodeAt(0)] = 1;
+
 function isNameChar(c: number): boolean {
-  // any char that cannot end a name in markup: space, '=', '>', '/', quotes, '<'
-  return !(isSpace(c) || c === 0x3d || c === 0x3e || c === 0x2f || c === 0x22 || c === 0x27 || c === 0x3c);
+  return c >= 128 || (c === c && NAME_STOP[c] === 0);
 }
 
 /** Decodes character and predefined entity references in [from, to). */
@@ -98,6 +101,9 @@ function normalizeAttr(raw: string, decoded: string): string {
   return decode(literal, 0, literal.length);
 }
 
+const ATTR_SPECIAL = /[<&\t\n\r]/;
+const TEXT_SPECIAL = /[&\r\]]/;
+
 interface Scope {
   prefix: string;
   uri: string;
@@ -134,10 +140,14 @@ export function parseXml(src: string): XmlElement {
     const stop = lt < 0 ? len : lt;
     if (stop > pos) {
       if (textStart < 0) textStart = pos;
-      // line ends are normalized before references are decoded, so &#13; survives as CR
-      const rawText = normalizeNewlines(src.slice(pos, stop));
-      if (rawText.indexOf(']]>') >= 0) throw new XmlError('"]]>" en texto', pos);
-      text += decode(rawText, 0, rawText.length);
+      const rawText = src.slice(pos, stop);
+      if (!TEXT_SPECIAL.test(rawText)) text += rawText;
+      else {
+        // line ends are normalized before references are decoded, so &#13; survives as CR
+        const normalized = normalizeNewlines(rawText);
+        if (normalized.indexOf(']]>') >= 0) throw new XmlError('"]]>" en texto', pos);
+        text += decode(normalized, 0, normalized.length);
+      }
     }
     if (lt < 0) break;
     const c1 = src.charCodeAt(lt + 1);
@@ -190,7 +200,7 @@ export function parseXml(src: string): XmlElement {
     const qname = src.slice(lt + 1, p);
     if (!qname) throw new XmlError('nombre de elemento vacío', lt);
     scopeMarks.push(scopes.length);
-    const raw: { qname: string; start: number; valueStart: number; valueEnd: number }[] = [];
+    const attrs: XmlAttr[] = [];
     let selfClosing = false;
     for (;;) {
       const before = p;
@@ -218,32 +228,32 @@ export function parseXml(src: string): XmlElement {
       if (q !== 0x22 && q !== 0x27) throw new XmlError('valor de atributo sin comillas', p);
       const vEnd = src.indexOf(q === 0x22 ? '"' : "'", p + 1);
       if (vEnd < 0) throw new XmlError('valor de atributo sin cerrar', p);
-      const lt2 = src.indexOf('<', p + 1);
-      if (lt2 >= 0 && lt2 < vEnd) throw new XmlError('"<" en valor de atributo', lt2);
-      raw.push({ qname: aName, start: aStart, valueStart: p + 1, valueEnd: vEnd });
-      if (aName === 'xmlns' || aName.startsWith('xmlns:')) {
-        const uri = decode(src, p + 1, vEnd);
-        const prefix = aName.length > 5 ? aName.slice(6) : '';
-        if (prefix && !uri) throw new XmlError(`el prefijo "${prefix}" no puede desdeclararse`, aStart);
-        scopes.push({ prefix, uri });
+      const rawValue = src.slice(p + 1, vEnd);
+      let value = rawValue;
+      // one scan decides the common case: nothing to decode or normalize
+      if (ATTR_SPECIAL.test(rawValue)) {
+        if (rawValue.indexOf('<') >= 0) throw new XmlError('"<" en valor de atributo', p);
+        value = normalizeAttr(rawValue, rawValue.indexOf('&') < 0 ? rawValue : decode(src, p + 1, vEnd));
+      }
+      const colon = aName.indexOf(':');
+      // the namespace of prefixed attributes is resolved below, once all declarations of this tag are known
+      attrs.push({ ns: colon > 0 ? aName.slice(0, colon) : '', local: colon > 0 ? aName.slice(colon + 1) : aName, qname: aName, value, start: aStart, valueStart: p + 1, valueEnd: vEnd });
+      if (colon === 5 ? aName.startsWith('xmlns') : aName === 'xmlns') {
+        const prefix = colon > 0 ? aName.slice(6) : '';
+        if (prefix && !value) throw new XmlError(`el prefijo "${prefix}" no puede desdeclararse`, aStart);
+        scopes.push({ prefix, uri: value });
       }
       p = vEnd + 1;
     }
-    const attrs: XmlAttr[] = new Array(raw.length);
-    for (let i = 0; i < raw.length; i++) {
-      const r = raw[i];
-      const colon = r.qname.indexOf(':');
-      const isDecl = r.qname === 'xmlns' || colon === 5 && r.qname.startsWith('xmlns');
-      const ns = isDecl ? XMLNS : colon > 0 ? resolve(r.qname.slice(0, colon), r.start) : '';
-      const rawValue = src.slice(r.valueStart, r.valueEnd);
-      const value = normalizeAttr(rawValue, rawValue.indexOf('&') < 0 ? rawValue : decode(src, r.valueStart, r.valueEnd));
-      const local = colon > 0 ? r.qname.slice(colon + 1) : r.qname;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i];
+      if (a.ns) a.ns = a.ns === 'xmlns' ? XMLNS : resolve(a.ns, a.start);
+      else if (a.qname === 'xmlns') a.ns = XMLNS;
       for (let j = 0; j < i; j++) {
-        if (attrs[j].qname === r.qname || (ns && attrs[j].ns === ns && attrs[j].local === local)) {
-          throw new XmlError(`atributo repetido ${r.qname}`, r.start);
+        if (attrs[j].qname === a.qname || (a.ns && attrs[j].ns === a.ns && attrs[j].local === a.local)) {
+          throw new XmlError(`atributo repetido ${a.qname}`, a.start);
         }
       }
-      attrs[i] = { ns, local, qname: r.qname, value, start: r.start, valueStart: r.valueStart, valueEnd: r.valueEnd };
     }
     const colon = qname.indexOf(':');
     const el: XmlElement = {
