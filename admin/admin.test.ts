@@ -79,7 +79,7 @@ describe('sign-in', () => {
     const res = await b.post('/admin/login', { _csrf: csrf, email: admin.email.toUpperCase(), password: admin.password, volver: '/admin/aplicaciones' });
     expect(res.status).toBe(303);
     expect(res.headers.get('Location')).toBe('/admin/aplicaciones');
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('hexafac_admin='))!;
+    const cookie = res.headers.getAll('Set-Cookie').find((c) => c.startsWith('hexafac_admin='))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Lax/);

@@ -104,8 +104,8 @@ td.actions { white-space: nowrap; text-align: right; }
 
 /* forms */
 form.stack { display: grid; gap: 1rem; max-width: 640px; }
-.row2 { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); }
-.field { display: grid; gap: .3rem; }
+.row2 { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); align-items: start; }
+.field { display: grid; gap: .3rem; align-content: start; }
 .field label, .field legend { font-weight: 600; font-size: .925rem; }
 .field .hint { color: var(--c-muted); font-size: .85rem; }
 .field .error { color: var(--c-danger); font-size: .875rem; font-weight: 500; }

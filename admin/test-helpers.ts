@@ -20,7 +20,7 @@ export class Browser {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await exports.default.fetch(new Request(`https://hexafac.test${path}`, { ...init, headers, redirect: 'manual' }));
-    for (const c of res.headers.getSetCookie()) {
+    for (const c of res.headers.getAll('Set-Cookie')) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
       const name = pair!.slice(0, i);
