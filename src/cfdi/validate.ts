@@ -182,8 +182,8 @@ export function validarReceptor(r: FacturaInput['receptor'], emisor: Emisor, fec
     add('receptor.uso_cfdi', `El uso de CFDI ${uso.id} no aplica a una persona ${persona === 'moral' ? 'moral' : 'física'}.`, 'CFDI40161');
   } else if (regimen && !uso.regimenesFiscalesReceptores.includes(regimen.id)) {
     add('receptor.uso_cfdi', `El uso de CFDI ${uso.id} no aplica al régimen fiscal ${regimen.id} del receptor (admite: ${uso.regimenesFiscalesReceptores.join(', ')}).`, 'CFDI40161');
-  } else if (esGenerico(r.rfc) && uso.id !== 'S01') {
-    add('receptor.uso_cfdi', 'Con un RFC genérico el uso de CFDI debe ser S01 (Sin efectos fiscales).');
+  } else if (esGenerico(r.rfc) && uso.id !== 'S01' && uso.id !== 'CP01') {
+    add('receptor.uso_cfdi', 'Con un RFC genérico el uso de CFDI debe ser S01 (Sin efectos fiscales), o CP01 en un complemento de pago.');
   }
 }
 
@@ -332,6 +332,10 @@ export function validarFactura(input: FacturaInput, emisor: Emisor, ctx: Context
 
   validarEmisor(emisor, fecha, add);
   validarReceptor(input.receptor, emisor, fecha, add);
+  // CP01 (Pagos) and CN01 (Nómina) belong to tipos P and N only.
+  if (input.receptor.uso_cfdi === 'CP01' || input.receptor.uso_cfdi === 'CN01') {
+    add('receptor.uso_cfdi', `El uso de CFDI ${input.receptor.uso_cfdi} no aplica a un comprobante de ${ctx.tipo === 'I' ? 'ingreso' : 'egreso'}.`, 'CFDI40161');
+  }
   validarPago(input, add, fecha);
   validarMoneda(input, add, fecha);
   if (!cat.exportacion(input.exportacion, fecha)) add('exportacion', `${input.exportacion} no está en el catálogo c_Exportacion.`, 'CFDI40123');
