@@ -1,7 +1,7 @@
 // Sello digital of a CFDI: RSASSA-PKCS1-v1_5 with SHA-256 over the UTF-8 cadena original (Web Crypto).
 import { cadenaOriginalDe } from './cadena';
 import { bytesToBase64, type Csd } from './csd';
-import { parseXml, type XmlElement } from './dom';
+import { escapeAttr, parseXml, type XmlElement } from './dom';
 
 const SIGNING = { name: 'RSASSA-PKCS1-v1_5' } as const;
 const encoder = new TextEncoder();
@@ -17,7 +17,7 @@ const ORDEN_COMPROBANTE = ['Version', 'Serie', 'Folio', 'Fecha', 'Sello', 'Forma
 
 /**
  * Sets (or adds) unprefixed attributes on an element's start tag by editing the source string, so the
- * rest of the document keeps its exact bytes. Values must already be XML-safe.
+ * rest of the document keeps its exact bytes.
  */
 export function fijarAtributos(xml: string, el: XmlElement, valores: Record<string, string>, orden: readonly string[]): string {
   const edits: { at: number; to: number; text: string }[] = [];
@@ -25,7 +25,7 @@ export function fijarAtributos(xml: string, el: XmlElement, valores: Record<stri
   for (const [nombre, valor] of Object.entries(valores)) {
     const a = presentes.get(nombre);
     if (a) {
-      edits.push({ at: a.valueStart, to: a.valueEnd, text: valor });
+      edits.push({ at: a.valueStart, to: a.valueEnd, text: escapeAttr(valor) });
       continue;
     }
     // after the nearest attribute that precedes it in XSD order, else after the last attribute
@@ -38,7 +38,7 @@ export function fijarAtributos(xml: string, el: XmlElement, valores: Record<stri
       }
     }
     const at = despues ? despues.valueEnd + 1 : el.start + 1 + el.qname.length;
-    edits.push({ at, to: at, text: ` ${nombre}="${valor}"` });
+    edits.push({ at, to: at, text: ` ${nombre}="${escapeAttr(valor)}"` });
   }
   // apply from the end so earlier offsets stay valid; insertions at one spot keep the order given
   edits.sort((a, b) => b.at - a.at);
@@ -53,20 +53,34 @@ export function fijarAtributos(xml: string, el: XmlElement, valores: Record<stri
   return out;
 }
 
+/** Runs `fn` while the unprefixed attribute `nombre` of `el` reads `valor`, then restores the tree. */
+function conAtributo<T>(el: XmlElement, nombre: string, valor: string, fn: () => T): T {
+  const existente = el.attrs.find((a) => a.ns === '' && a.local === nombre);
+  if (!existente) {
+    el.attrs.push({ ns: '', local: nombre, qname: nombre, value: valor, start: -1, valueStart: -1, valueEnd: -1 });
+    try {
+      return fn();
+    } finally {
+      el.attrs.pop();
+    }
+  }
+  const anterior = existente.value;
+  existente.value = valor;
+  try {
+    return fn();
+  } finally {
+    existente.value = anterior;
+  }
+}
+
 /**
  * Seals a CFDI 4.0: sets NoCertificado and Certificado from the CSD, computes the cadena original and
  * sets Sello. Only the cfdi:Comprobante start tag changes; everything else is kept byte for byte.
  */
 export async function sellarCfdi(xmlSinSello: string, csd: Csd): Promise<string> {
   const comprobante = parseXml(xmlSinSello);
-  // the cadena includes NoCertificado: set it on the parsed tree before computing it
-  const noCert = comprobante.attrs.find((a) => a.ns === '' && a.local === 'NoCertificado');
-  const original = noCert?.value;
-  if (noCert) noCert.value = csd.noCertificado;
-  else comprobante.attrs.push({ ns: '', local: 'NoCertificado', qname: 'NoCertificado', value: csd.noCertificado, start: -1, valueStart: -1, valueEnd: -1 });
-  const cadena = cadenaOriginalDe(comprobante);
-  if (noCert) noCert.value = original!;
-  else comprobante.attrs.pop();
+  // the cadena includes NoCertificado: compute it on the parsed tree with the CSD's number in place
+  const cadena = conAtributo(comprobante, 'NoCertificado', csd.noCertificado, () => cadenaOriginalDe(comprobante));
   const sello = await firmarRsaSha256(cadena, csd.privateKey);
   return fijarAtributos(
     xmlSinSello,
