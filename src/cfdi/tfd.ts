@@ -56,7 +56,8 @@ function insertarEnComplemento(xml: string, comprobante: XmlElement, tfd: string
 
 /**
  * Stamps a sealed CFDI: builds the tfd:TimbreFiscalDigital (SelloCFD = the Comprobante's Sello, SelloSAT =
- * RSA-SHA256 over the TFD cadena original with `llave`) and inserts it into cfdi:Complemento.
+ * RSA-SHA256 over the TFD cadena original with `llave`) and inserts it into cfdi:Complemento. The UUID is
+ * written in upper case, as the SAT does.
  */
 export async function timbrarCfdi(
   xmlSellado: string,
