@@ -49,6 +49,11 @@ const testSecrets = {
   SANDBOX_PAC_KEY_PEM: fixture('pac/sandbox-pac.key.pem'),
   SANDBOX_PAC_CERT_PEM: fixture('pac/sandbox-pac.cer.pem'),
 };
+// The SAT's public test CSD (EKU9003173C9), handed to tests as base64 so they can upload it like a client.
+const testCsd = {
+  TEST_CSD_CER: readFileSync(path.join(root, 'test/fixtures/EKU9003173C9.cer')).toString('base64'),
+  TEST_CSD_KEY: readFileSync(path.join(root, 'test/fixtures/EKU9003173C9.key')).toString('base64'),
+};
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(root, 'migrations'));
@@ -69,7 +74,7 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { ...testSecrets, TEST_MIGRATIONS: migrations },
+                bindings: { ...testSecrets, ...testCsd, TEST_MIGRATIONS: migrations },
                 outboundService: receptorOutbound,
                 // Lets tests inside workerd hand files (stamped XML, PDFs) to the oracle folder on disk.
                 serviceBindings: {

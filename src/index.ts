@@ -1,14 +1,38 @@
 import { app } from './app';
 import type { Env } from './env';
-import type { FacturaMensaje } from './jobs/messages';
+import { agotarReintentos, procesarFactura } from './jobs/procesar-factura';
+import { FacturaMensajeSchema, type FacturaMensaje } from './jobs/messages';
 import { WebhookEndpoint } from './webhooks/delivery';
 
 export { WebhookEndpoint };
 
+const DLQ = 'hexafac-facturas-dlq';
+
 export default {
   fetch: app.fetch,
-  async queue(batch: MessageBatch<FacturaMensaje>, env: Env, ctx: ExecutionContext) {
-    // Filled by the stamping pipeline (src/jobs).
-    for (const msg of batch.messages) msg.ack();
+
+  async queue(batch: MessageBatch<FacturaMensaje>, env: Env) {
+    for (const msg of batch.messages) {
+      const parsed = FacturaMensajeSchema.safeParse(msg.body);
+      if (!parsed.success) {
+        console.error(JSON.stringify({ level: 'error', message: 'mensaje inválido en la cola', body: msg.body }));
+        msg.ack();
+        continue;
+      }
+      try {
+        if (batch.queue === DLQ) {
+          await agotarReintentos(env, parsed.data.id);
+          msg.ack();
+          continue;
+        }
+        const r = await procesarFactura(env, parsed.data.id, msg.attempts);
+        if (r.accion === 'retry') msg.retry({ delaySeconds: r.delaySeconds });
+        else msg.ack();
+      } catch (err) {
+        // Unexpected (storage hiccup, bug): retry with the queue's backoff; the DLQ ends it as `error`.
+        console.error(JSON.stringify({ level: 'error', message: (err as Error).message, id: parsed.data.id }));
+        msg.retry({ delaySeconds: Math.min(10 * 2 ** msg.attempts, 900) });
+      }
+    }
   },
 } satisfies ExportedHandler<Env, FacturaMensaje>;

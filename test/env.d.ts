@@ -11,6 +11,9 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** Node-side writer for files the oracle checks (test/output/<path>). */
       TEST_OUTPUT: Fetcher;
+      /** The SAT test CSD, base64 (.cer DER, .key encrypted PKCS#8, password 12345678a). */
+      TEST_CSD_CER: string;
+      TEST_CSD_KEY: string;
       /** Node-side webhook receiver (every outbound fetch lands there): PUT /guion/<host>, GET /recibidas/<host>. */
       TEST_RECEIVER: Fetcher;
     }

@@ -93,3 +93,69 @@ export async function expectError(res: Response, status: number, code?: string) 
   }
   return body.error as { code: string; message: string; details: { path: string; message: string; code?: string }[]; request_id: string };
 }
+
+/** Loads the SAT test CSD into the application, as the admin panel's upload does (key re-encrypted, password not kept). */
+export async function cargarCsdDePrueba(applicationId: string): Promise<void> {
+  const { leerCsd } = await import('../src/cfdi/csd');
+  const { encryptSecret, fromBase64 } = await import('../src/lib/crypto');
+  const { eq } = await import('drizzle-orm');
+  const { csd, pkcs8 } = await leerCsd(fromBase64(env.TEST_CSD_CER), fromBase64(env.TEST_CSD_KEY), '12345678a');
+  await getDb(env)
+    .update(clientApplications)
+    .set({
+      csd_certificado: csd.certificadoBase64,
+      csd_no_certificado: csd.noCertificado,
+      csd_valido_hasta: csd.validoHasta.toISOString(),
+      csd_llave_cifrada: await encryptSecret(env.MASTER_KEY, new Uint8Array(pkcs8)),
+    })
+    .where(eq(clientApplications.id, applicationId));
+}
+
+/** A tenant ready to invoice: application with the SAT test CSD, and a key. */
+export async function createEmisor(opts: KeyOptions = {}) {
+  const t = await createTenant(opts);
+  await cargarCsdDePrueba(t.app.id);
+  return t;
+}
+
+/** Polls until `check` returns a value (the queue consumer runs beside the test). */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, what = 'condition', timeoutMs = 20_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Hands a stamped CFDI (and the project's own cadena of it) to the oracle folder test/output/cfdi/. */
+export async function guardarParaOraculo(nombre: string, xml: string): Promise<void> {
+  const { cadenaOriginal } = await import('../src/cfdi/cadena');
+  for (const [ext, body] of [['xml', xml], ['txt', cadenaOriginal(xml)]] as const) {
+    const res = await env.TEST_OUTPUT.fetch(`http://output/cfdi/${nombre}.${ext}`, { method: 'PUT', body });
+    if (!res.ok) throw new Error(`could not write ${nombre}.${ext}`);
+  }
+}
+
+/** A valid factura body (I/PUE, IVA 16%) for público en general at the SAT test issuer's CP. */
+export function facturaBase(over: Record<string, unknown> = {}) {
+  return {
+    receptor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' },
+    forma_pago: '03',
+    metodo_pago: 'PUE',
+    moneda: 'MXN',
+    conceptos: [
+      {
+        clave_prod_serv: '43232408',
+        cantidad: '2',
+        clave_unidad: 'E48',
+        descripcion: 'Desarrollo de software',
+        valor_unitario: '500.00',
+        objeto_imp: '02',
+        impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }] },
+      },
+    ],
+    ...over,
+  };
+}

@@ -1,0 +1,160 @@
+import { leerCertificado } from '../cfdi/csd';
+import { attr, child, NS, parseXml } from '../cfdi/dom';
+import { leerTimbre, timbrarCfdi } from '../cfdi/tfd';
+import { verificarCfdi } from '../cfdi/verify';
+import { fromBase64, sha256Hex } from '../lib/crypto';
+import type { EstadoCfdi, PacAdapter, PacError, ResultadoCancelacion, ResultadoTimbrado, SolicitudCancelacion } from './types';
+
+// The sandbox PAC: what a PAC checks, then a real TimbreFiscalDigital 1.1 signed with HexaFac's own
+// sandbox key pair (never the SAT's), under a clearly fictitious RfcProvCertif. It keeps what it stamped
+// in R2 (as a PAC keeps its own records), so a CFDI sent twice gets its first stamp back, never a second UUID.
+
+export const SANDBOX_RFC_PROV_CERTIF = 'SPR190613I52';
+export const SANDBOX_LEYENDA = 'Timbre de pruebas de HexaFac: sin validez fiscal';
+const MAX_ANTIGUEDAD_MS = 72 * 3600 * 1000;
+
+export interface SandboxPacOptions {
+  keyPem: string;
+  certPem: string;
+  store: R2Bucket;
+  now?: () => Date;
+}
+
+export function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
+  return fromBase64(pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, ''));
+}
+
+const keyCache = new Map<string, Promise<CryptoKey>>();
+function importKey(pem: string): Promise<CryptoKey> {
+  let k = keyCache.get(pem);
+  if (!k) {
+    k = crypto.subtle.importKey('pkcs8', pemToDer(pem), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+    keyCache.set(pem, k);
+  }
+  return k;
+}
+
+/** Local time of Mexico City as the SAT writes FechaTimbrado (no offset). */
+function fechaTimbrado(d: Date): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/Mexico_City',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(d)
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** Instant of a Mexico City local time (for the 72-hour rule); the offset is looked up, not assumed. */
+function instanteLocal(fecha: string): number {
+  const guess = Date.parse(`${fecha}Z`);
+  const shown = Date.parse(`${fechaTimbrado(new Date(guess))}Z`);
+  return guess + (guess - shown);
+}
+
+/** UUID v4 layout from random bytes, upper case as the SAT writes it. */
+function nuevoUuid(): string {
+  return crypto.randomUUID().toUpperCase();
+}
+
+export class SandboxPac implements PacAdapter {
+  readonly nombre = 'sandbox';
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: SandboxPacOptions) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** NoCertificadoSAT: the certificate's serial as ASCII digits. */
+  get noCertificado(): string {
+    return leerCertificado(pemToDer(this.opts.certPem)).noCertificado;
+  }
+
+  async timbrar(xmlSellado: string): Promise<ResultadoTimbrado> {
+    const errores = await this.validar(xmlSellado);
+    if (errores.length) return { ok: false, tipo: 'rechazo', errores };
+    const sello = attr(parseXml(xmlSellado), 'Sello')!;
+    const registro = `sandbox-pac/timbres/${await sha256Hex(sello)}.xml`;
+    const previo = await this.opts.store.get(registro);
+    if (previo) return { ok: true, timbre: this.timbreDe(await previo.text()), recuperado: true };
+
+    const { xml } = await timbrarCfdi(xmlSellado, {
+      uuid: nuevoUuid(),
+      fechaTimbrado: fechaTimbrado(this.now()),
+      rfcProvCertif: SANDBOX_RFC_PROV_CERTIF,
+      noCertificadoSAT: this.noCertificado,
+      leyenda: SANDBOX_LEYENDA,
+      llave: await importKey(this.opts.keyPem),
+    });
+    // First writer wins: a concurrent duplicate request gets the stamp that was stored first.
+    const puesto = await this.opts.store.put(registro, xml, { onlyIf: { etagDoesNotMatch: '*' } });
+    if (!puesto) {
+      const ganador = await this.opts.store.get(registro);
+      return { ok: true, timbre: this.timbreDe(await ganador!.text()), recuperado: true };
+    }
+    return { ok: true, timbre: this.timbreDe(xml), recuperado: false };
+  }
+
+  private timbreDe(xml: string) {
+    const t = leerTimbre(xml)!;
+    return { xml, uuid: t.uuid, fechaTimbrado: t.fechaTimbrado, noCertificadoSAT: t.noCertificadoSAT };
+  }
+
+  /** The checks a PAC makes before stamping (Anexo 20 / validaciones del SAT), codes as PACs report them. */
+  private async validar(xml: string): Promise<PacError[]> {
+    let raiz;
+    try {
+      raiz = parseXml(xml);
+    } catch (e) {
+      return [{ code: 'CFDI40100', message: `XML mal formado: ${(e as Error).message}` }];
+    }
+    if (raiz.ns !== NS.cfdi || raiz.local !== 'Comprobante' || attr(raiz, 'Version') !== '4.0') {
+      return [{ code: 'CFDI40100', message: 'No es un cfdi:Comprobante versión 4.0.' }];
+    }
+    const errores: PacError[] = [];
+    const v = await verificarCfdi(xml);
+    if (v.timbre) errores.push({ code: '307', message: 'El comprobante ya contiene un TimbreFiscalDigital.' });
+    if (!v.sello.valido) errores.push({ code: 'CFDI40102', message: `El sello del comprobante no es válido: ${v.sello.motivo ?? ''}`.trim() });
+    const emisor = child(raiz, NS.cfdi, 'Emisor');
+    if (v.sello.rfc && emisor && attr(emisor, 'Rfc') !== v.sello.rfc) {
+      errores.push({ code: 'CFDI40104', message: 'El RFC del emisor no corresponde al del certificado.' });
+    }
+    const certificado = attr(raiz, 'Certificado');
+    if (certificado) {
+      const cert = leerCertificado(fromBase64(certificado));
+      if (cert.esFiel) errores.push({ code: 'CFDI40105', message: 'El certificado es una FIEL, no un CSD.' });
+      const fecha = attr(raiz, 'Fecha') ?? '';
+      const emitido = instanteLocal(fecha);
+      if (emitido < cert.validoDesde.getTime() || emitido > cert.validoHasta.getTime()) {
+        errores.push({ code: 'CFDI40103', message: 'El certificado no estaba vigente en la fecha del comprobante.' });
+      }
+    }
+    const fecha = attr(raiz, 'Fecha') ?? '';
+    const edad = this.now().getTime() - instanteLocal(fecha);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(fecha) || Number.isNaN(edad)) {
+      errores.push({ code: 'CFDI40101', message: 'La fecha del comprobante no tiene el formato AAAA-MM-DDThh:mm:ss.' });
+    } else if (edad > MAX_ANTIGUEDAD_MS) {
+      errores.push({ code: 'CFDI40101', message: 'La fecha de emisión tiene más de 72 horas.' });
+    } else if (edad < -5 * 60 * 1000) {
+      errores.push({ code: 'CFDI40101', message: 'La fecha de emisión es posterior a la fecha de timbrado.' });
+    }
+    return errores;
+  }
+
+  // Sandbox cancellation (issue 6): see src/pac/sandbox-cancelacion.ts once cancellation lands.
+  async cancelar(_s: SolicitudCancelacion): Promise<ResultadoCancelacion> {
+    return { ok: false, tipo: 'rechazo', errores: [{ code: 'no_implementado', message: 'Cancelación aún no disponible en el sandbox.' }] };
+  }
+
+  async consultarEstado(_args: Omit<SolicitudCancelacion, 'motivo' | 'folioSustitucion'>): Promise<EstadoCfdi> {
+    return { estado: 'vigente' };
+  }
+}

@@ -1,0 +1,47 @@
+import type { Context } from 'hono';
+import type { ValidationIssue } from '../../cfdi/validate';
+import type { Comprobante } from '../../cfdi/model';
+import { getDb } from '../../db/client';
+import type { AppEnv } from '../../lib/context';
+import { ApiError } from '../../lib/errors';
+import { withIdempotency } from '../../lib/idempotency';
+import { tenantOf } from '../../lib/tenancy';
+import { resolverReceptor } from '../../services/clientes';
+import { aceptarComprobante, cargarAplicacion, emisorDe, issuesToDetails, type TipoComprobante } from '../../services/facturas';
+import type { Emisor } from '../../cfdi/model';
+
+// The accepting half shared by POST /facturas, /notas-credito and /complementos-pago:
+// idempotency → receptor (inline or cliente_id) → the core's full validation → row + folio + queue → 202.
+
+type Preparar = (datos: Record<string, unknown>, emisor: Emisor) => Promise<{ ok: true; comprobante: Comprobante; datos?: Record<string, unknown> } | { ok: false; errors: ValidationIssue[] }>;
+
+export function aceptar(c: Context<AppEnv>, tipo: TipoComprobante, body: Record<string, unknown>, preparar: Preparar): Promise<Response> {
+  return withIdempotency(c, body, async () => {
+    const t = tenantOf(c);
+    const db = getDb(c.env);
+    const { cliente_id: clienteId, ...datos } = body as { cliente_id?: string } & Record<string, unknown>;
+    if (clienteId !== undefined && datos.receptor !== undefined) {
+      throw ApiError.validation([{ path: 'cliente_id', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
+    }
+    if (clienteId === undefined && datos.receptor === undefined) {
+      throw ApiError.validation([{ path: 'receptor', message: 'Indica `receptor` o `cliente_id`.' }]);
+    }
+    if (clienteId !== undefined) {
+      const { cliente_id: _, ...receptor } = await resolverReceptor(db, t, clienteId);
+      // Pagos always use CP01, whatever the cliente's default.
+      datos.receptor = tipo === 'P' ? { ...receptor, uso_cfdi: 'CP01' } : receptor;
+    }
+    const app = await cargarAplicacion(db, t);
+    if (!app.csd_certificado) {
+      throw new ApiError('csd_no_configurado', 422, 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [
+        { path: 'emisor', message: 'Falta el CSD del emisor.' },
+      ]);
+    }
+    const prep = await preparar(datos, emisorDe(app));
+    if (!prep.ok) throw ApiError.validation(issuesToDetails(prep.errors), 'El comprobante no cumple las reglas del SAT.');
+    const factura = await aceptarComprobante(c.env, t, { tipo, datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId });
+    const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${factura.id}`;
+    c.header('Location', self);
+    return c.json({ id: factura.id, status: 'pendiente' as const, links: { self } }, 202);
+  });
+}

@@ -1,0 +1,64 @@
+import type { RouteHandler } from '@hono/zod-openapi';
+import { and, desc, eq, gte, lte } from 'drizzle-orm';
+import { prepararComprobante } from '../../cfdi/build';
+import { getDb } from '../../db/client';
+import { facturas } from '../../db/schema';
+import type { AppEnv } from '../../lib/context';
+import { ApiError } from '../../lib/errors';
+import { cursorCondition, toPage } from '../../lib/pagination';
+import { tenantOf, tenantWhere } from '../../lib/tenancy';
+import { cargarFactura, facturaView, historial } from '../../services/facturas';
+import { aceptar } from './aceptar';
+import type { crear, listar, obtener, pdf, xml } from './facturas.routes';
+
+// aceptar() answers 202 itself, or replays the first answer of an Idempotency-Key as a plain Response.
+export const crearHandler: RouteHandler<typeof crear, AppEnv> = (c) =>
+  aceptar(c, 'I', c.req.valid('json'), async (datos, emisor) => prepararComprobante(datos, emisor, { tipo: 'I' })) as never;
+
+export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
+  const q = c.req.valid('query');
+  const rows = await getDb(c.env)
+    .select()
+    .from(facturas)
+    .where(
+      tenantWhere(
+        facturas,
+        tenantOf(c),
+        cursorCondition(facturas.id, q.cursor),
+        q.status ? eq(facturas.status, q.status) : undefined,
+        q.tipo ? eq(facturas.tipo, q.tipo) : undefined,
+        q.receptor_rfc ? eq(facturas.receptor_rfc, q.receptor_rfc.toUpperCase()) : undefined,
+        q.desde ? gte(facturas.fecha, `${q.desde}T00:00:00`) : undefined,
+        q.hasta ? lte(facturas.fecha, `${q.hasta}T23:59:59`) : undefined,
+      ),
+    )
+    .orderBy(desc(facturas.id))
+    .limit(q.limit + 1);
+  return c.json(toPage(rows, q.limit, facturaView), 200);
+};
+
+export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) => {
+  const t = tenantOf(c);
+  const db = getDb(c.env);
+  const f = await cargarFactura(db, t, c.req.valid('param').id);
+  return c.json({ ...facturaView(f), historial: await historial(db, t, f.id) }, 200);
+};
+
+const descargar = (campo: 'xml_key' | 'pdf_key', tipo: string, ext: string) =>
+  (async (c) => {
+    const f = await cargarFactura(getDb(c.env), tenantOf(c), c.req.param('id')!);
+    const key = f[campo];
+    if (!key) throw new ApiError('factura_no_timbrada', 409, `El comprobante está ${f.status}: aún no tiene ${ext.toUpperCase()}.`);
+    const obj = await c.env.CFDI_BUCKET.get(key);
+    if (!obj) throw new ApiError('archivo_no_disponible', 404, 'El archivo no está disponible.');
+    return new Response(obj.body, {
+      headers: {
+        'Content-Type': tipo,
+        'Content-Disposition': `attachment; filename="${f.serie}${f.folio}-${f.uuid}.${ext}"`,
+        'X-Request-Id': c.get('requestId'),
+      },
+    });
+  }) satisfies RouteHandler<typeof xml | typeof pdf, AppEnv>;
+
+export const xmlHandler = descargar('xml_key', 'application/xml; charset=utf-8', 'xml');
+export const pdfHandler = descargar('pdf_key', 'application/pdf', 'pdf');

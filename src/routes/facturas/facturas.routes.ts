@@ -1,0 +1,86 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { FACTURA_STATUSES } from '../../db/schema';
+import { requireAuth } from '../../lib/auth';
+import { errorResponses, jsonContent } from '../../lib/openapi';
+import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
+import { AceptadaSchema, EventoSchema, FacturaCrearSchema, FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from './facturas.schemas';
+
+const tags = ['Facturas'];
+
+export const crear = createRoute({
+  method: 'post',
+  path: '/facturas',
+  tags,
+  summary: 'Emitir una factura (CFDI de ingreso)',
+  description:
+    'Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: ' +
+    'responde 202 con el id; el estado pasa a `timbrada`, `rechazada` o `error` y se notifica por webhook. ' +
+    'c_ClaveProdServ y c_CodigoPostal se validan solo por formato (sus catálogos aún no están disponibles).',
+  security: [{ bearerAuth: ['facturas:write'] }],
+  middleware: [requireAuth('facturas:write')] as const,
+  request: {
+    headers: IdempotencyHeadersSchema,
+    body: { content: { 'application/json': { schema: FacturaCrearSchema } }, required: true },
+  },
+  responses: {
+    202: {
+      ...jsonContent(AceptadaSchema, 'Aceptada para timbrado.'),
+      headers: z.object({ Location: z.string() }),
+    },
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
+  },
+});
+
+export const listar = createRoute({
+  method: 'get',
+  path: '/facturas',
+  tags,
+  summary: 'Listar comprobantes',
+  security: [{ bearerAuth: ['facturas:read'] }],
+  middleware: [requireAuth('facturas:read')] as const,
+  request: {
+    query: PaginationQuerySchema.extend({
+      status: z.enum(FACTURA_STATUSES).optional(),
+      tipo: z.enum(['I', 'E', 'P']).optional(),
+      receptor_rfc: z.string().max(13).optional().meta({ example: 'XAXX010101000' }),
+      desde: z.iso.date().optional().meta({ description: 'Fecha de emisión desde (inclusive), AAAA-MM-DD.', example: '2026-11-01' }),
+      hasta: z.iso.date().optional().meta({ description: 'Fecha de emisión hasta (inclusive), AAAA-MM-DD.', example: '2026-11-30' }),
+    }),
+  },
+  responses: {
+    200: jsonContent(listSchema(FacturaSchema), 'Una página de comprobantes, del más reciente al más antiguo.'),
+    ...errorResponses(401, 403, 422),
+  },
+});
+
+export const obtener = createRoute({
+  method: 'get',
+  path: '/facturas/{id}',
+  tags,
+  summary: 'Consultar un comprobante con su historial',
+  security: [{ bearerAuth: ['facturas:read'] }],
+  middleware: [requireAuth('facturas:read')] as const,
+  request: { params: IdParamsSchema },
+  responses: {
+    200: jsonContent(FacturaSchema.extend({ historial: z.array(EventoSchema) }).meta({ id: 'FacturaDetalle' }), 'El comprobante.'),
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+const archivo = (ext: 'xml' | 'pdf', mime: string, summary: string) =>
+  createRoute({
+    method: 'get',
+    path: `/facturas/{id}/${ext}`,
+    tags,
+    summary,
+    security: [{ bearerAuth: ['facturas:read'] }],
+    middleware: [requireAuth('facturas:read')] as const,
+    request: { params: IdParamsSchema },
+    responses: {
+      200: { content: { [mime]: { schema: z.string().meta({ format: 'binary' }) } }, description: summary },
+      ...errorResponses(401, 403, 404, 409),
+    },
+  });
+
+export const xml = archivo('xml', 'application/xml', 'Descargar el XML timbrado');
+export const pdf = archivo('pdf', 'application/pdf', 'Descargar la representación impresa (PDF)');

@@ -1,0 +1,320 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { prepararComprobante } from '../../cfdi/build';
+import { verificarCfdi } from '../../cfdi/verify';
+import { getDb } from '../../db/client';
+import { eventos, facturas } from '../../db/schema';
+import worker from '../../index';
+import { procesarFactura } from '../../jobs/procesar-factura';
+import { uuidv7 } from '../../lib/ids';
+import { pemToDer, SandboxPac } from '../../pac/sandbox';
+import type { PacAdapter } from '../../pac/types';
+import { emisorDe } from '../../services/facturas';
+import {
+  api,
+  createEmisor,
+  createTenant,
+  expectError,
+  facturaBase,
+  guardarParaOraculo,
+  json,
+  waitFor,
+} from '../../../test/helpers';
+
+const db = () => getDb(env);
+
+async function crear(token: string, body: unknown = facturaBase(), headers: Record<string, string> = {}) {
+  return api('POST', '/facturas', { token, body, headers });
+}
+
+async function esperarEstado(token: string, id: string, estados = ['timbrada', 'rechazada', 'error']) {
+  return waitFor(async () => {
+    const f = await json(await api('GET', `/facturas/${id}`, { token }));
+    return estados.includes(f.status) ? f : null;
+  }, `factura ${id} in ${estados.join('|')}`);
+}
+
+const eventosDe = (id: string) => db().select().from(eventos).where(eq(eventos.factura_id, id));
+
+/** A pendiente row the consumer has not seen: the job is then driven by the test. */
+async function pendienteSinCola(applicationId: string, fecha?: string) {
+  const app = { rfc: 'EKU9003173C9', razon_social: 'ESCUELA KEMPER URGATE', regimen_fiscal: '601', lugar_expedicion: '42501' } as any;
+  const prep = prepararComprobante(facturaBase(fecha ? { fecha } : {}), emisorDe(app), { tipo: 'I', ahora: fecha ? new Date(Date.now() - 90 * 3600e3) : undefined });
+  if (!prep.ok) throw new Error(JSON.stringify(prep.errors));
+  const id = uuidv7();
+  await db().insert(facturas).values({
+    id,
+    client_application_id: applicationId,
+    mode: 'test',
+    tipo: 'I',
+    status: 'pendiente',
+    serie: 'T',
+    folio: id.slice(-8),
+    receptor_rfc: prep.comprobante.receptor.rfc,
+    receptor_nombre: prep.comprobante.receptor.nombre,
+    moneda: 'MXN',
+    subtotal: prep.comprobante.subTotal,
+    total: prep.comprobante.total,
+    fecha: prep.comprobante.fecha,
+    datos: { ...facturaBase(), fecha: prep.comprobante.fecha },
+  });
+  return id;
+}
+
+describe('POST /facturas — happy', () => {
+  it('202 → queue → ProcesarFacturaJob → timbrada, with XML and PDF in R2, history and a valid stamp', async () => {
+    const { token } = await createEmisor();
+    const res = await crear(token);
+    expect(res.status).toBe(202);
+    const body = await json(res);
+    expect(body.status).toBe('pendiente');
+    expect(res.headers.get('Location')).toBe(body.links.self);
+
+    const f = await esperarEstado(token, body.id);
+    expect(f.status).toBe('timbrada');
+    expect(f.uuid).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
+    expect(f.subtotal).toBe('1000.00');
+    expect(f.total).toBe('1160.00');
+    expect(f.serie).toBe('F');
+    expect(f.historial.map((e: any) => e.type)).toEqual(['factura.creada', 'factura.timbrada']);
+
+    const xmlRes = await api('GET', `/facturas/${f.id}/xml`, { token });
+    expect(xmlRes.headers.get('Content-Type')).toContain('application/xml');
+    const xml = await xmlRes.text();
+    expect(xml).toContain(`UUID="${f.uuid}"`);
+    const v = await verificarCfdi(xml, { pacCertificates: [pemToDer(env.SANDBOX_PAC_CERT_PEM)] });
+    expect(v.valido).toBe(true);
+    expect(v.timbre?.selloSat).toBe('valido');
+    await guardarParaOraculo('api-factura-ingreso', xml);
+
+    const pdf = await api('GET', `/facturas/${f.uuid}/pdf`, { token });
+    expect(pdf.headers.get('Content-Type')).toBe('application/pdf');
+    expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
+  });
+
+  it('assigns monotonic folios per serie and keeps a given serie/folio', async () => {
+    const { token } = await createEmisor();
+    const a = await json(await crear(token));
+    const b = await json(await crear(token));
+    const fa = await json(await api('GET', `/facturas/${a.id}`, { token }));
+    const fb = await json(await api('GET', `/facturas/${b.id}`, { token }));
+    expect(Number(fb.folio)).toBe(Number(fa.folio) + 1);
+    const c = await json(await crear(token, facturaBase({ serie: 'MOST', folio: 'A-77' })));
+    const fc = await json(await api('GET', `/facturas/${c.id}`, { token }));
+    expect([fc.serie, fc.folio]).toEqual(['MOST', 'A-77']);
+    await expectError(await crear(token, facturaBase({ serie: 'MOST', folio: 'A-77' })), 409, 'folio_duplicado');
+  });
+
+  it('Idempotency-Key: same body → the original answer; other body → 409; one invoice only', async () => {
+    const { app, token } = await createEmisor();
+    const headers = { 'Idempotency-Key': 'pedido-42' };
+    const first = await crear(token, facturaBase(), headers);
+    const again = await crear(token, facturaBase(), headers);
+    expect(again.status).toBe(202);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+    expect((await json(again)).id).toBe((await json(first)).id);
+    await expectError(await crear(token, facturaBase({ condiciones_de_pago: 'otra' }), headers), 409, 'idempotency_key_reused');
+    const rows = await db().select().from(facturas).where(eq(facturas.client_application_id, app.id));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('accepts cliente_id in place of an inline receptor', async () => {
+    const { token } = await createEmisor();
+    const cliente = await json(
+      await api('POST', '/clientes', {
+        token,
+        body: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' },
+      }),
+    );
+    const { receptor: _, ...sinReceptor } = facturaBase();
+    const res = await crear(token, { ...sinReceptor, cliente_id: cliente.id });
+    expect(res.status).toBe(202);
+    const f = await esperarEstado(token, (await json(res)).id);
+    expect(f.cliente_id).toBe(cliente.id);
+    expect(f.status).toBe('timbrada');
+  });
+});
+
+describe('POST /facturas — errors', () => {
+  it('422 lists every fiscal problem with its path, and stores nothing', async () => {
+    const { app, token } = await createEmisor();
+    const body = facturaBase({ metodo_pago: 'PPD', moneda: 'USD' });
+    (body.conceptos[0] as any).objeto_imp = '01';
+    const err = await expectError(await crear(token, body), 422, 'validation_error');
+    const paths = err.details.map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['forma_pago', 'tipo_cambio', 'conceptos[0].impuestos']));
+    expect(await db().select().from(facturas).where(eq(facturas.client_application_id, app.id))).toHaveLength(0);
+  });
+
+  it('422 for shape errors, both receptor and cliente_id, or neither', async () => {
+    const { token } = await createEmisor();
+    const e1 = await expectError(await crear(token, { conceptos: 'x' }), 422);
+    expect(e1.details.length).toBeGreaterThan(0);
+    await expectError(await crear(token, { ...facturaBase(), cliente_id: uuidv7() }), 422);
+    const { receptor: _, ...sin } = facturaBase();
+    const e3 = await expectError(await crear(token, sin), 422);
+    expect(e3.details[0]!.path).toBe('receptor');
+    const e4 = await expectError(await crear(token, { ...sin, cliente_id: uuidv7() }), 422);
+    expect(e4.details[0]!.path).toBe('cliente_id');
+  });
+
+  it('400 for invalid JSON, 422 without a CSD', async () => {
+    const { token } = await createEmisor();
+    await expectError(await crear(token, '{"receptor":'), 400, 'invalid_json');
+    const sinCsd = await createTenant();
+    await expectError(await crear(sinCsd.token), 422, 'csd_no_configurado');
+  });
+
+  it('409 when the XML is asked for before it is stamped', async () => {
+    const { app, token } = await createEmisor();
+    const id = await pendienteSinCola(app.id);
+    await expectError(await api('GET', `/facturas/${id}/xml`, { token }), 409, 'factura_no_timbrada');
+  });
+});
+
+describe('facturas — security', () => {
+  it('401 without a key, 403 without the scope', async () => {
+    await expectError(await crear(''), 401);
+    const { token } = await createEmisor({ scopes: ['facturas:read'] });
+    await expectError(await crear(token), 403, 'insufficient_scope');
+    const w = await createEmisor({ scopes: ['facturas:write'] });
+    await expectError(await api('GET', '/facturas', { token: w.token }), 403, 'insufficient_scope');
+  });
+
+  it("another application's or the other mode's invoice is a 404, in every read", async () => {
+    const a = await createEmisor();
+    const b = await createEmisor();
+    const f = await esperarEstado(a.token, (await json(await crear(a.token))).id);
+    for (const path of [`/facturas/${f.id}`, `/facturas/${f.uuid}`, `/facturas/${f.id}/xml`, `/facturas/${f.id}/pdf`]) {
+      await expectError(await api('GET', path, { token: b.token }), 404, 'not_found');
+    }
+    expect((await json(await api('GET', '/facturas', { token: b.token }))).data).toEqual([]);
+    const { createKey } = await import('../../../test/helpers');
+    const live = await createKey(a.app.id, { mode: 'live' });
+    await expectError(await api('GET', `/facturas/${f.id}`, { token: live }), 404);
+    expect((await json(await api('GET', '/facturas', { token: live }))).data).toEqual([]);
+  });
+});
+
+describe('GET /facturas', () => {
+  it('pages with a cursor, newest first, and filters', async () => {
+    const { token } = await createEmisor();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await json(await crear(token))).id);
+    const p1 = await json(await api('GET', '/facturas?limit=2', { token }));
+    expect(p1.data.map((f: any) => f.id)).toEqual([ids[2], ids[1]]);
+    const p2 = await json(await api('GET', `/facturas?limit=2&cursor=${p1.next_cursor}`, { token }));
+    expect(p2.data.map((f: any) => f.id)).toEqual([ids[0]]);
+    expect(p2.next_cursor).toBeNull();
+    expect((await json(await api('GET', '/facturas?receptor_rfc=XAXX010101000', { token }))).data).toEqual([]);
+    expect((await json(await api('GET', '/facturas?receptor_rfc=eku9003173c9', { token }))).data).toHaveLength(3);
+    await expectError(await api('GET', '/facturas?limit=500', { token }), 422);
+    await expectError(await api('GET', '/facturas?cursor=nope', { token }), 422);
+  });
+});
+
+describe('ProcesarFacturaJob — at-least-once', () => {
+  it('a duplicated message (two at once) stamps once: one UUID, one timbrada event', async () => {
+    const { token } = await createEmisor();
+    const { id } = await json(await crear(token));
+    const f = await esperarEstado(token, id);
+    const batch = createMessageBatch('hexafac-facturas', [
+      { id: 'm1', timestamp: new Date(), attempts: 1, body: { kind: 'timbrar', id } },
+      { id: 'm2', timestamp: new Date(), attempts: 1, body: { kind: 'timbrar', id } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as any, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(['m1', 'm2']);
+    const despues = await json(await api('GET', `/facturas/${id}`, { token }));
+    expect(despues.uuid).toBe(f.uuid);
+    expect((await eventosDe(id)).filter((e) => e.type === 'factura.timbrada')).toHaveLength(1);
+  });
+
+  it('PAC answer lost after a successful stamp → retried, same UUID recovered, never stamped twice', async () => {
+    const { app } = await createEmisor();
+    const id = await pendienteSinCola(app.id);
+    const sandbox = new SandboxPac({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET });
+    const uuids: string[] = [];
+    let llamadas = 0;
+    // The PAC's network: the first answer is lost after the PAC stamped.
+    const red: PacAdapter = {
+      nombre: 'red-que-pierde',
+      async timbrar(xml) {
+        const r = await sandbox.timbrar(xml);
+        if (r.ok) uuids.push(r.timbre.uuid);
+        return ++llamadas === 1 ? { ok: false, tipo: 'transitorio', errores: [{ code: 'timeout', message: 'sin respuesta' }] } : r;
+      },
+      cancelar: sandbox.cancelar.bind(sandbox),
+      consultarEstado: sandbox.consultarEstado.bind(sandbox),
+    };
+    expect(await procesarFactura(env, id, 1, { pac: red })).toEqual({ accion: 'retry', delaySeconds: 10 });
+    const pendiente = (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
+    expect(pendiente.status).toBe('pendiente');
+    expect(pendiente.intentos).toBe(1);
+    expect(await procesarFactura(env, id, 2, { pac: red })).toEqual({ accion: 'ack' });
+    const fila = (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
+    expect(fila.status).toBe('timbrada');
+    expect(uuids).toHaveLength(2);
+    expect(uuids[1]).toBe(uuids[0]);
+    expect(fila.uuid).toBe(uuids[0]);
+  });
+
+  it('retries spent → the dead-letter consumer marks the invoice error with the last reason', async () => {
+    const { app, token } = await createEmisor();
+    const id = await pendienteSinCola(app.id);
+    const caido: PacAdapter = {
+      nombre: 'caido',
+      timbrar: async () => ({ ok: false, tipo: 'transitorio', errores: [{ code: 'http_503', message: 'PAC no disponible' }] }),
+      cancelar: async () => ({ ok: false, tipo: 'transitorio', errores: [] }),
+      consultarEstado: async () => ({ estado: 'no_encontrado' }),
+    };
+    for (let i = 1; i <= 3; i++) expect((await procesarFactura(env, id, i, { pac: caido })).accion).toBe('retry');
+    const batch = createMessageBatch('hexafac-facturas-dlq', [{ id: 'd1', timestamp: new Date(), attempts: 1, body: { kind: 'timbrar', id } }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch as any, env);
+    await getQueueResult(batch, ctx);
+    const f = await json(await api('GET', `/facturas/${id}`, { token }));
+    expect(f.status).toBe('error');
+    expect(f.errores[0].code).toBe('reintentos_agotados');
+    expect(f.errores[0].message).toContain('PAC no disponible');
+    expect(f.historial.map((e: any) => e.type)).toEqual(['factura.error']);
+  });
+
+  it('a CFDI older than 72 h at stamping time is rechazada with the reason', async () => {
+    const { app, token } = await createEmisor();
+    // 96 h ago in Mexico City local time (UTC-6, no DST since 2022).
+    const fecha = new Date(Date.now() - 96 * 3600e3 - 6 * 3600e3).toISOString().slice(0, 19);
+    const id = await pendienteSinCola(app.id, fecha);
+    await procesarFactura(env, id, 1);
+    const f = await json(await api('GET', `/facturas/${id}`, { token }));
+    expect(f.status).toBe('rechazada');
+    expect(f.errores.map((e: any) => e.message).join(' ')).toMatch(/fecha/i);
+  });
+
+  it('a live key with no PAC configured ends in error, never sandbox-stamped', async () => {
+    const { token } = await createEmisor({ mode: 'live' });
+    const { id } = await json(await crear(token));
+    const f = await esperarEstado(token, id);
+    expect(f.status).toBe('error');
+    expect(f.errores[0].code).toBe('pac_no_configurado');
+    expect(f.uuid).toBeNull();
+    const [evento] = await db().select().from(eventos).where(and(eq(eventos.factura_id, id), eq(eventos.type, 'factura.error')));
+    expect(evento!.data).toMatchObject({ status: 'error', id });
+  });
+});
+
+describe('sandbox PAC', () => {
+  it('refuses a CFDI whose sello does not match', async () => {
+    const { token } = await createEmisor();
+    const f = await esperarEstado(token, (await json(await crear(token))).id);
+    const xml = await (await api('GET', `/facturas/${f.id}/xml`, { token })).text();
+    const sinTimbre = xml.replace(/<cfdi:Complemento>.*<\/cfdi:Complemento>/s, '').replace(/Total="1160.00"/, 'Total="1.00"');
+    const pac = new SandboxPac({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET });
+    const r = await pac.timbrar(sinTimbre);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errores.map((e) => e.code)).toContain('CFDI40102');
+  });
+});

@@ -1,0 +1,168 @@
+import { asc, eq, or } from 'drizzle-orm';
+import type { Comprobante, Emisor } from '../cfdi/model';
+import type { ValidationIssue } from '../cfdi/validate';
+import { getDb, type Db } from '../db/client';
+import { clientApplications, eventos, facturas } from '../db/schema';
+import { API_BASE, type Env } from '../env';
+import { ApiError } from '../lib/errors';
+import { isUuid, uuidv7 } from '../lib/ids';
+import { tenantWhere, type Tenant } from '../lib/tenancy';
+import { PREFIJO_EVENTO, type Factura } from './estado';
+
+// What facturas, notas de crédito and complementos de pago share: the issuer of a tenant, acceptance
+// (validate → folio → row → queue) and the views the API answers with.
+
+export type TipoComprobante = Factura['tipo'];
+export const SERIE_POR_TIPO: Record<TipoComprobante, string> = { I: 'F', E: 'NC', P: 'CP' };
+const RUTA_POR_TIPO: Record<TipoComprobante, string> = { I: 'facturas', E: 'notas-credito', P: 'complementos-pago' };
+
+export async function cargarAplicacion(db: Db, t: Tenant) {
+  const app = await db.select().from(clientApplications).where(eq(clientApplications.id, t.applicationId)).get();
+  if (!app) throw ApiError.notFound('La aplicación');
+  return app;
+}
+
+export const emisorDe = (app: typeof clientApplications.$inferSelect): Emisor => ({
+  rfc: app.rfc,
+  nombre: app.razon_social,
+  regimenFiscal: app.regimen_fiscal,
+  lugarExpedicion: app.lugar_expedicion,
+});
+
+/** Prefixes the core's issues with where the data sat in the request ("" for facturas, "datos." …). */
+export const issuesToDetails = (issues: ValidationIssue[]) => issues.map(({ path, message, code }) => ({ path, message, ...(code ? { code } : {}) }));
+
+export interface Aceptacion {
+  tipo: TipoComprobante;
+  /** The validated request as the job will rebuild it (serie, folio and fecha are fixed here). */
+  datos: Record<string, unknown>;
+  comprobante: Comprobante;
+  clienteId?: string;
+}
+
+/**
+ * Stores a validated comprobante as `pendiente` with its folio and enqueues its stamping.
+ * The folio comes from the same D1 batch as the row, so a refused insert burns none, and a
+ * redelivered job reuses the row's folio.
+ */
+export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Promise<Factura> {
+  const db = getDb(env);
+  const id = uuidv7();
+  const serie = a.comprobante.serie ?? SERIE_POR_TIPO[a.tipo];
+  const folioDado = a.comprobante.folio;
+  const c = a.comprobante;
+  const d1 = env.DB;
+  const folioSql = folioDado ? '?' : '(SELECT CAST(ultimo AS TEXT) FROM hexafac_folios WHERE client_application_id = ? AND mode = ? AND serie = ?)';
+  const folioParams = folioDado ? [folioDado] : [t.applicationId, t.mode, serie];
+  const statements = [
+    ...(folioDado
+      ? []
+      : [
+          d1
+            .prepare(`INSERT INTO hexafac_folios (client_application_id, mode, serie, ultimo) VALUES (?, ?, ?, 1)
+                      ON CONFLICT DO UPDATE SET ultimo = ultimo + 1`)
+            .bind(t.applicationId, t.mode, serie),
+        ]),
+    d1
+      .prepare(
+        `INSERT INTO hexafac_facturas (id, client_application_id, mode, tipo, status, serie, folio, cliente_id, receptor_rfc, receptor_nombre,
+           moneda, metodo_pago, subtotal, total, fecha, datos)
+         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(
+        id, t.applicationId, t.mode, a.tipo, serie, ...folioParams, a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
+        c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, JSON.stringify({ ...a.datos, serie, fecha: c.fecha }),
+      ),
+    // History starts with the creation; it is not a webhook event, so it needs no dispatch.
+    d1
+      .prepare(
+        `INSERT INTO hexafac_eventos (id, client_application_id, mode, factura_id, type, status_anterior, status_nuevo, data, despachado_at)
+         VALUES (?, ?, ?, ?, ?, NULL, 'pendiente', '{}', ?)`,
+      )
+      .bind(uuidv7(), t.applicationId, t.mode, id, `${PREFIJO_EVENTO[a.tipo]}.creada`, new Date().toISOString()),
+  ];
+  try {
+    await d1.batch(statements);
+  } catch (err) {
+    if (/UNIQUE constraint failed: hexafac_facturas\.client_application_id/.test(String((err as Error).message))) {
+      throw new ApiError('folio_duplicado', 409, `Ya existe un comprobante con serie ${serie} y folio ${folioDado}.`, [
+        { path: 'folio', message: 'Serie y folio ya usados.' },
+      ]);
+    }
+    throw err;
+  }
+  try {
+    await env.FACTURAS_QUEUE.send({ kind: 'timbrar', id });
+  } catch (err) {
+    // Without its job the row would wait forever: take it back and let the client retry.
+    await db.batch([db.delete(eventos).where(eq(eventos.factura_id, id)), db.delete(facturas).where(eq(facturas.id, id))]);
+    throw new ApiError('cola_no_disponible', 503, 'No se pudo encolar el timbrado; reintenta.', [], { 'Retry-After': '5' });
+  }
+  return (await db.select().from(facturas).where(eq(facturas.id, id)).get())!;
+}
+
+/** Our id or the SAT's folio fiscal (any case), within the tenant. */
+export async function cargarFactura(db: Db, t: Tenant, idOrUuid: string, tipo?: TipoComprobante): Promise<Factura> {
+  if (!isUuid(idOrUuid)) throw ApiError.notFound('El comprobante');
+  const row = await db
+    .select()
+    .from(facturas)
+    .where(
+      tenantWhere(
+        facturas,
+        t,
+        or(eq(facturas.id, idOrUuid.toLowerCase()), eq(facturas.uuid, idOrUuid.toUpperCase())),
+        tipo ? eq(facturas.tipo, tipo) : undefined,
+      ),
+    )
+    .get();
+  if (!row) throw ApiError.notFound('El comprobante');
+  return row;
+}
+
+export function facturaView(f: Factura) {
+  const self = `${API_BASE}/${RUTA_POR_TIPO[f.tipo]}/${f.id}`;
+  const files = f.xml_key ? { xml: `${API_BASE}/facturas/${f.id}/xml`, pdf: `${API_BASE}/facturas/${f.id}/pdf` } : {};
+  return {
+    id: f.id,
+    tipo: f.tipo,
+    status: f.status,
+    mode: f.mode,
+    serie: f.serie,
+    folio: f.folio,
+    uuid: f.uuid,
+    fecha: f.fecha,
+    fecha_timbrado: f.fecha_timbrado,
+    no_certificado_sat: f.no_certificado_sat,
+    receptor: { rfc: f.receptor_rfc, nombre: f.receptor_nombre },
+    cliente_id: f.cliente_id,
+    moneda: f.moneda,
+    metodo_pago: f.metodo_pago,
+    subtotal: f.subtotal,
+    total: f.total,
+    errores: f.errores ?? [],
+    cancelacion: f.cancelacion_motivo
+      ? { motivo: f.cancelacion_motivo, folio_sustitucion: f.cancelacion_folio_sustitucion, acuse: f.acuse_key ? `${API_BASE}/facturas/${f.id}/acuse` : null }
+      : null,
+    created_at: f.created_at,
+    updated_at: f.updated_at,
+    links: { self, ...files },
+  };
+}
+
+export type FacturaView = ReturnType<typeof facturaView>;
+
+export async function historial(db: Db, t: Tenant, facturaId: string) {
+  const rows = await db
+    .select()
+    .from(eventos)
+    .where(tenantWhere(eventos, t, eq(eventos.factura_id, facturaId)))
+    .orderBy(asc(eventos.id));
+  return rows.map((e) => ({ id: e.id, type: e.type, status_anterior: e.status_anterior, status_nuevo: e.status_nuevo, created_at: e.created_at }));
+}
+
+/** R2 key of a stored file: application/mode/year/month/uuid.ext */
+export function claveArchivo(f: Pick<Factura, 'client_application_id' | 'mode' | 'fecha'>, uuid: string, ext: string) {
+  return `${f.client_application_id}/${f.mode}/${f.fecha.slice(0, 4)}/${f.fecha.slice(5, 7)}/${uuid}.${ext}`;
+}
+
