@@ -101,20 +101,22 @@ export const FileField: FC<{ name: string; label: string; accept: string; error?
   </div>
 );
 
-export const Checkboxes: FC<{ name: string; legend: string; options: readonly string[]; checked: readonly string[]; error?: string; hint?: string }> = ({
-  name,
-  legend,
-  options,
-  checked,
-  error,
-  hint,
-}) => (
+export const Checkboxes: FC<{
+  name: string;
+  legend: string;
+  options: readonly string[];
+  checked: readonly string[];
+  error?: string;
+  hint?: string;
+  labels?: Record<string, string>;
+}> = ({ name, legend, options, checked, error, hint, labels = {} }) => (
   <fieldset class="field" aria-describedby={describedBy(name, error, hint)}>
     <legend>{legend}</legend>
     <div class="checks">
       {options.map((o) => (
         <label>
           <input type="checkbox" name={name} value={o} checked={checked.includes(o)} /> <code>{o}</code>
+          {labels[o] ? <span class="muted small">{labels[o]}</span> : null}
         </label>
       ))}
     </div>

@@ -77,7 +77,15 @@ const WebhookFields = ({ v, errors }: { v: WebhookForm; errors: FieldErrors }) =
       maxlength={2048}
     />
     <TextField name="description" label="Descripción (opcional)" value={v.description} error={errors.description} maxlength={500} />
-    <Checkboxes name="events" legend="Eventos" options={EVENT_OPTIONS} checked={v.events} error={errors.events} hint="«*» suscribe a todos, incluidos los que se agreguen después." />
+    <Checkboxes
+      name="events"
+      legend="Eventos"
+      options={EVENT_OPTIONS}
+      labels={{ [TODOS]: 'todos' }}
+      checked={v.events}
+      error={errors.events}
+      hint="«*» suscribe a todos, incluidos los que se agreguen después."
+    />
   </>
 );
 

@@ -5,7 +5,7 @@
 // see it timbrada, download its PDF. Screenshots of every page go to test/output/screenshots/.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -219,8 +219,10 @@ async function main() {
     assert.deepEqual(external, [], 'no external assets');
     console.log(`admin e2e: ok (${n} screenshots in ${path.relative(root, shots)})`);
   } catch (e) {
-    const all = logs.join('');
-    console.error(all.split('\n').filter((l) => /"level":"error"|Error|✘/.test(l)).join('\n').slice(-6000) || all.slice(-4000));
+    await new Promise((r) => setTimeout(r, 1500)); // let wrangler flush the failing request's log
+    const log = path.join(root, 'test/output/e2e-wrangler.log');
+    writeFileSync(log, logs.join(''));
+    console.error(`wrangler dev output: ${path.relative(root, log)}`);
     throw e;
   } finally {
     await browser.close();
