@@ -71,6 +71,7 @@ describe('XML reader', () => {
   it.each([
     ['a DOCTYPE', base.replace('<cfdi:Comprobante', '<!DOCTYPE x [<!ENTITY e "boom">]><cfdi:Comprobante')],
     ['an unknown entity', base.replace('Nombre="', 'Nombre="&e;')],
+    ['a "<" inside an attribute value', base.replace('Nombre="', 'Nombre="a<b')],
     ['mismatched tags', base.replace('</cfdi:Conceptos>', '</cfdi:Concepto>')],
     ['an undeclared prefix', base.replace('<cfdi:Emisor', '<nada:Emisor').replace('</cfdi:Emisor>', '</nada:Emisor>')],
     ['a repeated attribute', base.replace('Version="4.0"', 'Version="4.0" Version="4.0"')],

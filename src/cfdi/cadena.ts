@@ -29,12 +29,22 @@ function campos(spec: string): Campos {
   return spec.split(' ').map((n) => (n.startsWith('?') ? ([n.slice(1), false] as const) : ([n, true] as const)));
 }
 
-const NORMALIZE_NEEDED = /[\t\n\r]| {2}|^ | $/;
 const XML_WHITESPACE_RUN = /[ \t\n\r]+/g;
 
 /** XPath normalize-space(). */
 export function normalizeSpace(v: string): string {
-  if (!NORMALIZE_NEEDED.test(v)) return v;
+  const ultimo = v.length - 1;
+  // fast path (indexOf beats a regex): nothing to collapse or trim
+  if (
+    v.charCodeAt(0) !== 0x20 &&
+    v.charCodeAt(ultimo) !== 0x20 &&
+    v.indexOf('  ') < 0 &&
+    v.indexOf('\n') < 0 &&
+    v.indexOf('\t') < 0 &&
+    v.indexOf('\r') < 0
+  ) {
+    return v;
+  }
   const collapsed = v.replace(XML_WHITESPACE_RUN, ' ');
   const from = collapsed.charCodeAt(0) === 0x20 ? 1 : 0;
   const to = collapsed.length > from && collapsed.charCodeAt(collapsed.length - 1) === 0x20 ? collapsed.length - 1 : collapsed.length;
