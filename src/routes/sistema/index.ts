@@ -1,5 +1,6 @@
 import { createRouter } from '../../lib/create-app';
-import { healthHandler, meHandler } from './sistema.handlers';
+import { certificadoSandboxHandler, healthHandler, meHandler } from './sistema.handlers';
 import * as routes from './sistema.routes';
 
-export default createRouter().openapi(routes.health, healthHandler).openapi(routes.me, meHandler);
+export default createRouter().openapi(routes.health, healthHandler).openapi(routes.me, meHandler)
+  .openapi(routes.certificadoSandbox, certificadoSandboxHandler);

@@ -4,7 +4,8 @@ import { getDb } from '../../db/client';
 import { clientApplications } from '../../db/schema';
 import type { AppEnv } from '../../lib/context';
 import { ApiError } from '../../lib/errors';
-import type { health, me } from './sistema.routes';
+import { pemToDer } from '../../pac/sandbox';
+import type { certificadoSandbox, health, me } from './sistema.routes';
 
 export const VERSION = '0.1.0';
 
@@ -38,4 +39,12 @@ export const meHandler: RouteHandler<typeof me, AppEnv> = async (c) => {
     },
     200,
   );
+};
+
+export const certificadoSandboxHandler: RouteHandler<typeof certificadoSandbox, AppEnv> = (c) => {
+  const pem = c.env.SANDBOX_PAC_CERT_PEM;
+  if (c.req.valid('query').formato === 'der') {
+    return c.body(pemToDer(pem), 200, { 'Content-Type': 'application/pkix-cert', 'Content-Disposition': 'attachment; filename="hexafac-sandbox-pac.cer"' });
+  }
+  return c.body(pem, 200, { 'Content-Type': 'application/x-pem-file' });
 };

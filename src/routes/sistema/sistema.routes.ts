@@ -47,3 +47,24 @@ export const me = createRoute({
     ...errorResponses(401),
   },
 });
+
+export const certificadoSandbox = createRoute({
+  method: 'get',
+  path: '/sandbox/certificado',
+  tags: ['Sistema'],
+  summary: 'Certificado del PAC sandbox, para verificar el SelloSAT de los timbres de prueba',
+  description:
+    'El sandbox firma el TimbreFiscalDigital con un par de llaves propio de HexaFac (no del SAT); este es su certificado público. ' +
+    '`formato=pem` (predeterminado) o `der` (.cer).',
+  request: { query: z.object({ formato: z.enum(['pem', 'der']).default('pem') }) },
+  responses: {
+    200: {
+      content: {
+        'application/x-pem-file': { schema: z.string() },
+        'application/pkix-cert': { schema: z.string().meta({ format: 'binary' }) },
+      },
+      description: 'El certificado.',
+    },
+    ...errorResponses(422),
+  },
+});

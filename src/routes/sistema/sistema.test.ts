@@ -144,3 +144,18 @@ describe('scopes', () => {
     });
   }
 });
+
+describe('GET /sandbox/certificado', () => {
+  it('publishes the sandbox PAC certificate (PEM and DER), the one that verifies SelloSAT', async () => {
+    const pem = await api('GET', '/sandbox/certificado');
+    expect(pem.headers.get('Content-Type')).toBe('application/x-pem-file');
+    const text = await pem.text();
+    expect(text).toBe(env.SANDBOX_PAC_CERT_PEM);
+    const der = new Uint8Array(await (await api('GET', '/sandbox/certificado?formato=der')).arrayBuffer());
+    const { leerCertificado } = await import('../../cfdi/csd');
+    const cert = leerCertificado(der);
+    expect(cert.noCertificado).toMatch(/^\d{20}$/);
+    expect(cert.nombre).toContain('Sandbox');
+    await expectError(await api('GET', '/sandbox/certificado?formato=zip'), 422);
+  });
+});
