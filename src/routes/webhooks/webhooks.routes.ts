@@ -11,8 +11,6 @@ import {
 } from '../../webhooks/schemas';
 
 const tags = ['Webhooks'];
-const leer = { security: [{ bearerAuth: ['webhooks:read'] }], middleware: [requireAuth('webhooks:read')] as const };
-const escribir = { security: [{ bearerAuth: ['webhooks:write'] }], middleware: [requireAuth('webhooks:write')] as const };
 
 const IdParams = z.object({
   id: z.string().meta({ param: { name: 'id', in: 'path' }, example: '0196f3c2-7a10-7c3e-9a51-3f0d2b8c4e11' }),
@@ -27,7 +25,8 @@ export const list = createRoute({
   path: '/webhooks',
   tags,
   summary: 'Lista los webhooks de la aplicación en el modo de la API key',
-  ...leer,
+  security: [{ bearerAuth: ['webhooks:read'] }],
+  middleware: [requireAuth('webhooks:read')] as const,
   request: { query: PaginationQuerySchema },
   responses: {
     200: jsonContent(listSchema(WebhookSchema).meta({ id: 'ListaWebhooks' }), 'Página de webhooks, del más reciente al más antiguo.'),
@@ -40,7 +39,8 @@ export const create = createRoute({
   path: '/webhooks',
   tags,
   summary: 'Registra un webhook; la respuesta trae su secreto de firma por única vez',
-  ...escribir,
+  security: [{ bearerAuth: ['webhooks:write'] }],
+  middleware: [requireAuth('webhooks:write')] as const,
   request: cuerpo(WebhookCrearSchema),
   responses: {
     201: jsonContent(WebhookConSecretoSchema, 'Webhook creado. Guarda `secret`: no se vuelve a mostrar.'),
@@ -53,7 +53,8 @@ export const get = createRoute({
   path: '/webhooks/{id}',
   tags,
   summary: 'Obtiene un webhook',
-  ...leer,
+  security: [{ bearerAuth: ['webhooks:read'] }],
+  middleware: [requireAuth('webhooks:read')] as const,
   request: { params: IdParams },
   responses: { 200: jsonContent(WebhookSchema, 'El webhook.'), ...errorResponses(401, 403, 404) },
 });
@@ -63,7 +64,8 @@ export const update = createRoute({
   path: '/webhooks/{id}',
   tags,
   summary: 'Cambia URL, eventos, descripción o estado de un webhook',
-  ...escribir,
+  security: [{ bearerAuth: ['webhooks:write'] }],
+  middleware: [requireAuth('webhooks:write')] as const,
   request: { params: IdParams, ...cuerpo(WebhookActualizarSchema) },
   responses: { 200: jsonContent(WebhookSchema, 'El webhook actualizado.'), ...errorResponses(400, 401, 403, 404, 415, 422) },
 });
@@ -73,7 +75,8 @@ export const remove = createRoute({
   path: '/webhooks/{id}',
   tags,
   summary: 'Elimina un webhook; lo que esperaba entrega se descarta',
-  ...escribir,
+  security: [{ bearerAuth: ['webhooks:write'] }],
+  middleware: [requireAuth('webhooks:write')] as const,
   request: { params: IdParams },
   responses: { 204: { description: 'Eliminado.' }, ...errorResponses(401, 403, 404) },
 });
@@ -83,7 +86,8 @@ export const rotate = createRoute({
   path: '/webhooks/{id}/rotar-secreto',
   tags,
   summary: 'Genera un secreto nuevo; el anterior sigue firmando 24 h',
-  ...escribir,
+  security: [{ bearerAuth: ['webhooks:write'] }],
+  middleware: [requireAuth('webhooks:write')] as const,
   request: { params: IdParams },
   responses: {
     200: jsonContent(WebhookConSecretoSchema, 'El secreto nuevo, por única vez. Durante 24 h cada entrega lleva ambas firmas.'),
@@ -96,7 +100,8 @@ export const listEntregas = createRoute({
   path: '/webhooks/{id}/entregas',
   tags,
   summary: 'Bitácora de entregas del webhook, con cada intento',
-  ...leer,
+  security: [{ bearerAuth: ['webhooks:read'] }],
+  middleware: [requireAuth('webhooks:read')] as const,
   request: { params: IdParams, query: PaginationQuerySchema },
   responses: {
     200: jsonContent(listSchema(EntregaSchema).meta({ id: 'ListaEntregas' }), 'Página de entregas, de la más reciente a la más antigua.'),
@@ -109,7 +114,8 @@ export const resend = createRoute({
   path: '/webhooks/{id}/entregas/{entrega}/reenviar',
   tags,
   summary: 'Vuelve a enviar una entrega terminada (mismo cuerpo y webhook-id)',
-  ...escribir,
+  security: [{ bearerAuth: ['webhooks:write'] }],
+  middleware: [requireAuth('webhooks:write')] as const,
   request: { params: EntregaParams },
   responses: {
     202: jsonContent(EntregaSchema, 'La nueva entrega, en cola.'),
@@ -122,7 +128,8 @@ export const test = createRoute({
   path: '/webhooks/{id}/prueba',
   tags,
   summary: 'Envía un evento firmado `webhook.prueba`',
-  ...escribir,
+  security: [{ bearerAuth: ['webhooks:write'] }],
+  middleware: [requireAuth('webhooks:write')] as const,
   request: { params: IdParams },
   responses: {
     202: jsonContent(EntregaSchema, 'La entrega de prueba, en cola.'),
