@@ -89,6 +89,7 @@ describe('leerCsd', () => {
     expect(pkcs8[0]).toBe(0x30);
     const again = await csdDesdePkcs8(cer, pkcs8);
     expect(await firmarRsaSha256('||hola||', again.privateKey)).toBe(sello);
+    expect(await codigo(csdDesdePkcs8(certificado({}), pkcs8))).toBe('csd_llave_no_corresponde');
   });
 
   it.each([

@@ -166,6 +166,20 @@ function descifrarLlave(key: Uint8Array, password: string): forge.asn1.Asn1 {
   return info;
 }
 
+/** The key must be RSA and have the certificate's modulus. */
+function comprobarPar(cert: forge.pki.Certificate, privateKeyInfo: forge.asn1.Asn1): void {
+  let privada: forge.pki.rsa.PrivateKey;
+  try {
+    privada = forge.pki.privateKeyFromAsn1(privateKeyInfo) as forge.pki.rsa.PrivateKey;
+  } catch (e) {
+    throw new CsdError('csd_invalido', `La llave privada no es RSA: ${(e as Error).message}`);
+  }
+  const publica = cert.publicKey as forge.pki.rsa.PublicKey;
+  if (!publica.n || privada.n.compareTo(publica.n) !== 0) {
+    throw new CsdError('csd_llave_no_corresponde', 'La llave privada no corresponde al certificado');
+  }
+}
+
 /**
  * Reads and checks a CSD: it must be a CSD (not a FIEL), belong to opts.rfcEmisor when given, be valid at
  * opts.ahora (default now), the password must open the key and the key must match the certificate.
@@ -194,23 +208,25 @@ export async function leerCsd(
     );
   }
   const info = descifrarLlave(key, password);
-  let privada: forge.pki.rsa.PrivateKey;
-  try {
-    privada = forge.pki.privateKeyFromAsn1(info) as forge.pki.rsa.PrivateKey;
-  } catch (e) {
-    throw new CsdError('csd_invalido', `La llave privada no es RSA: ${(e as Error).message}`);
-  }
-  const publica = cert.publicKey as forge.pki.rsa.PublicKey;
-  if (!publica.n || privada.n.compareTo(publica.n) !== 0) {
-    throw new CsdError('csd_llave_no_corresponde', 'La llave privada no corresponde al certificado');
-  }
+  comprobarPar(cert, info);
   const pkcs8 = binaryToBytes(forge.asn1.toDer(info).getBytes());
   const { esFiel: _, ...campos } = datos;
   return { csd: { ...campos, privateKey: await importarLlave(pkcs8) }, pkcs8 };
 }
 
-/** Rebuilds a Csd from the certificate and the already checked, decrypted PKCS#8 key. Callers cache it. */
+/**
+ * Rebuilds a Csd from the certificate and the decrypted PKCS#8 key kept by the API (checked by leerCsd
+ * when it was loaded; here only that the pair still matches). Callers cache the result.
+ */
 export async function csdDesdePkcs8(cer: Uint8Array, pkcs8: Uint8Array): Promise<Csd> {
-  const { esFiel: _, ...campos } = leerCertificado(cer);
+  const cert = parseCertificado(cer);
+  let info: forge.asn1.Asn1;
+  try {
+    info = forge.asn1.fromDer(bytesToBinary(pkcs8));
+  } catch (e) {
+    throw new CsdError('csd_invalido', `La llave privada no es DER válido: ${(e as Error).message}`);
+  }
+  comprobarPar(cert, info);
+  const { esFiel: _, ...campos } = datosCertificado(cert, cer);
   return { ...campos, privateKey: await importarLlave(pkcs8) };
 }
