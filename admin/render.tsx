@@ -64,8 +64,9 @@ export async function formFile(c: Context<AdminEnv>, name: string): Promise<File
   return first instanceof File && first.size > 0 ? first : undefined;
 }
 
+/** Our timestamps are UTC (…Z); a Comprobante's Fecha is the issuer's local time and says no zone. */
 export const fecha = (iso: string | null | undefined) =>
-  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '—';
+  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}${iso.endsWith('Z') ? ' UTC' : ''}` : '—';
 
 // Post/Redirect/Get notices travel as a code in the query string, never as free text (no content spoofing).
 const AVISOS = {

@@ -72,7 +72,8 @@ main { max-width: 1200px; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 .card { background: var(--c-surface); border: 1px solid var(--c-border); border-radius: var(--radius); box-shadow: var(--shadow); padding: 1.25rem; margin-bottom: 1.25rem; }
 .card > h2:first-child { margin-top: 0; }
 .grid { display: grid; gap: 1.25rem; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); }
-.stats { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); }
+.stats { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); }
+.stat .badge { white-space: normal; }
 .stat { border: 1px solid var(--c-border); border-radius: var(--radius); padding: .75rem 1rem; background: var(--c-surface); }
 .stat .n { font-size: 1.6rem; font-weight: 700; display: block; line-height: 1.2; }
 .stat .l { color: var(--c-muted); font-size: .85rem; }
@@ -124,7 +125,9 @@ fieldset.field legend { padding: 0 .35rem; }
 .radios label { font-weight: 400; display: flex; gap: .45rem; align-items: center; }
 .formactions { display: flex; gap: .75rem; align-items: center; flex-wrap: wrap; }
 .filters { display: flex; gap: .75rem; align-items: flex-end; flex-wrap: wrap; margin-bottom: 1rem; }
-.filters .field { min-width: 160px; }
+.filters .field { min-width: 150px; flex: 1 1 150px; }
+.filters select { min-height: 2.5rem; height: 2.6rem; }
+.filters input { height: 2.6rem; }
 .inline { display: inline; margin: 0; }
 
 /* buttons */
