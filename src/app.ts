@@ -8,6 +8,7 @@ import sistema from './routes/sistema';
 import webhooks from './routes/webhooks';
 import clientes from './routes/clientes';
 import facturasRoutes from './routes/facturas';
+import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
 import adminApp from '../admin';
 
 // Middleware order: request id → body limit → JSON content type → (per route) auth + scope → zod → handler.
@@ -22,17 +23,14 @@ export function createApp() {
   api.route('/', webhooks);
   api.route('/', clientes);
   api.route('/', facturasRoutes);
+  api.route('/', docs);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     description: 'API key: `hfx_test_…` (sandbox) o `hfx_live_…`. Cada ruta indica el scope que requiere.',
   });
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'HexaFac API', version: '1.0.0', description: 'Facturación electrónica CFDI 4.0 como servicio.' },
-    servers: [{ url: API_BASE }],
-  });
+  api.doc31('/openapi.json', OPENAPI_DOCUMENT_BASE);
 
   app.route(API_BASE, api);
   app.route('/admin', adminApp);

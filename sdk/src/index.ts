@@ -1,0 +1,30 @@
+import { Transport, type HexaFacOptions } from './client.js';
+import { Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
+
+/** The HexaFac API client. `new HexaFac('hfx_test_…', { baseUrl: 'http://127.0.0.1:8787' })`. */
+export class HexaFac {
+  readonly facturas: Facturas;
+  readonly notasCredito: NotasCredito;
+  readonly complementosPago: ComplementosPago;
+  readonly clientes: Clientes;
+  readonly webhooks: Webhooks;
+  readonly baseUrl: string;
+
+  constructor(apiKey: string, options: HexaFacOptions) {
+    const t = new Transport(apiKey, options);
+    this.baseUrl = t.baseUrl;
+    this.facturas = new Facturas(t);
+    this.notasCredito = new NotasCredito(t);
+    this.complementosPago = new ComplementosPago(t);
+    this.clientes = new Clientes(t);
+    this.webhooks = new Webhooks(t);
+  }
+}
+
+export default HexaFac;
+export type { HexaFacOptions } from './client.js';
+export { HexaFacError, WebhookVerificationError, type HexaFacErrorDetail } from './errors.js';
+export { List, type Page } from './pagination.js';
+export type { CreateOptions, WaitOptions } from './resources.js';
+export { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
+export type * from './types.js';

@@ -1,0 +1,171 @@
+import type { Query, Transport } from './client.js';
+import { HexaFacError } from './errors.js';
+import { List } from './pagination.js';
+import { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
+import type {
+  Cancelacion,
+  Cliente,
+  ClienteCambios,
+  ClienteNuevo,
+  ClientesListParams,
+  ComplementoPagoNuevo,
+  ComprobanteAceptado,
+  Entrega,
+  Factura,
+  FacturaDetalle,
+  FacturaNueva,
+  FacturasListParams,
+  NotaCreditoNueva,
+  PaginationParams,
+  Webhook,
+  WebhookActualizar,
+  WebhookConSecreto,
+  WebhookCrear,
+} from './types.js';
+
+export interface CreateOptions {
+  /** Same key and body within 24 h → the original answer. Default: a new UUID, reused by every retry. */
+  idempotencyKey?: string;
+}
+
+export interface WaitOptions {
+  /** Give up after this many ms (default 60 000). */
+  timeoutMs?: number;
+  /** Time between polls in ms (default 1 000). */
+  intervalMs?: number;
+}
+
+const seg = encodeURIComponent;
+const TERMINAL_FAILURES = new Set(['rechazada', 'error']);
+
+export class Facturas {
+  constructor(private readonly t: Transport) {}
+
+  /** Accepts a factura for stamping: 202 {id, status: 'pendiente', links}. */
+  create(body: FacturaNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
+    return this.t.create('/facturas', body, options.idempotencyKey);
+  }
+
+  /** By HexaFac id or by SAT folio fiscal (UUID), with its history. */
+  retrieve(id: string): Promise<FacturaDetalle> {
+    return this.t.json({ method: 'GET', path: `/facturas/${seg(id)}` });
+  }
+
+  list(params: FacturasListParams = {}): List<Factura> {
+    return new List(this.t, '/facturas', params as Query);
+  }
+
+  /** Requests cancellation (motivo 01–04; folio_sustitucion only with 01). */
+  cancel(id: string, body: Cancelacion, options: CreateOptions = {}): Promise<unknown> {
+    return this.t.create(`/facturas/${seg(id)}/cancelar`, body, options.idempotencyKey);
+  }
+
+  /** The stamped XML, as text. */
+  async downloadXml(id: string): Promise<string> {
+    const res = await this.t.send({ method: 'GET', path: `/facturas/${seg(id)}/xml` }, 'application/xml');
+    return res.text();
+  }
+
+  /** The PDF, as bytes. */
+  async downloadPdf(id: string): Promise<Uint8Array> {
+    const res = await this.t.send({ method: 'GET', path: `/facturas/${seg(id)}/pdf` }, 'application/pdf');
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /**
+   * Polls until the factura is `timbrada` and returns it. Throws HexaFacError `factura_rechazada` / `factura_error`
+   * (with the PAC's or the system's errors as details) when it ends otherwise, or `timeout`.
+   */
+  async waitUntilTimbrada(id: string, options: WaitOptions = {}): Promise<FacturaDetalle> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const intervalMs = options.intervalMs ?? 1_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const f = await this.retrieve(id);
+      if (f.status === 'timbrada') return f;
+      if (TERMINAL_FAILURES.has(f.status)) {
+        throw new HexaFacError({
+          status: 0,
+          code: `factura_${f.status}`,
+          message: `La factura ${id} terminó en estado ${f.status}.`,
+          details: f.errores.map((e) => ({ path: '', message: e.message, code: e.code })),
+        });
+      }
+      if (Date.now() + intervalMs > deadline) {
+        throw new HexaFacError({ status: 0, code: 'timeout', message: `La factura ${id} sigue en ${f.status} después de ${timeoutMs} ms.` });
+      }
+      await new Promise((ok) => setTimeout(ok, intervalMs));
+    }
+  }
+}
+
+export class NotasCredito {
+  constructor(private readonly t: Transport) {}
+  create(body: NotaCreditoNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
+    return this.t.create('/notas-credito', body, options.idempotencyKey);
+  }
+}
+
+export class ComplementosPago {
+  constructor(private readonly t: Transport) {}
+  create(body: ComplementoPagoNuevo, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
+    return this.t.create('/complementos-pago', body, options.idempotencyKey);
+  }
+}
+
+export class Clientes {
+  constructor(private readonly t: Transport) {}
+  create(body: ClienteNuevo, options: CreateOptions = {}): Promise<Cliente> {
+    return this.t.create('/clientes', body, options.idempotencyKey);
+  }
+  retrieve(id: string): Promise<Cliente> {
+    return this.t.json({ method: 'GET', path: `/clientes/${seg(id)}` });
+  }
+  update(id: string, body: ClienteCambios): Promise<Cliente> {
+    return this.t.json({ method: 'PATCH', path: `/clientes/${seg(id)}`, body });
+  }
+  delete(id: string): Promise<void> {
+    return this.t.json({ method: 'DELETE', path: `/clientes/${seg(id)}` });
+  }
+  list(params: ClientesListParams = {}): List<Cliente> {
+    return new List(this.t, '/clientes', params as Query);
+  }
+}
+
+export class Webhooks {
+  constructor(private readonly t: Transport) {}
+  /** The answer carries the signing secret (`whsec_…`) once. */
+  create(body: WebhookCrear): Promise<WebhookConSecreto> {
+    return this.t.json({ method: 'POST', path: '/webhooks', body });
+  }
+  list(params: PaginationParams = {}): List<Webhook> {
+    return new List(this.t, '/webhooks', params);
+  }
+  retrieve(id: string): Promise<Webhook> {
+    return this.t.json({ method: 'GET', path: `/webhooks/${seg(id)}` });
+  }
+  update(id: string, body: WebhookActualizar): Promise<Webhook> {
+    return this.t.json({ method: 'PATCH', path: `/webhooks/${seg(id)}`, body });
+  }
+  delete(id: string): Promise<void> {
+    return this.t.json({ method: 'DELETE', path: `/webhooks/${seg(id)}` });
+  }
+  /** A new secret; the old one keeps signing for 24 h. */
+  rotateSecret(id: string): Promise<WebhookConSecreto> {
+    return this.t.json({ method: 'POST', path: `/webhooks/${seg(id)}/rotar-secreto` });
+  }
+  deliveries(id: string, params: PaginationParams = {}): List<Entrega> {
+    return new List(this.t, `/webhooks/${seg(id)}/entregas`, params);
+  }
+  redeliver(id: string, entregaId: string): Promise<Entrega> {
+    return this.t.json({ method: 'POST', path: `/webhooks/${seg(id)}/entregas/${seg(entregaId)}/reenviar` });
+  }
+  /** Sends a signed `webhook.prueba` event. */
+  test(id: string): Promise<Entrega> {
+    return this.t.json({ method: 'POST', path: `/webhooks/${seg(id)}/prueba` });
+  }
+  /** See the standalone `verifySignature`. */
+  verifySignature<T = unknown>(rawBody: string | Uint8Array, headers: WebhookHeaders, secret: string, options?: VerifyOptions): Promise<T> {
+    return verifySignature<T>(rawBody, headers, secret, options);
+  }
+}

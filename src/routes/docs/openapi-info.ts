@@ -1,0 +1,60 @@
+import { API_BASE } from '../../env';
+import { SCOPES } from '../../lib/auth';
+
+// The top of /openapi.json: what a developer reads before any route.
+
+const descripcion = `
+Facturación electrónica **CFDI 4.0** como servicio: emite facturas, notas de crédito y complementos de pago,
+los timbra con un PAC, los cancela ante el SAT y avisa de cada cambio por webhook.
+
+## Autenticación
+Cada solicitud lleva \`Authorization: Bearer <API key>\`. Las llaves \`hfx_test_…\` operan en **sandbox** (PAC de
+pruebas, sin validez fiscal) y las \`hfx_live_…\` en producción; los datos de un modo no se ven desde el otro.
+Sin llave o con una llave inválida, revocada o expirada la respuesta es \`401\`.
+
+## Scopes
+Cada llave tiene una lista de scopes y cada ruta indica el que requiere (en \`security\`); sin él, \`403\`.
+Scopes: ${SCOPES.map((s) => `\`${s}\``).join(', ')}.
+
+## Errores
+Todo error tiene la misma forma (esquema \`Error\`):
+\`{"error": {"code", "message", "details": [{"path", "message", "code"}], "request_id"}}\`.
+\`details\` enumera cada problema de validación (\`422\`) con su ruta en el cuerpo y, cuando aplica, el código
+CFDI40xxx del SAT. Reporta el \`request_id\` (también en el encabezado \`X-Request-Id\`) a soporte.
+
+## Idempotencia
+Los \`POST\` que crean comprobantes aceptan \`Idempotency-Key\`: la misma clave con el mismo cuerpo devuelve la
+respuesta original durante 24 h, así que un reintento nunca emite dos facturas; con otro cuerpo, \`409\`.
+
+## Paginación
+Los listados devuelven \`{"data": [...], "next_cursor": "…" | null}\`, del más reciente al más antiguo.
+Pide la siguiente página con \`?cursor=<next_cursor>\` (y \`limit\` de 1 a 100).
+
+## Timbrado asíncrono
+Crear un comprobante responde \`202\` con su \`id\` y estado \`pendiente\`; el estado pasa a \`timbrada\`,
+\`rechazada\` o \`error\` y se notifica por webhook (Standard Webhooks, firmado con el secreto \`whsec_…\`).
+
+## Sandbox
+Con llaves \`hfx_test_…\` el PAC de pruebas hace las validaciones de un PAC (sello, certificado, vigencia,
+antigüedad de 72 h) y firma un TimbreFiscalDigital real con un certificado propio de HexaFac, publicado en
+\`GET ${API_BASE}/sandbox/certificado\`. Documentación interactiva: \`GET ${API_BASE}/docs\`.
+`.trim();
+
+export const TAGS = [
+  { name: 'Facturas', description: 'CFDI de ingreso: emisión asíncrona, consulta, listado y descarga de XML y PDF.' },
+  { name: 'Notas de crédito', description: 'CFDI de egreso relacionados con una factura timbrada.' },
+  { name: 'Complementos de pago', description: 'CFDI de tipo P (Pagos 2.0) que registran el cobro de facturas PPD.' },
+  { name: 'Cancelaciones', description: 'Cancelación ante el SAT con motivo (01–04) y, si aplica, folio de sustitución.' },
+  { name: 'Clientes', description: 'Receptores guardados con sus datos fiscales validados (RFC, régimen, uso CFDI, CP).' },
+  { name: 'Webhooks', description: 'Suscripciones a eventos, bitácora de entregas, reenvíos y rotación del secreto de firma.' },
+  { name: 'Sistema', description: 'Salud del servicio, identidad de la API key y certificado del PAC sandbox.' },
+  { name: 'Documentación', description: 'Este documento OpenAPI y la documentación interactiva; públicos, sin API key.' },
+];
+
+/** The object handed to `doc31('/openapi.json', …)`. */
+export const OPENAPI_DOCUMENT_BASE = {
+  openapi: '3.1.0',
+  info: { title: 'HexaFac API', version: '1.0.0', description: descripcion },
+  servers: [{ url: API_BASE, description: 'Este servidor' }],
+  tags: TAGS,
+};
