@@ -74,7 +74,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.toml' },
               miniflare: {
-                bindings: { ...testSecrets, ...testCsd, TEST_MIGRATIONS: migrations },
+                // Pins the production setting: a developer's .dev.vars (npm start turns local webhooks on) must not leak in.
+                bindings: { ...testSecrets, ...testCsd, ALLOW_LOCAL_WEBHOOKS: 'false', TEST_MIGRATIONS: migrations },
                 outboundService: receptorOutbound,
                 // Lets tests inside workerd hand files (stamped XML, PDFs) to the oracle folder on disk.
                 serviceBindings: {
