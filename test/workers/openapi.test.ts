@@ -1,0 +1,159 @@
+import { validate } from '@hyperjump/json-schema/openapi-3-1';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { app } from '../../src/app';
+import { API_BASE } from '../../src/env';
+import { SCOPES, type Scope } from '../../src/lib/auth';
+import { api, createKey, createTenant, json } from '../helpers';
+
+// The document against the app itself: generic over whatever routers are mounted, so a new route that is not
+// documented, documents no errors, or declares a scope it does not enforce fails here.
+
+type Json = Record<string, any>;
+interface Operation {
+  method: string;
+  path: string;
+  op: Json;
+}
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const OAS_31_SCHEMA = 'https://spec.openapis.org/oas/3.1/schema-base';
+const ERROR_REF = '#/components/schemas/Error';
+
+let doc: Json;
+let operations: Operation[];
+
+beforeAll(async () => {
+  const res = await api('GET', '/openapi.json');
+  expect(res.status).toBe(200);
+  doc = await json(res);
+  operations = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] as Json })),
+  );
+});
+
+const label = (o: Operation) => `${o.method.toUpperCase()} ${o.path}`;
+const schemaOf = (s: Json | undefined): Json | undefined => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()] : s);
+
+describe('GET /openapi.json', () => {
+  it('is public and a valid OpenAPI 3.1 document', async () => {
+    expect(doc.openapi).toMatch(/^3\.1\./);
+    const out = await validate(OAS_31_SCHEMA, doc);
+    expect(out.valid, JSON.stringify(out.errors?.slice(0, 5), null, 2)).toBe(true);
+  });
+
+  it('the validator rejects a broken document (it is not a no-op)', async () => {
+    const broken = structuredClone(doc);
+    broken.paths['/health'].get.responses = { 200: { content: {} } }; // a response without description
+    delete broken.info.title;
+    expect((await validate(OAS_31_SCHEMA, broken)).valid).toBe(false);
+  });
+
+  it('lists every route the app registers under the API, and nothing it does not serve', () => {
+    const registered = new Set(
+      app.routes
+        .filter((r) => r.method !== 'ALL' && r.path.startsWith(`${API_BASE}/`))
+        .map((r) => `${r.method.toUpperCase()} ${r.path.slice(API_BASE.length).replace(/:([A-Za-z_]\w*)(\{[^}]*\})?/g, '{$1}')}`),
+    );
+    const documented = new Set(operations.map(label));
+    expect(registered.size).toBeGreaterThan(10);
+    expect([...registered].filter((r) => !documented.has(r)), 'registered but not documented').toEqual([]);
+    expect([...documented].filter((d) => !registered.has(d)), 'documented but not served').toEqual([]);
+  });
+
+  it('explains auth, scopes, errors, idempotency, pagination and the sandbox, in Spanish', () => {
+    for (const heading of ['Autenticación', 'Scopes', 'Errores', 'Idempotencia', 'Paginación', 'Sandbox']) {
+      expect(doc.info.description).toContain(`## ${heading}`);
+    }
+    for (const scope of SCOPES) expect(doc.info.description).toContain(scope);
+  });
+
+  it('declares, with a description, every tag an operation uses; every operation has a tag and a summary', () => {
+    const declared = new Map((doc.tags as Json[]).map((t) => [t.name, t.description]));
+    for (const o of operations) {
+      expect(o.op.summary, label(o)).toBeTruthy();
+      expect(o.op.tags?.length, label(o)).toBeGreaterThan(0);
+      for (const t of o.op.tags) expect(declared.get(t), `tag ${t} of ${label(o)}`).toBeTruthy();
+    }
+  });
+
+  it('every secured operation uses bearerAuth with known scopes and documents 401 (and 403 when scoped)', () => {
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const secured = operations.filter((o) => o.op.security);
+    expect(secured.length).toBeGreaterThan(10);
+    for (const o of secured) {
+      for (const req of o.op.security) {
+        expect(Object.keys(req), label(o)).toEqual(['bearerAuth']);
+        for (const s of req.bearerAuth) expect(SCOPES, label(o)).toContain(s);
+        if (req.bearerAuth.length) expect(o.op.responses, label(o)).toHaveProperty('403');
+      }
+      expect(o.op.responses, label(o)).toHaveProperty('401');
+    }
+  });
+
+  it('every error response of every operation is the Error schema', () => {
+    expect(schemaOf({ $ref: ERROR_REF })?.properties?.error?.required).toEqual(expect.arrayContaining(['code', 'message', 'details', 'request_id']));
+    for (const o of operations) {
+      for (const [status, r] of Object.entries(o.op.responses as Json)) {
+        if (Number(status) < 400) continue;
+        expect(r.description, `${label(o)} ${status}`).toBeTruthy();
+        expect(r.content?.['application/json']?.schema?.$ref, `${label(o)} ${status}`).toBe(ERROR_REF);
+      }
+    }
+  });
+
+  it('operations with a JSON body document 400, 415 and 422; those with path parameters document 404', () => {
+    for (const o of operations) {
+      if (o.op.requestBody) for (const s of ['400', '415', '422']) expect(o.op.responses, `${label(o)} ${s}`).toHaveProperty(s);
+      if (o.path.includes('{')) expect(o.op.responses, `${label(o)} 404`).toHaveProperty('404');
+    }
+  });
+
+  it('request bodies carry examples, and the examples speak Spanish', () => {
+    const hasExample = (s: Json | undefined, depth = 0): boolean => {
+      s = schemaOf(s);
+      if (!s || depth > 3) return false;
+      if (s.example !== undefined || s.examples !== undefined) return true;
+      return [...Object.values(s.properties ?? {}), s.items, ...(s.anyOf ?? []), ...(s.allOf ?? [])].some((x) => hasExample(x as Json, depth + 1));
+    };
+    const bodies = operations.filter((o) => o.op.requestBody);
+    expect(bodies.length).toBeGreaterThan(3);
+    for (const o of bodies) expect(hasExample(o.op.requestBody.content['application/json'].schema), label(o)).toBe(true);
+    const text = JSON.stringify(doc);
+    expect(schemaOf({ $ref: ERROR_REF })!.properties.error.properties.message.example).toMatch(/inválid/);
+    expect(text).toContain('PUBLICO EN GENERAL');
+  });
+});
+
+describe('declared security is the enforced security', () => {
+  const fill = (path: string) => path.replace(/\{[^}]+\}/g, '019ab1c2-0000-7000-8000-00000000dead');
+  const call = (o: Operation, token?: string) =>
+    api(o.method.toUpperCase(), fill(o.path), { token, body: ['post', 'put', 'patch'].includes(o.method) ? {} : undefined });
+
+  it('public operations answer without a key; secured ones answer 401 without one', async () => {
+    for (const o of operations) {
+      const res = await call(o);
+      if (o.op.security) expect(res.status, label(o)).toBe(401);
+      else expect(res.status, label(o)).not.toBe(401);
+      await res.body?.cancel();
+    }
+  });
+
+  it('a key without the declared scope gets 403; with only that scope it passes auth, and what it gets is documented', async () => {
+    const { app: tenant } = await createTenant();
+    const secured = operations.filter((o) => o.op.security);
+    for (const o of secured) {
+      const scopes: Scope[] = o.op.security[0].bearerAuth;
+      if (scopes.length) {
+        const sinScope = await createKey(tenant.id, { scopes: SCOPES.filter((s) => !scopes.includes(s)) });
+        const res = await call(o, sinScope);
+        expect(res.status, label(o)).toBe(403);
+        await res.body?.cancel();
+      }
+      const justo = await createKey(tenant.id, { scopes });
+      const res = await call(o, justo);
+      expect([401, 403], label(o)).not.toContain(res.status);
+      if (res.status >= 400) expect(o.op.responses, `${label(o)} answered ${res.status}`).toHaveProperty(String(res.status));
+      await res.body?.cancel();
+    }
+  });
+});
