@@ -1,0 +1,103 @@
+// npm run bench:api [-- --n 300 --c 20]: N facturas at concurrency C against `wrangler dev` with the
+// sandbox PAC. Prints accepted/s, p50/p99 of the 202, time until all are timbrada, lost and duplicated.
+// Targets: ≥ 300 accepted/s, p99 < 50 ms, 0 lost, 0 duplicated. A measurement, not a test.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLocalStack } from './lib/local-stack';
+
+const { values } = parseArgs({ options: { n: { type: 'string', default: '300' }, c: { type: 'string', default: '20' }, port: { type: 'string', default: '8799' } } });
+const N = Number(values.n);
+const C = Number(values.c);
+
+const factura = (i: number) => ({
+  receptor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' },
+  forma_pago: '03',
+  metodo_pago: 'PUE',
+  condiciones_de_pago: `bench ${i}`,
+  conceptos: [
+    {
+      clave_prod_serv: '43232408',
+      cantidad: '1',
+      clave_unidad: 'E48',
+      descripcion: `Servicio ${i}`,
+      valor_unitario: '100.00',
+      objeto_imp: '02',
+      impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }] },
+    },
+  ],
+});
+
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function main() {
+  const persistTo = mkdtempSync(path.join(tmpdir(), 'hexafac-bench-'));
+  const stack = await startLocalStack({ port: Number(values.port), persistTo });
+  const api = `${stack.base}/api/hexafac/v1`;
+  const headers = { Authorization: `Bearer ${stack.token}`, 'Content-Type': 'application/json' };
+  try {
+    // Warm-up: the first request compiles and imports the CSD.
+    await fetch(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(-1)) });
+    const latencias: number[] = [];
+    const ids: string[] = [];
+    let fallidas = 0;
+    let siguiente = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (siguiente < N) {
+          const i = siguiente++;
+          const s = performance.now();
+          const res = await fetch(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(i)) });
+          latencias.push(performance.now() - s);
+          if (res.status === 202) ids.push(((await res.json()) as { id: string }).id);
+          else fallidas++;
+        }
+      }),
+    );
+    const aceptacion = (performance.now() - t0) / 1000;
+    // Wait until every accepted invoice has left `pendiente` (or 10 minutes).
+    const estados = new Map<string, string>();
+    const limite = Date.now() + 600_000;
+    while (Date.now() < limite) {
+      estados.clear();
+      let cursor: string | null = null;
+      do {
+        const page = (await (await fetch(`${api}/facturas?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as {
+          data: { id: string; status: string; uuid: string | null }[];
+          next_cursor: string | null;
+        };
+        for (const f of page.data) estados.set(f.id, `${f.status}|${f.uuid ?? ''}`);
+        cursor = page.next_cursor;
+      } while (cursor);
+      if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const total = (performance.now() - t0) / 1000;
+    const timbradas = ids.filter((id) => estados.get(id)?.startsWith('timbrada'));
+    const uuids = timbradas.map((id) => estados.get(id)!.split('|')[1]);
+    latencias.sort((a, b) => a - b);
+    const filas = [
+      ['facturas sent', String(N), ''],
+      ['accepted (202)', String(ids.length), ''],
+      ['refused (not 202)', String(fallidas), '0'],
+      ['accepted/s', (ids.length / aceptacion).toFixed(1), '≥ 300'],
+      ['202 p50 (ms)', pct(latencias, 50).toFixed(1), ''],
+      ['202 p99 (ms)', pct(latencias, 99).toFixed(1), '< 50'],
+      ['until all timbrada (s)', total.toFixed(1), ''],
+      ['lost', String(ids.length - timbradas.length), '0'],
+      ['duplicated', String(estados.size - 1 - ids.length + (uuids.length - new Set(uuids).size)), '0'],
+    ];
+    console.log(`\nHexaFac API benchmark — N=${N}, concurrency=${C}, sandbox PAC, wrangler dev\n`);
+    for (const [k, v, t] of filas) console.log(`${k!.padEnd(26)}${v!.padStart(10)}   ${t ? `target ${t}` : ''}`);
+  } finally {
+    await stack.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

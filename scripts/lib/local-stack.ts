@@ -1,0 +1,109 @@
+// The local stack npm start runs, reusable by the benchmark and end-to-end tests: .dev.vars with local
+// secrets, migrated and seeded D1 (the sandbox application with the SAT test CSD, an admin), a fresh
+// test key, and `wrangler dev` on 127.0.0.1.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { adminSeedSql } from '../../admin/auth';
+import { leerCsd } from '../../src/cfdi/csd';
+import { SCOPES } from '../../src/lib/auth';
+import { encryptSecret, randomBytes, toBase64, toBase64Url } from '../../src/lib/crypto';
+import { insertKeySql } from '../keys';
+import { generarCertificadoPacSandbox } from '../sandbox-pac-cert';
+import { applyMigrations, execSql, q, type LocalD1Options } from './local-d1';
+
+const root = process.cwd();
+const devVarsPath = path.join(root, '.dev.vars');
+export const SANDBOX_APP_ID = '01900000-0000-7000-8000-000000000001';
+export const ADMIN_EMAIL = 'admin@hexafac.local';
+
+function readDevVars(): Record<string, string> {
+  if (!existsSync(devVarsPath)) return {};
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(devVarsPath, 'utf8').split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (m) vars[m[1]!] = JSON.parse(m[2]!);
+  }
+  return vars;
+}
+
+/** .dev.vars with fresh local secrets where missing (kept across runs, so local data stays readable). */
+export async function ensureDevVars(): Promise<Record<string, string>> {
+  const vars = readDevVars();
+  const before = JSON.stringify(vars);
+  vars.MASTER_KEY ??= toBase64(randomBytes(32));
+  vars.ADMIN_JWT_SECRET ??= toBase64Url(randomBytes(32));
+  vars.ADMIN_PASSWORD ??= toBase64Url(randomBytes(12));
+  if (!vars.SANDBOX_PAC_KEY_PEM || !vars.SANDBOX_PAC_CERT_PEM) {
+    const pac = await generarCertificadoPacSandbox();
+    vars.SANDBOX_PAC_KEY_PEM = pac.keyPem;
+    vars.SANDBOX_PAC_CERT_PEM = pac.certPem;
+  }
+  // Lets test-mode webhooks reach a receiver on this machine; production never sets it.
+  vars.ALLOW_LOCAL_WEBHOOKS = 'true';
+  if (JSON.stringify(vars) !== before) {
+    writeFileSync(devVarsPath, Object.entries(vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+  }
+  return vars;
+}
+
+/** Idempotent seed: the sandbox application (SAT test issuer + test CSD) and the first admin. */
+export async function seedSql(vars: Record<string, string>): Promise<string> {
+  const cer = new Uint8Array(readFileSync(path.join(root, 'test/fixtures/EKU9003173C9.cer')));
+  const key = new Uint8Array(readFileSync(path.join(root, 'test/fixtures/EKU9003173C9.key')));
+  const { csd, pkcs8 } = await leerCsd(cer, key, '12345678a', { rfcEmisor: 'EKU9003173C9' });
+  const llave = await encryptSecret(vars.MASTER_KEY!, new Uint8Array(pkcs8));
+  // The SAT's published test issuer: name without régimen societario (as CFDI 4.0 wants it), régimen 601, CP 42501.
+  return `INSERT OR IGNORE INTO hexafac_client_applications
+  (id, name, description, status, rfc, razon_social, regimen_fiscal, lugar_expedicion, csd_certificado, csd_no_certificado, csd_valido_hasta, csd_llave_cifrada)
+VALUES (${q(SANDBOX_APP_ID)}, 'Sandbox', 'Aplicación de prueba con el CSD de pruebas del SAT', 'active', ${q(csd.rfc)}, 'ESCUELA KEMPER URGATE', '601', '42501',
+  ${q(csd.certificadoBase64)}, ${q(csd.noCertificado)}, ${q(csd.validoHasta.toISOString())}, ${q(llave)});
+${await adminSeedSql({ email: ADMIN_EMAIL, name: 'Administrador', password: vars.ADMIN_PASSWORD! })}`;
+}
+
+export interface LocalStack {
+  base: string;
+  token: string;
+  adminPassword: string;
+  wrangler: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions extends LocalD1Options {
+  port: number;
+  /** Inherit wrangler's output (npm start) instead of keeping it quiet (benchmarks, tests). */
+  verbose?: boolean;
+}
+
+export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack> {
+  const vars = await ensureDevVars();
+  applyMigrations(o);
+  execSql(await seedSql(vars), o);
+  const key = await insertKeySql({ applicationId: SANDBOX_APP_ID, mode: 'test', name: `local ${new Date().toISOString()}`, scopes: SCOPES });
+  execSql(key.sql, o);
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(o.port), '--show-interactive-dev-session=false'];
+  if (o.persistTo) args.push('--persist-to', o.persistTo);
+  const wrangler = spawn(path.join(root, 'node_modules/.bin/wrangler'), args, { stdio: o.verbose ? 'inherit' : 'ignore' });
+  const base = `http://127.0.0.1:${o.port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (wrangler.exitCode !== null) return resolve();
+      wrangler.once('exit', () => resolve());
+      wrangler.kill('SIGTERM');
+    });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited with ${wrangler.exitCode}`);
+    try {
+      if ((await fetch(`${base}/api/hexafac/v1/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('wrangler dev did not answer within 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { base, token: key.token, adminPassword: vars.ADMIN_PASSWORD!, wrangler, stop };
+}
