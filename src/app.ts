@@ -8,6 +8,7 @@ import sistema from './routes/sistema';
 import webhooks from './routes/webhooks';
 import clientes from './routes/clientes';
 import facturasRoutes from './routes/facturas';
+import cancelaciones from './routes/cancelaciones';
 import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
 import adminApp from '../admin';
 
@@ -23,6 +24,7 @@ export function createApp() {
   api.route('/', webhooks);
   api.route('/', clientes);
   api.route('/', facturasRoutes);
+  api.route('/', cancelaciones);
   api.route('/', docs);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -1,5 +1,6 @@
 import { app } from './app';
 import type { Env } from './env';
+import { agotarReintentosCancelacion, procesarCancelacion } from './jobs/cancelar-factura';
 import { agotarReintentos, procesarFactura } from './jobs/procesar-factura';
 import { FacturaMensajeSchema, type FacturaMensaje } from './jobs/messages';
 import { WebhookEndpoint } from './webhooks/delivery';
@@ -20,16 +21,17 @@ export default {
         continue;
       }
       try {
+        const cancelar = parsed.data.kind === 'cancelar';
         if (batch.queue === DLQ) {
-          await agotarReintentos(env, parsed.data.id);
+          await (cancelar ? agotarReintentosCancelacion : agotarReintentos)(env, parsed.data.id);
           msg.ack();
           continue;
         }
-        const r = await procesarFactura(env, parsed.data.id, msg.attempts);
+        const r = await (cancelar ? procesarCancelacion : procesarFactura)(env, parsed.data.id, msg.attempts);
         if (r.accion === 'retry') msg.retry({ delaySeconds: r.delaySeconds });
         else msg.ack();
       } catch (err) {
-        // Unexpected (storage hiccup, bug): retry with the queue's backoff; the DLQ ends it as `error`.
+        // Unexpected (storage hiccup, bug): retry with the queue's backoff; the DLQ ends it (`error` / `cancelacion_rechazada`).
         console.error(JSON.stringify({ level: 'error', message: (err as Error).message, id: parsed.data.id }));
         msg.retry({ delaySeconds: Math.min(10 * 2 ** msg.attempts, 900) });
       }

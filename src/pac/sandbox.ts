@@ -3,6 +3,7 @@ import { attr, child, NS, parseXml } from '../cfdi/dom';
 import { leerTimbre, timbrarCfdi } from '../cfdi/tfd';
 import { verificarCfdi } from '../cfdi/verify';
 import { fromBase64, sha256Hex } from '../lib/crypto';
+import { CancelacionesSandbox, claveUuidSandbox } from './sandbox-cancelacion';
 import type { EstadoCfdi, PacAdapter, PacError, ResultadoCancelacion, ResultadoTimbrado, SolicitudCancelacion } from './types';
 
 // The sandbox PAC: what a PAC checks, then a real TimbreFiscalDigital 1.1 signed with HexaFac's own
@@ -84,7 +85,7 @@ export class SandboxPac implements PacAdapter {
     const sello = attr(parseXml(xmlSellado), 'Sello')!;
     const registro = `sandbox-pac/timbres/${await sha256Hex(sello)}.xml`;
     const previo = await this.opts.store.get(registro);
-    if (previo) return { ok: true, timbre: this.timbreDe(await previo.text()), recuperado: true };
+    if (previo) return this.registrado(registro, await previo.text(), true);
 
     const { xml } = await timbrarCfdi(xmlSellado, {
       uuid: nuevoUuid(),
@@ -98,9 +99,16 @@ export class SandboxPac implements PacAdapter {
     const puesto = await this.opts.store.put(registro, xml, { onlyIf: { etagDoesNotMatch: '*' } });
     if (!puesto) {
       const ganador = await this.opts.store.get(registro);
-      return { ok: true, timbre: this.timbreDe(await ganador!.text()), recuperado: true };
+      return this.registrado(registro, await ganador!.text(), true);
     }
-    return { ok: true, timbre: this.timbreDe(xml), recuperado: false };
+    return this.registrado(registro, xml, false);
+  }
+
+  /** Indexes a stamp by its UUID (what cancellation and status queries look up), then answers it. */
+  private async registrado(registro: string, xml: string, recuperado: boolean): Promise<ResultadoTimbrado> {
+    const timbre = this.timbreDe(xml);
+    await this.opts.store.put(claveUuidSandbox(timbre.uuid), registro);
+    return { ok: true, timbre, recuperado };
   }
 
   private timbreDe(xml: string) {
@@ -149,12 +157,23 @@ export class SandboxPac implements PacAdapter {
     return errores;
   }
 
-  // Sandbox cancellation (issue 6): see src/pac/sandbox-cancelacion.ts once cancellation lands.
-  async cancelar(_s: SolicitudCancelacion): Promise<ResultadoCancelacion> {
-    return { ok: false, tipo: 'rechazo', errores: [{ code: 'no_implementado', message: 'Cancelación aún no disponible en el sandbox.' }] };
+  // Cancellation follows the documented, deterministic rule of sandbox-cancelacion.ts.
+  private get cancelaciones(): CancelacionesSandbox {
+    return new CancelacionesSandbox({
+      store: this.opts.store,
+      now: this.now,
+      llave: () => importKey(this.opts.keyPem),
+      noCertificado: this.noCertificado,
+      fechaLocal: fechaTimbrado,
+      instanteLocal,
+    });
   }
 
-  async consultarEstado(_args: Omit<SolicitudCancelacion, 'motivo' | 'folioSustitucion'>): Promise<EstadoCfdi> {
-    return { estado: 'vigente' };
+  cancelar(s: SolicitudCancelacion): Promise<ResultadoCancelacion> {
+    return this.cancelaciones.cancelar(s);
+  }
+
+  consultarEstado(args: Omit<SolicitudCancelacion, 'motivo' | 'folioSustitucion'>): Promise<EstadoCfdi> {
+    return this.cancelaciones.consultarEstado(args);
   }
 }

@@ -1,0 +1,154 @@
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { clientApplications, facturas } from '../db/schema';
+import type { Env } from '../env';
+import { pacPara } from '../pac';
+import type { MotivoCancelacion, PacAdapter, PacError, SolicitudCancelacion } from '../pac/types';
+import type { Factura } from '../services/estado';
+import { transicionar } from '../services/cancelacion';
+import { claveArchivo } from '../services/facturas';
+import { despacharPendientes } from '../webhooks/events';
+import { esperaReintento, type JobDeps, type Resultado } from './procesar-factura';
+
+// CancelarFacturaJob: cancelacion_pendiente → cancelada | cancelacion_rechazada. At-least-once safe: it
+// re-reads the row and acts only on cancelacion_pendiente. The request goes to the PAC once per
+// cancellation: the acuse it answers is kept in R2 tagged with the row's updated_at of that request (a
+// fresh one for every new request), so a redelivered or later message only queries the status.
+// A cancellation that awaits the receptor is re-checked by a new delayed message (not msg.retry: the
+// receptor has three business days, more than the queue's max_retries would wait), sooner at first.
+
+const ack: Resultado = { accion: 'ack' };
+/** After this long without an answer (the SAT accepts by itself after three business days) we stop asking. */
+export const PLAZO_MAXIMO_MS = 7 * 24 * 3600 * 1000;
+const CONSULTA_MAXIMA_S = 6 * 3600;
+/** The sandbox receptor answers at once; a real one takes hours or days. */
+const PRIMERA_CONSULTA_S = { test: 1, live: 60 } as const;
+
+/** Delay before the next status query: a quarter of the time waited so far, within [first, 6 h]. */
+export function esperaConsulta(mode: Factura['mode'], esperadoMs: number): number {
+  return Math.min(Math.max(PRIMERA_CONSULTA_S[mode], Math.ceil(esperadoMs / 4000)), CONSULTA_MAXIMA_S);
+}
+
+export async function procesarCancelacion(env: Env, id: string, intento: number, deps: JobDeps = {}): Promise<Resultado> {
+  const db = getDb(env);
+  // The job acts for the row's own tenant: the id came from our queue, not from a client.
+  const factura = await db.select().from(facturas).where(eq(facturas.id, id)).get();
+  if (!factura) return ack;
+  // Events whose fan-out failed before (the request's own, or a redelivery's) go out first, in order.
+  await despacharPendientes(env, { facturaId: factura.id });
+  if (factura.status !== 'cancelacion_pendiente' || !factura.uuid) return ack;
+  const now = deps.now ?? (() => new Date());
+
+  const pac = deps.pac === undefined ? pacPara(env, factura.mode) : deps.pac;
+  if (!pac) {
+    await transicionar(env, factura, 'cancelacion_rechazada', {
+      errores: [{ code: 'pac_no_configurado', message: 'No hay un PAC configurado para el modo live; el CFDI no se canceló y sigue vigente.' }],
+    });
+    return ack;
+  }
+  const app = (await db.select().from(clientApplications).where(eq(clientApplications.id, factura.client_application_id)).get())!;
+  const solicitud: SolicitudCancelacion = {
+    rfcEmisor: app.rfc,
+    rfcReceptor: factura.receptor_rfc,
+    total: factura.total,
+    uuid: factura.uuid,
+    motivo: factura.cancelacion_motivo as MotivoCancelacion,
+    ...(factura.cancelacion_folio_sustitucion ? { folioSustitucion: factura.cancelacion_folio_sustitucion } : {}),
+  };
+  const acuseKey = claveArchivo(factura, factura.uuid, 'acuse.xml');
+  const enviada = await env.CFDI_BUCKET.head(acuseKey);
+  if (enviada?.customMetadata?.solicitud === factura.updated_at) {
+    return consultar(env, pac, factura, solicitud, acuseKey, now().getTime() - enviada.uploaded.getTime(), intento);
+  }
+
+  const r = await pac.cancelar(solicitud);
+  if (!r.ok && r.tipo === 'transitorio') return reintentar(env, factura, r.errores, intento);
+  if (!r.ok) {
+    await transicionar(env, factura, 'cancelacion_rechazada', { errores: r.errores });
+    return ack;
+  }
+  // The acuse first: a row that says cancelada always has it, and its tag says "already requested".
+  await env.CFDI_BUCKET.put(acuseKey, r.acuse, {
+    httpMetadata: { contentType: 'application/xml; charset=utf-8' },
+    customMetadata: { solicitud: factura.updated_at },
+  });
+  if (r.estado === 'cancelada') {
+    await transicionar(env, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
+    return ack;
+  }
+  return programarConsulta(env, factura, 0);
+}
+
+/** The request reached the PAC before: ask how it ended (cancelled, refused by the receptor, still waiting). */
+async function consultar(
+  env: Env,
+  pac: PacAdapter,
+  factura: Factura,
+  s: SolicitudCancelacion,
+  acuseKey: string,
+  esperadoMs: number,
+  intento: number,
+): Promise<Resultado> {
+  let estado;
+  try {
+    estado = await pac.consultarEstado(s);
+  } catch (err) {
+    const errores = (err as { errores?: PacError[] }).errores ?? [{ code: 'consulta_fallida', message: (err as Error).message }];
+    return reintentar(env, factura, errores, intento);
+  }
+  if (estado.estado === 'cancelado') {
+    await transicionar(env, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
+    return ack;
+  }
+  if (/rechazad/i.test(estado.estatusCancelacion ?? '')) {
+    await transicionar(env, factura, 'cancelacion_rechazada', {
+      errores: [{ code: 'rechazada_por_receptor', message: 'El receptor rechazó la solicitud de cancelación. El CFDI sigue vigente.' }],
+    });
+    return ack;
+  }
+  if (esperadoMs > PLAZO_MAXIMO_MS) {
+    await transicionar(env, factura, 'cancelacion_rechazada', {
+      errores: [
+        {
+          code: 'sin_confirmacion',
+          message: `El SAT no confirmó la cancelación en ${PLAZO_MAXIMO_MS / 86_400_000} días (estado: ${estado.estado}${estado.estatusCancelacion ? `, ${estado.estatusCancelacion}` : ''}); consulta el CFDI en el SAT antes de volver a solicitarla.`,
+        },
+      ],
+    });
+    return ack;
+  }
+  return programarConsulta(env, factura, esperadoMs);
+}
+
+async function programarConsulta(env: Env, factura: Factura, esperadoMs: number): Promise<Resultado> {
+  const delaySeconds = esperaConsulta(factura.mode, esperadoMs);
+  try {
+    await env.FACTURAS_QUEUE.send({ kind: 'cancelar', id: factura.id }, { delaySeconds });
+  } catch {
+    // Could not queue the next query: let this very message come back instead.
+    return { accion: 'retry', delaySeconds };
+  }
+  return ack;
+}
+
+/** Transient failure: keep the reason on the row (without touching updated_at, the request's tag) and retry. */
+async function reintentar(env: Env, factura: Factura, errores: PacError[], intento: number): Promise<Resultado> {
+  await getDb(env)
+    .update(facturas)
+    .set({ errores })
+    .where(and(eq(facturas.id, factura.id), eq(facturas.status, 'cancelacion_pendiente')));
+  return { accion: 'retry', delaySeconds: esperaReintento(intento) };
+}
+
+/** Dead-letter consumer: the retries are spent, so the request ends as cancelacion_rechazada with the last reason. */
+export async function agotarReintentosCancelacion(env: Env, id: string): Promise<void> {
+  const factura = await getDb(env).select().from(facturas).where(eq(facturas.id, id)).get();
+  if (!factura || factura.status !== 'cancelacion_pendiente') return;
+  const ultimo = factura.errores?.[0]?.message;
+  const enviada = factura.uuid ? await env.CFDI_BUCKET.head(claveArchivo(factura, factura.uuid, 'acuse.xml')) : null;
+  const message =
+    enviada?.customMetadata?.solicitud === factura.updated_at
+      ? `El PAC recibió la solicitud pero no se pudo confirmar su resultado${ultimo ? ` (${ultimo})` : ''}; consulta el CFDI en el SAT antes de volver a solicitarla.`
+      : `El PAC no respondió tras los reintentos${ultimo ? ` (${ultimo})` : ''}; la cancelación no se envió. El CFDI sigue vigente.`;
+  await transicionar(env, factura, 'cancelacion_rechazada', { errores: [{ code: 'reintentos_agotados', message }] });
+}

@@ -1,0 +1,102 @@
+import { eq, or } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { facturas, type FacturaStatus } from '../db/schema';
+import type { Env } from '../env';
+import { ApiError } from '../lib/errors';
+import { isUuid } from '../lib/ids';
+import { tenantWhere, type Tenant } from '../lib/tenancy';
+import type { MotivoCancelacion } from '../pac/types';
+import { despacharEvento } from '../webhooks/events';
+import { aplicarCambio, cambiarEstado, type Factura } from './estado';
+import { cargarFactura, facturaView } from './facturas';
+
+// Requesting a cancellation (API and admin panel alike): checks, timbrada|cancelacion_rechazada →
+// cancelacion_pendiente with its event, then the queue's CancelarFactura job talks to the PAC.
+
+export const MOTIVOS_CANCELACION = ['01', '02', '03', '04'] as const satisfies readonly MotivoCancelacion[];
+
+export interface SolicitudCancelarFactura {
+  motivo: string;
+  /** SAT folio fiscal (or our id) of the CFDI that replaces this one; exactly for motivo 01. */
+  folio_sustitucion?: string | null;
+}
+
+/** Statuses of a CFDI that is valid (vigente) at the SAT and may be cancelled, or may replace another. */
+const CANCELABLES: readonly FacturaStatus[] = ['timbrada', 'cancelacion_rechazada'];
+
+function noCancelable(f: Factura): ApiError {
+  if (f.status === 'cancelacion_pendiente') {
+    return new ApiError('cancelacion_en_curso', 409, 'Ya hay una solicitud de cancelación en curso para este comprobante.');
+  }
+  if (f.status === 'cancelada') return new ApiError('ya_cancelada', 409, 'El comprobante ya está cancelado.');
+  return new ApiError('no_cancelable', 409, `El comprobante está ${f.status}: solo un CFDI timbrado puede cancelarse.`);
+}
+
+const invalido = (path: string, message: string) => ApiError.validation([{ path, message }], 'La solicitud de cancelación no es válida.');
+
+/** The SAT UUID of the replacing CFDI: stamped and vigente, same tenant and receptor, not the invoice itself. */
+async function folioSustitucion(env: Env, t: Tenant, f: Factura, folio: string): Promise<string> {
+  if (!isUuid(folio)) throw invalido('folio_sustitucion', 'Debe ser el folio fiscal (UUID) de un CFDI timbrado.');
+  const sustituto = await getDb(env)
+    .select()
+    .from(facturas)
+    .where(tenantWhere(facturas, t, or(eq(facturas.id, folio.toLowerCase()), eq(facturas.uuid, folio.toUpperCase()))))
+    .get();
+  if (!sustituto || !sustituto.uuid || !CANCELABLES.includes(sustituto.status)) {
+    throw invalido('folio_sustitucion', 'No hay un CFDI timbrado y vigente con ese folio fiscal en esta aplicación.');
+  }
+  if (sustituto.id === f.id) throw invalido('folio_sustitucion', 'Un comprobante no puede sustituirse a sí mismo.');
+  if (sustituto.receptor_rfc !== f.receptor_rfc) {
+    throw invalido('folio_sustitucion', `El CFDI sustituto es de otro receptor (${sustituto.receptor_rfc}); debe ser de ${f.receptor_rfc}.`);
+  }
+  return sustituto.uuid;
+}
+
+/**
+ * Asks for the cancellation of a tenant's CFDI (our id or the SAT UUID): 404 when it is not the tenant's,
+ * 409 unless it is timbrada or cancelacion_rechazada, 422 for the motivo / folio_sustitucion. Moves it to
+ * cancelacion_pendiente and enqueues {kind:'cancelar'}; returns the updated row.
+ */
+export async function cancelarFactura(env: Env, t: Tenant, idOrUuid: string, s: SolicitudCancelarFactura): Promise<Factura> {
+  const db = getDb(env);
+  const f = await cargarFactura(db, t, idOrUuid);
+  if (!CANCELABLES.includes(f.status)) throw noCancelable(f);
+  if (!(MOTIVOS_CANCELACION as readonly string[]).includes(s.motivo)) {
+    throw invalido('motivo', 'Motivo de cancelación del SAT: 01, 02, 03 o 04.');
+  }
+  const folio = s.folio_sustitucion ?? undefined;
+  if (s.motivo === '01' && !folio) throw invalido('folio_sustitucion', 'El motivo 01 requiere el folio fiscal del CFDI que sustituye a este.');
+  if (s.motivo !== '01' && folio !== undefined) throw invalido('folio_sustitucion', 'Solo el motivo 01 lleva folio de sustitución.');
+  const sustituto = folio ? await folioSustitucion(env, t, f, folio) : null;
+
+  const cambios = { cancelacion_motivo: s.motivo, cancelacion_folio_sustitucion: sustituto, acuse_key: null, errores: null };
+  const eventoId = await aplicarCambio(env.DB, cambioConEvento(env, f, 'cancelacion_pendiente', cambios));
+  // A concurrent request won the transition: answer for the state it left.
+  if (!eventoId) throw noCancelable(await cargarFactura(db, t, f.id));
+  try {
+    await env.FACTURAS_QUEUE.send({ kind: 'cancelar', id: f.id });
+  } catch {
+    // Without its job the request would wait forever: close it (the CFDI stays valid) and let the client retry.
+    await despacharEvento(env, eventoId);
+    await transicionar(env, await cargarFactura(db, t, f.id), 'cancelacion_rechazada', {
+      errores: [{ code: 'cola_no_disponible', message: 'No se pudo encolar la cancelación; el CFDI sigue vigente. Reintenta.' }],
+    });
+    throw new ApiError('cola_no_disponible', 503, 'No se pudo encolar la cancelación; reintenta.', [], { 'Retry-After': '5' });
+  }
+  // The job is queued first, so a failed fan-out here cannot strand the request; the job re-dispatches it.
+  await despacharEvento(env, eventoId);
+  return cargarFactura(db, t, f.id);
+}
+
+const cambioConEvento = (env: Env, f: Factura, nuevo: FacturaStatus, cambios: Partial<Factura>) =>
+  cambiarEstado(env.DB, f, nuevo, cambios, facturaView({ ...f, ...cambios, status: nuevo }));
+
+/**
+ * One transition of the cancellation with its event (the factura view in its new state) and the webhook
+ * fan-out. Returns false when the invoice was no longer in a state the transition starts from.
+ */
+export async function transicionar(env: Env, f: Factura, nuevo: FacturaStatus, cambios: Partial<Factura>): Promise<boolean> {
+  const eventoId = await aplicarCambio(env.DB, cambioConEvento(env, f, nuevo, cambios));
+  if (eventoId) await despacharEvento(env, eventoId);
+  return eventoId !== null;
+}
