@@ -9,6 +9,8 @@ import webhooks from './routes/webhooks';
 import clientes from './routes/clientes';
 import facturasRoutes from './routes/facturas';
 import cancelaciones from './routes/cancelaciones';
+import notasCredito from './routes/notas-credito';
+import complementosPago from './routes/complementos-pago';
 import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
 import adminApp from '../admin';
 
@@ -25,6 +27,8 @@ export function createApp() {
   api.route('/', clientes);
   api.route('/', facturasRoutes);
   api.route('/', cancelaciones);
+  api.route('/', notasCredito);
+  api.route('/', complementosPago);
   api.route('/', docs);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -9,6 +9,7 @@ import { pacPara } from '../pac';
 import type { PacAdapter, PacError, Timbre } from '../pac/types';
 import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
 import { claveArchivo, emisorDe, facturaView } from '../services/facturas';
+import { liberarAplicaciones } from '../services/saldos';
 import { despacharEvento, despacharPendientes } from '../webhooks/events';
 import { csdDeAplicacion } from './csd';
 
@@ -102,7 +103,10 @@ async function finalizar(
 ): Promise<Resultado> {
   const nuevos = { ...cambios, ...(errores ? { errores } : {}) };
   const view = facturaView({ ...factura, ...nuevos, status });
-  const eventoId = await aplicarCambio(env.DB, cambiarEstado(env.DB, factura, status, nuevos, view));
+  const cambio = cambiarEstado(env.DB, factura, status, nuevos, view);
+  // A P or E that will never be valid gives back the balance it reserved on its invoices.
+  if (factura.tipo !== 'I' && status !== 'timbrada') cambio.statements.push(liberarAplicaciones(env.DB, factura.id));
+  const eventoId = await aplicarCambio(env.DB, cambio);
   if (eventoId) await despacharEvento(env, eventoId);
   return { accion: 'ack' };
 }

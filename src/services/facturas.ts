@@ -2,7 +2,7 @@ import { asc, eq, or } from 'drizzle-orm';
 import type { Comprobante, Emisor } from '../cfdi/model';
 import type { ValidationIssue } from '../cfdi/validate';
 import { getDb, type Db } from '../db/client';
-import { clientApplications, eventos, facturas } from '../db/schema';
+import { aplicaciones, clientApplications, eventos, facturas } from '../db/schema';
 import { API_BASE, type Env } from '../env';
 import { ApiError } from '../lib/errors';
 import { isUuid, uuidv7 } from '../lib/ids';
@@ -38,6 +38,8 @@ export interface Aceptacion {
   datos: Record<string, unknown>;
   comprobante: Comprobante;
   clienteId?: string;
+  /** More statements for the same batch, given the new row's id (e.g. the aplicaciones of a P or E). */
+  extra?: (facturaId: string) => D1PreparedStatement[];
 }
 
 /**
@@ -80,6 +82,7 @@ export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Pr
          VALUES (?, ?, ?, ?, ?, NULL, 'pendiente', '{}', ?)`,
       )
       .bind(uuidv7(), t.applicationId, t.mode, id, `${PREFIJO_EVENTO[a.tipo]}.creada`, new Date().toISOString()),
+    ...(a.extra?.(id) ?? []),
   ];
   try {
     await d1.batch(statements);
@@ -89,13 +92,21 @@ export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Pr
         { path: 'folio', message: 'Serie y folio ya usados.' },
       ]);
     }
+    // A guarded application found the invoice's balance changed since it was read (src/services/saldos.ts).
+    if (/constraint failed: hexafac_aplicaciones\./.test(String((err as Error).message))) {
+      throw new ApiError('saldo_cambio', 409, 'El saldo de una factura relacionada cambió mientras se procesaba la solicitud; vuelve a intentarlo.');
+    }
     throw err;
   }
   try {
     await env.FACTURAS_QUEUE.send({ kind: 'timbrar', id });
   } catch (err) {
     // Without its job the row would wait forever: take it back and let the client retry.
-    await db.batch([db.delete(eventos).where(eq(eventos.factura_id, id)), db.delete(facturas).where(eq(facturas.id, id))]);
+    await db.batch([
+      db.delete(aplicaciones).where(eq(aplicaciones.origen_id, id)),
+      db.delete(eventos).where(eq(eventos.factura_id, id)),
+      db.delete(facturas).where(eq(facturas.id, id)),
+    ]);
     throw new ApiError('cola_no_disponible', 503, 'No se pudo encolar el timbrado; reintenta.', [], { 'Retry-After': '5' });
   }
   return (await db.select().from(facturas).where(eq(facturas.id, id)).get())!;

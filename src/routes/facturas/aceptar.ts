@@ -7,13 +7,19 @@ import { ApiError } from '../../lib/errors';
 import { withIdempotency } from '../../lib/idempotency';
 import { tenantOf } from '../../lib/tenancy';
 import { resolverReceptor } from '../../services/clientes';
-import { aceptarComprobante, cargarAplicacion, emisorDe, issuesToDetails, type TipoComprobante } from '../../services/facturas';
+import { aceptarComprobante, cargarAplicacion, emisorDe, issuesToDetails, type Aceptacion, type TipoComprobante } from '../../services/facturas';
 import type { Emisor } from '../../cfdi/model';
 
 // The accepting half shared by POST /facturas, /notas-credito and /complementos-pago:
 // idempotency → receptor (inline or cliente_id) → the core's full validation → row + folio + queue → 202.
 
-type Preparar = (datos: Record<string, unknown>, emisor: Emisor) => Promise<{ ok: true; comprobante: Comprobante; datos?: Record<string, unknown> } | { ok: false; errors: ValidationIssue[] }>;
+type Preparar = (
+  datos: Record<string, unknown>,
+  emisor: Emisor,
+) => Promise<
+  | { ok: true; comprobante: Comprobante; datos?: Record<string, unknown>; extra?: Aceptacion['extra'] }
+  | { ok: false; errors: ValidationIssue[] }
+>;
 
 export function aceptar(c: Context<AppEnv>, tipo: TipoComprobante, body: Record<string, unknown>, preparar: Preparar): Promise<Response> {
   return withIdempotency(c, body, async () => {
@@ -39,7 +45,7 @@ export function aceptar(c: Context<AppEnv>, tipo: TipoComprobante, body: Record<
     }
     const prep = await preparar(datos, emisorDe(app));
     if (!prep.ok) throw ApiError.validation(issuesToDetails(prep.errors), 'El comprobante no cumple las reglas del SAT.');
-    const factura = await aceptarComprobante(c.env, t, { tipo, datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId });
+    const factura = await aceptarComprobante(c.env, t, { tipo, datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId, extra: prep.extra });
     const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${factura.id}`;
     c.header('Location', self);
     return c.json({ id: factura.id, status: 'pendiente' as const, links: { self } }, 202);

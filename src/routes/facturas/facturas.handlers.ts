@@ -1,4 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { and, desc, eq, gte, lte } from 'drizzle-orm';
 import { prepararComprobante } from '../../cfdi/build';
 import { getDb } from '../../db/client';
@@ -7,7 +8,8 @@ import type { AppEnv } from '../../lib/context';
 import { ApiError } from '../../lib/errors';
 import { cursorCondition, toPage } from '../../lib/pagination';
 import { tenantOf, tenantWhere } from '../../lib/tenancy';
-import { cargarFactura, facturaView, historial } from '../../services/facturas';
+import { cargarFactura, facturaView, historial, type TipoComprobante } from '../../services/facturas';
+import { relacionesDe } from '../../services/saldos';
 import { aceptar } from './aceptar';
 import type { crear, listar, obtener, pdf, xml } from './facturas.routes';
 
@@ -37,12 +39,15 @@ export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
   return c.json(toPage(rows, q.limit, facturaView), 200);
 };
 
-export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) => {
+/** GET detail of any comprobante (the tipo-specific routes pass their tipo): view, history, balances. */
+export async function detalle(c: Context<AppEnv>, id: string, tipo?: TipoComprobante) {
   const t = tenantOf(c);
   const db = getDb(c.env);
-  const f = await cargarFactura(db, t, c.req.valid('param').id);
-  return c.json({ ...facturaView(f), historial: await historial(db, t, f.id) }, 200);
-};
+  const f = await cargarFactura(db, t, id, tipo);
+  return { ...facturaView(f), historial: await historial(db, t, f.id), ...(await relacionesDe(db, t, f)) };
+}
+
+export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) => c.json(await detalle(c, c.req.valid('param').id), 200);
 
 const descargar = (campo: 'xml_key' | 'pdf_key', tipo: string, ext: string) =>
   (async (c) => {

@@ -3,7 +3,7 @@ import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
-import { AceptadaSchema, EventoSchema, FacturaCrearSchema, FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from './facturas.schemas';
+import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from './facturas.schemas';
 
 const tags = ['Facturas'];
 
@@ -62,7 +62,7 @@ export const obtener = createRoute({
   middleware: [requireAuth('facturas:read')] as const,
   request: { params: IdParamsSchema },
   responses: {
-    200: jsonContent(FacturaSchema.extend({ historial: z.array(EventoSchema) }).meta({ id: 'FacturaDetalle' }), 'El comprobante.'),
+    200: jsonContent(FacturaDetalleSchema, 'El comprobante; una factura PPD con su saldo, pagos y notas de crédito.'),
     ...errorResponses(401, 403, 404),
   },
 });

@@ -53,6 +53,55 @@ export const EventoSchema = z.object({
   created_at: z.string(),
 });
 
+const importe = (example: string) => z.string().meta({ example });
+
+export const SaldoSchema = z
+  .object({
+    total: importe('1160.00'),
+    pagado: importe('580.00').meta({ description: 'Suma de lo pagado por complementos de pago vigentes o en timbrado.' }),
+    acreditado: importe('0.00').meta({ description: 'Suma de lo aplicado por notas de crédito vigentes o en timbrado.' }),
+    saldo_insoluto: importe('580.00').meta({ description: 'total − pagado − acreditado, en la moneda de la factura.' }),
+    pagos: z.array(
+      z.object({
+        complemento_id: z.string(),
+        uuid: z.string().nullable(),
+        num_parcialidad: z.number().int(),
+        imp_saldo_ant: importe('1160.00'),
+        imp_pagado: importe('580.00'),
+        imp_saldo_insoluto: importe('580.00'),
+        status: z.enum(FACTURA_STATUSES),
+      }),
+    ),
+    notas_credito: z.array(
+      z.object({
+        nota_credito_id: z.string(),
+        uuid: z.string().nullable(),
+        imp_saldo_ant: importe('1160.00'),
+        importe: importe('116.00'),
+        imp_saldo_insoluto: importe('1044.00'),
+        status: z.enum(FACTURA_STATUSES),
+      }),
+    ),
+  })
+  .meta({ id: 'Saldo', description: 'Solo facturas PPD: su saldo y los pagos y notas de crédito que se le aplican (los rechazados no aparecen; los cancelados no cuentan).' });
+
+export const AplicacionSchema = z
+  .object({
+    factura_id: z.string(),
+    uuid: z.string(),
+    num_parcialidad: z.number().int().nullable(),
+    imp_saldo_ant: importe('1160.00'),
+    importe: importe('580.00'),
+    imp_saldo_insoluto: importe('580.00'),
+  })
+  .meta({ id: 'Aplicacion', description: 'Lo que un complemento de pago o una nota de crédito aplica a una factura.' });
+
+export const FacturaDetalleSchema = FacturaSchema.extend({
+  historial: z.array(EventoSchema),
+  saldo: SaldoSchema.optional(),
+  aplicaciones: z.array(AplicacionSchema).optional().meta({ description: 'Solo notas de crédito y complementos de pago.' }),
+}).meta({ id: 'FacturaDetalle' });
+
 export const AceptadaSchema = z
   .object({
     id: z.string(),

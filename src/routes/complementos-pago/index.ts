@@ -1,0 +1,5 @@
+import { createRouter } from '../../lib/create-app';
+import { crearHandler, obtenerHandler } from './complementos-pago.handlers';
+import * as routes from './complementos-pago.routes';
+
+export default createRouter().openapi(routes.crear, crearHandler).openapi(routes.obtener, obtenerHandler);

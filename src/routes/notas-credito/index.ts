@@ -1,0 +1,5 @@
+import { createRouter } from '../../lib/create-app';
+import { crearHandler, obtenerHandler } from './notas-credito.handlers';
+import * as routes from './notas-credito.routes';
+
+export default createRouter().openapi(routes.crear, crearHandler).openapi(routes.obtener, obtenerHandler);
