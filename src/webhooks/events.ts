@@ -22,6 +22,8 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+const esPublico = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
+
 /** What `POST /webhooks/{id}/prueba` sends; never a real event, so no configuration subscribes to it. */
 export const EVENTO_PRUEBA = 'webhook.prueba';
 
@@ -47,12 +49,12 @@ export async function despacharEvento(env: Env, eventoId: string): Promise<void>
     .from(webhookConfigurations)
     .where(tenantWhere(webhookConfigurations, tenant, eq(webhookConfigurations.active, true), isNull(webhookConfigurations.deleted_at)))
     .all();
+  // Only documented types leave the system: '*' never exposes intermediate states such as cancelacion_pendiente.
+  const suscritos = esPublico(evento.type) ? configs.filter((c) => c.events.includes('*') || c.events.includes(evento.type)) : [];
   const body = cuerpoEvento(evento);
   // All endpoints at once: each one only stores here, so a slow receiver never holds the others back.
   await Promise.all(
-    configs
-      .filter((c) => c.events.includes('*') || c.events.includes(evento.type))
-      .map((c) => endpointStub(env, c.id).encolar({ ...tenant, configId: c.id }, { evento_id: evento.id, type: evento.type, body })),
+    suscritos.map((c) => endpointStub(env, c.id).encolar({ ...tenant, configId: c.id }, { evento_id: evento.id, type: evento.type, body })),
   );
   await db
     .update(eventos)

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from 'cloudflare:test';
+import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -77,6 +77,17 @@ describe('fan-out', () => {
     expect((await entregasDe(a.token, todos.id)).map((e) => e.evento_id)).toEqual([evento.id]);
     const fila = await getDb(env).select().from(eventos).where(eq(eventos.id, evento.id)).get();
     expect(fila!.despachado_at).toBeTruthy();
+  });
+
+  it("'*' means every documented type, never an intermediate state", async () => {
+    const { host, token, webhook, tenant } = await tenantConWebhook({ events: ['*'] });
+    const interno = await registrarEvento(tenant, 'factura.cancelacion_pendiente');
+    const publico = await registrarEvento(tenant, 'factura.cancelada');
+    await despacharEvento(env, interno.id);
+    await despacharEvento(env, publico.id);
+    await esperar(() => entregasDe(token, webhook.id), (l) => l[0]?.status === 'entregada');
+    expect(await idsRecibidos(host)).toEqual([publico.id]);
+    expect((await getDb(env).select().from(eventos).where(eq(eventos.id, interno.id)).get())!.despachado_at).toBeTruthy();
   });
 
   it('despacharEvento called twice (even with despachado_at lost) delivers once', async () => {
@@ -215,6 +226,18 @@ describe('delivery in order with retries', () => {
     expect(fallida.proximo_intento_at).toBeNull();
     expect(log.find((x) => x.evento_id === siguiente.id).status).toBe('entregada');
     expect((await idsRecibidos(host)).at(-1)).toBe(siguiente.id);
+  });
+
+  it('the queue lives in durable storage: an evicted object still delivers everything, in order', async () => {
+    const { host, token, webhook, tenant } = await tenantConWebhook();
+    await guion(host, { guion: [{ status: 503 }] });
+    const e = [await registrarEvento(tenant), await registrarEvento(tenant)];
+    for (const ev of e) await despacharEvento(env, ev.id);
+    await esperarIntentos(token, webhook.id);
+    const stub = endpointStub(env, webhook.id);
+    await evictDurableObject(stub);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await idsRecibidos(host)).toEqual([e[0]!.id, e[0]!.id, e[1]!.id]);
   });
 
   it('jitter stays within ±10 % and the schedule ends', () => {
