@@ -4,6 +4,7 @@ import { List } from './pagination.js';
 import { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
 import type {
   Cancelacion,
+  CancelacionSolicitada,
   Cliente,
   ClienteCambios,
   ClienteNuevo,
@@ -56,7 +57,7 @@ export class Facturas {
   }
 
   /** Requests cancellation (motivo 01–04; folio_sustitucion only with 01). */
-  cancel(id: string, body: Cancelacion, options: CreateOptions = {}): Promise<unknown> {
+  cancel(id: string, body: Cancelacion, options: CreateOptions = {}): Promise<CancelacionSolicitada> {
     return this.t.create(`/facturas/${seg(id)}/cancelar`, body, options.idempotencyKey);
   }
 

@@ -1518,6 +1518,555 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/facturas/{id}/cancelar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Solicitar la cancelación de un CFDI
+         * @description Acepta la solicitud (el comprobante pasa a `cancelacion_pendiente`) y la envía al PAC de forma asíncrona: termina en `cancelada` (con el acuse en `GET /facturas/{id}/acuse`) o en `cancelacion_rechazada` (el CFDI sigue vigente; puede volver a solicitarse), y se notifica por webhook. Solo un comprobante `timbrada` o `cancelacion_rechazada` puede cancelarse: 409 `cancelacion_en_curso`, `ya_cancelada` o `no_cancelable`. En el sandbox se cancela sin aceptación del receptor dentro de las 24 h del timbrado, para tipos E/T/N, receptores XAXX010101000/XEXX010101000 o totales de hasta 1,000 pesos (salvo pagos); si no, el receptor acepta cuando el último dígito hexadecimal del UUID es par y rechaza cuando es impar.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SolicitudCancelacion"];
+                };
+            };
+            responses: {
+                /** @description Solicitud aceptada: el comprobante en `cancelacion_pendiente`. */
+                202: {
+                    headers: {
+                        Location: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Factura"];
+                    };
+                };
+                /** @description JSON inválido. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/facturas/{id}/acuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descargar el acuse de cancelación */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description El acuse de cancelación (XML). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notas-credito": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Emitir una nota de crédito (CFDI de egreso)
+         * @description Relaciona (tipo_relacion 01) una o varias facturas timbradas vigentes de esta aplicación y modo, del mismo RFC receptor y la misma moneda, por su folio fiscal (UUID). Su total no puede exceder la suma de los saldos de esas facturas (total − pagos − notas de crédito previas): si lo excede, 422 `excede_saldo` con los números. El importe se aplica a las facturas en el orden en que se relacionan, a cada una hasta agotar su saldo, y se descuenta de su saldo desde que la nota se acepta (si termina `rechazada` o `error` se devuelve). Si otro pago o nota cambió el saldo al mismo tiempo: 409 `saldo_cambio`, reintenta. Timbrado asíncrono como POST /facturas (202).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotaCreditoNueva"];
+                };
+            };
+            responses: {
+                /** @description Aceptada para timbrado. */
+                202: {
+                    headers: {
+                        Location: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComprobanteAceptado"];
+                    };
+                };
+                /** @description JSON inválido. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notas-credito/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar una nota de crédito, con su historial y lo que aplicó a cada factura */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description La nota de crédito. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FacturaDetalle"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complementos-pago": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Emitir un complemento de pago 2.0 (CFDI tipo P)
+         * @description Uno o varios pagos, cada uno sobre una o varias facturas PPD timbradas vigentes del mismo receptor (por `uuid` o `id`). NumParcialidad, ImpSaldoAnt e ImpSaldoInsoluto se calculan del historial de la factura (pagos y notas de crédito vigentes o en timbrado); si se dan, se comprueban. Pagar de más o pagar una factura saldada → 422 con la ruta del documento. Los ImpuestosDR se prorratean de los impuestos de la factura; ImpuestosP y Totales se calculan. Un pago en otra moneda lleva `tipo_cambio` y, por documento, `equivalencia`. Lo pagado se descuenta del saldo desde que se acepta (y se devuelve si termina `rechazada` o `error`); si otro pago cambió el saldo al mismo tiempo: 409 `saldo_cambio`, reintenta. Timbrado asíncrono como POST /facturas (202).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ComplementoPagoNuevo"];
+                };
+            };
+            responses: {
+                /** @description Aceptado para timbrado. */
+                202: {
+                    headers: {
+                        Location: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComprobanteAceptado"];
+                    };
+                };
+                /** @description JSON inválido. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complementos-pago/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar un complemento de pago, con su historial y lo que pagó de cada factura */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description El complemento de pago. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FacturaDetalle"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs": {
         parameters: {
             query?: never;
@@ -2337,6 +2886,402 @@ export interface components {
             importe: string;
             /** @example 580.00 */
             imp_saldo_insoluto: string;
+        };
+        /**
+         * @example {
+         *       "motivo": "02"
+         *     }
+         */
+        SolicitudCancelacion: {
+            /**
+             * @description Motivo del SAT: 01 comprobante emitido con errores con relación (requiere `folio_sustitucion`), 02 con errores sin relación, 03 no se llevó a cabo la operación, 04 operación nominativa relacionada en una factura global.
+             * @example 02
+             * @enum {string}
+             */
+            motivo: "01" | "02" | "03" | "04";
+            /**
+             * @description Solo con motivo 01, y entonces obligatorio: folio fiscal (UUID) de un CFDI timbrado y vigente de la misma aplicación, modo y receptor que lo sustituye.
+             * @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF
+             */
+            folio_sustitucion?: string;
+        };
+        /** @description Un CFDI de egreso (tipo E) con `cfdi_relacionados` de tipo_relacion 01 sobre facturas timbradas propias del mismo receptor y moneda. */
+        NotaCreditoNueva: {
+            /** @description Receptor del comprobante. */
+            receptor?: {
+                /**
+                 * @description RFC del receptor: 12 caracteres persona moral, 13 persona física; XAXX010101000 público en general, XEXX010101000 extranjero.
+                 * @example XAXX010101000
+                 */
+                rfc: string;
+                /**
+                 * @description Nombre o razón social, como en la constancia de situación fiscal (sin régimen societario).
+                 * @example PUBLICO EN GENERAL
+                 */
+                nombre: string;
+                /**
+                 * @description Código postal del domicilio fiscal del receptor (5 dígitos; solo se valida el formato).
+                 * @example 42501
+                 */
+                domicilio_fiscal: string;
+                /**
+                 * @description c_RegimenFiscal del receptor.
+                 * @example 616
+                 */
+                regimen_fiscal: string;
+                /**
+                 * @description c_UsoCFDI; debe corresponder al régimen y al tipo de persona del receptor.
+                 * @example S01
+                 */
+                uso_cfdi: string;
+                /**
+                 * @description c_Pais de residencia fiscal (solo receptores extranjeros).
+                 * @example USA
+                 */
+                residencia_fiscal?: string;
+                /**
+                 * @description Número de registro de identidad fiscal extranjero.
+                 * @example 123456789
+                 */
+                num_reg_id_trib?: string;
+            };
+            /** @description Conceptos del comprobante (al menos uno). */
+            conceptos: {
+                /**
+                 * @description c_ClaveProdServ (8 dígitos). Se valida solo el formato: el catálogo aún no está disponible.
+                 * @example 43232408
+                 */
+                clave_prod_serv: string;
+                /**
+                 * @description Número de parte, SKU o identificador del producto.
+                 * @example SKU-001
+                 */
+                no_identificacion?: string;
+                /**
+                 * @description Cantidad de bienes o servicios (hasta 6 decimales, mayor que cero).
+                 * @example 2
+                 */
+                cantidad: string | number;
+                /**
+                 * @description c_ClaveUnidad.
+                 * @example E48
+                 */
+                clave_unidad: string;
+                /**
+                 * @description Unidad de medida propia del emisor.
+                 * @example Servicio
+                 */
+                unidad?: string;
+                /**
+                 * @description Descripción del bien o servicio.
+                 * @example Desarrollo de software a la medida
+                 */
+                descripcion: string;
+                /**
+                 * @description Valor unitario, sin impuestos.
+                 * @example 1500.00
+                 */
+                valor_unitario: string | number;
+                /**
+                 * @description Descuento del concepto (no mayor que su importe).
+                 * @example 0
+                 */
+                descuento?: string | number;
+                /**
+                 * @description c_ObjetoImp: 01 no objeto, 02 sí objeto (requiere impuestos), 03 sí objeto sin desglose, ...
+                 * @example 02
+                 */
+                objeto_imp: string;
+                /** @description Obligatorio si objeto_imp es 02; prohibido si es 01. */
+                impuestos?: {
+                    /**
+                     * @description Impuestos trasladados.
+                     * @default []
+                     */
+                    traslados: {
+                        /**
+                         * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
+                         * @example 002
+                         */
+                        impuesto: string;
+                        /**
+                         * @description c_TipoFactor: Tasa, Cuota o Exento (Exento solo en traslados).
+                         * @example Tasa
+                         */
+                        tipo_factor: string;
+                        /**
+                         * @description c_TasaOCuota: tasa o cuota del impuesto (se omite si el tipo de factor es Exento).
+                         * @example 0.160000
+                         */
+                        tasa_o_cuota?: string | number;
+                    }[];
+                    /**
+                     * @description Impuestos retenidos.
+                     * @default []
+                     */
+                    retenciones: {
+                        /**
+                         * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
+                         * @example 002
+                         */
+                        impuesto: string;
+                        /**
+                         * @description c_TipoFactor: Tasa, Cuota o Exento (Exento solo en traslados).
+                         * @example Tasa
+                         */
+                        tipo_factor: string;
+                        /**
+                         * @description c_TasaOCuota: tasa o cuota del impuesto (se omite si el tipo de factor es Exento).
+                         * @example 0.160000
+                         */
+                        tasa_o_cuota?: string | number;
+                    }[];
+                };
+            }[];
+            /**
+             * @description c_FormaPago; con método PPD debe ser 99 (por definir).
+             * @example 03
+             */
+            forma_pago?: string;
+            /**
+             * @description c_MetodoPago: PUE una sola exhibición, PPD parcialidades o diferido.
+             * @example PUE
+             */
+            metodo_pago?: string;
+            /**
+             * @description c_Moneda (ISO 4217).
+             * @default MXN
+             * @example MXN
+             */
+            moneda: string;
+            /**
+             * @description Pesos por unidad de la moneda; obligatorio si la moneda no es MXN ni XXX.
+             * @example 17.2345
+             */
+            tipo_cambio?: string | number;
+            /**
+             * @description Serie para control interno.
+             * @example A
+             */
+            serie?: string;
+            /**
+             * @description Folio para control interno.
+             * @example 1001
+             */
+            folio?: string;
+            /**
+             * @description Fecha de expedición en hora local del lugar de expedición, AAAA-MM-DDThh:mm:ss sin zona horaria; si se omite, ahora.
+             * @example 2026-11-20T12:00:00
+             */
+            fecha?: string;
+            /**
+             * @description c_Exportacion; 01 no aplica.
+             * @default 01
+             * @example 01
+             */
+            exportacion: string;
+            /**
+             * @description Condiciones comerciales de pago.
+             * @example Contado
+             */
+            condiciones_de_pago?: string;
+            /** @description Obligatoria para la factura global a PUBLICO EN GENERAL (RFC XAXX010101000). */
+            informacion_global?: {
+                /**
+                 * @description c_Periodicidad.
+                 * @example 04
+                 */
+                periodicidad: string;
+                /**
+                 * @description c_Meses: 01–12 un mes, 13–18 bimestres.
+                 * @example 11
+                 */
+                meses: string;
+                /**
+                 * @description Año de las operaciones globales.
+                 * @example 2026
+                 */
+                "a\u00F1o": number;
+            };
+            /**
+             * @description CFDI relacionados; obligatorio en notas de crédito (tipo E).
+             * @default []
+             */
+            cfdi_relacionados: {
+                /**
+                 * @description c_TipoRelacion; 01 nota de crédito.
+                 * @example 01
+                 */
+                tipo_relacion: string;
+                /**
+                 * @description Folios fiscales (UUID) de los CFDI relacionados.
+                 * @example [
+                 *       "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+                 *     ]
+                 */
+                uuids: string[];
+            }[];
+            /**
+             * @description Id de un cliente guardado (en lugar de `receptor`).
+             * @example 019ab1c2-0000-7000-8000-0000000000c1
+             */
+            cliente_id?: string;
+        };
+        ComplementoPagoNuevo: {
+            /**
+             * @description Serie para control interno.
+             * @example A
+             */
+            serie?: string;
+            /**
+             * @description Folio para control interno.
+             * @example 1001
+             */
+            folio?: string;
+            /**
+             * @description Fecha de expedición en hora local del lugar de expedición, AAAA-MM-DDThh:mm:ss sin zona horaria; si se omite, ahora.
+             * @example 2026-11-20T12:00:00
+             */
+            fecha?: string;
+            receptor?: {
+                /**
+                 * @description RFC del receptor: 12 caracteres persona moral, 13 persona física; XAXX010101000 público en general, XEXX010101000 extranjero.
+                 * @example XAXX010101000
+                 */
+                rfc: string;
+                /**
+                 * @description Nombre o razón social, como en la constancia de situación fiscal (sin régimen societario).
+                 * @example PUBLICO EN GENERAL
+                 */
+                nombre: string;
+                /**
+                 * @description Código postal del domicilio fiscal del receptor (5 dígitos; solo se valida el formato).
+                 * @example 42501
+                 */
+                domicilio_fiscal: string;
+                /**
+                 * @description c_RegimenFiscal del receptor.
+                 * @example 616
+                 */
+                regimen_fiscal: string;
+                /**
+                 * @description c_UsoCFDI: siempre CP01 (Pagos).
+                 * @default CP01
+                 * @example CP01
+                 * @enum {string}
+                 */
+                uso_cfdi: "CP01";
+                /**
+                 * @description c_Pais de residencia fiscal (solo receptores extranjeros).
+                 * @example USA
+                 */
+                residencia_fiscal?: string;
+                /**
+                 * @description Número de registro de identidad fiscal extranjero.
+                 * @example 123456789
+                 */
+                num_reg_id_trib?: string;
+            };
+            pagos: {
+                /**
+                 * @description FechaPago: cuándo el beneficiario recibió el pago, AAAA-MM-DDThh:mm:ss; con solo AAAA-MM-DD se registra 12:00:00.
+                 * @example 2026-11-20T10:30:00
+                 */
+                fecha_pago: string;
+                /**
+                 * @description FormaDePagoP (c_FormaPago); no puede ser 99.
+                 * @example 03
+                 */
+                forma_pago: string;
+                /**
+                 * @description MonedaP (c_Moneda); no XXX.
+                 * @default MXN
+                 * @example MXN
+                 */
+                moneda: string;
+                /**
+                 * @description TipoCambioP: pesos por unidad de la moneda del pago; obligatorio si no es MXN (para MXN es 1).
+                 * @example 17.2345
+                 */
+                tipo_cambio?: string | number;
+                /**
+                 * @description Monto del pago en su moneda; si se omite, la suma de lo pagado de cada factura convertida a la moneda del pago.
+                 * @example 5800.00
+                 */
+                monto?: string | number;
+                /**
+                 * @description Número de cheque, autorización, referencia o clave de rastreo SPEI.
+                 * @example 0123456789
+                 */
+                num_operacion?: string;
+                /**
+                 * @description RFC de la entidad emisora de la cuenta ordenante (XEXX010101000 si es extranjera).
+                 * @example BMI9704113PA
+                 */
+                rfc_emisor_cta_ord?: string;
+                /**
+                 * @description Nombre del banco ordenante extranjero (obligatorio con XEXX010101000).
+                 * @example BANK OF AMERICA
+                 */
+                nom_banco_ord_ext?: string;
+                /**
+                 * @description Cuenta con la que se pagó.
+                 * @example 012180001234567897
+                 */
+                cta_ordenante?: string;
+                /**
+                 * @description RFC de la entidad operadora de la cuenta beneficiaria.
+                 * @example BBA830831LJ2
+                 */
+                rfc_emisor_cta_ben?: string;
+                /**
+                 * @description Cuenta en que se recibió el pago.
+                 * @example 0198005000
+                 */
+                cta_beneficiario?: string;
+                documentos: {
+                    /**
+                     * @description Folio fiscal (UUID) de la factura PPD que se paga.
+                     * @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF
+                     */
+                    uuid?: string;
+                    /**
+                     * @description O bien el id de HexaFac de la factura.
+                     * @example 019ab1c2-0000-7000-8000-000000000001
+                     */
+                    id?: string;
+                    /**
+                     * @description EquivalenciaDR: unidades de la moneda de la factura por una unidad de la moneda del pago; obligatoria si difieren, 1 (o se omite) si son iguales.
+                     * @example 17.25
+                     */
+                    equivalencia?: string | number;
+                    /**
+                     * @description Se calcula del historial de pagos de la factura si se omite (la siguiente); si se da, debe coincidir.
+                     * @example 1
+                     */
+                    num_parcialidad?: number;
+                    /**
+                     * @description Se calcula (total − pagos − notas de crédito vigentes) si se omite; si se da, debe coincidir.
+                     * @example 11600.00
+                     */
+                    imp_saldo_ant?: string | number;
+                    /**
+                     * @description Importe pagado, en la moneda de la factura; si se omite, todo su saldo.
+                     * @example 5800.00
+                     */
+                    imp_pagado?: string | number;
+                    /**
+                     * @description Saldo que queda (ImpSaldoAnt − ImpPagado); se calcula si se omite y se comprueba si se da.
+                     * @example 5800.00
+                     */
+                    imp_saldo_insoluto?: string | number;
+                }[];
+            }[];
+            /**
+             * @description Id de un cliente guardado (en lugar de `receptor`).
+             * @example 019ab1c2-0000-7000-8000-0000000000c1
+             */
+            cliente_id?: string;
         };
     };
     responses: never;

@@ -44,7 +44,8 @@ export type FacturaNueva = BodyOf<'/facturas', 'post'>;
 export type FacturaStatus = Factura['status'];
 export type FacturasListParams = Omit<QueryOf<'/facturas', 'get'>, 'cursor'>;
 export type ComprobanteAceptado = ResponseOf<'/facturas', 'post'>;
-export type Cancelacion = BodyOf<'/facturas/{uuid}/cancelar', 'post', { motivo: '01' | '02' | '03' | '04'; folio_sustitucion?: string | null }>;
+export type Cancelacion = BodyOf<'/facturas/{id}/cancelar', 'post', { motivo: '01' | '02' | '03' | '04'; folio_sustitucion?: string | null }>;
+export type CancelacionSolicitada = ResponseOf<'/facturas/{id}/cancelar', 'post'>;
 export type NotaCreditoNueva = BodyOf<'/notas-credito', 'post'>;
 export type ComplementoPagoNuevo = BodyOf<'/complementos-pago', 'post'>;
 

@@ -37,8 +37,8 @@ const schemaOf = (s: Json | undefined): Json | undefined => (s?.$ref ? doc.compo
 describe('GET /openapi.json', () => {
   it('is public and a valid OpenAPI 3.1 document', async () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
-    const out = await validate(OAS_31_SCHEMA, doc);
-    expect(out.valid, JSON.stringify(out.errors?.slice(0, 5), null, 2)).toBe(true);
+    const out = await validate(OAS_31_SCHEMA, doc, 'BASIC');
+    expect(out.valid, JSON.stringify(out.valid ? [] : out.errors?.slice(0, 5), null, 2)).toBe(true);
   });
 
   it('the validator rejects a broken document (it is not a no-op)', async () => {

@@ -1,0 +1,267 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HexaFac, HexaFacError, verifySignature, WebhookVerificationError } from '../../sdk/src/index';
+import { encabezadosFirmados, generarSecreto } from '../../src/webhooks/signature';
+
+// The SDK against a scripted local HTTP server: what it sends, how it retries, how it maps errors and pages.
+
+interface Recibida {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+type Respuesta = (req: Recibida, res: ServerResponse) => void;
+
+let server: Server;
+let baseUrl: string;
+let guion: Respuesta[] = [];
+let recibidas: Recibida[] = [];
+
+const responder =
+  (status: number, body?: unknown, headers: Record<string, string> = {}): Respuesta =>
+  (_req, res) => {
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+    res.end(text);
+  };
+const cortar: Respuesta = (_req, res) => res.socket?.destroy();
+const errorApi = (status: number, code: string, details: unknown[] = []) =>
+  responder(status, { error: { code, message: `mensaje ${code}`, details, request_id: `req_${code}` } });
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const r = { method: req.method!, url: req.url!, headers: req.headers, body };
+      recibidas.push(r);
+      (guion.shift() ?? responder(500, { error: { code: 'sin_guion', message: 'sin guion', details: [], request_id: 'x' } }))(r, res);
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
+beforeEach(() => {
+  guion = [];
+  recibidas = [];
+});
+
+const cliente = (o: { maxRetries?: number; timeoutMs?: number } = {}) => new HexaFac('hfx_test_clave', { baseUrl, ...o });
+const aceptada = { id: '019ab1c2-0000-7000-8000-000000000001', status: 'pendiente', links: { self: '/x' } };
+const facturaMinima = { receptor: { rfc: 'XAXX010101000' } } as never;
+
+describe('requests', () => {
+  it('sends the key, JSON and the API path under an origin-only baseUrl', async () => {
+    guion = [responder(202, aceptada)];
+    const r = await cliente().facturas.create(facturaMinima);
+    expect(r).toEqual(aceptada);
+    const [req] = recibidas;
+    expect(req!.method).toBe('POST');
+    expect(req!.url).toBe('/api/hexafac/v1/facturas');
+    expect(req!.headers.authorization).toBe('Bearer hfx_test_clave');
+    expect(req!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(req!.body)).toEqual(facturaMinima);
+    expect(req!.headers['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('downloads the XML as text and the PDF as bytes', async () => {
+    guion = [responder(200, '<cfdi:Comprobante/>'), (_q, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.from('%PDF-1.7'))];
+    const h = cliente();
+    expect(await h.facturas.downloadXml('F/1')).toBe('<cfdi:Comprobante/>');
+    expect(new TextDecoder().decode(await h.facturas.downloadPdf('abc'))).toBe('%PDF-1.7');
+    expect(recibidas.map((r) => [r.url, r.headers.accept])).toEqual([
+      ['/api/hexafac/v1/facturas/F%2F1/xml', 'application/xml'],
+      ['/api/hexafac/v1/facturas/abc/pdf', 'application/pdf'],
+    ]);
+  });
+});
+
+describe('retries', () => {
+  it('a create retried after 503 and a dropped connection reuses the same generated Idempotency-Key', async () => {
+    guion = [errorApi(503, 'unavailable'), cortar, responder(202, aceptada)];
+    const r = await cliente({ maxRetries: 3 }).facturas.create(facturaMinima);
+    expect(r.id).toBe(aceptada.id);
+    expect(recibidas).toHaveLength(3);
+    const keys = new Set(recibidas.map((q) => q.headers['idempotency-key']));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toBeTruthy();
+  });
+
+  it('keeps the caller’s Idempotency-Key on every attempt; each new create gets its own', async () => {
+    guion = [errorApi(500, 'internal_error'), responder(202, aceptada), responder(202, aceptada)];
+    const h = cliente();
+    await h.notasCredito.create({} as never, { idempotencyKey: 'pedido-42' });
+    await h.complementosPago.create({} as never);
+    expect(recibidas.map((q) => [q.url, q.headers['idempotency-key']])).toEqual([
+      ['/api/hexafac/v1/notas-credito', 'pedido-42'],
+      ['/api/hexafac/v1/notas-credito', 'pedido-42'],
+      ['/api/hexafac/v1/complementos-pago', expect.not.stringMatching(/^pedido-42$/)],
+    ]);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const limite = { error: { code: 'rate_limited', message: 'Demasiadas solicitudes.', details: [], request_id: 'r' } };
+    guion = [responder(429, limite, { 'retry-after': '1' }), responder(200, { data: [], next_cursor: null })];
+    const t0 = Date.now();
+    await cliente().clientes.list();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+    expect(recibidas).toHaveLength(2);
+  });
+
+  it('stops after maxRetries and throws the last error', async () => {
+    guion = [errorApi(502, 'bad_gateway'), errorApi(502, 'bad_gateway'), errorApi(500, 'internal_error')];
+    const err = await cliente({ maxRetries: 2 }).facturas.retrieve('x').catch((e) => e);
+    expect(err).toBeInstanceOf(HexaFacError);
+    expect(err).toMatchObject({ status: 500, code: 'internal_error', requestId: 'req_internal_error' });
+    expect(recibidas).toHaveLength(3);
+  });
+
+  it('does not repeat a POST without Idempotency-Key after a 5xx (it may have been carried out)', async () => {
+    guion = [errorApi(500, 'internal_error'), responder(201, {})];
+    const err = await cliente().webhooks.create({ url: 'https://x.mx/h', events: ['*'] } as never).catch((e) => e);
+    expect(err).toMatchObject({ status: 500, code: 'internal_error' });
+    expect(recibidas).toHaveLength(1);
+    expect(recibidas[0]!.headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('does not retry 4xx other than 429', async () => {
+    guion = [errorApi(404, 'not_found'), responder(200, {})];
+    await expect(cliente().clientes.retrieve('x')).rejects.toMatchObject({ status: 404, code: 'not_found' });
+    expect(recibidas).toHaveLength(1);
+  });
+
+  it('a timeout is a HexaFacError with status 0', async () => {
+    guion = [(_q, res) => setTimeout(() => responder(200, {})(_q, res), 1000)];
+    const err = await cliente({ maxRetries: 0, timeoutMs: 100 }).facturas.retrieve('x').catch((e) => e);
+    expect(err).toMatchObject({ name: 'HexaFacError', status: 0, code: 'timeout' });
+  });
+});
+
+describe('errors', () => {
+  it('maps the API error shape: status, code, message, details, request id', async () => {
+    guion = [errorApi(422, 'validation_error', [{ path: 'receptor.rfc', message: 'RFC inválido.', code: 'CFDI40145' }])];
+    const err = (await cliente().facturas.create(facturaMinima).catch((e) => e)) as HexaFacError;
+    expect(err).toBeInstanceOf(HexaFacError);
+    expect(err).toBeInstanceOf(Error);
+    expect({ ...err, message: err.message }).toMatchObject({
+      status: 422,
+      code: 'validation_error',
+      message: 'mensaje validation_error',
+      details: [{ path: 'receptor.rfc', message: 'RFC inválido.', code: 'CFDI40145' }],
+      requestId: 'req_validation_error',
+    });
+  });
+
+  it('maps a non-JSON error (a proxy’s) with the X-Request-Id header', async () => {
+    guion = [responder(400, 'Bad Request', { 'x-request-id': 'req_proxy' })];
+    await expect(cliente().facturas.retrieve('x')).rejects.toMatchObject({ status: 400, code: 'http_400', message: 'Bad Request', requestId: 'req_proxy', details: [] });
+  });
+});
+
+describe('pagination', () => {
+  const pagina = (ids: string[], next: string | null) => responder(200, { data: ids.map((id) => ({ id })), next_cursor: next });
+
+  it('for await walks every page, passing filters and the cursor along', async () => {
+    guion = [pagina(['5', '4'], 'c1'), pagina(['3', '2'], 'c2'), pagina(['1'], null)];
+    const ids: string[] = [];
+    for await (const f of cliente().facturas.list({ status: 'timbrada', limit: 2 })) ids.push(f.id);
+    expect(ids).toEqual(['5', '4', '3', '2', '1']);
+    expect(recibidas.map((r) => r.url)).toEqual([
+      '/api/hexafac/v1/facturas?status=timbrada&limit=2',
+      '/api/hexafac/v1/facturas?status=timbrada&limit=2&cursor=c1',
+      '/api/hexafac/v1/facturas?status=timbrada&limit=2&cursor=c2',
+    ]);
+  });
+
+  it('await gives the first page only; breaking out of the loop stops fetching', async () => {
+    guion = [pagina(['b', 'a'], 'c1'), pagina(['z'], 'c9')];
+    const page = await cliente().webhooks.deliveries('w1', { limit: 2 });
+    expect(page).toEqual({ data: [{ id: 'b' }, { id: 'a' }], next_cursor: 'c1' });
+    for await (const e of cliente().clientes.list()) {
+      expect(e.id).toBe('z');
+      break;
+    }
+    expect(recibidas.map((r) => r.url)).toEqual(['/api/hexafac/v1/webhooks/w1/entregas?limit=2', '/api/hexafac/v1/clientes']);
+  });
+});
+
+describe('waitUntilTimbrada', () => {
+  const factura = (status: string, errores: unknown[] = []) => responder(200, { id: 'f1', status, errores });
+
+  it('polls until timbrada', async () => {
+    guion = [factura('pendiente'), factura('pendiente'), factura('timbrada')];
+    const f = await cliente().facturas.waitUntilTimbrada('f1', { intervalMs: 10 });
+    expect(f.status).toBe('timbrada');
+    expect(recibidas).toHaveLength(3);
+  });
+
+  it('throws with the PAC’s errors when rejected, and on timeout', async () => {
+    guion = [factura('rechazada', [{ code: 'CFDI40102', message: 'Sello inválido.' }])];
+    await expect(cliente().facturas.waitUntilTimbrada('f1', { intervalMs: 10 })).rejects.toMatchObject({
+      code: 'factura_rechazada',
+      details: [{ code: 'CFDI40102', message: 'Sello inválido.' }],
+    });
+    guion = [factura('pendiente'), factura('pendiente'), factura('pendiente')];
+    await expect(cliente().facturas.waitUntilTimbrada('f1', { intervalMs: 20, timeoutMs: 30 })).rejects.toMatchObject({ code: 'timeout' });
+  });
+});
+
+describe('verifySignature (Standard Webhooks), against the server’s own signer', () => {
+  const body = JSON.stringify({ type: 'factura.timbrada', data: { id: 'f1', total: '1160.00', nombre: 'ÑANDÚ' } });
+
+  it('accepts a genuine delivery and returns its payload (string or bytes, any header case)', async () => {
+    const secret = generarSecreto();
+    const headers = await encabezadosFirmados([secret], 'msg_1', body);
+    expect(await verifySignature(body, headers, secret)).toEqual(JSON.parse(body));
+    const upper = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), v]));
+    expect(await cliente().webhooks.verifySignature(new TextEncoder().encode(body), upper, secret)).toEqual(JSON.parse(body));
+    expect(await verifySignature(body, new Headers(headers), secret)).toEqual(JSON.parse(body));
+  });
+
+  it('accepts any one valid signature among several (secret rotation)', async () => {
+    const [viejo, nuevo] = [generarSecreto(), generarSecreto()];
+    const headers = await encabezadosFirmados([viejo, nuevo], 'msg_2', body);
+    expect(headers['webhook-signature']!.split(' ')).toHaveLength(2);
+    await expect(verifySignature(body, headers, nuevo)).resolves.toBeTruthy();
+    await expect(verifySignature(body, headers, viejo)).resolves.toBeTruthy();
+  });
+
+  it('rejects a tampered body, id or another secret', async () => {
+    const secret = generarSecreto();
+    const headers = await encabezadosFirmados([secret], 'msg_3', body);
+    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: WebhookVerificationError) => (e instanceof WebhookVerificationError ? e.code : String(e)));
+    expect(await code(verifySignature(body.replace('1160.00', '1.00'), headers, secret))).toBe('invalid_signature');
+    expect(await code(verifySignature(body, { ...headers, 'webhook-id': 'msg_4' }, secret))).toBe('invalid_signature');
+    expect(await code(verifySignature(body, headers, generarSecreto()))).toBe('invalid_signature');
+    expect(await code(verifySignature(body, { ...headers, 'webhook-signature': 'v2,abc' }, secret))).toBe('invalid_signature');
+    expect(await code(verifySignature(body, { 'webhook-id': 'x' }, secret))).toBe('missing_headers');
+  });
+
+  it('rejects a timestamp outside the tolerance, either way', async () => {
+    const secret = generarSecreto();
+    const ahora = Date.now();
+    const viejo = await encabezadosFirmados([secret], 'msg_5', body, ahora - 301_000);
+    await expect(verifySignature(body, viejo, secret, { now: ahora })).rejects.toMatchObject({ code: 'timestamp_out_of_tolerance' });
+    await expect(verifySignature(body, viejo, secret, { now: ahora, toleranceSeconds: 600 })).resolves.toBeTruthy();
+    const futuro = await encabezadosFirmados([secret], 'msg_6', body, ahora + 301_000);
+    await expect(verifySignature(body, futuro, secret, { now: ahora })).rejects.toMatchObject({ code: 'timestamp_out_of_tolerance' });
+  });
+});
+
+describe('types generated from openapi.json', () => {
+  it('type request parameters and bodies (checked by tsc; never run)', () => {
+    const soloTipos = (h: HexaFac) => {
+      // @ts-expect-error: status is the API's enum
+      void h.facturas.list({ status: 'pagada' });
+      // @ts-expect-error: motivo is required
+      void h.facturas.cancel('f1', { folio_sustitucion: null });
+      // @ts-expect-error: the receptor's fields are typed
+      void h.clientes.create({ rfc: 1, nombre: 'X' });
+      void h.facturas.list({ status: 'timbrada', tipo: 'I', limit: 10 });
+    };
+    expect(typeof soloTipos).toBe('function');
+  });
+});
