@@ -1,6 +1,7 @@
 import { leerCertificado } from '../cfdi/csd';
 import { attr, child, NS, parseXml } from '../cfdi/dom';
 import { leerTimbre, timbrarCfdi } from '../cfdi/tfd';
+import { fechaLocal, instanteDeFechaLocal, zonaHoraria } from '../cfdi/validate';
 import { verificarCfdi } from '../cfdi/verify';
 import { fromBase64, sha256Hex } from '../lib/crypto';
 import { CancelacionesSandbox, claveUuidSandbox } from './sandbox-cancelacion';
@@ -35,31 +36,9 @@ function importKey(pem: string): Promise<CryptoKey> {
   return k;
 }
 
-/** Local time of Mexico City as the SAT writes FechaTimbrado (no offset). */
-function fechaTimbrado(d: Date): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'America/Mexico_City',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(d)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
-}
-
-/** Instant of a Mexico City local time (for the 72-hour rule); the offset is looked up, not assumed. */
-function instanteLocal(fecha: string): number {
-  const guess = Date.parse(`${fecha}Z`);
-  const shown = Date.parse(`${fechaTimbrado(new Date(guess))}Z`);
-  return guess + (guess - shown);
-}
+// FechaTimbrado is the PAC's local time in the centre zone, without offset, as PACs write it.
+const ZONA_PAC = 'America/Mexico_City';
+const fechaTimbrado = (d: Date) => fechaLocal(d, ZONA_PAC);
 
 /** UUID v4 layout from random bytes, upper case as the SAT writes it. */
 function nuevoUuid(): string {
@@ -135,19 +114,20 @@ export class SandboxPac implements PacAdapter {
     if (v.sello.rfc && emisor && attr(emisor, 'Rfc') !== v.sello.rfc) {
       errores.push({ code: 'CFDI40104', message: 'El RFC del emisor no corresponde al del certificado.' });
     }
+    // Fecha is local time at LugarExpedicion: compare instants, not strings.
+    const fecha = attr(raiz, 'Fecha') ?? '';
+    const formatoFecha = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(fecha);
+    const emitido = formatoFecha ? instanteDeFechaLocal(fecha, zonaHoraria(attr(raiz, 'LugarExpedicion') ?? '')).getTime() : NaN;
     const certificado = attr(raiz, 'Certificado');
-    if (certificado) {
+    if (certificado && formatoFecha) {
       const cert = leerCertificado(fromBase64(certificado));
       if (cert.esFiel) errores.push({ code: 'CFDI40105', message: 'El certificado es una FIEL, no un CSD.' });
-      const fecha = attr(raiz, 'Fecha') ?? '';
-      const emitido = instanteLocal(fecha);
       if (emitido < cert.validoDesde.getTime() || emitido > cert.validoHasta.getTime()) {
         errores.push({ code: 'CFDI40103', message: 'El certificado no estaba vigente en la fecha del comprobante.' });
       }
     }
-    const fecha = attr(raiz, 'Fecha') ?? '';
-    const edad = this.now().getTime() - instanteLocal(fecha);
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(fecha) || Number.isNaN(edad)) {
+    const edad = this.now().getTime() - emitido;
+    if (!formatoFecha || Number.isNaN(edad)) {
       errores.push({ code: 'CFDI40101', message: 'La fecha del comprobante no tiene el formato AAAA-MM-DDThh:mm:ss.' });
     } else if (edad > MAX_ANTIGUEDAD_MS) {
       errores.push({ code: 'CFDI40101', message: 'La fecha de emisión tiene más de 72 horas.' });
@@ -165,7 +145,7 @@ export class SandboxPac implements PacAdapter {
       llave: () => importKey(this.opts.keyPem),
       noCertificado: this.noCertificado,
       fechaLocal: fechaTimbrado,
-      instanteLocal,
+      instanteLocal: (fecha) => instanteDeFechaLocal(fecha, ZONA_PAC).getTime(),
     });
   }
 
