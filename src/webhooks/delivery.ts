@@ -183,7 +183,17 @@ export class WebhookEndpoint extends DurableObject<Env> {
     const ahora = new Date().toISOString();
     this.db
       .insert(entregas)
-      .values({ ...original, id, orden: id, origen: 'reenvio', status: 'pendiente', num_intentos: 0, proximo_intento_at: ahora, created_at: ahora, finalizada_at: null })
+      .values({
+        ...original,
+        id,
+        orden: id,
+        origen: 'reenvio',
+        status: 'pendiente',
+        num_intentos: 0,
+        proximo_intento_at: ahora,
+        created_at: ahora,
+        finalizada_at: null,
+      })
       .run();
     await this.despertar();
     return { entrega: this.vista(this.db.select().from(entregas).where(eq(entregas.id, id)).get()!) };
@@ -199,11 +209,6 @@ export class WebhookEndpoint extends DurableObject<Env> {
       .limit(opciones.limit + 1)
       .all();
     return toPage(filas, opciones.limit, (f) => this.vista(f));
-  }
-
-  obtener(entregaId: string): EntregaView | null {
-    const fila = this.db.select().from(entregas).where(eq(entregas.id, entregaId)).get();
-    return fila ? this.vista(fila) : null;
   }
 
   /** The configuration was deleted: nothing waiting will be sent. */
