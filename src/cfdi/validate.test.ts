@@ -204,3 +204,25 @@ describe('persona and Fecha', () => {
     expect(validarFecha('2026-11-20T12:30:00', '42501', ahora)).toHaveLength(1);
   });
 });
+
+describe('fechaLocal (offset cache)', () => {
+  it('agrees with Intl at every hour around DST changes and at random instants, in every Mexican zone', () => {
+    const zonas = ['America/Mexico_City', 'America/Tijuana', 'America/Mazatlan', 'America/Hermosillo', 'America/Chihuahua', 'America/Cancun'];
+    const intl = (d: Date, timeZone: string) => {
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+          .formatToParts(d)
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+    };
+    // Tijuana follows US DST: 2026-03-08 and 2026-11-01.
+    const instantes = [Date.UTC(2026, 2, 8, 0), Date.UTC(2026, 10, 1, 0)].flatMap((t) => Array.from({ length: 48 * 4 }, (_, i) => t + i * 15 * 60_000 + 59_999));
+    let x = 12345;
+    for (let i = 0; i < 500; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      instantes.push(Date.UTC(2020, 0, 1) + (x / 2 ** 31) * 8 * 365 * 86_400_000);
+    }
+    for (const zona of zonas) for (const t of instantes) expect(fechaLocal(new Date(t), zona)).toBe(intl(new Date(t), zona));
+  });
+});

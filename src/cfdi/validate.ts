@@ -60,7 +60,7 @@ export function zonaHoraria(codigoPostal: string): string {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function partes(instante: Date, timeZone: string): Record<string, number> {
+function partesIntl(instante: number, timeZone: string): Record<string, number> {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -70,6 +70,35 @@ function partes(instante: Date, timeZone: string): Record<string, number> {
     formatters.set(timeZone, f);
   }
   return Object.fromEntries(f.formatToParts(instante).filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+// Intl is slow (tens of µs a call) and sits on the sealing hot path. Mexican zones change offset only
+// on whole UTC hours, so the offset of each zone and hour is computed once and reused.
+const HORA = 3_600_000;
+const desfases = new Map<string, number>();
+function desfase(instante: number, timeZone: string): number {
+  const hora = Math.floor(instante / HORA) * HORA;
+  const clave = `${timeZone}@${hora}`;
+  let d = desfases.get(clave);
+  if (d === undefined) {
+    const p = partesIntl(hora, timeZone);
+    d = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - hora;
+    if (desfases.size > 10_000) desfases.clear();
+    desfases.set(clave, d);
+  }
+  return d;
+}
+
+function partes(instante: Date, timeZone: string): Record<string, number> {
+  const local = new Date(instante.getTime() + desfase(instante.getTime(), timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
 }
 
 /** `instante` as wall-clock time in `timeZone`, formatted `YYYY-MM-DDTHH:mm:ss` (no offset, as the SAT wants). */
