@@ -115,7 +115,7 @@ export async function buscarFacturas(db: Db, t: Tenant, referencias: string[]): 
 
 /** Why an invoice cannot take a payment or credit note from this receptor, or undefined if it can. */
 export function impedimento(f: Factura | undefined, receptorRfc: string): string | undefined {
-  if (!f) return 'No existe una factura con ese folio fiscal en esta aplicación y modo.';
+  if (!f) return 'No existe esa factura en esta aplicación y modo.';
   if (!(DOCUMENTO_VIGENTE as readonly string[]).includes(f.status)) return `La factura está ${f.status}: solo se aplican pagos y notas de crédito a facturas timbradas vigentes.`;
   if (f.receptor_rfc !== receptorRfc.toUpperCase()) return `La factura es de otro receptor (${f.receptor_rfc}).`;
   return undefined;
