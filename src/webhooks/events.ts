@@ -15,10 +15,12 @@ export const EVENT_TYPES = [
   'nota_credito.rechazada',
   'nota_credito.error',
   'nota_credito.cancelada',
+  'nota_credito.cancelacion_rechazada',
   'complemento_pago.timbrada',
   'complemento_pago.rechazada',
   'complemento_pago.error',
   'complemento_pago.cancelada',
+  'complemento_pago.cancelacion_rechazada',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
