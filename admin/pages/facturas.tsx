@@ -5,13 +5,15 @@ import { clientApplications, eventos, FACTURA_STATUSES, facturas, type FacturaSt
 import { cursorCondition } from '../../src/lib/pagination';
 import { findOwned, type Tenant, tenantWhere } from '../../src/lib/tenancy';
 import { ApiError } from '../../src/lib/errors';
+import type { MotivoCancelacion } from '../../src/pac/types';
+import { cancelarFactura, MOTIVOS_CANCELACION } from '../../src/services/cancelacion';
 import type { AdminEnv } from '../auth';
-import { SelectField, TextField } from '../components/form';
-import { FlashMessage, PageHead } from '../components/layout';
+import { ErrorSummary, type FieldErrors, SelectField, TextField } from '../components/form';
+import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
 import { AppTabs, Empty, FACTURA_STATUS, ModeBadge, StatusBadge } from '../components/ui';
 import { NotFound } from '../errors';
 import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
-import { aviso, currentMode, fecha, page } from '../render';
+import { aviso, currentMode, fecha, formFields, page, redirectWith } from '../render';
 
 const PAGE_SIZE = 25;
 
@@ -52,6 +54,25 @@ export const folioDe = (f: Pick<Factura, 'serie' | 'folio'>) => `${f.serie}${f.s
 const money = (amount: string, moneda: string) => `${amount} ${moneda}`;
 
 const STATUS_OPTIONS = FACTURA_STATUSES.map((s) => ({ value: s, label: FACTURA_STATUS[s].label }));
+
+/** SAT catalog c_MotivoCancelacion. */
+const MOTIVOS: Record<MotivoCancelacion, string> = {
+  '01': 'Comprobante emitido con errores con relación',
+  '02': 'Comprobante emitido con errores sin relación',
+  '03': 'No se llevó a cabo la operación',
+  '04': 'Operación nominativa relacionada en una factura global',
+};
+const MOTIVO_OPTIONS = MOTIVOS_CANCELACION.map((m) => ({ value: m, label: `${m} — ${MOTIVOS[m]}` }));
+const motivoTexto = (m: string) => (m in MOTIVOS ? `${m} — ${MOTIVOS[m as MotivoCancelacion]}` : m);
+
+/** The statuses the cancellation service accepts (a CFDI still valid at the SAT); others get no form. */
+const CANCELABLES: readonly FacturaStatus[] = ['timbrada', 'cancelacion_rechazada'];
+
+interface CancelarForm {
+  motivo: string;
+  folio_sustitucion: string;
+}
+const CANCELAR_VACIO: CancelarForm = { motivo: '', folio_sustitucion: '' };
 
 export const facturasPages = new Hono<AdminEnv>();
 
@@ -218,9 +239,13 @@ async function loadFactura(c: Context<AdminEnv>, app: Aplicacion): Promise<Factu
   }
 }
 
-facturasPages.get('/:appId/facturas/:facturaId', async (c) => {
-  const app = await loadApp(c);
-  const factura = await loadFactura(c, app);
+async function DetailPage(
+  c: Context<AdminEnv>,
+  app: Aplicacion,
+  factura: Factura,
+  cancelar: { form: CancelarForm; errors: FieldErrors; flash?: Flash } = { form: CANCELAR_VACIO, errors: {} },
+  status: 200 | 409 | 422 | 503 = 200,
+) {
   const historia = await getDb(c.env)
     .select()
     .from(eventos)
@@ -244,8 +269,13 @@ facturasPages.get('/:appId/facturas/:facturaId', async (c) => {
             Descargar PDF
           </a>
         ) : null}
+        {factura.acuse_key ? (
+          <a class="btn btn-secondary" href={`${base}/acuse`} download>
+            Descargar acuse de cancelación
+          </a>
+        ) : null}
       </PageHead>
-      <FlashMessage flash={aviso(c)} />
+      <FlashMessage flash={cancelar.flash ?? aviso(c)} />
       <div class="grid">
         <section class="card">
           <h2>Comprobante</h2>
@@ -288,7 +318,13 @@ facturasPages.get('/:appId/facturas/:facturaId', async (c) => {
             {factura.cancelacion_motivo ? (
               <>
                 <dt>Motivo de cancelación</dt>
-                <dd>{factura.cancelacion_motivo}</dd>
+                <dd>{motivoTexto(factura.cancelacion_motivo)}</dd>
+              </>
+            ) : null}
+            {factura.cancelacion_folio_sustitucion ? (
+              <>
+                <dt>Sustituida por</dt>
+                <dd class="mono">{factura.cancelacion_folio_sustitucion}</dd>
               </>
             ) : null}
           </dl>
@@ -306,6 +342,7 @@ facturasPages.get('/:appId/facturas/:facturaId', async (c) => {
           ) : null}
         </section>
       </div>
+      {CANCELABLES.includes(factura.status) ? <CancelarSection action={`${base}/cancelar`} csrf={c.get('session').csrf} {...cancelar} /> : null}
       <section class="card">
         <h2>Historial</h2>
         {historia.length ? (
@@ -334,20 +371,84 @@ facturasPages.get('/:appId/facturas/:facturaId', async (c) => {
         )}
       </section>
     </>,
+    status,
   );
+}
+
+const CancelarSection = ({ action, csrf, form, errors }: { action: string; csrf: string; form: CancelarForm; errors: FieldErrors }) => (
+  <section class="card" id="cancelar" aria-labelledby="cancelar-titulo">
+    <h2 id="cancelar-titulo">Cancelar factura</h2>
+    <p class="muted small">La cancelación se solicita al SAT a través del PAC; el estado pasa a «Cancelación pendiente» hasta su respuesta.</p>
+    <ErrorSummary errors={errors} message={errors.form} />
+    <form method="post" action={action} class="stack" novalidate>
+      <Csrf token={csrf} />
+      <SelectField name="motivo" label="Motivo (SAT)" options={MOTIVO_OPTIONS} value={form.motivo} error={errors.motivo} blank="Elige un motivo" required />
+      <TextField
+        name="folio_sustitucion"
+        label="Folio fiscal (UUID) del CFDI que la sustituye"
+        value={form.folio_sustitucion}
+        error={errors.folio_sustitucion}
+        hint="Solo con el motivo 01, y entonces obligatorio: un CFDI timbrado del mismo receptor."
+        maxlength={36}
+      />
+      <div class="formactions">
+        <button type="submit" class="btn btn-danger">
+          Cancelar factura
+        </button>
+      </div>
+    </form>
+  </section>
+);
+
+facturasPages.get('/:appId/facturas/:facturaId', async (c) => {
+  const app = await loadApp(c);
+  return DetailPage(c, app, await loadFactura(c, app));
 });
 
-for (const kind of ['xml', 'pdf'] as const) {
+facturasPages.post('/:appId/facturas/:facturaId/cancelar', async (c) => {
+  const app = await loadApp(c);
+  const factura = await loadFactura(c, app);
+  const f = await formFields(c);
+  const form: CancelarForm = { motivo: (f.motivo ?? '').trim(), folio_sustitucion: (f.folio_sustitucion ?? '').trim() };
+  try {
+    // An empty field is no folio: the service refuses a folio with any motivo but 01.
+    await cancelarFactura(c.env, tenantOfApp(c, app), factura.id, { motivo: form.motivo, folio_sustitucion: form.folio_sustitucion || undefined });
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    // The row may have moved meanwhile (the service's 503 closes the request as cancelacion_rechazada).
+    const actual = await loadFactura(c, app);
+    if (e.status === 422) {
+      const errors: FieldErrors = {};
+      for (const d of e.details) errors[d.path] ??= d.message;
+      if (!Object.keys(errors).length) errors.form = e.message;
+      return DetailPage(c, app, actual, { form, errors }, 422);
+    }
+    if (e.status === 409 || e.status === 503) {
+      return DetailPage(c, app, actual, { form, errors: {}, flash: { kind: 'error', text: e.message } }, e.status);
+    }
+    throw e;
+  }
+  return redirectWith(c, `/admin/aplicaciones/${app.id}/facturas/${factura.id}`, 'factura_cancelacion');
+});
+
+// Files of an invoice kept in R2, served only through its tenant's detail page.
+const ARCHIVOS = {
+  xml: { key: (f: Factura) => f.xml_key, type: 'application/xml; charset=utf-8', ext: 'xml', label: 'XML' },
+  pdf: { key: (f: Factura) => f.pdf_key, type: 'application/pdf', ext: 'pdf', label: 'PDF' },
+  acuse: { key: (f: Factura) => f.acuse_key, type: 'application/xml; charset=utf-8', ext: 'acuse.xml', label: 'acuse de cancelación' },
+} as const;
+
+for (const [kind, archivo] of Object.entries(ARCHIVOS)) {
   facturasPages.get(`/:appId/facturas/:facturaId/${kind}`, async (c) => {
     const app = await loadApp(c);
     const factura = await loadFactura(c, app);
-    const key = kind === 'xml' ? factura.xml_key : factura.pdf_key;
+    const key = archivo.key(factura);
     const object = key ? await c.env.CFDI_BUCKET.get(key) : null;
-    if (!object) throw new NotFound(`La factura no tiene ${kind.toUpperCase()} todavía.`);
-    const name = `${folioDe(factura)}_${factura.uuid ?? factura.id}.${kind}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    if (!object) throw new NotFound(`La factura no tiene ${archivo.label} todavía.`);
+    const name = `${folioDe(factura)}_${factura.uuid ?? factura.id}.${archivo.ext}`.replace(/[^A-Za-z0-9._-]/g, '_');
     return new Response(object.body, {
       headers: {
-        'Content-Type': kind === 'xml' ? 'application/xml; charset=utf-8' : 'application/pdf',
+        'Content-Type': archivo.type,
         'Content-Disposition': `attachment; filename="${name}"`,
         'Cache-Control': 'private, no-store',
       },

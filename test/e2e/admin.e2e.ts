@@ -198,6 +198,27 @@ async function main() {
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-', 'the downloaded file is a PDF');
     assert.match(download.suggestedFilename(), /\.pdf$/);
 
+    // Cancel it: motivo 01 needs a folio (field error, choice kept), then 02 goes through the queue to the sandbox PAC.
+    const detalle = page.url();
+    await page.selectOption('#motivo', '01');
+    await page.click('button:has-text("Cancelar factura")');
+    await page.locator('#folio_sustitucion-error').waitFor();
+    assert.equal(await page.inputValue('#motivo'), '01', 'the motivo stays chosen');
+    await shot(page, 'factura-cancelar-error');
+    await page.selectOption('#motivo', '02');
+    await page.click('button:has-text("Cancelar factura")');
+    await page.getByText('Cancelación solicitada.').waitFor();
+    await waitFor(
+      'the factura to be cancelada',
+      async () => {
+        await page.goto(detalle);
+        return (await page.locator('[data-status="cancelada"]').count()) > 0 ? true : undefined;
+      },
+      60_000,
+    );
+    await page.getByText('Descargar acuse de cancelación').waitFor();
+    await shot(page, 'factura-cancelada');
+
     await page.click('nav >> text=Panel');
     await page.getByText('Últimas 24 horas').waitFor();
     await shot(page, 'panel');
