@@ -2313,7 +2313,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url: string;
-            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "*")[];
+            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "*")[];
             description?: string;
         };
         /**
@@ -2327,7 +2327,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url?: string;
-            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "*")[];
+            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "*")[];
             description?: string | null;
             /** @description false pausa las entregas; true las reanuda. */
             active?: boolean;
@@ -2598,7 +2598,7 @@ export interface components {
                      * @description Impuestos trasladados.
                      * @default []
                      */
-                    traslados: {
+                    traslados?: {
                         /**
                          * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
                          * @example 002
@@ -2619,7 +2619,7 @@ export interface components {
                      * @description Impuestos retenidos.
                      * @default []
                      */
-                    retenciones: {
+                    retenciones?: {
                         /**
                          * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
                          * @example 002
@@ -2653,7 +2653,7 @@ export interface components {
              * @default MXN
              * @example MXN
              */
-            moneda: string;
+            moneda?: string;
             /**
              * @description Pesos por unidad de la moneda; obligatorio si la moneda no es MXN ni XXX.
              * @example 17.2345
@@ -2679,7 +2679,7 @@ export interface components {
              * @default 01
              * @example 01
              */
-            exportacion: string;
+            exportacion?: string;
             /**
              * @description Condiciones comerciales de pago.
              * @example Contado
@@ -2707,7 +2707,7 @@ export interface components {
              * @description CFDI relacionados; obligatorio en notas de crédito (tipo E).
              * @default []
              */
-            cfdi_relacionados: {
+            cfdi_relacionados?: {
                 /**
                  * @description c_TipoRelacion; 01 nota de crédito.
                  * @example 01
@@ -2998,7 +2998,7 @@ export interface components {
                      * @description Impuestos trasladados.
                      * @default []
                      */
-                    traslados: {
+                    traslados?: {
                         /**
                          * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
                          * @example 002
@@ -3019,7 +3019,7 @@ export interface components {
                      * @description Impuestos retenidos.
                      * @default []
                      */
-                    retenciones: {
+                    retenciones?: {
                         /**
                          * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
                          * @example 002
@@ -3053,7 +3053,7 @@ export interface components {
              * @default MXN
              * @example MXN
              */
-            moneda: string;
+            moneda?: string;
             /**
              * @description Pesos por unidad de la moneda; obligatorio si la moneda no es MXN ni XXX.
              * @example 17.2345
@@ -3079,7 +3079,7 @@ export interface components {
              * @default 01
              * @example 01
              */
-            exportacion: string;
+            exportacion?: string;
             /**
              * @description Condiciones comerciales de pago.
              * @example Contado
@@ -3107,7 +3107,7 @@ export interface components {
              * @description CFDI relacionados; obligatorio en notas de crédito (tipo E).
              * @default []
              */
-            cfdi_relacionados: {
+            cfdi_relacionados?: {
                 /**
                  * @description c_TipoRelacion; 01 nota de crédito.
                  * @example 01
@@ -3170,7 +3170,7 @@ export interface components {
                  * @example CP01
                  * @enum {string}
                  */
-                uso_cfdi: "CP01";
+                uso_cfdi?: "CP01";
                 /**
                  * @description c_Pais de residencia fiscal (solo receptores extranjeros).
                  * @example USA
@@ -3198,7 +3198,7 @@ export interface components {
                  * @default MXN
                  * @example MXN
                  */
-                moneda: string;
+                moneda?: string;
                 /**
                  * @description TipoCambioP: pesos por unidad de la moneda del pago; obligatorio si no es MXN (para MXN es 1).
                  * @example 17.2345

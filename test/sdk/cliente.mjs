@@ -1,0 +1,65 @@
+// Runs inside a scratch project where the packed @hexafac/sdk tarball is installed, as a user's code would.
+// Prints one JSON line with what happened; test/sdk/sdk.e2e.test.ts checks it.
+import { createServer } from 'node:http';
+import { HexaFac, HexaFacError } from '@hexafac/sdk';
+
+const hexafac = new HexaFac(process.env.HEXAFAC_API_KEY, { baseUrl: process.env.HEXAFAC_BASE_URL });
+const factura = JSON.parse(process.env.FACTURA);
+
+const entregas = [];
+const receptor = createServer((req, res) => {
+  const partes = [];
+  req.on('data', (c) => partes.push(c));
+  req.on('end', () => {
+    entregas.push({ headers: req.headers, body: Buffer.concat(partes) });
+    res.end('ok');
+  });
+});
+await new Promise((ok) => receptor.listen(0, '127.0.0.1', ok));
+
+const hook = await hexafac.webhooks.create({ url: `http://127.0.0.1:${receptor.address().port}/hexafac`, events: ['factura.timbrada'] });
+const idempotencyKey = `e2e-${Date.now()}`;
+const aceptada = await hexafac.facturas.create(factura, { idempotencyKey });
+const repetida = await hexafac.facturas.create(factura, { idempotencyKey });
+const timbrada = await hexafac.facturas.waitUntilTimbrada(aceptada.id, { timeoutMs: 90_000, intervalMs: 500 });
+const xml = await hexafac.facturas.downloadXml(timbrada.id);
+const pdf = await hexafac.facturas.downloadPdf(timbrada.id);
+
+for (let i = 0; i < 120 && entregas.length === 0; i++) await new Promise((ok) => setTimeout(ok, 250));
+const entrega = entregas[0];
+const evento = entrega ? await hexafac.webhooks.verifySignature(entrega.body, entrega.headers, hook.secret) : null;
+const alterada = entrega
+  ? await hexafac.webhooks.verifySignature(Buffer.concat([entrega.body, Buffer.from(' ')]), entrega.headers, hook.secret).then(
+      () => 'aceptada',
+      (e) => e.code,
+    )
+  : null;
+
+const listadas = [];
+for await (const f of hexafac.facturas.list({ status: 'timbrada', limit: 1 })) {
+  listadas.push(f.id);
+  if (listadas.length === 3) break;
+}
+const error = await hexafac.clientes.retrieve('019ab1c2-0000-7000-8000-00000000dead').catch((e) => ({
+  esHexaFacError: e instanceof HexaFacError,
+  status: e.status,
+  code: e.code,
+  requestId: e.requestId,
+}));
+
+receptor.close();
+console.log(
+  JSON.stringify({
+    aceptada,
+    repetida,
+    timbrada: { id: timbrada.id, status: timbrada.status, uuid: timbrada.uuid },
+    xml,
+    pdfInicio: Buffer.from(pdf.subarray(0, 5)).toString('latin1'),
+    pdfBytes: pdf.length,
+    entregas: entregas.length,
+    evento,
+    alterada,
+    listadas,
+    error,
+  }),
+);

@@ -1,0 +1,125 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
+
+// The SDK as users get it: `npm pack` → install the tarball into a scratch project → run it (ESM and CommonJS,
+// with its types) against `wrangler dev` on a fresh local D1: create → timbrada → XML and PDF → signed webhook.
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const scratch = mkdtempSync(path.join(tmpdir(), 'hexafac-sdk-e2e-'));
+const persistTo = path.join(scratch, 'state');
+const proyecto = path.join(scratch, 'proyecto');
+let stack: LocalStack | undefined;
+
+const freePort = () =>
+  new Promise<number>((ok, fail) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+    s.on('error', fail);
+  });
+
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const { stdout, stderr } = e as { stdout?: string; stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
+
+const facturaBody = {
+  receptor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' },
+  forma_pago: '03',
+  metodo_pago: 'PUE',
+  moneda: 'MXN',
+  conceptos: [
+    {
+      clave_prod_serv: '43232408',
+      cantidad: '2',
+      clave_unidad: 'E48',
+      descripcion: 'Desarrollo de software',
+      valor_unitario: '500.00',
+      objeto_imp: '02',
+      impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }] },
+    },
+  ],
+};
+
+beforeAll(async () => {
+  // 1. The tarball, built by the package's own prepack.
+  run('npm', ['pack', '--pack-destination', scratch], path.join(root, 'sdk'));
+  const tarball = readdirSync(scratch).find((f) => /^hexafac-sdk-.*\.tgz$/.test(f));
+  if (!tarball) throw new Error('npm pack produced no tarball');
+  // 2. A scratch project that installs it (zero dependencies: nothing else is fetched).
+  execFileSync('mkdir', ['-p', proyecto]);
+  writeFileSync(path.join(proyecto, 'package.json'), JSON.stringify({ name: 'e2e', private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(scratch, tarball)], proyecto);
+  copyFileSync(path.join(root, 'test/sdk/cliente.mjs'), path.join(proyecto, 'cliente.mjs'));
+  // 3. The API: migrations, the sandbox application with the SAT test CSD, a key, wrangler dev.
+  stack = await startLocalStack({ port: await freePort(), persistTo });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('@hexafac/sdk from its npm tarball', () => {
+  it('ships ESM, CommonJS and .d.ts and has no runtime dependencies', () => {
+    const pkg = JSON.parse(run('node', ['-p', 'JSON.stringify(require("@hexafac/sdk/package.json"))'], proyecto));
+    expect(pkg.dependencies ?? {}).toEqual({});
+    const cjs = run('node', ['-e', 'const s = require("@hexafac/sdk"); console.log(typeof s.HexaFac, typeof s.verifySignature)'], proyecto);
+    expect(cjs.trim()).toBe('function function');
+    const esm = run('node', ['--input-type=module', '-e', 'import H, { HexaFacError } from "@hexafac/sdk"; console.log(typeof H, typeof HexaFacError)'], proyecto);
+    expect(esm.trim()).toBe('function function');
+    // The types resolve from the tarball and type the request parameters.
+    writeFileSync(
+      path.join(proyecto, 'tipos.ts'),
+      `import { HexaFac, type FacturaNueva } from '@hexafac/sdk';
+const h = new HexaFac('k', { baseUrl: 'http://127.0.0.1' });
+const f: FacturaNueva = ${JSON.stringify(facturaBody)};
+void h.facturas.create(f);
+// @ts-expect-error: not a status of the API
+void h.facturas.list({ status: 'pagada' });
+`,
+    );
+    writeFileSync(
+      path.join(proyecto, 'tipos.cts'),
+      `import sdk = require('@hexafac/sdk');
+// @ts-expect-error: not a status of the API
+void new sdk.HexaFac('k', { baseUrl: 'http://127.0.0.1' }).facturas.list({ status: 'pagada' });
+`,
+    );
+    const tsc = [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--lib', 'es2022,dom'];
+    run(process.execPath, [...tsc, 'tipos.ts', 'tipos.cts'], proyecto);
+  });
+
+  it('create → waitUntilTimbrada → XML and PDF → a webhook whose signature verifies', () => {
+    const out = run('node', ['cliente.mjs'], proyecto, {
+      HEXAFAC_BASE_URL: stack!.base,
+      HEXAFAC_API_KEY: stack!.token,
+      FACTURA: JSON.stringify(facturaBody),
+    });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    expect(r.aceptada.status).toBe('pendiente');
+    expect(r.repetida.id).toBe(r.aceptada.id); // same Idempotency-Key, same factura
+    expect(r.timbrada).toMatchObject({ id: r.aceptada.id, status: 'timbrada' });
+    expect(r.timbrada.uuid).toMatch(/^[0-9A-F-]{36}$/);
+    expect(r.xml).toContain('tfd:TimbreFiscalDigital');
+    expect(r.xml).toContain(`UUID="${r.timbrada.uuid}"`);
+    expect(r.pdfInicio).toBe('%PDF-');
+    expect(r.pdfBytes).toBeGreaterThan(1000);
+    expect(r.entregas).toBeGreaterThanOrEqual(1);
+    expect(r.evento.type).toBe('factura.timbrada');
+    expect(JSON.stringify(r.evento.data)).toContain(r.aceptada.id);
+    expect(r.alterada).toBe('invalid_signature');
+    expect(r.listadas[0]).toBe(r.aceptada.id);
+    expect(r.error).toEqual({ esHexaFacError: true, status: 404, code: 'not_found', requestId: expect.stringMatching(/^req_/) });
+  });
+});
