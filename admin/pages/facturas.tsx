@@ -1,6 +1,7 @@
 import { asc, desc, eq, gte, like, lte, or } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { getDb } from '../../src/db/client';
+import { VIGENTES } from '../../src/services/estado';
 import { clientApplications, eventos, FACTURA_STATUSES, facturas, type FacturaStatus } from '../../src/db/schema';
 import { cursorCondition } from '../../src/lib/pagination';
 import { findOwned, type Tenant, tenantWhere } from '../../src/lib/tenancy';
@@ -66,7 +67,7 @@ const MOTIVO_OPTIONS = MOTIVOS_CANCELACION.map((m) => ({ value: m, label: `${m} 
 const motivoTexto = (m: string) => (m in MOTIVOS ? `${m} — ${MOTIVOS[m as MotivoCancelacion]}` : m);
 
 /** The statuses the cancellation service accepts (a CFDI still valid at the SAT); others get no form. */
-const CANCELABLES: readonly FacturaStatus[] = ['timbrada', 'cancelacion_rechazada'];
+const CANCELABLES: readonly FacturaStatus[] = VIGENTES;
 
 interface CancelarForm {
   motivo: string;

@@ -7,7 +7,7 @@ import { isUuid } from '../lib/ids';
 import { tenantWhere, type Tenant } from '../lib/tenancy';
 import type { MotivoCancelacion } from '../pac/types';
 import { despacharEvento } from '../webhooks/events';
-import { aplicarCambio, cambiarEstado, type Factura } from './estado';
+import { aplicarCambio, cambiarEstado, VIGENTES, type Factura } from './estado';
 import { cargarFactura, facturaView } from './facturas';
 
 // Requesting a cancellation (API and admin panel alike): checks, timbrada|cancelacion_rechazada →
@@ -22,7 +22,7 @@ export interface SolicitudCancelarFactura {
 }
 
 /** Statuses of a CFDI that is valid (vigente) at the SAT and may be cancelled, or may replace another. */
-const CANCELABLES: readonly FacturaStatus[] = ['timbrada', 'cancelacion_rechazada'];
+const CANCELABLES: readonly FacturaStatus[] = VIGENTES;
 
 function noCancelable(f: Factura): ApiError {
   if (f.status === 'cancelacion_pendiente') {

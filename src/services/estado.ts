@@ -16,6 +16,9 @@ export const TRANSICIONES: Record<FacturaStatus, readonly FacturaStatus[]> = {
   cancelacion_rechazada: ['cancelacion_pendiente'],
 };
 
+/** A stamped CFDI that is valid before the SAT and may be cancelled, paid or credited. */
+export const VIGENTES = ['timbrada', 'cancelacion_rechazada'] as const satisfies readonly FacturaStatus[];
+
 export const PREFIJO_EVENTO = { I: 'factura', E: 'nota_credito', P: 'complemento_pago' } as const;
 
 /** Event type of a status for a tipo de comprobante: factura.timbrada, nota_credito.cancelada, … */

@@ -7,7 +7,7 @@ import type { Db } from '../db/client';
 import { aplicaciones, facturas, type FacturaStatus } from '../db/schema';
 import { uuidv7 } from '../lib/ids';
 import { tenantWhere, type Tenant } from '../lib/tenancy';
-import type { Factura } from './estado';
+import { VIGENTES, type Factura } from './estado';
 
 // Balances of invoices. What a complemento de pago (P) or a nota de crédito (E) takes from an invoice is
 // an `aplicaciones` row written in the same D1 batch as the P or E itself. The balance is
@@ -24,7 +24,7 @@ import type { Factura } from './estado';
 /** States of a P or E whose applications no longer count. */
 export const ORIGEN_INACTIVO = ['rechazada', 'error', 'cancelada'] as const satisfies readonly FacturaStatus[];
 /** States of an invoice that is a valid CFDI: it may be paid or credited. */
-export const DOCUMENTO_VIGENTE = ['timbrada', 'cancelacion_rechazada'] as const satisfies readonly FacturaStatus[];
+export const DOCUMENTO_VIGENTE = VIGENTES;
 
 const enLista = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 
