@@ -8,20 +8,20 @@
  */
 import { z } from 'zod';
 
-/** An unsigned decimal: a string like "1234.50" or a JSON number; parsed to an exact decimal. */
-const DECIMAL_RE = /^\d{1,18}(\.\d{1,6})?$/;
-function decimal(description: string, example: string | number) {
+/** An unsigned decimal with up to `decimales` decimals: a string like "1234.50" or a JSON number; parsed to an exact decimal. */
+export function decimalCon(decimales: number, description: string, example: string | number) {
+  const re = new RegExp(`^\\d{1,18}(\\.\\d{1,${decimales}})?$`);
+  const mensaje = `Debe ser un decimal sin signo con hasta 18 enteros y ${decimales} decimales`;
   return z
-    .union([
-      z.string().trim().regex(DECIMAL_RE, 'Debe ser un decimal sin signo con hasta 18 enteros y 6 decimales'),
-      z.number().nonnegative().refine((n) => DECIMAL_RE.test(String(n)), 'Debe tener hasta 18 enteros y 6 decimales'),
-    ])
+    .union([z.string().trim().regex(re, mensaje), z.number().nonnegative().refine((n) => re.test(String(n)), mensaje)])
     .describe(description)
     .meta({ example });
 }
 
+const decimal = (description: string, example: string | number) => decimalCon(6, description, example);
+
 /** Free text as the SAT allows it: trimmed, no pipe (the cadena original's separator). */
-function texto(max: number, description: string, example: string) {
+export function texto(max: number, description: string, example: string) {
   return z
     .string()
     .trim()

@@ -22,7 +22,7 @@ import { dec, formatear, formatearTasa, type Dec } from './calc';
 import { formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota } from './catalogs';
 import { rutaJson, sellarComprobante, type Emision } from './build';
 import type { Csd } from './csd';
-import { FacturaInputSchema, type Comprobante, type Complemento, type Emisor, type TipoFactor } from './model';
+import { decimalCon, FacturaInputSchema, texto, type Comprobante, type Complemento, type Emisor, type TipoFactor } from './model';
 import { resolverFecha, validarEmisor, validarReceptor, type ValidationIssue } from './validate';
 import { el, renderXml, type XmlElement } from './xml';
 
@@ -31,27 +31,6 @@ export const PAGOS20_XSD = 'http://www.sat.gob.mx/sitio_internet/cfd/Pagos/Pagos
 
 
 // ───────────────────────────── input ─────────────────────────────
-
-/** An unsigned decimal with up to `decimales` decimals, as a string or a JSON number. */
-function decimal(decimales: number, description: string, example: string) {
-  const re = new RegExp(`^\\d{1,18}(\\.\\d{1,${decimales}})?$`);
-  const mensaje = `Debe ser un decimal sin signo con hasta 18 enteros y ${decimales} decimales`;
-  return z
-    .union([z.string().trim().regex(re, mensaje), z.number().nonnegative().refine((n) => re.test(String(n)), mensaje)])
-    .describe(description)
-    .meta({ example });
-}
-
-function texto(max: number, description: string, example: string) {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^|]*$/, 'No debe contener el carácter |')
-    .describe(description)
-    .meta({ example });
-}
 
 function patron(re: RegExp, mensaje: string, description: string, example: string) {
   return z.string().trim().regex(re, mensaje).describe(description).meta({ example });
@@ -64,10 +43,10 @@ const ID_DOCUMENTO = /^([a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]
 
 const ImpuestoDocumentoInputSchema = z
   .object({
-    base: decimal(6, 'Base de este impuesto en el documento relacionado completo (no la del pago): HexaFac la prorratea.', '10000.00'),
+    base: decimalCon(6, 'Base de este impuesto en el documento relacionado completo (no la del pago): HexaFac la prorratea.', '10000.00'),
     impuesto: z.string().trim().describe('c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.').meta({ example: '002' }),
     tipo_factor: z.enum(['Tasa', 'Cuota', 'Exento']).describe('c_TipoFactor.').meta({ example: 'Tasa' }),
-    tasa_o_cuota: decimal(6, 'c_TasaOCuota (se omite si el tipo de factor es Exento).', '0.160000').optional(),
+    tasa_o_cuota: decimalCon(6, 'c_TasaOCuota (se omite si el tipo de factor es Exento).', '0.160000').optional(),
   })
   .describe('Impuesto del documento relacionado, agrupado por impuesto, tipo de factor y tasa o cuota.');
 
@@ -77,13 +56,13 @@ const DocumentoRelacionadoInputSchema = z
     serie: texto(25, 'Serie de la factura pagada.', 'A').optional(),
     folio: texto(40, 'Folio de la factura pagada.', '1001').optional(),
     moneda: z.string().trim().describe('MonedaDR: c_Moneda de la factura pagada (no XXX).').meta({ example: 'MXN' }),
-    equivalencia: decimal(10, 'EquivalenciaDR: unidades de la moneda de la factura por una unidad de la moneda del pago; obligatoria si difieren, 1 (o se omite) si son iguales.', '17.25').optional(),
+    equivalencia: decimalCon(10, 'EquivalenciaDR: unidades de la moneda de la factura por una unidad de la moneda del pago; obligatoria si difieren, 1 (o se omite) si son iguales.', '17.25').optional(),
     num_parcialidad: z.number().int().min(1).max(999).describe('Número de parcialidad de la factura que cubre este pago.').meta({ example: 1 }),
-    imp_saldo_ant: decimal(6, 'Saldo de la factura antes de este pago, en su moneda.', '11600.00'),
-    imp_pagado: decimal(6, 'Importe pagado de la factura, en su moneda.', '5800.00'),
-    imp_saldo_insoluto: decimal(6, 'Saldo que queda (ImpSaldoAnt − ImpPagado); se calcula si se omite y se comprueba si se da.', '5800.00').optional(),
+    imp_saldo_ant: decimalCon(6, 'Saldo de la factura antes de este pago, en su moneda.', '11600.00'),
+    imp_pagado: decimalCon(6, 'Importe pagado de la factura, en su moneda.', '5800.00'),
+    imp_saldo_insoluto: decimalCon(6, 'Saldo que queda (ImpSaldoAnt − ImpPagado); se calcula si se omite y se comprueba si se da.', '5800.00').optional(),
     objeto_imp: z.string().trim().describe('ObjetoImpDR (c_ObjetoImp): 02 exige impuestos; 01, 03, 04 y 05 los prohíben.').meta({ example: '02' }),
-    total: decimal(6, 'Total de la factura pagada (su atributo Total); obligatorio con impuestos, para prorratearlos.', '11600.00').optional(),
+    total: decimalCon(6, 'Total de la factura pagada (su atributo Total); obligatorio con impuestos, para prorratearlos.', '11600.00').optional(),
     impuestos: z
       .object({
         traslados: z.array(ImpuestoDocumentoInputSchema).default([]).describe('Impuestos trasladados de la factura.'),
@@ -103,8 +82,8 @@ const PagoInputSchema = z
       .meta({ example: '2026-11-20T10:30:00' }),
     forma_pago: z.string().trim().describe('FormaDePagoP (c_FormaPago); no puede ser 99.').meta({ example: '03' }),
     moneda: z.string().trim().default('MXN').describe('MonedaP (c_Moneda); no XXX.').meta({ example: 'MXN' }),
-    tipo_cambio: decimal(6, 'TipoCambioP: pesos por unidad de la moneda del pago; obligatorio si no es MXN (para MXN es 1).', '17.2345').optional(),
-    monto: decimal(6, 'Monto del pago en su moneda; si se omite, la suma de lo pagado de cada factura convertida a la moneda del pago.', '5800.00').optional(),
+    tipo_cambio: decimalCon(6, 'TipoCambioP: pesos por unidad de la moneda del pago; obligatorio si no es MXN (para MXN es 1).', '17.2345').optional(),
+    monto: decimalCon(6, 'Monto del pago en su moneda; si se omite, la suma de lo pagado de cada factura convertida a la moneda del pago.', '5800.00').optional(),
     num_operacion: texto(100, 'Número de cheque, autorización, referencia o clave de rastreo SPEI.', '0123456789').optional(),
     rfc_emisor_cta_ord: patron(/^(XEXX010101000|[A-Z&Ñ]{3,4}[0-9]{2}(0[1-9]|1[012])(0[1-9]|[12][0-9]|3[01])[A-Z0-9]{2}[0-9A])$/, 'RFC inválido', 'RFC de la entidad emisora de la cuenta ordenante (XEXX010101000 si es extranjera).', 'BMI9704113PA').optional(),
     nom_banco_ord_ext: texto(300, 'Nombre del banco ordenante extranjero (obligatorio con XEXX010101000).', 'BANK OF AMERICA').optional(),
