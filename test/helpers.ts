@@ -159,3 +159,34 @@ export function facturaBase(over: Record<string, unknown> = {}) {
     ...over,
   };
 }
+
+/** A `pendiente` factura straight into D1 with no queue message, so the test drives the job itself. */
+export async function insertarPendiente(applicationId: string, opts: { fecha?: string; ahora?: Date; serie?: string } = {}) {
+  const { prepararComprobante } = await import('../src/cfdi/build');
+  const { facturas } = await import('../src/db/schema');
+  const emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
+  const datos = facturaBase(opts.fecha ? { fecha: opts.fecha } : {});
+  const prep = prepararComprobante(datos, emisor, { tipo: 'I', ahora: opts.ahora });
+  if (!prep.ok) throw new Error(JSON.stringify(prep.errors));
+  const c = prep.comprobante;
+  const id = uuidv7();
+  await getDb(env)
+    .insert(facturas)
+    .values({
+      id,
+      client_application_id: applicationId,
+      mode: 'test',
+      tipo: 'I',
+      status: 'pendiente',
+      serie: opts.serie ?? 'T',
+      folio: id.slice(-12),
+      receptor_rfc: c.receptor.rfc,
+      receptor_nombre: c.receptor.nombre,
+      moneda: c.moneda,
+      subtotal: c.subTotal,
+      total: c.total,
+      fecha: c.fecha,
+      datos: { ...datos, fecha: c.fecha },
+    });
+  return id;
+}

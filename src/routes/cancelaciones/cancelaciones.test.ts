@@ -2,7 +2,6 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { prepararComprobante } from '../../cfdi/build';
 import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
 import worker from '../../index';
@@ -13,8 +12,7 @@ import { pemToDer, SandboxPac } from '../../pac/sandbox';
 import { respuestaDelReceptor, supuestoSinAceptacion, verificarAcuseSandbox } from '../../pac/sandbox-cancelacion';
 import type { PacAdapter } from '../../pac/types';
 import { aplicarCambio, cambiarEstado } from '../../services/estado';
-import { emisorDe } from '../../services/facturas';
-import { api, createEmisor, createKey, createTenant, expectError, facturaBase, json, waitFor } from '../../../test/helpers';
+import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarPendiente, json, waitFor } from '../../../test/helpers';
 import { esperar, hostUnico, recibidas } from '../../../test/workers/webhooks-helpers';
 
 const db = () => getDb(env);
@@ -49,29 +47,10 @@ async function timbrada(token: string, over: Record<string, unknown> = {}) {
  */
 async function timbradaHace48h(applicationId: string, respuesta: 'aceptada' | 'rechazada') {
   const hace = new Date(Date.now() - 48 * HORA);
-  const app = { rfc: 'EKU9003173C9', razon_social: 'ESCUELA KEMPER URGATE', regimen_fiscal: '601', lugar_expedicion: '42501' } as any;
   // Mexico City local time (UTC-6, no DST since 2022).
   const fecha = new Date(hace.getTime() - 6 * HORA).toISOString().slice(0, 19);
   for (let i = 0; i < 30; i++) {
-    const prep = prepararComprobante(facturaBase({ fecha }), emisorDe(app), { tipo: 'I', ahora: hace });
-    if (!prep.ok) throw new Error(JSON.stringify(prep.errors));
-    const id = uuidv7();
-    await db().insert(facturas).values({
-      id,
-      client_application_id: applicationId,
-      mode: 'test',
-      tipo: 'I',
-      status: 'pendiente',
-      serie: 'H',
-      folio: id.slice(-12),
-      receptor_rfc: prep.comprobante.receptor.rfc,
-      receptor_nombre: prep.comprobante.receptor.nombre,
-      moneda: 'MXN',
-      subtotal: prep.comprobante.subTotal,
-      total: prep.comprobante.total,
-      fecha,
-      datos: { ...facturaBase(), fecha },
-    });
+    const id = await insertarPendiente(applicationId, { fecha, ahora: hace, serie: 'H' });
     const ahora = () => new Date(hace.getTime() + 60_000);
     await procesarFactura(env, id, 1, { pac: sandbox(ahora), now: ahora });
     const f = (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;

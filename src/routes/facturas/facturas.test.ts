@@ -2,7 +2,6 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { prepararComprobante } from '../../cfdi/build';
 import { verificarCfdi } from '../../cfdi/verify';
 import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
@@ -11,7 +10,6 @@ import { procesarFactura } from '../../jobs/procesar-factura';
 import { uuidv7 } from '../../lib/ids';
 import { pemToDer, SandboxPac } from '../../pac/sandbox';
 import type { PacAdapter } from '../../pac/types';
-import { emisorDe } from '../../services/facturas';
 import {
   api,
   createEmisor,
@@ -19,6 +17,7 @@ import {
   expectError,
   facturaBase,
   guardarParaOraculo,
+  insertarPendiente,
   json,
   waitFor,
 } from '../../../test/helpers';
@@ -37,31 +36,6 @@ async function esperarEstado(token: string, id: string, estados = ['timbrada', '
 }
 
 const eventosDe = (id: string) => db().select().from(eventos).where(eq(eventos.factura_id, id));
-
-/** A pendiente row the consumer has not seen: the job is then driven by the test. */
-async function pendienteSinCola(applicationId: string, fecha?: string) {
-  const app = { rfc: 'EKU9003173C9', razon_social: 'ESCUELA KEMPER URGATE', regimen_fiscal: '601', lugar_expedicion: '42501' } as any;
-  const prep = prepararComprobante(facturaBase(fecha ? { fecha } : {}), emisorDe(app), { tipo: 'I', ahora: fecha ? new Date(Date.now() - 90 * 3600e3) : undefined });
-  if (!prep.ok) throw new Error(JSON.stringify(prep.errors));
-  const id = uuidv7();
-  await db().insert(facturas).values({
-    id,
-    client_application_id: applicationId,
-    mode: 'test',
-    tipo: 'I',
-    status: 'pendiente',
-    serie: 'T',
-    folio: id.slice(-8),
-    receptor_rfc: prep.comprobante.receptor.rfc,
-    receptor_nombre: prep.comprobante.receptor.nombre,
-    moneda: 'MXN',
-    subtotal: prep.comprobante.subTotal,
-    total: prep.comprobante.total,
-    fecha: prep.comprobante.fecha,
-    datos: { ...facturaBase(), fecha: prep.comprobante.fecha },
-  });
-  return id;
-}
 
 describe('POST /facturas — happy', () => {
   it('202 → queue → ProcesarFacturaJob → timbrada, with XML and PDF in R2, history and a valid stamp', async () => {
@@ -169,7 +143,7 @@ describe('POST /facturas — errors', () => {
 
   it('409 when the XML is asked for before it is stamped', async () => {
     const { app, token } = await createEmisor();
-    const id = await pendienteSinCola(app.id);
+    const id = await insertarPendiente(app.id);
     await expectError(await api('GET', `/facturas/${id}/xml`, { token }), 409, 'factura_no_timbrada');
   });
 });
@@ -235,7 +209,7 @@ describe('ProcesarFacturaJob — at-least-once', () => {
 
   it('PAC answer lost after a successful stamp → retried, same UUID recovered, never stamped twice', async () => {
     const { app } = await createEmisor();
-    const id = await pendienteSinCola(app.id);
+    const id = await insertarPendiente(app.id);
     const sandbox = new SandboxPac({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET });
     const uuids: string[] = [];
     let llamadas = 0;
@@ -264,7 +238,7 @@ describe('ProcesarFacturaJob — at-least-once', () => {
 
   it('retries spent → the dead-letter consumer marks the invoice error with the last reason', async () => {
     const { app, token } = await createEmisor();
-    const id = await pendienteSinCola(app.id);
+    const id = await insertarPendiente(app.id);
     const caido: PacAdapter = {
       nombre: 'caido',
       timbrar: async () => ({ ok: false, tipo: 'transitorio', errores: [{ code: 'http_503', message: 'PAC no disponible' }] }),
@@ -287,7 +261,7 @@ describe('ProcesarFacturaJob — at-least-once', () => {
     const { app, token } = await createEmisor();
     // 96 h ago in Mexico City local time (UTC-6, no DST since 2022).
     const fecha = new Date(Date.now() - 96 * 3600e3 - 6 * 3600e3).toISOString().slice(0, 19);
-    const id = await pendienteSinCola(app.id, fecha);
+    const id = await insertarPendiente(app.id, { fecha, ahora: new Date(Date.now() - 90 * 3600e3) });
     await procesarFactura(env, id, 1);
     const f = await json(await api('GET', `/facturas/${id}`, { token }));
     expect(f.status).toBe('rechazada');
