@@ -136,7 +136,6 @@ export interface AdminEnv {
 }
 
 const jwtKey = (env: Env) => new TextEncoder().encode(env.ADMIN_JWT_SECRET);
-const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:';
 
 export async function startSession(c: Context<AdminEnv>, admin: { id: string; email: string; name: string }): Promise<void> {
   const jwt = await new SignJWT({ email: admin.email, name: admin.name, csrf: toBase64Url(randomBytes(24)) })

@@ -20,6 +20,7 @@ export type Scope = (typeof SCOPES)[number];
 // hfx_<mode>_<43 base64url chars = 256 random bits>
 const TOKEN_RE = /^hfx_(test|live)_[A-Za-z0-9_-]{43}$/;
 const PREFIX_LENGTH = 14;
+const LAST_USED_PRECISION_MS = 60_000;
 
 export interface NewApiKey {
   token: string;
@@ -51,7 +52,7 @@ export const requireAuth = (scope?: Scope) =>
     const hash = await sha256Hex(token);
     const db = getDb(c.env);
     const row = await db
-      .select({ key: apiKeys, appStatus: clientApplications.status })
+      .select({ key: apiKeys, app: clientApplications })
       .from(apiKeys)
       .innerJoin(clientApplications, eq(clientApplications.id, apiKeys.client_application_id))
       .where(eq(apiKeys.token_hash, hash))
@@ -62,7 +63,7 @@ export const requireAuth = (scope?: Scope) =>
     const now = new Date().toISOString();
     if (row.key.revoked_at) throw unauthorized('api_key_revoked', 'La API key fue revocada.');
     if (row.key.expires_at && row.key.expires_at <= now) throw unauthorized('api_key_expired', 'La API key expiró.');
-    if (row.appStatus !== 'active') {
+    if (row.app.status !== 'active') {
       throw unauthorized('application_suspended', 'La aplicación cliente está suspendida.');
     }
     if (scope && !row.key.scopes.includes(scope)) {
@@ -76,9 +77,13 @@ export const requireAuth = (scope?: Scope) =>
       mode: row.key.mode,
       scopes: row.key.scopes,
     });
-    // Bookkeeping must not delay the answer.
-    c.executionCtx.waitUntil(
-      db.update(apiKeys).set({ last_used_at: now }).where(and(eq(apiKeys.id, row.key.id), isNull(apiKeys.revoked_at))).run(),
-    );
+    // The issuer's row rides along with the key: routes need it and it saves a round trip.
+    c.set('application', row.app);
+    // Bookkeeping must not delay the answer, and a busy key need not write on every request: minute precision.
+    if (!row.key.last_used_at || Date.parse(row.key.last_used_at) < Date.now() - LAST_USED_PRECISION_MS) {
+      c.executionCtx.waitUntil(
+        db.update(apiKeys).set({ last_used_at: now }).where(and(eq(apiKeys.id, row.key.id), isNull(apiKeys.revoked_at))).run(),
+      );
+    }
     await next();
   });

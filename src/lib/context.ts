@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import type { Mode } from '../db/schema';
+import type { clientApplications, Mode } from '../db/schema';
 
 export interface AuthContext {
   keyId: string;
@@ -14,5 +14,7 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     auth: AuthContext;
+    /** The calling key's client application (set with `auth`). */
+    application: typeof clientApplications.$inferSelect;
   };
 }

@@ -47,7 +47,7 @@ export interface Aceptacion {
  * The folio comes from the same D1 batch as the row, so a refused insert burns none, and a
  * redelivered job reuses the row's folio.
  */
-export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Promise<Factura> {
+export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Promise<{ id: string }> {
   const db = getDb(env);
   const id = uuidv7();
   const serie = a.comprobante.serie ?? SERIE_POR_TIPO[a.tipo];
@@ -109,7 +109,7 @@ export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Pr
     ]);
     throw new ApiError('cola_no_disponible', 503, 'No se pudo encolar el timbrado; reintenta.', [], { 'Retry-After': '5' });
   }
-  return (await db.select().from(facturas).where(eq(facturas.id, id)).get())!;
+  return { id };
 }
 
 /** Our id or the SAT's folio fiscal (any case), within the tenant. */

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { count, desc, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb } from '../db/client';
 import { webhookConfigurations } from '../db/schema';

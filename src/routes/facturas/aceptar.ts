@@ -7,7 +7,7 @@ import { ApiError } from '../../lib/errors';
 import { withIdempotency } from '../../lib/idempotency';
 import { tenantOf } from '../../lib/tenancy';
 import { resolverReceptor } from '../../services/clientes';
-import { aceptarComprobante, cargarAplicacion, emisorDe, issuesToDetails, type Aceptacion, type TipoComprobante } from '../../services/facturas';
+import { aceptarComprobante, emisorDe, issuesToDetails, type Aceptacion, type TipoComprobante } from '../../services/facturas';
 import type { Emisor } from '../../cfdi/model';
 
 // The accepting half shared by POST /facturas, /notas-credito and /complementos-pago:
@@ -37,7 +37,7 @@ export function aceptar(c: Context<AppEnv>, tipo: TipoComprobante, body: Record<
       // Pagos always use CP01, whatever the cliente's default.
       datos.receptor = tipo === 'P' ? { ...receptor, uso_cfdi: 'CP01' } : receptor;
     }
-    const app = await cargarAplicacion(db, t);
+    const app = c.get('application');
     if (!app.csd_certificado) {
       throw new ApiError('csd_no_configurado', 422, 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [
         { path: 'emisor', message: 'Falta el CSD del emisor.' },

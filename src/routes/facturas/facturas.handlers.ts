@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { and, desc, eq, gte, lte } from 'drizzle-orm';
+import { desc, eq, gte, lte } from 'drizzle-orm';
 import { prepararComprobante } from '../../cfdi/build';
 import { getDb } from '../../db/client';
 import { facturas } from '../../db/schema';

@@ -1,9 +1,5 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { getDb } from '../../db/client';
-import { clientApplications } from '../../db/schema';
 import type { AppEnv } from '../../lib/context';
-import { ApiError } from '../../lib/errors';
 import { pemToDer } from '../../pac/sandbox';
 import type { certificadoSandbox, health, me } from './sistema.routes';
 
@@ -14,9 +10,7 @@ export const healthHandler: RouteHandler<typeof health, AppEnv> = (c) =>
 
 export const meHandler: RouteHandler<typeof me, AppEnv> = async (c) => {
   const auth = c.get('auth');
-  // The key's own application: the one lookup by id that tenancy allows, since it comes from the key itself.
-  const app = await getDb(c.env).select().from(clientApplications).where(eq(clientApplications.id, auth.applicationId)).get();
-  if (!app) throw ApiError.notFound('La aplicación');
+  const app = c.get('application');
   return c.json(
     {
       application: {
