@@ -1,9 +1,10 @@
-import { asc, desc, eq, gte, like, lte, or } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { getDb } from '../../src/db/client';
 import { VIGENTES } from '../../src/services/estado';
 import { clientApplications, eventos, FACTURA_STATUSES, facturas, type FacturaStatus } from '../../src/db/schema';
-import { cursorCondition } from '../../src/lib/pagination';
+import { cursorId } from '../../src/lib/pagination';
+import { listarFacturas } from '../../src/services/facturas';
 import { findOwned, type Tenant, tenantWhere } from '../../src/lib/tenancy';
 import { ApiError } from '../../src/lib/errors';
 import type { MotivoCancelacion } from '../../src/pac/types';
@@ -41,7 +42,6 @@ function leerFiltros(c: Context<AdminEnv>): Filtros {
   };
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 const tenantOfApp = (c: Context<AdminEnv>, app: Aplicacion): Tenant => ({ applicationId: app.id, mode: currentMode(c) });
 
@@ -122,32 +122,14 @@ facturasPages.get('/:appId/facturas', async (c) => {
   const app = await loadApp(c);
   const tenant = tenantOfApp(c, app);
   const f = leerFiltros(c);
-  let cursor;
-  try {
-    cursor = cursorCondition(facturas.id, c.req.query('cursor') || undefined);
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    cursor = undefined;
-  }
-  const term = f.q ? `%${likeEscape(f.q)}%` : '';
-  const rows = await getDb(c.env)
-    .select()
-    .from(facturas)
-    .where(
-      tenantWhere(
-        facturas,
-        tenant,
-        cursor,
-        f.status ? eq(facturas.status, f.status as FacturaStatus) : undefined,
-        f.rfc ? eq(facturas.receptor_rfc, f.rfc) : undefined,
-        f.desde ? gte(facturas.fecha, f.desde) : undefined,
-        f.hasta ? lte(facturas.fecha, `${f.hasta}T23:59:59`) : undefined,
-        term ? or(like(facturas.receptor_nombre, term), like(facturas.folio, term), like(facturas.uuid, term.toUpperCase())) : undefined,
-      ),
-    )
-    .orderBy(desc(facturas.id))
-    .limit(PAGE_SIZE + 1)
-    .all();
+  // A mangled cursor in the address bar just starts over at the first page.
+  const cursor = c.req.query('cursor');
+  const rows = await listarFacturas(
+    getDb(c.env),
+    tenant,
+    { status: (f.status || undefined) as FacturaStatus | undefined, receptorRfc: f.rfc, desde: f.desde, hasta: f.hasta, texto: f.q },
+    { limit: PAGE_SIZE, cursor: cursor && cursorId(cursor) ? cursor : undefined },
+  );
   const more = rows.length > PAGE_SIZE;
   const shown = rows.slice(0, PAGE_SIZE);
   const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v));

@@ -15,18 +15,21 @@ export const listSchema = <T extends z.ZodType>(item: T) =>
 
 const encode = (id: string) => btoa(id).replace(/=+$/, '');
 
+/** The id a cursor points after, or null for a cursor we did not make. */
+export function cursorId(cursor: string): string | null {
+  try {
+    const id = atob(cursor);
+    return /^[0-9a-f-]{36}$/.test(id) ? id : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The `id < cursor` condition for the next page, or undefined on the first one. */
 export function cursorCondition(idColumn: AnySQLiteColumn, cursor: string | undefined): SQL | undefined {
   if (!cursor) return undefined;
-  let id: string;
-  try {
-    id = atob(cursor);
-  } catch {
-    id = '';
-  }
-  if (!/^[0-9a-f-]{36}$/.test(id)) {
-    throw ApiError.validation([{ path: 'cursor', message: 'Cursor inválido.' }]);
-  }
+  const id = cursorId(cursor);
+  if (!id) throw ApiError.validation([{ path: 'cursor', message: 'Cursor inválido.' }]);
   return lt(idColumn, id);
 }
 

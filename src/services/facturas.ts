@@ -1,11 +1,12 @@
-import { asc, eq, or } from 'drizzle-orm';
+import { asc, desc, eq, gte, lte, or, sql } from 'drizzle-orm';
 import type { Comprobante, Emisor } from '../cfdi/model';
 import type { ValidationIssue } from '../cfdi/validate';
 import { getDb, type Db } from '../db/client';
-import { aplicaciones, clientApplications, eventos, facturas } from '../db/schema';
+import { aplicaciones, clientApplications, eventos, facturas, type FacturaStatus } from '../db/schema';
 import { API_BASE, type Env } from '../env';
 import { ApiError } from '../lib/errors';
 import { isUuid, uuidv7 } from '../lib/ids';
+import { cursorCondition } from '../lib/pagination';
 import { tenantWhere, type Tenant } from '../lib/tenancy';
 import { PREFIJO_EVENTO, type Factura } from './estado';
 
@@ -177,3 +178,42 @@ export function claveArchivo(f: Pick<Factura, 'client_application_id' | 'mode' |
   return `${f.client_application_id}/${f.mode}/${f.fecha.slice(0, 4)}/${f.fecha.slice(5, 7)}/${uuid}.${ext}`;
 }
 
+
+export interface FiltrosFacturas {
+  status?: FacturaStatus;
+  tipo?: TipoComprobante;
+  receptorRfc?: string;
+  /** AAAA-MM-DD, inclusive, on the comprobante's Fecha. */
+  desde?: string;
+  hasta?: string;
+  /** Substring of the receptor's name, the folio or the UUID. */
+  texto?: string;
+}
+
+const escaparLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/** One page (limit + 1 rows, newest first) of the tenant's comprobantes: the API's list and the admin's. */
+export function listarFacturas(db: Db, t: Tenant, f: FiltrosFacturas, pagina: { limit: number; cursor?: string }) {
+  const texto = f.texto ? `%${escaparLike(f.texto)}%` : undefined;
+  return db
+    .select()
+    .from(facturas)
+    .where(
+      tenantWhere(
+        facturas,
+        t,
+        cursorCondition(facturas.id, pagina.cursor),
+        f.status ? eq(facturas.status, f.status) : undefined,
+        f.tipo ? eq(facturas.tipo, f.tipo) : undefined,
+        f.receptorRfc ? eq(facturas.receptor_rfc, f.receptorRfc.toUpperCase()) : undefined,
+        f.desde ? gte(facturas.fecha, `${f.desde}T00:00:00`) : undefined,
+        f.hasta ? lte(facturas.fecha, `${f.hasta}T23:59:59`) : undefined,
+        texto
+          ? or(sql`${facturas.receptor_nombre} LIKE ${texto} ESCAPE '\\'`, sql`${facturas.folio} LIKE ${texto} ESCAPE '\\'`, sql`${facturas.uuid} LIKE ${texto.toUpperCase()} ESCAPE '\\'`)
+          : undefined,
+      ),
+    )
+    .orderBy(desc(facturas.id))
+    .limit(pagina.limit + 1)
+    .all();
+}

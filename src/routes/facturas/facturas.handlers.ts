@@ -1,14 +1,12 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { desc, eq, gte, lte } from 'drizzle-orm';
 import { prepararComprobante } from '../../cfdi/build';
 import { getDb } from '../../db/client';
-import { facturas } from '../../db/schema';
 import type { AppEnv } from '../../lib/context';
 import { ApiError } from '../../lib/errors';
-import { cursorCondition, toPage } from '../../lib/pagination';
-import { tenantOf, tenantWhere } from '../../lib/tenancy';
-import { cargarFactura, facturaView, historial, type TipoComprobante } from '../../services/facturas';
+import { toPage } from '../../lib/pagination';
+import { tenantOf } from '../../lib/tenancy';
+import { cargarFactura, facturaView, historial, listarFacturas, type TipoComprobante } from '../../services/facturas';
 import { relacionesDe } from '../../services/saldos';
 import { aceptar } from './aceptar';
 import type { crear, listar, obtener, pdf, xml } from './facturas.routes';
@@ -19,23 +17,12 @@ export const crearHandler: RouteHandler<typeof crear, AppEnv> = (c) =>
 
 export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
   const q = c.req.valid('query');
-  const rows = await getDb(c.env)
-    .select()
-    .from(facturas)
-    .where(
-      tenantWhere(
-        facturas,
-        tenantOf(c),
-        cursorCondition(facturas.id, q.cursor),
-        q.status ? eq(facturas.status, q.status) : undefined,
-        q.tipo ? eq(facturas.tipo, q.tipo) : undefined,
-        q.receptor_rfc ? eq(facturas.receptor_rfc, q.receptor_rfc.toUpperCase()) : undefined,
-        q.desde ? gte(facturas.fecha, `${q.desde}T00:00:00`) : undefined,
-        q.hasta ? lte(facturas.fecha, `${q.hasta}T23:59:59`) : undefined,
-      ),
-    )
-    .orderBy(desc(facturas.id))
-    .limit(q.limit + 1);
+  const rows = await listarFacturas(
+    getDb(c.env),
+    tenantOf(c),
+    { status: q.status, tipo: q.tipo, receptorRfc: q.receptor_rfc, desde: q.desde, hasta: q.hasta },
+    q,
+  );
   return c.json(toPage(rows, q.limit, facturaView), 200);
 };
 
