@@ -21,6 +21,19 @@ export function rutaJson(path: readonly PropertyKey[]): string {
   return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
 }
 
+/** The Receptor node from the request's snake_case receptor (shared by every tipo de comprobante). */
+export function receptorDe(r: FacturaInput['receptor']): Comprobante['receptor'] {
+  return {
+    rfc: r.rfc,
+    nombre: r.nombre,
+    domicilioFiscalReceptor: r.domicilio_fiscal,
+    residenciaFiscal: r.residencia_fiscal,
+    numRegIdTrib: r.num_reg_id_trib,
+    regimenFiscalReceptor: r.regimen_fiscal,
+    usoCfdi: r.uso_cfdi,
+  };
+}
+
 /**
  * Validates `input` (shape with FacturaInputSchema, then every fiscal rule, all problems at once)
  * and computes the Comprobante. Shape errors are reported alone: the fiscal rules need a well-formed
@@ -61,15 +74,7 @@ export function prepararComprobante(input: unknown, emisor: Emisor, opts: { tipo
       informacionGlobal: g && { periodicidad: g.periodicidad, meses: g.meses, año: String(g.año) },
       cfdiRelacionados: datos.cfdi_relacionados.map((rel) => ({ tipoRelacion: rel.tipo_relacion, uuids: rel.uuids.map((u) => u.toUpperCase()) })),
       emisor: { rfc: emisor.rfc, nombre: emisor.nombre, regimenFiscal: emisor.regimenFiscal },
-      receptor: {
-        rfc: r.rfc,
-        nombre: r.nombre,
-        domicilioFiscalReceptor: r.domicilio_fiscal,
-        residenciaFiscal: r.residencia_fiscal,
-        numRegIdTrib: r.num_reg_id_trib,
-        regimenFiscalReceptor: r.regimen_fiscal,
-        usoCfdi: r.uso_cfdi,
-      },
+      receptor: receptorDe(r),
       conceptos: totales.conceptos,
       impuestos: totales.impuestos,
     },

@@ -20,7 +20,7 @@ import Decimal from 'decimal.js';
 import { z } from 'zod';
 import { dec, formatear, formatearTasa, type Dec } from './calc';
 import { formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota } from './catalogs';
-import { rutaJson, sellarComprobante, type Emision } from './build';
+import { receptorDe, rutaJson, sellarComprobante, type Emision } from './build';
 import type { Csd } from './csd';
 import { decimalCon, FacturaInputSchema, texto, type Comprobante, type Complemento, type Emisor, type TipoFactor } from './model';
 import { resolverFecha, validarEmisor, validarReceptor, type ValidationIssue } from './validate';
@@ -737,15 +737,7 @@ export function prepararComplementoPago(input: unknown, emisor: Emisor, opts: { 
       lugarExpedicion: emisor.lugarExpedicion,
       cfdiRelacionados: [],
       emisor: { rfc: emisor.rfc, nombre: emisor.nombre, regimenFiscal: emisor.regimenFiscal },
-      receptor: {
-        rfc: r.rfc,
-        nombre: r.nombre,
-        domicilioFiscalReceptor: r.domicilio_fiscal,
-        residenciaFiscal: r.residencia_fiscal,
-        numRegIdTrib: r.num_reg_id_trib,
-        regimenFiscalReceptor: r.regimen_fiscal,
-        usoCfdi: r.uso_cfdi,
-      },
+      receptor: receptorDe(r),
       conceptos: [
         {
           claveProdServ: '84111506',
