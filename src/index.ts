@@ -1,6 +1,7 @@
 import { app } from './app';
 import type { Env } from './env';
 import { agotarReintentosCancelacion, procesarCancelacion } from './jobs/cancelar-factura';
+import { barrer } from './jobs/barrido';
 import { agotarReintentos, procesarFactura } from './jobs/procesar-factura';
 import { FacturaMensajeSchema, type FacturaMensaje } from './jobs/messages';
 import { WebhookEndpoint } from './webhooks/delivery';
@@ -36,5 +37,10 @@ export default {
         msg.retry({ delaySeconds: Math.min(10 * 2 ** msg.attempts, 900) });
       }
     }
+  },
+
+  async scheduled(_controller: ScheduledController, env: Env) {
+    const r = await barrer(env);
+    if (r.eventos || r.reencolados) console.log(JSON.stringify({ level: 'info', message: 'barrido', ...r }));
   },
 } satisfies ExportedHandler<Env, FacturaMensaje>;

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { eventos, webhookConfigurations } from '../db/schema';
 import type { Env } from '../env';
@@ -66,12 +66,19 @@ export async function despacharEvento(env: Env, eventoId: string): Promise<void>
 }
 
 /** Re-dispatches every event of the tenant (or all) whose despachado_at is null (used by redelivered jobs / cron). */
-export async function despacharPendientes(env: Env, filtro: { facturaId?: string } = {}): Promise<number> {
+export async function despacharPendientes(env: Env, filtro: { facturaId?: string; creadosAntesDe?: string; limite?: number } = {}): Promise<number> {
   const pendientes = await getDb(env)
     .select({ id: eventos.id })
     .from(eventos)
-    .where(and(isNull(eventos.despachado_at), filtro.facturaId ? eq(eventos.factura_id, filtro.facturaId) : undefined))
+    .where(
+      and(
+        isNull(eventos.despachado_at),
+        filtro.facturaId ? eq(eventos.factura_id, filtro.facturaId) : undefined,
+        filtro.creadosAntesDe ? lt(eventos.created_at, filtro.creadosAntesDe) : undefined,
+      ),
+    )
     .orderBy(asc(eventos.id))
+    .limit(filtro.limite ?? -1)
     .all();
   // In creation order, one by one, so each endpoint's queue receives them in order.
   for (const { id } of pendientes) await despacharEvento(env, id);

@@ -1,0 +1,46 @@
+import { createScheduledController } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getDb } from '../db/client';
+import { eventos, facturas } from '../db/schema';
+import worker from '../index';
+import { createEmisor, insertarPendiente, waitFor } from '../../test/helpers';
+import { barrer, PENDIENTE_OLVIDADA_MS } from './barrido';
+
+const db = () => getDb(env);
+
+describe('cron safety net', () => {
+  it('re-enqueues a pendiente whose queue message was lost, and the real consumer stamps it', async () => {
+    const { app } = await createEmisor();
+    const olvidada = await insertarPendiente(app.id);
+    const reciente = await insertarPendiente(app.id);
+    const hace = new Date(Date.now() - PENDIENTE_OLVIDADA_MS - 60_000).toISOString();
+    await db().update(facturas).set({ updated_at: hace }).where(eq(facturas.id, olvidada));
+
+    await worker.scheduled(createScheduledController({ cron: '*/10 * * * *' }), env);
+    const f = await waitFor(async () => {
+      const row = await db().select().from(facturas).where(eq(facturas.id, olvidada)).get();
+      return row?.status === 'timbrada' ? row : null;
+    }, 'the forgotten invoice to be stamped');
+    expect(f.uuid).toBeTruthy();
+    // A recent pendiente still has its own message on the way: left alone.
+    expect((await db().select().from(facturas).where(eq(facturas.id, reciente)).get())!.status).toBe('pendiente');
+  });
+
+  it('dispatches events a crash left undispatched, once, and only those older than a minute', async () => {
+    const { app } = await createEmisor();
+    const id = await insertarPendiente(app.id);
+    const viejo = new Date(Date.now() - 5 * 60_000).toISOString();
+    const base = { client_application_id: app.id, mode: 'test' as const, factura_id: id, data: {}, status_anterior: 'pendiente', status_nuevo: 'error' };
+    await db().insert(eventos).values([
+      { ...base, id: '01900000-0000-7000-8000-00000000e001', type: 'factura.error', created_at: viejo },
+      { ...base, id: '01900000-0000-7000-8000-00000000e002', type: 'factura.error', created_at: new Date().toISOString() },
+    ]);
+    const antes = await barrer(env);
+    expect(antes.eventos).toBeGreaterThanOrEqual(1);
+    const filas = await db().select().from(eventos).where(eq(eventos.factura_id, id));
+    expect(filas.find((e) => e.id.endsWith('e001'))!.despachado_at).toBeTruthy();
+    expect(filas.find((e) => e.id.endsWith('e002'))!.despachado_at).toBeNull();
+  });
+});

@@ -1,0 +1,30 @@
+import { and, eq, lt } from 'drizzle-orm';
+import { getDb } from '../db/client';
+import { facturas } from '../db/schema';
+import type { Env } from '../env';
+import { despacharPendientes } from '../webhooks/events';
+
+// The cron safety net: whatever a crash between two steps could leave half done gets finished.
+// Everything it triggers is idempotent, so running it twice, or beside a live job, changes nothing.
+
+/** Longer than the whole stamping retry schedule (10 s … 160 s between five tries). */
+export const PENDIENTE_OLVIDADA_MS = 30 * 60_000;
+/** A job dispatches right after its transition; older undispatched events were left by a crash. */
+const EVENTO_OLVIDADO_MS = 60_000;
+const LOTE = 100;
+
+export async function barrer(env: Env, ahora = new Date()): Promise<{ eventos: number; reencolados: number }> {
+  const eventos = await despacharPendientes(env, {
+    creadosAntesDe: new Date(ahora.getTime() - EVENTO_OLVIDADO_MS).toISOString(),
+    limite: LOTE,
+  });
+  // A comprobante still `pendiente` long after acceptance lost its queue message (or the DLQ's): send it again.
+  const olvidadas = await getDb(env)
+    .select({ id: facturas.id })
+    .from(facturas)
+    .where(and(eq(facturas.status, 'pendiente'), lt(facturas.updated_at, new Date(ahora.getTime() - PENDIENTE_OLVIDADA_MS).toISOString())))
+    .limit(LOTE)
+    .all();
+  if (olvidadas.length) await env.FACTURAS_QUEUE.sendBatch(olvidadas.map(({ id }) => ({ body: { kind: 'timbrar' as const, id } })));
+  return { eventos, reencolados: olvidadas.length };
+}
