@@ -3,7 +3,7 @@
 //     the same key (crypto.subtle.sign): how much the rest costs on top of the unavoidable signature.
 //  2. cadenaOriginal() vs the SAT's own cadenaoriginal_4_0.xslt run in JS by SaxonJS on the same documents.
 // SaxonJS needs the stylesheet compiled to SEF; it is compiled once with xslt3 from the SAT files
-// (../shared/sat or $SAT_DIR) and cached in test/output/bench/ (git-ignored).
+// (test/fixtures/sat or $SAT_DIR) and cached in test/output/bench/ (git-ignored).
 // Each figure is the best of several interleaved rounds (see medir). Plain Node; prints a table; no assertions.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -99,7 +99,8 @@ interface SaxonApi {
 function sefCompilado(): unknown | null {
   const cache = path.join(raiz, 'test/output/bench/cadenaoriginal_4_0.sef.json');
   if (!existsSync(cache)) {
-    const sat = process.env.SAT_DIR ?? path.resolve(raiz, '../shared/sat');
+    // The SAT's own stylesheets, copied into the repo (public data) so a fresh clone can run the comparison.
+    const sat = process.env.SAT_DIR ?? path.join(raiz, 'test/fixtures/sat');
     const xslt = path.join(sat, 'www.sat.gob.mx/sitio_internet/cfd/4/cadenaoriginal_4_0/cadenaoriginal_4_0.xslt');
     if (!existsSync(xslt)) return null;
     mkdirSync(path.dirname(cache), { recursive: true });
@@ -112,7 +113,7 @@ function sefCompilado(): unknown | null {
 async function cadenaContraXslt() {
   const sef = sefCompilado();
   if (!sef) {
-    console.log('\n2. cadenaOriginal vs XSLT del SAT: omitido (no hay ../shared/sat; indique SAT_DIR)');
+    console.log('\n2. cadenaOriginal vs XSLT del SAT: omitido (no está test/fixtures/sat/www.sat.gob.mx; indique SAT_DIR)');
     return;
   }
   const saxon = createRequire(import.meta.url)('saxon-js') as SaxonApi;
