@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { API_BASE } from './env';
 import type { AppEnv } from './lib/context';
 import { ApiError, onError, renderError } from './lib/errors';
@@ -15,6 +16,9 @@ import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
 import adminApp from '../admin';
 
 // Middleware order: request id → body limit → JSON content type → (per route) auth + scope → zod → handler.
+
+// Clients read validation messages in Spanish, like the fiscal ones.
+z.config(z.locales.es());
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
