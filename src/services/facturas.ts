@@ -43,6 +43,9 @@ export interface Aceptacion {
   extra?: (facturaId: string) => D1PreparedStatement[];
 }
 
+const MAX_SALTOS_FOLIO = 50;
+const esFolioRepetido = (err: unknown) => /UNIQUE constraint failed: hexafac_facturas\.client_application_id/.test(String((err as Error).message));
+
 /**
  * Stores a validated comprobante as `pendiente` with its folio and enqueues its stamping.
  * The folio comes from the same D1 batch as the row, so a refused insert burns none, and a
@@ -86,12 +89,25 @@ export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Pr
     ...(a.extra?.(id) ?? []),
   ];
   try {
-    await d1.batch(statements);
+    for (let saltos = 0; ; saltos++) {
+      try {
+        await d1.batch(statements);
+        break;
+      } catch (err) {
+        if (folioDado || saltos >= MAX_SALTOS_FOLIO || !esFolioRepetido(err)) throw err;
+        // An automatic folio met one a client chose by hand in the same serie: move the counter past it.
+        await d1
+          .prepare('INSERT INTO hexafac_folios (client_application_id, mode, serie, ultimo) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET ultimo = ultimo + 1')
+          .bind(t.applicationId, t.mode, serie)
+          .run();
+      }
+    }
   } catch (err) {
-    if (/UNIQUE constraint failed: hexafac_facturas\.client_application_id/.test(String((err as Error).message))) {
-      throw new ApiError('folio_duplicado', 409, `Ya existe un comprobante con serie ${serie} y folio ${folioDado}.`, [
-        { path: 'folio', message: 'Serie y folio ya usados.' },
-      ]);
+    if (esFolioRepetido(err)) {
+      const mensaje = folioDado
+        ? `Ya existe un comprobante con serie ${serie} y folio ${folioDado}.`
+        : `Los siguientes ${MAX_SALTOS_FOLIO} folios de la serie ${serie} ya se usaron a mano; indica el folio.`;
+      throw new ApiError('folio_duplicado', 409, mensaje, [{ path: 'folio', message: 'Serie y folio ya usados.' }]);
     }
     // A guarded application found the invoice's balance changed since it was read (src/services/saldos.ts).
     if (/constraint failed: hexafac_aplicaciones\./.test(String((err as Error).message))) {

@@ -81,6 +81,15 @@ describe('POST /facturas — happy', () => {
     await expectError(await crear(token, facturaBase({ serie: 'MOST', folio: 'A-77' })), 409, 'folio_duplicado');
   });
 
+  it('an automatic folio skips the ones a client took by hand in the same serie', async () => {
+    const { token } = await createEmisor();
+    for (const folio of ['1', '2']) expect((await crear(token, facturaBase({ serie: 'F', folio }))).status).toBe(202);
+    const auto = await crear(token);
+    expect(auto.status).toBe(202);
+    const f = await json(await api('GET', `/facturas/${(await json(auto)).id}`, { token }));
+    expect([f.serie, f.folio]).toEqual(['F', '3']);
+  });
+
   it('Idempotency-Key: same body → the original answer; other body → 409; one invoice only', async () => {
     const { app, token } = await createEmisor();
     const headers = { 'Idempotency-Key': 'pedido-42' };
