@@ -4,6 +4,9 @@ import { apiKeys, clientApplications, type Mode } from '../src/db/schema';
 import { API_BASE } from '../src/env';
 import { generateApiKey, SCOPES, type Scope } from '../src/lib/auth';
 import { uuidv7 } from '../src/lib/ids';
+import { facturaBase } from './factura-base';
+
+export { facturaBase };
 
 // Helpers for Workers-pool tests: make tenants and keys in the real D1, call the real Worker.
 
@@ -136,28 +139,6 @@ export async function guardarParaOraculo(nombre: string, xml: string): Promise<v
     const res = await env.TEST_OUTPUT.fetch(`http://output/cfdi/${nombre}.${ext}`, { method: 'PUT', body });
     if (!res.ok) throw new Error(`could not write ${nombre}.${ext}`);
   }
-}
-
-/** A valid factura body (I/PUE, IVA 16%) for público en general at the SAT test issuer's CP. */
-export function facturaBase(over: Record<string, unknown> = {}) {
-  return {
-    receptor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' },
-    forma_pago: '03',
-    metodo_pago: 'PUE',
-    moneda: 'MXN',
-    conceptos: [
-      {
-        clave_prod_serv: '43232408',
-        cantidad: '2',
-        clave_unidad: 'E48',
-        descripcion: 'Desarrollo de software',
-        valor_unitario: '500.00',
-        objeto_imp: '02',
-        impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }] },
-      },
-    ],
-    ...over,
-  };
 }
 
 /** A `pendiente` factura straight into D1 with no queue message, so the test drives the job itself. */

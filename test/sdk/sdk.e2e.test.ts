@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../scripts/lib/local-stack';
+import { facturaBase } from '../factura-base';
 
 // The SDK as users get it: `npm pack` → install the tarball into a scratch project → run it (ESM and CommonJS,
 // with its types) against `wrangler dev` on a fresh local D1: create → timbrada → XML and PDF → signed webhook.
@@ -33,23 +34,7 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   }
 }
 
-const facturaBody = {
-  receptor: { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' },
-  forma_pago: '03',
-  metodo_pago: 'PUE',
-  moneda: 'MXN',
-  conceptos: [
-    {
-      clave_prod_serv: '43232408',
-      cantidad: '2',
-      clave_unidad: 'E48',
-      descripcion: 'Desarrollo de software',
-      valor_unitario: '500.00',
-      objeto_imp: '02',
-      impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }] },
-    },
-  ],
-};
+const facturaBody = facturaBase();
 
 beforeAll(async () => {
   // 1. The tarball, built by the package's own prepack.
