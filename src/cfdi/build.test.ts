@@ -7,6 +7,7 @@ import { leerCsd, type Csd } from './csd';
 import { parseXml } from './dom';
 import type { Emisor } from './model';
 import { verificarCfdi } from './verify';
+import { el } from './xml';
 
 const root = path.resolve(__dirname, '../..');
 const fixtures = path.join(root, 'test/fixtures');
@@ -138,16 +139,27 @@ describe('comprobanteXml', () => {
   it('declares complemento namespaces and schema locations and embeds the complemento', () => {
     const r = prepararComprobante(fixture('ingreso-pue'), EMISOR, { tipo: 'I', ahora: AHORA });
     if (!r.ok) throw new Error('fixture');
-    const xml = comprobanteXml(
-      { ...r.comprobante, complementos: [{ xml: '<x:Y A="1"/>', namespaces: { x: 'urn:x' }, schemaLocation: ['urn:x http://x/x.xsd'] }] },
-      { noCertificado: '30001000000500003416', certificadoBase64: 'QUJD' },
-    );
+    const xml = comprobanteXml({
+      ...r.comprobante,
+      complementos: [{ nodo: el('x:Y', { A: '1' }), namespaces: { x: 'urn:x' }, schemaLocation: ['urn:x http://x/x.xsd'] }],
+    });
     const root = parseXml(xml);
     expect(attr(xml, 'xmlns:x')).toBe('urn:x');
     expect(attr(xml, 'xsi:schemaLocation')).toBe('http://www.sat.gob.mx/cfd/4 http://www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd urn:x http://x/x.xsd');
-    expect(attr(xml, 'Certificado')).toBe('QUJD');
     expect(xml.endsWith('<cfdi:Complemento><x:Y A="1"/></cfdi:Complemento></cfdi:Comprobante>')).toBe(true);
     expect(root.qname).toBe('cfdi:Comprobante');
+  });
+});
+
+describe('emitirCfdi: sello', () => {
+  it('puts the sello in the Comprobante even when a text reads like the sello attribute', async () => {
+    const input = fixture('ingreso-pue') as { conceptos: { descripcion: string }[] };
+    input.conceptos[0].descripcion = 'Sello="SELLO-PENDIENTE" Sello=""';
+    const r = await emitirCfdi(input, EMISOR, csd, { ahora: AHORA });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(attr(r.xml, 'Sello')).toMatch(/^[A-Za-z0-9+/]{342}==$/);
+    expect(r.xml).toContain('Descripcion="Sello=&quot;SELLO-PENDIENTE&quot; Sello=&quot;&quot;"');
+    expect((await verificarCfdi(r.xml)).valido).toBe(true);
   });
 });
 

@@ -6,9 +6,10 @@ import { calcularComprobante } from './calc';
 import { decimalesMoneda } from './catalogs';
 import type { Csd } from './csd';
 import { FacturaInputSchema, type Comprobante, type Concepto, type Emisor, type FacturaInput, type ImpuestoConcepto } from './model';
-import { sellarCfdi } from './sello';
+import { cadenaOriginalDe } from './cadena';
+import { firmarRsaSha256 } from './sello';
 import { instanteDeFechaLocal, resolverFecha, validarFactura, zonaHoraria, type ValidationIssue } from './validate';
-import { el, renderXml, type XmlElement, type XmlNode } from './xml';
+import { arbolLeido, el, renderXml, type XmlElement } from './xml';
 
 export const CFDI_NS = 'http://www.sat.gob.mx/cfd/4';
 export const CFDI_XSD = 'http://www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd';
@@ -110,11 +111,18 @@ function conceptoXml(c: Concepto): XmlElement {
   );
 }
 
+/** What sealing adds to cfdi:Comprobante. */
+interface DatosSello {
+  sello: string;
+  noCertificado: string;
+  certificadoBase64: string;
+}
+
 /**
- * The CFDI 4.0 XML of a Comprobante, without Sello (sellarCfdi adds NoCertificado, Certificado and
- * Sello). Attributes in cfdv40.xsd order; empty optional attributes and nodes are omitted.
+ * The cfdi:Comprobante node of a Comprobante, with or without the sello's attributes. Attributes in
+ * cfdv40.xsd order; empty optional attributes and nodes are omitted when rendered.
  */
-export function comprobanteXml(c: Comprobante, certificado?: { noCertificado: string; certificadoBase64: string }): string {
+function comprobanteNodo(c: Comprobante, sello?: DatosSello): XmlElement {
   const complementos = c.complementos ?? [];
   const namespaces: Record<string, string> = {};
   for (const comp of complementos) {
@@ -123,7 +131,7 @@ export function comprobanteXml(c: Comprobante, certificado?: { noCertificado: st
   const schemaLocation = [`${CFDI_NS} ${CFDI_XSD}`, ...complementos.flatMap((comp) => comp.schemaLocation)].join(' ');
   const imp = c.impuestos;
 
-  const root = el(
+  return el(
     'cfdi:Comprobante',
     {
       'xmlns:cfdi': CFDI_NS,
@@ -134,9 +142,10 @@ export function comprobanteXml(c: Comprobante, certificado?: { noCertificado: st
       Serie: c.serie,
       Folio: c.folio,
       Fecha: c.fecha,
+      Sello: sello?.sello,
       FormaPago: c.formaPago,
-      NoCertificado: certificado?.noCertificado,
-      Certificado: certificado?.certificadoBase64,
+      NoCertificado: sello?.noCertificado,
+      Certificado: sello?.certificadoBase64,
       CondicionesDePago: c.condicionesDePago,
       SubTotal: c.subTotal,
       Descuento: c.descuento,
@@ -172,17 +181,27 @@ export function comprobanteXml(c: Comprobante, certificado?: { noCertificado: st
           imp.traslados.length > 0 &&
             el('cfdi:Traslados', {}, imp.traslados.map((t) => impuestoConceptoXml('cfdi:Traslado', t))),
         ]),
-      complementos.length > 0 && el('cfdi:Complemento', {}, complementos.map((comp): XmlNode => ({ raw: comp.xml }))),
+      complementos.length > 0 && el('cfdi:Complemento', {}, complementos.map((comp) => comp.nodo)),
     ],
   );
-  return renderXml(root);
 }
+
+/** The unsealed CFDI 4.0 XML of a Comprobante (sellarCfdi can seal it). */
+export function comprobanteXml(c: Comprobante): string {
+  return renderXml(comprobanteNodo(c));
+}
+
+// Stands in for the Sello while the XML is rendered. The first ` Sello="…"` of the document is the
+// Comprobante's: every attribute written before it escapes '"'.
+const SELLO_PENDIENTE = 'SELLO-PENDIENTE';
 
 export type Emision = { ok: true; xml: string; comprobante: Comprobante } | { ok: false; errors: ValidationIssue[] };
 
 /**
- * comprobanteXml → sellarCfdi for a prepared Comprobante of any tipo (pagos.ts seals tipo P with it).
- * The CSD must belong to the emisor and be valid at the comprobante's Fecha.
+ * Seals a prepared Comprobante of any tipo (pagos.ts seals tipo P with it): the cadena original is
+ * read from the node being built (no render and re-parse), and the XML is rendered while the
+ * signature is computed (Web Crypto signs off the main thread in Node). The CSD must belong to the
+ * emisor and be valid at the comprobante's Fecha.
  */
 export async function sellarComprobante(comprobante: Comprobante, emisor: Emisor, csd: Csd): Promise<Emision> {
   const errors: ValidationIssue[] = [];
@@ -192,8 +211,12 @@ export async function sellarComprobante(comprobante: Comprobante, emisor: Emisor
     errors.push({ path: 'fecha', message: `El CSD ${csd.noCertificado} no está vigente en la fecha del comprobante (${comprobante.fecha}).` });
   }
   if (errors.length) return { ok: false, errors };
-  const xml = await sellarCfdi(comprobanteXml(comprobante), csd);
-  return { ok: true, xml, comprobante };
+  const datos = { sello: SELLO_PENDIENTE, noCertificado: csd.noCertificado, certificadoBase64: csd.certificadoBase64 };
+  const nodo = comprobanteNodo(comprobante, datos);
+  const firma = firmarRsaSha256(cadenaOriginalDe(arbolLeido(nodo)), csd.privateKey);
+  const xml = renderXml(nodo);
+  const sello = await firma;
+  return { ok: true, xml: xml.replace(` Sello="${SELLO_PENDIENTE}"`, () => ` Sello="${sello}"`), comprobante };
 }
 
 /** prepararComprobante → sellarComprobante. */

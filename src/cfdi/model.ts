@@ -7,6 +7,7 @@
  * it can be stored, compared and serialised without any float ever appearing.
  */
 import { z } from 'zod';
+import type { XmlElement } from './xml';
 
 /** An unsigned decimal with up to `decimales` decimals: a string like "1234.50" or a JSON number; parsed to an exact decimal. */
 export function decimalCon(decimales: number, description: string, example: string | number) {
@@ -176,9 +177,9 @@ export interface ImpuestosComprobante {
   traslados: TrasladoComprobante[];
 }
 
-/** A complemento rendered elsewhere (e.g. Pagos 2.0), placed inside cfdi:Complemento. */
+/** A complemento built elsewhere (e.g. Pagos 2.0), placed inside cfdi:Complemento. */
 export interface Complemento {
-  xml: string;
+  nodo: XmlElement;
   /** prefix → namespace URI, declared on cfdi:Comprobante. */
   namespaces: Record<string, string>;
   /** Pairs "namespace-uri xsd-url" appended to xsi:schemaLocation. */

@@ -7,6 +7,7 @@ import { leerCsd, type Csd } from './csd';
 import type { Emisor } from './model';
 import { calcularPagos, emitirComplementoPago, impuestosDeDocumento, prepararComplementoPago, type PagoInput, type Pagos } from './pagos';
 import { verificarCfdi } from './verify';
+import { renderXml } from './xml';
 
 const fixtures = path.resolve(__dirname, '../../test/fixtures');
 const salida = path.resolve(__dirname, '../../test/output/cfdi');
@@ -148,7 +149,7 @@ describe('prepararComplementoPago', () => {
   it('writes the ObjetoImpDR 01 document without ImpuestosDR and omits absent attributes', () => {
     const r = prepararComplementoPago(fixture('parcialidades'), EMISOR, { ahora: AHORA });
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    const xml = r.comprobante.complementos![0].xml;
+    const xml = renderXml(r.comprobante.complementos![0].nodo, { declaration: false });
     expect(xml).toContain(
       '<pago20:DoctoRelacionado IdDocumento="5FB2822E-396D-4725-8521-CDC4BDD20CCC" MonedaDR="MXN" EquivalenciaDR="1" NumParcialidad="1" ImpSaldoAnt="5000.00" ImpPagado="2000.00" ImpSaldoInsoluto="3000.00" ObjetoImpDR="01"/>',
     );
@@ -168,7 +169,7 @@ describe('prepararComplementoPago', () => {
       { baseP: '862.069189', impuestoP: '002', tipoFactorP: 'Tasa', tasaOCuotaP: '0.160000', importeP: '137.930811' },
     ]);
     const r = prepararComplementoPago(fixture('usd'), EMISOR, { ahora: AHORA });
-    expect(r.ok && r.comprobante.complementos![0].xml).toContain('NomBancoOrdExt="BANK OF AMERICA &amp; CO."');
+    expect(r.ok && renderXml(r.comprobante.complementos![0].nodo, { declaration: false })).toContain('NomBancoOrdExt="BANK OF AMERICA &amp; CO."');
   });
 
   it('computes a missing Monto in another currency rounded up, so it covers the documents', () => {

@@ -24,7 +24,7 @@ import { receptorDe, rutaJson, sellarComprobante, type Emision } from './build';
 import type { Csd } from './csd';
 import { decimalCon, FacturaInputSchema, texto, type Comprobante, type Complemento, type Emisor, type TipoFactor } from './model';
 import { resolverFecha, validarEmisor, validarReceptor, type ValidationIssue } from './validate';
-import { el, renderXml, type XmlElement } from './xml';
+import { el, type XmlElement } from './xml';
 
 export const PAGOS20_NAMESPACE = 'http://www.sat.gob.mx/Pagos20';
 export const PAGOS20_XSD = 'http://www.sat.gob.mx/sitio_internet/cfd/Pagos/Pagos20.xsd';
@@ -686,10 +686,10 @@ function doctoXml(d: DoctoRelacionado): XmlElement {
   );
 }
 
-/** The complement as model.ts carries it: rendered, with its namespace and schema location. */
+/** The complement as model.ts carries it: its node, namespace and schema location. */
 export function complementoPagos(pagos: Pagos): Complemento {
   return {
-    xml: renderXml(pagosXml(pagos), { declaration: false }),
+    nodo: pagosXml(pagos),
     namespaces: { pago20: PAGOS20_NAMESPACE },
     schemaLocation: [`${PAGOS20_NAMESPACE} ${PAGOS20_XSD}`],
   };

@@ -3,11 +3,9 @@
  * for optional attributes), children, escaping per XML 1.0, no pretty-printing (no whitespace nodes).
  * Strings are JS strings; encode the result with TextEncoder to get the UTF-8 bytes.
  */
+import type { XmlAttr as AtributoLeido, XmlElement as ElementoLeido } from './dom';
 
 export type XmlAttrs = Record<string, string | undefined>;
-
-/** Already-serialised XML (e.g. a complemento produced elsewhere), inserted verbatim. */
-export interface XmlRaw { raw: string }
 
 export interface XmlElement {
   name: string;
@@ -16,7 +14,7 @@ export interface XmlElement {
   children?: XmlNode[];
 }
 
-export type XmlNode = XmlElement | XmlRaw | string;
+export type XmlNode = XmlElement | string;
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -32,8 +30,10 @@ const ENTITIES: Record<string, string> = {
 };
 
 /** Escapes text for an attribute value or text node. */
+const ESPECIALES = /[&<>"'\t\n\r]/;
 export function escapeXml(value: string): string {
-  return value.replace(/[&<>"'\t\n\r]/g, (c) => ENTITIES[c]);
+  // most values (codes, amounts, base64) have nothing to escape: a test is far cheaper than a replace
+  return ESPECIALES.test(value) ? value.replace(/[&<>"'\t\n\r]/g, (c) => ENTITIES[c]) : value;
 }
 
 function write(node: XmlNode, out: string[]): void {
@@ -41,12 +41,10 @@ function write(node: XmlNode, out: string[]): void {
     out.push(escapeXml(node));
     return;
   }
-  if ('raw' in node) {
-    out.push(node.raw);
-    return;
-  }
   out.push('<', node.name);
-  for (const [k, v] of Object.entries(node.attrs ?? {})) {
+  const attrs = node.attrs;
+  for (const k in attrs) {
+    const v = attrs[k];
     if (v !== undefined && v !== '') out.push(' ', k, '="', escapeXml(v), '"');
   }
   if (!node.children?.length) {
@@ -63,4 +61,56 @@ export function renderXml(node: XmlNode, opts: { declaration?: boolean } = {}): 
   const out: string[] = opts.declaration === false ? [] : [XML_DECLARATION];
   write(node, out);
   return out.join('');
+}
+
+const XMLNS = 'http://www.w3.org/2000/xmlns/';
+
+/**
+ * The tree parseXml(renderXml(node)) gives, built without rendering and parsing: the cadena original
+ * of a comprobante being sealed is read from it directly. Prefixes resolve against the xmlns
+ * attributes in scope, as in the parser; there is no source text, so every offset is -1.
+ */
+export function arbolLeido(node: XmlElement, ambito: Record<string, string> = { xml: 'http://www.w3.org/XML/1998/namespace' }, parent: ElementoLeido | null = null): ElementoLeido {
+  const attrs: AtributoLeido[] = [];
+  let propio = ambito;
+  for (const qname in node.attrs) {
+    const value = node.attrs[qname];
+    if (value === undefined || value === '') continue;
+    const colon = qname.indexOf(':');
+    const prefix = colon > 0 ? qname.slice(0, colon) : '';
+    if (prefix === 'xmlns' || qname === 'xmlns') {
+      if (propio === ambito) propio = { ...ambito };
+      propio[colon > 0 ? qname.slice(colon + 1) : ''] = value;
+    }
+    attrs.push({ ns: prefix, local: colon > 0 ? qname.slice(colon + 1) : qname, qname, value, start: -1, valueStart: -1, valueEnd: -1 });
+  }
+  const resolver = (prefix: string) => {
+    const uri = propio[prefix];
+    if (uri === undefined && prefix !== '') throw new Error(`prefijo de espacio de nombres no declarado "${prefix}" en <${node.name}>`);
+    return uri ?? '';
+  };
+  for (const a of attrs) if (a.ns || a.qname === 'xmlns') a.ns = a.ns === 'xmlns' || a.qname === 'xmlns' ? XMLNS : resolver(a.ns);
+  const colon = node.name.indexOf(':');
+  const el: ElementoLeido = {
+    ns: resolver(colon > 0 ? node.name.slice(0, colon) : ''),
+    local: colon > 0 ? node.name.slice(colon + 1) : node.name,
+    qname: node.name,
+    attrs,
+    children: [],
+    parent,
+    start: -1,
+    startTagEnd: -1,
+    endTagStart: -1,
+    end: -1,
+    selfClosing: !node.children?.length,
+  };
+  for (const c of node.children ?? []) {
+    const ultimo = el.children.length - 1;
+    // adjacent text reads back as one text node
+    if (typeof c === 'string') {
+      if (typeof el.children[ultimo] === 'string') el.children[ultimo] += c;
+      else el.children.push(c);
+    } else el.children.push(arbolLeido(c, propio, el));
+  }
+  return el;
 }
