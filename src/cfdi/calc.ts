@@ -43,7 +43,7 @@ export function formatear(value: Decimal, decimales: number): string {
 
 /** Prints a concepto-level amount: at least the currency's decimals, at most 6, no extra zeros. */
 export function formatearConcepto(value: Decimal, decimalesMoneda: number): string {
-  const v = redondear(value, DECIMALES_CONCEPTO);
+  const v = value.decimalPlaces() > DECIMALES_CONCEPTO ? redondear(value, DECIMALES_CONCEPTO) : value;
   return formatear(v, Math.max(decimalesMoneda, v.decimalPlaces()));
 }
 
@@ -60,6 +60,8 @@ interface ImpuestoCalculado {
   impuesto: string;
   tipoFactor: TipoFactor;
   tasaOCuota?: Decimal;
+  /** tasaOCuota as printed (6 decimals): also the grouping key at comprobante level */
+  tasaOCuotaTexto?: string;
   base: Decimal;
   importe?: Decimal;
 }
@@ -71,31 +73,40 @@ export interface ConceptoCalculado {
   retenciones: ImpuestoCalculado[];
 }
 
+type ImpuestoInput = { impuesto: string; tipo_factor: string; tasa_o_cuota?: string | number };
+
 /** Computes a concepto's Importe and the Base/Importe of each of its impuestos (see the module doc). */
 export function calcularConcepto(c: ConceptoInput): ConceptoCalculado {
-  const importe = importeConcepto(c);
-  const descuento = c.descuento === undefined ? undefined : dec(c.descuento);
-  const baseValor = importe.minus(descuento ?? 0);
   const cantidad = dec(c.cantidad);
+  const importe = redondear(cantidad.times(dec(c.valor_unitario)), DECIMALES_CONCEPTO);
+  const descuento = c.descuento === undefined ? undefined : dec(c.descuento);
+  const baseValor = descuento ? importe.minus(descuento) : importe;
 
-  const calcular = (i: { impuesto: string; tipo_factor: string; tasa_o_cuota?: string | number }, extraIva: Decimal) => {
+  const calcular = (i: ImpuestoInput, iepsTrasladado?: Decimal): ImpuestoCalculado => {
     const tipoFactor = i.tipo_factor as TipoFactor;
-    const base = tipoFactor === 'Cuota' ? cantidad : i.impuesto === IVA ? baseValor.plus(extraIva) : baseValor;
+    const base = tipoFactor === 'Cuota' ? cantidad : i.impuesto === IVA && iepsTrasladado ? baseValor.plus(iepsTrasladado) : baseValor;
     if (tipoFactor === 'Exento' || i.tasa_o_cuota === undefined) return { impuesto: i.impuesto, tipoFactor, base };
     const tasaOCuota = dec(i.tasa_o_cuota);
-    return { impuesto: i.impuesto, tipoFactor, base, tasaOCuota, importe: redondear(base.times(tasaOCuota), DECIMALES_CONCEPTO) };
+    return {
+      impuesto: i.impuesto,
+      tipoFactor,
+      base,
+      tasaOCuota,
+      tasaOCuotaTexto: formatear(tasaOCuota, 6),
+      importe: redondear(base.times(tasaOCuota), DECIMALES_CONCEPTO),
+    };
   };
 
-  const trasladosInput = c.impuestos?.traslados ?? [];
-  const ieps = trasladosInput
-    .filter((t) => t.impuesto === IEPS)
-    .map((t) => calcular(t, new Dec(0)).importe ?? new Dec(0))
-    .reduce((a, b) => a.plus(b), new Dec(0));
+  // IEPS first: the IVA of the same concepto is computed over importe plus the IEPS trasladado.
+  const traslados = c.impuestos?.traslados ?? [];
+  const ieps = traslados.map((t) => (t.impuesto === IEPS ? calcular(t) : undefined));
+  let iepsTrasladado: Decimal | undefined;
+  for (const t of ieps) if (t?.importe) iepsTrasladado = iepsTrasladado ? iepsTrasladado.plus(t.importe) : t.importe;
   return {
     importe,
     descuento,
-    traslados: trasladosInput.map((t) => calcular(t, ieps)),
-    retenciones: (c.impuestos?.retenciones ?? []).map((r) => calcular(r, ieps)),
+    traslados: traslados.map((t, k) => ieps[k] ?? calcular(t, iepsTrasladado)),
+    retenciones: (c.impuestos?.retenciones ?? []).map((r) => calcular(r, iepsTrasladado)),
   };
 }
 
@@ -104,7 +115,7 @@ function imprimirImpuesto(i: ImpuestoCalculado, decimales: number): ImpuestoConc
     base: formatearConcepto(i.base, decimales),
     impuesto: i.impuesto,
     tipoFactor: i.tipoFactor,
-    tasaOCuota: i.tasaOCuota && formatearTasa(i.tasaOCuota),
+    tasaOCuota: i.tasaOCuotaTexto,
     importe: i.importe && formatearConcepto(i.importe, decimales),
   };
 }
@@ -117,7 +128,7 @@ export interface TotalesComprobante {
   impuestos?: ImpuestosComprobante;
 }
 
-const suma = (values: Decimal[]) => values.reduce((a, b) => a.plus(b), new Dec(0));
+const sumar = (a: Decimal | undefined, b: Decimal) => (a ? a.plus(b) : b);
 
 /**
  * Computes every concepto and the comprobante totals for a currency with `decimales` decimals
@@ -148,44 +159,47 @@ export function calcularComprobante(conceptosInput: ConceptoInput[], decimales: 
     };
   });
 
-  // Comprobante-level groups, in order of first appearance.
-  const traslados = new Map<string, { tipo: ImpuestoCalculado; bases: Decimal[]; importes: Decimal[] }>();
-  const retenciones = new Map<string, Decimal[]>();
+  // Comprobante-level groups, in order of first appearance; sums of the unrounded concepto values.
+  const traslados = new Map<string, { tipo: ImpuestoCalculado; base: Decimal; importe?: Decimal }>();
+  const retenciones = new Map<string, Decimal>();
+  let sumaImportes = new Dec(0);
+  let sumaDescuentos: Decimal | undefined;
   for (const calc of calculados) {
+    sumaImportes = sumaImportes.plus(calc.importe);
+    if (calc.descuento) sumaDescuentos = sumar(sumaDescuentos, calc.descuento);
     for (const t of calc.traslados) {
-      const key = [t.impuesto, t.tipoFactor, t.tasaOCuota ? formatearTasa(t.tasaOCuota) : ''].join('|');
-      const group = traslados.get(key) ?? { tipo: t, bases: [], importes: [] };
-      group.bases.push(t.base);
-      if (t.importe) group.importes.push(t.importe);
-      traslados.set(key, group);
+      const key = `${t.impuesto}|${t.tipoFactor}|${t.tasaOCuotaTexto ?? ''}`;
+      const group = traslados.get(key);
+      if (!group) traslados.set(key, { tipo: t, base: t.base, importe: t.importe });
+      else {
+        group.base = group.base.plus(t.base);
+        if (t.importe) group.importe = sumar(group.importe, t.importe);
+      }
     }
-    for (const r of calc.retenciones) retenciones.set(r.impuesto, [...(retenciones.get(r.impuesto) ?? []), r.importe ?? new Dec(0)]);
+    for (const r of calc.retenciones) retenciones.set(r.impuesto, sumar(retenciones.get(r.impuesto), r.importe ?? new Dec(0)));
   }
 
   const gruposTraslado = [...traslados.values()].map((g) => ({
-    base: redondear(suma(g.bases), decimales),
+    base: redondear(g.base, decimales),
     impuesto: g.tipo.impuesto,
     tipoFactor: g.tipo.tipoFactor,
-    tasaOCuota: g.tipo.tasaOCuota,
-    importe: g.tipo.tipoFactor === 'Exento' ? undefined : redondear(suma(g.importes), decimales),
+    tasaOCuota: g.tipo.tasaOCuotaTexto,
+    importe: g.tipo.tipoFactor === 'Exento' ? undefined : redondear(g.importe ?? new Dec(0), decimales),
   }));
-  const gruposRetencion = [...retenciones.entries()].map(([impuesto, importes]) => ({
-    impuesto,
-    importe: redondear(suma(importes), decimales),
-  }));
+  const gruposRetencion = [...retenciones.entries()].map(([impuesto, importe]) => ({ impuesto, importe: redondear(importe, decimales) }));
 
-  const importesTrasladados = gruposTraslado.flatMap((g) => (g.importe ? [g.importe] : []));
   // With only Exento traslados there is no tax amount, so TotalImpuestosTrasladados is omitted.
-  const totalTrasladados = importesTrasladados.length ? suma(importesTrasladados) : undefined;
-  const totalRetenidos = gruposRetencion.length ? suma(gruposRetencion.map((g) => g.importe)) : undefined;
+  let totalTrasladados: Decimal | undefined;
+  for (const g of gruposTraslado) if (g.importe) totalTrasladados = sumar(totalTrasladados, g.importe);
+  let totalRetenidos: Decimal | undefined;
+  for (const g of gruposRetencion) totalRetenidos = sumar(totalRetenidos, g.importe);
 
-  const subTotal = redondear(suma(calculados.map((c) => c.importe)), decimales);
-  const conDescuento = calculados.some((c) => c.descuento !== undefined);
-  const descuento = redondear(suma(calculados.map((c) => c.descuento ?? new Dec(0))), decimales);
-  const total = subTotal
-    .minus(descuento)
-    .plus(totalTrasladados ?? 0)
-    .minus(totalRetenidos ?? 0);
+  const subTotal = redondear(sumaImportes, decimales);
+  const descuento = sumaDescuentos && redondear(sumaDescuentos, decimales);
+  let total = subTotal;
+  if (descuento) total = total.minus(descuento);
+  if (totalTrasladados) total = total.plus(totalTrasladados);
+  if (totalRetenidos) total = total.minus(totalRetenidos);
 
   const impuestos: ImpuestosComprobante | undefined =
     gruposTraslado.length || gruposRetencion.length
@@ -197,7 +211,7 @@ export function calcularComprobante(conceptosInput: ConceptoInput[], decimales: 
             base: formatear(g.base, decimales),
             impuesto: g.impuesto,
             tipoFactor: g.tipoFactor,
-            tasaOCuota: g.tasaOCuota && formatearTasa(g.tasaOCuota),
+            tasaOCuota: g.tasaOCuota,
             importe: g.importe && formatear(g.importe, decimales),
           })),
         }
@@ -206,7 +220,7 @@ export function calcularComprobante(conceptosInput: ConceptoInput[], decimales: 
   return {
     conceptos,
     subTotal: formatear(subTotal, decimales),
-    descuento: conDescuento ? formatear(descuento, decimales) : undefined,
+    descuento: descuento && formatear(descuento, decimales),
     total: formatear(total, decimales),
     impuestos,
   };
