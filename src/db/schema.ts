@@ -147,6 +147,9 @@ export const facturas = sqliteTable(
     intentos: integer('intentos').notNull().default(0),
     cancelacion_motivo: text('cancelacion_motivo'),
     cancelacion_folio_sustitucion: text('cancelacion_folio_sustitucion'),
+    // When the queued `cancelar` message of a cancelacion_pendiente is due: older messages stand down,
+    // and the cron re-sends one when this is long past (the message was lost).
+    cancelacion_revisar_at: text('cancelacion_revisar_at'),
     acuse_key: text('acuse_key'),
     ...timestamps,
   },

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../db/client';
 import { eventos, facturas } from '../db/schema';
 import worker from '../index';
+import { aplicarCambio, cambiarEstado } from '../services/estado';
 import { createEmisor, insertarPendiente, waitFor } from '../../test/helpers';
+import { procesarFactura } from './procesar-factura';
 import { barrer, PENDIENTE_OLVIDADA_MS } from './barrido';
 
 const db = () => getDb(env);
@@ -42,5 +44,33 @@ describe('cron safety net', () => {
     const filas = await db().select().from(eventos).where(eq(eventos.factura_id, id));
     expect(filas.find((e) => e.id.endsWith('e001'))!.despachado_at).toBeTruthy();
     expect(filas.find((e) => e.id.endsWith('e002'))!.despachado_at).toBeNull();
+  });
+
+  it('re-sends a cancellation whose queue message was lost, and the real consumer finishes it', async () => {
+    const { app } = await createEmisor();
+    const fila = async (id: string) => (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
+    const enCancelacion = async (revisarAt: string) => {
+      const id = await insertarPendiente(app.id);
+      await procesarFactura(env, id, 1);
+      const f = await fila(id);
+      expect(f.status).toBe('timbrada');
+      // As the API leaves it, minus the queue message.
+      expect(await aplicarCambio(env.DB, cambiarEstado(env.DB, f, 'cancelacion_pendiente', { cancelacion_motivo: '02', cancelacion_revisar_at: revisarAt }, {}))).not.toBeNull();
+      return id;
+    };
+    const perdida = await enCancelacion(new Date(Date.now() - PENDIENTE_OLVIDADA_MS - 60_000).toISOString());
+    const enCamino = new Date(Date.now() + 3600_000).toISOString();
+    const esperando = await enCancelacion(enCamino);
+
+    const r = await barrer(env);
+    expect(r.cancelaciones).toBeGreaterThanOrEqual(1);
+    const f = await waitFor(async () => {
+      const row = await fila(perdida);
+      return row.status === 'cancelada' ? row : null;
+    }, 'the cancellation to finish');
+    expect(f.acuse_key).toBeTruthy();
+    // One whose status check is still due later keeps waiting for it, untouched.
+    const otra = await fila(esperando);
+    expect([otra.status, otra.cancelacion_revisar_at]).toEqual(['cancelacion_pendiente', enCamino]);
   });
 });

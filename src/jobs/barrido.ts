@@ -1,10 +1,11 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { facturas } from '../db/schema';
 import type { Env } from '../env';
 import { despacharPendientes } from '../webhooks/events';
 
-// The cron safety net: whatever a crash between two steps could leave half done gets finished.
+// The cron safety net: whatever a crash between two steps, or a lost queue message, could leave half
+// done gets finished.
 // Everything it triggers is idempotent, so running it twice, or beside a live job, changes nothing.
 
 /** Longer than the whole stamping retry schedule (10 s … 160 s between five tries). */
@@ -13,7 +14,7 @@ export const PENDIENTE_OLVIDADA_MS = 30 * 60_000;
 const EVENTO_OLVIDADO_MS = 60_000;
 const LOTE = 100;
 
-export async function barrer(env: Env, ahora = new Date()): Promise<{ eventos: number; reencolados: number }> {
+export async function barrer(env: Env, ahora = new Date()): Promise<{ eventos: number; reencolados: number; cancelaciones: number }> {
   const eventos = await despacharPendientes(env, {
     creadosAntesDe: new Date(ahora.getTime() - EVENTO_OLVIDADO_MS).toISOString(),
     limite: LOTE,
@@ -26,5 +27,26 @@ export async function barrer(env: Env, ahora = new Date()): Promise<{ eventos: n
     .limit(LOTE)
     .all();
   if (olvidadas.length) await env.FACTURAS_QUEUE.sendBatch(olvidadas.map(({ id }) => ({ body: { kind: 'timbrar' as const, id } })));
-  return { eventos, reencolados: olvidadas.length };
+  return { eventos, reencolados: olvidadas.length, cancelaciones: await reenviarCancelaciones(env, ahora) };
+}
+
+/**
+ * A cancelacion_pendiente whose `cancelar` message is long overdue lost it (the request's, or a delayed
+ * status check): a new one is sent, due now, so any late original stands down (src/jobs/cancelar-factura.ts).
+ */
+async function reenviarCancelaciones(env: Env, ahora: Date): Promise<number> {
+  const db = getDb(env);
+  const limite = new Date(ahora.getTime() - PENDIENTE_OLVIDADA_MS).toISOString();
+  const vencida = and(
+    eq(facturas.status, 'cancelacion_pendiente'),
+    or(lt(facturas.cancelacion_revisar_at, limite), and(isNull(facturas.cancelacion_revisar_at), lt(facturas.updated_at, limite))),
+  );
+  // One statement picks and marks them, so a job's rescheduling cannot be overwritten in between.
+  const tomadas = await db
+    .update(facturas)
+    .set({ cancelacion_revisar_at: ahora.toISOString() })
+    .where(inArray(facturas.id, db.select({ id: facturas.id }).from(facturas).where(vencida).limit(LOTE)))
+    .returning({ id: facturas.id });
+  if (tomadas.length) await env.FACTURAS_QUEUE.sendBatch(tomadas.map(({ id }) => ({ body: { kind: 'cancelar' as const, id } })));
+  return tomadas.length;
 }

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { clientApplications, facturas } from '../db/schema';
 import type { Env } from '../env';
@@ -16,6 +16,10 @@ import { esperaReintento, type JobDeps, type Resultado } from './procesar-factur
 // fresh one for every new request), so a redelivered or later message only queries the status.
 // A cancellation that awaits the receptor is re-checked by a new delayed message (not msg.retry: the
 // receptor has three business days, more than the queue's max_retries would wait), sooner at first.
+// The row's cancelacion_revisar_at says when that message is due: a message that comes well before it
+// belongs to an older chain (a late duplicate, or the one the cron replaced) and stands down, and only
+// the run that moves cancelacion_revisar_at (compare-and-set) schedules the next one. So there is
+// always one chain of status checks, and the cron can re-send a lost one (src/jobs/barrido.ts).
 
 const ack: Resultado = { accion: 'ack' };
 /** After this long without an answer (the SAT accepts by itself after three business days) we stop asking. */
@@ -23,6 +27,8 @@ export const PLAZO_MAXIMO_MS = 7 * 24 * 3600 * 1000;
 const CONSULTA_MAXIMA_S = 6 * 3600;
 /** The sandbox receptor answers at once; a real one takes hours or days. */
 const PRIMERA_CONSULTA_S = { test: 1, live: 60 } as const;
+/** Queues deliver a delayed message no sooner than asked; this absorbs clock differences. */
+const ANTICIPO_TOLERADO_MS = 30_000;
 
 /** Delay before the next status query: a quarter of the time waited so far, within [first, 6 h]. */
 export function esperaConsulta(mode: Factura['mode'], esperadoMs: number): number {
@@ -38,6 +44,8 @@ export async function procesarCancelacion(env: Env, id: string, intento: number,
   await despacharPendientes(env, { facturaId: factura.id });
   if (factura.status !== 'cancelacion_pendiente' || !factura.uuid) return ack;
   const now = deps.now ?? (() => new Date());
+  const revisar = factura.cancelacion_revisar_at;
+  if (revisar && Date.parse(revisar) > now().getTime() + ANTICIPO_TOLERADO_MS) return ack;
 
   const pac = deps.pac === undefined ? pacPara(env, factura.mode) : deps.pac;
   if (!pac) {
@@ -58,7 +66,7 @@ export async function procesarCancelacion(env: Env, id: string, intento: number,
   const acuseKey = claveArchivo(factura, factura.uuid, 'acuse.xml');
   const enviada = await env.CFDI_BUCKET.head(acuseKey);
   if (enviada?.customMetadata?.solicitud === factura.updated_at) {
-    return consultar(env, pac, factura, solicitud, acuseKey, now().getTime() - enviada.uploaded.getTime(), intento);
+    return consultar(env, pac, factura, solicitud, acuseKey, now, now().getTime() - enviada.uploaded.getTime(), intento);
   }
 
   const r = await pac.cancelar(solicitud);
@@ -76,7 +84,7 @@ export async function procesarCancelacion(env: Env, id: string, intento: number,
     await transicionar(env, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
     return ack;
   }
-  return programarConsulta(env, factura, 0);
+  return programarConsulta(env, factura, now, 0);
 }
 
 /** The request reached the PAC before: ask how it ended (cancelled, refused by the receptor, still waiting). */
@@ -86,6 +94,7 @@ async function consultar(
   factura: Factura,
   s: SolicitudCancelacion,
   acuseKey: string,
+  now: () => Date,
   esperadoMs: number,
   intento: number,
 ): Promise<Resultado> {
@@ -117,11 +126,25 @@ async function consultar(
     });
     return ack;
   }
-  return programarConsulta(env, factura, esperadoMs);
+  return programarConsulta(env, factura, now, esperadoMs);
 }
 
-async function programarConsulta(env: Env, factura: Factura, esperadoMs: number): Promise<Resultado> {
+async function programarConsulta(env: Env, factura: Factura, now: () => Date, esperadoMs: number): Promise<Resultado> {
   const delaySeconds = esperaConsulta(factura.mode, esperadoMs);
+  // Only the run that still sees the due time it read schedules the next check (one chain, see above).
+  const anterior = factura.cancelacion_revisar_at;
+  const tomado = await getDb(env)
+    .update(facturas)
+    .set({ cancelacion_revisar_at: new Date(now().getTime() + delaySeconds * 1000).toISOString() })
+    .where(
+      and(
+        eq(facturas.id, factura.id),
+        eq(facturas.status, 'cancelacion_pendiente'),
+        anterior ? eq(facturas.cancelacion_revisar_at, anterior) : isNull(facturas.cancelacion_revisar_at),
+      ),
+    )
+    .run();
+  if (!tomado.meta.changes) return ack;
   try {
     await env.FACTURAS_QUEUE.send({ kind: 'cancelar', id: factura.id }, { delaySeconds });
   } catch {

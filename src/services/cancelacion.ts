@@ -69,7 +69,13 @@ export async function cancelarFactura(env: Env, t: Tenant, idOrUuid: string, s: 
   if (s.motivo !== '01' && folio !== undefined) throw invalido('folio_sustitucion', 'Solo el motivo 01 lleva folio de sustitución.');
   const sustituto = folio ? await folioSustitucion(env, t, f, folio) : null;
 
-  const cambios = { cancelacion_motivo: s.motivo, cancelacion_folio_sustitucion: sustituto, acuse_key: null, errores: null };
+  const cambios = {
+    cancelacion_motivo: s.motivo,
+    cancelacion_folio_sustitucion: sustituto,
+    cancelacion_revisar_at: new Date().toISOString(),
+    acuse_key: null,
+    errores: null,
+  };
   const eventoId = await aplicarCambio(env.DB, cambioConEvento(env, f, 'cancelacion_pendiente', cambios));
   // A concurrent request won the transition: answer for the state it left.
   if (!eventoId) throw noCancelable(await cargarFactura(db, t, f.id));

@@ -6,6 +6,7 @@ import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
 import worker from '../../index';
 import { procesarCancelacion } from '../../jobs/cancelar-factura';
+import type { FacturaMensaje } from '../../jobs/messages';
 import { procesarFactura } from '../../jobs/procesar-factura';
 import { uuidv7 } from '../../lib/ids';
 import { pemToDer, SandboxPac } from '../../pac/sandbox';
@@ -307,9 +308,48 @@ describe('CancelarFacturaJob — at-least-once', () => {
     };
     expect(await procesarCancelacion(env, f.id, 1, { pac: contado })).toEqual({ accion: 'ack' });
     expect(await status()).toBe('cancelacion_pendiente');
+    // A message well before the scheduled check (a late duplicate) stands down: no PAC call at all.
     expect(await procesarCancelacion(env, f.id, 1, { pac: contado })).toEqual({ accion: 'ack' });
+    expect(llamadas).toEqual(['cancelar']);
+    // The scheduled check, a minute later, only queries the status.
+    const luego = () => new Date(Date.now() + 2 * 60_000);
+    expect(await procesarCancelacion(env, f.id, 1, { pac: contado, now: luego })).toEqual({ accion: 'ack' });
     expect(llamadas).toEqual(['cancelar', 'consultar']);
     expect(await status()).toBe('cancelacion_rechazada');
+  });
+
+  it('one chain of status checks: duplicated deliveries of a due check schedule the next one once', async () => {
+    const { app } = await createEmisor();
+    const stamped = await timbradaHace48h(app.id, 'aceptada');
+    await db().update(facturas).set({ mode: 'live' }).where(eq(facturas.id, stamped.id));
+    await pendienteSinMensaje((await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!);
+    const real = sandbox();
+    let consultas = 0;
+    // The receptor has not answered yet: every status query says "en proceso".
+    const esperando: PacAdapter = {
+      nombre: 'esperando',
+      timbrar: (xml) => real.timbrar(xml),
+      cancelar: (s) => real.cancelar(s),
+      consultarEstado: async () => (consultas++, { estado: 'vigente', estatusCancelacion: 'En proceso' }),
+    };
+    // The real queue, with the messages these runs send counted on the way.
+    const enviados: unknown[] = [];
+    const cola = { ...env, FACTURAS_QUEUE: { send: (body: FacturaMensaje, o?: QueueSendOptions) => (enviados.push(body), env.FACTURAS_QUEUE.send(body, o)) } } as unknown as typeof env;
+    expect(await procesarCancelacion(cola, stamped.id, 1, { pac: esperando })).toEqual({ accion: 'ack' });
+    expect(enviados).toHaveLength(1);
+    const debida = (await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!.cancelacion_revisar_at!;
+
+    const luego = () => new Date(Date.parse(debida) + 1000);
+    await Promise.all([1, 2, 3].map(() => procesarCancelacion(cola, stamped.id, 1, { pac: esperando, now: luego })));
+    expect(enviados).toHaveLength(2);
+    expect(consultas).toBeGreaterThanOrEqual(1);
+    const siguiente = (await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!.cancelacion_revisar_at!;
+    expect(Date.parse(siguiente)).toBeGreaterThanOrEqual(Date.parse(debida) + 60_000);
+    // Another copy of that check, come back early, stands down without asking the PAC.
+    const antes = consultas;
+    expect(await procesarCancelacion(cola, stamped.id, 1, { pac: esperando, now: luego })).toEqual({ accion: 'ack' });
+    expect(consultas).toBe(antes);
+    expect(enviados).toHaveLength(2);
   });
 
   it('PAC down: retried with backoff keeping the reason; spent retries → cancelacion_rechazada, the CFDI stays valid', async () => {

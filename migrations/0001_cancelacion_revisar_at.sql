@@ -1,0 +1,1 @@
+ALTER TABLE `hexafac_facturas` ADD `cancelacion_revisar_at` text;
