@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
 import { eq, inArray, or } from 'drizzle-orm';
+import { PARAMETROS_D1, porLotes } from '../lib/lotes';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { dec, formatear } from '../cfdi/calc';
 import { decimalesMoneda } from '../cfdi/catalogs';
@@ -54,15 +55,18 @@ const origen = alias(facturas, 'origen');
 
 /** The balance of each invoice (rows of the tenant, already loaded), by invoice id. */
 export async function saldos(db: Db, t: Tenant, documentos: Factura[]): Promise<Map<string, Saldo>> {
-  const ids = documentos.map((f) => f.id);
-  const filas = ids.length
-    ? await db
+  // two parameters are the tenant's
+  const filas = await porLotes(
+    documentos.map((f) => f.id),
+    PARAMETROS_D1 - 2,
+    (ids) =>
+      db
         .select({ fila: aplicaciones, origen: { status: origen.status, uuid: origen.uuid, tipo: origen.tipo } })
         .from(aplicaciones)
         .innerJoin(origen, eq(origen.id, aplicaciones.origen_id))
         .where(tenantWhere(aplicaciones, t, inArray(aplicaciones.documento_id, ids)))
-        .orderBy(aplicaciones.id)
-    : [];
+        .orderBy(aplicaciones.id),
+  );
   const resultado = new Map<string, Saldo>();
   for (const f of documentos) {
     const propias = filas.filter((a) => a.fila.documento_id === f.id);
@@ -93,18 +97,20 @@ export async function saldos(db: Db, t: Tenant, documentos: Factura[]): Promise<
  */
 export async function buscarFacturas(db: Db, t: Tenant, referencias: string[]): Promise<Map<string, Factura>> {
   const refs = [...new Set(referencias)];
-  if (!refs.length) return new Map();
-  const rows = await db
-    .select()
-    .from(facturas)
-    .where(
-      tenantWhere(
-        facturas,
-        t,
-        eq(facturas.tipo, 'I'),
-        or(inArray(facturas.id, refs.map((r) => r.toLowerCase())), inArray(facturas.uuid, refs.map((r) => r.toUpperCase()))),
+  // each reference is bound twice (id and uuid); three parameters are the tenant's and the tipo
+  const rows = await porLotes(refs, Math.floor((PARAMETROS_D1 - 3) / 2), (lote) =>
+    db
+      .select()
+      .from(facturas)
+      .where(
+        tenantWhere(
+          facturas,
+          t,
+          eq(facturas.tipo, 'I'),
+          or(inArray(facturas.id, lote.map((r) => r.toLowerCase())), inArray(facturas.uuid, lote.map((r) => r.toUpperCase()))),
+        ),
       ),
-    );
+  );
   const porRef = new Map<string, Factura>();
   for (const r of refs) {
     const f = rows.find((x) => x.id === r.toLowerCase() || x.uuid === r.toUpperCase());

@@ -131,6 +131,23 @@ describe('POST /complementos-pago — happy', () => {
     expect((await json(r2)).id).toBe((await json(r1)).id);
     expect((await saldo(token, a.id)).pagos).toHaveLength(1);
   });
+  it('one payment over 120 invoices: every lookup fits D1\'s bound-parameter limit', async () => {
+    const { token } = await createEmisor();
+    const a = await facturaTimbrada(token, facturaPPD('10.00'));
+    const original = (await getDb(env).select().from(facturas).where(eq(facturas.id, a.id)).get())!;
+    // 119 more stamped PPD invoices: copies of the stamped row with their own id, folio and UUID.
+    const copias = Array.from({ length: 119 }, (_, i) => ({ ...original, id: uuidv7(), folio: `C${i}`, uuid: crypto.randomUUID().toUpperCase() }));
+    const db = getDb(env);
+    const [primera, ...resto] = copias.map((c) => db.insert(facturas).values(c));
+    await db.batch([primera!, ...resto]);
+    const documentos = [{ id: a.id }, ...copias.map((c, i) => (i % 2 ? { id: c.id } : { uuid: c.uuid }))];
+
+    const { p, xml } = await timbrado(token, complemento([pago(documentos)]));
+    expect(nodos(xml, 'DoctoRelacionado')).toHaveLength(120);
+    expect(nodos(xml, 'Pago')[0]!.Monto).toBe('1392.00');
+    expect(p.aplicaciones).toHaveLength(120);
+    expect((await saldo(token, copias[118]!.id)).saldo_insoluto).toBe('0.00');
+  });
 });
 
 describe('POST /complementos-pago — errors', () => {
