@@ -73,6 +73,11 @@ export interface LocalStackOptions extends LocalD1Options {
   port: number;
   /** Inherit wrangler's output (npm start) instead of keeping it quiet (benchmarks, tests). */
   verbose?: boolean;
+  /**
+   * Measure, don't debug: wrangler's dev engine without the DevTools inspector and with warnings-only logs
+   * (scripts/lib/wrangler-dev-bench.ts says why). Same Worker, bindings, queue consumers and local D1.
+   */
+  benchmark?: boolean;
 }
 
 export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack> {
@@ -81,9 +86,13 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   execSql(await seedSql(vars), o);
   const key = await insertKeySql({ applicationId: SANDBOX_APP_ID, mode: 'test', name: `local ${new Date().toISOString()}`, scopes: SCOPES });
   execSql(key.sql, o);
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(o.port), '--show-interactive-dev-session=false'];
-  if (o.persistTo) args.push('--persist-to', o.persistTo);
-  const wrangler = spawn(path.join(root, 'node_modules/.bin/wrangler'), args, { stdio: o.verbose ? 'inherit' : 'ignore' });
+  const [command, args] = o.benchmark
+    ? [path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/lib/wrangler-dev-bench.ts'), String(o.port), ...(o.persistTo ? [o.persistTo] : [])]]
+    : [
+        path.join(root, 'node_modules/.bin/wrangler'),
+        ['dev', '--ip', '127.0.0.1', '--port', String(o.port), '--show-interactive-dev-session=false', ...(o.persistTo ? ['--persist-to', o.persistTo] : [])],
+      ];
+  const wrangler = spawn(command, args, { stdio: o.verbose ? 'inherit' : 'ignore' });
   const base = `http://127.0.0.1:${o.port}`;
   const stop = () =>
     new Promise<void>((resolve) => {

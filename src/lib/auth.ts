@@ -1,6 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { getDb } from '../db/client';
+import { getDb, type Db } from '../db/client';
 import { apiKeys, clientApplications, type Mode } from '../db/schema';
 import type { AppEnv } from './context';
 import { sha256Hex, timingSafeEqual, toBase64Url, randomBytes } from './crypto';
@@ -33,6 +33,22 @@ export async function generateApiKey(mode: Mode): Promise<NewApiKey> {
   return { token, prefix: token.slice(0, PREFIX_LENGTH), tokenHash: await sha256Hex(token) };
 }
 
+// Every authenticated request looks its key up: drizzle builds this SQL once per database, not per request.
+const consultarClave = (db: Db) =>
+  db
+    .select({ key: apiKeys, app: clientApplications })
+    .from(apiKeys)
+    .innerJoin(clientApplications, eq(clientApplications.id, apiKeys.client_application_id))
+    .where(eq(apiKeys.token_hash, sql.placeholder('hash')))
+    .prepare();
+const consultasClave = new WeakMap<Db, ReturnType<typeof consultarClave>>();
+
+function claveConAplicacion(db: Db, hash: string) {
+  let consulta = consultasClave.get(db);
+  if (!consulta) consultasClave.set(db, (consulta = consultarClave(db)));
+  return consulta.get({ hash });
+}
+
 const unauthorized = (code: string, message: string) =>
   new ApiError(code, 401, message, [], { 'WWW-Authenticate': 'Bearer realm="hexafac"' });
 
@@ -51,12 +67,7 @@ export const requireAuth = (scope?: Scope) =>
     }
     const hash = await sha256Hex(token);
     const db = getDb(c.env);
-    const row = await db
-      .select({ key: apiKeys, app: clientApplications })
-      .from(apiKeys)
-      .innerJoin(clientApplications, eq(clientApplications.id, apiKeys.client_application_id))
-      .where(eq(apiKeys.token_hash, hash))
-      .get();
+    const row = await claveConAplicacion(db, hash);
     if (!row || !timingSafeEqual(row.key.token_hash, hash) || !token.startsWith(`hfx_${row.key.mode}_`)) {
       throw unauthorized('invalid_api_key', 'La API key no existe.');
     }
