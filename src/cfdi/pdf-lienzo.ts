@@ -1,4 +1,4 @@
-import { PDFDocument, StandardFonts, degrees, rgb, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
+import { PDFDocument, StandardFonts, degrees, fill, popGraphicsState, pushGraphicsState, rectangle, rgb, setFillingRgbColor, type PDFFont, type PDFPage, type RGB } from 'pdf-lib';
 
 /**
  * Page layout primitives for the representación impresa: a cursor that flows top to bottom over
@@ -38,6 +38,23 @@ export interface AvisoSandbox {
   marca: string;
 }
 const INTERLINEA = 1.25;
+
+// Advance width of each character at size 1, per standard font. drawText writes the text without
+// kerning, so this sum is exactly what is drawn (pdf-lib's widthOfTextAtSize adds kerning pairs, and
+// measuring through it was the PDF's hottest path when wrapping 344-character sellos).
+const anchos = new Map<string, Map<string, number>>();
+
+function anchoTexto(font: PDFFont, texto: string, size: number): number {
+  let tabla = anchos.get(font.name);
+  if (!tabla) anchos.set(font.name, (tabla = new Map()));
+  let total = 0;
+  for (const ch of texto) {
+    let w = tabla.get(ch);
+    if (w === undefined) tabla.set(ch, (w = font.widthOfTextAtSize(ch, 1)));
+    total += w;
+  }
+  return total * size;
+}
 
 export class Lienzo {
   readonly anchoPagina = 612;
@@ -128,7 +145,7 @@ export class Lienzo {
   }
 
   medir(texto: string, estilo: Estilo = {}): number {
-    return this.fuente(estilo).widthOfTextAtSize(this.limpiar(texto), estilo.size ?? TAMANO);
+    return anchoTexto(this.fuente(estilo), this.limpiar(texto), estilo.size ?? TAMANO);
   }
 
   altoLinea(estilo: Estilo = {}): number {
@@ -142,7 +159,7 @@ export class Lienzo {
     const font = this.fuente(estilo);
     let xx = x;
     if (estilo.alinear && estilo.alinear !== 'izq' && estilo.ancho !== undefined) {
-      const libre = estilo.ancho - font.widthOfTextAtSize(limpio, size);
+      const libre = estilo.ancho - anchoTexto(font, limpio, size);
       xx = x + (estilo.alinear === 'der' ? libre : libre / 2);
     }
     this.pagina.drawText(limpio, { x: xx, y, size, font, color: estilo.color ?? COLOR.texto });
@@ -152,25 +169,32 @@ export class Lienzo {
   lineas(texto: string, ancho: number, estilo: Estilo = {}): string[] {
     const font = this.fuente(estilo);
     const size = estilo.size ?? TAMANO;
-    const cabe = (s: string) => font.widthOfTextAtSize(s, size) <= ancho;
+    const espacio = anchoTexto(font, ' ', size);
     const out: string[] = [];
     for (const parrafo of this.limpiar(texto).split('\n')) {
+      // widths add up character by character, so each line is measured once, not once per word or letter
       let linea = '';
+      let medida = 0;
       // Split on single spaces so runs of spaces (a pedimento's "17  24  3420") survive.
       for (const palabra of parrafo.split(' ')) {
-        const candidata = linea ? `${linea} ${palabra}` : palabra;
-        if (cabe(candidata)) {
-          linea = candidata;
+        const conPalabra = (linea ? medida + espacio : 0) + anchoTexto(font, palabra, size);
+        if (conPalabra <= ancho) {
+          linea = linea ? `${linea} ${palabra}` : palabra;
+          medida = conPalabra;
           continue;
         }
         if (linea) out.push(linea);
         linea = '';
+        medida = 0;
         for (const ch of palabra) {
-          if (linea && !cabe(linea + ch)) {
+          const w = anchoTexto(font, ch, size);
+          if (linea && medida + w > ancho) {
             out.push(linea);
             linea = '';
+            medida = 0;
           }
           linea += ch;
+          medida += w;
         }
       }
       out.push(linea);
@@ -194,9 +218,18 @@ export class Lienzo {
     this.pagina.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.6, color });
   }
 
-  /** A filled path in module units (SVG coordinates: y grows downwards from the top-left corner). */
-  trazo(path: string, x: number, yArriba: number, escala: number): void {
-    this.pagina.drawSvgPath(path, { x, y: yArriba, scale: escala, color: rgb(0, 0, 0), borderWidth: 0 });
+  /**
+   * Black rectangles [x, y, ancho, alto] in `escala` units, y growing downwards from (x0, yArriba), filled
+   * as one path with raw operators (drawRectangle or an SVG path would cost more than the whole page).
+   */
+  rectangulosNegros(rects: readonly (readonly [number, number, number, number])[], x0: number, yArriba: number, escala: number): void {
+    this.pagina.pushOperators(
+      pushGraphicsState(),
+      setFillingRgbColor(0, 0, 0),
+      ...rects.map(([x, y, ancho, alto]) => rectangle(x0 + x * escala, yArriba - (y + alto) * escala, ancho * escala, alto * escala)),
+      fill(),
+      popGraphicsState(),
+    );
   }
 
   /** A sandbox document must never pass for a valid one: a band on top of every page... */
@@ -218,7 +251,7 @@ export class Lienzo {
     const size = 54;
     const font = this.fuentes.negrita;
     const limpio = this.limpiar(texto);
-    const ancho = font.widthOfTextAtSize(limpio, size);
+    const ancho = anchoTexto(font, limpio, size);
     const angulo = Math.atan2(this.altoPagina, this.anchoPagina);
     // Baseline start such that the rotated text is centred on the page (cap height ≈ 2/3 of size).
     const x = this.anchoPagina / 2 - (Math.cos(angulo) * ancho) / 2 + (Math.sin(angulo) * size) / 3;
@@ -249,7 +282,7 @@ export class Lienzo {
       const estilo = { size: 6.5, font: this.fuentes.normal, color: COLOR.suave };
       pagina.drawText(this.limpiar(pie), { x: this.izquierda, y, ...estilo });
       const numero = `Página ${i + 1} de ${total}`;
-      const ancho = this.fuentes.normal.widthOfTextAtSize(this.limpiar(numero), 6.5);
+      const ancho = anchoTexto(this.fuentes.normal, this.limpiar(numero), 6.5);
       pagina.drawText(this.limpiar(numero), { x: this.derecha - ancho, y, ...estilo });
     });
     return this.doc.save();

@@ -550,7 +550,7 @@ class Representacion {
   /** The QR as vector squares: one filled rectangle per horizontal run of dark modules. */
   private dibujarQr(texto: string, x: number, yArriba: number, lado: number): void {
     const modulos = modulosQr(texto);
-    let path = '';
+    const rects: [number, number, number, number][] = [];
     modulos.forEach((fila, r) => {
       for (let c = 0; c < fila.length; ) {
         if (!fila[c]) {
@@ -559,11 +559,11 @@ class Representacion {
         }
         let fin = c;
         while (fin < fila.length && fila[fin]) fin++;
-        path += `M${c} ${r}h${fin - c}v1h${c - fin}z`;
+        rects.push([c, r, fin - c, 1]);
         c = fin;
       }
     });
-    this.l.trazo(path, x, yArriba, lado / modulos.length);
+    this.l.rectangulosNegros(rects, x, yArriba, lado / modulos.length);
   }
 }
 
