@@ -1,8 +1,8 @@
 import { asc, desc, eq, gte, lte, or, sql } from 'drizzle-orm';
 import type { Comprobante, Emisor } from '../cfdi/model';
 import type { ValidationIssue } from '../cfdi/validate';
-import { getDb, type Db } from '../db/client';
-import { aplicaciones, clientApplications, eventos, facturas, type FacturaStatus } from '../db/schema';
+import type { Db } from '../db/client';
+import { clientApplications, eventos, facturas, type FacturaStatus } from '../db/schema';
 import { API_BASE, type Env } from '../env';
 import { ApiError } from '../lib/errors';
 import { isUuid, uuidv7 } from '../lib/ids';
@@ -47,12 +47,11 @@ const MAX_SALTOS_FOLIO = 50;
 const esFolioRepetido = (err: unknown) => /UNIQUE constraint failed: hexafac_facturas\.client_application_id/.test(String((err as Error).message));
 
 /**
- * Stores a validated comprobante as `pendiente` with its folio and enqueues its stamping.
+ * Stores a validated comprobante as `pendiente` with its folio (then enqueue it with encolarTimbrado).
  * The folio comes from the same D1 batch as the row, so a refused insert burns none, and a
  * redelivered job reuses the row's folio.
  */
 export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Promise<{ id: string }> {
-  const db = getDb(env);
   const id = uuidv7();
   const serie = a.comprobante.serie ?? SERIE_POR_TIPO[a.tipo];
   const folioDado = a.comprobante.folio;
@@ -115,18 +114,20 @@ export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Pr
     }
     throw err;
   }
+  return { id };
+}
+
+/**
+ * Sends the stamping job of an accepted comprobante. The stored `pendiente` row is what was promised;
+ * the message only makes it happen now, so the answer does not wait for it (waitUntil), and if the
+ * queue fails the cron safety net (src/jobs/barrido.ts) re-sends it.
+ */
+export async function encolarTimbrado(env: Env, id: string): Promise<void> {
   try {
     await env.FACTURAS_QUEUE.send({ kind: 'timbrar', id });
   } catch (err) {
-    // Without its job the row would wait forever: take it back and let the client retry.
-    await db.batch([
-      db.delete(aplicaciones).where(eq(aplicaciones.origen_id, id)),
-      db.delete(eventos).where(eq(eventos.factura_id, id)),
-      db.delete(facturas).where(eq(facturas.id, id)),
-    ]);
-    throw new ApiError('cola_no_disponible', 503, 'No se pudo encolar el timbrado; reintenta.', [], { 'Retry-After': '5' });
+    console.error(JSON.stringify({ level: 'error', message: 'no se pudo encolar el timbrado; lo reenviará el barrido', id, error: (err as Error).message }));
   }
-  return { id };
 }
 
 /** Our id or the SAT's folio fiscal (any case), within the tenant. */

@@ -7,7 +7,7 @@ import { ApiError } from '../../lib/errors';
 import { withIdempotency } from '../../lib/idempotency';
 import { tenantOf } from '../../lib/tenancy';
 import { resolverReceptor } from '../../services/clientes';
-import { aceptarComprobante, emisorDe, issuesToDetails, type Aceptacion, type TipoComprobante } from '../../services/facturas';
+import { aceptarComprobante, emisorDe, encolarTimbrado, issuesToDetails, type Aceptacion, type TipoComprobante } from '../../services/facturas';
 import type { Emisor } from '../../cfdi/model';
 
 // The accepting half shared by POST /facturas, /notas-credito and /complementos-pago:
@@ -46,6 +46,7 @@ export function aceptar(c: Context<AppEnv>, tipo: TipoComprobante, body: Record<
     const prep = await preparar(datos, emisorDe(app));
     if (!prep.ok) throw ApiError.validation(issuesToDetails(prep.errors), 'El comprobante no cumple las reglas del SAT.');
     const factura = await aceptarComprobante(c.env, t, { tipo, datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId, extra: prep.extra });
+    c.executionCtx.waitUntil(encolarTimbrado(c.env, factura.id));
     const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${factura.id}`;
     c.header('Location', self);
     return c.json({ id: factura.id, status: 'pendiente' as const, links: { self } }, 202);
