@@ -14,7 +14,10 @@ export default {
   fetch: app.fetch,
 
   async queue(batch: MessageBatch<FacturaMensaje>, env: Env) {
-    for (const msg of batch.messages) {
+    for (const [i, msg] of batch.messages.entries()) {
+      // Between jobs, let the requests this isolate also serves run: without a timer turn, a batch whose
+      // storage calls stay inside the process (wrangler dev) holds every request until it ends.
+      if (i > 0) await new Promise((siga) => setTimeout(siga, 0));
       const parsed = FacturaMensajeSchema.safeParse(msg.body);
       if (!parsed.success) {
         console.error(JSON.stringify({ level: 'error', message: 'mensaje inválido en la cola', body: msg.body }));
