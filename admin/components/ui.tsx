@@ -26,6 +26,26 @@ export const ModeBadge: FC<{ mode: string }> = ({ mode }) =>
 
 export const Empty: FC<PropsWithChildren> = ({ children }) => <div class="empty">{children}</div>;
 
+/** A column heading: its text, or its text and the cell class (e.g. `num` for amounts). */
+type Columna = string | { titulo: string; clase: string };
+
+/** A listing table: the headings (and an "Acciones" column when rows carry buttons) over the rows given. */
+export const Tabla: FC<PropsWithChildren<{ columnas: readonly Columna[]; acciones?: boolean }>> = ({ columnas, acciones, children }) => (
+  <table>
+    <thead>
+      <tr>
+        {columnas.map((col) => (typeof col === 'string' ? <th>{col}</th> : <th class={col.clase}>{col.titulo}</th>))}
+        {acciones ? (
+          <th class="actions">
+            <span class="muted">Acciones</span>
+          </th>
+        ) : null}
+      </tr>
+    </thead>
+    <tbody>{children}</tbody>
+  </table>
+);
+
 /** Tabs of one client application's pages. */
 export const AppTabs: FC<{ appId: string; current: 'datos' | 'csd' | 'llaves' | 'webhooks' | 'facturas' }> = ({ appId, current }) => {
   const base = `/admin/aplicaciones/${appId}`;

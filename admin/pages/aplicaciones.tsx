@@ -7,7 +7,7 @@ import { uuidv7 } from '../../src/lib/ids';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextArea, TextField } from '../components/form';
 import { Csrf, FlashMessage, PageHead } from '../components/layout';
-import { AppTabs, Badge, Empty } from '../components/ui';
+import { AppTabs, Badge, Empty, Tabla } from '../components/ui';
 import { NotFound } from '../errors';
 import { aviso, fecha, formFields, page, redirectWith } from '../render';
 
@@ -127,34 +127,22 @@ aplicaciones.get('/', async (c) => {
       <FlashMessage flash={aviso(c)} />
       <div class="tablewrap">
         {apps.length ? (
-          <table>
-            <thead>
+          <Tabla columnas={['Nombre', 'RFC', 'Razón social', 'Estado', 'CSD', 'Creada']}>
+            {apps.map((a) => (
               <tr>
-                <th>Nombre</th>
-                <th>RFC</th>
-                <th>Razón social</th>
-                <th>Estado</th>
-                <th>CSD</th>
-                <th>Creada</th>
+                <td>
+                  <a href={`/admin/aplicaciones/${a.id}`}>{a.name}</a>
+                </td>
+                <td class="mono">{a.rfc}</td>
+                <td>{a.razon_social}</td>
+                <td>
+                  <AppStatus app={a} />
+                </td>
+                <td>{csdBadge(a)}</td>
+                <td>{fecha(a.created_at)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {apps.map((a) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/aplicaciones/${a.id}`}>{a.name}</a>
-                  </td>
-                  <td class="mono">{a.rfc}</td>
-                  <td>{a.razon_social}</td>
-                  <td>
-                    <AppStatus app={a} />
-                  </td>
-                  <td>{csdBadge(a)}</td>
-                  <td>{fecha(a.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Tabla>
         ) : (
           <Empty>
             Aún no hay aplicaciones. <a href="/admin/aplicaciones/nueva">Crea la primera</a>.

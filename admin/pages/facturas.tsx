@@ -12,7 +12,7 @@ import { cancelarFactura, MOTIVOS_CANCELACION } from '../../src/services/cancela
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextField } from '../components/form';
 import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
-import { AppTabs, Empty, FACTURA_STATUS, ModeBadge, StatusBadge } from '../components/ui';
+import { AppTabs, Empty, FACTURA_STATUS, ModeBadge, StatusBadge, Tabla } from '../components/ui';
 import { NotFound } from '../errors';
 import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
 import { aviso, currentMode, fecha, formFields, page, redirectWith } from '../render';
@@ -90,24 +90,16 @@ export async function facturasIndex(c: Context<AdminEnv>) {
       <PageHead title="Facturas" subtitle="Elige la aplicación (emisor) cuyas facturas quieres ver." />
       <div class="tablewrap">
         {apps.length ? (
-          <table>
-            <thead>
+          <Tabla columnas={['Aplicación', 'RFC']}>
+            {apps.map((a) => (
               <tr>
-                <th>Aplicación</th>
-                <th>RFC</th>
+                <td>
+                  <a href={`/admin/aplicaciones/${a.id}/facturas`}>{a.name}</a>
+                </td>
+                <td class="mono">{a.rfc}</td>
               </tr>
-            </thead>
-            <tbody>
-              {apps.map((a) => (
-                <tr>
-                  <td>
-                    <a href={`/admin/aplicaciones/${a.id}/facturas`}>{a.name}</a>
-                  </td>
-                  <td class="mono">{a.rfc}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Tabla>
         ) : (
           <Empty>
             Aún no hay aplicaciones. <a href="/admin/aplicaciones/nueva">Crea una</a>.
@@ -162,40 +154,27 @@ facturasPages.get('/:appId/facturas', async (c) => {
       </p>
       <div class="tablewrap">
         {shown.length ? (
-          <table>
-            <thead>
+          <Tabla columnas={['Folio', 'Tipo', 'Receptor', 'Fecha', { titulo: 'Total', clase: 'num' }, 'Estado', 'UUID']}>
+            {shown.map((r) => (
               <tr>
-                <th>Folio</th>
-                <th>Tipo</th>
-                <th>Receptor</th>
-                <th>Fecha</th>
-                <th class="num">Total</th>
-                <th>Estado</th>
-                <th>UUID</th>
+                <td>
+                  <a href={`${base}/${r.id}`}>{folioDe(r)}</a>
+                </td>
+                <td>{r.tipo}</td>
+                <td>
+                  {r.receptor_nombre}
+                  <br />
+                  <span class="mono small muted">{r.receptor_rfc}</span>
+                </td>
+                <td>{fecha(r.fecha)}</td>
+                <td class="num">{money(r.total, r.moneda)}</td>
+                <td>
+                  <StatusBadge status={r.status} />
+                </td>
+                <td class="mono small">{r.uuid ?? '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {shown.map((r) => (
-                <tr>
-                  <td>
-                    <a href={`${base}/${r.id}`}>{folioDe(r)}</a>
-                  </td>
-                  <td>{r.tipo}</td>
-                  <td>
-                    {r.receptor_nombre}
-                    <br />
-                    <span class="mono small muted">{r.receptor_rfc}</span>
-                  </td>
-                  <td>{fecha(r.fecha)}</td>
-                  <td class="num">{money(r.total, r.moneda)}</td>
-                  <td>
-                    <StatusBadge status={r.status} />
-                  </td>
-                  <td class="mono small">{r.uuid ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Tabla>
         ) : (
           <Empty>No hay facturas con estos filtros en este modo.</Empty>
         )}

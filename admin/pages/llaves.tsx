@@ -7,7 +7,7 @@ import { uuidv7 } from '../../src/lib/ids';
 import type { AdminEnv } from '../auth';
 import { Checkboxes, ErrorSummary, type FieldErrors, Radios, SecretOnce, TextField } from '../components/form';
 import { Csrf, FlashMessage, PageHead } from '../components/layout';
-import { AppTabs, Badge, Empty, ModeBadge } from '../components/ui';
+import { AppTabs, Badge, Empty, ModeBadge, Tabla } from '../components/ui';
 import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
 import { aviso, currentMode, fecha, formFields, formList, page, redirectWith } from '../render';
 import { NotFound } from '../errors';
@@ -71,47 +71,31 @@ const KeysPage = (c: Context<AdminEnv>, app: Aplicacion, keys: ApiKey[], form: K
         <h2>API keys</h2>
         {keys.length ? (
           <div class="tablewrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Nombre</th>
-                  <th>Prefijo</th>
-                  <th>Modo</th>
-                  <th>Scopes</th>
-                  <th>Último uso</th>
-                  <th>Expira</th>
-                  <th>Estado</th>
-                  <th class="actions">
-                    <span class="muted">Acciones</span>
-                  </th>
+            <Tabla columnas={['Nombre', 'Prefijo', 'Modo', 'Scopes', 'Último uso', 'Expira', 'Estado']} acciones>
+              {keys.map((k) => (
+                <tr data-key-id={k.id}>
+                  <td>{k.name}</td>
+                  <td class="mono">{k.prefix}…</td>
+                  <td>
+                    <ModeBadge mode={k.mode} />
+                  </td>
+                  <td class="small">{k.scopes.length === SCOPES.length ? 'todos' : k.scopes.join(', ')}</td>
+                  <td>{k.last_used_at ? fecha(k.last_used_at) : 'Nunca'}</td>
+                  <td>{k.expires_at ? fecha(k.expires_at) : 'No expira'}</td>
+                  <td>{keyState(k, now)}</td>
+                  <td class="actions">
+                    {k.revoked_at ? null : (
+                      <form method="post" action={`/admin/aplicaciones/${app.id}/llaves/${k.id}/revocar`} class="inline">
+                        <Csrf token={csrf} />
+                        <button type="submit" class="btn btn-danger btn-sm" aria-label={`Revocar ${k.name}`}>
+                          Revocar
+                        </button>
+                      </form>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr data-key-id={k.id}>
-                    <td>{k.name}</td>
-                    <td class="mono">{k.prefix}…</td>
-                    <td>
-                      <ModeBadge mode={k.mode} />
-                    </td>
-                    <td class="small">{k.scopes.length === SCOPES.length ? 'todos' : k.scopes.join(', ')}</td>
-                    <td>{k.last_used_at ? fecha(k.last_used_at) : 'Nunca'}</td>
-                    <td>{k.expires_at ? fecha(k.expires_at) : 'No expira'}</td>
-                    <td>{keyState(k, now)}</td>
-                    <td class="actions">
-                      {k.revoked_at ? null : (
-                        <form method="post" action={`/admin/aplicaciones/${app.id}/llaves/${k.id}/revocar`} class="inline">
-                          <Csrf token={csrf} />
-                          <button type="submit" class="btn btn-danger btn-sm" aria-label={`Revocar ${k.name}`}>
-                            Revocar
-                          </button>
-                        </form>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Tabla>
           </div>
         ) : (
           <Empty>Esta aplicación aún no tiene API keys.</Empty>

@@ -19,7 +19,7 @@ import {
 import type { AdminEnv } from '../auth';
 import { Checkboxes, ErrorSummary, type FieldErrors, SecretOnce, TextField } from '../components/form';
 import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
-import { AppTabs, Badge, Empty, ModeBadge } from '../components/ui';
+import { AppTabs, Badge, Empty, ModeBadge, Tabla } from '../components/ui';
 import { NotFound } from '../errors';
 import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
 import { aviso, currentMode, fecha, formFields, formList, page, redirectWith } from '../render';
@@ -105,29 +105,19 @@ const ListPage = (c: Context<AdminEnv>, app: Aplicacion, hooks: WebhookView[], f
         </h2>
         {hooks.length ? (
           <div class="tablewrap">
-            <table>
-              <thead>
+            <Tabla columnas={['URL', 'Eventos', 'Estado', 'Creado']}>
+              {hooks.map((h) => (
                 <tr>
-                  <th>URL</th>
-                  <th>Eventos</th>
-                  <th>Estado</th>
-                  <th>Creado</th>
+                  <td>
+                    <a href={`${base}/${h.id}`}>{h.url}</a>
+                    {h.description ? <div class="small muted">{h.description}</div> : null}
+                  </td>
+                  <td class="small">{h.events.includes(TODOS) ? 'todos' : h.events.join(', ')}</td>
+                  <td>{h.active ? <Badge tone="ok">Activo</Badge> : <Badge tone="neutral">Desactivado</Badge>}</td>
+                  <td>{fecha(h.created_at)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {hooks.map((h) => (
-                  <tr>
-                    <td>
-                      <a href={`${base}/${h.id}`}>{h.url}</a>
-                      {h.description ? <div class="small muted">{h.description}</div> : null}
-                    </td>
-                    <td class="small">{h.events.includes(TODOS) ? 'todos' : h.events.join(', ')}</td>
-                    <td>{h.active ? <Badge tone="ok">Activo</Badge> : <Badge tone="neutral">Desactivado</Badge>}</td>
-                    <td>{fecha(h.created_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Tabla>
           </div>
         ) : (
           <Empty>Sin webhooks en este modo.</Empty>
@@ -234,51 +224,36 @@ async function DetailPage(c: Context<AdminEnv>, app: Aplicacion, hook: WebhookVi
         <h2>Entregas recientes</h2>
         {entregas.length ? (
           <div class="tablewrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Evento</th>
-                  <th>Origen</th>
-                  <th>Estado</th>
-                  <th>Intentos</th>
-                  <th>Última respuesta</th>
-                  <th>Creada</th>
-                  <th class="actions">
-                    <span class="muted">Acciones</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {entregas.map((e) => {
-                  const ultimo = e.intentos[e.intentos.length - 1];
-                  return (
-                    <tr data-entrega-id={e.id}>
-                      <td>
-                        <code>{e.type}</code>
-                        <div class="small muted mono">{e.evento_id}</div>
-                      </td>
-                      <td>{e.origen}</td>
-                      <td>
-                        <Badge tone={ESTADO_ENTREGA[e.status]}>{e.status}</Badge>
-                      </td>
-                      <td class="num">{e.intentos.length}</td>
-                      <td class="small">{ultimo ? `${ultimo.status_code ?? ultimo.error ?? '—'} · ${ultimo.latencia_ms} ms` : '—'}</td>
-                      <td>{fecha(e.created_at)}</td>
-                      <td class="actions">
-                        {e.status !== 'pendiente' && hook.active ? (
-                          <form method="post" action={`${base}/entregas/${e.id}/reenviar`} class="inline">
-                            <Csrf token={csrf} />
-                            <button type="submit" class="btn btn-secondary btn-sm">
-                              Reenviar
-                            </button>
-                          </form>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <Tabla columnas={['Evento', 'Origen', 'Estado', 'Intentos', 'Última respuesta', 'Creada']} acciones>
+              {entregas.map((e) => {
+                const ultimo = e.intentos[e.intentos.length - 1];
+                return (
+                  <tr data-entrega-id={e.id}>
+                    <td>
+                      <code>{e.type}</code>
+                      <div class="small muted mono">{e.evento_id}</div>
+                    </td>
+                    <td>{e.origen}</td>
+                    <td>
+                      <Badge tone={ESTADO_ENTREGA[e.status]}>{e.status}</Badge>
+                    </td>
+                    <td class="num">{e.intentos.length}</td>
+                    <td class="small">{ultimo ? `${ultimo.status_code ?? ultimo.error ?? '—'} · ${ultimo.latencia_ms} ms` : '—'}</td>
+                    <td>{fecha(e.created_at)}</td>
+                    <td class="actions">
+                      {e.status !== 'pendiente' && hook.active ? (
+                        <form method="post" action={`${base}/entregas/${e.id}/reenviar`} class="inline">
+                          <Csrf token={csrf} />
+                          <button type="submit" class="btn btn-secondary btn-sm">
+                            Reenviar
+                          </button>
+                        </form>
+                      ) : null}
+                    </td>
+                  </tr>
+                );
+              })}
+            </Tabla>
           </div>
         ) : (
           <Empty>Aún no hay entregas.</Empty>
