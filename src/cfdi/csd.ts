@@ -4,13 +4,18 @@
 // lives in Web Crypto as a non-extractable RSASSA-PKCS1-v1_5/SHA-256 CryptoKey.
 import forge from 'node-forge';
 
-export interface Csd {
+export interface CertificadoSat {
   rfc: string;
   nombre: string;
   noCertificado: string;
   certificadoBase64: string;
   validoDesde: Date;
   validoHasta: Date;
+  esFiel: boolean;
+}
+
+/** A CSD ready to seal: its certificate's data and the decrypted key, imported once into Web Crypto. */
+export interface Csd extends Omit<CertificadoSat, 'esFiel'> {
   privateKey: CryptoKey;
 }
 
@@ -30,16 +35,6 @@ export class CsdError extends Error {
     super(message);
     this.name = 'CsdError';
   }
-}
-
-export interface CertificadoSat {
-  rfc: string;
-  nombre: string;
-  noCertificado: string;
-  certificadoBase64: string;
-  validoDesde: Date;
-  validoHasta: Date;
-  esFiel: boolean;
 }
 
 const OID_X500_UNIQUE_IDENTIFIER = '2.5.4.45'; // "RFC / RFC del representante legal"
