@@ -30,6 +30,7 @@ const factura = (i: number) => ({
   ],
 });
 
+const dormir = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 // The load generator shares the 2 cores with workerd: node:http on C kept-alive sockets costs about half
@@ -62,9 +63,11 @@ async function main() {
     // Warm-up: one factura through the whole pipeline (accept, then stamping, sealing, PDF, R2), so the first
     // compilations and the CSD import happen before the clock starts, not in the middle of the burst.
     const calentamiento = JSON.parse((await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(-1)) })).text) as { id: string };
-    for (let espera = Date.now() + 60_000; Date.now() < espera; await new Promise((r) => setTimeout(r, 200))) {
+    const finCalentamiento = Date.now() + 60_000;
+    while (Date.now() < finCalentamiento) {
       const f = JSON.parse((await request(`${api}/facturas/${calentamiento.id}`, { headers })).text) as { status: string };
       if (f.status !== 'pendiente') break;
+      await dormir(200);
     }
     // The local stack's own ceiling, same concurrency: wrangler dev's proxy and local D1 bound everything else.
     let pendientesHealth = N;
@@ -108,7 +111,7 @@ async function main() {
         cursor = page.next_cursor;
       } while (cursor);
       if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
-      await new Promise((r) => setTimeout(r, 500));
+      await dormir(500);
     }
     const total = (performance.now() - t0) / 1000;
     const timbradas = ids.filter((id) => estados.get(id)?.startsWith('timbrada'));
