@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { csdDesdePkcs8 } from '../src/cfdi/csd';
+import { csdDesdePkcs8 } from '../src/cfdi';
 import { getDb } from '../src/db/client';
 import { adminUsers, apiKeys, clientApplications, eventos, facturas } from '../src/db/schema';
 import { decryptSecret, fromBase64 } from '../src/lib/crypto';

@@ -2,9 +2,7 @@
 // same emissions as in plain Node, in the runtime production runs them in. Each request runs `n`
 // signatures or `n` emissions; the caller times the request, because workerd's clock does not advance
 // during synchronous work.
-import { emitirCfdi } from '../src/cfdi/build';
-import { cadenaOriginal } from '../src/cfdi/cadena';
-import { base64ToBytes, leerCsd, type Csd } from '../src/cfdi/csd';
+import { emitirCfdi, cadenaOriginal, base64ToBytes, leerCsd, type Csd } from '../src/cfdi';
 import { AHORA, EMISOR, type Entrada } from './lib/bench-emision';
 
 interface Env {

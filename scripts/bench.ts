@@ -12,10 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unstable_dev } from 'wrangler';
-import { emitirCfdi, prepararComprobante, sellarComprobante } from '../src/cfdi/build';
-import { cadenaOriginal } from '../src/cfdi/cadena';
-import { leerCsd } from '../src/cfdi/csd';
-import type { Comprobante } from '../src/cfdi/model';
+import { emitirCfdi, prepararComprobante, sellarComprobante, cadenaOriginal, leerCsd, type Comprobante } from '../src/cfdi';
 import { AHORA, EMISOR, type Entrada } from './lib/bench-emision';
 
 const raiz = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cadenaOriginal } from '../src/cfdi/cadena';
-import { verificarCfdi } from '../src/cfdi/verify';
+import { cadenaOriginal, verificarCfdi } from '../src/cfdi';
 import { main } from './cfdi';
 
 const fixtures = path.resolve(__dirname, '../test/fixtures');

@@ -7,11 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, TextDecoder } from 'node:util';
-import { emitirCfdi } from '../src/cfdi/build';
-import { cadenaOriginal } from '../src/cfdi/cadena';
-import { CsdError, leerCsd } from '../src/cfdi/csd';
-import { emitirComplementoPago } from '../src/cfdi/pagos';
-import { verificarCfdi } from '../src/cfdi/verify';
+import { emitirCfdi, cadenaOriginal, CsdError, leerCsd, emitirComplementoPago, verificarCfdi } from '../src/cfdi';
 
 export interface Io {
   stdout: (s: string) => void;

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { API_BASE } from './env';
 import type { AppEnv } from './lib/context';
-import { ApiError, onError, renderError } from './lib/errors';
+import { DomainError, onError, renderError } from './lib/errors';
 import { limitBody, requestId, requireJsonBody } from './lib/middleware';
 import sistema from './routes/sistema';
 import webhooks from './routes/webhooks';
@@ -61,12 +61,12 @@ function notFoundOrMethodNotAllowed(app: OpenAPIHono<AppEnv>, c: Context<AppEnv>
   if (allowed.size > 0) {
     return renderError(
       c,
-      new ApiError('method_not_allowed', 405, `Método ${c.req.method} no permitido en ${path}.`, [], {
+      new DomainError('method_not_allowed', 'method_not_allowed', `Método ${c.req.method} no permitido en ${path}.`, [], {
         Allow: [...allowed].join(', '),
       }),
     );
   }
-  return renderError(c, new ApiError('not_found', 404, `No existe la ruta ${c.req.method} ${path}.`));
+  return renderError(c, new DomainError('not_found', 'not_found', `No existe la ruta ${c.req.method} ${path}.`));
 }
 
 export const app = createApp();

@@ -99,7 +99,7 @@ export async function expectError(res: Response, status: number, code?: string) 
 
 /** Loads the SAT test CSD into the application, as the admin panel's upload does (key re-encrypted, password not kept). */
 export async function cargarCsdDePrueba(applicationId: string): Promise<void> {
-  const { leerCsd } = await import('../src/cfdi/csd');
+  const { leerCsd } = await import('../src/cfdi');
   const { encryptSecret, fromBase64 } = await import('../src/lib/crypto');
   const { eq } = await import('drizzle-orm');
   const { csd, pkcs8 } = await leerCsd(fromBase64(env.TEST_CSD_CER), fromBase64(env.TEST_CSD_KEY), '12345678a');
@@ -134,7 +134,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
 
 /** Hands a stamped CFDI (and the project's own cadena of it) to the oracle folder test/output/cfdi/. */
 export async function guardarParaOraculo(nombre: string, xml: string): Promise<void> {
-  const { cadenaOriginal } = await import('../src/cfdi/cadena');
+  const { cadenaOriginal } = await import('../src/cfdi');
   for (const [ext, body] of [['xml', xml], ['txt', cadenaOriginal(xml)]] as const) {
     const res = await env.TEST_OUTPUT.fetch(`http://output/cfdi/${nombre}.${ext}`, { method: 'PUT', body });
     if (!res.ok) throw new Error(`could not write ${nombre}.${ext}`);
@@ -143,7 +143,7 @@ export async function guardarParaOraculo(nombre: string, xml: string): Promise<v
 
 /** A `pendiente` factura straight into D1 with no queue message, so the test drives the job itself. */
 export async function insertarPendiente(applicationId: string, opts: { fecha?: string; ahora?: Date; serie?: string } = {}) {
-  const { prepararComprobante } = await import('../src/cfdi/build');
+  const { prepararComprobante } = await import('../src/cfdi');
   const { facturas } = await import('../src/db/schema');
   const emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
   const datos = facturaBase(opts.fecha ? { fecha: opts.fecha } : {});

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { catalogos, regimenFiscal } from '../../src/cfdi/catalogs';
+import { catalogs } from '../../src/cfdi';
 import { getDb } from '../../src/db/client';
 import { clientApplications } from '../../src/db/schema';
 import { uuidv7 } from '../../src/lib/ids';
@@ -20,7 +20,7 @@ export async function loadApp(c: Context<AdminEnv>): Promise<Aplicacion> {
   return app;
 }
 
-const REGIMENES = catalogos.regimenesFiscales
+const REGIMENES = catalogs.catalogos.regimenesFiscales
   .filter((r) => !r.vigencia.hasta)
   .map((r) => ({ value: r.id, label: `${r.id} · ${r.texto}` }));
 
@@ -59,7 +59,7 @@ export function validateAppForm(v: AppForm, existing?: Aplicacion): FieldErrors 
   }
   if (!v.razon_social) e.razon_social = 'Escribe la razón social tal como aparece en la Constancia de Situación Fiscal.';
   else if (v.razon_social.length > 254) e.razon_social = 'Máximo 254 caracteres.';
-  const regimen = regimenFiscal(v.regimen_fiscal);
+  const regimen = catalogs.regimenFiscal(v.regimen_fiscal);
   if (!regimen) e.regimen_fiscal = 'Elige un régimen fiscal del catálogo c_RegimenFiscal.';
   else if (RFC_RE.test(v.rfc)) {
     const moral = v.rfc.length === 12;
@@ -191,7 +191,7 @@ aplicaciones.post('/nueva', async (c) => {
 
 aplicaciones.get('/:appId', async (c) => {
   const app = await loadApp(c);
-  const regimen = regimenFiscal(app.regimen_fiscal);
+  const regimen = catalogs.regimenFiscal(app.regimen_fiscal);
   const base = `/admin/aplicaciones/${app.id}`;
   const csrf = c.get('session').csrf;
   return page(

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { CsdError, type CsdErrorCode, leerCsd } from '../../src/cfdi/csd';
+import { CsdError, type CsdErrorCode, leerCsd } from '../../src/cfdi';
 import { getDb } from '../../src/db/client';
 import { clientApplications } from '../../src/db/schema';
 import { encryptSecret } from '../../src/lib/crypto';

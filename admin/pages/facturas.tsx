@@ -6,7 +6,7 @@ import { clientApplications, eventos, FACTURA_STATUSES, facturas, type FacturaSt
 import { cursorId } from '../../src/lib/pagination';
 import { listarFacturas } from '../../src/services/facturas';
 import { findOwned, type Tenant, tenantWhere } from '../../src/lib/tenancy';
-import { ApiError } from '../../src/lib/errors';
+import { DomainError } from '../../src/lib/errors';
 import type { MotivoCancelacion } from '../../src/pac/types';
 import { cancelarFactura, MOTIVOS_CANCELACION } from '../../src/services/cancelacion';
 import type { AdminEnv } from '../auth';
@@ -194,7 +194,7 @@ async function loadFactura(c: Context<AdminEnv>, app: Aplicacion): Promise<Factu
   try {
     return await findOwned(getDb(c.env), facturas, tenantOfApp(c, app), c.req.param('facturaId') ?? '', 'La factura');
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) {
+    if (e instanceof DomainError && e.kind === 'not_found') {
       throw new NotFound(`La factura no existe en modo ${currentMode(c) === 'test' ? 'pruebas' : 'producción'} de esta aplicación.`);
     }
     throw e;
@@ -376,17 +376,17 @@ facturasPages.post('/:appId/facturas/:facturaId/cancelar', async (c) => {
     // An empty field is no folio: the service refuses a folio with any motivo but 01.
     await cancelarFactura(c.env, tenantOfApp(c, app), factura.id, { motivo: form.motivo, folio_sustitucion: form.folio_sustitucion || undefined });
   } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
+    if (!(e instanceof DomainError)) throw e;
     // The row may have moved meanwhile (the service's 503 closes the request as cancelacion_rechazada).
     const actual = await loadFactura(c, app);
-    if (e.status === 422) {
+    if (e.kind === 'invalid') {
       const errors: FieldErrors = {};
       for (const d of e.details) errors[d.path] ??= d.message;
       if (!Object.keys(errors).length) errors.form = e.message;
       return DetailPage(c, app, actual, { form, errors }, 422);
     }
-    if (e.status === 409 || e.status === 503) {
-      return DetailPage(c, app, actual, { form, errors: {}, flash: { kind: 'error', text: e.message } }, e.status);
+    if (e.kind === 'conflict' || e.kind === 'unavailable') {
+      return DetailPage(c, app, actual, { form, errors: {}, flash: { kind: 'error', text: e.message } }, e.kind === 'conflict' ? 409 : 503);
     }
     throw e;
   }

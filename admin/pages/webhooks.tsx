@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { ApiError } from '../../src/lib/errors';
+import { DomainError } from '../../src/lib/errors';
 import type { Tenant } from '../../src/lib/tenancy';
 import { EVENT_TYPES } from '../../src/webhooks/events';
 import {
@@ -42,9 +42,9 @@ const appCrumbs = (app: Aplicacion) => [
   { href: `/admin/aplicaciones/${app.id}`, label: app.name },
 ];
 
-/** The service's ApiErrors, as messages beside the fields they name (or one for the whole form). */
+/** The service's DomainErrors, as messages beside the fields they name (or one for the whole form). */
 function erroresDe(e: unknown): FieldErrors {
-  if (!(e instanceof ApiError) || e.status >= 500 || e.status === 404) throw e;
+  if (!(e instanceof DomainError) || ['internal', 'unavailable', 'not_found'].includes(e.kind)) throw e;
   const out: FieldErrors = {};
   for (const d of e.details) {
     const field = d.path.split(/[.[]/)[0] || 'form';
@@ -59,7 +59,7 @@ async function orNotFound<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) throw new NotFound(`${e.message.replace(/\.$/, '')} en este modo de la aplicación.`);
+    if (e instanceof DomainError && e.kind === 'not_found') throw new NotFound(`${e.message.replace(/\.$/, '')} en este modo de la aplicación.`);
     throw e;
   }
 }
@@ -308,7 +308,7 @@ async function action(c: Context<AdminEnv>, run: (t: Tenant, id: string) => Prom
   try {
     await orNotFound(run(tenant, hook.id));
   } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 409) throw e;
+    if (!(e instanceof DomainError) || e.kind !== 'conflict') throw e;
     return page(c, title(app), await DetailPage(c, app, hook, formOf(hook), {}, { flash: { kind: 'error', text: e.message } }), 409);
   }
   return redirectWith(c, `/admin/aplicaciones/${app.id}/webhooks/${hook.id}`, notice);

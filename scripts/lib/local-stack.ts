@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adminSeedSql } from '../../admin/auth';
-import { leerCsd } from '../../src/cfdi/csd';
+import { leerCsd } from '../../src/cfdi';
 import { SCOPES } from '../../src/lib/auth';
 import { encryptSecret, randomBytes, toBase64, toBase64Url } from '../../src/lib/crypto';
 import { insertKeySql } from '../keys';

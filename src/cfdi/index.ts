@@ -9,7 +9,7 @@ export * from './validate';
 export * from './xml';
 export * from './build';
 export * as catalogs from './catalogs';
-export { parseXml, XmlError, type XmlAttr, type XmlElement as XmlDomElement } from './dom';
+export { attr, child, children, descendant, escapeAttr, NS, parseXml, XmlError, type XmlAttr, type XmlElement as XmlLeido } from './dom';
 export * from './cadena';
 export * from './csd';
 export * from './sello';

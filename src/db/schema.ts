@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { MODES } from '../lib/mode';
 
 // Money is TEXT (decimal strings) everywhere: never a float. Timestamps are ISO-8601 UTC strings.
 // Every tenant row carries client_application_id + mode; src/lib/tenancy.ts is the only way to reach them.
@@ -9,8 +10,7 @@ const timestamps = {
   updated_at: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
 };
 
-export const MODES = ['test', 'live'] as const;
-export type Mode = (typeof MODES)[number];
+export { MODES, type Mode } from '../lib/mode';
 
 export const clientApplications = sqliteTable('hexafac_client_applications', {
   id: text('id').primaryKey(),

@@ -1,4 +1,4 @@
-import { csdDesdePkcs8, type Csd } from '../cfdi/csd';
+import { csdDesdePkcs8, type Csd } from '../cfdi';
 import type { clientApplications } from '../db/schema';
 import { decryptSecret, fromBase64 } from '../lib/crypto';
 

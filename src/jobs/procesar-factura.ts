@@ -1,7 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { emitirCfdi } from '../cfdi/build';
-import { emitirComplementoPago } from '../cfdi/pagos';
-import { generarPdf } from '../cfdi/pdf';
+import { emitirCfdi, emitirComplementoPago, generarPdf } from '../cfdi';
 import { getDb } from '../db/client';
 import { clientApplications, facturas } from '../db/schema';
 import type { Env } from '../env';

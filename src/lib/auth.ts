@@ -4,7 +4,7 @@ import { getDb, type Db } from '../db/client';
 import { apiKeys, clientApplications, type Mode } from '../db/schema';
 import type { AppEnv } from './context';
 import { sha256Hex, timingSafeEqual, toBase64Url, randomBytes } from './crypto';
-import { ApiError } from './errors';
+import { DomainError } from './errors';
 
 export const SCOPES = [
   'facturas:read',
@@ -50,7 +50,7 @@ function claveConAplicacion(db: Db, hash: string) {
 }
 
 const unauthorized = (code: string, message: string) =>
-  new ApiError(code, 401, message, [], { 'WWW-Authenticate': 'Bearer realm="hexafac"' });
+  new DomainError(code, 'unauthorized', message, [], { 'WWW-Authenticate': 'Bearer realm="hexafac"' });
 
 /**
  * Authenticates the Bearer API key and, when `scope` is given, requires it.
@@ -78,7 +78,7 @@ export const requireAuth = (scope?: Scope) =>
       throw unauthorized('application_suspended', 'La aplicación cliente está suspendida.');
     }
     if (scope && !row.key.scopes.includes(scope)) {
-      throw new ApiError('insufficient_scope', 403, `La API key no tiene el scope requerido: ${scope}.`, [
+      throw new DomainError('insufficient_scope', 'forbidden', `La API key no tiene el scope requerido: ${scope}.`, [
         { path: 'scopes', message: `Falta ${scope}.` },
       ]);
     }

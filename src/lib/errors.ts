@@ -2,8 +2,11 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { log } from './log';
 
-// One error shape for the whole API: {error:{code,message,details:[{path,message}],request_id}}.
+// One error type for every layer below the edge: services, jobs, lib and webhooks throw DomainError with
+// a kind; the kind becomes an HTTP status here, once (and an admin page in admin/errors.ts, once).
+// The fiscal core (src/cfdi) cannot import this: it returns ValidationIssue lists, and services wrap them.
 
 export interface ErrorDetail {
   path: string;
@@ -11,25 +14,57 @@ export interface ErrorDetail {
   code?: string;
 }
 
-export class ApiError extends Error {
+/** What went wrong, independent of the transport. The edge-only kinds come from the request itself. */
+export type ErrorKind =
+  | 'not_found'
+  | 'conflict'
+  | 'invalid'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'unavailable'
+  | 'malformed'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'method_not_allowed'
+  | 'internal';
+
+const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
+  malformed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  invalid: 422,
+  internal: 500,
+  unavailable: 503,
+};
+
+export class DomainError extends Error {
   constructor(
     readonly code: string,
-    readonly status: ContentfulStatusCode,
+    readonly kind: ErrorKind,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Hints a transport may pass on (Retry-After, Allow, WWW-Authenticate). */
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
+    this.name = 'DomainError';
   }
 
-  static notFound(what = 'El recurso'): ApiError {
-    return new ApiError('not_found', 404, `${what} no existe.`);
+  static notFound(what = 'El recurso'): DomainError {
+    return new DomainError('not_found', 'not_found', `${what} no existe.`);
   }
 
-  static validation(details: ErrorDetail[], message = 'La solicitud tiene datos inválidos.'): ApiError {
-    return new ApiError('validation_error', 422, message, details);
+  static validation(details: ErrorDetail[], message = 'La solicitud tiene datos inválidos.'): DomainError {
+    return new DomainError('validation_error', 'invalid', message, details);
   }
 }
+
+export const statusOf = (kind: ErrorKind): ContentfulStatusCode => STATUS[kind];
 
 export const ErrorBodySchema = z
   .object({
@@ -59,30 +94,31 @@ export function zodDetails(error: z.ZodError, prefix: readonly PropertyKey[] = [
   return error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
 }
 
-export function errorBody(c: Context, err: ApiError) {
+export function errorBody(c: Context, err: DomainError) {
   return {
     error: { code: err.code, message: err.message, details: err.details, request_id: c.get('requestId') ?? '' },
   };
 }
 
-export function renderError(c: Context, err: ApiError): Response {
+export function renderError(c: Context, err: DomainError): Response {
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-  return c.json(errorBody(c, err), err.status);
+  return c.json(errorBody(c, err), statusOf(err.kind));
 }
 
-/** The single error handler: known errors keep their status; anything else is a logged 500 without internals. */
+export const payloadTooLarge = () => new DomainError('payload_too_large', 'too_large', 'El cuerpo excede el máximo de 1 MiB.');
+
+/** The single error handler: known errors keep their kind; anything else is a logged 500 without internals. */
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return renderError(c, err);
+  if (err instanceof DomainError) return renderError(c, err);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     if (status === 400 && /json/i.test(err.message)) {
-      return renderError(c, new ApiError('invalid_json', 400, 'El cuerpo no es JSON válido.'));
+      return renderError(c, new DomainError('invalid_json', 'malformed', 'El cuerpo no es JSON válido.'));
     }
-    if (status === 413) {
-      return renderError(c, new ApiError('payload_too_large', 413, 'El cuerpo excede el máximo de 1 MiB.'));
-    }
-    return renderError(c, new ApiError(status >= 500 ? 'internal_error' : 'bad_request', status, err.message || 'Solicitud inválida.'));
+    if (status === 413) return renderError(c, payloadTooLarge());
+    const kind = (Object.keys(STATUS) as ErrorKind[]).find((k) => STATUS[k] === status) ?? (status >= 500 ? 'internal' : 'malformed');
+    return renderError(c, new DomainError(status >= 500 ? 'internal_error' : 'bad_request', kind, err.message || 'Solicitud inválida.'));
   }
-  console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), message: err.message, stack: err.stack }));
-  return renderError(c, new ApiError('internal_error', 500, 'Error interno. Reporta el request_id a soporte.'));
+  log.error(err.message, { request_id: c.get('requestId'), stack: err.stack });
+  return renderError(c, new DomainError('internal_error', 'internal', 'Error interno. Reporta el request_id a soporte.'));
 }

@@ -4,7 +4,7 @@ import { getDb } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
 import type { AppEnv } from './context';
 import { sha256Hex } from './crypto';
-import { ApiError } from './errors';
+import { DomainError } from './errors';
 import { tenantOf } from './tenancy';
 
 // Idempotency-Key for creating requests: same key + same body → the first response again; same key +
@@ -18,7 +18,7 @@ export async function withIdempotency(c: Context<AppEnv>, body: unknown, run: ()
   const key = c.req.header('Idempotency-Key');
   if (key === undefined) return run();
   if (!KEY_RE.test(key)) {
-    throw ApiError.validation([{ path: 'Idempotency-Key', message: 'De 1 a 255 caracteres ASCII visibles.' }]);
+    throw DomainError.validation([{ path: 'Idempotency-Key', message: 'De 1 a 255 caracteres ASCII visibles.' }]);
   }
   const t = tenantOf(c);
   const db = getDb(c.env);
@@ -42,10 +42,10 @@ export async function withIdempotency(c: Context<AppEnv>, body: unknown, run: ()
       return withIdempotency(c, body, run);
     }
     if (prior.request_hash !== hash) {
-      throw new ApiError('idempotency_key_reused', 409, 'Esta Idempotency-Key ya se usó con otra solicitud.');
+      throw new DomainError('idempotency_key_reused', 'conflict', 'Esta Idempotency-Key ya se usó con otra solicitud.');
     }
     if (prior.response_status === null) {
-      throw new ApiError('idempotency_request_in_progress', 409, 'Una solicitud con esta Idempotency-Key aún está en curso; reintenta en unos segundos.', [], { 'Retry-After': '1' });
+      throw new DomainError('idempotency_request_in_progress', 'conflict', 'Una solicitud con esta Idempotency-Key aún está en curso; reintenta en unos segundos.', [], { 'Retry-After': '1' });
     }
     return new Response(prior.response_body, {
       status: prior.response_status,

@@ -1,7 +1,7 @@
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './context';
-import { ApiError } from './errors';
+import { DomainError, payloadTooLarge } from './errors';
 import { uuidv7 } from './ids';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -21,7 +21,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const limitBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
-    throw new ApiError('payload_too_large', 413, 'El cuerpo excede el máximo de 1 MiB.');
+    throw payloadTooLarge();
   },
 });
 
@@ -32,7 +32,7 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
     const type = c.req.header('Content-Type');
     const hasBody = type !== undefined || (c.req.header('Content-Length') ?? '0') !== '0';
     if (hasBody && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type ?? '')) {
-      throw new ApiError('unsupported_media_type', 415, 'El cuerpo debe enviarse como application/json.');
+      throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'El cuerpo debe enviarse como application/json.');
     }
   }
   await next();

@@ -1,7 +1,7 @@
 import { lt, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
-import { ApiError } from './errors';
+import { DomainError } from './errors';
 
 // Keyset pagination over UUIDv7 ids, newest first: `?limit=1..100&cursor=…` → {data, next_cursor}.
 
@@ -29,7 +29,7 @@ export function cursorId(cursor: string): string | null {
 export function cursorCondition(idColumn: AnySQLiteColumn, cursor: string | undefined): SQL | undefined {
   if (!cursor) return undefined;
   const id = cursorId(cursor);
-  if (!id) throw ApiError.validation([{ path: 'cursor', message: 'Cursor inválido.' }]);
+  if (!id) throw DomainError.validation([{ path: 'cursor', message: 'Cursor inválido.' }]);
   return lt(idColumn, id);
 }
 

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { Db } from '../db/client';
 import type { Mode } from '../db/schema';
 import type { AppEnv } from './context';
-import { ApiError } from './errors';
+import { DomainError } from './errors';
 
 // The one place tenant data is scoped: every read and write of a tenant table goes through here,
 // so nothing is ever looked up by id alone. Another tenant's object is a 404, never a 403.
@@ -42,6 +42,6 @@ export async function findOwned<T extends TenantTable>(
   extra?: SQL,
 ): Promise<T['$inferSelect']> {
   const row = await db.select().from(table as SQLiteTable).where(tenantWhere(table, t, eq(table.id, id), extra)).get();
-  if (!row) throw ApiError.notFound(what);
+  if (!row) throw DomainError.notFound(what);
   return row as T['$inferSelect'];
 }

@@ -1,4 +1,4 @@
-import type { Mode } from '../db/schema';
+import type { Mode } from '../lib/mode';
 import type { Env } from '../env';
 import { SandboxPac } from './sandbox';
 import { SwSapienPac } from './sw-sapien';

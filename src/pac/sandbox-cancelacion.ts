@@ -27,10 +27,7 @@
 // The sandbox keeps what it did in R2, as a PAC keeps its records: sandbox-pac/uuids/<UUID> (written when it
 // stamps: the key of the stamped CFDI) and sandbox-pac/cancelaciones/<UUID>.json (each request and outcome).
 import Decimal from 'decimal.js';
-import { attr, child, escapeAttr, NS, parseXml, type XmlElement } from '../cfdi/dom';
-import { llavePublica } from '../cfdi/csd';
-import { firmarRsaSha256 } from '../cfdi/sello';
-import { leerTimbre } from '../cfdi/tfd';
+import { attr, child, escapeAttr, NS, parseXml, type XmlLeido, llavePublica, firmarRsaSha256, leerTimbre } from '../cfdi';
 import { fromBase64, toBase64 } from '../lib/crypto';
 import type { EstadoCfdi, MotivoCancelacion, PacError, ResultadoCancelacion, SolicitudCancelacion } from './types';
 
@@ -179,7 +176,7 @@ export class CancelacionesSandbox {
     const timbre = leerTimbre(xml);
     if (!timbre || timbre.uuid.toUpperCase() !== uuid.toUpperCase()) return null;
     const raiz = parseXml(xml);
-    const rfc = (el: XmlElement | undefined) => (el ? (attr(el, 'Rfc') ?? '') : '');
+    const rfc = (el: XmlLeido | undefined) => (el ? (attr(el, 'Rfc') ?? '') : '');
     const tipoCambio = attr(raiz, 'TipoCambio');
     return {
       tipo: attr(raiz, 'TipoDeComprobante') ?? '',
@@ -232,7 +229,7 @@ async function firmarAcuse(d: DatosAcuse, llave: CryptoKey, noCertificado: strin
   );
 }
 
-const texto = (el: XmlElement | undefined) => (el ? el.children.filter((c): c is string => typeof c === 'string').join('') : '');
+const texto = (el: XmlLeido | undefined) => (el ? el.children.filter((c): c is string => typeof c === 'string').join('') : '');
 
 /** Reads a sandbox acuse and checks its SignatureValue against the sandbox PAC's certificate (DER). */
 export async function verificarAcuseSandbox(

@@ -1,8 +1,4 @@
-import { leerCertificado } from '../cfdi/csd';
-import { attr, child, NS, parseXml } from '../cfdi/dom';
-import { leerTimbre, timbrarCfdi } from '../cfdi/tfd';
-import { fechaLocal, instanteDeFechaLocal, zonaHoraria } from '../cfdi/validate';
-import { verificarCfdi } from '../cfdi/verify';
+import { leerCertificado, attr, child, NS, parseXml, leerTimbre, timbrarCfdi, fechaLocal, instanteDeFechaLocal, zonaHoraria, verificarCfdi } from '../cfdi';
 import { fromBase64, sha256Hex } from '../lib/crypto';
 import { CancelacionesSandbox, claveUuidSandbox } from './sandbox-cancelacion';
 import type { EstadoCfdi, PacAdapter, PacError, ResultadoCancelacion, ResultadoTimbrado, SolicitudCancelacion } from './types';

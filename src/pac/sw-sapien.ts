@@ -17,9 +17,7 @@
 //   cancelled, 203-205 refused...).
 // - Status: SW has no REST endpoint for it; its SDKs (sw-sdk-go consultaestatus, sw-sdk-dotnet Status) call
 //   the SAT's public ConsultaCFDIService (SOAP, `Consulta` with the expresionImpresa). So does this adapter.
-import { buscarTfd } from '../cfdi/cadena';
-import { attr, escapeAttr, NS, parseXml, type XmlElement } from '../cfdi/dom';
-import { timbreDe } from '../cfdi/tfd';
+import { buscarTfd, attr, escapeAttr, NS, parseXml, type XmlLeido, timbreDe } from '../cfdi';
 import type {
   EstadoCfdi,
   PacAdapter,
@@ -115,7 +113,7 @@ function selloDe(xml: string): string | undefined {
 /** The stamp inside a stamped CFDI returned by SW, if it is the stamp of the CFDI we sent (same Sello). */
 function timbreDeCfdi(cfdi: unknown, selloEnviado: string | undefined): Timbre | null {
   if (typeof cfdi !== 'string' || !selloEnviado) return null;
-  let comprobante: XmlElement;
+  let comprobante: XmlLeido;
   try {
     comprobante = parseXml(cfdi);
   } catch {
@@ -129,12 +127,12 @@ function timbreDeCfdi(cfdi: unknown, selloEnviado: string | undefined): Timbre |
   return { xml: cfdi, uuid: t.uuid.toUpperCase(), fechaTimbrado: t.fechaTimbrado, noCertificadoSAT: t.noCertificadoSAT };
 }
 
-function textoDe(el: XmlElement): string {
+function textoDe(el: XmlLeido): string {
   return el.children.map((c) => (typeof c === 'string' ? c : textoDe(c))).join('');
 }
 
 /** First descendant with this local name, whatever its namespace (SOAP answers mix several). */
-function buscarLocal(el: XmlElement, local: string): XmlElement | undefined {
+function buscarLocal(el: XmlLeido, local: string): XmlLeido | undefined {
   for (const c of el.children) {
     if (typeof c === 'string') continue;
     if (c.local === local) return c;
@@ -255,7 +253,7 @@ export class SwSapienPac implements PacAdapter {
     });
     if (!r.ok) throw new ConsultaEstadoError([r.error]);
     if (r.status !== 200) throw new ConsultaEstadoError([{ code: `HTTP${r.status}`, message: r.texto.slice(0, 500) }]);
-    let resultado: XmlElement | undefined;
+    let resultado: XmlLeido | undefined;
     try {
       resultado = buscarLocal(parseXml(r.texto), 'ConsultaResult');
     } catch {

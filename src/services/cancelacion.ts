@@ -2,7 +2,7 @@ import { eq, or } from 'drizzle-orm';
 import { getDb } from '../db/client';
 import { facturas, type FacturaStatus } from '../db/schema';
 import type { Env } from '../env';
-import { ApiError } from '../lib/errors';
+import { DomainError } from '../lib/errors';
 import { isUuid } from '../lib/ids';
 import { tenantWhere, type Tenant } from '../lib/tenancy';
 import type { MotivoCancelacion } from '../pac/types';
@@ -24,15 +24,15 @@ export interface SolicitudCancelarFactura {
 /** Statuses of a CFDI that is valid (vigente) at the SAT and may be cancelled, or may replace another. */
 const CANCELABLES: readonly FacturaStatus[] = VIGENTES;
 
-function noCancelable(f: Factura): ApiError {
+function noCancelable(f: Factura): DomainError {
   if (f.status === 'cancelacion_pendiente') {
-    return new ApiError('cancelacion_en_curso', 409, 'Ya hay una solicitud de cancelación en curso para este comprobante.');
+    return new DomainError('cancelacion_en_curso', 'conflict', 'Ya hay una solicitud de cancelación en curso para este comprobante.');
   }
-  if (f.status === 'cancelada') return new ApiError('ya_cancelada', 409, 'El comprobante ya está cancelado.');
-  return new ApiError('no_cancelable', 409, `El comprobante está ${f.status}: solo un CFDI timbrado puede cancelarse.`);
+  if (f.status === 'cancelada') return new DomainError('ya_cancelada', 'conflict', 'El comprobante ya está cancelado.');
+  return new DomainError('no_cancelable', 'conflict', `El comprobante está ${f.status}: solo un CFDI timbrado puede cancelarse.`);
 }
 
-const invalido = (path: string, message: string) => ApiError.validation([{ path, message }], 'La solicitud de cancelación no es válida.');
+const invalido = (path: string, message: string) => DomainError.validation([{ path, message }], 'La solicitud de cancelación no es válida.');
 
 /** The SAT UUID of the replacing CFDI: stamped and vigente, same tenant and receptor, not the invoice itself. */
 async function folioSustitucion(env: Env, t: Tenant, f: Factura, folio: string): Promise<string> {
@@ -87,7 +87,7 @@ export async function cancelarFactura(env: Env, t: Tenant, idOrUuid: string, s: 
     await transicionar(env, await cargarFactura(db, t, f.id), 'cancelacion_rechazada', {
       errores: [{ code: 'cola_no_disponible', message: 'No se pudo encolar la cancelación; el CFDI sigue vigente. Reintenta.' }],
     });
-    throw new ApiError('cola_no_disponible', 503, 'No se pudo encolar la cancelación; reintenta.', [], { 'Retry-After': '5' });
+    throw new DomainError('cola_no_disponible', 'unavailable', 'No se pudo encolar la cancelación; reintenta.', [], { 'Retry-After': '5' });
   }
   // The job is queued first, so a failed fan-out here cannot strand the request; the job re-dispatches it.
   await despacharEvento(env, eventoId);

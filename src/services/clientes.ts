@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import * as cat from '../cfdi/catalogs';
+import { catalogs as cat } from '../cfdi';
 import type { Db } from '../db/client';
 import { clientApplications, clientes, facturas } from '../db/schema';
-import { ApiError, type ErrorDetail } from '../lib/errors';
+import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
 import { esRfcGenerico, RFC_PUBLICO_EN_GENERAL, validarRfc, type Persona } from '../lib/rfc';
@@ -149,7 +149,7 @@ async function lugarExpedicion(db: Db, tenant: Tenant): Promise<string> {
     .from(clientApplications)
     .where(eq(clientApplications.id, tenant.applicationId))
     .get();
-  if (!app) throw ApiError.notFound('La aplicación');
+  if (!app) throw DomainError.notFound('La aplicación');
   return app.lugar;
 }
 
@@ -158,14 +158,12 @@ async function validarOFallar(db: Db, tenant: Tenant, entrada: ClienteEntrada): 
   // Only a generic RFC needs the emisor's lugar de expedición.
   const ctx = { lugarExpedicion: generico ? await lugarExpedicion(db, tenant) : '' };
   const r = validarCliente(entrada, ctx);
-  if ('problemas' in r) throw ApiError.validation(r.problemas, 'El cliente tiene datos fiscales inválidos.');
+  if ('problemas' in r) throw DomainError.validation(r.problemas, 'El cliente tiene datos fiscales inválidos.');
   return r.datos;
 }
 
 const duplicado = (rfc: string, existente?: string) =>
-  new ApiError(
-    'cliente_duplicado',
-    409,
+  new DomainError('cliente_duplicado', 'conflict',
     existente ? `Ya existe el cliente ${existente} con el RFC ${rfc} en esta aplicación y modo.` : `Ya existe un cliente con el RFC ${rfc} en esta aplicación y modo.`,
     [{ path: 'rfc', message: 'Un RFC solo puede registrarse una vez por aplicación y modo (salvo los RFC genéricos).' }],
   );
@@ -234,7 +232,7 @@ export async function actualizarCliente(db: Db, tenant: Tenant, id: string, camb
       .returning()
       .get(),
   );
-  if (!row) throw ApiError.notFound('El cliente');
+  if (!row) throw DomainError.notFound('El cliente');
   return row;
 }
 
@@ -251,7 +249,7 @@ export async function eliminarCliente(db: Db, tenant: Tenant, id: string): Promi
   if (borrado) return 'definitiva';
   const ahora = new Date().toISOString();
   const marcado = await db.update(clientes).set({ deleted_at: ahora, updated_at: ahora }).where(where).returning({ id: clientes.id }).get();
-  if (!marcado) throw ApiError.notFound('El cliente');
+  if (!marcado) throw DomainError.notFound('El cliente');
   return 'logica';
 }
 
@@ -270,7 +268,7 @@ export interface Receptor {
  */
 export async function resolverReceptor(db: Db, tenant: Tenant, clienteId: string): Promise<Receptor> {
   const c = await db.select().from(clientes).where(tenantWhere(clientes, tenant, eq(clientes.id, clienteId), vivo)).get();
-  if (!c) throw ApiError.validation([{ path: 'cliente_id', message: `El cliente ${clienteId} no existe.` }], 'El cliente indicado no existe.');
+  if (!c) throw DomainError.validation([{ path: 'cliente_id', message: `El cliente ${clienteId} no existe.` }], 'El cliente indicado no existe.');
   return {
     cliente_id: c.id,
     rfc: c.rfc,

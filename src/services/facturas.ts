@@ -1,10 +1,9 @@
 import { asc, desc, eq, gte, lte, or, sql } from 'drizzle-orm';
-import type { Comprobante, Emisor } from '../cfdi/model';
-import type { ValidationIssue } from '../cfdi/validate';
+import { type Comprobante, type Emisor, type ValidationIssue } from '../cfdi';
 import type { Db } from '../db/client';
 import { clientApplications, eventos, facturas, type FacturaStatus } from '../db/schema';
 import { API_BASE, type Env } from '../env';
-import { ApiError } from '../lib/errors';
+import { DomainError } from '../lib/errors';
 import { isUuid, uuidv7 } from '../lib/ids';
 import { cursorCondition } from '../lib/pagination';
 import { tenantWhere, type Tenant } from '../lib/tenancy';
@@ -19,7 +18,7 @@ const RUTA_POR_TIPO: Record<TipoComprobante, string> = { I: 'facturas', E: 'nota
 
 export async function cargarAplicacion(db: Db, t: Tenant) {
   const app = await db.select().from(clientApplications).where(eq(clientApplications.id, t.applicationId)).get();
-  if (!app) throw ApiError.notFound('La aplicación');
+  if (!app) throw DomainError.notFound('La aplicación');
   return app;
 }
 
@@ -106,11 +105,11 @@ export async function aceptarComprobante(env: Env, t: Tenant, a: Aceptacion): Pr
       const mensaje = folioDado
         ? `Ya existe un comprobante con serie ${serie} y folio ${folioDado}.`
         : `Los siguientes ${MAX_SALTOS_FOLIO} folios de la serie ${serie} ya se usaron a mano; indica el folio.`;
-      throw new ApiError('folio_duplicado', 409, mensaje, [{ path: 'folio', message: 'Serie y folio ya usados.' }]);
+      throw new DomainError('folio_duplicado', 'conflict', mensaje, [{ path: 'folio', message: 'Serie y folio ya usados.' }]);
     }
     // A guarded application found the invoice's balance changed since it was read (src/services/saldos.ts).
     if (/constraint failed: hexafac_aplicaciones\./.test(String((err as Error).message))) {
-      throw new ApiError('saldo_cambio', 409, 'El saldo de una factura relacionada cambió mientras se procesaba la solicitud; vuelve a intentarlo.');
+      throw new DomainError('saldo_cambio', 'conflict', 'El saldo de una factura relacionada cambió mientras se procesaba la solicitud; vuelve a intentarlo.');
     }
     throw err;
   }
@@ -132,7 +131,7 @@ export async function encolarTimbrado(env: Env, id: string): Promise<void> {
 
 /** Our id or the SAT's folio fiscal (any case), within the tenant. */
 export async function cargarFactura(db: Db, t: Tenant, idOrUuid: string, tipo?: TipoComprobante): Promise<Factura> {
-  if (!isUuid(idOrUuid)) throw ApiError.notFound('El comprobante');
+  if (!isUuid(idOrUuid)) throw DomainError.notFound('El comprobante');
   const row = await db
     .select()
     .from(facturas)
@@ -145,7 +144,7 @@ export async function cargarFactura(db: Db, t: Tenant, idOrUuid: string, tipo?: 
       ),
     )
     .get();
-  if (!row) throw ApiError.notFound('El comprobante');
+  if (!row) throw DomainError.notFound('El comprobante');
   return row;
 }
 

@@ -2,8 +2,7 @@ import type Decimal from 'decimal.js';
 import { eq, inArray, or } from 'drizzle-orm';
 import { PARAMETROS_D1, porLotes } from '../lib/lotes';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { dec, formatear } from '../cfdi/calc';
-import { decimalesMoneda } from '../cfdi/catalogs';
+import { dec, formatear, catalogs } from '../cfdi';
 import type { Db } from '../db/client';
 import { aplicaciones, facturas, type FacturaStatus } from '../db/schema';
 import { uuidv7 } from '../lib/ids';
@@ -78,7 +77,7 @@ export async function saldos(db: Db, t: Tenant, documentos: Factura[]): Promise<
     const huella = activas.map((a) => a.fila.id).sort();
     resultado.set(f.id, {
       factura: f,
-      decimales: decimalesMoneda(f.moneda) ?? 2,
+      decimales: catalogs.decimalesMoneda(f.moneda) ?? 2,
       total,
       pagado,
       acreditado,

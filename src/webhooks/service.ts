@@ -4,7 +4,7 @@ import { getDb } from '../db/client';
 import { webhookConfigurations } from '../db/schema';
 import type { Env } from '../env';
 import { encryptSecret } from '../lib/crypto';
-import { ApiError, zodDetails } from '../lib/errors';
+import { DomainError, zodDetails } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
 import { findOwned, tenantColumns, tenantWhere, type Tenant } from '../lib/tenancy';
@@ -14,7 +14,7 @@ import { WebhookActualizarSchema, WebhookCrearSchema, type WebhookSchema } from 
 import { generarSecreto } from './signature';
 import { exigirUrlPermitida, localPermitido } from './url-policy';
 
-// Webhook configurations for the API routes and the admin panel: no Hono here; client mistakes are ApiErrors.
+// Webhook configurations for the API routes and the admin panel: no Hono here; client mistakes are DomainErrors.
 
 export type WebhookView = z.infer<typeof WebhookSchema>;
 export type { EntregaView };
@@ -42,7 +42,7 @@ function vista(c: Config): WebhookView {
 
 function validar<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const r = schema.safeParse(input);
-  if (!r.success) throw ApiError.validation(zodDetails(r.error));
+  if (!r.success) throw DomainError.validation(zodDetails(r.error));
   return r.data;
 }
 
@@ -65,7 +65,7 @@ export async function crearWebhook(
     .from(webhookConfigurations)
     .where(tenantWhere(webhookConfigurations, tenant, isNull(webhookConfigurations.deleted_at)));
   if (n >= MAX_WEBHOOKS) {
-    throw new ApiError('limite_webhooks', 409, `Se admiten hasta ${MAX_WEBHOOKS} webhooks por aplicación y modo.`);
+    throw new DomainError('limite_webhooks', 'conflict', `Se admiten hasta ${MAX_WEBHOOKS} webhooks por aplicación y modo.`);
   }
   const secret = generarSecreto();
   const fila = await db
@@ -123,7 +123,7 @@ export async function actualizarWebhook(
     .where(tenantWhere(webhookConfigurations, tenant, eq(webhookConfigurations.id, id), isNull(webhookConfigurations.deleted_at)))
     .returning()
     .get();
-  if (!fila) throw ApiError.notFound(QUE);
+  if (!fila) throw DomainError.notFound(QUE);
   // Deliveries paused while it was off resume now.
   if (!actual.active && fila.active) await endpointStub(env, id).reanudar();
   return vista(fila);
@@ -173,7 +173,7 @@ export async function listarEntregas(
 
 async function activo(env: Env, tenant: Tenant, id: string): Promise<Config> {
   const config = await vivo(env, tenant, id);
-  if (!config.active) throw new ApiError('webhook_inactivo', 409, 'El webhook está desactivado; actívalo para enviarle eventos.');
+  if (!config.active) throw new DomainError('webhook_inactivo', 'conflict', 'El webhook está desactivado; actívalo para enviarle eventos.');
   return config;
 }
 
@@ -181,8 +181,8 @@ export async function reenviarEntrega(env: Env, tenant: Tenant, id: string, entr
   await activo(env, tenant, id);
   const r = await endpointStub(env, id).reenviar(entregaId);
   if ('entrega' in r) return r.entrega;
-  if (r.error === 'pendiente') throw new ApiError('entrega_pendiente', 409, 'La entrega aún está pendiente; se reintentará sola.');
-  throw ApiError.notFound('La entrega');
+  if (r.error === 'pendiente') throw new DomainError('entrega_pendiente', 'conflict', 'La entrega aún está pendiente; se reintentará sola.');
+  throw DomainError.notFound('La entrega');
 }
 
 /** A signed `webhook.prueba` event, queued like any other. */

@@ -1,5 +1,5 @@
 import type { Mode } from '../db/schema';
-import { ApiError } from '../lib/errors';
+import { DomainError } from '../lib/errors';
 
 // Where a webhook may point. A client-chosen URL is fetched by our infrastructure, so anything that reaches
 // inside (loopback, private networks, link-local and cloud metadata, CGNAT, IPv6 ULA and IPv4-in-IPv6 forms)
@@ -114,7 +114,7 @@ export function motivoRechazoUrl(raw: string, mode: Mode, permitirLocal: boolean
 /** The URL as it will be stored and called, or a 422 on `url`. */
 export function exigirUrlPermitida(raw: string, mode: Mode, permitirLocal: boolean): string {
   const motivo = motivoRechazoUrl(raw, mode, permitirLocal);
-  if (motivo) throw ApiError.validation([{ path: 'url', message: motivo }], 'La URL del webhook no está permitida.');
+  if (motivo) throw DomainError.validation([{ path: 'url', message: motivo }], 'La URL del webhook no está permitida.');
   return new URL(raw).toString();
 }
 

@@ -5,9 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cadenaOriginalTfd } from '../../src/cfdi/cadena';
-import { attr, parseXml } from '../../src/cfdi/dom';
-import { timbrarCfdi } from '../../src/cfdi/tfd';
+import { cadenaOriginalTfd, attr, parseXml, timbrarCfdi } from '../../src/cfdi';
 
 /** What the next stamp or cancel request gets instead of the normal answer; consumed in order. */
 export type Comportamiento =

@@ -2,11 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cadenaOriginal } from '../../src/cfdi/cadena';
-import { leerCertificado, leerCsd, type Csd } from '../../src/cfdi/csd';
-import { sellarCfdi } from '../../src/cfdi/sello';
-import { leerTimbre } from '../../src/cfdi/tfd';
-import { verificarCfdi } from '../../src/cfdi/verify';
+import { cadenaOriginal, leerCertificado, leerCsd, type Csd, sellarCfdi, leerTimbre, verificarCfdi } from '../../src/cfdi';
 import { ConsultaEstadoError, SwSapienPac, type SwSapienOptions } from '../../src/pac/sw-sapien';
 import { FakeSwSapien, type OpcionesFake } from './fake-sw-sapien';
 

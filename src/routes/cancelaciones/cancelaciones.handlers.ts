@@ -1,7 +1,7 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../lib/context';
-import { ApiError } from '../../lib/errors';
+import { DomainError } from '../../lib/errors';
 import { withIdempotency } from '../../lib/idempotency';
 import { tenantOf } from '../../lib/tenancy';
 import { cancelarFactura } from '../../services/cancelacion';
@@ -21,9 +21,9 @@ export const cancelarHandler: RouteHandler<typeof cancelar, AppEnv> = (c) => {
 
 export const acuseHandler: RouteHandler<typeof acuse, AppEnv> = async (c) => {
   const f = await cargarFactura(getDb(c.env), tenantOf(c), c.req.valid('param').id);
-  if (!f.acuse_key) throw new ApiError('factura_no_cancelada', 409, `El comprobante está ${f.status}: no tiene acuse de cancelación.`);
+  if (!f.acuse_key) throw new DomainError('factura_no_cancelada', 'conflict', `El comprobante está ${f.status}: no tiene acuse de cancelación.`);
   const obj = await c.env.CFDI_BUCKET.get(f.acuse_key);
-  if (!obj) throw new ApiError('archivo_no_disponible', 404, 'El acuse no está disponible.');
+  if (!obj) throw new DomainError('archivo_no_disponible', 'not_found', 'El acuse no está disponible.');
   return new Response(obj.body, {
     headers: {
       'Content-Type': 'application/xml; charset=utf-8',

@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import * as cat from '../../cfdi/catalogs';
+import { catalogs as cat } from '../../cfdi';
 import { getDb } from '../../db/client';
 import { clientes, facturas } from '../../db/schema';
 import type { Scope } from '../../lib/auth';
 import { uuidv7 } from '../../lib/ids';
-import { ApiError } from '../../lib/errors';
+import { DomainError } from '../../lib/errors';
 import { digitoVerificadorRfc } from '../../lib/rfc';
 import { resolverReceptor } from '../../services/clientes';
 import { api, createKey, createTenant, expectError, json } from '../../../test/helpers';
@@ -458,7 +458,7 @@ describe('resolverReceptor', () => {
         () => null,
         (e: unknown) => e,
       );
-      expect(err).toBeInstanceOf(ApiError);
+      expect(err).toBeInstanceOf(DomainError);
       expect(err).toMatchObject({ status: 422, code: 'validation_error', details: [{ path: 'cliente_id' }] });
     }
   });

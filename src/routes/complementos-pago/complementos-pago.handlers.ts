@@ -1,13 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type Decimal from 'decimal.js';
-import { prepararComprobante } from '../../cfdi/build';
-import { dec, formatear } from '../../cfdi/calc';
-import type { Comprobante, Emisor } from '../../cfdi/model';
-import { impuestosDeDocumento, prepararComplementoPago, type ComplementoPagoInput } from '../../cfdi/pagos';
-import { instanteDeFechaLocal, zonaHoraria, type ValidationIssue } from '../../cfdi/validate';
+import { prepararComprobante, dec, formatear, type Comprobante, type Emisor, impuestosDeDocumento, prepararComplementoPago, type ComplementoPagoInput, instanteDeFechaLocal, zonaHoraria, type ValidationIssue } from '../../cfdi';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../lib/context';
-import { ApiError } from '../../lib/errors';
+import { DomainError } from '../../lib/errors';
 import { tenantOf } from '../../lib/tenancy';
 import type { Factura } from '../../services/estado';
 import { buscarFacturas, impedimento, insertarAplicacion, saldos, type NuevaAplicacion } from '../../services/saldos';
@@ -28,7 +24,7 @@ type DocumentoPagado = ComplementoPagoCrear['pagos'][number]['documentos'][numbe
 function comprobanteDeFactura(f: Factura, emisor: Emisor): Comprobante {
   const ahora = instanteDeFechaLocal(f.fecha, zonaHoraria(emisor.lugarExpedicion));
   const prep = prepararComprobante({ ...f.datos, serie: f.serie, folio: f.folio, fecha: f.fecha }, emisor, { tipo: 'I', ahora });
-  if (!prep.ok) throw new ApiError('factura_no_reconstruible', 409, `No se pudieron leer los impuestos de la factura ${f.uuid}.`);
+  if (!prep.ok) throw new DomainError('factura_no_reconstruible', 'conflict', `No se pudieron leer los impuestos de la factura ${f.uuid}.`);
   return prep.comprobante;
 }
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ComplementoPagoInputSchema } from '../../cfdi/pagos';
+import { ComplementoPagoInputSchema } from '../../cfdi';
 import { ReceptorPorCliente } from '../facturas/facturas.schemas';
 
 // The request of POST /complementos-pago: the core's input (src/cfdi/pagos.ts) where each paid document

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { aplicaciones, facturas } from '../../db/schema';
-import { prepararComplementoPago } from '../../cfdi/pagos';
+import { prepararComplementoPago } from '../../cfdi';
 import { uuidv7 } from '../../lib/ids';
 import { aceptarComprobante, cargarAplicacion, emisorDe } from '../../services/facturas';
 import { insertarAplicacion, saldos } from '../../services/saldos';

@@ -2,7 +2,7 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import { API_BASE } from '../../env';
 import type { AppEnv } from '../../lib/context';
 import { fromBase64 } from '../../lib/crypto';
-import { ApiError } from '../../lib/errors';
+import { DomainError } from '../../lib/errors';
 import { assets as swaggerUi, SWAGGER_UI_VERSION } from './assets.gen';
 import type { asset, docs } from './docs.routes';
 
@@ -70,7 +70,7 @@ export const docsHandler: RouteHandler<typeof docs, AppEnv> = (c) =>
 
 export const assetHandler: RouteHandler<typeof asset, AppEnv> = (c) => {
   const file = files.get(c.req.valid('param').archivo);
-  if (!file) throw ApiError.notFound('El archivo');
+  if (!file) throw DomainError.notFound('El archivo');
   return c.body(file.body, 200, {
     'Content-Type': file.type,
     'Cache-Control': 'public, max-age=86400',

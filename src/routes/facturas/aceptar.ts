@@ -1,14 +1,12 @@
 import type { Context } from 'hono';
-import type { ValidationIssue } from '../../cfdi/validate';
-import type { Comprobante } from '../../cfdi/model';
+import { type ValidationIssue, type Comprobante, type Emisor } from '../../cfdi';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../lib/context';
-import { ApiError } from '../../lib/errors';
+import { DomainError } from '../../lib/errors';
 import { withIdempotency } from '../../lib/idempotency';
 import { tenantOf } from '../../lib/tenancy';
 import { resolverReceptor } from '../../services/clientes';
 import { aceptarComprobante, emisorDe, encolarTimbrado, issuesToDetails, type Aceptacion, type TipoComprobante } from '../../services/facturas';
-import type { Emisor } from '../../cfdi/model';
 
 // The accepting half shared by POST /facturas, /notas-credito and /complementos-pago:
 // idempotency → receptor (inline or cliente_id) → the core's full validation → row + folio + queue → 202.
@@ -27,10 +25,10 @@ export function aceptar(c: Context<AppEnv>, tipo: TipoComprobante, body: Record<
     const db = getDb(c.env);
     const { cliente_id: clienteId, ...datos } = body as { cliente_id?: string } & Record<string, unknown>;
     if (clienteId !== undefined && datos.receptor !== undefined) {
-      throw ApiError.validation([{ path: 'cliente_id', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
+      throw DomainError.validation([{ path: 'cliente_id', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
     }
     if (clienteId === undefined && datos.receptor === undefined) {
-      throw ApiError.validation([{ path: 'receptor', message: 'Indica `receptor` o `cliente_id`.' }]);
+      throw DomainError.validation([{ path: 'receptor', message: 'Indica `receptor` o `cliente_id`.' }]);
     }
     if (clienteId !== undefined) {
       const { cliente_id: _, ...receptor } = await resolverReceptor(db, t, clienteId);
@@ -39,12 +37,12 @@ export function aceptar(c: Context<AppEnv>, tipo: TipoComprobante, body: Record<
     }
     const app = c.get('application');
     if (!app.csd_certificado) {
-      throw new ApiError('csd_no_configurado', 422, 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [
+      throw new DomainError('csd_no_configurado', 'invalid', 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [
         { path: 'emisor', message: 'Falta el CSD del emisor.' },
       ]);
     }
     const prep = await preparar(datos, emisorDe(app));
-    if (!prep.ok) throw ApiError.validation(issuesToDetails(prep.errors), 'El comprobante no cumple las reglas del SAT.');
+    if (!prep.ok) throw DomainError.validation(issuesToDetails(prep.errors), 'El comprobante no cumple las reglas del SAT.');
     const factura = await aceptarComprobante(c.env, t, { tipo, datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId, extra: prep.extra });
     c.executionCtx.waitUntil(encolarTimbrado(c.env, factura.id));
     const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${factura.id}`;

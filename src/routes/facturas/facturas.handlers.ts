@@ -1,9 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { prepararComprobante } from '../../cfdi/build';
+import { prepararComprobante } from '../../cfdi';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../lib/context';
-import { ApiError } from '../../lib/errors';
+import { DomainError } from '../../lib/errors';
 import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
 import { cargarFactura, facturaView, historial, listarFacturas, type TipoComprobante } from '../../services/facturas';
@@ -40,9 +40,9 @@ const descargar = (campo: 'xml_key' | 'pdf_key', tipo: string, ext: string) =>
   (async (c) => {
     const f = await cargarFactura(getDb(c.env), tenantOf(c), c.req.param('id')!);
     const key = f[campo];
-    if (!key) throw new ApiError('factura_no_timbrada', 409, `El comprobante está ${f.status}: aún no tiene ${ext.toUpperCase()}.`);
+    if (!key) throw new DomainError('factura_no_timbrada', 'conflict', `El comprobante está ${f.status}: aún no tiene ${ext.toUpperCase()}.`);
     const obj = await c.env.CFDI_BUCKET.get(key);
-    if (!obj) throw new ApiError('archivo_no_disponible', 404, 'El archivo no está disponible.');
+    if (!obj) throw new DomainError('archivo_no_disponible', 'not_found', 'El archivo no está disponible.');
     return new Response(obj.body, {
       headers: {
         'Content-Type': tipo,

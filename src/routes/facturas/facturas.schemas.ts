@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { FacturaInputSchema } from '../../cfdi/model';
+import { FacturaInputSchema } from '../../cfdi';
 import { FACTURA_STATUSES } from '../../db/schema';
 
 // Shared by facturas, notas de crédito and complementos de pago.

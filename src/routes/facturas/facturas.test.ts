@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { verificarCfdi } from '../../cfdi/verify';
+import { verificarCfdi } from '../../cfdi';
 import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
 import worker from '../../index';

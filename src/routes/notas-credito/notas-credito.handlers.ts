@@ -1,10 +1,9 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import Decimal from 'decimal.js';
-import { prepararComprobante } from '../../cfdi/build';
-import { dec, formatear } from '../../cfdi/calc';
+import { prepararComprobante, dec, formatear } from '../../cfdi';
 import { getDb } from '../../db/client';
 import type { AppEnv } from '../../lib/context';
-import { ApiError, type ErrorDetail } from '../../lib/errors';
+import { DomainError, type ErrorDetail } from '../../lib/errors';
 import { tenantOf } from '../../lib/tenancy';
 import { buscarFacturas, impedimento, insertarAplicacion, saldos, type NuevaAplicacion } from '../../services/saldos';
 import { aceptar } from '../facturas/aceptar';
@@ -43,7 +42,7 @@ export const crearHandler: RouteHandler<typeof crear, AppEnv> = (c) =>
       const motivo = impedimento(f, nota.receptor.rfc) ?? (f && f.moneda !== nota.moneda ? `La factura está en ${f.moneda}; la nota de crédito, en ${nota.moneda}.` : undefined);
       if (motivo) problemas.push({ path, message: motivo });
     }
-    if (problemas.length) throw ApiError.validation(problemas, 'Los CFDI relacionados no admiten esta nota de crédito.');
+    if (problemas.length) throw DomainError.validation(problemas, 'Los CFDI relacionados no admiten esta nota de crédito.');
 
     const documentos = relacionados.map((r) => facturaDe(r.uuid)!);
     const estado = await saldos(db, t, documentos);
@@ -51,9 +50,7 @@ export const crearHandler: RouteHandler<typeof crear, AppEnv> = (c) =>
     const total = dec(nota.total);
     const decimales = estado.get(documentos[0]!.id)!.decimales;
     if (total.gt(disponible)) {
-      throw new ApiError(
-        'excede_saldo',
-        422,
+      throw new DomainError('excede_saldo', 'invalid',
         `El total de la nota de crédito (${nota.total} ${nota.moneda}) excede el saldo de las facturas relacionadas (${formatear(disponible, decimales)}).`,
         [
           { path: 'total', message: `Total ${nota.total}; saldo disponible ${formatear(disponible, decimales)}.` },

@@ -152,7 +152,7 @@ describe('GET /sandbox/certificado', () => {
     const text = await pem.text();
     expect(text).toBe(env.SANDBOX_PAC_CERT_PEM);
     const der = new Uint8Array(await (await api('GET', '/sandbox/certificado?formato=der')).arrayBuffer());
-    const { leerCertificado } = await import('../../cfdi/csd');
+    const { leerCertificado } = await import('../../cfdi');
     const cert = leerCertificado(der);
     expect(cert.noCertificado).toMatch(/^\d{20}$/);
     expect(cert.nombre).toContain('Sandbox');
