@@ -1,9 +1,9 @@
-import type { FacturaMensaje } from './jobs/messages';
+import type { JobMessage } from './lib/queue';
 
 // Bindings and secrets of the Worker (wrangler.toml + secrets / .dev.vars).
 export interface Env {
   DB: D1Database;
-  FACTURAS_QUEUE: Queue<FacturaMensaje>;
+  FACTURAS_QUEUE: Queue<JobMessage>;
   CFDI_BUCKET: R2Bucket;
   WEBHOOK_ENDPOINT: DurableObjectNamespace;
   /** base64 of 32 random bytes: AES-GCM key for CSD private keys and webhook secrets at rest. */

@@ -3,22 +3,21 @@ import type { Env } from './env';
 import { agotarReintentosCancelacion, procesarCancelacion } from './jobs/cancelar-factura';
 import { barrer } from './jobs/barrido';
 import { agotarReintentos, procesarFactura } from './jobs/procesar-factura';
-import { FacturaMensajeSchema, type FacturaMensaje } from './jobs/messages';
+import { DEAD_LETTER_QUEUE, JobMessageSchema, type JobMessage } from './lib/queue';
 import { WebhookEndpoint } from './webhooks/delivery';
 
 export { WebhookEndpoint };
 
-const DLQ = 'hexafac-facturas-dlq';
 
 export default {
   fetch: app.fetch,
 
-  async queue(batch: MessageBatch<FacturaMensaje>, env: Env) {
+  async queue(batch: MessageBatch<JobMessage>, env: Env) {
     for (const [i, msg] of batch.messages.entries()) {
       // Between jobs, let the requests this isolate also serves run: without a timer turn, a batch whose
       // storage calls stay inside the process (wrangler dev) holds every request until it ends.
       if (i > 0) await new Promise((siga) => setTimeout(siga, 0));
-      const parsed = FacturaMensajeSchema.safeParse(msg.body);
+      const parsed = JobMessageSchema.safeParse(msg.body);
       if (!parsed.success) {
         console.error(JSON.stringify({ level: 'error', message: 'mensaje inválido en la cola', body: msg.body }));
         msg.ack();
@@ -26,7 +25,7 @@ export default {
       }
       try {
         const cancelar = parsed.data.kind === 'cancelar';
-        if (batch.queue === DLQ) {
+        if (batch.queue === DEAD_LETTER_QUEUE) {
           await (cancelar ? agotarReintentosCancelacion : agotarReintentos)(env, parsed.data.id);
           msg.ack();
           continue;
@@ -46,4 +45,4 @@ export default {
     const r = await barrer(env);
     if (r.eventos || r.reencolados) console.log(JSON.stringify({ level: 'info', message: 'barrido', ...r }));
   },
-} satisfies ExportedHandler<Env, FacturaMensaje>;
+} satisfies ExportedHandler<Env, JobMessage>;

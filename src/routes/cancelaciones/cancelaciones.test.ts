@@ -6,7 +6,7 @@ import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
 import worker from '../../index';
 import { procesarCancelacion } from '../../jobs/cancelar-factura';
-import type { FacturaMensaje } from '../../jobs/messages';
+import type { JobMessage } from '../../lib/queue';
 import { procesarFactura } from '../../jobs/procesar-factura';
 import { uuidv7 } from '../../lib/ids';
 import { pemToDer, SandboxPac } from '../../pac/sandbox';
@@ -334,7 +334,7 @@ describe('CancelarFacturaJob — at-least-once', () => {
     };
     // The real queue, with the messages these runs send counted on the way.
     const enviados: unknown[] = [];
-    const cola = { ...env, FACTURAS_QUEUE: { send: (body: FacturaMensaje, o?: QueueSendOptions) => (enviados.push(body), env.FACTURAS_QUEUE.send(body, o)) } } as unknown as typeof env;
+    const cola = { ...env, FACTURAS_QUEUE: { send: (body: JobMessage, o?: QueueSendOptions) => (enviados.push(body), env.FACTURAS_QUEUE.send(body, o)) } } as unknown as typeof env;
     expect(await procesarCancelacion(cola, stamped.id, 1, { pac: esperando })).toEqual({ accion: 'ack' });
     expect(enviados).toHaveLength(1);
     const debida = (await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!.cancelacion_revisar_at!;

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+// What travels on the jobs queue: just enough to re-read the row; the row is the truth.
+export const JobMessageSchema = z.object({
+  kind: z.enum(['timbrar', 'cancelar']),
+  id: z.string(),
+});
+export type JobMessage = z.infer<typeof JobMessageSchema>;
+
+/** Spent messages land here; its consumer ends the comprobante (`error` / `cancelacion_rechazada`). */
+export const DEAD_LETTER_QUEUE = 'hexafac-facturas-dlq';
