@@ -1,11 +1,13 @@
 // npm run bench:api [-- --n 300 --c 20]: N facturas at concurrency C against `wrangler dev` with the
-// sandbox PAC. Prints accepted/s, p50/p99 of the 202, time until all are timbrada, lost and duplicated.
-// Targets: ≥ 300 accepted/s, p99 < 50 ms, 0 lost, 0 duplicated. A measurement, not a test.
+// sandbox PAC. Prints accepted/s, p50/p99 of the 202, stamped/s, time until all are timbrada, lost and duplicated,
+// and the D1 bytes per stored invoice (with the bytes by table when the sqlite3 CLI is installed).
+// Targets: ≥ 300 accepted/s, p99 < 50 ms, stamped/s ≥ 0.5 × accepted/s, 0 lost, 0 duplicated. A measurement, not a test.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { localD1Size, querySql } from './lib/local-d1';
 import { startLocalStack } from './lib/local-stack';
 
 const { values } = parseArgs({ options: { n: { type: 'string', default: '300' }, c: { type: 'string', default: '20' }, port: { type: 'string', default: '8799' } } });
@@ -59,6 +61,7 @@ async function main() {
   const stack = await startLocalStack({ port: Number(values.port), persistTo, benchmark: true });
   const api = `${stack.base}/api/hexafac/v1`;
   const headers = { Authorization: `Bearer ${stack.token}`, 'Content-Type': 'application/json' };
+  let medida: Medida;
   try {
     // Warm-up: one factura through the whole pipeline (accept, then stamping, sealing, PDF, R2), so the first
     // compilations and the CSD import happen before the clock starts, not in the middle of the burst.
@@ -82,6 +85,7 @@ async function main() {
     const ids: string[] = [];
     let fallidas = 0;
     let siguiente = 0;
+    let primer202: number | null = null;
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: C }, async () => {
@@ -90,7 +94,10 @@ async function main() {
           const s = performance.now();
           const res = await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(i)) });
           latencias.push(performance.now() - s);
-          if (res.status === 202) ids.push((JSON.parse(res.text) as { id: string }).id);
+          if (res.status === 202) {
+            primer202 ??= Date.now();
+            ids.push((JSON.parse(res.text) as { id: string }).id);
+          }
           else fallidas++;
         }
       }),
@@ -117,26 +124,84 @@ async function main() {
     const timbradas = ids.filter((id) => estados.get(id)?.startsWith('timbrada'));
     const uuids = timbradas.map((id) => estados.get(id)!.split('|')[1]);
     latencias.sort((a, b) => a - b);
-    const filas = [
-      ['facturas sent', String(N), ''],
-      ['accepted (202)', String(ids.length), ''],
-      ['refused (not 202)', String(fallidas), '0'],
-      ['GET /health/s (ceiling)', healthPorSegundo.toFixed(1), ''],
-      ['accepted/s', (ids.length / aceptacion).toFixed(1), '≥ 300'],
-      ['accepted / health ratio', (ids.length / aceptacion / healthPorSegundo).toFixed(2), ''],
-      ['202 p50 (ms)', pct(latencias, 50).toFixed(1), ''],
-      ['202 p99 (ms)', pct(latencias, 99).toFixed(1), '< 50'],
-      ['until all timbrada (s)', total.toFixed(1), ''],
-      ['lost', String(ids.length - timbradas.length), '0'],
-      ['duplicated', String(estados.size - 1 - ids.length + (uuids.length - new Set(uuids).size)), '0'],
-    ];
-    console.log(`\nHexaFac API benchmark — N=${N}, concurrency=${C}, sandbox PAC, wrangler dev (no inspector, warn logs, D1 in ${scratch})\n`);
-    for (const [k, v, t] of filas) console.log(`${k!.padEnd(26)}${v!.padStart(10)}   ${t ? `target ${t}` : ''}`);
+    medida = {
+      aceptadas: ids.length,
+      fallidas,
+      healthPorSegundo,
+      aceptadasPorSegundo: ids.length / aceptacion,
+      p50: pct(latencias, 50),
+      p99: pct(latencias, 99),
+      total,
+      timbradas,
+      primer202,
+      duplicadas: estados.size - 1 - ids.length + (uuids.length - new Set(uuids).size),
+    };
   } finally {
     agent.destroy();
     await stack.stop();
+  }
+  try {
+    // With wrangler stopped, its D1 file to ourselves. stamped/s runs from the first 202 until the last
+    // `timbrada`, timed by that transition's event row (written by the job when it happened) rather than by
+    // the poll above, whose 500 ms step would blur a short run. Both clocks are this machine's.
+    const timbradas = new Set(medida.timbradas);
+    const eventos = querySql<{ factura_id: string; created_at: string }>(
+      `SELECT factura_id, created_at FROM hexafac_eventos WHERE status_nuevo = 'timbrada'`,
+      { persistTo },
+    ).filter((e) => timbradas.has(e.factura_id));
+    const timbradasPorSegundo =
+      medida.primer202 !== null && eventos.length > 0
+        ? eventos.length / ((Math.max(...eventos.map((e) => Date.parse(e.created_at))) - medida.primer202) / 1000)
+        : 0;
+    // D1 bytes per stored invoice: the database's size after the run over its invoice rows (the warm-up's too).
+    const [{ n }] = querySql<{ n: number }>('SELECT COUNT(*) AS n FROM hexafac_facturas', { persistTo }) as [{ n: number }];
+    const d1 = localD1Size(persistTo);
+    const filas = [
+      ['facturas sent', String(N), ''],
+      ['accepted (202)', String(medida.aceptadas), ''],
+      ['refused (not 202)', String(medida.fallidas), '0'],
+      ['GET /health/s (ceiling)', medida.healthPorSegundo.toFixed(1), ''],
+      ['accepted/s', medida.aceptadasPorSegundo.toFixed(1), '≥ 300'],
+      ['accepted / health ratio', (medida.aceptadasPorSegundo / medida.healthPorSegundo).toFixed(2), ''],
+      ['stamped/s', timbradasPorSegundo.toFixed(1), ''],
+      ['stamped / accepted ratio', (timbradasPorSegundo / medida.aceptadasPorSegundo).toFixed(2), '≥ 0.50'],
+      ['202 p50 (ms)', medida.p50.toFixed(1), ''],
+      ['202 p99 (ms)', medida.p99.toFixed(1), '< 50'],
+      ['until all timbrada (s)', medida.total.toFixed(1), ''],
+      ['lost', String(medida.aceptadas - medida.timbradas.length), '0'],
+      ['duplicated', String(medida.duplicadas), '0'],
+      ['invoices in D1', String(n), ''],
+      [d1.byTable ? 'D1 size (bytes)' : 'D1 file + WAL (bytes)', String(d1.bytes), ''],
+      ['D1 bytes / invoice', (d1.bytes / n).toFixed(0), ''],
+    ];
+    console.log(`\nHexaFac API benchmark — N=${N}, concurrency=${C}, sandbox PAC, wrangler dev (no inspector, warn logs, D1 in ${scratch})\n`);
+    for (const [k, v, t] of filas) console.log(`${k!.padEnd(26)}${v!.padStart(10)}   ${t ? `target ${t}` : ''}`);
+    if (d1.byTable) {
+      console.log(`\nD1 bytes by table, indexes included (sqlite dbstat), over ${n} invoices\n`);
+      console.log(`${'table'.padEnd(34)}${'bytes'.padStart(10)}${'indexes'.padStart(10)}${'/ invoice'.padStart(11)}`);
+      for (const t of d1.byTable) {
+        console.log(`${t.table.padEnd(34)}${String(t.bytes).padStart(10)}${String(t.indexBytes).padStart(10)}${(t.bytes / n).toFixed(0).padStart(11)}`);
+      }
+    } else {
+      console.log('\n(no sqlite3 CLI: the D1 size is its file plus WAL; apt-get install -y sqlite3 for page_count × page_size and the bytes by table)');
+    }
+  } finally {
     rmSync(persistTo, { recursive: true, force: true });
   }
+}
+
+interface Medida {
+  aceptadas: number;
+  fallidas: number;
+  healthPorSegundo: number;
+  aceptadasPorSegundo: number;
+  p50: number;
+  p99: number;
+  total: number;
+  timbradas: string[];
+  /** Wall clock (ms) of the first 202, comparable with the timestamps the Worker writes to D1. */
+  primer202: number | null;
+  duplicadas: number;
 }
 
 main().catch((e) => {
