@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, Env as HonoEnv, Hono } from 'hono';
 import { z } from 'zod';
 import { API_BASE } from './env';
 import type { AppEnv } from './lib/context';
@@ -13,14 +13,15 @@ import cancelaciones from './routes/cancelaciones';
 import notasCredito from './routes/notas-credito';
 import complementosPago from './routes/complementos-pago';
 import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
-import adminApp from '../admin';
 
-// Middleware order: request id → body limit → JSON content type → (per route) auth + scope → zod → handler.
+// The API's app. Middleware order: request id (+ deps) → body limit → JSON content type → (per route)
+// auth + scope → zod → handler. Other apps (the admin panel) are mounted beside it by the Worker's entry
+// (worker.ts), so nothing in src/ depends on them.
 
 // Clients read validation messages in Spanish, like the fiscal ones.
 z.config(z.locales.es());
 
-export function createApp() {
+export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
   app.use('*', requestId);
   app.use(`${API_BASE}/*`, limitBody, requireJsonBody);
@@ -43,7 +44,7 @@ export function createApp() {
   api.doc31('/openapi.json', OPENAPI_DOCUMENT_BASE);
 
   app.route(API_BASE, api);
-  app.route('/admin', adminApp);
+  for (const [ruta, otra] of Object.entries(otras)) app.route(ruta, otra);
   app.onError(onError);
   app.notFound((c) => notFoundOrMethodNotAllowed(app, c));
   return app;

@@ -4,7 +4,7 @@ import type { Env as HexaFacEnv } from '../src/env';
 declare global {
   namespace Cloudflare {
     interface GlobalProps {
-      mainModule: typeof import('../src/index');
+      mainModule: typeof import('../worker');
       durableNamespaces: 'WebhookEndpoint';
     }
     interface Env extends HexaFacEnv {

@@ -135,13 +135,14 @@ export const facturas = sqliteTable(
     subtotal: text('subtotal').notNull(),
     total: text('total').notNull(),
     fecha: text('fecha').notNull(),
-    // The validated request (JSON) the job builds the CFDI from.
+    // The validated request (JSON) the job builds the CFDI from: in the row while small; a large one is in
+    // R2 at datos_key and the row keeps `{}` (a D1 database holds 10 GB; rows stay under ~1 KB).
     datos: text('datos', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    datos_key: text('datos_key'),
     uuid: text('uuid'),
     fecha_timbrado: text('fecha_timbrado'),
     no_certificado_sat: text('no_certificado_sat'),
     xml_key: text('xml_key'),
-    pdf_key: text('pdf_key'),
     // The PAC's codes and messages for `rechazada`, or our reason for `error`.
     errores: text('errores', { mode: 'json' }).$type<{ code: string; message: string }[]>(),
     intentos: integer('intentos').notNull().default(0),
@@ -151,6 +152,9 @@ export const facturas = sqliteTable(
     // and the cron re-sends one when this is long past (the message was lost).
     cancelacion_revisar_at: text('cancelacion_revisar_at'),
     acuse_key: text('acuse_key'),
+    // The event id of the last status change: the guard that ties an event row to the very UPDATE that
+    // made it (src/services/estado.ts), and the tag of a cancellation request (src/jobs/cancelar-factura.ts).
+    transicion_id: text('transicion_id'),
     ...timestamps,
   },
   (t) => [

@@ -1,18 +1,18 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { getDb } from '../db/client';
-import { clientApplications, facturas } from '../db/schema';
-import type { Env } from '../env';
-import { pacPara } from '../pac';
+import { facturas } from '../db/schema';
+import type { Deps } from '../deps';
+import type { JobResult } from '../lib/queue';
+import { backoffSeconds } from '../lib/retry';
+import { DAY, HOUR, SECOND } from '../lib/time';
 import type { MotivoCancelacion, PacAdapter, PacError, SolicitudCancelacion } from '../pac/types';
-import type { Factura } from '../services/estado';
 import { transicionar } from '../services/cancelacion';
-import { claveArchivo } from '../services/facturas';
+import { cargarAplicacion, claveArchivo } from '../services/comprobantes';
+import type { Factura } from '../services/estado';
 import { despacharPendientes } from '../webhooks/events';
-import { esperaReintento, type JobDeps, type Resultado } from './procesar-factura';
 
 // CancelarFacturaJob: cancelacion_pendiente → cancelada | cancelacion_rechazada. At-least-once safe: it
 // re-reads the row and acts only on cancelacion_pendiente. The request goes to the PAC once per
-// cancellation: the acuse it answers is kept in R2 tagged with the row's updated_at of that request (a
+// cancellation: the acuse it answers is kept in R2 tagged with the row's transicion_id of that request (a
 // fresh one for every new request), so a redelivered or later message only queries the status.
 // A cancellation that awaits the receptor is re-checked by a new delayed message (not msg.retry: the
 // receptor has three business days, more than the queue's max_retries would wait), sooner at first.
@@ -21,40 +21,42 @@ import { esperaReintento, type JobDeps, type Resultado } from './procesar-factur
 // the run that moves cancelacion_revisar_at (compare-and-set) schedules the next one. So there is
 // always one chain of status checks, and the cron can re-send a lost one (src/jobs/barrido.ts).
 
-const ack: Resultado = { accion: 'ack' };
+const ack: JobResult = { action: 'ack' };
 /** After this long without an answer (the SAT accepts by itself after three business days) we stop asking. */
-export const PLAZO_MAXIMO_MS = 7 * 24 * 3600 * 1000;
-const CONSULTA_MAXIMA_S = 6 * 3600;
+export const PLAZO_MAXIMO_MS = 7 * DAY;
+const CONSULTA_MAXIMA_S = (6 * HOUR) / SECOND;
 /** The sandbox receptor answers at once; a real one takes hours or days. */
 const PRIMERA_CONSULTA_S = { test: 1, live: 60 } as const;
 /** Queues deliver a delayed message no sooner than asked; this absorbs clock differences. */
-const ANTICIPO_TOLERADO_MS = 30_000;
+const ANTICIPO_TOLERADO_MS = 30 * SECOND;
 
 /** Delay before the next status query: a quarter of the time waited so far, within [first, 6 h]. */
 export function esperaConsulta(mode: Factura['mode'], esperadoMs: number): number {
   return Math.min(Math.max(PRIMERA_CONSULTA_S[mode], Math.ceil(esperadoMs / 4000)), CONSULTA_MAXIMA_S);
 }
 
-export async function procesarCancelacion(env: Env, id: string, intento: number, deps: JobDeps = {}): Promise<Resultado> {
-  const db = getDb(env);
+/** The tag of one cancellation request: set by the transition that made it (legacy rows: their updated_at). */
+const solicitudDe = (f: Factura) => f.transicion_id ?? f.updated_at;
+
+export async function procesarCancelacion(deps: Deps, id: string, intento: number): Promise<JobResult> {
   // The job acts for the row's own tenant: the id came from our queue, not from a client.
-  const factura = await db.select().from(facturas).where(eq(facturas.id, id)).get();
+  const factura = await deps.db.select().from(facturas).where(eq(facturas.id, id)).get();
   if (!factura) return ack;
   // Events whose fan-out failed before (the request's own, or a redelivery's) go out first, in order.
-  await despacharPendientes(env, { facturaId: factura.id });
+  await despacharPendientes(deps, { facturaId: factura.id });
   if (factura.status !== 'cancelacion_pendiente' || !factura.uuid) return ack;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.clock;
   const revisar = factura.cancelacion_revisar_at;
   if (revisar && Date.parse(revisar) > now().getTime() + ANTICIPO_TOLERADO_MS) return ack;
 
-  const pac = deps.pac === undefined ? pacPara(env, factura.mode) : deps.pac;
+  const pac = deps.pac(factura.mode);
   if (!pac) {
-    await transicionar(env, factura, 'cancelacion_rechazada', {
+    await transicionar(deps, factura, 'cancelacion_rechazada', {
       errores: [{ code: 'pac_no_configurado', message: 'No hay un PAC configurado para el modo live; el CFDI no se canceló y sigue vigente.' }],
     });
     return ack;
   }
-  const app = (await db.select().from(clientApplications).where(eq(clientApplications.id, factura.client_application_id)).get())!;
+  const app = await cargarAplicacion(deps, { applicationId: factura.client_application_id });
   const solicitud: SolicitudCancelacion = {
     rfcEmisor: app.rfc,
     rfcReceptor: factura.receptor_rfc,
@@ -64,32 +66,32 @@ export async function procesarCancelacion(env: Env, id: string, intento: number,
     ...(factura.cancelacion_folio_sustitucion ? { folioSustitucion: factura.cancelacion_folio_sustitucion } : {}),
   };
   const acuseKey = claveArchivo(factura, factura.uuid, 'acuse.xml');
-  const enviada = await env.CFDI_BUCKET.head(acuseKey);
-  if (enviada?.customMetadata?.solicitud === factura.updated_at) {
-    return consultar(env, pac, factura, solicitud, acuseKey, now, now().getTime() - enviada.uploaded.getTime(), intento);
+  const enviada = await deps.bucket.head(acuseKey);
+  if (enviada?.customMetadata?.solicitud === solicitudDe(factura)) {
+    return consultar(deps, pac, factura, solicitud, acuseKey, now, now().getTime() - enviada.uploaded.getTime(), intento);
   }
 
   const r = await pac.cancelar(solicitud);
-  if (!r.ok && r.tipo === 'transitorio') return reintentar(env, factura, r.errores, intento);
+  if (!r.ok && r.tipo === 'transitorio') return reintentar(deps, factura, r.errores, intento);
   if (!r.ok) {
-    await transicionar(env, factura, 'cancelacion_rechazada', { errores: r.errores });
+    await transicionar(deps, factura, 'cancelacion_rechazada', { errores: r.errores });
     return ack;
   }
   // The acuse first: a row that says cancelada always has it, and its tag says "already requested".
-  await env.CFDI_BUCKET.put(acuseKey, r.acuse, {
+  await deps.bucket.put(acuseKey, r.acuse, {
     httpMetadata: { contentType: 'application/xml; charset=utf-8' },
-    customMetadata: { solicitud: factura.updated_at },
+    customMetadata: { solicitud: solicitudDe(factura) },
   });
   if (r.estado === 'cancelada') {
-    await transicionar(env, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
+    await transicionar(deps, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
     return ack;
   }
-  return programarConsulta(env, factura, now, 0);
+  return programarConsulta(deps, factura, now, 0);
 }
 
 /** The request reached the PAC before: ask how it ended (cancelled, refused by the receptor, still waiting). */
 async function consultar(
-  env: Env,
+  deps: Deps,
   pac: PacAdapter,
   factura: Factura,
   s: SolicitudCancelacion,
@@ -97,26 +99,26 @@ async function consultar(
   now: () => Date,
   esperadoMs: number,
   intento: number,
-): Promise<Resultado> {
+): Promise<JobResult> {
   let estado;
   try {
     estado = await pac.consultarEstado(s);
   } catch (err) {
     const errores = (err as { errores?: PacError[] }).errores ?? [{ code: 'consulta_fallida', message: (err as Error).message }];
-    return reintentar(env, factura, errores, intento);
+    return reintentar(deps, factura, errores, intento);
   }
   if (estado.estado === 'cancelado') {
-    await transicionar(env, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
+    await transicionar(deps, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
     return ack;
   }
   if (/rechazad/i.test(estado.estatusCancelacion ?? '')) {
-    await transicionar(env, factura, 'cancelacion_rechazada', {
+    await transicionar(deps, factura, 'cancelacion_rechazada', {
       errores: [{ code: 'rechazada_por_receptor', message: 'El receptor rechazó la solicitud de cancelación. El CFDI sigue vigente.' }],
     });
     return ack;
   }
   if (esperadoMs > PLAZO_MAXIMO_MS) {
-    await transicionar(env, factura, 'cancelacion_rechazada', {
+    await transicionar(deps, factura, 'cancelacion_rechazada', {
       errores: [
         {
           code: 'sin_confirmacion',
@@ -126,14 +128,14 @@ async function consultar(
     });
     return ack;
   }
-  return programarConsulta(env, factura, now, esperadoMs);
+  return programarConsulta(deps, factura, now, esperadoMs);
 }
 
-async function programarConsulta(env: Env, factura: Factura, now: () => Date, esperadoMs: number): Promise<Resultado> {
+async function programarConsulta(deps: Deps, factura: Factura, now: () => Date, esperadoMs: number): Promise<JobResult> {
   const delaySeconds = esperaConsulta(factura.mode, esperadoMs);
   // Only the run that still sees the due time it read schedules the next check (one chain, see above).
   const anterior = factura.cancelacion_revisar_at;
-  const tomado = await getDb(env)
+  const tomado = await deps.db
     .update(facturas)
     .set({ cancelacion_revisar_at: new Date(now().getTime() + delaySeconds * 1000).toISOString() })
     .where(
@@ -146,32 +148,32 @@ async function programarConsulta(env: Env, factura: Factura, now: () => Date, es
     .run();
   if (!tomado.meta.changes) return ack;
   try {
-    await env.FACTURAS_QUEUE.send({ kind: 'cancelar', id: factura.id }, { delaySeconds });
+    await deps.queue.send({ kind: 'cancelar', id: factura.id }, { delaySeconds });
   } catch {
     // Could not queue the next query: let this very message come back instead.
-    return { accion: 'retry', delaySeconds };
+    return { action: 'retry', delaySeconds };
   }
   return ack;
 }
 
-/** Transient failure: keep the reason on the row (without touching updated_at, the request's tag) and retry. */
-async function reintentar(env: Env, factura: Factura, errores: PacError[], intento: number): Promise<Resultado> {
-  await getDb(env)
+/** Transient failure: keep the reason on the row (without a transition: the request keeps its tag) and retry. */
+async function reintentar(deps: Deps, factura: Factura, errores: PacError[], intento: number): Promise<JobResult> {
+  await deps.db
     .update(facturas)
     .set({ errores })
     .where(and(eq(facturas.id, factura.id), eq(facturas.status, 'cancelacion_pendiente')));
-  return { accion: 'retry', delaySeconds: esperaReintento(intento) };
+  return { action: 'retry', delaySeconds: backoffSeconds(intento) };
 }
 
 /** Dead-letter consumer: the retries are spent, so the request ends as cancelacion_rechazada with the last reason. */
-export async function agotarReintentosCancelacion(env: Env, id: string): Promise<void> {
-  const factura = await getDb(env).select().from(facturas).where(eq(facturas.id, id)).get();
+export async function agotarReintentosCancelacion(deps: Deps, id: string): Promise<void> {
+  const factura = await deps.db.select().from(facturas).where(eq(facturas.id, id)).get();
   if (!factura || factura.status !== 'cancelacion_pendiente') return;
   const ultimo = factura.errores?.[0]?.message;
-  const enviada = factura.uuid ? await env.CFDI_BUCKET.head(claveArchivo(factura, factura.uuid, 'acuse.xml')) : null;
+  const enviada = factura.uuid ? await deps.bucket.head(claveArchivo(factura, factura.uuid, 'acuse.xml')) : null;
   const message =
-    enviada?.customMetadata?.solicitud === factura.updated_at
+    enviada?.customMetadata?.solicitud === solicitudDe(factura)
       ? `El PAC recibió la solicitud pero no se pudo confirmar su resultado${ultimo ? ` (${ultimo})` : ''}; consulta el CFDI en el SAT antes de volver a solicitarla.`
       : `El PAC no respondió tras los reintentos${ultimo ? ` (${ultimo})` : ''}; la cancelación no se envió. El CFDI sigue vigente.`;
-  await transicionar(env, factura, 'cancelacion_rechazada', { errores: [{ code: 'reintentos_agotados', message }] });
+  await transicionar(deps, factura, 'cancelacion_rechazada', { errores: [{ code: 'reintentos_agotados', message }] });
 }

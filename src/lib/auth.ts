@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { getDb, type Db } from '../db/client';
+import type { Db } from '../db/client';
 import { apiKeys, clientApplications, type Mode } from '../db/schema';
 import type { AppEnv } from './context';
 import { sha256Hex, timingSafeEqual, toBase64Url, randomBytes } from './crypto';
@@ -66,7 +66,7 @@ export const requireAuth = (scope?: Scope) =>
       throw unauthorized('invalid_api_key', 'La API key tiene un formato inválido (se espera hfx_test_… o hfx_live_…).');
     }
     const hash = await sha256Hex(token);
-    const db = getDb(c.env);
+    const { db } = c.var.deps;
     const row = await claveConAplicacion(db, hash);
     if (!row || !timingSafeEqual(row.key.token_hash, hash) || !token.startsWith(`hfx_${row.key.mode}_`)) {
       throw unauthorized('invalid_api_key', 'La API key no existe.');

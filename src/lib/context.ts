@@ -1,3 +1,4 @@
+import type { Deps } from '../deps';
 import type { Env } from '../env';
 import type { clientApplications, Mode } from '../db/schema';
 
@@ -13,6 +14,8 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
+    /** Built once per request from the bindings (src/deps.ts); handlers pass it to the services. */
+    deps: Deps;
     auth: AuthContext;
     /** The calling key's client application (set with `auth`). */
     application: typeof clientApplications.$inferSelect;

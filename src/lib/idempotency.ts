@@ -1,75 +1,80 @@
 import { and, eq } from 'drizzle-orm';
-import type { Context } from 'hono';
-import { getDb } from '../db/client';
+import type { Db } from '../db/client';
 import { idempotencyKeys } from '../db/schema';
-import type { AppEnv } from './context';
 import { sha256Hex } from './crypto';
 import { DomainError } from './errors';
-import { tenantOf } from './tenancy';
+import { HOUR } from './time';
+import { tenantDb, type Tenant } from './tenancy';
 
-// Idempotency-Key for creating requests: same key + same body → the first response again; same key +
-// another body → 409. Kept 24 h per application and mode. Only completed 2xx answers are kept: a
-// refused request changed nothing, so retrying it with the same key is a fresh try.
+// Idempotency-Key for creating operations, whoever calls them (API, admin panel, batch): same key + same
+// operation and input → the first result again; same key + anything else → conflict. Kept 24 h per
+// application and mode. Only completed results are kept: a refused operation changed nothing, so
+// retrying it with the same key is a fresh try.
 
-const TTL_MS = 24 * 3600 * 1000;
+const TTL_MS = 24 * HOUR;
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
-export async function withIdempotency(c: Context<AppEnv>, body: unknown, run: () => Promise<Response>): Promise<Response> {
-  const key = c.req.header('Idempotency-Key');
-  if (key === undefined) return run();
-  if (!KEY_RE.test(key)) {
+export interface Idempotencia {
+  key: string;
+  /** What is being done, e.g. `facturas.crear`: the same key for another operation is a conflict. */
+  operacion: string;
+  entrada: unknown;
+}
+
+export interface Resultado<T> {
+  valor: T;
+  /** True when this is the stored result of an earlier call with the same key. */
+  repetido: boolean;
+}
+
+export async function conIdempotencia<T>(
+  deps: { db: Db; d1: D1Database; clock: () => Date },
+  t: Tenant,
+  idem: Idempotencia | undefined,
+  run: () => Promise<T>,
+): Promise<Resultado<T>> {
+  if (!idem) return { valor: await run(), repetido: false };
+  if (!KEY_RE.test(idem.key)) {
     throw DomainError.validation([{ path: 'Idempotency-Key', message: 'De 1 a 255 caracteres ASCII visibles.' }]);
   }
-  const t = tenantOf(c);
-  const db = getDb(c.env);
-  const where = and(
-    eq(idempotencyKeys.client_application_id, t.applicationId),
-    eq(idempotencyKeys.mode, t.mode),
-    eq(idempotencyKeys.key, key),
-  );
-  const hash = await sha256Hex(`${c.req.method} ${c.req.path}\n${JSON.stringify(body)}`);
-  const now = new Date();
+  const { db } = tenantDb(deps, t);
+  const where = and(eq(idempotencyKeys.client_application_id, t.applicationId), eq(idempotencyKeys.mode, t.mode), eq(idempotencyKeys.key, idem.key));
+  const hash = await sha256Hex(`${idem.operacion}\n${JSON.stringify(idem.entrada)}`);
+  const now = deps.clock();
 
   const claimed = await db
     .insert(idempotencyKeys)
-    .values({ client_application_id: t.applicationId, mode: t.mode, key, request_hash: hash, expires_at: new Date(now.getTime() + TTL_MS).toISOString() })
+    .values({ client_application_id: t.applicationId, mode: t.mode, key: idem.key, request_hash: hash, expires_at: new Date(now.getTime() + TTL_MS).toISOString() })
     .onConflictDoNothing()
     .run();
   if (claimed.meta.changes === 0) {
     const prior = (await db.select().from(idempotencyKeys).where(where).get())!;
     if (prior.expires_at <= now.toISOString()) {
       await db.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.expires_at, prior.expires_at)));
-      return withIdempotency(c, body, run);
+      return conIdempotencia(deps, t, idem, run);
     }
     if (prior.request_hash !== hash) {
       throw new DomainError('idempotency_key_reused', 'conflict', 'Esta Idempotency-Key ya se usó con otra solicitud.');
     }
-    if (prior.response_status === null) {
-      throw new DomainError('idempotency_request_in_progress', 'conflict', 'Una solicitud con esta Idempotency-Key aún está en curso; reintenta en unos segundos.', [], { 'Retry-After': '1' });
+    if (prior.response_body === null) {
+      throw new DomainError(
+        'idempotency_request_in_progress',
+        'conflict',
+        'Una solicitud con esta Idempotency-Key aún está en curso; reintenta en unos segundos.',
+        [],
+        { 'Retry-After': '1' },
+      );
     }
-    return new Response(prior.response_body, {
-      status: prior.response_status,
-      headers: { ...prior.response_headers, 'Idempotent-Replayed': 'true', 'X-Request-Id': c.get('requestId') },
-    });
+    return { valor: JSON.parse(prior.response_body) as T, repetido: true };
   }
 
-  let res: Response;
+  let valor: T;
   try {
-    res = await run();
+    valor = await run();
   } catch (err) {
     await db.delete(idempotencyKeys).where(where);
     throw err;
   }
-  if (res.status >= 200 && res.status < 300) {
-    const headers: Record<string, string> = { 'Content-Type': res.headers.get('Content-Type') ?? 'application/json' };
-    const location = res.headers.get('Location');
-    if (location) headers.Location = location;
-    await db
-      .update(idempotencyKeys)
-      .set({ response_status: res.status, response_body: await res.clone().text(), response_headers: headers })
-      .where(where);
-  } else {
-    await db.delete(idempotencyKeys).where(where);
-  }
-  return res;
+  await db.update(idempotencyKeys).set({ response_status: 200, response_body: JSON.stringify(valor) }).where(where);
+  return { valor, repetido: false };
 }

@@ -9,3 +9,6 @@ export type JobMessage = z.infer<typeof JobMessageSchema>;
 
 /** Spent messages land here; its consumer ends the comprobante (`error` / `cancelacion_rechazada`). */
 export const DEAD_LETTER_QUEUE = 'hexafac-facturas-dlq';
+
+/** What a job tells the queue consumer: done (ack), or try the same message again later. */
+export type JobResult = { action: 'ack' } | { action: 'retry'; delaySeconds: number };

@@ -25,6 +25,14 @@ export function tenantOf(c: Context<AppEnv>): Tenant {
   return { applicationId, mode };
 }
 
+/**
+ * The database that holds a tenant's rows. Today there is one D1; when it fills, the shard of the
+ * tenant's application is chosen here and nowhere else (docs/escala.md).
+ */
+export function tenantDb<D extends { db: Db; d1: D1Database }>(deps: D, _t: Tenant): Pick<D, 'db' | 'd1'> {
+  return deps;
+}
+
 /** WHERE client_application_id = ? AND mode = ? AND …extra */
 export function tenantWhere(table: TenantTable, t: Tenant, ...extra: (SQL | undefined)[]): SQL {
   return and(eq(table.client_application_id, t.applicationId), eq(table.mode, t.mode), ...extra)!;

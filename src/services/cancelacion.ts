@@ -1,14 +1,14 @@
 import { eq, or } from 'drizzle-orm';
-import { getDb } from '../db/client';
 import { facturas, type FacturaStatus } from '../db/schema';
-import type { Env } from '../env';
+import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
 import { isUuid } from '../lib/ids';
-import { tenantWhere, type Tenant } from '../lib/tenancy';
+import { conIdempotencia, type Resultado } from '../lib/idempotency';
+import { tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 import type { MotivoCancelacion } from '../pac/types';
 import { despacharEvento } from '../webhooks/events';
+import { cargarComprobante } from './comprobantes';
 import { aplicarCambio, cambiarEstado, VIGENTES, type Factura } from './estado';
-import { cargarFactura, facturaView } from './facturas';
 
 // Requesting a cancellation (API and admin panel alike): checks, timbrada|cancelacion_rechazada →
 // cancelacion_pendiente with its event, then the queue's CancelarFactura job talks to the PAC.
@@ -35,10 +35,10 @@ function noCancelable(f: Factura): DomainError {
 const invalido = (path: string, message: string) => DomainError.validation([{ path, message }], 'La solicitud de cancelación no es válida.');
 
 /** The SAT UUID of the replacing CFDI: stamped and vigente, same tenant and receptor, not the invoice itself. */
-async function folioSustitucion(env: Env, t: Tenant, f: Factura, folio: string): Promise<string> {
+async function folioSustitucion(deps: Deps, t: Tenant, f: Factura, folio: string): Promise<string> {
   if (!isUuid(folio)) throw invalido('folio_sustitucion', 'Debe ser el folio fiscal (UUID) de un CFDI timbrado.');
-  const sustituto = await getDb(env)
-    .select()
+  const sustituto = await tenantDb(deps, t)
+    .db.select()
     .from(facturas)
     .where(tenantWhere(facturas, t, or(eq(facturas.id, folio.toLowerCase()), eq(facturas.uuid, folio.toUpperCase()))))
     .get();
@@ -53,13 +53,23 @@ async function folioSustitucion(env: Env, t: Tenant, f: Factura, folio: string):
 }
 
 /**
- * Asks for the cancellation of a tenant's CFDI (our id or the SAT UUID): 404 when it is not the tenant's,
- * 409 unless it is timbrada or cancelacion_rechazada, 422 for the motivo / folio_sustitucion. Moves it to
- * cancelacion_pendiente and enqueues {kind:'cancelar'}; returns the updated row.
+ * Asks for the cancellation of a tenant's CFDI (our id or the SAT UUID): not_found when it is not the
+ * tenant's, conflict unless it is timbrada or cancelacion_rechazada, invalid for the motivo /
+ * folio_sustitucion. Moves it to cancelacion_pendiente and enqueues {kind:'cancelar'}; returns the row.
  */
-export async function cancelarFactura(env: Env, t: Tenant, idOrUuid: string, s: SolicitudCancelarFactura): Promise<Factura> {
-  const db = getDb(env);
-  const f = await cargarFactura(db, t, idOrUuid);
+export function cancelarComprobante(
+  deps: Deps,
+  t: Tenant,
+  idOrUuid: string,
+  s: SolicitudCancelarFactura,
+  opts: { idempotencyKey?: string } = {},
+): Promise<Resultado<Factura>> {
+  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operacion: `cancelar ${idOrUuid}`, entrada: s };
+  return conIdempotencia(deps, t, idem, () => solicitarCancelacion(deps, t, idOrUuid, s));
+}
+
+async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: SolicitudCancelarFactura): Promise<Factura> {
+  const f = await cargarComprobante(deps, t, idOrUuid);
   if (!CANCELABLES.includes(f.status)) throw noCancelable(f);
   if (!(MOTIVOS_CANCELACION as readonly string[]).includes(s.motivo)) {
     throw invalido('motivo', 'Motivo de cancelación del SAT: 01, 02, 03 o 04.');
@@ -67,42 +77,44 @@ export async function cancelarFactura(env: Env, t: Tenant, idOrUuid: string, s: 
   const folio = s.folio_sustitucion ?? undefined;
   if (s.motivo === '01' && !folio) throw invalido('folio_sustitucion', 'El motivo 01 requiere el folio fiscal del CFDI que sustituye a este.');
   if (s.motivo !== '01' && folio !== undefined) throw invalido('folio_sustitucion', 'Solo el motivo 01 lleva folio de sustitución.');
-  const sustituto = folio ? await folioSustitucion(env, t, f, folio) : null;
+  const sustituto = folio ? await folioSustitucion(deps, t, f, folio) : null;
 
   const cambios = {
     cancelacion_motivo: s.motivo,
     cancelacion_folio_sustitucion: sustituto,
-    cancelacion_revisar_at: new Date().toISOString(),
+    cancelacion_revisar_at: deps.clock().toISOString(),
     acuse_key: null,
     errores: null,
   };
-  const eventoId = await aplicarCambio(env.DB, cambioConEvento(env, f, 'cancelacion_pendiente', cambios));
+  const eventoId = await aplicarCambio(deps.d1, cambiarEstado(deps.d1, f, 'cancelacion_pendiente', cambios, deps.clock()));
   // A concurrent request won the transition: answer for the state it left.
-  if (!eventoId) throw noCancelable(await cargarFactura(db, t, f.id));
+  if (!eventoId) throw noCancelable(await cargarComprobante(deps, t, f.id));
   try {
-    await env.FACTURAS_QUEUE.send({ kind: 'cancelar', id: f.id });
+    await deps.queue.send({ kind: 'cancelar', id: f.id });
   } catch {
     // Without its job the request would wait forever: close it (the CFDI stays valid) and let the client retry.
-    await despacharEvento(env, eventoId);
-    await transicionar(env, await cargarFactura(db, t, f.id), 'cancelacion_rechazada', {
+    await despacharEvento(deps, eventoId);
+    await transicionar(deps, await cargarComprobante(deps, t, f.id), 'cancelacion_rechazada', {
       errores: [{ code: 'cola_no_disponible', message: 'No se pudo encolar la cancelación; el CFDI sigue vigente. Reintenta.' }],
     });
     throw new DomainError('cola_no_disponible', 'unavailable', 'No se pudo encolar la cancelación; reintenta.', [], { 'Retry-After': '5' });
   }
   // The job is queued first, so a failed fan-out here cannot strand the request; the job re-dispatches it.
-  await despacharEvento(env, eventoId);
-  return cargarFactura(db, t, f.id);
+  await despacharEvento(deps, eventoId);
+  return cargarComprobante(deps, t, f.id);
 }
 
-const cambioConEvento = (env: Env, f: Factura, nuevo: FacturaStatus, cambios: Partial<Factura>) =>
-  cambiarEstado(env.DB, f, nuevo, cambios, facturaView({ ...f, ...cambios, status: nuevo }));
-
 /**
- * One transition of the cancellation with its event (the factura view in its new state) and the webhook
+ * One transition of the cancellation with its event (the comprobante in its new state) and the webhook
  * fan-out. Returns false when the invoice was no longer in a state the transition starts from.
  */
-export async function transicionar(env: Env, f: Factura, nuevo: FacturaStatus, cambios: Partial<Factura>): Promise<boolean> {
-  const eventoId = await aplicarCambio(env.DB, cambioConEvento(env, f, nuevo, cambios));
-  if (eventoId) await despacharEvento(env, eventoId);
+export async function transicionar(
+  deps: Pick<Deps, 'db' | 'd1' | 'webhookEndpoints' | 'clock'>,
+  f: Factura,
+  nuevo: FacturaStatus,
+  cambios: Parameters<typeof cambiarEstado>[3],
+): Promise<boolean> {
+  const eventoId = await aplicarCambio(deps.d1, cambiarEstado(deps.d1, f, nuevo, cambios, deps.clock()));
+  if (eventoId) await despacharEvento(deps, eventoId);
   return eventoId !== null;
 }

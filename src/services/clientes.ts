@@ -1,13 +1,14 @@
 import { and, desc, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { catalogs as cat } from '../cfdi';
-import type { Db } from '../db/client';
+import { constraintViolation } from '../db/constraints';
+import type { Deps } from '../deps';
 import { clientApplications, clientes, facturas } from '../db/schema';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
 import { esRfcGenerico, RFC_PUBLICO_EN_GENERAL, validarRfc, type Persona } from '../lib/rfc';
-import { findOwned, tenantColumns, tenantWhere, type Tenant } from '../lib/tenancy';
+import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 
 // Clientes (receptores) of an application and mode: validation of the fiscal data as the SAT will
 // check it on the CFDI, storage, and the receptor the facturas route takes from a `cliente_id`.
@@ -142,9 +143,11 @@ export function validarCliente(e: ClienteEntrada, ctx: ContextoCliente): { datos
   return { datos: { rfc, nombre, domicilio_fiscal: domicilio!, regimen_fiscal: regimen!.id, uso_cfdi: uso!.id, email } };
 }
 
-async function lugarExpedicion(db: Db, tenant: Tenant): Promise<string> {
+type DbDeps = Pick<Deps, 'db' | 'd1'>;
+
+async function lugarExpedicion(deps: DbDeps, tenant: Tenant): Promise<string> {
   // The tenant's own application, reached through the key's application id.
-  const app = await db
+  const app = await deps.db
     .select({ lugar: clientApplications.lugar_expedicion })
     .from(clientApplications)
     .where(eq(clientApplications.id, tenant.applicationId))
@@ -153,10 +156,10 @@ async function lugarExpedicion(db: Db, tenant: Tenant): Promise<string> {
   return app.lugar;
 }
 
-async function validarOFallar(db: Db, tenant: Tenant, entrada: ClienteEntrada): Promise<ClienteDatos> {
+async function validarOFallar(deps: DbDeps, tenant: Tenant, entrada: ClienteEntrada): Promise<ClienteDatos> {
   const generico = entrada.rfc !== undefined && esRfcGenerico(entrada.rfc.trim().toUpperCase());
   // Only a generic RFC needs the emisor's lugar de expedición.
-  const ctx = { lugarExpedicion: generico ? await lugarExpedicion(db, tenant) : '' };
+  const ctx = { lugarExpedicion: generico ? await lugarExpedicion(deps, tenant) : '' };
   const r = validarCliente(entrada, ctx);
   if ('problemas' in r) throw DomainError.validation(r.problemas, 'El cliente tiene datos fiscales inválidos.');
   return r.datos;
@@ -168,9 +171,9 @@ const duplicado = (rfc: string, existente?: string) =>
     [{ path: 'rfc', message: 'Un RFC solo puede registrarse una vez por aplicación y modo (salvo los RFC genéricos).' }],
   );
 
-async function verificarRfcUnico(db: Db, tenant: Tenant, rfc: string, excepto?: string) {
+async function verificarRfcUnico(deps: DbDeps, tenant: Tenant, rfc: string, excepto?: string) {
   if (esRfcGenerico(rfc)) return;
-  const otro = await db
+  const otro = await tenantDb(deps, tenant).db
     .select({ id: clientes.id })
     .from(clientes)
     .where(tenantWhere(clientes, tenant, eq(clientes.rfc, rfc), isNull(clientes.deleted_at), excepto ? ne(clientes.id, excepto) : undefined))
@@ -183,25 +186,24 @@ async function conUnicidad<T>(rfc: string, op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
-    const causa = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : '';
-    if (/UNIQUE constraint failed/i.test(causa)) throw duplicado(rfc);
+    if (constraintViolation(err)?.kind === 'unique') throw duplicado(rfc);
     throw err;
   }
 }
 
 const vivo = isNull(clientes.deleted_at);
 
-export function obtenerCliente(db: Db, tenant: Tenant, id: string): Promise<ClienteRow> {
-  return findOwned(db, clientes, tenant, id, 'El cliente', vivo);
+export function obtenerCliente(deps: DbDeps, tenant: Tenant, id: string): Promise<ClienteRow> {
+  return findOwned(tenantDb(deps, tenant).db, clientes, tenant, id, 'El cliente', vivo);
 }
 
 /** Newest first; `q` matches an RFC prefix or a substring of the name, case-insensitively. */
-export async function listarClientes(db: Db, tenant: Tenant, opts: { limit: number; cursor?: string; q?: string }) {
+export async function listarClientes(deps: DbDeps, tenant: Tenant, opts: { limit: number; cursor?: string; q?: string }) {
   const q = opts.q ? normalizarNombre(opts.q) : undefined;
   // Names are stored upper case, so an upper-cased query needs no LIKE (and no escaping of % and _).
   const busqueda = q ? or(sql`substr(${clientes.rfc}, 1, ${q.length}) = ${q}`, sql`instr(${clientes.nombre}, ${q}) > 0`) : undefined;
-  const rows = await db
-    .select()
+  const rows = await tenantDb(deps, tenant)
+    .db.select()
     .from(clientes)
     .where(tenantWhere(clientes, tenant, vivo, cursorCondition(clientes.id, opts.cursor), busqueda))
     .orderBy(desc(clientes.id))
@@ -210,23 +212,23 @@ export async function listarClientes(db: Db, tenant: Tenant, opts: { limit: numb
   return toPage(rows, opts.limit, (r) => r);
 }
 
-export async function crearCliente(db: Db, tenant: Tenant, entrada: ClienteEntrada): Promise<ClienteRow> {
-  const datos = await validarOFallar(db, tenant, entrada);
-  await verificarRfcUnico(db, tenant, datos.rfc);
+export async function crearCliente(deps: DbDeps, tenant: Tenant, entrada: ClienteEntrada): Promise<ClienteRow> {
+  const datos = await validarOFallar(deps, tenant, entrada);
+  await verificarRfcUnico(deps, tenant, datos.rfc);
   const row = { id: uuidv7(), ...tenantColumns(tenant), ...datos };
-  return conUnicidad(datos.rfc, () => db.insert(clientes).values(row).returning().get());
+  return conUnicidad(datos.rfc, () => tenantDb(deps, tenant).db.insert(clientes).values(row).returning().get());
 }
 
 /** PATCH: the stored cliente merged with the given fields is validated as a whole. */
-export async function actualizarCliente(db: Db, tenant: Tenant, id: string, cambios: ClienteEntrada): Promise<ClienteRow> {
-  const actual = await obtenerCliente(db, tenant, id);
+export async function actualizarCliente(deps: DbDeps, tenant: Tenant, id: string, cambios: ClienteEntrada): Promise<ClienteRow> {
+  const actual = await obtenerCliente(deps, tenant, id);
   const { rfc, nombre, domicilio_fiscal, regimen_fiscal, uso_cfdi, email } = actual;
   const dados = Object.fromEntries(Object.entries(cambios).filter(([, v]) => v !== undefined));
-  const datos = await validarOFallar(db, tenant, { rfc, nombre, domicilio_fiscal, regimen_fiscal, uso_cfdi, email, ...dados });
-  if (datos.rfc !== actual.rfc) await verificarRfcUnico(db, tenant, datos.rfc, id);
+  const datos = await validarOFallar(deps, tenant, { rfc, nombre, domicilio_fiscal, regimen_fiscal, uso_cfdi, email, ...dados });
+  if (datos.rfc !== actual.rfc) await verificarRfcUnico(deps, tenant, datos.rfc, id);
   const row = await conUnicidad(datos.rfc, () =>
-    db
-      .update(clientes)
+    tenantDb(deps, tenant)
+      .db.update(clientes)
       .set({ ...datos, updated_at: new Date().toISOString() })
       .where(tenantWhere(clientes, tenant, eq(clientes.id, id), vivo))
       .returning()
@@ -240,7 +242,8 @@ export async function actualizarCliente(db: Db, tenant: Tenant, id: string, camb
  * A cliente that facturas reference is soft-deleted (deleted_at), so the invoice history keeps it;
  * one without facturas is deleted for good. Either way it is a 404 afterwards and its RFC is free.
  */
-export async function eliminarCliente(db: Db, tenant: Tenant, id: string): Promise<'logica' | 'definitiva'> {
+export async function eliminarCliente(deps: DbDeps, tenant: Tenant, id: string): Promise<'logica' | 'definitiva'> {
+  const { db } = tenantDb(deps, tenant);
   const where = tenantWhere(clientes, tenant, eq(clientes.id, id), vivo);
   // One statement decides, so a factura created meanwhile cannot lose its cliente.
   const sinFacturas = sql`NOT EXISTS (SELECT 1 FROM ${facturas} WHERE ${facturas.client_application_id} = ${clientes.client_application_id}
@@ -266,8 +269,8 @@ export interface Receptor {
  * The receptor of a factura given by `cliente_id`. A missing, deleted, or other tenant's cliente is a
  * 422 on `cliente_id` (the request, not the URL, names it).
  */
-export async function resolverReceptor(db: Db, tenant: Tenant, clienteId: string): Promise<Receptor> {
-  const c = await db.select().from(clientes).where(tenantWhere(clientes, tenant, eq(clientes.id, clienteId), vivo)).get();
+export async function resolverReceptor(deps: DbDeps, tenant: Tenant, clienteId: string): Promise<Receptor> {
+  const c = await tenantDb(deps, tenant).db.select().from(clientes).where(tenantWhere(clientes, tenant, eq(clientes.id, clienteId), vivo)).get();
   if (!c) throw DomainError.validation([{ path: 'cliente_id', message: `El cliente ${clienteId} no existe.` }], 'El cliente indicado no existe.');
   return {
     cliente_id: c.id,

@@ -24,42 +24,72 @@ export const PREFIJO_EVENTO = { I: 'factura', E: 'nota_credito', P: 'complemento
 /** Event type of a status for a tipo de comprobante: factura.timbrada, nota_credito.cancelada, … */
 export const tipoEvento = (tipo: Factura['tipo'], status: FacturaStatus) => `${PREFIJO_EVENTO[tipo]}.${status}`;
 
+/**
+ * What an event says about its comprobante: the state it reached, in the API's vocabulary. It is data,
+ * not an HTTP view: it carries no links (the API adds them when it answers; src/routes/comprobantes.views.ts).
+ */
+export function datosComprobante(f: Factura) {
+  return {
+    id: f.id,
+    tipo: f.tipo,
+    status: f.status,
+    mode: f.mode,
+    serie: f.serie,
+    folio: f.folio,
+    uuid: f.uuid,
+    fecha: f.fecha,
+    fecha_timbrado: f.fecha_timbrado,
+    no_certificado_sat: f.no_certificado_sat,
+    receptor: { rfc: f.receptor_rfc, nombre: f.receptor_nombre },
+    cliente_id: f.cliente_id,
+    moneda: f.moneda,
+    metodo_pago: f.metodo_pago,
+    subtotal: f.subtotal,
+    total: f.total,
+    errores: f.errores ?? [],
+    cancelacion: f.cancelacion_motivo ? { motivo: f.cancelacion_motivo, folio_sustitucion: f.cancelacion_folio_sustitucion } : null,
+    created_at: f.created_at,
+    updated_at: f.updated_at,
+  };
+}
+
 export interface CambioDeEstado {
   eventoId: string;
   statements: D1PreparedStatement[];
 }
 
-type Cambios = Partial<Omit<Factura, 'id' | 'status' | 'updated_at'>>;
+type Cambios = Partial<Omit<Factura, 'id' | 'status' | 'updated_at' | 'transicion_id'>>;
 
 /**
  * The statements of a transition, to run in one D1 batch: the UPDATE guarded by the allowed source
  * states, and the event INSERT … SELECT that only finds its row if that very UPDATE happened (matched
- * by a unique updated_at marker), so a lost race writes no event. `extra` joins the same batch.
+ * by transicion_id = the new event's id, unique), so a lost race writes no event. updated_at stays a
+ * plain RFC 3339 timestamp; the event carries the comprobante as it is after the change.
  */
 export function cambiarEstado(
   d1: D1Database,
-  factura: Pick<Factura, 'id' | 'tipo' | 'status'>,
+  factura: Factura,
   nuevo: FacturaStatus,
   cambios: Cambios,
-  data: Record<string, unknown>,
+  ahora: Date,
 ): CambioDeEstado {
   const desde = (Object.keys(TRANSICIONES) as FacturaStatus[]).filter((s) => TRANSICIONES[s].includes(nuevo));
-  const ahora = new Date().toISOString();
-  const marca = `${ahora.slice(0, -1)}${uuidv7().slice(-6)}Z`;
-  const eventoId = uuidv7();
+  const cuando = ahora.toISOString();
+  const eventoId = uuidv7(ahora.getTime());
   const cols = Object.entries(cambios);
+  const data = datosComprobante({ ...factura, ...cambios, status: nuevo, updated_at: cuando });
   const update = d1
     .prepare(
-      `UPDATE hexafac_facturas SET ${cols.map(([k]) => `${k} = ?, `).join('')}status = ?, updated_at = ?
+      `UPDATE hexafac_facturas SET ${cols.map(([k]) => `${k} = ?, `).join('')}status = ?, updated_at = ?, transicion_id = ?
        WHERE id = ? AND status IN (${desde.map(() => '?').join(', ')})`,
     )
-    .bind(...cols.map(([, v]) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : (v ?? null))), nuevo, marca, factura.id, ...desde);
+    .bind(...cols.map(([, v]) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : (v ?? null))), nuevo, cuando, eventoId, factura.id, ...desde);
   const insert = d1
     .prepare(
       `INSERT INTO hexafac_eventos (id, client_application_id, mode, factura_id, type, status_anterior, status_nuevo, data, created_at)
-       SELECT ?, client_application_id, mode, id, ?, ?, status, ?, ? FROM hexafac_facturas WHERE id = ? AND status = ? AND updated_at = ?`,
+       SELECT ?, client_application_id, mode, id, ?, ?, status, ?, ? FROM hexafac_facturas WHERE id = ? AND transicion_id = ?`,
     )
-    .bind(eventoId, tipoEvento(factura.tipo, nuevo), factura.status, JSON.stringify(data), ahora, factura.id, nuevo, marca);
+    .bind(eventoId, tipoEvento(factura.tipo, nuevo), factura.status, JSON.stringify(data), cuando, factura.id, eventoId);
   return { eventoId, statements: [update, insert] };
 }
 

@@ -3,10 +3,10 @@ import { eq, inArray, or } from 'drizzle-orm';
 import { PARAMETROS_D1, porLotes } from '../lib/lotes';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { dec, formatear, catalogs } from '../cfdi';
-import type { Db } from '../db/client';
+import type { Deps } from '../deps';
 import { aplicaciones, facturas, type FacturaStatus } from '../db/schema';
 import { uuidv7 } from '../lib/ids';
-import { tenantWhere, type Tenant } from '../lib/tenancy';
+import { tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 import { VIGENTES, type Factura } from './estado';
 
 // Balances of invoices. What a complemento de pago (P) or a nota de crédito (E) takes from an invoice is
@@ -53,7 +53,10 @@ export interface Saldo {
 const origen = alias(facturas, 'origen');
 
 /** The balance of each invoice (rows of the tenant, already loaded), by invoice id. */
-export async function saldos(db: Db, t: Tenant, documentos: Factura[]): Promise<Map<string, Saldo>> {
+type DbDeps = Pick<Deps, 'db' | 'd1'>;
+
+export async function saldos(deps: DbDeps, t: Tenant, documentos: Factura[]): Promise<Map<string, Saldo>> {
+  const { db } = tenantDb(deps, t);
   // two parameters are the tenant's
   const filas = await porLotes(
     documentos.map((f) => f.id),
@@ -94,8 +97,9 @@ export async function saldos(db: Db, t: Tenant, documentos: Factura[]): Promise<
  * Invoices (tipo I) of the tenant referenced by our id or by their folio fiscal (any case), keyed by
  * each reference as given. A reference that is not there (or is another tenant's) is simply absent.
  */
-export async function buscarFacturas(db: Db, t: Tenant, referencias: string[]): Promise<Map<string, Factura>> {
+export async function buscarFacturas(deps: DbDeps, t: Tenant, referencias: string[]): Promise<Map<string, Factura>> {
   const refs = [...new Set(referencias)];
+  const { db } = tenantDb(deps, t);
   // each reference is bound twice (id and uuid); three parameters are the tenant's and the tipo
   const rows = await porLotes(refs, Math.floor((PARAMETROS_D1 - 3) / 2), (lote) =>
     db
@@ -200,10 +204,10 @@ export function saldoView(s: Saldo) {
 }
 
 /** What a P or E applied, for its own GET view. */
-async function aplicacionesDeOrigen(db: Db, t: Tenant, origenId: string) {
+async function aplicacionesDeOrigen(deps: DbDeps, t: Tenant, origenId: string) {
   const documento = alias(facturas, 'documento');
-  const rows = await db
-    .select({ fila: aplicaciones, uuid: documento.uuid })
+  const rows = await tenantDb(deps, t)
+    .db.select({ fila: aplicaciones, uuid: documento.uuid })
     .from(aplicaciones)
     .innerJoin(documento, eq(documento.id, aplicaciones.documento_id))
     .where(tenantWhere(aplicaciones, t, eq(aplicaciones.origen_id, origenId)))
@@ -219,10 +223,10 @@ async function aplicacionesDeOrigen(db: Db, t: Tenant, origenId: string) {
 }
 
 /** The balance part of a comprobante's detail: `saldo` for a PPD invoice, `aplicaciones` for a P or E. */
-export async function relacionesDe(db: Db, t: Tenant, f: Factura) {
+export async function relacionesDe(deps: DbDeps, t: Tenant, f: Factura) {
   if (f.tipo === 'I') {
     if (f.metodo_pago !== 'PPD') return {};
-    return { saldo: saldoView((await saldos(db, t, [f])).get(f.id)!) };
+    return { saldo: saldoView((await saldos(deps, t, [f])).get(f.id)!) };
   }
-  return { aplicaciones: await aplicacionesDeOrigen(db, t, f.id) };
+  return { aplicaciones: await aplicacionesDeOrigen(deps, t, f.id) };
 }

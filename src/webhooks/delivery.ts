@@ -2,15 +2,15 @@ import { DurableObject } from 'cloudflare:workers';
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { getDb } from '../db/client';
 import { webhookConfigurations } from '../db/schema';
+import { depsDe } from '../deps';
 import type { Env } from '../env';
 import { decryptSecretText } from '../lib/crypto';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
 import { tenantWhere, type Tenant } from '../lib/tenancy';
 import { encabezadosFirmados } from './signature';
-import { localPermitido, motivoRechazoUrl } from './url-policy';
+import { motivoRechazoUrl } from './url-policy';
 
 // One Durable Object per webhook configuration (idFromName(configId)). Its own SQLite storage holds the queue
 // and the delivery log: an event is stored before the caller is acknowledged, delivered one at a time in event
@@ -27,7 +27,7 @@ export const REINTENTOS_MS = [...ESPERAS_MS, 3 * DIA_MS - ESPERAS_MS.reduce((a, 
 const RETENCION_MS = 30 * DIA_MS;
 
 /** Wait before the next attempt after `fallidos` failed ones (±10 % jitter so endpoints do not retry in lockstep), or null when spent. */
-export function esperaReintento(fallidos: number, azar = Math.random()): number | null {
+export function deliveryRetryDelay(fallidos: number, azar = Math.random()): number | null {
   const base = REINTENTOS_MS[fallidos - 1];
   return base === undefined ? null : Math.round(base * (0.9 + 0.2 * azar));
 }
@@ -107,8 +107,8 @@ export interface Destino extends Tenant {
 
 export type ResultadoReenvio = { entrega: EntregaView } | { error: 'no_existe' | 'pendiente' };
 
-export function endpointStub(env: Env, configId: string): DurableObjectStub<WebhookEndpoint> {
-  const ns = env.WEBHOOK_ENDPOINT as unknown as DurableObjectNamespace<WebhookEndpoint>;
+export function endpointStub(namespace: DurableObjectNamespace, configId: string): DurableObjectStub<WebhookEndpoint> {
+  const ns = namespace as unknown as DurableObjectNamespace<WebhookEndpoint>;
   return ns.get(ns.idFromName(configId));
 }
 
@@ -261,7 +261,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
         break;
       }
       // Re-read the configuration before every attempt: a disabled one pauses, a deleted one drops its queue.
-      const config = await getDb(this.env)
+      const config = await depsDe(this.env).db
         .select()
         .from(webhookConfigurations)
         .where(tenantWhere(webhookConfigurations, destino, eq(webhookConfigurations.id, destino.configId)))
@@ -282,7 +282,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
     const inicio = Date.now();
     let status: number | null = null;
     let respuesta: string | null = null;
-    let error: string | null = motivoRechazoUrl(config.url, config.mode, localPermitido(this.env));
+    let error: string | null = motivoRechazoUrl(config.url, config.mode, depsDe(this.env).allowLocalWebhooks);
     if (!error) {
       try {
         const res = await fetch(config.url, {
@@ -306,7 +306,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
     }
     const numero = fila.num_intentos + 1;
     const ahora = new Date();
-    const siguiente = error ? esperaReintento(numero) : null;
+    const siguiente = error ? deliveryRetryDelay(numero) : null;
     const status_entrega = !error ? 'entregada' : siguiente === null ? 'fallida' : 'pendiente';
     this.ctx.storage.transactionSync(() => {
       this.db
@@ -328,9 +328,9 @@ export class WebhookEndpoint extends DurableObject<Env> {
 
   /** The current secret, plus the previous one while its 24 h of grace after a rotation last. */
   private async secretos(config: typeof webhookConfigurations.$inferSelect): Promise<string[]> {
-    const actual = await decryptSecretText(this.env.MASTER_KEY, config.secret_cifrado);
+    const actual = await decryptSecretText(depsDe(this.env).masterKey, config.secret_cifrado);
     const vigente = config.secret_anterior_cifrado && config.secret_anterior_expira && config.secret_anterior_expira > new Date().toISOString();
-    return vigente ? [actual, await decryptSecretText(this.env.MASTER_KEY, config.secret_anterior_cifrado!)] : [actual];
+    return vigente ? [actual, await decryptSecretText(depsDe(this.env).masterKey, config.secret_anterior_cifrado!)] : [actual];
   }
 
   private podar(): void {

@@ -1,8 +1,7 @@
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
-import { getDb } from '../db/client';
 import { eventos, webhookConfigurations } from '../db/schema';
-import type { Env } from '../env';
-import { tenantWhere, type Tenant } from '../lib/tenancy';
+import type { Deps } from '../deps';
+import { tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 import { endpointStub } from './delivery';
 
 export const EVENT_TYPES = [
@@ -40,12 +39,14 @@ export function cuerpoEvento(e: { id: string; type: string; created_at: string; 
  * each endpoint's Durable Object stores it durably before this resolves; then sets eventos.despachado_at.
  * Idempotent: calling it twice for the same event id never delivers twice (the DO dedupes by event id).
  */
-export async function despacharEvento(env: Env, eventoId: string): Promise<void> {
-  const db = getDb(env);
+export type DespachoDeps = Pick<Deps, 'db' | 'd1' | 'webhookEndpoints' | 'clock'>;
+
+export async function despacharEvento(deps: DespachoDeps, eventoId: string): Promise<void> {
   // The id comes from our own job, not from a client: the event row itself names its tenant.
-  const evento = await db.select().from(eventos).where(eq(eventos.id, eventoId)).get();
+  const evento = await deps.db.select().from(eventos).where(eq(eventos.id, eventoId)).get();
   if (!evento || evento.despachado_at) return;
   const tenant: Tenant = { applicationId: evento.client_application_id, mode: evento.mode };
+  const { db } = tenantDb(deps, tenant);
   const configs = await db
     .select({ id: webhookConfigurations.id, events: webhookConfigurations.events })
     .from(webhookConfigurations)
@@ -56,18 +57,18 @@ export async function despacharEvento(env: Env, eventoId: string): Promise<void>
   const body = cuerpoEvento(evento);
   // All endpoints at once: each one only stores here, so a slow receiver never holds the others back.
   await Promise.all(
-    suscritos.map((c) => endpointStub(env, c.id).encolar({ ...tenant, configId: c.id }, { evento_id: evento.id, type: evento.type, body })),
+    suscritos.map((c) => endpointStub(deps.webhookEndpoints, c.id).encolar({ ...tenant, configId: c.id }, { evento_id: evento.id, type: evento.type, body })),
   );
   await db
     .update(eventos)
-    .set({ despachado_at: new Date().toISOString() })
+    .set({ despachado_at: deps.clock().toISOString() })
     .where(and(eq(eventos.id, evento.id), isNull(eventos.despachado_at)))
     .run();
 }
 
 /** Re-dispatches every event of the tenant (or all) whose despachado_at is null (used by redelivered jobs / cron). */
-export async function despacharPendientes(env: Env, filtro: { facturaId?: string; creadosAntesDe?: string; limite?: number } = {}): Promise<number> {
-  const pendientes = await getDb(env)
+export async function despacharPendientes(deps: DespachoDeps, filtro: { facturaId?: string; creadosAntesDe?: string; limite?: number } = {}): Promise<number> {
+  const pendientes = await deps.db
     .select({ id: eventos.id })
     .from(eventos)
     .where(
@@ -81,6 +82,6 @@ export async function despacharPendientes(env: Env, filtro: { facturaId?: string
     .limit(filtro.limite ?? -1)
     .all();
   // In creation order, one by one, so each endpoint's queue receives them in order.
-  for (const { id } of pendientes) await despacharEvento(env, id);
+  for (const { id } of pendientes) await despacharEvento(deps, id);
   return pendientes.length;
 }

@@ -1,4 +1,4 @@
-import type { Mode } from '../db/schema';
+import type { Mode } from '../lib/mode';
 import { DomainError } from '../lib/errors';
 
 // Where a webhook may point. A client-chosen URL is fetched by our infrastructure, so anything that reaches
@@ -117,5 +117,3 @@ export function exigirUrlPermitida(raw: string, mode: Mode, permitirLocal: boole
   if (motivo) throw DomainError.validation([{ path: 'url', message: motivo }], 'La URL del webhook no está permitida.');
   return new URL(raw).toString();
 }
-
-export const localPermitido = (env: { ALLOW_LOCAL_WEBHOOKS?: string }) => env.ALLOW_LOCAL_WEBHOOKS === 'true';

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { getDb } from '../../src/db/client';
 import { eventos, facturas, webhookConfigurations } from '../../src/db/schema';
 import { uuidv7 } from '../../src/lib/ids';
-import { endpointStub, esperaReintento, REINTENTOS_MS } from '../../src/webhooks/delivery';
+import { endpointStub, deliveryRetryDelay, REINTENTOS_MS } from '../../src/webhooks/delivery';
 import { despacharEvento, despacharPendientes } from '../../src/webhooks/events';
 import { api, createTenant, json } from '../helpers';
+import { depsDe } from '../../src/deps';
 import {
   entregasDe,
   esperar,
@@ -25,7 +26,7 @@ describe('signature (Standard Webhooks)', () => {
   it('verifies with an independent implementation; a tampered body, an old timestamp or another secret fail', async () => {
     const { host, secret, tenant } = await tenantConWebhook();
     const evento = await registrarEvento(tenant);
-    await despacharEvento(env, evento.id);
+    await despacharEvento(depsDe(env), evento.id);
     const [r] = await esperar(() => recibidas(host), (l) => l.length === 1);
     expect(r!.method).toBe('POST');
     expect(r!.headers['content-type']).toBe('application/json');
@@ -45,7 +46,7 @@ describe('signature (Standard Webhooks)', () => {
     const { host, tenant } = await tenantConWebhook();
     const data = { id: uuidv7(), status: 'timbrada', total: '1160.00' };
     const evento = await registrarEvento(tenant, 'factura.timbrada', data);
-    await despacharEvento(env, evento.id);
+    await despacharEvento(depsDe(env), evento.id);
     const [r] = await esperar(() => recibidas(host), (l) => l.length === 1);
     expect(JSON.parse(r!.body)).toEqual({ id: evento.id, type: 'factura.timbrada', created: evento.created_at, mode: 'test', data });
   });
@@ -67,7 +68,7 @@ describe('fan-out', () => {
     await getDb(env).update(webhookConfigurations).set({ client_application_id: a.app.id }).where(eq(webhookConfigurations.id, live.webhook.id));
 
     const evento = await registrarEvento(a.tenant, 'factura.timbrada');
-    await despacharEvento(env, evento.id);
+    await despacharEvento(depsDe(env), evento.id);
     const paths = (await esperar(() => recibidas(a.host), (l) => l.length === 2)).map((r) => new URL(r.url).pathname).sort();
     expect(paths).toEqual(['/hook', '/todos']);
     expect(await entregasDe(a.token, otro.id)).toEqual([]);
@@ -83,8 +84,8 @@ describe('fan-out', () => {
     const { host, token, webhook, tenant } = await tenantConWebhook({ events: ['*'] });
     const interno = await registrarEvento(tenant, 'factura.cancelacion_pendiente');
     const publico = await registrarEvento(tenant, 'factura.cancelada');
-    await despacharEvento(env, interno.id);
-    await despacharEvento(env, publico.id);
+    await despacharEvento(depsDe(env), interno.id);
+    await despacharEvento(depsDe(env), publico.id);
     await esperar(() => entregasDe(token, webhook.id), (l) => l[0]?.status === 'entregada');
     expect(await idsRecibidos(host)).toEqual([publico.id]);
     expect((await getDb(env).select().from(eventos).where(eq(eventos.id, interno.id)).get())!.despachado_at).toBeTruthy();
@@ -93,11 +94,11 @@ describe('fan-out', () => {
   it('despacharEvento called twice (even with despachado_at lost) delivers once', async () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     const evento = await registrarEvento(tenant);
-    await despacharEvento(env, evento.id);
-    await despacharEvento(env, evento.id);
+    await despacharEvento(depsDe(env), evento.id);
+    await despacharEvento(depsDe(env), evento.id);
     // A job that died after enqueueing but before recording the dispatch: the endpoint dedupes by event id.
     await getDb(env).update(eventos).set({ despachado_at: null }).where(eq(eventos.id, evento.id));
-    await despacharEvento(env, evento.id);
+    await despacharEvento(depsDe(env), evento.id);
     await esperar(() => recibidas(host), (l) => l.length === 1);
     const log = await esperar(() => entregasDe(token, webhook.id), (l) => l[0]?.status === 'entregada');
     expect(log).toHaveLength(1);
@@ -126,11 +127,11 @@ describe('fan-out', () => {
     });
     const deFactura = await registrarEvento(tenant, 'factura.timbrada', { id: facturaId }, facturaId);
     const suelto = await registrarEvento(tenant, 'factura.error');
-    expect(await despacharPendientes(env, { facturaId })).toBe(1);
+    expect(await despacharPendientes(depsDe(env), { facturaId })).toBe(1);
     expect(await esperar(() => idsRecibidos(host), (l) => l.length === 1)).toEqual([deFactura.id]);
-    expect(await despacharPendientes(env)).toBeGreaterThanOrEqual(1);
+    expect(await despacharPendientes(depsDe(env))).toBeGreaterThanOrEqual(1);
     expect(await esperar(() => idsRecibidos(host), (l) => l.length === 2)).toEqual([deFactura.id, suelto.id]);
-    expect(await despacharPendientes(env, { facturaId })).toBe(0);
+    expect(await despacharPendientes(depsDe(env), { facturaId })).toBe(0);
   });
 });
 
@@ -139,7 +140,7 @@ describe('delivery in order with retries', () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 503, body: 'down' }] });
     const e = [await registrarEvento(tenant), await registrarEvento(tenant), await registrarEvento(tenant)];
-    for (const ev of e) await despacharEvento(env, ev.id);
+    for (const ev of e) await despacharEvento(depsDe(env), ev.id);
     await esperarIntentos(token, webhook.id);
     const log = await entregasDe(token, webhook.id);
     const primera = log.find((x) => x.evento_id === e[0]!.id);
@@ -150,7 +151,7 @@ describe('delivery in order with retries', () => {
     expect(espera).toBeLessThanOrEqual(33_000);
     expect(log.filter((x) => x.intentos.length === 0)).toHaveLength(2);
 
-    expect(await runDurableObjectAlarm(endpointStub(env, webhook.id))).toBe(true);
+    expect(await runDurableObjectAlarm(endpointStub(env.WEBHOOK_ENDPOINT, webhook.id))).toBe(true);
     expect(await idsRecibidos(host)).toEqual([e[0]!.id, e[0]!.id, e[1]!.id, e[2]!.id]);
     expect((await entregasDe(token, webhook.id)).map((x) => x.status)).toEqual(['entregada', 'entregada', 'entregada']);
   });
@@ -161,11 +162,11 @@ describe('delivery in order with retries', () => {
     const previo = await registrarEvento(tenant);
     const primero = await registrarEvento(tenant);
     const segundo = await registrarEvento(tenant);
-    await despacharEvento(env, previo.id);
+    await despacharEvento(depsDe(env), previo.id);
     await esperarIntentos(token, webhook.id);
-    await despacharEvento(env, segundo.id);
-    await despacharEvento(env, primero.id);
-    await runDurableObjectAlarm(endpointStub(env, webhook.id));
+    await despacharEvento(depsDe(env), segundo.id);
+    await despacharEvento(depsDe(env), primero.id);
+    await runDurableObjectAlarm(endpointStub(env.WEBHOOK_ENDPOINT, webhook.id));
     expect(await idsRecibidos(host)).toEqual([previo.id, previo.id, primero.id, segundo.id]);
   });
 
@@ -173,8 +174,8 @@ describe('delivery in order with retries', () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { siempre: { status: 502, body: 'bad gateway' } });
     const e = [await registrarEvento(tenant), await registrarEvento(tenant, 'factura.cancelada'), await registrarEvento(tenant)];
-    for (const ev of e) await despacharEvento(env, ev.id);
-    const stub = endpointStub(env, webhook.id);
+    for (const ev of e) await despacharEvento(depsDe(env), ev.id);
+    const stub = endpointStub(env.WEBHOOK_ENDPOINT, webhook.id);
     await esperarIntentos(token, webhook.id);
     for (let i = 0; i < 3; i++) expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await idsRecibidos(host)).toEqual([e[0]!.id, e[0]!.id, e[0]!.id, e[0]!.id]);
@@ -202,9 +203,9 @@ describe('delivery in order with retries', () => {
     await guion(host, { guion: Array(REINTENTOS_MS.length + 1).fill({ status: 500 }) });
     const muerto = await registrarEvento(tenant);
     const siguiente = await registrarEvento(tenant);
-    await despacharEvento(env, muerto.id);
-    await despacharEvento(env, siguiente.id);
-    const stub = endpointStub(env, webhook.id);
+    await despacharEvento(depsDe(env), muerto.id);
+    await despacharEvento(depsDe(env), siguiente.id);
+    const stub = endpointStub(env.WEBHOOK_ENDPOINT, webhook.id);
     await esperarIntentos(token, webhook.id);
     const esperas: number[] = [];
     for (let i = 0; i < REINTENTOS_MS.length; i++) {
@@ -232,25 +233,25 @@ describe('delivery in order with retries', () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 503 }] });
     const e = [await registrarEvento(tenant), await registrarEvento(tenant)];
-    for (const ev of e) await despacharEvento(env, ev.id);
+    for (const ev of e) await despacharEvento(depsDe(env), ev.id);
     await esperarIntentos(token, webhook.id);
-    const stub = endpointStub(env, webhook.id);
+    const stub = endpointStub(env.WEBHOOK_ENDPOINT, webhook.id);
     await evictDurableObject(stub);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await idsRecibidos(host)).toEqual([e[0]!.id, e[0]!.id, e[1]!.id]);
   });
 
   it('jitter stays within ±10 % and the schedule ends', () => {
-    expect(esperaReintento(1, 0)).toBe(27_000);
-    expect(esperaReintento(1, 1)).toBe(33_000);
-    expect(esperaReintento(2, 0.5)).toBe(120_000);
-    expect(esperaReintento(REINTENTOS_MS.length + 1)).toBeNull();
+    expect(deliveryRetryDelay(1, 0)).toBe(27_000);
+    expect(deliveryRetryDelay(1, 1)).toBe(33_000);
+    expect(deliveryRetryDelay(2, 0.5)).toBe(120_000);
+    expect(deliveryRetryDelay(REINTENTOS_MS.length + 1)).toBeNull();
   });
 
   it('counts only 2xx: a redirect is a failure and is not followed', async () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 302 }] });
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
     const [e] = await esperar(() => entregasDe(token, webhook.id), (l) => l[0]?.intentos.length === 1);
     expect(e.status).toBe('pendiente');
     expect(e.intentos[0].status_code).toBe(302);
@@ -260,7 +261,7 @@ describe('delivery in order with retries', () => {
   it('stores the first KiB of the response and the latency', async () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 200, body: 'x'.repeat(3000), delay_ms: 50 }] });
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
     const [e] = await esperar(() => entregasDe(token, webhook.id), (l) => l[0]?.status === 'entregada');
     expect(e.intentos[0].respuesta).toBe('x'.repeat(1024));
     expect(e.intentos[0].latencia_ms).toBeGreaterThanOrEqual(45);
@@ -270,13 +271,13 @@ describe('delivery in order with retries', () => {
   it('times out at 10 s and retries', async () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 200, delay_ms: 10_500 }] });
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
     const [e] = await esperar(() => entregasDe(token, webhook.id), (l) => l[0]?.intentos.length === 1, 15_000);
     expect(e.status).toBe('pendiente');
     expect(e.intentos[0]).toMatchObject({ status_code: null, error: expect.stringContaining('10 s') });
     expect(e.intentos[0].latencia_ms).toBeGreaterThanOrEqual(9_900);
     expect(e.intentos[0].latencia_ms).toBeLessThan(10_500);
-    await runDurableObjectAlarm(endpointStub(env, webhook.id));
+    await runDurableObjectAlarm(endpointStub(env.WEBHOOK_ENDPOINT, webhook.id));
     expect((await entregasDe(token, webhook.id))[0].status).toBe('entregada');
   }, 30_000);
 });
@@ -286,12 +287,12 @@ describe('disabled and deleted endpoints', () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 500 }] });
     const e1 = await registrarEvento(tenant);
-    await despacharEvento(env, e1.id);
+    await despacharEvento(depsDe(env), e1.id);
     await esperarIntentos(token, webhook.id);
     await api('PATCH', `/webhooks/${webhook.id}`, { token, body: { active: false } });
     const e2 = await registrarEvento(tenant);
-    await despacharEvento(env, e2.id); // not subscribed while disabled
-    await runDurableObjectAlarm(endpointStub(env, webhook.id));
+    await despacharEvento(depsDe(env), e2.id); // not subscribed while disabled
+    await runDurableObjectAlarm(endpointStub(env.WEBHOOK_ENDPOINT, webhook.id));
     expect(await recibidas(host)).toHaveLength(1);
     expect((await entregasDe(token, webhook.id)).map((x) => x.status)).toEqual(['pendiente']);
 
@@ -304,11 +305,11 @@ describe('disabled and deleted endpoints', () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 500 }] });
     const e1 = await registrarEvento(tenant);
-    await despacharEvento(env, e1.id);
+    await despacharEvento(depsDe(env), e1.id);
     await esperarIntentos(token, webhook.id);
     expect((await api('DELETE', `/webhooks/${webhook.id}`, { token })).status).toBe(204);
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
-    const stub = endpointStub(env, webhook.id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
+    const stub = endpointStub(env.WEBHOOK_ENDPOINT, webhook.id);
     expect(await runDurableObjectAlarm(stub)).toBe(false);
     expect(await recibidas(host)).toHaveLength(1);
     const { data } = await stub.listar({ limit: 10 });
@@ -318,10 +319,10 @@ describe('disabled and deleted endpoints', () => {
   it('the object re-reads its configuration: a deletion it was not told about still stops delivery', async () => {
     const { host, token, webhook, tenant } = await tenantConWebhook();
     await guion(host, { guion: [{ status: 500 }] });
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
     await esperarIntentos(token, webhook.id);
     await getDb(env).update(webhookConfigurations).set({ deleted_at: new Date().toISOString() }).where(eq(webhookConfigurations.id, webhook.id));
-    await runDurableObjectAlarm(endpointStub(env, webhook.id));
+    await runDurableObjectAlarm(endpointStub(env.WEBHOOK_ENDPOINT, webhook.id));
     expect(await recibidas(host)).toHaveLength(1);
   });
 });
@@ -335,7 +336,7 @@ describe('secret rotation', () => {
     const hasta = Date.parse(rot.secreto_anterior_vigente_hasta);
     expect(Math.abs(hasta - (Date.now() + 24 * 3600_000))).toBeLessThan(60_000);
 
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
     const [r] = await esperar(() => recibidas(host), (l) => l.length === 1);
     expect(r!.headers['webhook-signature']!.split(' ')).toHaveLength(2);
     expect(r!.headers['webhook-signature']).toMatch(/^v1,\S+ v1,\S+$/);
@@ -347,7 +348,7 @@ describe('secret rotation', () => {
       .update(webhookConfigurations)
       .set({ secret_anterior_expira: new Date(Date.now() - 1000).toISOString() })
       .where(eq(webhookConfigurations.id, webhook.id));
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
     const [, r2] = await esperar(() => recibidas(host), (l) => l.length === 2);
     expect(r2!.headers['webhook-signature']!.split(' ')).toHaveLength(1);
     expect(await verificaStandardWebhooks(nuevo, r2!.headers, r2!.body)).toBe(true);
@@ -364,7 +365,7 @@ describe('isolation between endpoints', () => {
       await api('POST', '/webhooks', { token: lento.token, body: { url: `https://ok-${lento.host}/hook`, events: ['*'] } }),
     );
     const ev = await registrarEvento(lento.tenant);
-    await despacharEvento(env, ev.id);
+    await despacharEvento(depsDe(env), ev.id);
     await esperar(() => recibidas(`ok-${lento.host}`), (l) => l.length === 1);
     expect((await entregasDe(lento.token, rapido.id))[0].status).toBe('entregada');
     expect((await entregasDe(lento.token, lento.webhook.id))[0].status).toBe('pendiente');
@@ -382,7 +383,7 @@ describe('stored secrets', () => {
   it('an unrelated tenant created without webhooks gets nothing', async () => {
     const { app } = await createTenant();
     const ev = await registrarEvento({ applicationId: app.id, mode: 'test' });
-    await despacharEvento(env, ev.id);
+    await despacharEvento(depsDe(env), ev.id);
     expect((await getDb(env).select().from(eventos).where(eq(eventos.id, ev.id)).get())!.despachado_at).toBeTruthy();
   });
 });

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
-import worker from '../../index';
+import worker from '../../../worker';
 import { procesarCancelacion } from '../../jobs/cancelar-factura';
 import type { JobMessage } from '../../lib/queue';
 import { procesarFactura } from '../../jobs/procesar-factura';
@@ -15,6 +15,7 @@ import type { PacAdapter } from '../../pac/types';
 import { aplicarCambio, cambiarEstado } from '../../services/estado';
 import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarPendiente, json, waitFor } from '../../../test/helpers';
 import { esperar, hostUnico, recibidas } from '../../../test/workers/webhooks-helpers';
+import { depsDe } from '../../deps';
 
 const db = () => getDb(env);
 const HORA = 3600e3;
@@ -53,7 +54,7 @@ async function timbradaHace48h(applicationId: string, respuesta: 'aceptada' | 'r
   for (let i = 0; i < 30; i++) {
     const id = await insertarPendiente(applicationId, { fecha, ahora: hace, serie: 'H' });
     const ahora = () => new Date(hace.getTime() + 60_000);
-    await procesarFactura(env, id, 1, { pac: sandbox(ahora), now: ahora });
+    await procesarFactura(depsDe(env, undefined, { pac: () => sandbox(ahora), clock: ahora }), id, 1);
     const f = (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
     expect(f.status).toBe('timbrada');
     if (respuestaDelReceptor(f.uuid!) === respuesta) return f;
@@ -95,7 +96,7 @@ async function entregar(queue: string, ...ids: string[]) {
     ids.map((id, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body: { kind: 'cancelar', id } })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch as any, env);
+  await worker.queue(batch as any, env, createExecutionContext());
   return getQueueResult(batch, ctx);
 }
 
@@ -269,7 +270,7 @@ describe('POST /facturas/{id}/cancelar — errors', () => {
 describe('CancelarFacturaJob — at-least-once', () => {
   /** Puts a stamped invoice in cancelacion_pendiente as the API does, but without a message: the test delivers them. */
   async function pendienteSinMensaje(f: typeof facturas.$inferSelect, motivo = '02') {
-    const cambio = cambiarEstado(env.DB, f, 'cancelacion_pendiente', { cancelacion_motivo: motivo }, {});
+    const cambio = cambiarEstado(env.DB, f, 'cancelacion_pendiente', { cancelacion_motivo: motivo }, new Date());
     expect(await aplicarCambio(env.DB, cambio)).not.toBeNull();
   }
 
@@ -306,14 +307,14 @@ describe('CancelarFacturaJob — at-least-once', () => {
       cancelar: (s) => (llamadas.push('cancelar'), real.cancelar(s)),
       consultarEstado: (a) => (llamadas.push('consultar'), real.consultarEstado(a)),
     };
-    expect(await procesarCancelacion(env, f.id, 1, { pac: contado })).toEqual({ accion: 'ack' });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => contado }), f.id, 1)).toEqual({ action: 'ack' });
     expect(await status()).toBe('cancelacion_pendiente');
     // A message well before the scheduled check (a late duplicate) stands down: no PAC call at all.
-    expect(await procesarCancelacion(env, f.id, 1, { pac: contado })).toEqual({ accion: 'ack' });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => contado }), f.id, 1)).toEqual({ action: 'ack' });
     expect(llamadas).toEqual(['cancelar']);
     // The scheduled check, a minute later, only queries the status.
     const luego = () => new Date(Date.now() + 2 * 60_000);
-    expect(await procesarCancelacion(env, f.id, 1, { pac: contado, now: luego })).toEqual({ accion: 'ack' });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => contado, clock: luego }), f.id, 1)).toEqual({ action: 'ack' });
     expect(llamadas).toEqual(['cancelar', 'consultar']);
     expect(await status()).toBe('cancelacion_rechazada');
   });
@@ -335,19 +336,19 @@ describe('CancelarFacturaJob — at-least-once', () => {
     // The real queue, with the messages these runs send counted on the way.
     const enviados: unknown[] = [];
     const cola = { ...env, FACTURAS_QUEUE: { send: (body: JobMessage, o?: QueueSendOptions) => (enviados.push(body), env.FACTURAS_QUEUE.send(body, o)) } } as unknown as typeof env;
-    expect(await procesarCancelacion(cola, stamped.id, 1, { pac: esperando })).toEqual({ accion: 'ack' });
+    expect(await procesarCancelacion(depsDe(cola, undefined, { pac: () => esperando }), stamped.id, 1)).toEqual({ action: 'ack' });
     expect(enviados).toHaveLength(1);
     const debida = (await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!.cancelacion_revisar_at!;
 
     const luego = () => new Date(Date.parse(debida) + 1000);
-    await Promise.all([1, 2, 3].map(() => procesarCancelacion(cola, stamped.id, 1, { pac: esperando, now: luego })));
+    await Promise.all([1, 2, 3].map(() => procesarCancelacion(depsDe(cola, undefined, { pac: () => esperando, clock: luego }), stamped.id, 1)));
     expect(enviados).toHaveLength(2);
     expect(consultas).toBeGreaterThanOrEqual(1);
     const siguiente = (await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!.cancelacion_revisar_at!;
     expect(Date.parse(siguiente)).toBeGreaterThanOrEqual(Date.parse(debida) + 60_000);
     // Another copy of that check, come back early, stands down without asking the PAC.
     const antes = consultas;
-    expect(await procesarCancelacion(cola, stamped.id, 1, { pac: esperando, now: luego })).toEqual({ accion: 'ack' });
+    expect(await procesarCancelacion(depsDe(cola, undefined, { pac: () => esperando, clock: luego }), stamped.id, 1)).toEqual({ action: 'ack' });
     expect(consultas).toBe(antes);
     expect(enviados).toHaveLength(2);
   });
@@ -362,8 +363,8 @@ describe('CancelarFacturaJob — at-least-once', () => {
       cancelar: async () => ({ ok: false, tipo: 'transitorio', errores: [{ code: 'http_503', message: 'PAC no disponible' }] }),
       consultarEstado: async () => ({ estado: 'no_encontrado' }),
     };
-    expect(await procesarCancelacion(env, id, 1, { pac: caido })).toEqual({ accion: 'retry', delaySeconds: 10 });
-    expect(await procesarCancelacion(env, id, 2, { pac: caido })).toEqual({ accion: 'retry', delaySeconds: 20 });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => caido }), id, 1)).toEqual({ action: 'retry', delaySeconds: 10 });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => caido }), id, 2)).toEqual({ action: 'retry', delaySeconds: 20 });
     const pendiente = await ver(token, id);
     expect(pendiente.status).toBe('cancelacion_pendiente');
     expect(pendiente.errores[0].code).toBe('http_503');

@@ -1,5 +1,4 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { getDb } from '../../db/client';
 import type { AppEnv } from '../../lib/context';
 import { tenantOf } from '../../lib/tenancy';
 import {
@@ -25,25 +24,25 @@ const aCliente = (r: ClienteRow) => ({
 });
 
 export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
-  const page = await listarClientes(getDb(c.env), tenantOf(c), c.req.valid('query'));
+  const page = await listarClientes(c.var.deps, tenantOf(c), c.req.valid('query'));
   return c.json({ data: page.data.map(aCliente), next_cursor: page.next_cursor }, 200);
 };
 
 export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) => {
-  const row = await crearCliente(getDb(c.env), tenantOf(c), c.req.valid('json'));
+  const row = await crearCliente(c.var.deps, tenantOf(c), c.req.valid('json'));
   c.header('Location', `${new URL(c.req.url).pathname}/${row.id}`);
   return c.json(aCliente(row), 201);
 };
 
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
-  c.json(aCliente(await obtenerCliente(getDb(c.env), tenantOf(c), c.req.valid('param').id)), 200);
+  c.json(aCliente(await obtenerCliente(c.var.deps, tenantOf(c), c.req.valid('param').id)), 200);
 
 export const actualizarHandler: RouteHandler<typeof actualizar, AppEnv> = async (c) => {
-  const row = await actualizarCliente(getDb(c.env), tenantOf(c), c.req.valid('param').id, c.req.valid('json'));
+  const row = await actualizarCliente(c.var.deps, tenantOf(c), c.req.valid('param').id, c.req.valid('json'));
   return c.json(aCliente(row), 200);
 };
 
 export const eliminarHandler: RouteHandler<typeof eliminar, AppEnv> = async (c) => {
-  await eliminarCliente(getDb(c.env), tenantOf(c), c.req.valid('param').id);
+  await eliminarCliente(c.var.deps, tenantOf(c), c.req.valid('param').id);
   return c.body(null, 204);
 };

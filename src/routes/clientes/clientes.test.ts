@@ -7,7 +7,8 @@ import { clientes, facturas } from '../../db/schema';
 import type { Scope } from '../../lib/auth';
 import { uuidv7 } from '../../lib/ids';
 import { DomainError } from '../../lib/errors';
-import { digitoVerificadorRfc } from '../../lib/rfc';
+import { depsDe } from '../../deps';
+import { digitoVerificadorRfc } from '../../cfdi';
 import { resolverReceptor } from '../../services/clientes';
 import { api, createKey, createTenant, expectError, json } from '../../../test/helpers';
 
@@ -430,7 +431,7 @@ describe('resolverReceptor', () => {
   it('gives the receptor of a factura from the tenant’s cliente', async () => {
     const { app, token } = await createTenant();
     const c = await crear(token, FISICA);
-    const r = await resolverReceptor(getDb(env), { applicationId: app.id, mode: 'test' }, c.id);
+    const r = await resolverReceptor(depsDe(env), { applicationId: app.id, mode: 'test' }, c.id);
     expect(r).toEqual({
       cliente_id: c.id,
       rfc: 'XOJI740919U48',
@@ -454,7 +455,7 @@ describe('resolverReceptor', () => {
       [{ applicationId: otro.app.id, mode: 'test' }, c.id],
     ] as const;
     for (const [tenant, id] of casos) {
-      const err = await resolverReceptor(getDb(env), tenant, id).then(
+      const err = await resolverReceptor(depsDe(env), tenant, id).then(
         () => null,
         (e: unknown) => e,
       );

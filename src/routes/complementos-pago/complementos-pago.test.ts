@@ -5,10 +5,13 @@ import { getDb } from '../../db/client';
 import { aplicaciones, facturas } from '../../db/schema';
 import { prepararComplementoPago } from '../../cfdi';
 import { uuidv7 } from '../../lib/ids';
-import { aceptarComprobante, cargarAplicacion, emisorDe } from '../../services/facturas';
+import { depsDe } from '../../deps';
+import { COMPLEMENTO_PAGO } from '../../services/complementos-pago';
+import { cargarAplicacion, emisorDe } from '../../services/comprobantes';
+import { aceptar, type Preparado } from '../../services/emision';
 import { insertarAplicacion, saldos } from '../../services/saldos';
 import { api, createEmisor, createKey, expectError, guardarParaOraculo, json } from '../../../test/helpers';
-import { esperarFin, facturaPPD, facturaTimbrada, nodos, OTRO_RECEPTOR } from './testing';
+import { esperarFin, facturaPPD, facturaTimbrada, nodos, OTRO_RECEPTOR } from '../../../test/comprobantes';
 
 const RECEPTOR = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601' };
 const hoy = () => new Date(Date.now() - 6 * 3600e3).toISOString().slice(0, 10);
@@ -225,26 +228,28 @@ describe('complementos de pago — concurrency and release', () => {
     const t = { applicationId: app.id, mode: 'test' as const };
     const db = getDb(env);
     const fila = (await db.select().from(facturas).where(eq(facturas.id, a.id)).get())!;
-    const leido = (await saldos(db, t, [fila])).get(a.id)!;
+    const leido = (await saldos(depsDe(env), t, [fila])).get(a.id)!;
     // Another complemento lands between the read and the write.
     await timbrado(token, complemento([pago([{ uuid: a.uuid, imp_pagado: '100.00' }])]));
     const datos = complemento([pago([{ uuid: a.uuid, moneda: 'MXN', objeto_imp: '01', num_parcialidad: 2, imp_saldo_ant: '1160.00', imp_pagado: '1160.00' }])]);
-    const prep = prepararComplementoPago(datos, emisorDe(await cargarAplicacion(db, t)));
+    const prep = prepararComplementoPago(datos, emisorDe(await cargarAplicacion(depsDe(env), t)));
     if (!prep.ok) throw new Error(JSON.stringify(prep.errors));
-    const intento = aceptarComprobante(env, t, {
-      tipo: 'P',
+    // The emission service with the kind's preparation replaced by one planned on the stale balance.
+    const planeado = (extra: Preparado & { ok: true }) => aceptar(depsDe(env), t, { ...COMPLEMENTO_PAGO, preparar: async () => extra }, datos);
+    const intento = planeado({
+      ok: true,
       datos,
       comprobante: prep.comprobante,
       extra: (id) => [insertarAplicacion(env.DB, t, id, { documento: leido, tipo: 'pago', numParcialidad: 2, impSaldoAnt: '1160.00', importe: '1160.00', impSaldoInsoluto: '0.00' })],
     });
-    await expect(intento).rejects.toMatchObject({ code: 'saldo_cambio', status: 409 });
+    await expect(intento).rejects.toMatchObject({ code: 'saldo_cambio', kind: 'conflict' });
     const ps = await db.select().from(facturas).where(and(eq(facturas.tipo, 'P'), eq(facturas.client_application_id, app.id)));
     expect(ps.map((x) => x.folio)).toEqual(['1']);
     expect((await saldo(token, a.id)).saldo_insoluto).toBe('1060.00');
     // The same write from the current balance goes through.
-    const actual = (await saldos(db, t, [fila])).get(a.id)!;
-    await aceptarComprobante(env, t, {
-      tipo: 'P',
+    const actual = (await saldos(depsDe(env), t, [fila])).get(a.id)!;
+    await planeado({
+      ok: true,
       datos,
       comprobante: prep.comprobante,
       extra: (id) => [insertarAplicacion(env.DB, t, id, { documento: actual, tipo: 'pago', numParcialidad: 2, impSaldoAnt: '1060.00', importe: '1060.00', impSaldoInsoluto: '0.00' })],

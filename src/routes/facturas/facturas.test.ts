@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { verificarCfdi } from '../../cfdi';
 import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
-import worker from '../../index';
+import worker from '../../../worker';
 import { procesarFactura } from '../../jobs/procesar-factura';
 import { uuidv7 } from '../../lib/ids';
 import { pemToDer, SandboxPac } from '../../pac/sandbox';
 import type { PacAdapter } from '../../pac/types';
+import { depsDe } from '../../deps';
 import {
   api,
   createEmisor,
@@ -120,6 +121,48 @@ describe('POST /facturas — happy', () => {
   });
 });
 
+describe('POST /facturas — the architecture issue\'s bugs', () => {
+  const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+  it('updated_at is an RFC 3339 timestamp in the API and in every webhook payload, after each transition', async () => {
+    const { token } = await createEmisor();
+    const ids = await Promise.all(Array.from({ length: 11 }, async () => (await json(await crear(token))).id as string));
+    for (const id of ids) {
+      const f = await esperarEstado(token, id);
+      expect(f.updated_at).toMatch(RFC3339);
+      expect(Number.isNaN(Date.parse(f.updated_at))).toBe(false);
+      const timbrada = (await eventosDe(id)).find((e) => e.type === 'factura.timbrada')!;
+      expect((timbrada.data as { updated_at: string }).updated_at).toMatch(RFC3339);
+      expect((timbrada.data as { updated_at: string }).updated_at).toBe(f.updated_at);
+    }
+  });
+
+  it('an inline receptor RFC gets the same check (date, check digit) as a stored cliente', async () => {
+    const { token } = await createEmisor();
+    const base = facturaBase();
+    for (const rfc of ['EKU9003173C8', 'EKU9013173C9']) {
+      const e = await expectError(await crear(token, { ...base, receptor: { ...base.receptor, rfc } }), 422, 'validation_error');
+      expect(e.details.map((d) => d.path)).toContain('receptor.rfc');
+    }
+    expect(await db().select().from(facturas).where(eq(facturas.receptor_rfc, 'EKU9003173C8'))).toEqual([]);
+  });
+
+  it('the PDF is drawn on its first download from the stored XML, then served from R2', async () => {
+    const { token } = await createEmisor();
+    const f = await esperarEstado(token, (await json(await crear(token))).id);
+    const fila = (await db().select().from(facturas).where(eq(facturas.id, f.id)).get())!;
+    const carpeta = fila.xml_key!.slice(0, fila.xml_key!.lastIndexOf('/') + 1);
+    const pdfs = async () => (await env.CFDI_BUCKET.list({ prefix: carpeta })).objects.map((o) => o.key).filter((k) => k.includes(f.uuid) && k.endsWith('.pdf'));
+    expect(await pdfs()).toEqual([]);
+    const primera = new Uint8Array(await (await api('GET', `/facturas/${f.id}/pdf`, { token })).arrayBuffer());
+    expect(new TextDecoder().decode(primera.slice(0, 5))).toBe('%PDF-');
+    expect(await pdfs()).toHaveLength(1);
+    const segunda = new Uint8Array(await (await api('GET', `/facturas/${f.id}/pdf`, { token })).arrayBuffer());
+    expect(segunda).toEqual(primera);
+    expect(await pdfs()).toHaveLength(1);
+  });
+});
+
 describe('POST /facturas — errors', () => {
   it('422 lists every fiscal problem with its path, and stores nothing', async () => {
     const { app, token } = await createEmisor();
@@ -210,7 +253,7 @@ describe('ProcesarFacturaJob — at-least-once', () => {
       { id: 'm2', timestamp: new Date(), attempts: 1, body: { kind: 'timbrar', id } },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch as any, env);
+    await worker.queue(batch as any, env, createExecutionContext());
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(['m1', 'm2']);
     const despues = await json(await api('GET', `/facturas/${id}`, { token }));
@@ -235,11 +278,11 @@ describe('ProcesarFacturaJob — at-least-once', () => {
       cancelar: sandbox.cancelar.bind(sandbox),
       consultarEstado: sandbox.consultarEstado.bind(sandbox),
     };
-    expect(await procesarFactura(env, id, 1, { pac: red })).toEqual({ accion: 'retry', delaySeconds: 10 });
+    expect(await procesarFactura(depsDe(env, undefined, { pac: () => red }), id, 1)).toEqual({ action: 'retry', delaySeconds: 10 });
     const pendiente = (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
     expect(pendiente.status).toBe('pendiente');
     expect(pendiente.intentos).toBe(1);
-    expect(await procesarFactura(env, id, 2, { pac: red })).toEqual({ accion: 'ack' });
+    expect(await procesarFactura(depsDe(env, undefined, { pac: () => red }), id, 2)).toEqual({ action: 'ack' });
     const fila = (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
     expect(fila.status).toBe('timbrada');
     expect(uuids).toHaveLength(2);
@@ -256,10 +299,10 @@ describe('ProcesarFacturaJob — at-least-once', () => {
       cancelar: async () => ({ ok: false, tipo: 'transitorio', errores: [] }),
       consultarEstado: async () => ({ estado: 'no_encontrado' }),
     };
-    for (let i = 1; i <= 3; i++) expect((await procesarFactura(env, id, i, { pac: caido })).accion).toBe('retry');
+    for (let i = 1; i <= 3; i++) expect((await procesarFactura(depsDe(env, undefined, { pac: () => caido }), id, i)).action).toBe('retry');
     const batch = createMessageBatch('hexafac-facturas-dlq', [{ id: 'd1', timestamp: new Date(), attempts: 1, body: { kind: 'timbrar', id } }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch as any, env);
+    await worker.queue(batch as any, env, createExecutionContext());
     await getQueueResult(batch, ctx);
     const f = await json(await api('GET', `/facturas/${id}`, { token }));
     expect(f.status).toBe('error');
@@ -273,7 +316,7 @@ describe('ProcesarFacturaJob — at-least-once', () => {
     // 96 h ago in Mexico City local time (UTC-6, no DST since 2022).
     const fecha = new Date(Date.now() - 96 * 3600e3 - 6 * 3600e3).toISOString().slice(0, 19);
     const id = await insertarPendiente(app.id, { fecha, ahora: new Date(Date.now() - 90 * 3600e3) });
-    await procesarFactura(env, id, 1);
+    await procesarFactura(depsDe(env), id, 1);
     const f = await json(await api('GET', `/facturas/${id}`, { token }));
     expect(f.status).toBe('rechazada');
     expect(f.errores.map((e: any) => e.message).join(' ')).toMatch(/fecha/i);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { api, createEmisor, createKey, expectError, guardarParaOraculo, json } from '../../../test/helpers';
-import { esperarFin, facturaPPD, facturaTimbrada, nodos, OTRO_RECEPTOR } from '../complementos-pago/testing';
+import { esperarFin, facturaPPD, facturaTimbrada, nodos, OTRO_RECEPTOR } from '../../../test/comprobantes';
 
 const RECEPTOR = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G02' };
 

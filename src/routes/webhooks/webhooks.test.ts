@@ -17,7 +17,8 @@ import { getDb } from '../../db/client';
 import { webhookConfigurations } from '../../db/schema';
 import { decryptSecretText } from '../../lib/crypto';
 import { despacharEvento, EVENT_TYPES } from '../../webhooks/events';
-import { MAX_WEBHOOKS } from '../../webhooks/service';
+import { MAX_WEBHOOKS } from '../../services/webhooks';
+import { depsDe } from '../../deps';
 
 const nuevo = (host = hostUnico()) => ({ url: `https://${host}/hook`, events: ['factura.timbrada'], description: 'ERP' });
 
@@ -189,7 +190,7 @@ describe('entregas, reenviar, prueba', () => {
   it('reenviar queues the same body and webhook-id again', async () => {
     const { token, webhook, host, tenant } = await tenantConWebhook();
     const evento = await registrarEvento(tenant);
-    await despacharEvento(env, evento.id);
+    await despacharEvento(depsDe(env), evento.id);
     const [original] = await esperar(() => entregasDe(token, webhook.id), (l) => l[0]?.status === 'entregada');
     const res = await api('POST', `/webhooks/${webhook.id}/entregas/${original.id}/reenviar`, { token });
     expect(res.status).toBe(202);
@@ -209,7 +210,7 @@ describe('entregas, reenviar, prueba', () => {
       'not_found',
     );
     await guion(host, { siempre: { status: 500 } });
-    await despacharEvento(env, (await registrarEvento(tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(tenant)).id);
     const [pendiente] = await esperarIntentos(token, webhook.id);
     await expectError(await api('POST', `/webhooks/${webhook.id}/entregas/${pendiente.id}/reenviar`, { token }), 409, 'entrega_pendiente');
     await api('PATCH', `/webhooks/${webhook.id}`, { token, body: { active: false } });
@@ -254,7 +255,7 @@ describe('security', () => {
 
   it("another application can never see or trigger a webhook: 404 everywhere, nothing sent or changed", async () => {
     const a = await tenantConWebhook();
-    await despacharEvento(env, (await registrarEvento(a.tenant)).id);
+    await despacharEvento(depsDe(env), (await registrarEvento(a.tenant)).id);
     const [entrega] = await esperar(() => entregasDe(a.token, a.webhook.id), (l) => l[0]?.status === 'entregada');
     const b = await createTenant();
     for (const [method, path] of rutas(a.webhook.id, entrega.id).filter(([, p]) => p !== '/webhooks')) {

@@ -1,6 +1,6 @@
-import { api, facturaBase, json, waitFor } from '../../../test/helpers';
+import { api, facturaBase, json, waitFor } from './helpers';
 
-// Test support shared by the notas-credito and complementos-pago suites: stamped invoices to relate.
+// Test support shared by the notas-credito and complementos-pago suites (and later kinds): stamped invoices to relate.
 
 export const OTRO_RECEPTOR = { rfc: 'URE180429TM6', nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA', domicilio_fiscal: '86991', regimen_fiscal: '601', uso_cfdi: 'G03' };
 

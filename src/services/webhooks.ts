@@ -1,18 +1,17 @@
 import { count, desc, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
-import { getDb } from '../db/client';
 import { webhookConfigurations } from '../db/schema';
-import type { Env } from '../env';
+import type { Deps } from '../deps';
 import { encryptSecret } from '../lib/crypto';
 import { DomainError, zodDetails } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
-import { findOwned, tenantColumns, tenantWhere, type Tenant } from '../lib/tenancy';
-import { endpointStub, entregas, type EntregaView } from './delivery';
-import { cuerpoEvento, EVENTO_PRUEBA } from './events';
-import { WebhookActualizarSchema, WebhookCrearSchema, type WebhookSchema } from './schemas';
-import { generarSecreto } from './signature';
-import { exigirUrlPermitida, localPermitido } from './url-policy';
+import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
+import { endpointStub, entregas, type EntregaView } from '../webhooks/delivery';
+import { cuerpoEvento, EVENTO_PRUEBA } from '../webhooks/events';
+import { WebhookActualizarSchema, WebhookCrearSchema, type WebhookSchema } from '../webhooks/schemas';
+import { generarSecreto } from '../webhooks/signature';
+import { exigirUrlPermitida } from '../webhooks/url-policy';
 
 // Webhook configurations for the API routes and the admin panel: no Hono here; client mistakes are DomainErrors.
 
@@ -25,7 +24,7 @@ export const MAX_WEBHOOKS = 10;
 export const GRACIA_ROTACION_MS = 24 * 3600_000;
 const QUE = 'El webhook';
 
-function vista(c: Config): WebhookView {
+function vista(c: Config, ahora: Date): WebhookView {
   return {
     id: c.id,
     url: c.url,
@@ -34,7 +33,7 @@ function vista(c: Config): WebhookView {
     active: c.active,
     mode: c.mode,
     secreto_anterior_vigente_hasta:
-      c.secret_anterior_expira && c.secret_anterior_expira > new Date().toISOString() ? c.secret_anterior_expira : null,
+      c.secret_anterior_expira && c.secret_anterior_expira > ahora.toISOString() ? c.secret_anterior_expira : null,
     created_at: c.created_at,
     updated_at: c.updated_at,
   };
@@ -49,17 +48,17 @@ function validar<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
 /** `*` covers everything; otherwise each type once, in the order given. */
 const normalizarEventos = (events: string[]) => (events.includes('*') ? ['*'] : [...new Set(events)]);
 
-const vivo = (env: Env, t: Tenant, id: string) =>
-  findOwned(getDb(env), webhookConfigurations, t, id, QUE, isNull(webhookConfigurations.deleted_at));
+const vivo = (deps: Deps, t: Tenant, id: string) =>
+  findOwned(tenantDb(deps, t).db, webhookConfigurations, t, id, QUE, isNull(webhookConfigurations.deleted_at));
 
 export async function crearWebhook(
-  env: Env,
+  deps: Deps,
   tenant: Tenant,
   input: { url: string; events: string[]; description?: string },
 ): Promise<{ webhook: WebhookView; secret: string }> {
   const datos = validar(WebhookCrearSchema, input);
-  const url = exigirUrlPermitida(datos.url, tenant.mode, localPermitido(env));
-  const db = getDb(env);
+  const url = exigirUrlPermitida(datos.url, tenant.mode, deps.allowLocalWebhooks);
+  const db = tenantDb(deps, tenant).db;
   const [{ n }] = await db
     .select({ n: count() })
     .from(webhookConfigurations)
@@ -76,19 +75,19 @@ export async function crearWebhook(
       url,
       events: normalizarEventos(datos.events),
       description: datos.description || null,
-      secret_cifrado: await encryptSecret(env.MASTER_KEY, secret),
+      secret_cifrado: await encryptSecret(deps.masterKey, secret),
     })
     .returning()
     .get();
-  return { webhook: vista(fila), secret };
+  return { webhook: vista(fila, deps.clock()), secret };
 }
 
 export async function listarWebhooks(
-  env: Env,
+  deps: Deps,
   tenant: Tenant,
   { limit, cursor }: { limit: number; cursor?: string },
 ): Promise<{ data: WebhookView[]; next_cursor: string | null }> {
-  const filas = await getDb(env)
+  const filas = await tenantDb(deps, tenant).db
     .select()
     .from(webhookConfigurations)
     .where(
@@ -97,27 +96,28 @@ export async function listarWebhooks(
     .orderBy(desc(webhookConfigurations.id))
     .limit(limit + 1)
     .all();
-  return toPage(filas, limit, vista);
+  const ahora = deps.clock();
+  return toPage(filas, limit, (f) => vista(f, ahora));
 }
 
-export async function obtenerWebhook(env: Env, tenant: Tenant, id: string): Promise<WebhookView> {
-  return vista(await vivo(env, tenant, id));
+export async function obtenerWebhook(deps: Deps, tenant: Tenant, id: string): Promise<WebhookView> {
+  return vista(await vivo(deps, tenant, id), deps.clock());
 }
 
 export async function actualizarWebhook(
-  env: Env,
+  deps: Deps,
   tenant: Tenant,
   id: string,
   patch: { url?: string; events?: string[]; description?: string | null; active?: boolean },
 ): Promise<WebhookView> {
   const datos = validar(WebhookActualizarSchema, patch);
-  const actual = await vivo(env, tenant, id);
-  const cambios: Partial<Config> = { updated_at: new Date().toISOString() };
-  if (datos.url !== undefined) cambios.url = exigirUrlPermitida(datos.url, tenant.mode, localPermitido(env));
+  const actual = await vivo(deps, tenant, id);
+  const cambios: Partial<Config> = { updated_at: deps.clock().toISOString() };
+  if (datos.url !== undefined) cambios.url = exigirUrlPermitida(datos.url, tenant.mode, deps.allowLocalWebhooks);
   if (datos.events !== undefined) cambios.events = normalizarEventos(datos.events);
   if (datos.description !== undefined) cambios.description = datos.description || null;
   if (datos.active !== undefined) cambios.active = datos.active;
-  const fila = await getDb(env)
+  const fila = await tenantDb(deps, tenant).db
     .update(webhookConfigurations)
     .set(cambios)
     .where(tenantWhere(webhookConfigurations, tenant, eq(webhookConfigurations.id, id), isNull(webhookConfigurations.deleted_at)))
@@ -125,30 +125,30 @@ export async function actualizarWebhook(
     .get();
   if (!fila) throw DomainError.notFound(QUE);
   // Deliveries paused while it was off resume now.
-  if (!actual.active && fila.active) await endpointStub(env, id).reanudar();
-  return vista(fila);
+  if (!actual.active && fila.active) await endpointStub(deps.webhookEndpoints, id).reanudar();
+  return vista(fila, deps.clock());
 }
 
-export async function eliminarWebhook(env: Env, tenant: Tenant, id: string): Promise<void> {
-  await vivo(env, tenant, id);
-  const ahora = new Date().toISOString();
-  await getDb(env)
+export async function eliminarWebhook(deps: Deps, tenant: Tenant, id: string): Promise<void> {
+  await vivo(deps, tenant, id);
+  const ahora = deps.clock().toISOString();
+  await tenantDb(deps, tenant).db
     .update(webhookConfigurations)
     .set({ deleted_at: ahora, active: false, updated_at: ahora })
     .where(tenantWhere(webhookConfigurations, tenant, eq(webhookConfigurations.id, id)))
     .run();
-  await endpointStub(env, id).descartar();
+  await endpointStub(deps.webhookEndpoints, id).descartar();
 }
 
 /** A new secret; the current one keeps signing (second `v1,` entry) for 24 h so receivers can switch without losing events. */
-export async function rotarSecreto(env: Env, tenant: Tenant, id: string): Promise<{ webhook: WebhookView; secret: string }> {
-  const actual = await vivo(env, tenant, id);
+export async function rotarSecreto(deps: Deps, tenant: Tenant, id: string): Promise<{ webhook: WebhookView; secret: string }> {
+  const actual = await vivo(deps, tenant, id);
   const secret = generarSecreto();
-  const ahora = Date.now();
-  const fila = await getDb(env)
+  const ahora = deps.clock().getTime();
+  const fila = await tenantDb(deps, tenant).db
     .update(webhookConfigurations)
     .set({
-      secret_cifrado: await encryptSecret(env.MASTER_KEY, secret),
+      secret_cifrado: await encryptSecret(deps.masterKey, secret),
       secret_anterior_cifrado: actual.secret_cifrado,
       secret_anterior_expira: new Date(ahora + GRACIA_ROTACION_MS).toISOString(),
       updated_at: new Date(ahora).toISOString(),
@@ -156,45 +156,45 @@ export async function rotarSecreto(env: Env, tenant: Tenant, id: string): Promis
     .where(tenantWhere(webhookConfigurations, tenant, eq(webhookConfigurations.id, id)))
     .returning()
     .get();
-  return { webhook: vista(fila!), secret };
+  return { webhook: vista(fila!, deps.clock()), secret };
 }
 
 export async function listarEntregas(
-  env: Env,
+  deps: Deps,
   tenant: Tenant,
   id: string,
   { limit, cursor }: { limit: number; cursor?: string },
 ): Promise<{ data: EntregaView[]; next_cursor: string | null }> {
-  await vivo(env, tenant, id);
+  await vivo(deps, tenant, id);
   // A malformed cursor is the client's 422 here, before it reaches the endpoint's object.
   cursorCondition(entregas.id, cursor);
-  return endpointStub(env, id).listar({ limit, cursor });
+  return endpointStub(deps.webhookEndpoints, id).listar({ limit, cursor });
 }
 
-async function activo(env: Env, tenant: Tenant, id: string): Promise<Config> {
-  const config = await vivo(env, tenant, id);
+async function activo(deps: Deps, tenant: Tenant, id: string): Promise<Config> {
+  const config = await vivo(deps, tenant, id);
   if (!config.active) throw new DomainError('webhook_inactivo', 'conflict', 'El webhook está desactivado; actívalo para enviarle eventos.');
   return config;
 }
 
-export async function reenviarEntrega(env: Env, tenant: Tenant, id: string, entregaId: string): Promise<EntregaView> {
-  await activo(env, tenant, id);
-  const r = await endpointStub(env, id).reenviar(entregaId);
+export async function reenviarEntrega(deps: Deps, tenant: Tenant, id: string, entregaId: string): Promise<EntregaView> {
+  await activo(deps, tenant, id);
+  const r = await endpointStub(deps.webhookEndpoints, id).reenviar(entregaId);
   if ('entrega' in r) return r.entrega;
   if (r.error === 'pendiente') throw new DomainError('entrega_pendiente', 'conflict', 'La entrega aún está pendiente; se reintentará sola.');
   throw DomainError.notFound('La entrega');
 }
 
 /** A signed `webhook.prueba` event, queued like any other. */
-export async function enviarPrueba(env: Env, tenant: Tenant, id: string): Promise<EntregaView> {
-  await activo(env, tenant, id);
+export async function enviarPrueba(deps: Deps, tenant: Tenant, id: string): Promise<EntregaView> {
+  await activo(deps, tenant, id);
   const eventoId = uuidv7();
   const body = cuerpoEvento({
     id: eventoId,
     type: EVENTO_PRUEBA,
-    created_at: new Date().toISOString(),
+    created_at: deps.clock().toISOString(),
     mode: tenant.mode,
     data: { webhook_id: id, mensaje: 'Evento de prueba de HexaFac.' },
   });
-  return endpointStub(env, id).encolar({ ...tenant, configId: id }, { evento_id: eventoId, type: EVENTO_PRUEBA, body, origen: 'prueba' });
+  return endpointStub(deps.webhookEndpoints, id).encolar({ ...tenant, configId: id }, { evento_id: eventoId, type: EVENTO_PRUEBA, body, origen: 'prueba' });
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `hexafac_facturas` DROP COLUMN `pdf_key`;

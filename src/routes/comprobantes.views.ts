@@ -1,0 +1,45 @@
+import type { Context } from 'hono';
+import type { Deps } from '../deps';
+import { API_BASE } from '../env';
+import type { AppEnv } from '../lib/context';
+import type { Resultado } from '../lib/idempotency';
+import type { Tenant } from '../lib/tenancy';
+import { historial, type TipoComprobante } from '../services/comprobantes';
+import type { Aceptada } from '../services/emision';
+import { datosComprobante, type Factura } from '../services/estado';
+import type { Archivo } from '../services/archivos';
+import { relacionesDe } from '../services/saldos';
+
+// How the API shows a comprobante of any kind (facturas, notas de crédito, complementos de pago and their
+// cancelaciones answer with the same views): the state machine's data plus the links to its resources.
+
+const RUTA_POR_TIPO: Record<TipoComprobante, string> = { I: 'facturas', E: 'notas-credito', P: 'complementos-pago' };
+
+export function vistaComprobante(f: Factura) {
+  const base = `${API_BASE}/facturas/${f.id}`;
+  const datos = datosComprobante(f);
+  return {
+    ...datos,
+    cancelacion: datos.cancelacion && { ...datos.cancelacion, acuse: f.acuse_key ? `${base}/acuse` : null },
+    links: { self: `${API_BASE}/${RUTA_POR_TIPO[f.tipo]}/${f.id}`, ...(f.xml_key ? { xml: `${base}/xml`, pdf: `${base}/pdf` } : {}) },
+  };
+}
+
+/** GET detail: the view, its history and its balances (saldo of a PPD invoice, aplicaciones of a P or E). */
+export async function vistaDetalle(deps: Deps, t: Tenant, f: Factura) {
+  return { ...vistaComprobante(f), historial: await historial(deps, t, f.id), ...(await relacionesDe(deps, t, f)) };
+}
+
+/** 202 of an accepted comprobante, with its Location; a replayed Idempotency-Key says so. */
+export function respuestaAceptada(c: Context<AppEnv>, r: Resultado<Aceptada>) {
+  const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${r.valor.id}`;
+  c.header('Location', self);
+  if (r.repetido) c.header('Idempotent-Replayed', 'true');
+  return c.json({ ...r.valor, links: { self } }, 202);
+}
+
+export function descarga(c: Context<AppEnv>, a: Archivo): Response {
+  return new Response(a.body, {
+    headers: { 'Content-Type': a.contentType, 'Content-Disposition': `attachment; filename="${a.nombre}"`, 'X-Request-Id': c.get('requestId') },
+  });
+}

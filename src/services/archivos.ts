@@ -1,0 +1,61 @@
+import { generarPdf } from '../cfdi';
+import type { Deps } from '../deps';
+import { DomainError } from '../lib/errors';
+import type { Tenant } from '../lib/tenancy';
+import { cargarComprobante, claveArchivo } from './comprobantes';
+import type { Factura } from './estado';
+
+// The files of a comprobante, for the API and the admin panel alike. The XML is stored by the stamping
+// job; the PDF is rendered from it on the first download and cached in R2 beside it, under a key that
+// names the layout it was drawn with, so a new layout (or, later, an issuer's branding) re-renders.
+
+/** The printed layout; part of the cached PDF's key. */
+const DISENO_PDF = 'hexafac-1';
+
+export interface Archivo {
+  body: ReadableStream | Uint8Array | string;
+  contentType: string;
+  /** The file name a download suggests: serie+folio-UUID.ext */
+  nombre: string;
+}
+
+type ArchivoDeps = Pick<Deps, 'db' | 'd1' | 'bucket'>;
+
+const nombreDe = (f: Factura, sufijo: string) => `${f.serie}${f.folio}-${f.uuid}${sufijo}`;
+
+async function timbrado(deps: ArchivoDeps, t: Tenant, idOrUuid: string, que: string) {
+  const f = await cargarComprobante(deps, t, idOrUuid);
+  if (!f.xml_key || !f.uuid) throw new DomainError('factura_no_timbrada', 'conflict', `El comprobante está ${f.status}: aún no tiene ${que}.`);
+  return f as Factura & { xml_key: string; uuid: string };
+}
+
+const noDisponible = (que: string) => new DomainError('archivo_no_disponible', 'not_found', `${que} no está disponible.`);
+
+export async function xmlDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
+  const f = await timbrado(deps, t, idOrUuid, 'XML');
+  const obj = await deps.bucket.get(f.xml_key);
+  if (!obj) throw noDisponible('El archivo');
+  return { body: obj.body, contentType: 'application/xml; charset=utf-8', nombre: nombreDe(f, '.xml') };
+}
+
+export async function pdfDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
+  const f = await timbrado(deps, t, idOrUuid, 'PDF');
+  const archivo = { contentType: 'application/pdf', nombre: nombreDe(f, '.pdf') };
+  const clave = claveArchivo(f, `${f.uuid}.${DISENO_PDF}`, 'pdf');
+  const guardado = await deps.bucket.get(clave);
+  if (guardado) return { ...archivo, body: guardado.body };
+  const xml = await deps.bucket.get(f.xml_key);
+  if (!xml) throw noDisponible('El archivo');
+  const pdf = await generarPdf(await xml.text(), { sandbox: f.mode === 'test' });
+  // Two first downloads at once render twice and store the same bytes: harmless.
+  await deps.bucket.put(clave, pdf, { httpMetadata: { contentType: archivo.contentType } });
+  return { ...archivo, body: pdf };
+}
+
+export async function acuseDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
+  const f = await cargarComprobante(deps, t, idOrUuid);
+  if (!f.acuse_key) throw new DomainError('factura_no_cancelada', 'conflict', `El comprobante está ${f.status}: no tiene acuse de cancelación.`);
+  const obj = await deps.bucket.get(f.acuse_key);
+  if (!obj) throw noDisponible('El acuse');
+  return { body: obj.body, contentType: 'application/xml; charset=utf-8', nombre: nombreDe(f, '-acuse.xml') };
+}

@@ -1,0 +1,182 @@
+import type { Comprobante, Emisor, ValidationIssue } from '../cfdi';
+import { constraintViolation } from '../db/constraints';
+import type { Deps } from '../deps';
+import { DomainError } from '../lib/errors';
+import { uuidv7 } from '../lib/ids';
+import { conIdempotencia, type Resultado } from '../lib/idempotency';
+import { tenantDb, type Tenant } from '../lib/tenancy';
+import { resolverReceptor, type Receptor } from './clientes';
+import { cargarAplicacion, claveArchivo, emisorDe, type Aplicacion, type TipoComprobante } from './comprobantes';
+import { PREFIJO_EVENTO } from './estado';
+
+// Accepting a comprobante, the same for every kind: idempotency → receptor (inline or cliente_id) → the
+// issuer's CSD → the kind's own preparation (the fiscal core's validation and arithmetic, plus what the
+// kind checks against stored data) → the `pendiente` row with its folio, in one batch → the stamping job.
+// A kind is a TipoEmision; src/services/{facturas,notas-credito,complementos-pago}.ts are the three today.
+
+export type Preparado =
+  | {
+      ok: true;
+      comprobante: Comprobante;
+      /** The input the job will rebuild the CFDI from, when it is not the request itself (P fills in documents). */
+      datos?: Record<string, unknown>;
+      /** More statements for the same batch, given the new row's id (e.g. the aplicaciones of a P or E). */
+      extra?: (facturaId: string) => D1PreparedStatement[];
+    }
+  | { ok: false; errors: ValidationIssue[] };
+
+export interface TipoEmision {
+  tipo: TipoComprobante;
+  /** The Idempotency-Key scope of its creation. */
+  operacion: string;
+  /** Serie when the request gives none. */
+  seriePorOmision: string;
+  /** The receptor a stored cliente gives this kind (a complemento de pago always uses CP01). */
+  receptorDeCliente?: (r: Omit<Receptor, 'cliente_id'>) => Omit<Receptor, 'cliente_id'>;
+  preparar(deps: Deps, t: Tenant, datos: Record<string, unknown>, emisor: Emisor): Promise<Preparado>;
+}
+
+/** What a creating call gets: the new comprobante's id, `pendiente` until the job stamps it. */
+export interface Aceptada {
+  id: string;
+  status: 'pendiente';
+}
+
+export interface OpcionesAceptar {
+  idempotencyKey?: string;
+  /** The issuer's row when the caller already has it (the API's auth loads it with the key). */
+  aplicacion?: Aplicacion;
+}
+
+/** A creating request as every client sends it: the comprobante's fields, with `receptor` or `cliente_id`. */
+export type Solicitud = Record<string, unknown> & { cliente_id?: string; receptor?: unknown };
+
+export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Resultado<Aceptada>> {
+  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operacion: tipo.operacion, entrada: solicitud };
+  return conIdempotencia(deps, t, idem, async () => {
+    const { cliente_id: clienteId, ...datos } = solicitud;
+    if (clienteId !== undefined && datos.receptor !== undefined) {
+      throw DomainError.validation([{ path: 'cliente_id', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
+    }
+    if (clienteId === undefined && datos.receptor === undefined) {
+      throw DomainError.validation([{ path: 'receptor', message: 'Indica `receptor` o `cliente_id`.' }]);
+    }
+    if (clienteId !== undefined) {
+      const { cliente_id: _, ...receptor } = await resolverReceptor(deps, t, clienteId);
+      datos.receptor = tipo.receptorDeCliente ? tipo.receptorDeCliente(receptor) : receptor;
+    }
+    const app = opts.aplicacion ?? (await cargarAplicacion(deps, t));
+    if (!app.csd_certificado) {
+      throw new DomainError('csd_no_configurado', 'invalid', 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [
+        { path: 'emisor', message: 'Falta el CSD del emisor.' },
+      ]);
+    }
+    const prep = await tipo.preparar(deps, t, datos, emisorDe(app));
+    if (!prep.ok) throw DomainError.validation(detallesDe(prep.errors), 'El comprobante no cumple las reglas del SAT.');
+    const id = await almacenar(deps, t, tipo, { datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId, extra: prep.extra });
+    deps.defer(encolarTimbrado(deps, id));
+    return { id, status: 'pendiente' as const };
+  });
+}
+
+/** The core's issues in the one error shape (the code only where the SAT has one). */
+export const detallesDe = (issues: ValidationIssue[]) => issues.map(({ path, message, code }) => ({ path, message, ...(code ? { code } : {}) }));
+
+const MAX_SALTOS_FOLIO = 50;
+/** A row stays under ~1 KB: a larger request is kept in R2 (docs/escala.md). */
+const DATOS_EN_FILA_MAX = 640;
+
+interface Almacenable {
+  datos: Record<string, unknown>;
+  comprobante: Comprobante;
+  clienteId?: string;
+  extra?: (facturaId: string) => D1PreparedStatement[];
+}
+
+/**
+ * Stores a validated comprobante as `pendiente` with its folio. The folio comes from the same D1 batch as
+ * the row, so a refused insert burns none, and a redelivered job reuses the row's folio.
+ */
+async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, a: Almacenable): Promise<string> {
+  const id = uuidv7(deps.clock().getTime());
+  const c = a.comprobante;
+  const serie = c.serie ?? tipo.seriePorOmision;
+  const folioDado = c.folio;
+  const { d1 } = tenantDb(deps, t);
+  const datos = JSON.stringify({ ...a.datos, serie, fecha: c.fecha });
+  let datosKey: string | null = null;
+  if (datos.length > DATOS_EN_FILA_MAX) {
+    datosKey = claveArchivo({ client_application_id: t.applicationId, mode: t.mode, fecha: c.fecha }, `datos/${id}`, 'json');
+    await deps.bucket.put(datosKey, datos, { httpMetadata: { contentType: 'application/json' } });
+  }
+  const avanzarFolio = d1
+    .prepare(`INSERT INTO hexafac_folios (client_application_id, mode, serie, ultimo) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET ultimo = ultimo + 1`)
+    .bind(t.applicationId, t.mode, serie);
+  const folioSql = folioDado ? '?' : '(SELECT CAST(ultimo AS TEXT) FROM hexafac_folios WHERE client_application_id = ? AND mode = ? AND serie = ?)';
+  const folioParams = folioDado ? [folioDado] : [t.applicationId, t.mode, serie];
+  const statements = [
+    ...(folioDado ? [] : [avanzarFolio]),
+    d1
+      .prepare(
+        `INSERT INTO hexafac_facturas (id, client_application_id, mode, tipo, status, serie, folio, cliente_id, receptor_rfc, receptor_nombre,
+           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key)
+         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(
+        id, t.applicationId, t.mode, tipo.tipo, serie, ...folioParams, a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
+        c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, datosKey ? '{}' : datos, datosKey,
+      ),
+    // History starts with the creation; it is not a webhook event, so it needs no dispatch.
+    d1
+      .prepare(
+        `INSERT INTO hexafac_eventos (id, client_application_id, mode, factura_id, type, status_anterior, status_nuevo, data, despachado_at)
+         VALUES (?, ?, ?, ?, ?, NULL, 'pendiente', '{}', ?)`,
+      )
+      .bind(uuidv7(), t.applicationId, t.mode, id, `${PREFIJO_EVENTO[tipo.tipo]}.creada`, deps.clock().toISOString()),
+    ...(a.extra?.(id) ?? []),
+  ];
+  try {
+    for (let saltos = 0; ; saltos++) {
+      try {
+        await d1.batch(statements);
+        return id;
+      } catch (err) {
+        if (folioDado || saltos >= MAX_SALTOS_FOLIO || !esFolioRepetido(err)) throw err;
+        // An automatic folio met one a client chose by hand in the same serie: move the counter past it.
+        await avanzarFolio.run();
+      }
+    }
+  } catch (err) {
+    // The batch is one transaction: refused, it left no row, so its R2 copy of the request goes too.
+    if (datosKey) deps.defer(deps.bucket.delete(datosKey));
+    if (esFolioRepetido(err)) {
+      const mensaje = folioDado
+        ? `Ya existe un comprobante con serie ${serie} y folio ${folioDado}.`
+        : `Los siguientes ${MAX_SALTOS_FOLIO} folios de la serie ${serie} ya se usaron a mano; indica el folio.`;
+      throw new DomainError('folio_duplicado', 'conflict', mensaje, [{ path: 'folio', message: 'Serie y folio ya usados.' }]);
+    }
+    // A guarded application found the invoice's balance changed since it was read (src/services/saldos.ts).
+    if (constraintViolation(err)?.table === 'hexafac_aplicaciones') {
+      throw new DomainError('saldo_cambio', 'conflict', 'El saldo de una factura relacionada cambió mientras se procesaba la solicitud; vuelve a intentarlo.');
+    }
+    throw err;
+  }
+}
+
+const esFolioRepetido = (err: unknown) => {
+  const v = constraintViolation(err);
+  return v?.kind === 'unique' && v.table === 'hexafac_facturas' && v.columns.includes('folio');
+};
+
+/**
+ * Sends the stamping job of an accepted comprobante. The stored `pendiente` row is what was promised; the
+ * message only makes it happen now, so the answer does not wait for it, and if the queue fails the cron
+ * safety net (src/jobs/barrido.ts) re-sends it.
+ */
+export async function encolarTimbrado(deps: Pick<Deps, 'queue' | 'log'>, id: string): Promise<void> {
+  try {
+    await deps.queue.send({ kind: 'timbrar', id });
+  } catch (err) {
+    deps.log.error('no se pudo encolar el timbrado; lo reenviará el barrido', { id, error: (err as Error).message });
+  }
+}

@@ -1,0 +1,62 @@
+import adminApp from './admin';
+import { createApp } from './src/app';
+import { depsDe } from './src/deps';
+import type { Env } from './src/env';
+import { agotarReintentosCancelacion, procesarCancelacion } from './src/jobs/cancelar-factura';
+import { barrer } from './src/jobs/barrido';
+import { agotarReintentos, procesarFactura } from './src/jobs/procesar-factura';
+import { DEAD_LETTER_QUEUE, JobMessageSchema, type JobMessage } from './src/lib/queue';
+import { backoffSeconds } from './src/lib/retry';
+import { WebhookEndpoint } from './src/webhooks/delivery';
+
+// The Worker's entry and composition root: the API and the admin panel mounted side by side, the queue
+// consumer and the cron, each building its dependencies from the bindings in src/deps.ts.
+
+export { WebhookEndpoint };
+
+const app = createApp({ '/admin': adminApp });
+
+const JOBS = {
+  timbrar: { procesar: procesarFactura, agotar: agotarReintentos },
+  cancelar: { procesar: procesarCancelacion, agotar: agotarReintentosCancelacion },
+} as const;
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch: MessageBatch<JobMessage>, env: Env, ctx: ExecutionContext) {
+    const deps = depsDe(env, ctx);
+    for (const [i, msg] of batch.messages.entries()) {
+      // Between jobs, let the requests this isolate also serves run: without a timer turn, a batch whose
+      // storage calls stay inside the process (wrangler dev) holds every request until it ends.
+      if (i > 0) await new Promise((siga) => setTimeout(siga, 0));
+      const parsed = JobMessageSchema.safeParse(msg.body);
+      if (!parsed.success) {
+        deps.log.error('mensaje inválido en la cola', { body: msg.body });
+        msg.ack();
+        continue;
+      }
+      const job = JOBS[parsed.data.kind];
+      try {
+        if (batch.queue === DEAD_LETTER_QUEUE) {
+          await job.agotar(deps, parsed.data.id);
+          msg.ack();
+          continue;
+        }
+        const r = await job.procesar(deps, parsed.data.id, msg.attempts);
+        if (r.action === 'retry') msg.retry({ delaySeconds: r.delaySeconds });
+        else msg.ack();
+      } catch (err) {
+        // Unexpected (storage hiccup, bug): retry with the same backoff; the DLQ ends it (`error` / `cancelacion_rechazada`).
+        deps.log.error((err as Error).message, { id: parsed.data.id });
+        msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+      }
+    }
+  },
+
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
+    const deps = depsDe(env, ctx);
+    const r = await barrer(deps);
+    if (r.eventos || r.reencolados || r.cancelaciones) deps.log.info('barrido', r);
+  },
+} satisfies ExportedHandler<Env, JobMessage>;
