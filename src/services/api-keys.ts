@@ -1,0 +1,120 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { apiKeys } from '../db/schema';
+import type { Deps } from '../deps';
+import { randomBytes, sha256Hex, toBase64Url } from '../lib/crypto';
+import { DomainError, type ErrorDetail } from '../lib/errors';
+import { uuidv7 } from '../lib/ids';
+import { MODES, type Mode } from '../lib/mode';
+import { cargarAplicacion } from './comprobantes';
+
+// API keys: the one place a key is minted (admin panel, `npm run keys`, the test helpers). The token is
+// shown once and only its SHA-256 is kept; the lookup on each request is src/lib/auth.ts.
+
+export const SCOPES = [
+  'facturas:read',
+  'facturas:write',
+  'clientes:read',
+  'clientes:write',
+  'cancelaciones:write',
+  'webhooks:read',
+  'webhooks:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** hfx_<mode>_<43 base64url chars = 256 random bits> */
+export const TOKEN_RE = /^hfx_(test|live)_[A-Za-z0-9_-]{43}$/;
+/** The start of the token shown in listings, enough to tell keys apart. */
+const PREFIX_LENGTH = 14;
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+
+export interface DatosApiKey {
+  name: string;
+  mode: string;
+  scopes: readonly string[];
+  /** AAAA-MM-DD (valid to the end of that UTC day) or an RFC 3339 instant; empty: it never expires. */
+  expires?: string | null;
+}
+
+const DIA_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function expiracion(valor: string, ahora: Date): { expiresAt: string } | { problema: string } {
+  const dia = DIA_RE.test(valor);
+  const cuando = new Date(dia ? `${valor}T23:59:59.999Z` : valor);
+  // Date rolls 2026-02-30 over to March: a day must come back as itself.
+  if (Number.isNaN(cuando.getTime()) || (dia ? cuando.toISOString().slice(0, 10) !== valor : !valor.includes('T'))) {
+    return { problema: 'Fecha inválida (AAAA-MM-DD).' };
+  }
+  if (cuando <= ahora) return { problema: 'La fecha de expiración debe ser futura.' };
+  return { expiresAt: cuando.toISOString() };
+}
+
+/**
+ * The row of a new key and its token, validated; pure (no database), so `npm run keys` writes the same
+ * row as SQL. Scopes are kept in the catalog's order whatever order they came in.
+ */
+export async function nuevaApiKey(
+  applicationId: string,
+  d: DatosApiKey,
+  ahora: Date,
+): Promise<{ token: string; fila: typeof apiKeys.$inferInsert }> {
+  const name = d.name.trim();
+  const problemas: ErrorDetail[] = [];
+  if (!name) problemas.push({ path: 'name', message: 'Escribe un nombre para la key.' });
+  else if (name.length > 100) problemas.push({ path: 'name', message: 'Máximo 100 caracteres.' });
+  if (!(MODES as readonly string[]).includes(d.mode)) problemas.push({ path: 'mode', message: 'Elige el modo: pruebas o producción.' });
+  if (!d.scopes.length) problemas.push({ path: 'scopes', message: 'Elige al menos un scope.' });
+  else {
+    const desconocidos = d.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (desconocidos.length) problemas.push({ path: 'scopes', message: `Scope desconocido: ${desconocidos.join(', ')}.` });
+  }
+  let expiresAt: string | null = null;
+  if (d.expires?.trim()) {
+    const e = expiracion(d.expires.trim(), ahora);
+    if ('problema' in e) problemas.push({ path: 'expires', message: e.problema });
+    else expiresAt = e.expiresAt;
+  }
+  if (problemas.length) throw DomainError.validation(problemas, 'La API key tiene datos inválidos.');
+
+  const mode = d.mode as Mode;
+  const token = `hfx_${mode}_${toBase64Url(randomBytes(32))}`;
+  return {
+    token,
+    fila: {
+      id: uuidv7(ahora.getTime()),
+      client_application_id: applicationId,
+      name,
+      mode,
+      prefix: token.slice(0, PREFIX_LENGTH),
+      token_hash: await sha256Hex(token),
+      scopes: SCOPES.filter((s) => d.scopes.includes(s)),
+      expires_at: expiresAt,
+      created_at: ahora.toISOString(),
+    },
+  };
+}
+
+type DbDeps = Pick<Deps, 'db' | 'd1' | 'clock'>;
+
+/** Mints a key for an existing application; the token is in this answer only. */
+export async function crearApiKey(deps: DbDeps, applicationId: string, d: DatosApiKey): Promise<{ token: string; apiKey: ApiKey }> {
+  await cargarAplicacion(deps, { applicationId });
+  const { token, fila } = await nuevaApiKey(applicationId, d, deps.clock());
+  const apiKey = await deps.db.insert(apiKeys).values(fila).returning().get();
+  return { token, apiKey };
+}
+
+/** An application's keys, newest first (revoked and expired ones too: the panel shows their state). */
+export function listarApiKeys(deps: Pick<Deps, 'db'>, applicationId: string): Promise<ApiKey[]> {
+  return deps.db.select().from(apiKeys).where(eq(apiKeys.client_application_id, applicationId)).orderBy(desc(apiKeys.id)).all();
+}
+
+/** Revokes one of the application's keys; another application's, an unknown or an already revoked key is not_found. */
+export async function revocarApiKey(deps: DbDeps, applicationId: string, keyId: string): Promise<void> {
+  const hecho = await deps.db
+    .update(apiKeys)
+    .set({ revoked_at: deps.clock().toISOString() })
+    .where(and(eq(apiKeys.id, keyId), eq(apiKeys.client_application_id, applicationId), isNull(apiKeys.revoked_at)))
+    .returning({ id: apiKeys.id });
+  if (!hecho.length) throw new DomainError('not_found', 'not_found', 'La API key no existe o ya estaba revocada.');
+}
