@@ -6,8 +6,9 @@ import { getDb } from '../src/db/client';
 import { adminUsers, apiKeys, clientApplications, eventos, facturas } from '../src/db/schema';
 import { decryptSecret, fromBase64 } from '../src/lib/crypto';
 import { uuidv7 } from '../src/lib/ids';
-import { api, createApplication, expectError, json } from '../test/helpers';
-import { adminSeedSql, hashPassword, LOCK_MINUTES, MAX_FAILED_ATTEMPTS, PBKDF2_ITERATIONS, verifyPassword } from './auth';
+import { api, createApplication, createEmisor, expectError, facturaBase, json, waitFor } from '../test/helpers';
+import { hashPassword, LOCK_MINUTES, MAX_FAILED_ATTEMPTS, PBKDF2_ITERATIONS, verifyPassword } from '../src/services/admin-users';
+import { adminSeedSql } from './auth';
 import { Browser, fieldError, newAdmin, signedIn } from './test-helpers';
 import * as fx from './test-fixtures/csd';
 
@@ -306,7 +307,7 @@ describe('CSD upload', () => {
     ['missing files and password', async () => ({ cer: null, key: null, password: '' }), 'cer', /Elige el archivo \.cer/],
     ['not a certificate', async () => ({ cer: btoa('hola'), key: fx.ekuKey, password: fx.CSD_PASSWORD }), 'cer', /no es un certificado/],
     ['a FIEL instead of a CSD', async () => ({ cer: fx.fielCer, key: fx.fielKey, password: fx.CSD_PASSWORD }), 'cer', /e\.firma \(FIEL\)/],
-    ['another RFC', async () => ({ appRfc: 'AAA010101AAA', cer: fx.ekuCer, key: fx.ekuKey, password: fx.CSD_PASSWORD }), 'cer', /RFC del emisor \(AAA010101AAA\)/],
+    ['another RFC', async () => ({ appRfc: 'XIA190128J61', cer: fx.ekuCer, key: fx.ekuKey, password: fx.CSD_PASSWORD }), 'cer', /RFC del emisor \(XIA190128J61\)/],
     ['expired', async () => ({ cer: fx.vencidoCer, key: fx.vencidoKey, password: fx.CSD_PASSWORD }), 'cer', /no está vigente/],
     ['a key of another certificate', async () => ({ cer: fx.ekuCer, key: fx.fielKey, password: fx.CSD_PASSWORD }), 'key', /no corresponde al certificado/],
     ['a key file that is not a key', async () => ({ cer: fx.ekuCer, key: fx.ekuCer, password: fx.CSD_PASSWORD }), 'key', /\.key/],
@@ -412,7 +413,6 @@ async function seedFactura(appId: string, mode: 'test' | 'live', over: Partial<t
       datos: {},
       uuid,
       xml_key: `cfdi/${appId}/${id}.xml`,
-      pdf_key: `cfdi/${appId}/${id}.pdf`,
       ...over,
     });
   await db().insert(eventos).values([
@@ -420,7 +420,6 @@ async function seedFactura(appId: string, mode: 'test' | 'live', over: Partial<t
     { id: uuidv7(), client_application_id: appId, mode, factura_id: id, type: 'factura.timbrada', status_anterior: 'pendiente', status_nuevo: 'timbrada', data: { uuid } },
   ]);
   await env.CFDI_BUCKET.put(`cfdi/${appId}/${id}.xml`, `<cfdi:Comprobante Folio="${id}"/>`);
-  await env.CFDI_BUCKET.put(`cfdi/${appId}/${id}.pdf`, '%PDF-1.7 fake');
   return { id, uuid };
 }
 
@@ -458,7 +457,7 @@ describe('invoices', () => {
     expect(liveList).not.toContain(a.id);
   });
 
-  it('shows the detail with its history and downloads the XML and the PDF', async () => {
+  it('shows the detail with its history', async () => {
     const { browser } = await signedIn();
     const app = await createApplication();
     const f = await seedFactura(app.id, 'test');
@@ -467,14 +466,26 @@ describe('invoices', () => {
     expect(html).toContain('factura.creada');
     expect(html).toContain('factura.timbrada');
     expect(html.indexOf('factura.creada')).toBeLessThan(html.indexOf('factura.timbrada'));
+  });
 
-    const xml = await browser.get(`/admin/aplicaciones/${app.id}/facturas/${f.id}/xml`);
+  it('downloads a stamped invoice’s XML and PDF', async () => {
+    const { app, token } = await createEmisor();
+    const { id } = await json(await api('POST', '/facturas', { token, body: facturaBase() }));
+    const stored = await waitFor(async () => {
+      const row = await db().select().from(facturas).where(eq(facturas.id, id)).get();
+      return row?.status === 'timbrada' ? row : null;
+    }, 'timbrada');
+    const { browser } = await signedIn();
+    expect(await (await browser.get(`/admin/aplicaciones/${app.id}/facturas/${id}`)).text()).toContain(`href="/admin/aplicaciones/${app.id}/facturas/${id}/pdf"`);
+
+    const xml = await browser.get(`/admin/aplicaciones/${app.id}/facturas/${id}/xml`);
     expect(xml.status).toBe(200);
     expect(xml.headers.get('Content-Type')).toMatch(/application\/xml/);
     expect(xml.headers.get('Content-Disposition')).toMatch(/attachment; filename=".*\.xml"/);
-    expect(await xml.text()).toContain(f.id);
-    const pdf = await browser.get(`/admin/aplicaciones/${app.id}/facturas/${f.id}/pdf`);
+    expect(await xml.text()).toBe(await (await env.CFDI_BUCKET.get(stored.xml_key!))!.text());
+    const pdf = await browser.get(`/admin/aplicaciones/${app.id}/facturas/${id}/pdf`);
     expect(pdf.headers.get('Content-Type')).toBe('application/pdf');
+    expect(pdf.headers.get('Content-Disposition')).toMatch(/attachment; filename=".*\.pdf"/);
     expect(new TextDecoder().decode((await pdf.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
   });
 

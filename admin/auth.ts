@@ -1,126 +1,29 @@
-// Admin access: PBKDF2 password hashes, a jose-signed session cookie bound to a CSRF token, and
-// account lockout after repeated failed sign-ins. Web Crypto only, so the seed can run it in Node too.
-import { eq } from 'drizzle-orm';
+// The panel's session: a jose-signed cookie bound to a CSRF token, for the operators of
+// src/services/admin-users.ts (passwords and lockout live there).
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { jwtVerify, SignJWT } from 'jose';
-import type { Db } from '../src/db/client';
-import { getDb } from '../src/db/client';
-import { adminUsers } from '../src/db/schema';
+import type { Deps } from '../src/deps';
 import type { Env } from '../src/env';
-import { fromBase64, randomBytes, timingSafeEqual, toBase64, toBase64Url } from '../src/lib/crypto';
-import { uuidv7 } from '../src/lib/ids';
+import { randomBytes, timingSafeEqual, toBase64Url } from '../src/lib/crypto';
+import { isAdminActive, newAdminRow, type NewAdmin } from '../src/services/admin-users';
 
-// Workers' PBKDF2 refuses more than 100,000 iterations; that is also the issue's floor.
-export const PBKDF2_ITERATIONS = 100_000;
 export const SESSION_COOKIE = 'hexafac_admin';
 export const LOGIN_CSRF_COOKIE = 'hexafac_admin_login';
 export const SESSION_SECONDS = 8 * 60 * 60;
-export const MAX_FAILED_ATTEMPTS = 5;
-export const LOCK_MINUTES = 15;
-
-export interface PasswordHash {
-  hash: string;
-  salt: string;
-  iterations: number;
-}
-
-async function pbkdf2(password: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
-  return new Uint8Array(await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256));
-}
-
-export async function hashPassword(password: string, iterations = PBKDF2_ITERATIONS): Promise<PasswordHash> {
-  const salt = randomBytes(16);
-  return { hash: toBase64(await pbkdf2(password, salt, iterations)), salt: toBase64(salt), iterations };
-}
-
-export async function verifyPassword(password: string, stored: PasswordHash): Promise<boolean> {
-  const derived = await pbkdf2(password, fromBase64(stored.salt), stored.iterations);
-  return timingSafeEqual(toBase64(derived), stored.hash);
-}
-
-export interface NewAdmin {
-  email: string;
-  name: string;
-  password: string;
-}
-
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
-export async function crearAdmin(db: Db, { email, name, password }: NewAdmin): Promise<{ id: string }> {
-  const id = uuidv7();
-  const h = await hashPassword(password);
-  await db.insert(adminUsers).values({
-    id,
-    email: normalizeEmail(email),
-    name: name.trim(),
-    password_hash: h.hash,
-    password_salt: h.salt,
-    password_iterations: h.iterations,
-  });
-  return { id };
-}
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** The same row as crearAdmin, as SQL for `wrangler d1 execute --local` (the `npm start` seed); keeps an existing admin. */
-export async function adminSeedSql({ email, name, password }: NewAdmin): Promise<string> {
-  const h = await hashPassword(password);
-  const values = [uuidv7(), normalizeEmail(email), name.trim(), h.hash, h.salt].map(sqlString);
+/** A new admin's row as SQL for `wrangler d1 execute --local` (the `npm start` seed); keeps an existing admin. */
+export async function adminSeedSql(admin: NewAdmin): Promise<string> {
+  const r = await newAdminRow(admin);
+  const values = [r.id, r.email, r.name, r.password_hash, r.password_salt].map(sqlString);
   return (
     'INSERT OR IGNORE INTO hexafac_admin_users (id, email, name, password_hash, password_salt, password_iterations) ' +
-    `VALUES (${values.join(', ')}, ${h.iterations});`
+    `VALUES (${values.join(', ')}, ${r.password_iterations});`
   );
 }
-
-// ---- sign-in with lockout
-
-export type SignInResult =
-  | { ok: true; admin: typeof adminUsers.$inferSelect }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; until: string };
-
-// Unknown e-mails still pay for one PBKDF2 so timing does not reveal which accounts exist.
-let dummyHash: Promise<PasswordHash> | undefined;
-
-export async function signIn(db: Db, email: string, password: string, now = new Date()): Promise<SignInResult> {
-  const admin = await db.select().from(adminUsers).where(eq(adminUsers.email, normalizeEmail(email))).get();
-  if (!admin) {
-    dummyHash ??= hashPassword('not-a-password');
-    await verifyPassword(password, await dummyHash);
-    return { ok: false, reason: 'invalid' };
-  }
-  const nowIso = now.toISOString();
-  if (admin.locked_until && admin.locked_until > nowIso) return { ok: false, reason: 'locked', until: admin.locked_until };
-
-  const good = await verifyPassword(password, {
-    hash: admin.password_hash,
-    salt: admin.password_salt,
-    iterations: admin.password_iterations,
-  });
-  if (good) {
-    await db
-      .update(adminUsers)
-      .set({ failed_attempts: 0, locked_until: null, last_login_at: nowIso, updated_at: nowIso })
-      .where(eq(adminUsers.id, admin.id))
-      .run();
-    return { ok: true, admin };
-  }
-  // A lock that has run out starts a fresh count.
-  const attempts = (admin.locked_until ? 0 : admin.failed_attempts) + 1;
-  const locked = attempts >= MAX_FAILED_ATTEMPTS;
-  const until = new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString();
-  await db
-    .update(adminUsers)
-    .set({ failed_attempts: locked ? 0 : attempts, locked_until: locked ? until : null, updated_at: nowIso })
-    .where(eq(adminUsers.id, admin.id))
-    .run();
-  return locked ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'invalid' };
-}
-
-// ---- session
 
 export interface AdminSession {
   adminId: string;
@@ -132,7 +35,7 @@ export interface AdminSession {
 
 export interface AdminEnv {
   Bindings: Env;
-  Variables: { requestId: string; session: AdminSession; loginCsrf: string };
+  Variables: { requestId: string; deps: Deps; session: AdminSession; loginCsrf: string };
 }
 
 const jwtKey = (env: Env) => new TextEncoder().encode(env.ADMIN_JWT_SECRET);
@@ -175,10 +78,7 @@ export async function readSession(c: Context<AdminEnv>): Promise<AdminSession | 
 export const requireSession = createMiddleware<AdminEnv>(async (c, next) => {
   const session = await readSession(c);
   // The admin must still exist and not be locked out; a deleted account loses its sessions at once.
-  const admin = session
-    ? await getDb(c.env).select({ locked_until: adminUsers.locked_until }).from(adminUsers).where(eq(adminUsers.id, session.adminId)).get()
-    : undefined;
-  if (!session || !admin || (admin.locked_until && admin.locked_until > new Date().toISOString())) {
+  if (!session || !(await isAdminActive(c.var.deps, session.adminId))) {
     if (session) endSession(c);
     if (c.req.method !== 'GET') return c.text('Sesión requerida.', 401);
     const url = new URL(c.req.url);

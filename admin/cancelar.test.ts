@@ -74,7 +74,7 @@ describe('cancelling an invoice from its detail page', () => {
     expect(after).toContain(`href="${detalle(app.id, id)}/acuse"`);
     const acuse = await browser.get(`${detalle(app.id, id)}/acuse`);
     expect(acuse.status).toBe(200);
-    expect(acuse.headers.get('Content-Disposition')).toMatch(/^attachment; filename=".+\.acuse\.xml"$/);
+    expect(acuse.headers.get('Content-Disposition')).toMatch(/^attachment; filename=".+-acuse\.xml"$/);
     const stored = await env.CFDI_BUCKET.get(cancelada.acuse_key!);
     expect(await acuse.text()).toBe(await stored!.text());
   });

@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-import { MODES, type Mode } from '../src/db/schema';
+import { depsDe } from '../src/deps';
+import { DomainError } from '../src/lib/errors';
+import { MODES, type Mode } from '../src/lib/mode';
 import { type AdminEnv, requireCsrf, requireSession, safeReturnPath } from './auth';
 import { CLIENT_JS } from './client';
-import { PageHead } from './components/layout';
-import { NotFound } from './errors';
+import { onError } from './errors';
 import { aplicaciones } from './pages/aplicaciones';
 import { csd } from './pages/csd';
 import { dashboard } from './pages/dashboard';
@@ -11,14 +12,17 @@ import { facturasIndex, facturasPages } from './pages/facturas';
 import { llaves } from './pages/llaves';
 import { login } from './pages/login';
 import { webhooks } from './pages/webhooks';
-import { formFields, page, setMode } from './render';
+import { formFields, setMode } from './render';
 import { STYLES_CSS } from './styles';
 
-// The operators' panel, mounted by src/app.ts at /admin. Server-rendered Hono JSX; works without JavaScript.
+// The operators' panel, mounted by worker.ts at /admin. Server-rendered Hono JSX; works without JavaScript.
+// It reads and writes only through src/services, like the API.
 
 const adminApp = new Hono<AdminEnv>();
 
 adminApp.use('*', async (c, next) => {
+  // The panel is its own app: it builds its dependencies rather than count on the host's middleware.
+  c.set('deps', depsDe(c.env, c.executionCtx));
   await next();
   c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
   c.header('X-Content-Type-Options', 'nosniff');
@@ -52,24 +56,11 @@ adminApp.route('/aplicaciones', webhooks);
 adminApp.route('/aplicaciones', facturasPages);
 adminApp.get('/facturas', facturasIndex);
 
-const notFoundPage = (c: Parameters<typeof page>[0], message: string) =>
-  page(
-    c,
-    { title: 'No encontrado' },
-    <div class="card">
-      <PageHead title="No encontrado" subtitle={message} />
-      <a href="/admin">Volver al panel</a>
-    </div>,
-    404,
-  );
-
-adminApp.all('*', (c) => notFoundPage(c, 'Esta página no existe.'));
-
-adminApp.onError((err, c) => {
-  if (err instanceof NotFound) return notFoundPage(c, err.message);
-  console.error(JSON.stringify({ level: 'error', request_id: c.get('requestId'), message: err.message, stack: err.stack }));
-  return c.text('Error interno del panel. Reporta el request id a soporte.', 500);
+adminApp.all('*', () => {
+  throw new DomainError('not_found', 'not_found', 'Esta página no existe.');
 });
+
+adminApp.onError(onError);
 
 export default adminApp;
 export { adminApp };

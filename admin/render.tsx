@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { MODES, type Mode } from '../src/db/schema';
+import { MODES, type Mode } from '../src/lib/mode';
 import type { AdminEnv } from './auth';
 import { Shell, type ShellProps } from './components/layout';
 

@@ -1,6 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
-import { getDb } from '../src/db/client';
-import { crearAdmin } from './auth';
+import { depsDe } from '../src/deps';
+import { createAdmin } from '../src/services/admin-users';
 
 // A tiny cookie-keeping client for the panel's route tests: it talks to the real Worker.
 
@@ -9,7 +9,7 @@ export const ADMIN = { email: 'ops@hexafac.test', name: 'Operadora', password: '
 let n = 0;
 export async function newAdmin() {
   const email = `ops${++n}-${crypto.randomUUID().slice(0, 8)}@hexafac.test`;
-  await crearAdmin(getDb(env), { ...ADMIN, email });
+  await createAdmin(depsDe(env), { ...ADMIN, email });
   return { ...ADMIN, email };
 }
 

@@ -15,6 +15,9 @@ export const FACTURA_STATUS: Record<FacturaStatus, { label: string; tone: Tone }
   cancelacion_rechazada: { label: 'Cancelación rechazada', tone: 'warn' },
 };
 
+/** Every status, in the order the panel lists them (the table above is exhaustive by its type). */
+export const ESTADOS_FACTURA = Object.keys(FACTURA_STATUS) as FacturaStatus[];
+
 export const StatusBadge: FC<{ status: FacturaStatus }> = ({ status }) => (
   <Badge tone={FACTURA_STATUS[status].tone}>
     <span data-status={status}>{FACTURA_STATUS[status].label}</span>

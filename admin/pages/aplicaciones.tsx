@@ -1,74 +1,34 @@
-import { desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { catalogs } from '../../src/cfdi';
-import { getDb } from '../../src/db/client';
-import { clientApplications } from '../../src/db/schema';
-import { uuidv7 } from '../../src/lib/ids';
+import {
+  actualizarAplicacion,
+  crearAplicacion,
+  type DatosAplicacion,
+  listarAplicaciones,
+  reactivarAplicacion,
+  suspenderAplicacion,
+} from '../../src/services/aplicaciones';
+import { type Aplicacion, cargarAplicacion } from '../../src/services/comprobantes';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextArea, TextField } from '../components/form';
 import { Csrf, FlashMessage, PageHead } from '../components/layout';
 import { AppTabs, Badge, Empty, Tabla } from '../components/ui';
-import { NotFound } from '../errors';
+import { enFormulario } from '../errors';
 import { aviso, fecha, formFields, page, redirectWith } from '../render';
 
-export type Aplicacion = typeof clientApplications.$inferSelect;
-
 /** The application of the URL; client applications are the tenants themselves, so they are found by id. */
-export async function loadApp(c: Context<AdminEnv>): Promise<Aplicacion> {
-  const app = await getDb(c.env).select().from(clientApplications).where(eq(clientApplications.id, c.req.param('appId') ?? '')).get();
-  if (!app) throw new NotFound('La aplicación no existe.');
-  return app;
-}
+export const loadApp = (c: Context<AdminEnv>): Promise<Aplicacion> => cargarAplicacion(c.var.deps, { applicationId: c.req.param('appId') ?? '' });
 
 const REGIMENES = catalogs.catalogos.regimenesFiscales
   .filter((r) => !r.vigencia.hasta)
   .map((r) => ({ value: r.id, label: `${r.id} · ${r.texto}` }));
 
-// SAT RFC: 3 letters (moral) or 4 (física), YYMMDD, 3-character homoclave.
-const RFC_RE = /^[A-ZÑ&]{3,4}\d{6}[A-Z\d]{3}$/;
+type AppForm = Required<{ [K in keyof DatosAplicacion]: string }>;
 
-interface AppForm {
-  name: string;
-  description: string;
-  rfc: string;
-  razon_social: string;
-  regimen_fiscal: string;
-  lugar_expedicion: string;
-}
+const FIELDS = ['name', 'description', 'rfc', 'razon_social', 'regimen_fiscal', 'lugar_expedicion'] as const satisfies readonly (keyof AppForm)[];
 
-function readAppForm(f: Record<string, string>): AppForm {
-  return {
-    name: (f.name ?? '').trim(),
-    description: (f.description ?? '').trim(),
-    rfc: (f.rfc ?? '').trim().toUpperCase(),
-    // The SAT compares the name as registered: upper case, no régimen societario suffix is the caller's job.
-    razon_social: (f.razon_social ?? '').trim().replace(/\s+/g, ' ').toUpperCase(),
-    regimen_fiscal: (f.regimen_fiscal ?? '').trim(),
-    lugar_expedicion: (f.lugar_expedicion ?? '').trim(),
-  };
-}
-
-export function validateAppForm(v: AppForm, existing?: Aplicacion): FieldErrors {
-  const e: FieldErrors = {};
-  if (!v.name) e.name = 'Escribe un nombre para la aplicación.';
-  else if (v.name.length > 100) e.name = 'Máximo 100 caracteres.';
-  if (v.description.length > 500) e.description = 'Máximo 500 caracteres.';
-  if (!RFC_RE.test(v.rfc)) e.rfc = 'RFC inválido: 12 caracteres (persona moral) o 13 (persona física), p. ej. EKU9003173C9.';
-  else if (existing?.csd_certificado && v.rfc !== existing.rfc) {
-    e.rfc = `Ya hay un CSD de ${existing.rfc} cargado; el RFC del emisor no puede cambiar.`;
-  }
-  if (!v.razon_social) e.razon_social = 'Escribe la razón social tal como aparece en la Constancia de Situación Fiscal.';
-  else if (v.razon_social.length > 254) e.razon_social = 'Máximo 254 caracteres.';
-  const regimen = catalogs.regimenFiscal(v.regimen_fiscal);
-  if (!regimen) e.regimen_fiscal = 'Elige un régimen fiscal del catálogo c_RegimenFiscal.';
-  else if (RFC_RE.test(v.rfc)) {
-    const moral = v.rfc.length === 12;
-    if (moral && !regimen.aplicaMoral) e.regimen_fiscal = `El régimen ${regimen.id} no aplica a personas morales.`;
-    if (!moral && !regimen.aplicaFisica) e.regimen_fiscal = `El régimen ${regimen.id} no aplica a personas físicas.`;
-  }
-  if (!/^\d{5}$/.test(v.lugar_expedicion)) e.lugar_expedicion = 'Código postal de 5 dígitos.';
-  return e;
-}
+/** What was typed, as typed: the service normalises and validates it. */
+const readAppForm = (f: Record<string, string | null | undefined>) => Object.fromEntries(FIELDS.map((k) => [k, f[k] ?? ''])) as AppForm;
 
 const AppFields = ({ v, errors }: { v: Partial<AppForm>; errors: FieldErrors }) => (
   <>
@@ -114,7 +74,7 @@ export const AppStatus = ({ app }: { app: Aplicacion }) =>
 export const aplicaciones = new Hono<AdminEnv>();
 
 aplicaciones.get('/', async (c) => {
-  const apps = await getDb(c.env).select().from(clientApplications).orderBy(desc(clientApplications.id)).all();
+  const apps = await listarAplicaciones(c.var.deps);
   return page(
     c,
     { title: 'Aplicaciones', section: 'aplicaciones' },
@@ -160,7 +120,7 @@ const NewAppPage = (c: Context<AdminEnv>, v: Partial<AppForm>, errors: FieldErro
     <>
       <PageHead title="Nueva aplicación" subtitle="Los datos del emisor con los que se timbrarán sus facturas." crumbs={crumbs} />
       <div class="card">
-        <ErrorSummary errors={errors} />
+        <ErrorSummary errors={errors} message={errors.form} />
         <form method="post" action="/admin/aplicaciones/nueva" class="stack" novalidate>
           <Csrf token={c.get('session').csrf} />
           <AppFields v={v} errors={errors} />
@@ -180,13 +140,11 @@ aplicaciones.get('/nueva', (c) => NewAppPage(c, { regimen_fiscal: '601' }, {}));
 
 aplicaciones.post('/nueva', async (c) => {
   const v = readAppForm(await formFields(c));
-  const errors = validateAppForm(v);
-  if (Object.keys(errors).length) return NewAppPage(c, v, errors);
-  const id = uuidv7();
-  await getDb(c.env)
-    .insert(clientApplications)
-    .values({ id, ...v, description: v.description || null });
-  return redirectWith(c, `/admin/aplicaciones/${id}/csd`, 'app_creada');
+  return enFormulario(
+    () => crearAplicacion(c.var.deps, v),
+    (r) => NewAppPage(c, v, r.errors),
+    (app) => redirectWith(c, `/admin/aplicaciones/${app.id}/csd`, 'app_creada'),
+  );
 });
 
 aplicaciones.get('/:appId', async (c) => {
@@ -274,7 +232,7 @@ const EditAppPage = (c: Context<AdminEnv>, app: Aplicacion, v: Partial<AppForm>,
     <>
       <PageHead title={`Editar ${app.name}`} crumbs={[...crumbs, { href: `/admin/aplicaciones/${app.id}`, label: app.name }]} />
       <div class="card">
-        <ErrorSummary errors={errors} />
+        <ErrorSummary errors={errors} message={errors.form} />
         <form method="post" action={`/admin/aplicaciones/${app.id}/editar`} class="stack" novalidate>
           <Csrf token={c.get('session').csrf} />
           <AppFields v={v} errors={errors} />
@@ -292,33 +250,25 @@ const EditAppPage = (c: Context<AdminEnv>, app: Aplicacion, v: Partial<AppForm>,
 
 aplicaciones.get('/:appId/editar', async (c) => {
   const app = await loadApp(c);
-  return EditAppPage(c, app, { ...app, description: app.description ?? '' }, {});
+  return EditAppPage(c, app, readAppForm(app), {});
 });
 
 aplicaciones.post('/:appId/editar', async (c) => {
   const app = await loadApp(c);
   const v = readAppForm(await formFields(c));
-  const errors = validateAppForm(v, app);
-  if (Object.keys(errors).length) return EditAppPage(c, app, v, errors);
-  await getDb(c.env)
-    .update(clientApplications)
-    .set({ ...v, description: v.description || null, updated_at: new Date().toISOString() })
-    .where(eq(clientApplications.id, app.id))
-    .run();
-  return redirectWith(c, `/admin/aplicaciones/${app.id}`, 'app_guardada');
+  return enFormulario(
+    () => actualizarAplicacion(c.var.deps, app.id, v),
+    (r) => EditAppPage(c, app, v, r.errors),
+    () => redirectWith(c, `/admin/aplicaciones/${app.id}`, 'app_guardada'),
+  );
 });
 
-for (const [action, status, notice] of [
-  ['suspender', 'suspended', 'app_suspendida'],
-  ['reactivar', 'active', 'app_reactivada'],
+for (const [action, cambiar, notice] of [
+  ['suspender', suspenderAplicacion, 'app_suspendida'],
+  ['reactivar', reactivarAplicacion, 'app_reactivada'],
 ] as const) {
   aplicaciones.post(`/:appId/${action}`, async (c) => {
-    const app = await loadApp(c);
-    await getDb(c.env)
-      .update(clientApplications)
-      .set({ status, updated_at: new Date().toISOString() })
-      .where(eq(clientApplications.id, app.id))
-      .run();
+    const app = await cambiar(c.var.deps, c.req.param('appId') ?? '');
     return redirectWith(c, `/admin/aplicaciones/${app.id}`, notice);
   });
 }

@@ -1,35 +1,13 @@
-import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { CsdError, type CsdErrorCode, leerCsd } from '../../src/cfdi';
-import { getDb } from '../../src/db/client';
-import { clientApplications } from '../../src/db/schema';
-import { encryptSecret } from '../../src/lib/crypto';
+import type { Aplicacion } from '../../src/services/comprobantes';
+import { guardarCsd } from '../../src/services/csd';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, FileField, TextField } from '../components/form';
 import { Csrf, FlashMessage, PageHead } from '../components/layout';
 import { AppTabs } from '../components/ui';
-import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
+import { enFormulario } from '../errors';
+import { AppStatus, loadApp } from './aplicaciones';
 import { aviso, fecha, formFields, formFile, page, redirectWith } from '../render';
-
-const MAX_FILE_BYTES = 64 * 1024;
-
-// Which field each CSD check points at, so the message sits next to what the operator must change.
-const FIELD_OF: Record<CsdErrorCode, 'cer' | 'key' | 'password'> = {
-  csd_invalido: 'cer',
-  csd_es_fiel: 'cer',
-  csd_rfc_distinto: 'cer',
-  csd_vencido: 'cer',
-  csd_llave_no_corresponde: 'key',
-  csd_password_incorrecto: 'password',
-};
-
-const MESSAGES: Partial<Record<CsdErrorCode, (app: Aplicacion, detail: string) => string>> = {
-  csd_es_fiel: () => 'Este certificado es una e.firma (FIEL). Sube el Certificado de Sello Digital (CSD), no la FIEL.',
-  csd_rfc_distinto: (app, detail) => `${detail}. El CSD debe ser del RFC del emisor (${app.rfc}).`,
-  csd_vencido: (_app, detail) => `${detail}. Tramita un CSD vigente en el SAT.`,
-  csd_llave_no_corresponde: () => 'Esta llave privada no corresponde al certificado: sube el .key que se generó junto con este .cer.',
-  csd_password_incorrecto: () => 'La contraseña no abre la llave privada.',
-};
 
 const CsdPage = (c: Context<AdminEnv>, app: Aplicacion, errors: FieldErrors) => (
   <>
@@ -92,39 +70,14 @@ csd.get('/:appId/csd', async (c) => {
 
 csd.post('/:appId/csd', async (c) => {
   const app = await loadApp(c);
-  const again = (errors: FieldErrors) => page(c, { title: `CSD · ${app.name}`, section: 'aplicaciones' }, CsdPage(c, app, errors), 422);
-
-  const cer = await formFile(c, 'cer');
-  const key = await formFile(c, 'key');
-  const { password = '' } = await formFields(c);
-  const errors: FieldErrors = {};
-  if (!cer) errors.cer = 'Elige el archivo .cer del CSD.';
-  else if (cer.size > MAX_FILE_BYTES) errors.cer = 'El archivo es demasiado grande para ser un certificado.';
-  if (!key) errors.key = 'Elige el archivo .key del CSD.';
-  else if (key.size > MAX_FILE_BYTES) errors.key = 'El archivo es demasiado grande para ser una llave privada.';
-  if (!password) errors.password = 'Escribe la contraseña de la llave privada.';
-  if (!cer || !key || Object.keys(errors).length) return again(errors);
-
-  let leido: Awaited<ReturnType<typeof leerCsd>>;
-  try {
-    leido = await leerCsd(new Uint8Array(await cer.arrayBuffer()), new Uint8Array(await key.arrayBuffer()), password, { rfcEmisor: app.rfc });
-  } catch (e) {
-    if (!(e instanceof CsdError)) throw e;
-    // A key file that is not a PKCS#8 key is the .key's problem, not the certificate's.
-    const field = e.code === 'csd_invalido' && /\.key|llave/i.test(e.message) ? 'key' : FIELD_OF[e.code];
-    return again({ [field]: MESSAGES[e.code]?.(app, e.message) ?? `${e.message}.` });
-  }
-  const { csd: datos, pkcs8 } = leido;
-  await getDb(c.env)
-    .update(clientApplications)
-    .set({
-      csd_certificado: datos.certificadoBase64,
-      csd_no_certificado: datos.noCertificado,
-      csd_valido_hasta: datos.validoHasta.toISOString(),
-      csd_llave_cifrada: await encryptSecret(c.env.MASTER_KEY, new Uint8Array(pkcs8)),
-      updated_at: new Date().toISOString(),
-    })
-    .where(eq(clientApplications.id, app.id))
-    .run();
-  return redirectWith(c, `/admin/aplicaciones/${app.id}/csd`, 'csd_guardado');
+  const bytes = async (name: string) => {
+    const file = await formFile(c, name);
+    return file && new Uint8Array(await file.arrayBuffer());
+  };
+  const archivos = { cer: await bytes('cer'), key: await bytes('key'), password: (await formFields(c)).password ?? '' };
+  return enFormulario(
+    () => guardarCsd(c.var.deps, app.id, archivos),
+    (r) => page(c, { title: `CSD · ${app.name}`, section: 'aplicaciones' }, CsdPage(c, app, r.errors), r.status),
+    () => redirectWith(c, `/admin/aplicaciones/${app.id}/csd`, 'csd_guardado'),
+  );
 });

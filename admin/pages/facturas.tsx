@@ -1,25 +1,23 @@
-import { asc, desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { getDb } from '../../src/db/client';
-import { VIGENTES } from '../../src/services/estado';
-import { clientApplications, eventos, FACTURA_STATUSES, facturas, type FacturaStatus } from '../../src/db/schema';
-import { cursorId } from '../../src/lib/pagination';
-import { listarFacturas } from '../../src/services/facturas';
-import { findOwned, type Tenant, tenantWhere } from '../../src/lib/tenancy';
-import { DomainError } from '../../src/lib/errors';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { FacturaStatus } from '../../src/db/schema';
+import { cursorId, toPage } from '../../src/lib/pagination';
+import type { Tenant } from '../../src/lib/tenancy';
 import type { MotivoCancelacion } from '../../src/pac/types';
-import { cancelarFactura, MOTIVOS_CANCELACION } from '../../src/services/cancelacion';
+import { listarAplicaciones } from '../../src/services/aplicaciones';
+import { acuseDe, type Archivo, pdfDe, xmlDe } from '../../src/services/archivos';
+import { cancelarComprobante, MOTIVOS_CANCELACION } from '../../src/services/cancelacion';
+import { type Aplicacion, cargarComprobante, historial, listarComprobantes } from '../../src/services/comprobantes';
+import { type Factura, VIGENTES } from '../../src/services/estado';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextField } from '../components/form';
 import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
-import { AppTabs, Empty, FACTURA_STATUS, ModeBadge, StatusBadge, Tabla } from '../components/ui';
-import { NotFound } from '../errors';
-import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
+import { AppTabs, Empty, ESTADOS_FACTURA, FACTURA_STATUS, ModeBadge, StatusBadge, Tabla } from '../components/ui';
+import { enFormulario } from '../errors';
+import { AppStatus, loadApp } from './aplicaciones';
 import { aviso, currentMode, fecha, formFields, page, redirectWith } from '../render';
 
 const PAGE_SIZE = 25;
-
-type Factura = typeof facturas.$inferSelect;
 
 interface Filtros {
   status: string;
@@ -34,7 +32,7 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 function leerFiltros(c: Context<AdminEnv>): Filtros {
   const q = (k: string) => (c.req.query(k) ?? '').trim();
   return {
-    status: (FACTURA_STATUSES as readonly string[]).includes(q('status')) ? q('status') : '',
+    status: (ESTADOS_FACTURA as readonly string[]).includes(q('status')) ? q('status') : '',
     rfc: q('rfc').toUpperCase().slice(0, 13),
     q: q('q').slice(0, 40),
     desde: DAY_RE.test(q('desde')) ? q('desde') : '',
@@ -54,7 +52,7 @@ export const folioDe = (f: Pick<Factura, 'serie' | 'folio'>) => `${f.serie}${f.s
 
 const money = (amount: string, moneda: string) => `${amount} ${moneda}`;
 
-const STATUS_OPTIONS = FACTURA_STATUSES.map((s) => ({ value: s, label: FACTURA_STATUS[s].label }));
+const STATUS_OPTIONS = ESTADOS_FACTURA.map((s) => ({ value: s, label: FACTURA_STATUS[s].label }));
 
 /** SAT catalog c_MotivoCancelacion. */
 const MOTIVOS: Record<MotivoCancelacion, string> = {
@@ -79,7 +77,7 @@ export const facturasPages = new Hono<AdminEnv>();
 
 /** The invoices section starts at an application's list: invoices always belong to one tenant. */
 export async function facturasIndex(c: Context<AdminEnv>) {
-  const apps = await getDb(c.env).select({ id: clientApplications.id, name: clientApplications.name, rfc: clientApplications.rfc }).from(clientApplications).orderBy(desc(clientApplications.id)).all();
+  const apps = await listarAplicaciones(c.var.deps);
   const wanted = c.req.query('app');
   const target = apps.find((a) => a.id === wanted) ?? (apps.length === 1 ? apps[0] : undefined);
   if (target) return c.redirect(`/admin/aplicaciones/${target.id}/facturas`, 303);
@@ -116,16 +114,15 @@ facturasPages.get('/:appId/facturas', async (c) => {
   const f = leerFiltros(c);
   // A mangled cursor in the address bar just starts over at the first page.
   const cursor = c.req.query('cursor');
-  const rows = await listarFacturas(
-    getDb(c.env),
+  const rows = await listarComprobantes(
+    c.var.deps,
     tenant,
     { status: (f.status || undefined) as FacturaStatus | undefined, receptorRfc: f.rfc, desde: f.desde, hasta: f.hasta, texto: f.q },
     { limit: PAGE_SIZE, cursor: cursor && cursorId(cursor) ? cursor : undefined },
   );
-  const more = rows.length > PAGE_SIZE;
-  const shown = rows.slice(0, PAGE_SIZE);
+  const { data: shown, next_cursor } = toPage(rows, PAGE_SIZE, (r) => r);
   const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
-  if (more) params.set('cursor', btoa(shown[shown.length - 1]!.id).replace(/=+$/, ''));
+  if (next_cursor) params.set('cursor', next_cursor);
   const base = `/admin/aplicaciones/${app.id}/facturas`;
   return page(
     c,
@@ -179,7 +176,7 @@ facturasPages.get('/:appId/facturas', async (c) => {
           <Empty>No hay facturas con estos filtros en este modo.</Empty>
         )}
       </div>
-      {more ? (
+      {next_cursor ? (
         <p class="mt">
           <a class="btn btn-secondary" href={`${base}?${params}`}>
             Siguientes →
@@ -190,30 +187,17 @@ facturasPages.get('/:appId/facturas', async (c) => {
   );
 });
 
-async function loadFactura(c: Context<AdminEnv>, app: Aplicacion): Promise<Factura> {
-  try {
-    return await findOwned(getDb(c.env), facturas, tenantOfApp(c, app), c.req.param('facturaId') ?? '', 'La factura');
-  } catch (e) {
-    if (e instanceof DomainError && e.kind === 'not_found') {
-      throw new NotFound(`La factura no existe en modo ${currentMode(c) === 'test' ? 'pruebas' : 'producción'} de esta aplicación.`);
-    }
-    throw e;
-  }
-}
+const loadFactura = (c: Context<AdminEnv>, app: Aplicacion): Promise<Factura> =>
+  cargarComprobante(c.var.deps, tenantOfApp(c, app), c.req.param('facturaId') ?? '');
 
 async function DetailPage(
   c: Context<AdminEnv>,
   app: Aplicacion,
   factura: Factura,
   cancelar: { form: CancelarForm; errors: FieldErrors; flash?: Flash } = { form: CANCELAR_VACIO, errors: {} },
-  status: 200 | 409 | 422 | 503 = 200,
+  status: ContentfulStatusCode = 200,
 ) {
-  const historia = await getDb(c.env)
-    .select()
-    .from(eventos)
-    .where(tenantWhere(eventos, tenantOfApp(c, app), eq(eventos.factura_id, factura.id)))
-    .orderBy(asc(eventos.id))
-    .all();
+  const historia = await historial(c.var.deps, tenantOfApp(c, app), factura.id);
   const base = `/admin/aplicaciones/${app.id}/facturas/${factura.id}`;
   return page(
     c,
@@ -226,7 +210,7 @@ async function DetailPage(
             Descargar XML
           </a>
         ) : null}
-        {factura.pdf_key ? (
+        {factura.xml_key ? (
           <a class="btn btn-secondary" href={`${base}/pdf`} download>
             Descargar PDF
           </a>
@@ -319,12 +303,6 @@ async function DetailPage(
                   </>
                 ) : null}
                 <div class="when">{fecha(ev.created_at)}</div>
-                {Object.keys(ev.data).length ? (
-                  <details>
-                    <summary class="small">Datos del evento</summary>
-                    <pre class="json">{JSON.stringify(ev.data, null, 2)}</pre>
-                  </details>
-                ) : null}
               </li>
             ))}
           </ol>
@@ -372,46 +350,26 @@ facturasPages.post('/:appId/facturas/:facturaId/cancelar', async (c) => {
   const factura = await loadFactura(c, app);
   const f = await formFields(c);
   const form: CancelarForm = { motivo: (f.motivo ?? '').trim(), folio_sustitucion: (f.folio_sustitucion ?? '').trim() };
-  try {
+  return enFormulario(
     // An empty field is no folio: the service refuses a folio with any motivo but 01.
-    await cancelarFactura(c.env, tenantOfApp(c, app), factura.id, { motivo: form.motivo, folio_sustitucion: form.folio_sustitucion || undefined });
-  } catch (e) {
-    if (!(e instanceof DomainError)) throw e;
+    () => cancelarComprobante(c.var.deps, tenantOfApp(c, app), factura.id, { motivo: form.motivo, folio_sustitucion: form.folio_sustitucion || undefined }),
     // The row may have moved meanwhile (the service's 503 closes the request as cancelacion_rechazada).
-    const actual = await loadFactura(c, app);
-    if (e.kind === 'invalid') {
-      const errors: FieldErrors = {};
-      for (const d of e.details) errors[d.path] ??= d.message;
-      if (!Object.keys(errors).length) errors.form = e.message;
-      return DetailPage(c, app, actual, { form, errors }, 422);
-    }
-    if (e.kind === 'conflict' || e.kind === 'unavailable') {
-      return DetailPage(c, app, actual, { form, errors: {}, flash: { kind: 'error', text: e.message } }, e.kind === 'conflict' ? 409 : 503);
-    }
-    throw e;
-  }
-  return redirectWith(c, `/admin/aplicaciones/${app.id}/facturas/${factura.id}`, 'factura_cancelacion');
+    async (r) => DetailPage(c, app, await loadFactura(c, app), { form, errors: r.errors, flash: r.flash }, r.status),
+    () => redirectWith(c, `/admin/aplicaciones/${app.id}/facturas/${factura.id}`, 'factura_cancelacion'),
+  );
 });
 
-// Files of an invoice kept in R2, served only through its tenant's detail page.
-const ARCHIVOS = {
-  xml: { key: (f: Factura) => f.xml_key, type: 'application/xml; charset=utf-8', ext: 'xml', label: 'XML' },
-  pdf: { key: (f: Factura) => f.pdf_key, type: 'application/pdf', ext: 'pdf', label: 'PDF' },
-  acuse: { key: (f: Factura) => f.acuse_key, type: 'application/xml; charset=utf-8', ext: 'acuse.xml', label: 'acuse de cancelación' },
-} as const;
+// The files of an invoice, through the same service as the API's downloads.
+const ARCHIVOS: Record<string, (deps: AdminEnv['Variables']['deps'], t: Tenant, id: string) => Promise<Archivo>> = { xml: xmlDe, pdf: pdfDe, acuse: acuseDe };
 
-for (const [kind, archivo] of Object.entries(ARCHIVOS)) {
+for (const [kind, archivoDe] of Object.entries(ARCHIVOS)) {
   facturasPages.get(`/:appId/facturas/:facturaId/${kind}`, async (c) => {
     const app = await loadApp(c);
-    const factura = await loadFactura(c, app);
-    const key = archivo.key(factura);
-    const object = key ? await c.env.CFDI_BUCKET.get(key) : null;
-    if (!object) throw new NotFound(`La factura no tiene ${archivo.label} todavía.`);
-    const name = `${folioDe(factura)}_${factura.uuid ?? factura.id}.${archivo.ext}`.replace(/[^A-Za-z0-9._-]/g, '_');
-    return new Response(object.body, {
+    const archivo = await archivoDe(c.var.deps, tenantOfApp(c, app), c.req.param('facturaId') ?? '');
+    return new Response(archivo.body, {
       headers: {
-        'Content-Type': archivo.type,
-        'Content-Disposition': `attachment; filename="${name}"`,
+        'Content-Type': archivo.contentType,
+        'Content-Disposition': `attachment; filename="${archivo.nombre.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
         'Cache-Control': 'private, no-store',
       },
     });

@@ -1,25 +1,15 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { getDb } from '../../src/db/client';
-import { apiKeys, MODES, type Mode } from '../../src/db/schema';
-import { generateApiKey, SCOPES } from '../../src/lib/auth';
-import { uuidv7 } from '../../src/lib/ids';
+import { type ApiKey, crearApiKey, type DatosApiKey, listarApiKeys, revocarApiKey, SCOPES } from '../../src/services/api-keys';
+import type { Aplicacion } from '../../src/services/comprobantes';
 import type { AdminEnv } from '../auth';
 import { Checkboxes, ErrorSummary, type FieldErrors, Radios, SecretOnce, TextField } from '../components/form';
 import { Csrf, FlashMessage, PageHead } from '../components/layout';
 import { AppTabs, Badge, Empty, ModeBadge, Tabla } from '../components/ui';
-import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
+import { enFormulario } from '../errors';
+import { AppStatus, loadApp } from './aplicaciones';
 import { aviso, currentMode, fecha, formFields, formList, page, redirectWith } from '../render';
-import { NotFound } from '../errors';
 
-type ApiKey = typeof apiKeys.$inferSelect;
-
-interface KeyForm {
-  name: string;
-  mode: string;
-  scopes: string[];
-  expires: string;
-}
+type KeyForm = Required<{ [K in keyof DatosApiKey]: K extends 'scopes' ? string[] : string }>;
 
 const appCrumbs = (app: Aplicacion) => [
   { href: '/admin/aplicaciones', label: 'Aplicaciones' },
@@ -50,8 +40,8 @@ const KeyFormFields = ({ v, errors }: { v: KeyForm; errors: FieldErrors }) => (
   </>
 );
 
-const KeysPage = (c: Context<AdminEnv>, app: Aplicacion, keys: ApiKey[], form: KeyForm, errors: FieldErrors, created?: { token: string; key: ApiKey }) => {
-  const now = new Date().toISOString();
+const KeysPage = (c: Context<AdminEnv>, app: Aplicacion, keys: ApiKey[], form: KeyForm, errors: FieldErrors, created?: { token: string; apiKey: ApiKey }) => {
+  const now = c.var.deps.clock().toISOString();
   const csrf = c.get('session').csrf;
   return (
     <>
@@ -62,7 +52,7 @@ const KeysPage = (c: Context<AdminEnv>, app: Aplicacion, keys: ApiKey[], form: K
       <AppTabs appId={app.id} current="llaves" />
       {created ? (
         <section class="card" aria-labelledby="nueva-key">
-          <h2 id="nueva-key">API key creada: «{created.key.name}»</h2>
+          <h2 id="nueva-key">API key creada: «{created.apiKey.name}»</h2>
           <div class="alert alert-warn">Copia la key ahora: es la única vez que se muestra. HexaFac solo guarda su hash.</div>
           <SecretOnce id="token" label="API key" value={created.token} />
         </section>
@@ -103,7 +93,7 @@ const KeysPage = (c: Context<AdminEnv>, app: Aplicacion, keys: ApiKey[], form: K
       </section>
       <section class="card">
         <h2>Nueva API key</h2>
-        <ErrorSummary errors={errors} />
+        <ErrorSummary errors={errors} message={errors.form} />
         <form method="post" action={`/admin/aplicaciones/${app.id}/llaves`} class="stack" novalidate>
           <Csrf token={csrf} />
           <KeyFormFields v={form} errors={errors} />
@@ -118,71 +108,31 @@ const KeysPage = (c: Context<AdminEnv>, app: Aplicacion, keys: ApiKey[], form: K
   );
 };
 
-const listKeys = (c: Context<AdminEnv>, appId: string) =>
-  getDb(c.env).select().from(apiKeys).where(eq(apiKeys.client_application_id, appId)).orderBy(desc(apiKeys.id)).all();
-
 const blankForm = (c: Context<AdminEnv>): KeyForm => ({ name: '', mode: currentMode(c), scopes: [...SCOPES], expires: '' });
+
+const title = (app: Aplicacion) => ({ title: `API keys · ${app.name}`, section: 'aplicaciones' as const });
 
 export const llaves = new Hono<AdminEnv>();
 
 llaves.get('/:appId/llaves', async (c) => {
   const app = await loadApp(c);
-  return page(c, { title: `API keys · ${app.name}`, section: 'aplicaciones' }, KeysPage(c, app, await listKeys(c, app.id), blankForm(c), {}));
+  return page(c, title(app), KeysPage(c, app, await listarApiKeys(c.var.deps, app.id), blankForm(c), {}));
 });
 
 llaves.post('/:appId/llaves', async (c) => {
   const app = await loadApp(c);
   const f = await formFields(c);
-  const v: KeyForm = { name: (f.name ?? '').trim(), mode: f.mode ?? '', scopes: await formList(c, 'scopes'), expires: (f.expires ?? '').trim() };
-  const errors: FieldErrors = {};
-  if (!v.name) errors.name = 'Escribe un nombre para la key.';
-  else if (v.name.length > 100) errors.name = 'Máximo 100 caracteres.';
-  if (!(MODES as readonly string[]).includes(v.mode)) errors.mode = 'Elige el modo: pruebas o producción.';
-  if (!v.scopes.length) errors.scopes = 'Elige al menos un scope.';
-  else if (v.scopes.some((s) => !(SCOPES as readonly string[]).includes(s))) errors.scopes = 'Hay un scope desconocido.';
-  let expiresAt: string | null = null;
-  if (v.expires) {
-    const day = /^\d{4}-\d{2}-\d{2}$/.test(v.expires) ? new Date(`${v.expires}T23:59:59.999Z`) : new Date(NaN);
-    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== v.expires) errors.expires = 'Fecha inválida (AAAA-MM-DD).';
-    else if (day.getTime() <= Date.now()) errors.expires = 'La fecha de expiración debe ser futura.';
-    else expiresAt = day.toISOString();
-  }
-  if (Object.keys(errors).length) {
-    return page(c, { title: `API keys · ${app.name}`, section: 'aplicaciones' }, KeysPage(c, app, await listKeys(c, app.id), v, errors), 422);
-  }
-  const mode = v.mode as Mode;
-  const generated = await generateApiKey(mode);
-  const [row] = await getDb(c.env)
-    .insert(apiKeys)
-    .values({
-      id: uuidv7(),
-      client_application_id: app.id,
-      name: v.name,
-      mode,
-      prefix: generated.prefix,
-      token_hash: generated.tokenHash,
-      // In the catalog's order, whatever order the browser sent them in.
-      scopes: SCOPES.filter((s) => v.scopes.includes(s)),
-      expires_at: expiresAt,
-    })
-    .returning();
-  // The token is rendered in this response only (no redirect): it is never stored nor shown again.
-  return page(
-    c,
-    { title: `API keys · ${app.name}`, section: 'aplicaciones' },
-    KeysPage(c, app, await listKeys(c, app.id), blankForm(c), {}, { token: generated.token, key: row! }),
-    201,
+  const v: KeyForm = { name: f.name ?? '', mode: f.mode ?? '', scopes: await formList(c, 'scopes'), expires: f.expires ?? '' };
+  return enFormulario(
+    () => crearApiKey(c.var.deps, app.id, v),
+    async (r) => page(c, title(app), KeysPage(c, app, await listarApiKeys(c.var.deps, app.id), v, r.errors), r.status),
+    // The token is rendered in this response only (no redirect): it is never stored nor shown again.
+    async (created) => page(c, title(app), KeysPage(c, app, await listarApiKeys(c.var.deps, app.id), blankForm(c), {}, created), 201),
   );
 });
 
 llaves.post('/:appId/llaves/:keyId/revocar', async (c) => {
   const app = await loadApp(c);
-  const now = new Date().toISOString();
-  const done = await getDb(c.env)
-    .update(apiKeys)
-    .set({ revoked_at: now })
-    .where(and(eq(apiKeys.id, c.req.param('keyId')), eq(apiKeys.client_application_id, app.id), isNull(apiKeys.revoked_at)))
-    .returning({ id: apiKeys.id });
-  if (!done.length) throw new NotFound('La API key no existe o ya estaba revocada.');
+  await revocarApiKey(c.var.deps, app.id, c.req.param('keyId'));
   return redirectWith(c, `/admin/aplicaciones/${app.id}/llaves`, 'llave_revocada');
 });

@@ -1,15 +1,13 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
-import { getDb } from '../../src/db/client';
+import { LOCK_MINUTES, signIn } from '../../src/services/admin-users';
 import {
   type AdminEnv,
   endSession,
-  LOCK_MINUTES,
   LOGIN_CSRF_COOKIE,
   loginCsrfToken,
   readSession,
   safeReturnPath,
-  signIn,
   startSession,
   csrfMatches,
 } from '../auth';
@@ -63,7 +61,7 @@ login.post('/login', async (c) => {
     html(c, <LoginPage csrf={loginCsrfToken(c)} email={email} volver={volver} error={error} />, status);
   if (!email || !f.password) return again('Escribe tu correo y tu contraseña.');
 
-  const result = await signIn(getDb(c.env), email, f.password);
+  const result = await signIn(c.var.deps, email, f.password);
   if (!result.ok) {
     return result.reason === 'locked'
       ? again(`Demasiados intentos fallidos: la cuenta está bloqueada ${LOCK_MINUTES} minutos (hasta las ${hora(result.until)}).`, 429)

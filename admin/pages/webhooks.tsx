@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
-import { DomainError } from '../../src/lib/errors';
 import type { Tenant } from '../../src/lib/tenancy';
+import type { Aplicacion } from '../../src/services/comprobantes';
 import { EVENT_TYPES } from '../../src/webhooks/events';
 import {
   actualizarWebhook,
@@ -15,16 +15,16 @@ import {
   reenviarEntrega,
   rotarSecreto,
   type WebhookView,
-} from '../../src/webhooks/service';
+} from '../../src/services/webhooks';
 import type { AdminEnv } from '../auth';
 import { Checkboxes, ErrorSummary, type FieldErrors, SecretOnce, TextField } from '../components/form';
 import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
 import { AppTabs, Badge, Empty, ModeBadge, Tabla } from '../components/ui';
-import { NotFound } from '../errors';
-import { type Aplicacion, AppStatus, loadApp } from './aplicaciones';
+import { enFormulario, type Rechazo } from '../errors';
+import { AppStatus, loadApp } from './aplicaciones';
 import { aviso, currentMode, fecha, formFields, formList, page, redirectWith } from '../render';
 
-// The panel is one more client of src/webhooks/service.ts: the same validation, URL policy and limits as the API.
+// The panel is one more client of src/services/webhooks.ts: the same validation, URL policy and limits as the API.
 
 const TODOS = '*';
 const EVENT_OPTIONS = [TODOS, ...EVENT_TYPES];
@@ -41,28 +41,6 @@ const appCrumbs = (app: Aplicacion) => [
   { href: '/admin/aplicaciones', label: 'Aplicaciones' },
   { href: `/admin/aplicaciones/${app.id}`, label: app.name },
 ];
-
-/** The service's DomainErrors, as messages beside the fields they name (or one for the whole form). */
-function erroresDe(e: unknown): FieldErrors {
-  if (!(e instanceof DomainError) || ['internal', 'unavailable', 'not_found'].includes(e.kind)) throw e;
-  const out: FieldErrors = {};
-  for (const d of e.details) {
-    const field = d.path.split(/[.[]/)[0] || 'form';
-    out[field] ??= d.message;
-  }
-  if (!Object.keys(out).length) out.form = e.message;
-  return out;
-}
-
-/** A service 404 (another tenant's or the other mode's webhook) is the panel's 404. */
-async function orNotFound<T>(p: Promise<T>): Promise<T> {
-  try {
-    return await p;
-  } catch (e) {
-    if (e instanceof DomainError && e.kind === 'not_found') throw new NotFound(`${e.message.replace(/\.$/, '')} en este modo de la aplicación.`);
-    throw e;
-  }
-}
 
 const WebhookFields = ({ v, errors }: { v: WebhookForm; errors: FieldErrors }) => (
   <>
@@ -89,14 +67,22 @@ const WebhookFields = ({ v, errors }: { v: WebhookForm; errors: FieldErrors }) =
   </>
 );
 
-const ListPage = (c: Context<AdminEnv>, app: Aplicacion, hooks: WebhookView[], form: WebhookForm, errors: FieldErrors, created?: { webhook: WebhookView; secret: string }) => {
+const ListPage = (
+  c: Context<AdminEnv>,
+  app: Aplicacion,
+  hooks: WebhookView[],
+  form: WebhookForm,
+  errors: FieldErrors,
+  created?: { webhook: WebhookView; secret: string },
+  flash?: Flash,
+) => {
   const base = `/admin/aplicaciones/${app.id}/webhooks`;
   return (
     <>
       <PageHead title={app.name} crumbs={appCrumbs(app)}>
         <AppStatus app={app} />
       </PageHead>
-      <FlashMessage flash={aviso(c)} />
+      <FlashMessage flash={flash ?? aviso(c)} />
       <AppTabs appId={app.id} current="webhooks" />
       {created ? <SecretCard title={`Webhook creado: ${created.webhook.url}`} secret={created.secret} /> : null}
       <section class="card">
@@ -149,7 +135,7 @@ const SecretCard = ({ title, secret }: { title: string; secret: string }) => (
   </section>
 );
 
-const listAll = async (c: Context<AdminEnv>, tenant: Tenant) => (await listarWebhooks(c.env, tenant, { limit: MAX_WEBHOOKS })).data;
+const listAll = async (c: Context<AdminEnv>, tenant: Tenant) => (await listarWebhooks(c.var.deps, tenant, { limit: MAX_WEBHOOKS })).data;
 
 export const webhooks = new Hono<AdminEnv>();
 
@@ -164,13 +150,13 @@ webhooks.post('/:appId/webhooks', async (c) => {
   const tenant = tenantOfApp(c, app);
   const f = await formFields(c);
   const v: WebhookForm = { url: (f.url ?? '').trim(), description: (f.description ?? '').trim(), events: await formList(c, 'events') };
-  try {
-    const created = await crearWebhook(c.env, tenant, { url: v.url, events: v.events, description: v.description || undefined });
-    return page(c, { title: `Webhooks · ${app.name}`, section: 'aplicaciones' }, ListPage(c, app, await listAll(c, tenant), { url: '', description: '', events: ['factura.timbrada'] }, {}, created), 201);
-  } catch (e) {
-    const errors = erroresDe(e);
-    return page(c, { title: `Webhooks · ${app.name}`, section: 'aplicaciones' }, ListPage(c, app, await listAll(c, tenant), v, errors), 422);
-  }
+  const listPage = async (form: WebhookForm, r: Partial<Rechazo>, created?: { webhook: WebhookView; secret: string }) =>
+    page(c, { title: `Webhooks · ${app.name}`, section: 'aplicaciones' }, ListPage(c, app, await listAll(c, tenant), form, r.errors ?? {}, created, r.flash), r.status);
+  return enFormulario(
+    () => crearWebhook(c.var.deps, tenant, { url: v.url, events: v.events, description: v.description || undefined }),
+    (r) => listPage(v, r),
+    (created) => listPage({ url: '', description: '', events: ['factura.timbrada'] }, { status: 201 }, created),
+  );
 });
 
 const ESTADO_ENTREGA: Record<EntregaView['status'], 'ok' | 'bad' | 'info' | 'neutral'> = {
@@ -182,7 +168,7 @@ const ESTADO_ENTREGA: Record<EntregaView['status'], 'ok' | 'bad' | 'info' | 'neu
 
 async function DetailPage(c: Context<AdminEnv>, app: Aplicacion, hook: WebhookView, form: WebhookForm, errors: FieldErrors, extra?: { secret?: string; flash?: Flash }) {
   const tenant = tenantOfApp(c, app);
-  const entregas = (await listarEntregas(c.env, tenant, hook.id, { limit: 50 })).data;
+  const entregas = (await listarEntregas(c.var.deps, tenant, hook.id, { limit: 50 })).data;
   const base = `/admin/aplicaciones/${app.id}/webhooks/${hook.id}`;
   const csrf = c.get('session').csrf;
   const Action = ({ action, label, kind = 'btn-secondary' }: { action: string; label: string; kind?: string }) => (
@@ -268,7 +254,7 @@ const formOf = (h: WebhookView): WebhookForm => ({ url: h.url, description: h.de
 async function loadHook(c: Context<AdminEnv>) {
   const app = await loadApp(c);
   const tenant = tenantOfApp(c, app);
-  const hook = await orNotFound(obtenerWebhook(c.env, tenant, c.req.param('webhookId') ?? ''));
+  const hook = await obtenerWebhook(c.var.deps, tenant, c.req.param('webhookId') ?? '');
   return { app, tenant, hook };
 }
 
@@ -283,12 +269,11 @@ webhooks.post('/:appId/webhooks/:webhookId', async (c) => {
   const { app, tenant, hook } = await loadHook(c);
   const f = await formFields(c);
   const v: WebhookForm = { url: (f.url ?? '').trim(), description: (f.description ?? '').trim(), events: await formList(c, 'events') };
-  try {
-    await actualizarWebhook(c.env, tenant, hook.id, { url: v.url, events: v.events, description: v.description || null });
-  } catch (e) {
-    return page(c, title(app), await DetailPage(c, app, hook, v, erroresDe(e)), 422);
-  }
-  return redirectWith(c, `/admin/aplicaciones/${app.id}/webhooks/${hook.id}`, 'webhook_guardado');
+  return enFormulario(
+    () => actualizarWebhook(c.var.deps, tenant, hook.id, { url: v.url, events: v.events, description: v.description || null }),
+    async (r) => page(c, title(app), await DetailPage(c, app, hook, v, r.errors, { flash: r.flash }), r.status),
+    () => redirectWith(c, `/admin/aplicaciones/${app.id}/webhooks/${hook.id}`, 'webhook_guardado'),
+  );
 });
 
 for (const [action, active, notice] of [
@@ -297,7 +282,7 @@ for (const [action, active, notice] of [
 ] as const) {
   webhooks.post(`/:appId/webhooks/:webhookId/${action}`, async (c) => {
     const { app, tenant, hook } = await loadHook(c);
-    await actualizarWebhook(c.env, tenant, hook.id, { active });
+    await actualizarWebhook(c.var.deps, tenant, hook.id, { active });
     return redirectWith(c, `/admin/aplicaciones/${app.id}/webhooks/${hook.id}`, notice);
   });
 }
@@ -305,28 +290,26 @@ for (const [action, active, notice] of [
 /** Service refusals (inactive webhook, delivery still pending) come back as a message on the same page. */
 async function action(c: Context<AdminEnv>, run: (t: Tenant, id: string) => Promise<unknown>, notice: 'webhook_prueba' | 'entrega_reenviada') {
   const { app, tenant, hook } = await loadHook(c);
-  try {
-    await orNotFound(run(tenant, hook.id));
-  } catch (e) {
-    if (!(e instanceof DomainError) || e.kind !== 'conflict') throw e;
-    return page(c, title(app), await DetailPage(c, app, hook, formOf(hook), {}, { flash: { kind: 'error', text: e.message } }), 409);
-  }
-  return redirectWith(c, `/admin/aplicaciones/${app.id}/webhooks/${hook.id}`, notice);
+  return enFormulario(
+    () => run(tenant, hook.id),
+    async (r) => page(c, title(app), await DetailPage(c, app, hook, formOf(hook), r.errors, { flash: r.flash }), r.status),
+    () => redirectWith(c, `/admin/aplicaciones/${app.id}/webhooks/${hook.id}`, notice),
+  );
 }
 
-webhooks.post('/:appId/webhooks/:webhookId/prueba', (c) => action(c, (t, id) => enviarPrueba(c.env, t, id), 'webhook_prueba'));
+webhooks.post('/:appId/webhooks/:webhookId/prueba', (c) => action(c, (t, id) => enviarPrueba(c.var.deps, t, id), 'webhook_prueba'));
 webhooks.post('/:appId/webhooks/:webhookId/entregas/:entregaId/reenviar', (c) =>
-  action(c, (t, id) => reenviarEntrega(c.env, t, id, c.req.param('entregaId')), 'entrega_reenviada'),
+  action(c, (t, id) => reenviarEntrega(c.var.deps, t, id, c.req.param('entregaId')), 'entrega_reenviada'),
 );
 
 webhooks.post('/:appId/webhooks/:webhookId/rotar', async (c) => {
   const { app, tenant, hook } = await loadHook(c);
-  const { webhook, secret } = await rotarSecreto(c.env, tenant, hook.id);
+  const { webhook, secret } = await rotarSecreto(c.var.deps, tenant, hook.id);
   return page(c, title(app), await DetailPage(c, app, webhook, formOf(webhook), {}, { secret }));
 });
 
 webhooks.post('/:appId/webhooks/:webhookId/eliminar', async (c) => {
   const { app, tenant, hook } = await loadHook(c);
-  await eliminarWebhook(c.env, tenant, hook.id);
+  await eliminarWebhook(c.var.deps, tenant, hook.id);
   return redirectWith(c, `/admin/aplicaciones/${app.id}/webhooks`, 'webhook_eliminado');
 });
