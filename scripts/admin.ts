@@ -1,7 +1,8 @@
 // npm run admin -- create --email E --password P --name N [--persist-to DIR]
 // Creates a panel admin in the local D1 that `wrangler dev` uses (PBKDF2 hash computed here, never the password).
 import { parseArgs } from 'node:util';
-import { adminSeedSql, normalizeEmail } from '../admin/auth';
+import { adminSeedSql } from '../admin/auth';
+import { normalizeEmail } from '../src/services/admin-users';
 import { execSql, q, querySql } from './lib/local-d1';
 
 const USAGE = 'usage: npm run admin -- create --email <email> --password <password> --name <name> [--persist-to <dir>]';

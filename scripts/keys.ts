@@ -1,17 +1,24 @@
-// npm run keys -- create --app <id> [--mode test|live] [--name N] [--scopes a,b] [--expires ISO]
+// npm run keys -- create --app <id> [--mode test|live] [--name N] [--scopes a,b] [--expires YYYY-MM-DD|ISO]
 // npm run keys -- list [--app <id>]
 // npm run keys -- revoke <key id>
 import { parseArgs } from 'node:util';
-import { generateApiKey, SCOPES, type Scope } from '../src/lib/auth';
-import { uuidv7 } from '../src/lib/ids';
+import { getTableColumns, getTableName } from 'drizzle-orm';
+import { apiKeys } from '../src/db/schema';
+import { DomainError } from '../src/lib/errors';
+import { nuevaApiKey, SCOPES } from '../src/services/api-keys';
 import { execSql, q, querySql } from './lib/local-d1';
 
-export async function insertKeySql(opts: { applicationId: string; mode: 'test' | 'live'; name: string; scopes: readonly string[]; expiresAt?: string }) {
-  const key = await generateApiKey(opts.mode);
-  const id = uuidv7();
-  const sql = `INSERT INTO hexafac_api_keys (id, client_application_id, name, mode, prefix, token_hash, scopes, expires_at)
-VALUES (${q(id)}, ${q(opts.applicationId)}, ${q(opts.name)}, ${q(opts.mode)}, ${q(key.prefix)}, ${q(key.tokenHash)}, ${q(JSON.stringify(opts.scopes))}, ${q(opts.expiresAt)});`;
-  return { id, token: key.token, sql };
+/** The key row of the api-keys service (the panel's very row), as SQL for the local D1. */
+export async function insertKeySql(opts: { applicationId: string; mode: string; name: string; scopes: readonly string[]; expiresAt?: string }) {
+  const { token, fila } = await nuevaApiKey(opts.applicationId, { name: opts.name, mode: opts.mode, scopes: opts.scopes, expires: opts.expiresAt }, new Date());
+  // Each value as its column stores it (the scopes' JSON mode included), as drizzle would bind it.
+  const columnas = Object.entries(getTableColumns(apiKeys)).filter(([k]) => fila[k as keyof typeof fila] !== undefined);
+  const valores = columnas.map(([k, col]) => {
+    const v = col.mapToDriverValue(fila[k as keyof typeof fila]);
+    return typeof v === 'number' ? String(v) : q(v as string | null);
+  });
+  const sql = `INSERT INTO ${getTableName(apiKeys)} (${columnas.map(([, col]) => col.name).join(', ')}) VALUES (${valores.join(', ')});`;
+  return { id: fila.id, token, sql };
 }
 
 async function main(argv: string[]) {
@@ -24,14 +31,10 @@ async function main(argv: string[]) {
   switch (command) {
     case 'create': {
       if (!values.app) throw new Error('--app <client application id> is required');
-      if (values.mode !== 'test' && values.mode !== 'live') throw new Error('--mode must be test or live');
       const scopes = values.scopes ? values.scopes.split(',').map((s) => s.trim()) : [...SCOPES];
-      const unknown = scopes.filter((s) => !SCOPES.includes(s as Scope));
-      if (unknown.length) throw new Error(`unknown scopes: ${unknown.join(', ')} (valid: ${SCOPES.join(', ')})`);
-      if (values.expires && Number.isNaN(Date.parse(values.expires))) throw new Error('--expires must be an ISO date');
       const apps = querySql(`SELECT id FROM hexafac_client_applications WHERE id = ${q(values.app)}`);
       if (!apps.length) throw new Error(`no client application ${values.app}`);
-      const k = await insertKeySql({ applicationId: values.app, mode: values.mode, name: values.name!, scopes, expiresAt: values.expires && new Date(values.expires).toISOString() });
+      const k = await insertKeySql({ applicationId: values.app, mode: values.mode!, name: values.name!, scopes, expiresAt: values.expires });
       execSql(k.sql);
       console.log(`key id: ${k.id}\ntoken (shown once): ${k.token}`);
       return;
@@ -55,7 +58,7 @@ async function main(argv: string[]) {
       return;
     }
     default:
-      console.error('usage: npm run keys -- create --app ID [--mode test|live] [--name N] [--scopes a,b] [--expires ISO] | list [--app ID] | revoke KEY_ID');
+      console.error('usage: npm run keys -- create --app ID [--mode test|live] [--name N] [--scopes a,b] [--expires ISO] | list [--app ID] | revoke KEY_ID\nscopes: ' + SCOPES.join(', '));
       process.exit(2);
   }
 }
@@ -63,6 +66,8 @@ async function main(argv: string[]) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   main(process.argv.slice(2)).catch((e: Error) => {
     console.error(`keys: ${e.message}`);
+    // The service's refusals name the option at fault.
+    for (const d of e instanceof DomainError ? e.details : []) console.error(`  ${d.path}: ${d.message}`);
     process.exit(1);
   });
 }
