@@ -1,9 +1,14 @@
 import { env, exports } from 'cloudflare:workers';
 import { getDb } from '../src/db/client';
-import { apiKeys, clientApplications, type Mode } from '../src/db/schema';
+import { depsDe } from '../src/deps';
 import { API_BASE } from '../src/env';
-import { generateApiKey, SCOPES, type Scope } from '../src/lib/auth';
+import { fromBase64 } from '../src/lib/crypto';
 import { uuidv7 } from '../src/lib/ids';
+import type { Mode } from '../src/lib/mode';
+import { MINUTE } from '../src/lib/time';
+import { crearApiKey, revocarApiKey, SCOPES, type Scope } from '../src/services/api-keys';
+import { crearAplicacion, type DatosAplicacion } from '../src/services/aplicaciones';
+import { guardarCsd } from '../src/services/csd';
 import { facturaBase } from './factura-base';
 
 export { facturaBase };
@@ -15,19 +20,16 @@ export interface TestApp {
   rfc: string;
 }
 
-export async function createApplication(over: Partial<typeof clientApplications.$inferInsert> = {}): Promise<TestApp> {
-  const id = uuidv7();
-  const row = {
-    id,
-    name: `App ${id.slice(-6)}`,
+export async function createApplication(over: Partial<DatosAplicacion> = {}): Promise<TestApp> {
+  const app = await crearAplicacion(depsDe(env), {
+    name: `App ${uuidv7().slice(-6)}`,
     rfc: 'EKU9003173C9',
     razon_social: 'ESCUELA KEMPER URGATE',
     regimen_fiscal: '601',
     lugar_expedicion: '42501',
     ...over,
-  };
-  await getDb(env).insert(clientApplications).values(row);
-  return { id, rfc: row.rfc };
+  });
+  return { id: app.id, rfc: app.rfc };
 }
 
 export interface KeyOptions {
@@ -38,26 +40,21 @@ export interface KeyOptions {
 }
 
 export async function createKey(applicationId: string, opts: KeyOptions = {}): Promise<string> {
-  const mode = opts.mode ?? 'test';
-  const key = await generateApiKey(mode);
-  await getDb(env)
-    .insert(apiKeys)
-    .values({
-      id: uuidv7(),
-      client_application_id: applicationId,
-      name: 'test key',
-      mode,
-      prefix: key.prefix,
-      token_hash: key.tokenHash,
-      scopes: [...(opts.scopes ?? SCOPES)],
-      expires_at: opts.expiresAt ?? null,
-      revoked_at: opts.revoked ? new Date().toISOString() : null,
-    });
-  return key.token;
+  // A key that has already expired was minted before it expired.
+  const expira = opts.expiresAt ? Date.parse(opts.expiresAt) : Infinity;
+  const deps = depsDe(env, undefined, expira <= Date.now() ? { clock: () => new Date(expira - MINUTE) } : {});
+  const { token, apiKey } = await crearApiKey(deps, applicationId, {
+    name: 'test key',
+    mode: opts.mode ?? 'test',
+    scopes: opts.scopes ?? SCOPES,
+    expires: opts.expiresAt,
+  });
+  if (opts.revoked) await revocarApiKey(deps, applicationId, apiKey.id);
+  return token;
 }
 
 /** An application with one key per mode, all scopes unless told otherwise. */
-export async function createTenant(opts: KeyOptions & { app?: Partial<typeof clientApplications.$inferInsert> } = {}) {
+export async function createTenant(opts: KeyOptions & { app?: Partial<DatosAplicacion> } = {}) {
   const app = await createApplication(opts.app);
   const token = await createKey(app.id, opts);
   return { app, token };
@@ -97,21 +94,9 @@ export async function expectError(res: Response, status: number, code?: string) 
   return body.error as { code: string; message: string; details: { path: string; message: string; code?: string }[]; request_id: string };
 }
 
-/** Loads the SAT test CSD into the application, as the admin panel's upload does (key re-encrypted, password not kept). */
+/** Loads the SAT test CSD into the application, through the admin panel's upload (key re-encrypted, password not kept). */
 export async function cargarCsdDePrueba(applicationId: string): Promise<void> {
-  const { leerCsd } = await import('../src/cfdi');
-  const { encryptSecret, fromBase64 } = await import('../src/lib/crypto');
-  const { eq } = await import('drizzle-orm');
-  const { csd, pkcs8 } = await leerCsd(fromBase64(env.TEST_CSD_CER), fromBase64(env.TEST_CSD_KEY), '12345678a');
-  await getDb(env)
-    .update(clientApplications)
-    .set({
-      csd_certificado: csd.certificadoBase64,
-      csd_no_certificado: csd.noCertificado,
-      csd_valido_hasta: csd.validoHasta.toISOString(),
-      csd_llave_cifrada: await encryptSecret(env.MASTER_KEY, new Uint8Array(pkcs8)),
-    })
-    .where(eq(clientApplications.id, applicationId));
+  await guardarCsd(depsDe(env), applicationId, { cer: fromBase64(env.TEST_CSD_CER), key: fromBase64(env.TEST_CSD_KEY), password: '12345678a' });
 }
 
 /** A tenant ready to invoice: application with the SAT test CSD, and a key. */
