@@ -2,7 +2,7 @@
 // same emissions as in plain Node, in the runtime production runs them in. Each request runs `n`
 // signatures or `n` emissions; the caller times the request, because workerd's clock does not advance
 // during synchronous work.
-import { emitirCfdi, cadenaOriginal, base64ToBytes, leerCsd, type Csd } from '../src/cfdi';
+import { emitirCfdi, cadenaOriginal, fromBase64, leerCsd, type Csd } from '../src/cfdi';
 import { AHORA, EMISOR, type Entrada } from './lib/bench-emision';
 
 interface Env {
@@ -22,7 +22,7 @@ interface Datos {
 let datos: Promise<Datos> | undefined;
 
 async function preparar(env: Env): Promise<Datos> {
-  const { csd } = await leerCsd(base64ToBytes(env.CER), base64ToBytes(env.KEY), '12345678a', { ahora: AHORA });
+  const { csd } = await leerCsd(fromBase64(env.CER), fromBase64(env.KEY), '12345678a', { ahora: AHORA });
   const entradas = JSON.parse(env.ENTRADAS) as Entrada[];
   const cadenas: Uint8Array[] = [];
   for (const e of entradas) {

@@ -14,7 +14,8 @@
 // - Complements the 4.0 stylesheet does have templates for (other than Pagos 2.0) are not implemented:
 //   they raise CadenaError instead of silently producing a wrong cadena.
 
-import { attr, children, NS, parseXml, type XmlElement } from './dom';
+import { arbolDe, attr, children, type XmlElement, type XmlEntrada } from './dom';
+import { NS } from './namespaces';
 
 export class CadenaError extends Error {
   constructor(message: string) {
@@ -251,7 +252,7 @@ export function cadenaOriginalDe(comprobante: XmlElement): string {
 
 /** Cadena original of any CFDI 4.0 XML, identical to the SAT's cadenaoriginal_4_0.xslt output. */
 export function cadenaOriginal(xml: string): string {
-  return cadenaOriginalDe(parseXml(xml));
+  return cadenaOriginalDe(arbolDe(xml));
 }
 
 /** Cadena original of a parsed tfd:TimbreFiscalDigital. */
@@ -263,8 +264,8 @@ export function cadenaOriginalTfdDe(tfd: XmlElement): string {
  * Cadena original of the TimbreFiscalDigital 1.1, identical to cadenaoriginal_TFD_1_1.xslt applied to
  * the TFD as its own document. Accepts that document or a whole stamped CFDI.
  */
-export function cadenaOriginalTfd(xmlOrTfdXml: string): string {
-  const root = parseXml(xmlOrTfdXml);
+export function cadenaOriginalTfd(xmlOrTfdXml: XmlEntrada): string {
+  const root = arbolDe(xmlOrTfdXml);
   const tfd = root.ns === NS.tfd && root.local === 'TimbreFiscalDigital' ? root : buscarTfd(root);
   if (!tfd) throw new CadenaError('No hay tfd:TimbreFiscalDigital en el documento');
   return cadenaOriginalTfdDe(tfd);

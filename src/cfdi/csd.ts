@@ -3,6 +3,7 @@
 // node-forge does the ASN.1 and the 3DES decryption (Web Crypto has no 3DES); the decrypted key then
 // lives in Web Crypto as a non-extractable RSASSA-PKCS1-v1_5/SHA-256 CryptoKey.
 import forge from 'node-forge';
+import { binaryToBytes, bytesToBinary, toBase64 } from './base64';
 
 export interface CertificadoSat {
   rfc: string;
@@ -44,26 +45,6 @@ const OID_O = '2.5.4.10';
 const OID_OU = '2.5.4.11';
 const SIGNING = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
-export function bytesToBinary(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return s;
-}
-
-export function binaryToBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  return btoa(bytesToBinary(bytes));
-}
-
-export function base64ToBytes(b64: string): Uint8Array {
-  return binaryToBytes(atob(b64.replace(/\s+/g, '')));
-}
-
 function subjectField(cert: forge.pki.Certificate, oid: string): string {
   const a = cert.subject.attributes.find((x) => x.type === oid);
   return typeof a?.value === 'string' ? a.value.trim() : '';
@@ -104,7 +85,7 @@ function datosCertificado(cert: forge.pki.Certificate, cer: Uint8Array): Certifi
     rfc,
     nombre: subjectField(cert, OID_CN) || subjectField(cert, OID_NAME) || subjectField(cert, OID_O),
     noCertificado: noCertificadoDeSerie(cert.serialNumber),
-    certificadoBase64: bytesToBase64(cer),
+    certificadoBase64: toBase64(cer),
     validoDesde: cert.validity.notBefore,
     validoHasta: cert.validity.notAfter,
     esFiel: esFiel(cert),

@@ -4,6 +4,8 @@
 // the string-level editing in sello.ts/tfd.ts need: elements, attributes, text, and source offsets.
 // It rejects DOCTYPE (CFDI has none; no entity expansion) and anything that is not well-formed.
 
+import { NS } from './namespaces';
+
 export interface XmlAttr {
   /** namespace URI ('' for unprefixed attributes) */
   ns: string;
@@ -42,8 +44,6 @@ export class XmlError extends Error {
   }
 }
 
-const XMLNS = 'http://www.w3.org/2000/xmlns/';
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -118,7 +118,7 @@ export function parseXml(src: string): XmlElement {
   const plain = !hasSpecial(src, '&', '\t', '\r');
   let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
   // namespace bindings as a stack; lookups walk from the end (documents declare few prefixes)
-  const scopes: Scope[] = [{ prefix: 'xml', uri: XML_NS }];
+  const scopes: Scope[] = [{ prefix: 'xml', uri: NS.xml }];
   let root: XmlElement | null = null;
   let current: XmlElement | null = null;
   const scopeMarks: number[] = [];
@@ -253,8 +253,8 @@ export function parseXml(src: string): XmlElement {
     }
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs[i];
-      if (a.ns) a.ns = a.ns === 'xmlns' ? XMLNS : resolve(a.ns, a.start);
-      else if (a.qname === 'xmlns') a.ns = XMLNS;
+      if (a.ns) a.ns = a.ns === 'xmlns' ? NS.xmlns : resolve(a.ns, a.start);
+      else if (a.qname === 'xmlns') a.ns = NS.xmlns;
       for (let j = 0; j < i; j++) {
         if (attrs[j].qname === a.qname || (a.ns && attrs[j].ns === a.ns && attrs[j].local === a.local)) {
           throw new XmlError(`atributo repetido ${a.qname}`, a.start);
@@ -286,6 +286,11 @@ export function parseXml(src: string): XmlElement {
   if (current) throw new XmlError(`elemento <${current.qname}> sin cerrar`, current.start);
   return root;
 }
+
+/** A document given as text or as the tree parseXml already made of it (parse once, hand the tree on). */
+export type XmlEntrada = string | XmlElement;
+
+export const arbolDe = (xml: XmlEntrada): XmlElement => (typeof xml === 'string' ? parseXml(xml) : xml);
 
 /** Value of an unprefixed attribute, or undefined when absent. */
 export function attr(el: XmlElement, local: string): string | undefined {
@@ -323,10 +328,3 @@ const ATTR_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 export function escapeAttr(value: string): string {
   return hasSpecial(value, '&', '<', '>', '"', '\t', '\n', '\r') ? value.replace(/[&<>"\t\n\r]/g, (c) => ATTR_ESCAPES[c]) : value;
 }
-
-export const NS = {
-  cfdi: 'http://www.sat.gob.mx/cfd/4',
-  pago20: 'http://www.sat.gob.mx/Pagos20',
-  tfd: 'http://www.sat.gob.mx/TimbreFiscalDigital',
-  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
-} as const;

@@ -1,86 +1,18 @@
 /**
- * From JSON to a sealed CFDI 4.0: prepararComprobante (shape + fiscal rules + arithmetic),
- * comprobanteXml (the unsigned XML) and emitirCfdi (both, then the sello with the CSD).
+ * From a prepared Comprobante (any kind) to the sealed CFDI 4.0: the cfdi:Comprobante node, attributes
+ * and children in cfdv40.xsd order, and the sello with the issuer's CSD.
  */
-import { calcularComprobante } from './calc';
-import { decimalesMoneda } from './catalogs';
-import type { Csd } from './csd';
-import { FacturaInputSchema, type Comprobante, type Concepto, type Emisor, type FacturaInput, type ImpuestoConcepto } from './model';
 import { cadenaOriginalDe } from './cadena';
+import type { Comprobante, Concepto, Emisor, ImpuestoConcepto } from './comprobante';
+import type { Csd } from './csd';
+import { instanteDeFechaLocal, zonaHoraria } from './fecha';
+import { NS, ubicacionEsquema } from './namespaces';
 import { firmarRsaSha256 } from './sello';
-import { instanteDeFechaLocal, resolverFecha, validarFactura, zonaHoraria, type ValidationIssue } from './validate';
+import type { ValidationIssue } from './validar';
 import { arbolLeido, el, renderXml, type XmlElement } from './xml';
 
-export const CFDI_NS = 'http://www.sat.gob.mx/cfd/4';
-export const CFDI_XSD = 'http://www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd';
-export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
-
-export type Preparacion = { ok: true; comprobante: Comprobante } | { ok: false; errors: ValidationIssue[] };
-
-/** "conceptos[0].impuestos.traslados[1].tasa_o_cuota" from a zod issue path. */
-export function rutaJson(path: readonly PropertyKey[]): string {
-  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
-}
-
-/** The Receptor node from the request's snake_case receptor (shared by every tipo de comprobante). */
-export function receptorDe(r: FacturaInput['receptor']): Comprobante['receptor'] {
-  return {
-    rfc: r.rfc,
-    nombre: r.nombre,
-    domicilioFiscalReceptor: r.domicilio_fiscal,
-    residenciaFiscal: r.residencia_fiscal,
-    numRegIdTrib: r.num_reg_id_trib,
-    regimenFiscalReceptor: r.regimen_fiscal,
-    usoCfdi: r.uso_cfdi,
-  };
-}
-
-/**
- * Validates `input` (shape with FacturaInputSchema, then every fiscal rule, all problems at once)
- * and computes the Comprobante. Shape errors are reported alone: the fiscal rules need a well-formed
- * input. Fecha defaults to `ahora` as local time at the emisor's LugarExpedicion.
- */
-export function prepararComprobante(input: unknown, emisor: Emisor, opts: { tipo: 'I' | 'E'; ahora?: Date }): Preparacion {
-  const parsed = FacturaInputSchema.safeParse(input);
-  if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ path: rutaJson(i.path), message: i.message })) };
-  }
-  const datos: FacturaInput = parsed.data;
-  const { fecha, errors: erroresFecha } = resolverFecha(datos.fecha, emisor.lugarExpedicion, opts.ahora ?? new Date());
-
-  const errors = [...erroresFecha, ...validarFactura(datos, emisor, { tipo: opts.tipo, fecha })];
-  if (errors.length) return { ok: false, errors };
-
-  const totales = calcularComprobante(datos.conceptos, decimalesMoneda(datos.moneda)!);
-  const r = datos.receptor;
-  const g = datos.informacion_global;
-  return {
-    ok: true,
-    comprobante: {
-      version: '4.0',
-      serie: datos.serie,
-      folio: datos.folio,
-      fecha,
-      formaPago: datos.forma_pago,
-      condicionesDePago: datos.condiciones_de_pago,
-      subTotal: totales.subTotal,
-      descuento: totales.descuento,
-      moneda: datos.moneda,
-      tipoCambio: datos.tipo_cambio === undefined ? undefined : String(datos.tipo_cambio),
-      total: totales.total,
-      tipoDeComprobante: opts.tipo,
-      exportacion: datos.exportacion,
-      metodoPago: datos.metodo_pago,
-      lugarExpedicion: emisor.lugarExpedicion,
-      informacionGlobal: g && { periodicidad: g.periodicidad, meses: g.meses, año: String(g.año) },
-      cfdiRelacionados: datos.cfdi_relacionados.map((rel) => ({ tipoRelacion: rel.tipo_relacion, uuids: rel.uuids.map((u) => u.toUpperCase()) })),
-      emisor: { rfc: emisor.rfc, nombre: emisor.nombre, regimenFiscal: emisor.regimenFiscal },
-      receptor: receptorDe(r),
-      conceptos: totales.conceptos,
-      impuestos: totales.impuestos,
-    },
-  };
-}
+/** What a kind's `preparar` gives: the Comprobante (plus what the kind adds, e.g. its complement) or every problem. */
+export type Preparacion<T = object> = ({ ok: true; comprobante: Comprobante } & T) | { ok: false; errors: ValidationIssue[] };
 
 const impuestoConceptoXml = (name: string, i: ImpuestoConcepto) =>
   el(name, { Base: i.base, Impuesto: i.impuesto, TipoFactor: i.tipoFactor, TasaOCuota: i.tasaOCuota, Importe: i.importe });
@@ -128,14 +60,14 @@ function comprobanteNodo(c: Comprobante, sello?: DatosSello): XmlElement {
   for (const comp of complementos) {
     for (const [prefix, uri] of Object.entries(comp.namespaces)) namespaces[`xmlns:${prefix}`] = uri;
   }
-  const schemaLocation = [`${CFDI_NS} ${CFDI_XSD}`, ...complementos.flatMap((comp) => comp.schemaLocation)].join(' ');
+  const schemaLocation = [ubicacionEsquema('cfdi'), ...complementos.flatMap((comp) => comp.schemaLocation)].join(' ');
   const imp = c.impuestos;
 
   return el(
     'cfdi:Comprobante',
     {
-      'xmlns:cfdi': CFDI_NS,
-      'xmlns:xsi': XSI_NS,
+      'xmlns:cfdi': NS.cfdi,
+      'xmlns:xsi': NS.xsi,
       ...namespaces,
       'xsi:schemaLocation': schemaLocation,
       Version: c.version,
@@ -198,7 +130,7 @@ const SELLO_PENDIENTE = 'SELLO-PENDIENTE';
 export type Emision = { ok: true; xml: string; comprobante: Comprobante } | { ok: false; errors: ValidationIssue[] };
 
 /**
- * Seals a prepared Comprobante of any tipo (pagos.ts seals tipo P with it): the cadena original is
+ * Seals a prepared Comprobante of any kind: the cadena original is
  * read from the node being built (no render and re-parse), and the XML is rendered while the
  * signature is computed (Web Crypto signs off the main thread in Node). The CSD must belong to the
  * emisor and be valid at the comprobante's Fecha.
@@ -217,16 +149,4 @@ export async function sellarComprobante(comprobante: Comprobante, emisor: Emisor
   const xml = renderXml(nodo);
   const sello = await firma;
   return { ok: true, xml: xml.replace(` Sello="${SELLO_PENDIENTE}"`, () => ` Sello="${sello}"`), comprobante };
-}
-
-/** prepararComprobante → sellarComprobante. */
-export async function emitirCfdi(
-  input: unknown,
-  emisor: Emisor,
-  csd: Csd,
-  opts: { tipo?: 'I' | 'E'; ahora?: Date } = {},
-): Promise<Emision> {
-  const prep = prepararComprobante(input, emisor, { tipo: opts.tipo ?? 'I', ahora: opts.ahora });
-  if (!prep.ok) return prep;
-  return sellarComprobante(prep.comprobante, emisor, csd);
 }

@@ -1,22 +1,45 @@
 /**
- * The fiscal core's public API: CFDI 4.0 model, validation, arithmetic, XML, cadena original, CSD,
- * sello, TimbreFiscalDigital, verification, Pagos 2.0 and the printed representation (PDF).
- * Pure TypeScript: runs in workerd and plain Node alike.
+ * The fiscal core's public API, the only import point for code outside src/cfdi: the kinds of
+ * comprobante (JSON → validated Comprobante → sealed CFDI 4.0), cadena original, CSD, sello,
+ * TimbreFiscalDigital, verification, the printed representation (PDF), and the shared pieces (RFC,
+ * base64, XML reader, catalogs, exact decimals, local dates). Pure TypeScript: runs in workerd and plain
+ * Node alike. Functions that read a CFDI take its text or the tree parseXml made of it.
  */
-export * from './model';
-export * from './calc';
-export * from './validate';
-export * from './xml';
-export * from './build';
+export type { Complemento, Comprobante, Concepto, Emisor, ImpuestoConcepto, TipoDeComprobante, TipoFactor } from './comprobante';
+export type { ValidationIssue } from './validar';
+export { emitir, emitirCfdi, emitirComplementoPago, type ClaseDeComprobante, type TipoEmitible } from './comprobantes';
+export { prepararComprobante, FacturaEntradaSchema, ConceptoEntradaSchema, type ConceptoEntrada, type FacturaEntrada } from './comprobantes/ingreso-egreso';
+export {
+  prepararComplementoPago,
+  impuestosDeDocumento,
+  ComplementoPagoEntradaSchema,
+  type ComplementoPagoEntrada,
+  type DocumentoRelacionadoEntrada,
+  type PagoEntrada,
+  type Pagos,
+} from './comprobantes/pago';
+export { comprobanteXml, sellarComprobante, type Emision, type Preparacion } from './emision';
+export { dec, formatear, type Dec } from './decimal';
 export * as catalogs from './catalogs';
-export { attr, child, children, descendant, escapeAttr, NS, parseXml, XmlError, type XmlAttr, type XmlElement as XmlLeido } from './dom';
-export * from './cadena';
-export * from './csd';
-export * from './sello';
-export * from './tfd';
-export * from './verify';
-export * from './pagos';
+export { fechaLocal, instanteDeFechaLocal, MAX_ANTIGUEDAD_MS, zonaHoraria } from './fecha';
+export {
+  digitoVerificadorRfc,
+  esRfcGenerico,
+  NOMBRE_PUBLICO_EN_GENERAL,
+  personaDeRfc,
+  RFC_EXTRANJERO,
+  RFC_PUBLICO_EN_GENERAL,
+  validarRfc,
+  type Persona,
+  type ReglaRfc,
+  type ResultadoRfc,
+} from './rfc';
+export { fromBase64, pemToDer, toBase64 } from './base64';
+export { attr, child, escapeAttr, parseXml, XmlError, type XmlElement as XmlLeido, type XmlEntrada } from './dom';
+export { NS } from './namespaces';
+export { buscarTfd, cadenaOriginal, cadenaOriginalTfd } from './cadena';
+export { csdDesdePkcs8, CsdError, leerCertificado, leerCsd, llavePublica, type CertificadoSat, type Csd, type CsdErrorCode } from './csd';
+export { firmarRsaSha256, sellarCfdi } from './sello';
+export { leerTimbre, timbrarCfdi, timbreDe, type TimbreFiscalDigital } from './tfd';
+export { verificarCfdi, type VerificacionCfdi } from './verify';
 export { generarPdf, type OpcionesPdf } from './pdf';
-export { leerComprobante } from './pdf-datos';
-export * from './qr';
-export * from './importe-letra';

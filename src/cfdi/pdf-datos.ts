@@ -1,14 +1,11 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
-
 /**
  * What the representación impresa shows, read from a stamped CFDI 4.0. Attribute maps keep the SAT's
  * own attribute names (Rfc, RegimenFiscal, TasaOCuota...) and values exactly as in the XML: the printed
  * document must say what the signed XML says, so nothing is recomputed or reformatted here.
  */
 
-const NS_CFDI = 'http://www.sat.gob.mx/cfd/4';
-const NS_TFD = 'http://www.sat.gob.mx/TimbreFiscalDigital';
-const NS_PAGOS = 'http://www.sat.gob.mx/Pagos20';
+import { arbolDe, attr, child, children, type XmlElement, type XmlEntrada } from './dom';
+import { NS } from './namespaces';
 
 export type Atributos = Readonly<Record<string, string>>;
 
@@ -51,91 +48,80 @@ export interface Comprobante {
   pagos?: Pagos;
 }
 
-function atributos(el: Element | undefined): Atributos {
+function atributos(el: XmlElement | undefined): Atributos {
   const out: Record<string, string> = {};
-  if (!el) return out;
-  for (let i = 0; i < el.attributes.length; i++) {
-    const attr = el.attributes.item(i);
-    // Namespace declarations and xsi:schemaLocation are markup, not fiscal data.
-    if (attr && !attr.namespaceURI) out[attr.localName ?? attr.name] = attr.value;
-  }
+  // Namespace declarations and xsi:schemaLocation are markup, not fiscal data.
+  if (el) for (const a of el.attrs) if (a.ns === '') out[a.local] = a.value;
   return out;
 }
 
 /** Attributes of an optional element: undefined when it is absent. */
-function atributosSi(el: Element | undefined): Atributos | undefined {
+function atributosSi(el: XmlElement | undefined): Atributos | undefined {
   return el && atributos(el);
 }
 
-function hijos(el: Element | undefined, ns: string, nombre: string): Element[] {
-  const out: Element[] = [];
-  if (!el) return out;
-  for (let n = el.firstChild; n; n = n.nextSibling) {
-    const e = n as Element;
-    if (n.nodeType === 1 && e.namespaceURI === ns && e.localName === nombre) out.push(e);
-  }
-  return out;
-}
-
-function hijo(el: Element | undefined, ns: string, nombre: string): Element | undefined {
-  return hijos(el, ns, nombre)[0];
-}
+const hijos = (el: XmlElement | undefined, ns: string, nombre: string): XmlElement[] => (el ? children(el, ns, nombre) : []);
+const hijo = (el: XmlElement | undefined, ns: string, nombre: string): XmlElement | undefined => el && child(el, ns, nombre);
 
 /** Traslados/Retenciones under an Impuestos-like node; Pagos names them with a suffix (TrasladosDR, TrasladoP). */
-function impuestosDe(el: Element | undefined, ns: string, sufijo = ''): ImpuestosNodo {
+function impuestosDe(el: XmlElement | undefined, ns: string, sufijo = ''): ImpuestosNodo {
   const lista = (plural: string, singular: string) =>
     hijos(hijo(el, ns, plural + sufijo), ns, singular + sufijo).map(atributos);
   return { traslados: lista('Traslados', 'Traslado'), retenciones: lista('Retenciones', 'Retencion') };
 }
 
-function leerPagos(complemento: Element | undefined): Pagos | undefined {
-  const nodo = hijo(complemento, NS_PAGOS, 'Pagos');
+function leerPagos(complemento: XmlElement | undefined): Pagos | undefined {
+  const nodo = hijo(complemento, NS.pago20, 'Pagos');
   if (!nodo) return undefined;
   return {
-    totales: atributos(hijo(nodo, NS_PAGOS, 'Totales')),
-    pagos: hijos(nodo, NS_PAGOS, 'Pago').map((p) => ({
+    totales: atributos(hijo(nodo, NS.pago20, 'Totales')),
+    pagos: hijos(nodo, NS.pago20, 'Pago').map((p) => ({
       a: atributos(p),
-      documentos: hijos(p, NS_PAGOS, 'DoctoRelacionado').map((d) => ({
+      documentos: hijos(p, NS.pago20, 'DoctoRelacionado').map((d) => ({
         a: atributos(d),
-        ...impuestosDe(hijo(d, NS_PAGOS, 'ImpuestosDR'), NS_PAGOS, 'DR'),
+        ...impuestosDe(hijo(d, NS.pago20, 'ImpuestosDR'), NS.pago20, 'DR'),
       })),
-      ...impuestosDe(hijo(p, NS_PAGOS, 'ImpuestosP'), NS_PAGOS, 'P'),
+      ...impuestosDe(hijo(p, NS.pago20, 'ImpuestosP'), NS.pago20, 'P'),
     })),
   };
 }
 
-export function leerComprobante(xml: string): Comprobante {
-  let raiz: Element | null;
+/** The tree of the CFDI to print (given or parsed here); malformed XML is the printing's error. */
+export function arbolImpreso(xml: XmlEntrada): XmlElement {
   try {
-    raiz = new DOMParser().parseFromString(xml, 'text/xml').documentElement;
+    return arbolDe(xml);
   } catch (e) {
     throw new Error(`representación impresa: XML mal formado: ${(e as Error).message}`);
   }
-  if (!raiz || raiz.namespaceURI !== NS_CFDI || raiz.localName !== 'Comprobante' || raiz.getAttribute('Version') !== '4.0') {
+}
+
+export function leerComprobante(xml: XmlEntrada): Comprobante {
+  const raiz = arbolImpreso(xml);
+  if (raiz.ns !== NS.cfdi || raiz.local !== 'Comprobante' || attr(raiz, 'Version') !== '4.0') {
     throw new Error('representación impresa: el documento no es un CFDI 4.0');
   }
-  const complemento = hijo(raiz, NS_CFDI, 'Complemento');
-  const tfd = hijo(complemento, NS_TFD, 'TimbreFiscalDigital');
+  const complemento = hijo(raiz, NS.cfdi, 'Complemento');
+  const tfd = hijo(complemento, NS.tfd, 'TimbreFiscalDigital');
   if (!tfd) throw new Error('representación impresa: el CFDI no está timbrado (falta el TimbreFiscalDigital)');
-  const impuestos = hijo(raiz, NS_CFDI, 'Impuestos');
+  const impuestos = hijo(raiz, NS.cfdi, 'Impuestos');
 
   return {
     a: atributos(raiz),
-    informacionGlobal: atributosSi(hijo(raiz, NS_CFDI, 'InformacionGlobal')),
-    relacionados: hijos(raiz, NS_CFDI, 'CfdiRelacionados').map((r) => ({
-      tipoRelacion: r.getAttribute('TipoRelacion') ?? '',
-      uuids: hijos(r, NS_CFDI, 'CfdiRelacionado').map((c) => c.getAttribute('UUID') ?? ''),
+    informacionGlobal: atributosSi(hijo(raiz, NS.cfdi, 'InformacionGlobal')),
+    relacionados: hijos(raiz, NS.cfdi, 'CfdiRelacionados').map((r) => ({
+      tipoRelacion: attr(r, 'TipoRelacion') ?? '',
+      uuids: hijos(r, NS.cfdi, 'CfdiRelacionado').map((c) => attr(c, 'UUID') ?? ''),
     })),
-    emisor: atributos(hijo(raiz, NS_CFDI, 'Emisor')),
-    receptor: atributos(hijo(raiz, NS_CFDI, 'Receptor')),
-    conceptos: hijos(hijo(raiz, NS_CFDI, 'Conceptos'), NS_CFDI, 'Concepto').map((c) => ({
+    emisor: atributos(hijo(raiz, NS.cfdi, 'Emisor')),
+    receptor: atributos(hijo(raiz, NS.cfdi, 'Receptor')),
+    conceptos: hijos(hijo(raiz, NS.cfdi, 'Conceptos'), NS.cfdi, 'Concepto').map((c) => ({
       a: atributos(c),
-      ...impuestosDe(hijo(c, NS_CFDI, 'Impuestos'), NS_CFDI),
-      pedimentos: hijos(c, NS_CFDI, 'InformacionAduanera').map((i) => i.getAttribute('NumeroPedimento') ?? ''),
-      cuentasPrediales: hijos(c, NS_CFDI, 'CuentaPredial').map((p) => p.getAttribute('Numero') ?? ''),
-      aCuentaTerceros: atributosSi(hijo(c, NS_CFDI, 'ACuentaTerceros')),
+      ...impuestosDe(hijo(c, NS.cfdi, 'Impuestos'), NS.cfdi),
+      pedimentos: hijos(c, NS.cfdi, 'InformacionAduanera').map((i) => attr(i, 'NumeroPedimento') ?? ''),
+      cuentasPrediales: hijos(c, NS.cfdi, 'CuentaPredial').map((p) => attr(p, 'Numero') ?? ''),
+      aCuentaTerceros: atributosSi(hijo(c, NS.cfdi, 'ACuentaTerceros')),
     })),
-    impuestos: impuestos && { a: atributos(impuestos), ...impuestosDe(impuestos, NS_CFDI) },
+    impuestos: impuestos && { a: atributos(impuestos), ...impuestosDe(impuestos, NS.cfdi) },
     timbre: atributos(tfd),
     pagos: leerPagos(complemento),
   };

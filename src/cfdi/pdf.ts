@@ -2,7 +2,8 @@ import Decimal from 'decimal.js';
 import { cadenaOriginalTfd } from './cadena';
 import * as cat from './catalogs';
 import { importeConLetra } from './importe-letra';
-import { leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
+import type { XmlEntrada } from './dom';
+import { arbolImpreso, leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
 import { COLOR, Lienzo, type Estilo, type EstiloTexto } from './pdf-lienzo';
 import { modulosQr, urlVerificacionSat } from './qr';
 
@@ -567,8 +568,9 @@ class Representacion {
   }
 }
 
-export async function generarPdf(xmlTimbrado: string, opts: OpcionesPdf = {}): Promise<Uint8Array> {
-  const cfdi = leerComprobante(xmlTimbrado);
+export async function generarPdf(xmlTimbrado: XmlEntrada, opts: OpcionesPdf = {}): Promise<Uint8Array> {
+  const arbol = arbolImpreso(xmlTimbrado);
+  const cfdi = leerComprobante(arbol);
   const titulo = opts.titulo ?? TITULOS[cfdi.a.TipoDeComprobante] ?? 'CFDI';
   const l = await Lienzo.crear({
     titulo: `${titulo} ${[cfdi.a.Serie, cfdi.a.Folio].filter(Boolean).join('-')} ${cfdi.timbre.UUID}`.replace(/ +/g, ' '),
@@ -576,7 +578,7 @@ export async function generarPdf(xmlTimbrado: string, opts: OpcionesPdf = {}): P
       ? { banda: 'SIN VALIDEZ FISCAL — sandbox: timbrado por el PAC de pruebas de HexaFac', marca: 'SIN VALIDEZ FISCAL' }
       : undefined,
   });
-  const r = new Representacion(l, cfdi, titulo, cadenaOriginalTfd(xmlTimbrado));
+  const r = new Representacion(l, cfdi, titulo, cadenaOriginalTfd(arbol));
   l.alContinuar = () => r.encabezadoContinuacion();
   r.encabezado();
   r.receptorYPago();

@@ -4,6 +4,7 @@
 
 export const RFC_PUBLICO_EN_GENERAL = 'XAXX010101000';
 export const RFC_EXTRANJERO = 'XEXX010101000';
+export const NOMBRE_PUBLICO_EN_GENERAL = 'PUBLICO EN GENERAL';
 
 export type Persona = 'fisica' | 'moral';
 
@@ -20,6 +21,16 @@ const FORMATO: Record<Persona, RegExp> = {
   moral: /^[A-ZÑ&]{3}[0-9]{6}[A-Z0-9]{2}[0-9A]$/,
   fisica: /^[A-ZÑ&]{4}[0-9]{6}[A-Z0-9]{2}[0-9A]$/,
 };
+
+// The XSDs' own RFC patterns (format only: any digits as the date, no check digit), for the fields the
+// SAT checks by pattern alone, such as the banks' RFCs in Pagos 2.0.
+const FECHA_XSD = '[0-9]{2}(0[1-9]|1[012])(0[1-9]|[12][0-9]|3[01])';
+export const RFC_XSD = {
+  /** Pagos20.xsd RfcEmisorCtaBen: a persona moral. */
+  moral: new RegExp(`^[A-Z&Ñ]{3}${FECHA_XSD}[A-Z0-9]{2}[0-9A]$`),
+  /** Pagos20.xsd RfcEmisorCtaOrd: any RFC, or the generic extranjero. */
+  ordenante: new RegExp(`^(${RFC_EXTRANJERO}|[A-Z&Ñ]{3,4}${FECHA_XSD}[A-Z0-9]{2}[0-9A])$`),
+} as const;
 
 // Value of each character in the SAT check-digit algorithm: its index in this string
 // (0–9 → 0–9, A–N → 10–23, & → 24, O–Z → 25–36, space → 37, Ñ → 38).
@@ -99,4 +110,15 @@ export function validarRfc(entrada: string): ResultadoRfc {
     };
   }
   return { valido: true, rfc, persona, generico: false };
+}
+
+/**
+ * What is wrong with an RFC written into a comprobante, as clientes report it (code `rfc_<regla>`), or
+ * undefined. The XML carries the value as given, so it must already be in its normal form.
+ */
+export function problemaRfc(rfc: string): { message: string; code: string } | undefined {
+  const r = validarRfc(rfc);
+  if (!r.valido) return { message: `RFC inválido (${r.regla}): ${r.mensaje}`, code: `rfc_${r.regla}` };
+  if (r.rfc !== rfc) return { message: 'RFC inválido (formato): debe escribirse en mayúsculas y sin espacios.', code: 'rfc_formato' };
+  return undefined;
 }

@@ -1,6 +1,7 @@
 // Sello digital of a CFDI: RSASSA-PKCS1-v1_5 with SHA-256 over the UTF-8 cadena original (Web Crypto).
 import { cadenaOriginalDe } from './cadena';
-import { bytesToBase64, type Csd } from './csd';
+import { toBase64 } from './base64';
+import type { Csd } from './csd';
 import { escapeAttr, parseXml, type XmlElement } from './dom';
 
 const SIGNING = { name: 'RSASSA-PKCS1-v1_5' } as const;
@@ -9,7 +10,7 @@ const encoder = new TextEncoder();
 /** Base64 RSA-SHA256 (PKCS#1 v1.5) signature of the UTF-8 bytes of `texto`. */
 export async function firmarRsaSha256(texto: string, key: CryptoKey): Promise<string> {
   const firma = await crypto.subtle.sign(SIGNING, key, encoder.encode(texto));
-  return bytesToBase64(new Uint8Array(firma));
+  return toBase64(new Uint8Array(firma));
 }
 
 // Comprobante attributes in cfdv40.xsd order; a missing one is inserted after the nearest earlier one present.

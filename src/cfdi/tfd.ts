@@ -1,7 +1,8 @@
 // TimbreFiscalDigital 1.1: the stamp a PAC adds to a sealed CFDI. Used by the sandbox PAC (signing with
 // its own, clearly non-SAT key) and to read stamps back from any PAC.
 import { buscarTfd, cadenaOriginalTfdDe } from './cadena';
-import { attr, child, escapeAttr, NS, parseXml, type XmlElement } from './dom';
+import { arbolDe, attr, child, escapeAttr, parseXml, type XmlElement, type XmlEntrada } from './dom';
+import { NS, ubicacionEsquema } from './namespaces';
 import { firmarRsaSha256 } from './sello';
 
 export interface TimbreFiscalDigital {
@@ -15,9 +16,6 @@ export interface TimbreFiscalDigital {
   selloSAT: string;
 }
 
-const SCHEMA_LOCATION =
-  'http://www.sat.gob.mx/TimbreFiscalDigital http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd';
-
 function tfdXml(t: Omit<TimbreFiscalDigital, 'selloSAT'> & { selloSAT?: string }): string {
   const campos: [string, string | undefined][] = [
     ['Version', t.version],
@@ -29,7 +27,7 @@ function tfdXml(t: Omit<TimbreFiscalDigital, 'selloSAT'> & { selloSAT?: string }
     ['NoCertificadoSAT', t.noCertificadoSAT],
     ['SelloSAT', t.selloSAT],
   ];
-  let out = `<tfd:TimbreFiscalDigital xmlns:tfd="${NS.tfd}" xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${SCHEMA_LOCATION}"`;
+  let out = `<tfd:TimbreFiscalDigital xmlns:tfd="${NS.tfd}" xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${ubicacionEsquema('tfd')}"`;
   for (const [nombre, valor] of campos) if (valor !== undefined) out += ` ${nombre}="${escapeAttr(valor)}"`;
   return out + '/>';
 }
@@ -57,13 +55,13 @@ function insertarEnComplemento(xml: string, comprobante: XmlElement, tfd: string
 /**
  * Stamps a sealed CFDI: builds the tfd:TimbreFiscalDigital (SelloCFD = the Comprobante's Sello, SelloSAT =
  * RSA-SHA256 over the TFD cadena original with `llave`) and inserts it into cfdi:Complemento. The UUID is
- * written in upper case, as the SAT does.
+ * written in upper case, as the SAT does. `arbol` is parseXml(xmlSellado) when the caller already has it.
  */
 export async function timbrarCfdi(
   xmlSellado: string,
-  args: { uuid: string; fechaTimbrado: string; rfcProvCertif: string; noCertificadoSAT: string; llave: CryptoKey; leyenda?: string },
+  args: { uuid: string; fechaTimbrado: string; rfcProvCertif: string; noCertificadoSAT: string; llave: CryptoKey; leyenda?: string; arbol?: XmlElement },
 ): Promise<{ xml: string; timbre: TimbreFiscalDigital }> {
-  const comprobante = comprobanteDe(parseXml(xmlSellado));
+  const comprobante = comprobanteDe(args.arbol ?? parseXml(xmlSellado));
   const selloCFD = attr(comprobante, 'Sello');
   if (!selloCFD) throw new Error('El CFDI no está sellado (falta el atributo Sello)');
   if (buscarTfd(comprobante)) throw new Error('El CFDI ya tiene un TimbreFiscalDigital');
@@ -97,7 +95,7 @@ export function timbreDe(tfd: XmlElement): TimbreFiscalDigital {
 }
 
 /** The TimbreFiscalDigital of a stamped CFDI, or null when it has none. */
-export function leerTimbre(xml: string): TimbreFiscalDigital | null {
-  const tfd = buscarTfd(comprobanteDe(parseXml(xml)));
+export function leerTimbre(xml: XmlEntrada): TimbreFiscalDigital | null {
+  const tfd = buscarTfd(comprobanteDe(arbolDe(xml)));
   return tfd ? timbreDe(tfd) : null;
 }

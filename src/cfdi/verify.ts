@@ -1,8 +1,10 @@
 // Verification of a CFDI 4.0 as a receiver or the SAT would: the Sello against the recomputed cadena
 // original and the certificate inside the document, and the TimbreFiscalDigital when present.
 import { buscarTfd, cadenaOriginalDe, cadenaOriginalTfdDe } from './cadena';
-import { base64ToBytes, leerCertificado, llavePublica } from './csd';
-import { attr, child, NS, parseXml, type XmlElement } from './dom';
+import { fromBase64 } from './base64';
+import { leerCertificado, llavePublica } from './csd';
+import { arbolDe, attr, child, type XmlElement, type XmlEntrada } from './dom';
+import { NS } from './namespaces';
 import { timbreDe } from './tfd';
 
 export interface VerificacionCfdi {
@@ -24,7 +26,7 @@ const encoder = new TextEncoder();
 async function firmaValida(cer: Uint8Array, firmaBase64: string, texto: string): Promise<boolean> {
   let firma: Uint8Array;
   try {
-    firma = base64ToBytes(firmaBase64);
+    firma = fromBase64(firmaBase64);
   } catch {
     return false;
   }
@@ -40,7 +42,7 @@ async function verificarSello(comprobante: XmlElement): Promise<VerificacionCfdi
   let cer: Uint8Array;
   let cert: ReturnType<typeof leerCertificado>;
   try {
-    cer = base64ToBytes(certificado);
+    cer = fromBase64(certificado);
     cert = leerCertificado(cer);
   } catch (e) {
     return { valido: false, noCertificado, motivo: `Certificado ilegible: ${(e as Error).message}` };
@@ -94,10 +96,10 @@ async function verificarTimbre(
  * must be the emisor's and match NoCertificado); if stamped, TFD SelloCFD = Sello, and SelloSAT when one
  * of `pacCertificates` (DER) has the TFD's NoCertificadoSAT. An unknown PAC certificate is not an error.
  */
-export async function verificarCfdi(xml: string, opts: { pacCertificates?: Uint8Array[] } = {}): Promise<VerificacionCfdi> {
+export async function verificarCfdi(xml: XmlEntrada, opts: { pacCertificates?: Uint8Array[] } = {}): Promise<VerificacionCfdi> {
   let comprobante: XmlElement;
   try {
-    comprobante = parseXml(xml);
+    comprobante = arbolDe(xml);
     if (comprobante.ns !== NS.cfdi || comprobante.local !== 'Comprobante') {
       throw new Error(`El elemento raíz no es un cfdi:Comprobante 4.0: ${comprobante.qname}`);
     }

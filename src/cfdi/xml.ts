@@ -4,6 +4,7 @@
  * Strings are JS strings; encode the result with TextEncoder to get the UTF-8 bytes.
  */
 import type { XmlAttr as AtributoLeido, XmlElement as ElementoLeido } from './dom';
+import { NS } from './namespaces';
 
 export type XmlAttrs = Record<string, string | undefined>;
 
@@ -63,14 +64,12 @@ export function renderXml(node: XmlNode, opts: { declaration?: boolean } = {}): 
   return out.join('');
 }
 
-const XMLNS = 'http://www.w3.org/2000/xmlns/';
-
 /**
  * The tree parseXml(renderXml(node)) gives, built without rendering and parsing: the cadena original
  * of a comprobante being sealed is read from it directly. Prefixes resolve against the xmlns
  * attributes in scope, as in the parser; there is no source text, so every offset is -1.
  */
-export function arbolLeido(node: XmlElement, ambito: Record<string, string> = { xml: 'http://www.w3.org/XML/1998/namespace' }, parent: ElementoLeido | null = null): ElementoLeido {
+export function arbolLeido(node: XmlElement, ambito: Record<string, string> = { xml: NS.xml }, parent: ElementoLeido | null = null): ElementoLeido {
   const attrs: AtributoLeido[] = [];
   let propio = ambito;
   for (const qname in node.attrs) {
@@ -89,7 +88,7 @@ export function arbolLeido(node: XmlElement, ambito: Record<string, string> = { 
     if (uri === undefined && prefix !== '') throw new Error(`prefijo de espacio de nombres no declarado "${prefix}" en <${node.name}>`);
     return uri ?? '';
   };
-  for (const a of attrs) if (a.ns || a.qname === 'xmlns') a.ns = a.ns === 'xmlns' || a.qname === 'xmlns' ? XMLNS : resolver(a.ns);
+  for (const a of attrs) if (a.ns || a.qname === 'xmlns') a.ns = a.ns === 'xmlns' || a.qname === 'xmlns' ? NS.xmlns : resolver(a.ns);
   const colon = node.name.indexOf(':');
   const el: ElementoLeido = {
     ns: resolver(colon > 0 ? node.name.slice(0, colon) : ''),

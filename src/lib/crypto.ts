@@ -1,19 +1,10 @@
 // Hashing, random tokens and AES-GCM for secrets stored at rest, all on Web Crypto.
+import { fromBase64, toBase64 } from '../cfdi';
+
+// Base64 is the fiscal core's (certificates and sellos need it there); re-exported for the rest of the app.
+export { fromBase64, toBase64 };
 
 const enc = new TextEncoder();
-
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-
-export function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 export const toBase64Url = (bytes: Uint8Array) => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 

@@ -7,7 +7,7 @@ import { clientApplications, clientes, facturas } from '../db/schema';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
-import { esRfcGenerico, RFC_PUBLICO_EN_GENERAL, validarRfc, type Persona } from '../lib/rfc';
+import { esRfcGenerico, RFC_PUBLICO_EN_GENERAL, validarRfc, type Persona } from '../cfdi';
 import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 
 // Clientes (receptores) of an application and mode: validation of the fiscal data as the SAT will

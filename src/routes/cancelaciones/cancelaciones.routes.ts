@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent } from '../../lib/openapi';
 import { MOTIVOS_CANCELACION } from '../../services/cancelacion';
-import { FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../facturas/facturas.schemas';
+import { FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Cancelaciones'];
 

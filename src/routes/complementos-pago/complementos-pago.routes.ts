@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent } from '../../lib/openapi';
-import { AceptadaSchema, FacturaDetalleSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../facturas/facturas.schemas';
-import { ComplementoPagoCrearSchema } from './complementos-pago.schemas';
+import { AceptadaSchema, ComplementoPagoCrearSchema, FacturaDetalleSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Complementos de pago'];
 

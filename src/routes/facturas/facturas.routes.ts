@@ -3,7 +3,7 @@ import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
-import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from './facturas.schemas';
+import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Facturas'];
 

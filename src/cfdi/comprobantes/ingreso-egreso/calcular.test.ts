@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { calcularComprobante, calcularConcepto, dec, formatearConcepto, formatearTasa, importeConcepto } from './calc';
-import { ConceptoInputSchema, type ConceptoInput } from './model';
+import { dec, formatearTasa } from '../../decimal';
+import { calcularComprobante, calcularConcepto, formatearConcepto, importeConcepto } from './calcular';
+import { ConceptoEntradaSchema, type ConceptoEntrada } from './modelo';
 
 type Imp = { impuesto: string; tipo_factor: string; tasa_o_cuota?: string };
 const IVA16: Imp = { impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.16' };
 
-function concepto(cantidad: string | number, valorUnitario: string | number, extra: Partial<Record<string, unknown>> = {}, traslados: Imp[] = [IVA16], retenciones: Imp[] = []): ConceptoInput {
-  return ConceptoInputSchema.parse({
+function concepto(cantidad: string | number, valorUnitario: string | number, extra: Partial<Record<string, unknown>> = {}, traslados: Imp[] = [IVA16], retenciones: Imp[] = []): ConceptoEntrada {
+  return ConceptoEntradaSchema.parse({
     clave_prod_serv: '01010101',
     cantidad,
     clave_unidad: 'H87',
@@ -122,7 +123,7 @@ describe('calcularComprobante', () => {
     const exento = calcularComprobante([concepto('1', '10', {}, [{ impuesto: '002', tipo_factor: 'Exento' }])], 2);
     expect(exento.impuestos!.totalImpuestosTrasladados).toBeUndefined();
     expect(exento.impuestos!.traslados).toHaveLength(1);
-    const sinImpuestos = calcularComprobante([ConceptoInputSchema.parse({ clave_prod_serv: '01010101', cantidad: 1, clave_unidad: 'H87', descripcion: 'x', valor_unitario: 10, objeto_imp: '01' })], 2);
+    const sinImpuestos = calcularComprobante([ConceptoEntradaSchema.parse({ clave_prod_serv: '01010101', cantidad: 1, clave_unidad: 'H87', descripcion: 'x', valor_unitario: 10, objeto_imp: '01' })], 2);
     expect(sinImpuestos.impuestos).toBeUndefined();
     expect(sinImpuestos.conceptos[0].impuestos).toBeUndefined();
     expect(sinImpuestos.total).toBe('10.00');

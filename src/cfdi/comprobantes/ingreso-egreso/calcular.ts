@@ -15,31 +15,15 @@
  *   Cuota the Base is the Cantidad (units: litres, pieces…), and Importe = Cantidad × cuota.
  * - TasaOCuota is always printed with 6 decimals.
  */
-import Decimal from 'decimal.js';
-import type { Concepto, ConceptoInput, ImpuestoConcepto, ImpuestosComprobante, TipoFactor } from './model';
-
-/** A private Decimal with enough precision and the SAT's half-up rounding (global config untouched). */
-export const Dec = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP });
-export type Dec = Decimal;
+import type Decimal from 'decimal.js';
+import type { Concepto, ImpuestoConcepto, ImpuestosComprobante, TipoFactor } from '../../comprobante';
+import { Dec, dec, formatear, redondear } from '../../decimal';
+import type { ConceptoEntrada } from './modelo';
 
 /** Concepto-level amounts keep at most the 6 decimals the XSD admits. */
 export const DECIMALES_CONCEPTO = 6;
 const IVA = '002';
 const IEPS = '003';
-
-export function dec(value: string | number | Decimal): Decimal {
-  return new Dec(typeof value === 'number' ? String(value) : value);
-}
-
-/** Half-up rounding to `decimales` places. */
-export function redondear(value: Decimal, decimales: number): Decimal {
-  return value.toDecimalPlaces(decimales, Decimal.ROUND_HALF_UP);
-}
-
-/** Prints with exactly `decimales` places (the value is rounded half-up first if it has more). */
-export function formatear(value: Decimal, decimales: number): string {
-  return value.toFixed(decimales, Decimal.ROUND_HALF_UP);
-}
 
 /** Prints a concepto-level amount: at least the currency's decimals, at most 6, no extra zeros. */
 export function formatearConcepto(value: Decimal, decimalesMoneda: number): string {
@@ -47,12 +31,8 @@ export function formatearConcepto(value: Decimal, decimalesMoneda: number): stri
   return formatear(v, Math.max(decimalesMoneda, v.decimalPlaces()));
 }
 
-export function formatearTasa(value: string | number | Decimal): string {
-  return formatear(dec(value), 6);
-}
-
 /** Importe of a concepto: Cantidad × ValorUnitario, at 6 decimals. */
-export function importeConcepto(c: Pick<ConceptoInput, 'cantidad' | 'valor_unitario'>): Decimal {
+export function importeConcepto(c: Pick<ConceptoEntrada, 'cantidad' | 'valor_unitario'>): Decimal {
   return redondear(dec(c.cantidad).times(dec(c.valor_unitario)), DECIMALES_CONCEPTO);
 }
 
@@ -76,7 +56,7 @@ export interface ConceptoCalculado {
 type ImpuestoInput = { impuesto: string; tipo_factor: string; tasa_o_cuota?: string | number };
 
 /** Computes a concepto's Importe and the Base/Importe of each of its impuestos (see the module doc). */
-export function calcularConcepto(c: ConceptoInput): ConceptoCalculado {
+export function calcularConcepto(c: ConceptoEntrada): ConceptoCalculado {
   const cantidad = dec(c.cantidad);
   const importe = redondear(cantidad.times(dec(c.valor_unitario)), DECIMALES_CONCEPTO);
   const descuento = c.descuento === undefined ? undefined : dec(c.descuento);
@@ -132,9 +112,9 @@ const sumar = (a: Decimal | undefined, b: Decimal) => (a ? a.plus(b) : b);
 
 /**
  * Computes every concepto and the comprobante totals for a currency with `decimales` decimals
- * (c_Moneda). Inputs must already be validated (validate.ts): codes, tasas and ObjetoImp are trusted.
+ * (c_Moneda). Inputs must already be validated (validar.ts): codes, tasas and ObjetoImp are trusted.
  */
-export function calcularComprobante(conceptosInput: ConceptoInput[], decimales: number): TotalesComprobante {
+export function calcularComprobante(conceptosInput: ConceptoEntrada[], decimales: number): TotalesComprobante {
   const calculados = conceptosInput.map(calcularConcepto);
 
   const conceptos: Concepto[] = conceptosInput.map((c, n) => {

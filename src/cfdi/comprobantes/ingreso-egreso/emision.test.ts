@@ -1,15 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { comprobanteXml, emitirCfdi, prepararComprobante } from './build';
-import { cadenaOriginal } from './cadena';
-import { leerCsd, type Csd } from './csd';
-import { parseXml } from './dom';
-import type { Emisor } from './model';
-import { verificarCfdi } from './verify';
-import { el } from './xml';
+import { cadenaOriginal } from '../../cadena';
+import type { Emisor } from '../../comprobante';
+import { leerCsd, type Csd } from '../../csd';
+import { parseXml } from '../../dom';
+import { comprobanteXml } from '../../emision';
+import { verificarCfdi } from '../../verify';
+import { el } from '../../xml';
+import { emitirCfdi } from '..';
+import { prepararComprobante } from '.';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../../..');
 const fixtures = path.join(root, 'test/fixtures');
 const output = path.join(root, 'test/output/cfdi');
 const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(fixtures, 'cfdi', `${name}.json`), 'utf8'));

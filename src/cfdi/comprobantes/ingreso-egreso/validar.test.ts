@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FacturaInputSchema, type Emisor } from './model';
-import { fechaLocal, instanteDeFechaLocal, tipoPersona, validarFactura, validarFecha, zonaHoraria, type ValidationIssue } from './validate';
+import type { Emisor } from '../../comprobante';
+import { fechaLocal, instanteDeFechaLocal, validarFecha, zonaHoraria } from '../../fecha';
+import { personaDeRfc } from '../../rfc';
+import type { ValidationIssue } from '../../validar';
+import { FacturaEntradaSchema } from './modelo';
+import { validarFactura } from './validar';
 
 const EMISOR: Emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
 const FECHA = '2026-11-20T12:00:00';
@@ -38,7 +42,7 @@ interface Opts { tipo?: 'I' | 'E'; emisor?: Partial<Emisor>; fecha?: string }
 function errores(mutar: (i: Input) => void, opts: Opts = {}): ValidationIssue[] {
   const input = base();
   mutar(input);
-  return validarFactura(FacturaInputSchema.parse(input), { ...EMISOR, ...opts.emisor }, { tipo: opts.tipo ?? 'I', fecha: opts.fecha ?? FECHA });
+  return validarFactura(FacturaEntradaSchema.parse(input), { ...EMISOR, ...opts.emisor }, { tipo: opts.tipo ?? 'I', fecha: opts.fecha ?? FECHA });
 }
 
 /** [rule, mutation, expected path, expected code (undefined: the SAT has none), options]. Each gives exactly that one issue. */
@@ -61,9 +65,12 @@ const CASOS: [string, (i: Input) => void, string, string | undefined, Opts?][] =
   ['RegimenFiscal del emisor fuera de catálogo', () => {}, 'emisor.regimen_fiscal', 'CFDI40140', { emisor: { regimenFiscal: '999' } }],
   ['RegimenFiscal del emisor no aplica a persona moral', () => {}, 'emisor.regimen_fiscal', 'CFDI40141', { emisor: { regimenFiscal: '612' } }],
   ['LugarExpedicion no es un código postal', () => {}, 'emisor.lugar_expedicion', 'CFDI40126', { emisor: { lugarExpedicion: '4250' } }],
-  ['RFC del emisor inválido', () => {}, 'emisor.rfc', undefined, { emisor: { rfc: 'EKU9003993C9' } }],
-  // Receptor
-  ['RFC del receptor inválido', (i) => (i.receptor.rfc = 'URE180499TM6'), 'receptor.rfc', undefined],
+  ['RFC del emisor con fecha inexistente', () => {}, 'emisor.rfc', 'rfc_fecha', { emisor: { rfc: 'EKU9003993C9' } }],
+  ['RFC del emisor con dígito verificador erróneo', () => {}, 'emisor.rfc', 'rfc_digito_verificador', { emisor: { rfc: 'EKU9003173C8' } }],
+  // Receptor: the RFC rules of a stored cliente (src/cfdi/rfc.ts), with the same codes
+  ['RFC del receptor con fecha inexistente', (i) => (i.receptor.rfc = 'URE180499TM6'), 'receptor.rfc', 'rfc_fecha'],
+  ['RFC del receptor con dígito verificador erróneo', (i) => (i.receptor.rfc = 'EKU9003173C8'), 'receptor.rfc', 'rfc_digito_verificador'],
+  ['RFC del receptor en minúsculas', (i) => (i.receptor.rfc = 'eku9003173c9'), 'receptor.rfc', 'rfc_formato'],
   ['PUBLICO EN GENERAL exige XAXX010101000', (i) => (i.receptor.nombre = 'PUBLICO EN GENERAL'), 'receptor.rfc', 'CFDI40146'],
   ['Domicilio fiscal no es un código postal', (i) => (i.receptor.domicilio_fiscal = 'ABCDE'), 'receptor.domicilio_fiscal', undefined],
   ['RegimenFiscalReceptor fuera de catálogo', (i) => (i.receptor.regimen_fiscal = '999'), 'receptor.regimen_fiscal', 'CFDI40157'],
@@ -169,8 +176,8 @@ describe('validarFactura', () => {
 
 describe('persona and Fecha', () => {
   it('tells persona moral (12) from física (13)', () => {
-    expect(tipoPersona('EKU9003173C9')).toBe('moral');
-    expect(tipoPersona('XOJI740919U48')).toBe('fisica');
+    expect(personaDeRfc('EKU9003173C9')).toBe('moral');
+    expect(personaDeRfc('XOJI740919U48')).toBe('fisica');
   });
 
   it('maps códigos postales to their legal time zone', () => {

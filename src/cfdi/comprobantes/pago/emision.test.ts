@@ -1,16 +1,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { prepararComprobante } from './build';
-import { cadenaOriginal } from './cadena';
-import { leerCsd, type Csd } from './csd';
-import type { Emisor } from './model';
-import { calcularPagos, emitirComplementoPago, impuestosDeDocumento, prepararComplementoPago, type PagoInput, type Pagos } from './pagos';
-import { verificarCfdi } from './verify';
-import { renderXml } from './xml';
+import { cadenaOriginal } from '../../cadena';
+import type { Emisor } from '../../comprobante';
+import { leerCsd, type Csd } from '../../csd';
+import { verificarCfdi } from '../../verify';
+import { renderXml } from '../../xml';
+import { emitirComplementoPago } from '..';
+import { prepararComprobante } from '../ingreso-egreso';
+import { calcularPagos, impuestosDeDocumento, prepararComplementoPago, type PagoEntrada, type Pagos } from '.';
 
-const fixtures = path.resolve(__dirname, '../../test/fixtures');
-const salida = path.resolve(__dirname, '../../test/output/cfdi');
+const fixtures = path.resolve(__dirname, '../../../../test/fixtures');
+const salida = path.resolve(__dirname, '../../../../test/output/cfdi');
 const fixture = (nombre: string) => JSON.parse(readFileSync(path.join(fixtures, 'cfdi', `pago-${nombre}.json`), 'utf8'));
 
 const EMISOR: Emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
@@ -185,7 +186,7 @@ describe('prepararComplementoPago', () => {
     // Invoice: base 258.62 + IVA 41.38 = 300.00, paid in three payments of 100.00. Each third of the
     // base is 86.2066…: rounding each alone would give 86.21 × 3 = 258.63; carrying the cumulative
     // proportion gives 86.21, 172.41 − 86.21 = 86.20 and 258.62 − 172.41 = 86.21.
-    const pago = (parcialidad: number, saldo: string): PagoInput => ({
+    const pago = (parcialidad: number, saldo: string): PagoEntrada => ({
       fecha_pago: '2026-11-19T12:00:00',
       forma_pago: '03',
       moneda: 'MXN',
