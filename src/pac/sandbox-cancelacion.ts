@@ -27,12 +27,23 @@
 // The sandbox keeps what it did in R2, as a PAC keeps its records: sandbox-pac/uuids/<UUID> (written when it
 // stamps: the key of the stamped CFDI) and sandbox-pac/cancelaciones/<UUID>.json (each request and outcome).
 import Decimal from 'decimal.js';
-import { attr, child, escapeAttr, NS, parseXml, type XmlLeido, llavePublica, firmarRsaSha256, leerTimbre } from '../cfdi';
-import { fromBase64, toBase64 } from '../lib/crypto';
+import {
+  attr,
+  child,
+  escapeAttr,
+  firmarRsaSha256,
+  fromBase64,
+  leerTimbre,
+  llavePublica,
+  NS,
+  parseXml,
+  RFC_EXTRANJERO,
+  RFC_PUBLICO_EN_GENERAL,
+  toBase64,
+  type XmlLeido,
+} from '../cfdi';
 import type { EstadoCfdi, MotivoCancelacion, PacError, ResultadoCancelacion, SolicitudCancelacion } from './types';
 
-export const RFC_PUBLICO_EN_GENERAL = 'XAXX010101000';
-export const RFC_RESIDENTE_EXTRANJERO = 'XEXX010101000';
 export const MONTO_SIN_ACEPTACION = '1000.00';
 export const VENTANA_SIN_ACEPTACION_MS = 24 * 3600 * 1000;
 
@@ -56,7 +67,7 @@ export function supuestoSinAceptacion(cfdi: CfdiCancelable, ahora: Date): string
   if (ahora.getTime() - cfdi.timbradoEn.getTime() < VENTANA_SIN_ACEPTACION_MS) return 'dentro de las 24 horas siguientes a su timbrado';
   if (cfdi.tipo === 'E' || cfdi.tipo === 'T' || cfdi.tipo === 'N') return `comprobante de tipo ${cfdi.tipo}`;
   if (cfdi.rfcReceptor === RFC_PUBLICO_EN_GENERAL) return 'operación con el público en general';
-  if (cfdi.rfcReceptor === RFC_RESIDENTE_EXTRANJERO) return 'receptor residente en el extranjero';
+  if (cfdi.rfcReceptor === RFC_EXTRANJERO) return 'receptor residente en el extranjero';
   if (cfdi.tipo !== 'P' && montoEnPesos(cfdi).lte(MONTO_SIN_ACEPTACION)) return 'total de hasta 1,000 pesos';
   return null;
 }
@@ -172,10 +183,9 @@ export class CancelacionesSandbox {
     const indice = await this.ctx.store.get(claveUuidSandbox(uuid));
     const obj = indice && (await this.ctx.store.get(await indice.text()));
     if (!obj) return null;
-    const xml = await obj.text();
-    const timbre = leerTimbre(xml);
+    const raiz = parseXml(await obj.text());
+    const timbre = leerTimbre(raiz);
     if (!timbre || timbre.uuid.toUpperCase() !== uuid.toUpperCase()) return null;
-    const raiz = parseXml(xml);
     const rfc = (el: XmlLeido | undefined) => (el ? (attr(el, 'Rfc') ?? '') : '');
     const tipoCambio = attr(raiz, 'TipoCambio');
     return {

@@ -1,5 +1,21 @@
-import { leerCertificado, attr, child, NS, parseXml, leerTimbre, timbrarCfdi, fechaLocal, instanteDeFechaLocal, zonaHoraria, verificarCfdi } from '../cfdi';
-import { fromBase64, sha256Hex } from '../lib/crypto';
+import {
+  attr,
+  child,
+  fechaLocal,
+  fromBase64,
+  instanteDeFechaLocal,
+  leerCertificado,
+  leerTimbre,
+  MAX_ANTIGUEDAD_MS,
+  NS,
+  parseXml,
+  pemToDer,
+  timbrarCfdi,
+  verificarCfdi,
+  zonaHoraria,
+  type XmlLeido,
+} from '../cfdi';
+import { sha256Hex } from '../lib/crypto';
 import { CancelacionesSandbox, claveUuidSandbox } from './sandbox-cancelacion';
 import type { EstadoCfdi, PacAdapter, PacError, ResultadoCancelacion, ResultadoTimbrado, SolicitudCancelacion } from './types';
 
@@ -9,7 +25,6 @@ import type { EstadoCfdi, PacAdapter, PacError, ResultadoCancelacion, ResultadoT
 
 export const SANDBOX_RFC_PROV_CERTIF = 'SPR190613I52';
 export const SANDBOX_LEYENDA = 'Timbre de pruebas de HexaFac: sin validez fiscal';
-const MAX_ANTIGUEDAD_MS = 72 * 3600 * 1000;
 
 export interface SandboxPacOptions {
   keyPem: string;
@@ -18,9 +33,8 @@ export interface SandboxPacOptions {
   now?: () => Date;
 }
 
-export function pemToDer(pem: string): Uint8Array<ArrayBuffer> {
-  return fromBase64(pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\s+/g, ''));
-}
+// Moved to the fiscal core; kept for the callers that still import it from here.
+export { pemToDer };
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
 function importKey(pem: string): Promise<CryptoKey> {
@@ -55,9 +69,16 @@ export class SandboxPac implements PacAdapter {
   }
 
   async timbrar(xmlSellado: string): Promise<ResultadoTimbrado> {
-    const errores = await this.validar(xmlSellado);
+    // Parsed once: the checks, the verification and the stamping all read this tree.
+    let arbol: XmlLeido;
+    try {
+      arbol = parseXml(xmlSellado);
+    } catch (e) {
+      return { ok: false, tipo: 'rechazo', errores: [{ code: 'CFDI40100', message: `XML mal formado: ${(e as Error).message}` }] };
+    }
+    const errores = await this.validar(arbol);
     if (errores.length) return { ok: false, tipo: 'rechazo', errores };
-    const sello = attr(parseXml(xmlSellado), 'Sello')!;
+    const sello = attr(arbol, 'Sello')!;
     const registro = `sandbox-pac/timbres/${await sha256Hex(sello)}.xml`;
     const previo = await this.opts.store.get(registro);
     if (previo) return this.registrado(registro, await previo.text(), true);
@@ -69,6 +90,7 @@ export class SandboxPac implements PacAdapter {
       noCertificadoSAT: this.noCertificado,
       leyenda: SANDBOX_LEYENDA,
       llave: await importKey(this.opts.keyPem),
+      arbol,
     });
     // First writer wins: a concurrent duplicate request gets the stamp that was stored first.
     const puesto = await this.opts.store.put(registro, xml, { onlyIf: { etagDoesNotMatch: '*' } });
@@ -92,18 +114,12 @@ export class SandboxPac implements PacAdapter {
   }
 
   /** The checks a PAC makes before stamping (Anexo 20 / validaciones del SAT), codes as PACs report them. */
-  private async validar(xml: string): Promise<PacError[]> {
-    let raiz;
-    try {
-      raiz = parseXml(xml);
-    } catch (e) {
-      return [{ code: 'CFDI40100', message: `XML mal formado: ${(e as Error).message}` }];
-    }
+  private async validar(raiz: XmlLeido): Promise<PacError[]> {
     if (raiz.ns !== NS.cfdi || raiz.local !== 'Comprobante' || attr(raiz, 'Version') !== '4.0') {
       return [{ code: 'CFDI40100', message: 'No es un cfdi:Comprobante versión 4.0.' }];
     }
     const errores: PacError[] = [];
-    const v = await verificarCfdi(xml);
+    const v = await verificarCfdi(raiz);
     if (v.timbre) errores.push({ code: '307', message: 'El comprobante ya contiene un TimbreFiscalDigital.' });
     if (!v.sello.valido) errores.push({ code: 'CFDI40102', message: `El sello del comprobante no es válido: ${v.sello.motivo ?? ''}`.trim() });
     const emisor = child(raiz, NS.cfdi, 'Emisor');
