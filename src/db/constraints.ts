@@ -8,7 +8,7 @@ export interface ConstraintViolation {
   columns: string[];
 }
 
-const RE = /(UNIQUE|CHECK|FOREIGN KEY|NOT NULL) constraint failed(?::\s*([^\n]*))?/i;
+const RE = /(UNIQUE|CHECK|FOREIGN KEY|NOT NULL) constraint failed(?::\s*([\w.]+(?:,\s*[\w.]+)*))?/i;
 const KINDS = { UNIQUE: 'unique', CHECK: 'check', 'FOREIGN KEY': 'foreign_key', 'NOT NULL': 'not_null' } as const;
 
 export function constraintViolation(err: unknown): ConstraintViolation | null {

@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
+import { depsDe } from '../deps';
 import { apiKeys, clientApplications, type Mode } from '../db/schema';
 import type { AppEnv } from './context';
 import { sha256Hex, timingSafeEqual, toBase64Url, randomBytes } from './crypto';
@@ -66,6 +67,8 @@ export const requireAuth = (scope?: Scope) =>
       throw unauthorized('invalid_api_key', 'La API key tiene un formato inválido (se espera hfx_test_… o hfx_live_…).');
     }
     const hash = await sha256Hex(token);
+    // Every authenticated route calls services: their dependencies are built here, once per request.
+    c.set('deps', depsDe(c.env, c.executionCtx));
     const { db } = c.var.deps;
     const row = await claveConAplicacion(db, hash);
     if (!row || !timingSafeEqual(row.key.token_hash, hash) || !token.startsWith(`hfx_${row.key.mode}_`)) {

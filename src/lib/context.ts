@@ -14,7 +14,7 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
-    /** Built once per request from the bindings (src/deps.ts); handlers pass it to the services. */
+    /** Built by requireAuth from the bindings (src/deps.ts); handlers pass it to the services. */
     deps: Deps;
     auth: AuthContext;
     /** The calling key's client application (set with `auth`). */

@@ -2,7 +2,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './context';
 import { DomainError, payloadTooLarge } from './errors';
-import { depsDe } from '../deps';
 import { uuidv7 } from './ids';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -12,7 +11,6 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const given = c.req.header('X-Request-Id');
   const id = given && REQUEST_ID_RE.test(given) ? given : `req_${uuidv7()}`;
   c.set('requestId', id);
-  c.set('deps', depsDe(c.env, c.executionCtx));
   c.header('X-Request-Id', id);
   await next();
   c.header('X-Request-Id', id);

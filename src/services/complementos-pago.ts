@@ -8,9 +8,9 @@ import {
   prepararComprobante,
   zonaHoraria,
   type Comprobante,
-  type ComplementoPagoInput,
+  type ComplementoPagoEntrada,
   type Emisor,
-  type PagoInput,
+  type PagoEntrada,
   type ValidationIssue,
 } from '../cfdi';
 import type { Deps } from '../deps';
@@ -39,8 +39,8 @@ export interface DocumentoPagado {
 }
 
 interface SolicitudPago {
-  receptor: ComplementoPagoInput['receptor'];
-  pagos: (Omit<PagoInput, 'documentos'> & { documentos: DocumentoPagado[] })[];
+  receptor: ComplementoPagoEntrada['receptor'];
+  pagos: (Omit<PagoEntrada, 'documentos'> & { documentos: DocumentoPagado[] })[];
 }
 
 /** The invoice's Comprobante as it was stamped: its own Fecha is "now" for the rebuild. */

@@ -460,7 +460,7 @@ describe('resolverReceptor', () => {
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(DomainError);
-      expect(err).toMatchObject({ status: 422, code: 'validation_error', details: [{ path: 'cliente_id' }] });
+      expect(err).toMatchObject({ kind: 'invalid', code: 'validation_error', details: [{ path: 'cliente_id' }] });
     }
   });
 });
