@@ -2,9 +2,9 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/client';
 import { depsDe } from '../deps';
-import { apiKeys, clientApplications, type Mode } from '../db/schema';
+import { apiKeys, clientApplications } from '../db/schema';
 import type { AppEnv } from './context';
-import { sha256Hex, timingSafeEqual, toBase64Url, randomBytes } from './crypto';
+import { sha256Hex, timingSafeEqual } from './crypto';
 import { DomainError } from './errors';
 
 export const SCOPES = [
@@ -18,21 +18,9 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-// hfx_<mode>_<43 base64url chars = 256 random bits>
-const TOKEN_RE = /^hfx_(test|live)_[A-Za-z0-9_-]{43}$/;
-const PREFIX_LENGTH = 14;
+/** hfx_<mode>_<43 base64url chars = 256 random bits>; minted by src/services/api-keys.ts. */
+export const TOKEN_RE = /^hfx_(test|live)_[A-Za-z0-9_-]{43}$/;
 const LAST_USED_PRECISION_MS = 60_000;
-
-export interface NewApiKey {
-  token: string;
-  prefix: string;
-  tokenHash: string;
-}
-
-export async function generateApiKey(mode: Mode): Promise<NewApiKey> {
-  const token = `hfx_${mode}_${toBase64Url(randomBytes(32))}`;
-  return { token, prefix: token.slice(0, PREFIX_LENGTH), tokenHash: await sha256Hex(token) };
-}
 
 // Every authenticated request looks its key up: drizzle builds this SQL once per database, not per request.
 const consultarClave = (db: Db) =>

@@ -6,7 +6,8 @@ import { depsDe } from '../deps';
 import { sha256Hex } from '../lib/crypto';
 import { uuidv7 } from '../lib/ids';
 import { createApplication } from '../../test/helpers';
-import { crearApiKey, listarApiKeys, revocarApiKey, TOKEN_RE } from './api-keys';
+import { TOKEN_RE } from '../lib/auth';
+import { crearApiKey, listarApiKeys, revocarApiKey } from './api-keys';
 
 const deps = () => depsDe(env);
 const fila = (id: string) => deps().db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { apiKeys } from '../db/schema';
 import type { Deps } from '../deps';
 import { randomBytes, sha256Hex, toBase64Url } from '../lib/crypto';
+import { SCOPES, type Scope } from '../lib/auth';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { MODES, type Mode } from '../lib/mode';
@@ -10,19 +11,8 @@ import { cargarAplicacion } from './comprobantes';
 // API keys: the one place a key is minted (admin panel, `npm run keys`, the test helpers). The token is
 // shown once and only its SHA-256 is kept; the lookup on each request is src/lib/auth.ts.
 
-export const SCOPES = [
-  'facturas:read',
-  'facturas:write',
-  'clientes:read',
-  'clientes:write',
-  'cancelaciones:write',
-  'webhooks:read',
-  'webhooks:write',
-] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope };
 
-/** hfx_<mode>_<43 base64url chars = 256 random bits> */
-export const TOKEN_RE = /^hfx_(test|live)_[A-Za-z0-9_-]{43}$/;
 /** The start of the token shown in listings, enough to tell keys apart. */
 const PREFIX_LENGTH = 14;
 
