@@ -11,6 +11,12 @@ export function dec(value: string | number | Decimal): Decimal {
   return new Dec(typeof value === 'number' ? String(value) : value);
 }
 
+/**
+ * Whether an amount the input schema already checked (an unsigned decimal string without exponent, or a
+ * non-negative number) is above zero: it is iff it has a non-zero digit, so no Decimal need be built.
+ */
+export const positivo = (v: string | number): boolean => (typeof v === 'number' ? v > 0 : /[1-9]/.test(v));
+
 /** Half-up rounding to `decimales` places. */
 export function redondear(value: Decimal, decimales: number): Decimal {
   return value.toDecimalPlaces(decimales, Decimal.ROUND_HALF_UP);

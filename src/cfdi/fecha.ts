@@ -61,23 +61,22 @@ function partes(instante: Date, timeZone: string): Record<string, number> {
   };
 }
 
+// Helpers live at module level, not as closures: the bundlers keep function names (esbuild keepNames,
+// wrangler's default), which costs a defineProperty each time a named closure is created on a hot path.
+const d2 = (n: number) => String(n).padStart(2, '0');
+
 /** `instante` as wall-clock time in `timeZone`, formatted `YYYY-MM-DDTHH:mm:ss` (no offset, as the SAT wants). */
 export function fechaLocal(instante: Date, timeZone: string): string {
   const p = partes(instante, timeZone);
-  const d2 = (n: number) => String(n).padStart(2, '0');
   return `${p.year}-${d2(p.month)}-${d2(p.day)}T${d2(p.hour)}:${d2(p.minute)}:${d2(p.second)}`;
 }
 
 /** The instant at which the wall clock in `timeZone` reads `fecha` (`YYYY-MM-DDTHH:mm:ss`). */
 export function instanteDeFechaLocal(fecha: string, timeZone: string): Date {
   const comoUtc = Date.parse(`${fecha}Z`);
-  const desfase = (t: number) => {
-    const p = partes(new Date(t), timeZone);
-    return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - t;
-  };
   // Two passes settle the offset even next to a DST change.
-  const primera = comoUtc - desfase(comoUtc);
-  return new Date(comoUtc - desfase(primera));
+  const primera = comoUtc - desfase(comoUtc, timeZone);
+  return new Date(comoUtc - desfase(primera, timeZone));
 }
 
 /** Validates an explicit Fecha: pattern (CFDI40101), not in the future, not older than 72 hours. */

@@ -37,31 +37,33 @@ export function escapeXml(value: string): string {
   return ESPECIALES.test(value) ? value.replace(/[&<>"'\t\n\r]/g, (c) => ENTITIES[c]) : value;
 }
 
-function write(node: XmlNode, out: string[]): void {
-  if (typeof node === 'string') {
-    out.push(escapeXml(node));
-    return;
-  }
-  out.push('<', node.name);
+// String concatenation (V8 builds ropes) beats pushing the pieces into an array and joining them.
+function write(node: XmlNode): string {
+  if (typeof node === 'string') return escapeXml(node);
+  let out = '<' + node.name;
   const attrs = node.attrs;
   for (const k in attrs) {
     const v = attrs[k];
-    if (v !== undefined && v !== '') out.push(' ', k, '="', escapeXml(v), '"');
+    if (v !== undefined && v !== '') out += ' ' + k + '="' + escapeXml(v) + '"';
   }
-  if (!node.children?.length) {
-    out.push('/>');
-    return;
-  }
-  out.push('>');
-  for (const child of node.children) write(child, out);
-  out.push('</', node.name, '>');
+  const children = node.children;
+  if (!children?.length) return out + '/>';
+  out += '>';
+  for (let i = 0; i < children.length; i++) out += write(children[i]);
+  return out + '</' + node.name + '>';
 }
 
 /** Serialises a node; with `declaration` (default true for documents) prefixes the UTF-8 XML declaration. */
 export function renderXml(node: XmlNode, opts: { declaration?: boolean } = {}): string {
-  const out: string[] = opts.declaration === false ? [] : [XML_DECLARATION];
-  write(node, out);
-  return out.join('');
+  return opts.declaration === false ? write(node) : XML_DECLARATION + write(node);
+}
+
+// A module-level function, not a closure per node: bundlers keep function names (esbuild keepNames),
+// which costs a defineProperty each time a named closure is created.
+function resolver(ambito: Record<string, string>, prefix: string, node: XmlElement): string {
+  const uri = ambito[prefix];
+  if (uri === undefined && prefix !== '') throw new Error(`prefijo de espacio de nombres no declarado "${prefix}" en <${node.name}>`);
+  return uri ?? '';
 }
 
 /**
@@ -83,15 +85,10 @@ export function arbolLeido(node: XmlElement, ambito: Record<string, string> = { 
     }
     attrs.push({ ns: prefix, local: colon > 0 ? qname.slice(colon + 1) : qname, qname, value, start: -1, valueStart: -1, valueEnd: -1 });
   }
-  const resolver = (prefix: string) => {
-    const uri = propio[prefix];
-    if (uri === undefined && prefix !== '') throw new Error(`prefijo de espacio de nombres no declarado "${prefix}" en <${node.name}>`);
-    return uri ?? '';
-  };
-  for (const a of attrs) if (a.ns || a.qname === 'xmlns') a.ns = a.ns === 'xmlns' || a.qname === 'xmlns' ? NS.xmlns : resolver(a.ns);
+  for (const a of attrs) if (a.ns || a.qname === 'xmlns') a.ns = a.ns === 'xmlns' || a.qname === 'xmlns' ? NS.xmlns : resolver(propio, a.ns, node);
   const colon = node.name.indexOf(':');
   const el: ElementoLeido = {
-    ns: resolver(colon > 0 ? node.name.slice(0, colon) : ''),
+    ns: resolver(propio, colon > 0 ? node.name.slice(0, colon) : '', node),
     local: colon > 0 ? node.name.slice(colon + 1) : node.name,
     qname: node.name,
     attrs,

@@ -64,6 +64,24 @@ export function reglaTasaCuota(
   uso: 'traslado' | 'retencion',
   fecha?: string,
 ): ReglaTasaCuota | undefined {
+  // Remembered: every concepto asks again for the same few tasas, and each answer builds Decimals.
+  const clave = `${impuestoId}|${factor}|${String(valor)}|${uso}|${fecha?.slice(0, 10) ?? ''}`;
+  if (reglas.has(clave)) return reglas.get(clave);
+  if (reglas.size > 10_000) reglas.clear();
+  const regla = buscarReglaTasaCuota(impuestoId, factor, valor, uso, fecha);
+  reglas.set(clave, regla);
+  return regla;
+}
+
+const reglas = new Map<string, ReglaTasaCuota | undefined>();
+
+function buscarReglaTasaCuota(
+  impuestoId: string,
+  factor: string,
+  valor: Decimal.Value,
+  uso: 'traslado' | 'retencion',
+  fecha?: string,
+): ReglaTasaCuota | undefined {
   const nombre = impuesto(impuestoId)?.texto;
   if (!nombre) return undefined;
   let v: Decimal;

@@ -62,31 +62,33 @@ export function calcularConcepto(c: ConceptoEntrada): ConceptoCalculado {
   const descuento = c.descuento === undefined ? undefined : dec(c.descuento);
   const baseValor = descuento ? importe.minus(descuento) : importe;
 
-  const calcular = (i: ImpuestoInput, iepsTrasladado?: Decimal): ImpuestoCalculado => {
-    const tipoFactor = i.tipo_factor as TipoFactor;
-    const base = tipoFactor === 'Cuota' ? cantidad : i.impuesto === IVA && iepsTrasladado ? baseValor.plus(iepsTrasladado) : baseValor;
-    if (tipoFactor === 'Exento' || i.tasa_o_cuota === undefined) return { impuesto: i.impuesto, tipoFactor, base };
-    const tasaOCuota = dec(i.tasa_o_cuota);
-    return {
-      impuesto: i.impuesto,
-      tipoFactor,
-      base,
-      tasaOCuota,
-      tasaOCuotaTexto: formatear(tasaOCuota, 6),
-      importe: redondear(base.times(tasaOCuota), DECIMALES_CONCEPTO),
-    };
-  };
-
   // IEPS first: the IVA of the same concepto is computed over importe plus the IEPS trasladado.
   const traslados = c.impuestos?.traslados ?? [];
-  const ieps = traslados.map((t) => (t.impuesto === IEPS ? calcular(t) : undefined));
+  const ieps = traslados.map((t) => (t.impuesto === IEPS ? calcularImpuesto(t, cantidad, baseValor) : undefined));
   let iepsTrasladado: Decimal | undefined;
   for (const t of ieps) if (t?.importe) iepsTrasladado = iepsTrasladado ? iepsTrasladado.plus(t.importe) : t.importe;
   return {
     importe,
     descuento,
-    traslados: traslados.map((t, k) => ieps[k] ?? calcular(t, iepsTrasladado)),
-    retenciones: (c.impuestos?.retenciones ?? []).map((r) => calcular(r, iepsTrasladado)),
+    traslados: traslados.map((t, k) => ieps[k] ?? calcularImpuesto(t, cantidad, baseValor, iepsTrasladado)),
+    retenciones: (c.impuestos?.retenciones ?? []).map((r) => calcularImpuesto(r, cantidad, baseValor, iepsTrasladado)),
+  };
+}
+
+// Module level, not a closure per concepto: bundlers keep function names (esbuild keepNames), which
+// costs a defineProperty each time a named closure is created.
+function calcularImpuesto(i: ImpuestoInput, cantidad: Decimal, baseValor: Decimal, iepsTrasladado?: Decimal): ImpuestoCalculado {
+  const tipoFactor = i.tipo_factor as TipoFactor;
+  const base = tipoFactor === 'Cuota' ? cantidad : i.impuesto === IVA && iepsTrasladado ? baseValor.plus(iepsTrasladado) : baseValor;
+  if (tipoFactor === 'Exento' || i.tasa_o_cuota === undefined) return { impuesto: i.impuesto, tipoFactor, base };
+  const tasaOCuota = dec(i.tasa_o_cuota);
+  return {
+    impuesto: i.impuesto,
+    tipoFactor,
+    base,
+    tasaOCuota,
+    tasaOCuotaTexto: formatear(tasaOCuota, 6),
+    importe: redondear(base.times(tasaOCuota), DECIMALES_CONCEPTO),
   };
 }
 

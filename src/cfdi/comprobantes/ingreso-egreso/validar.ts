@@ -10,7 +10,7 @@
  */
 import * as cat from '../../catalogs';
 import type { Emisor } from '../../comprobante';
-import { dec } from '../../decimal';
+import { dec, positivo } from '../../decimal';
 import { NOMBRE_PUBLICO_EN_GENERAL, RFC_PUBLICO_EN_GENERAL } from '../../rfc';
 import { Problemas, validarEmisor, validarReceptor, type Add, type ValidationIssue } from '../../validar';
 import { importeConcepto } from './calcular';
@@ -39,8 +39,7 @@ function validarImpuestos(c: ConceptoEntrada, path: string, fecha: string, add: 
 
   // Only a Descuento equal to the Importe leaves a zero base unexplained: a zero Cantidad or
   // ValorUnitario, or a Descuento over the Importe, are reported at their own field.
-  const importe = importeConcepto(c);
-  const sinBase = importe.gt(0) && c.descuento !== undefined && dec(c.descuento).eq(importe);
+  const sinBase = c.descuento !== undefined && positivo(c.cantidad) && positivo(c.valor_unitario) && dec(c.descuento).eq(importeConcepto(c));
 
   impuestos.traslados.forEach((t, j) => {
     const p = `${path}.impuestos.traslados[${j}]`;
@@ -76,8 +75,8 @@ function validarConceptos(input: FacturaEntrada, ctx: ContextoValidacion, add: A
       add(`${path}.clave_prod_serv`, 'La clave de producto o servicio debe tener 8 dígitos (c_ClaveProdServ; solo se valida el formato, el catálogo aún no está disponible).', 'CFDI40162');
     }
     if (!cat.claveUnidad(c.clave_unidad, ctx.fecha)) add(`${path}.clave_unidad`, `${c.clave_unidad} no está en el catálogo c_ClaveUnidad.`, 'CFDI40165');
-    if (dec(c.cantidad).lte(0)) add(`${path}.cantidad`, 'La cantidad debe ser mayor que cero.');
-    if (dec(c.valor_unitario).lte(0)) add(`${path}.valor_unitario`, 'El valor unitario debe ser mayor que cero en comprobantes de ingreso y egreso.', 'CFDI40166');
+    if (!positivo(c.cantidad)) add(`${path}.cantidad`, 'La cantidad debe ser mayor que cero.');
+    if (!positivo(c.valor_unitario)) add(`${path}.valor_unitario`, 'El valor unitario debe ser mayor que cero en comprobantes de ingreso y egreso.', 'CFDI40166');
     if (c.descuento !== undefined && dec(c.descuento).gt(importeConcepto(c))) {
       add(`${path}.descuento`, 'El descuento no puede ser mayor que el importe del concepto (cantidad × valor unitario).', 'CFDI40169');
     }
