@@ -81,15 +81,28 @@ function calcularImpuesto(i: ImpuestoInput, cantidad: Decimal, baseValor: Decima
   const tipoFactor = i.tipo_factor as TipoFactor;
   const base = tipoFactor === 'Cuota' ? cantidad : i.impuesto === IVA && iepsTrasladado ? baseValor.plus(iepsTrasladado) : baseValor;
   if (tipoFactor === 'Exento' || i.tasa_o_cuota === undefined) return { impuesto: i.impuesto, tipoFactor, base };
-  const tasaOCuota = dec(i.tasa_o_cuota);
+  const { valor: tasaOCuota, texto: tasaOCuotaTexto } = tasa(i.tasa_o_cuota);
   return {
     impuesto: i.impuesto,
     tipoFactor,
     base,
     tasaOCuota,
-    tasaOCuotaTexto: formatear(tasaOCuota, 6),
+    tasaOCuotaTexto,
     importe: redondear(base.times(tasaOCuota), DECIMALES_CONCEPTO),
   };
+}
+
+// The same few tasas come in every concepto: each is parsed and printed once (Decimals are immutable).
+const tasas = new Map<string | number, { valor: Decimal; texto: string }>();
+function tasa(entrada: string | number): { valor: Decimal; texto: string } {
+  let t = tasas.get(entrada);
+  if (!t) {
+    const valor = dec(entrada);
+    t = { valor, texto: formatear(valor, 6) };
+    if (tasas.size > 1000) tasas.clear();
+    tasas.set(entrada, t);
+  }
+  return t;
 }
 
 function imprimirImpuesto(i: ImpuestoCalculado, decimales: number): ImpuestoConcepto {
