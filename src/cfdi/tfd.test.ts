@@ -4,6 +4,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cadenaOriginal, cadenaOriginalTfd } from './cadena';
 import { leerCertificado, leerCsd, type Csd } from './csd';
+import { parseXml } from './dom';
+import { generarPdf } from './pdf';
+import { leerComprobante } from './pdf-datos';
 import { sellarCfdi } from './sello';
 import { leerTimbre, timbrarCfdi } from './tfd';
 import { verificarCfdi } from './verify';
@@ -59,6 +62,18 @@ describe('timbrarCfdi', () => {
       writeFileSync(path.join(salida, `${nombreSalida}.txt`), cadenaOriginal(xml));
     },
   );
+
+  it('reads a tree parsed once the same as the text: timbrar, verificar, leerTimbre, the printed data and the PDF', async () => {
+    const sellado = await sellarCfdi(muestra('created-with-discounts-40.xml'), csd);
+    const args = { uuid: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d', fechaTimbrado: '2025-06-01T12:00:01', rfcProvCertif: 'SPR190613I52', noCertificadoSAT: noCertificadoSAT(), llave };
+    const conArbol = await timbrarCfdi(sellado, { ...args, arbol: parseXml(sellado) });
+    expect(conArbol).toEqual(await timbrarCfdi(sellado, args));
+    const arbol = parseXml(conArbol.xml);
+    expect(await verificarCfdi(arbol, { pacCertificates: [pacCer] })).toEqual(await verificarCfdi(conArbol.xml, { pacCertificates: [pacCer] }));
+    expect(leerTimbre(arbol)).toEqual(conArbol.timbre);
+    expect(leerComprobante(arbol)).toEqual(leerComprobante(conArbol.xml));
+    expect((await generarPdf(arbol)).length).toBeGreaterThan(1000);
+  });
 
   it('appends the stamp at the end of an existing cfdi:Complemento', async () => {
     const { xml } = await timbrar(muestra('created-cfdi40-pago20-valid.xml'));
