@@ -48,12 +48,13 @@ export const personaDeRfc = (rfc: string): Persona => (rfc.length === 12 ? 'mora
  */
 export function digitoVerificadorRfc(base: string): string {
   if (base.length !== 11 && base.length !== 12) throw new RangeError('La base del RFC debe tener 11 o 12 caracteres.');
+  const texto = base.padStart(12, ' ');
   let suma = 0;
-  [...base.padStart(12, ' ')].forEach((ch, i) => {
-    const valor = VALORES.indexOf(ch);
-    if (valor < 0) throw new RangeError(`Carácter inválido en el RFC: ${ch}`);
+  for (let i = 0; i < 12; i++) {
+    const valor = VALORES.indexOf(texto[i]);
+    if (valor < 0) throw new RangeError(`Carácter inválido en el RFC: ${texto[i]}`);
     suma += valor * (13 - i);
-  });
+  }
   const digito = 11 - (suma % 11);
   return digito === 11 ? '0' : digito === 10 ? 'A' : String(digito);
 }
