@@ -14,32 +14,32 @@ import { tenantDb, type Tenant } from './tenancy';
 const TTL_MS = 24 * HOUR;
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
-export interface Idempotencia {
+export interface IdempotencyKey {
   key: string;
   /** What is being done, e.g. `facturas.crear`: the same key for another operation is a conflict. */
-  operacion: string;
-  entrada: unknown;
+  operation: string;
+  input: unknown;
 }
 
-export interface Resultado<T> {
-  valor: T;
+export interface Idempotent<T> {
+  value: T;
   /** True when this is the stored result of an earlier call with the same key. */
-  repetido: boolean;
+  replayed: boolean;
 }
 
-export async function conIdempotencia<T>(
+export async function withIdempotency<T>(
   deps: { db: Db; d1: D1Database; clock: () => Date },
   t: Tenant,
-  idem: Idempotencia | undefined,
+  idem: IdempotencyKey | undefined,
   run: () => Promise<T>,
-): Promise<Resultado<T>> {
-  if (!idem) return { valor: await run(), repetido: false };
+): Promise<Idempotent<T>> {
+  if (!idem) return { value: await run(), replayed: false };
   if (!KEY_RE.test(idem.key)) {
     throw DomainError.validation([{ path: 'Idempotency-Key', message: 'De 1 a 255 caracteres ASCII visibles.' }]);
   }
   const { db } = tenantDb(deps, t);
   const where = and(eq(idempotencyKeys.client_application_id, t.applicationId), eq(idempotencyKeys.mode, t.mode), eq(idempotencyKeys.key, idem.key));
-  const hash = await sha256Hex(`${idem.operacion}\n${JSON.stringify(idem.entrada)}`);
+  const hash = await sha256Hex(`${idem.operation}\n${JSON.stringify(idem.input)}`);
   const now = deps.clock();
 
   const claimed = await db
@@ -51,7 +51,7 @@ export async function conIdempotencia<T>(
     const prior = (await db.select().from(idempotencyKeys).where(where).get())!;
     if (prior.expires_at <= now.toISOString()) {
       await db.delete(idempotencyKeys).where(and(where, eq(idempotencyKeys.expires_at, prior.expires_at)));
-      return conIdempotencia(deps, t, idem, run);
+      return withIdempotency(deps, t, idem, run);
     }
     if (prior.request_hash !== hash) {
       throw new DomainError('idempotency_key_reused', 'conflict', 'Esta Idempotency-Key ya se usó con otra solicitud.');
@@ -65,16 +65,16 @@ export async function conIdempotencia<T>(
         { 'Retry-After': '1' },
       );
     }
-    return { valor: JSON.parse(prior.response_body) as T, repetido: true };
+    return { value: JSON.parse(prior.response_body) as T, replayed: true };
   }
 
-  let valor: T;
+  let value: T;
   try {
-    valor = await run();
+    value = await run();
   } catch (err) {
     await db.delete(idempotencyKeys).where(where);
     throw err;
   }
-  await db.update(idempotencyKeys).set({ response_status: 200, response_body: JSON.stringify(valor) }).where(where);
-  return { valor, repetido: false };
+  await db.update(idempotencyKeys).set({ response_status: 200, response_body: JSON.stringify(value) }).where(where);
+  return { value, replayed: false };
 }

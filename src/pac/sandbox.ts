@@ -33,8 +33,6 @@ export interface SandboxPacOptions {
   now?: () => Date;
 }
 
-// Moved to the fiscal core; kept for the callers that still import it from here.
-export { pemToDer };
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
 function importKey(pem: string): Promise<CryptoKey> {

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../deps';
 import { API_BASE } from '../env';
 import type { AppEnv } from '../lib/context';
-import type { Resultado } from '../lib/idempotency';
+import type { Idempotent } from '../lib/idempotency';
 import type { Tenant } from '../lib/tenancy';
 import { historial, type TipoComprobante } from '../services/comprobantes';
 import type { Aceptada } from '../services/emision';
@@ -31,11 +31,11 @@ export async function vistaDetalle(deps: Deps, t: Tenant, f: Factura) {
 }
 
 /** 202 of an accepted comprobante, with its Location; a replayed Idempotency-Key says so. */
-export function respuestaAceptada(c: Context<AppEnv>, r: Resultado<Aceptada>) {
-  const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${r.valor.id}`;
+export function respuestaAceptada(c: Context<AppEnv>, r: Idempotent<Aceptada>) {
+  const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${r.value.id}`;
   c.header('Location', self);
-  if (r.repetido) c.header('Idempotent-Replayed', 'true');
-  return c.json({ ...r.valor, links: { self } }, 202);
+  if (r.replayed) c.header('Idempotent-Replayed', 'true');
+  return c.json({ ...r.value, links: { self } }, 202);
 }
 
 export function descarga(c: Context<AppEnv>, a: Archivo): Response {

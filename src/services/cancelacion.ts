@@ -3,7 +3,7 @@ import { facturas, type FacturaStatus } from '../db/schema';
 import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
 import { isUuid } from '../lib/ids';
-import { conIdempotencia, type Resultado } from '../lib/idempotency';
+import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 import type { MotivoCancelacion } from '../pac/types';
 import { despacharEvento } from '../webhooks/events';
@@ -63,9 +63,9 @@ export function cancelarComprobante(
   idOrUuid: string,
   s: SolicitudCancelarFactura,
   opts: { idempotencyKey?: string } = {},
-): Promise<Resultado<Factura>> {
-  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operacion: `cancelar ${idOrUuid}`, entrada: s };
-  return conIdempotencia(deps, t, idem, () => solicitarCancelacion(deps, t, idOrUuid, s));
+): Promise<Idempotent<Factura>> {
+  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: `cancelar ${idOrUuid}`, input: s };
+  return withIdempotency(deps, t, idem, () => solicitarCancelacion(deps, t, idOrUuid, s));
 }
 
 async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: SolicitudCancelarFactura): Promise<Factura> {

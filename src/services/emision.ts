@@ -3,7 +3,7 @@ import { constraintViolation } from '../db/constraints';
 import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
-import { conIdempotencia, type Resultado } from '../lib/idempotency';
+import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { tenantDb, type Tenant } from '../lib/tenancy';
 import { resolverReceptor, type Receptor } from './clientes';
 import { cargarAplicacion, claveArchivo, emisorDe, type Aplicacion, type TipoComprobante } from './comprobantes';
@@ -51,9 +51,9 @@ export interface OpcionesAceptar {
 /** A creating request as every client sends it: the comprobante's fields, with `receptor` or `cliente_id`. */
 export type Solicitud = Record<string, unknown> & { cliente_id?: string; receptor?: unknown };
 
-export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Resultado<Aceptada>> {
-  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operacion: tipo.operacion, entrada: solicitud };
-  return conIdempotencia(deps, t, idem, async () => {
+export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> {
+  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: tipo.operacion, input: solicitud };
+  return withIdempotency(deps, t, idem, async () => {
     const { cliente_id: clienteId, ...datos } = solicitud;
     if (clienteId !== undefined && datos.receptor !== undefined) {
       throw DomainError.validation([{ path: 'cliente_id', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);

@@ -1,6 +1,6 @@
 import type Decimal from 'decimal.js';
 import { eq, inArray, or } from 'drizzle-orm';
-import { PARAMETROS_D1, porLotes } from '../lib/lotes';
+import { D1_MAX_PARAMETERS, inChunks } from '../lib/chunks';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { dec, formatear, catalogs } from '../cfdi';
 import type { Deps } from '../deps';
@@ -58,9 +58,9 @@ type DbDeps = Pick<Deps, 'db' | 'd1'>;
 export async function saldos(deps: DbDeps, t: Tenant, documentos: Factura[]): Promise<Map<string, Saldo>> {
   const { db } = tenantDb(deps, t);
   // two parameters are the tenant's
-  const filas = await porLotes(
+  const filas = await inChunks(
     documentos.map((f) => f.id),
-    PARAMETROS_D1 - 2,
+    D1_MAX_PARAMETERS - 2,
     (ids) =>
       db
         .select({ fila: aplicaciones, origen: { status: origen.status, uuid: origen.uuid, tipo: origen.tipo } })
@@ -101,7 +101,7 @@ export async function buscarFacturas(deps: DbDeps, t: Tenant, referencias: strin
   const refs = [...new Set(referencias)];
   const { db } = tenantDb(deps, t);
   // each reference is bound twice (id and uuid); three parameters are the tenant's and the tipo
-  const rows = await porLotes(refs, Math.floor((PARAMETROS_D1 - 3) / 2), (lote) =>
+  const rows = await inChunks(refs, Math.floor((D1_MAX_PARAMETERS - 3) / 2), (lote) =>
     db
       .select()
       .from(facturas)

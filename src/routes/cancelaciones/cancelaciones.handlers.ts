@@ -10,9 +10,9 @@ export const cancelarHandler: RouteHandler<typeof cancelar, AppEnv> = async (c) 
   const r = await cancelarComprobante(c.var.deps, tenantOf(c), c.req.valid('param').id, c.req.valid('json'), {
     idempotencyKey: c.req.header('Idempotency-Key'),
   });
-  const view = vistaComprobante(r.valor);
+  const view = vistaComprobante(r.value);
   c.header('Location', `${new URL(c.req.url).origin}${view.links.self}`);
-  if (r.repetido) c.header('Idempotent-Replayed', 'true');
+  if (r.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(view, 202);
 };
 

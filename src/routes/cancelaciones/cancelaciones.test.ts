@@ -9,13 +9,14 @@ import { procesarCancelacion } from '../../jobs/cancelar-factura';
 import type { JobMessage } from '../../lib/queue';
 import { procesarFactura } from '../../jobs/procesar-factura';
 import { uuidv7 } from '../../lib/ids';
-import { pemToDer, SandboxPac } from '../../pac/sandbox';
+import { SandboxPac } from '../../pac/sandbox';
 import { respuestaDelReceptor, supuestoSinAceptacion, verificarAcuseSandbox } from '../../pac/sandbox-cancelacion';
 import type { PacAdapter } from '../../pac/types';
 import { aplicarCambio, cambiarEstado } from '../../services/estado';
 import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarPendiente, json, waitFor } from '../../../test/helpers';
 import { esperar, hostUnico, recibidas } from '../../../test/workers/webhooks-helpers';
 import { depsDe } from '../../deps';
+import { pemToDer } from '../../cfdi';
 
 const db = () => getDb(env);
 const HORA = 3600e3;

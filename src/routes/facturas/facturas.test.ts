@@ -2,13 +2,13 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from 'clou
 import { env } from 'cloudflare:workers';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { verificarCfdi } from '../../cfdi';
+import { pemToDer, verificarCfdi } from '../../cfdi';
 import { getDb } from '../../db/client';
 import { eventos, facturas } from '../../db/schema';
 import worker from '../../../worker';
 import { procesarFactura } from '../../jobs/procesar-factura';
 import { uuidv7 } from '../../lib/ids';
-import { pemToDer, SandboxPac } from '../../pac/sandbox';
+import { SandboxPac } from '../../pac/sandbox';
 import type { PacAdapter } from '../../pac/types';
 import { depsDe } from '../../deps';
 import {

@@ -1,6 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context';
-import { pemToDer } from '../../pac/sandbox';
+import { pemToDer } from '../../cfdi';
 import type { certificadoSandbox, health, me } from './sistema.routes';
 
 export const VERSION = '0.1.0';

@@ -3,12 +3,12 @@ import * as h from './webhooks.handlers';
 import * as routes from './webhooks.routes';
 
 export default createRouter()
-  .openapi(routes.list, h.listHandler)
-  .openapi(routes.create, h.createHandler)
-  .openapi(routes.get, h.getHandler)
-  .openapi(routes.update, h.updateHandler)
-  .openapi(routes.remove, h.removeHandler)
-  .openapi(routes.rotate, h.rotateHandler)
-  .openapi(routes.listEntregas, h.listEntregasHandler)
-  .openapi(routes.resend, h.resendHandler)
-  .openapi(routes.test, h.testHandler);
+  .openapi(routes.listar, h.listarHandler)
+  .openapi(routes.crear, h.crearHandler)
+  .openapi(routes.obtener, h.obtenerHandler)
+  .openapi(routes.actualizar, h.actualizarHandler)
+  .openapi(routes.eliminar, h.eliminarHandler)
+  .openapi(routes.rotarSecreto, h.rotarSecretoHandler)
+  .openapi(routes.listarEntregas, h.listarEntregasHandler)
+  .openapi(routes.reenviarEntrega, h.reenviarEntregaHandler)
+  .openapi(routes.enviarPrueba, h.enviarPruebaHandler);

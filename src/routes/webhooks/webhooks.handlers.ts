@@ -4,37 +4,37 @@ import { tenantOf } from '../../lib/tenancy';
 import * as service from '../../services/webhooks';
 import type * as routes from './webhooks.routes';
 
-export const listHandler: RouteHandler<typeof routes.list, AppEnv> = async (c) =>
+export const listarHandler: RouteHandler<typeof routes.listar, AppEnv> = async (c) =>
   c.json(await service.listarWebhooks(c.var.deps, tenantOf(c), c.req.valid('query')), 200);
 
-export const createHandler: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+export const crearHandler: RouteHandler<typeof routes.crear, AppEnv> = async (c) => {
   const { webhook, secret } = await service.crearWebhook(c.var.deps, tenantOf(c), c.req.valid('json'));
   return c.json({ ...webhook, secret }, 201);
 };
 
-export const getHandler: RouteHandler<typeof routes.get, AppEnv> = async (c) =>
+export const obtenerHandler: RouteHandler<typeof routes.obtener, AppEnv> = async (c) =>
   c.json(await service.obtenerWebhook(c.var.deps, tenantOf(c), c.req.valid('param').id), 200);
 
-export const updateHandler: RouteHandler<typeof routes.update, AppEnv> = async (c) =>
+export const actualizarHandler: RouteHandler<typeof routes.actualizar, AppEnv> = async (c) =>
   c.json(await service.actualizarWebhook(c.var.deps, tenantOf(c), c.req.valid('param').id, c.req.valid('json')), 200);
 
-export const removeHandler: RouteHandler<typeof routes.remove, AppEnv> = async (c) => {
+export const eliminarHandler: RouteHandler<typeof routes.eliminar, AppEnv> = async (c) => {
   await service.eliminarWebhook(c.var.deps, tenantOf(c), c.req.valid('param').id);
   return c.body(null, 204);
 };
 
-export const rotateHandler: RouteHandler<typeof routes.rotate, AppEnv> = async (c) => {
+export const rotarSecretoHandler: RouteHandler<typeof routes.rotarSecreto, AppEnv> = async (c) => {
   const { webhook, secret } = await service.rotarSecreto(c.var.deps, tenantOf(c), c.req.valid('param').id);
   return c.json({ ...webhook, secret }, 200);
 };
 
-export const listEntregasHandler: RouteHandler<typeof routes.listEntregas, AppEnv> = async (c) =>
+export const listarEntregasHandler: RouteHandler<typeof routes.listarEntregas, AppEnv> = async (c) =>
   c.json(await service.listarEntregas(c.var.deps, tenantOf(c), c.req.valid('param').id, c.req.valid('query')), 200);
 
-export const resendHandler: RouteHandler<typeof routes.resend, AppEnv> = async (c) => {
+export const reenviarEntregaHandler: RouteHandler<typeof routes.reenviarEntrega, AppEnv> = async (c) => {
   const { id, entrega } = c.req.valid('param');
   return c.json(await service.reenviarEntrega(c.var.deps, tenantOf(c), id, entrega), 202);
 };
 
-export const testHandler: RouteHandler<typeof routes.test, AppEnv> = async (c) =>
+export const enviarPruebaHandler: RouteHandler<typeof routes.enviarPrueba, AppEnv> = async (c) =>
   c.json(await service.enviarPrueba(c.var.deps, tenantOf(c), c.req.valid('param').id), 202);

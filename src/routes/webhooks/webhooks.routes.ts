@@ -20,7 +20,7 @@ const EntregaParams = IdParams.extend({
 });
 const cuerpo = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
-export const list = createRoute({
+export const listar = createRoute({
   method: 'get',
   path: '/webhooks',
   tags,
@@ -34,7 +34,7 @@ export const list = createRoute({
   },
 });
 
-export const create = createRoute({
+export const crear = createRoute({
   method: 'post',
   path: '/webhooks',
   tags,
@@ -48,7 +48,7 @@ export const create = createRoute({
   },
 });
 
-export const get = createRoute({
+export const obtener = createRoute({
   method: 'get',
   path: '/webhooks/{id}',
   tags,
@@ -59,7 +59,7 @@ export const get = createRoute({
   responses: { 200: jsonContent(WebhookSchema, 'El webhook.'), ...errorResponses(401, 403, 404) },
 });
 
-export const update = createRoute({
+export const actualizar = createRoute({
   method: 'patch',
   path: '/webhooks/{id}',
   tags,
@@ -70,7 +70,7 @@ export const update = createRoute({
   responses: { 200: jsonContent(WebhookSchema, 'El webhook actualizado.'), ...errorResponses(400, 401, 403, 404, 415, 422) },
 });
 
-export const remove = createRoute({
+export const eliminar = createRoute({
   method: 'delete',
   path: '/webhooks/{id}',
   tags,
@@ -81,7 +81,7 @@ export const remove = createRoute({
   responses: { 204: { description: 'Eliminado.' }, ...errorResponses(401, 403, 404) },
 });
 
-export const rotate = createRoute({
+export const rotarSecreto = createRoute({
   method: 'post',
   path: '/webhooks/{id}/rotar-secreto',
   tags,
@@ -95,7 +95,7 @@ export const rotate = createRoute({
   },
 });
 
-export const listEntregas = createRoute({
+export const listarEntregas = createRoute({
   method: 'get',
   path: '/webhooks/{id}/entregas',
   tags,
@@ -109,7 +109,7 @@ export const listEntregas = createRoute({
   },
 });
 
-export const resend = createRoute({
+export const reenviarEntrega = createRoute({
   method: 'post',
   path: '/webhooks/{id}/entregas/{entrega}/reenviar',
   tags,
@@ -123,7 +123,7 @@ export const resend = createRoute({
   },
 });
 
-export const test = createRoute({
+export const enviarPrueba = createRoute({
   method: 'post',
   path: '/webhooks/{id}/prueba',
   tags,
