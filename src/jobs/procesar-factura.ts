@@ -4,6 +4,7 @@ import { facturas } from '../db/schema';
 import type { Deps } from '../deps';
 import type { JobResult } from '../lib/queue';
 import { backoffSeconds } from '../lib/retry';
+import { tenantDb, tenantOfRow } from '../lib/tenancy';
 import type { PacError, Timbre } from '../pac/types';
 import { cargarAplicacion, claveArchivo, datosDe, emisorDe } from '../services/comprobantes';
 import { csdDeAplicacion } from '../services/csd';
@@ -77,10 +78,11 @@ async function finalizar(
   cambios: Partial<Factura>,
   errores?: PacError[],
 ): Promise<JobResult> {
-  const cambio = cambiarEstado(deps.d1, factura, status, { ...cambios, ...(errores ? { errores } : {}) }, deps.clock());
+  const { d1 } = tenantDb(deps, tenantOfRow(factura));
+  const cambio = cambiarEstado(d1, factura, status, { ...cambios, ...(errores ? { errores } : {}) }, deps.clock());
   // A P or E that will never be valid gives back the balance it reserved on its invoices.
-  if (factura.tipo !== 'I' && status !== 'timbrada') cambio.statements.push(liberarAplicaciones(deps.d1, factura.id));
-  const eventoId = await aplicarCambio(deps.d1, cambio);
+  if (factura.tipo !== 'I' && status !== 'timbrada') cambio.statements.push(liberarAplicaciones(d1, factura.id));
+  const eventoId = await aplicarCambio(d1, cambio);
   if (eventoId) await despacharEvento(deps, eventoId);
   return { action: 'ack' };
 }

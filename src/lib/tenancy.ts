@@ -25,6 +25,9 @@ export function tenantOf(c: Context<AppEnv>): Tenant {
   return { applicationId, mode };
 }
 
+/** The tenant a stored row belongs to (jobs act for the row's own tenant: the id came from our queue). */
+export const tenantOfRow = (row: { client_application_id: string; mode: Mode }): Tenant => ({ applicationId: row.client_application_id, mode: row.mode });
+
 /**
  * The database that holds a tenant's rows. Today there is one D1; when it fills, the shard of the
  * tenant's application is chosen here and nowhere else (docs/escala.md).

@@ -4,7 +4,7 @@ import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
 import { isUuid } from '../lib/ids';
 import { withIdempotency, type Idempotent } from '../lib/idempotency';
-import { tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
+import { tenantDb, tenantOfRow, tenantWhere, type Tenant } from '../lib/tenancy';
 import type { MotivoCancelacion } from '../pac/types';
 import { despacharEvento } from '../webhooks/events';
 import { cargarComprobante } from './comprobantes';
@@ -86,7 +86,8 @@ async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: 
     acuse_key: null,
     errores: null,
   };
-  const eventoId = await aplicarCambio(deps.d1, cambiarEstado(deps.d1, f, 'cancelacion_pendiente', cambios, deps.clock()));
+  const { d1 } = tenantDb(deps, t);
+  const eventoId = await aplicarCambio(d1, cambiarEstado(d1, f, 'cancelacion_pendiente', cambios, deps.clock()));
   // A concurrent request won the transition: answer for the state it left.
   if (!eventoId) throw noCancelable(await cargarComprobante(deps, t, f.id));
   try {
@@ -114,7 +115,8 @@ export async function transicionar(
   nuevo: FacturaStatus,
   cambios: Parameters<typeof cambiarEstado>[3],
 ): Promise<boolean> {
-  const eventoId = await aplicarCambio(deps.d1, cambiarEstado(deps.d1, f, nuevo, cambios, deps.clock()));
+  const { d1 } = tenantDb(deps, tenantOfRow(f));
+  const eventoId = await aplicarCambio(d1, cambiarEstado(d1, f, nuevo, cambios, deps.clock()));
   if (eventoId) await despacharEvento(deps, eventoId);
   return eventoId !== null;
 }

@@ -15,7 +15,7 @@ import {
 } from '../cfdi';
 import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
-import type { Tenant } from '../lib/tenancy';
+import { tenantDb, type Tenant } from '../lib/tenancy';
 import { datosDe } from './comprobantes';
 import { aceptar, type OpcionesAceptar, type Solicitud, type TipoEmision } from './emision';
 import type { Factura } from './estado';
@@ -143,7 +143,7 @@ export const COMPLEMENTO_PAGO: TipoEmision = {
         impSaldoInsoluto: docto.impSaldoInsoluto,
       })),
     );
-    return { ok: true, comprobante: prep.comprobante, datos: completo, extra: (id: string) => filas.map((a) => insertarAplicacion(deps.d1, t, id, a)) };
+    return { ok: true, comprobante: prep.comprobante, datos: completo, extra: (id: string) => filas.map((a) => insertarAplicacion(tenantDb(deps, t).d1, t, id, a)) };
   },
 };
 

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { dec, formatear, prepararComprobante } from '../cfdi';
 import type { Deps } from '../deps';
 import { DomainError, type ErrorDetail } from '../lib/errors';
-import type { Tenant } from '../lib/tenancy';
+import { tenantDb, type Tenant } from '../lib/tenancy';
 import { aceptar, type OpcionesAceptar, type Solicitud, type TipoEmision } from './emision';
 import { buscarFacturas, impedimento, insertarAplicacion, saldos, type NuevaAplicacion } from './saldos';
 
@@ -74,7 +74,7 @@ export const NOTA_CREDITO: TipoEmision = {
         impSaldoInsoluto: formatear(s.insoluto.minus(importe), decimales),
       });
     }
-    return { ...prep, extra: (id: string) => filas.map((a) => insertarAplicacion(deps.d1, t, id, a)) };
+    return { ...prep, extra: (id: string) => filas.map((a) => insertarAplicacion(tenantDb(deps, t).d1, t, id, a)) };
   },
 };
 

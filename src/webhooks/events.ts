@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import { eventos, webhookConfigurations } from '../db/schema';
 import type { Deps } from '../deps';
-import { tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
+import { tenantDb, tenantOfRow, tenantWhere } from '../lib/tenancy';
 import { endpointStub } from './delivery';
 
 export const EVENT_TYPES = [
@@ -45,7 +45,7 @@ export async function despacharEvento(deps: DespachoDeps, eventoId: string): Pro
   // The id comes from our own job, not from a client: the event row itself names its tenant.
   const evento = await deps.db.select().from(eventos).where(eq(eventos.id, eventoId)).get();
   if (!evento || evento.despachado_at) return;
-  const tenant: Tenant = { applicationId: evento.client_application_id, mode: evento.mode };
+  const tenant = tenantOfRow(evento);
   const { db } = tenantDb(deps, tenant);
   const configs = await db
     .select({ id: webhookConfigurations.id, events: webhookConfigurations.events })
