@@ -92,15 +92,38 @@ function datosCertificado(cert: forge.pki.Certificate, cer: Uint8Array): Certifi
   };
 }
 
+// Every stamp and every verification reads the certificate the CFDI carries, and forge's X.509 parse costs
+// milliseconds: each certificate (there are few, one per issuer) is read once per isolate.
+interface Leido {
+  cert: forge.pki.Certificate;
+  datos: CertificadoSat;
+  llave?: Promise<CryptoKey>;
+}
+const leidos = new Map<string, Leido>();
+const MAX_LEIDOS = 1000;
+
+function leido(cer: Uint8Array): Leido {
+  const clave = bytesToBinary(cer);
+  let l = leidos.get(clave);
+  if (!l) {
+    const cert = parseCertificado(cer);
+    l = { cert, datos: datosCertificado(cert, cer) };
+    if (leidos.size >= MAX_LEIDOS) leidos.clear();
+    leidos.set(clave, l);
+  }
+  return l;
+}
+
 /** Reads a SAT certificate (.cer, DER X.509): RFC, name, NoCertificado, validity and whether it is a FIEL. */
 export function leerCertificado(cer: Uint8Array): CertificadoSat {
-  return datosCertificado(parseCertificado(cer), cer);
+  return leido(cer).datos;
 }
 
 /** The certificate's public key as a Web Crypto key that verifies RSA-SHA256 signatures. */
-export async function llavePublica(cer: Uint8Array): Promise<CryptoKey> {
-  const spki = forge.asn1.toDer(forge.pki.publicKeyToAsn1(parseCertificado(cer).publicKey)).getBytes();
-  return crypto.subtle.importKey('spki', binaryToBytes(spki), SIGNING, false, ['verify']);
+export function llavePublica(cer: Uint8Array): Promise<CryptoKey> {
+  const l = leido(cer);
+  l.llave ??= crypto.subtle.importKey('spki', binaryToBytes(forge.asn1.toDer(forge.pki.publicKeyToAsn1(l.cert.publicKey)).getBytes()), SIGNING, false, ['verify']);
+  return l.llave;
 }
 
 async function importarLlave(pkcs8: Uint8Array): Promise<CryptoKey> {
