@@ -132,7 +132,15 @@ export async function guardarParaOraculo(nombre: string, xml: string): Promise<v
 }
 
 /** A `pendiente` factura straight into D1 with no queue message, so the test drives the job itself. */
-export async function insertarPendiente(applicationId: string, opts: { fecha?: string; ahora?: Date; serie?: string } = {}) {
+export const insertarPendiente = (applicationId: string, opts: { fecha?: string; ahora?: Date; serie?: string } = {}) =>
+  insertarFactura(applicationId, opts.serie ? { serie: opts.serie } : {}, opts);
+
+/** A factura row of the sample body straight into D1, in whatever state `over` says. */
+export async function insertarFactura(
+  applicationId: string,
+  over: Partial<typeof import('../src/db/schema').facturas.$inferInsert> = {},
+  opts: { fecha?: string; ahora?: Date } = {},
+) {
   const { prepararComprobante } = await import('../src/cfdi');
   const { facturas } = await import('../src/db/schema');
   const emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
@@ -149,7 +157,7 @@ export async function insertarPendiente(applicationId: string, opts: { fecha?: s
       mode: 'test',
       tipo: 'I',
       status: 'pendiente',
-      serie: opts.serie ?? 'T',
+      serie: 'T',
       folio: id.slice(-12),
       receptor_rfc: c.receptor.rfc,
       receptor_nombre: c.receptor.nombre,
@@ -158,6 +166,7 @@ export async function insertarPendiente(applicationId: string, opts: { fecha?: s
       total: c.total,
       fecha: c.fecha,
       datos: { ...datos, fecha: c.fecha },
+      ...over,
     });
   return id;
 }

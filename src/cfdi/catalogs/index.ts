@@ -75,13 +75,7 @@ export function reglaTasaCuota(
 
 const reglas = new Map<string, ReglaTasaCuota | undefined>();
 
-function buscarReglaTasaCuota(
-  impuestoId: string,
-  factor: string,
-  valor: Decimal.Value,
-  uso: 'traslado' | 'retencion',
-  fecha?: string,
-): ReglaTasaCuota | undefined {
+function buscarReglaTasaCuota(...[impuestoId, factor, valor, uso, fecha]: Parameters<typeof reglaTasaCuota>): ReglaTasaCuota | undefined {
   const nombre = impuesto(impuestoId)?.texto;
   if (!nombre) return undefined;
   let v: Decimal;

@@ -13,7 +13,7 @@ import { SandboxPac } from '../../pac/sandbox';
 import { respuestaDelReceptor, supuestoSinAceptacion, verificarAcuseSandbox } from '../../pac/sandbox-cancelacion';
 import type { PacAdapter } from '../../pac/types';
 import { aplicarCambio, cambiarEstado } from '../../services/estado';
-import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarPendiente, json, waitFor } from '../../../test/helpers';
+import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarFactura, insertarPendiente, json, waitFor } from '../../../test/helpers';
 import { esperar, hostUnico, recibidas } from '../../../test/workers/webhooks-helpers';
 import { depsDe } from '../../deps';
 import { pemToDer } from '../../cfdi';
@@ -66,30 +66,8 @@ async function timbradaHace48h(applicationId: string, respuesta: 'aceptada' | 'r
 const eventosDe = async (id: string) => (await db().select().from(eventos).where(eq(eventos.factura_id, id))).map((e) => e.type);
 
 /** A row in any status, stamped-looking (a UUID of its own), straight into D1: for the 409/422/live cases. */
-async function fila(applicationId: string, over: Partial<typeof facturas.$inferInsert> = {}) {
-  const id = uuidv7();
-  await db()
-    .insert(facturas)
-    .values({
-      id,
-      client_application_id: applicationId,
-      mode: 'test',
-      tipo: 'I',
-      status: 'timbrada',
-      serie: 'X',
-      folio: id.slice(-12),
-      receptor_rfc: 'EKU9003173C9',
-      receptor_nombre: 'ESCUELA KEMPER URGATE',
-      moneda: 'MXN',
-      subtotal: '1000.00',
-      total: '1160.00',
-      fecha: new Date().toISOString().slice(0, 19),
-      datos: {},
-      uuid: crypto.randomUUID().toUpperCase(),
-      ...over,
-    });
-  return id;
-}
+const fila = (applicationId: string, over: Partial<typeof facturas.$inferInsert> = {}) =>
+  insertarFactura(applicationId, { status: 'timbrada', serie: 'X', uuid: crypto.randomUUID().toUpperCase(), ...over });
 
 async function entregar(queue: string, ...ids: string[]) {
   const batch = createMessageBatch(
