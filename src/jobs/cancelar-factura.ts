@@ -122,7 +122,7 @@ async function consultar(
       errores: [
         {
           code: 'sin_confirmacion',
-          message: `El SAT no confirmó la cancelación en ${PLAZO_MAXIMO_MS / 86_400_000} días (estado: ${estado.estado}${estado.estatusCancelacion ? `, ${estado.estatusCancelacion}` : ''}); consulta el CFDI en el SAT antes de volver a solicitarla.`,
+          message: `El SAT no confirmó la cancelación en ${PLAZO_MAXIMO_MS / DAY} días (estado: ${estado.estado}${estado.estatusCancelacion ? `, ${estado.estatusCancelacion}` : ''}); consulta el CFDI en el SAT antes de volver a solicitarla.`,
         },
       ],
     });

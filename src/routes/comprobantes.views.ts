@@ -4,7 +4,7 @@ import { API_BASE } from '../env';
 import type { AppEnv } from '../lib/context';
 import type { Idempotent } from '../lib/idempotency';
 import type { Tenant } from '../lib/tenancy';
-import { historial, type TipoComprobante } from '../services/comprobantes';
+import { cargarComprobante, historial, type TipoComprobante } from '../services/comprobantes';
 import type { Aceptada } from '../services/emision';
 import { datosComprobante, type Factura } from '../services/estado';
 import type { Archivo } from '../services/archivos';
@@ -25,17 +25,26 @@ export function vistaComprobante(f: Factura) {
   };
 }
 
-/** GET detail: the view, its history and its balances (saldo of a PPD invoice, aplicaciones of a P or E). */
-export async function vistaDetalle(deps: Deps, t: Tenant, f: Factura) {
+/**
+ * GET detail of a tenant's comprobante (the tipo-specific routes pass their tipo): the view, its history and
+ * its balances (saldo of a PPD invoice, aplicaciones of a P or E).
+ */
+export async function vistaDetalle(deps: Deps, t: Tenant, idOrUuid: string, tipo?: TipoComprobante) {
+  const f = await cargarComprobante(deps, t, idOrUuid, tipo);
   return { ...vistaComprobante(f), historial: await historial(deps, t, f.id), ...(await relacionesDe(deps, t, f)) };
 }
 
-/** 202 of an accepted comprobante, with its Location; a replayed Idempotency-Key says so. */
-export function respuestaAceptada(c: Context<AppEnv>, r: Idempotent<Aceptada>) {
-  const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${r.value.id}`;
+/** The 202 of an operation that goes on asynchronously: its Location, and whether an Idempotency-Key replayed it. */
+export function respuesta202<T extends object>(c: Context<AppEnv>, r: Idempotent<unknown>, self: string, body: T) {
   c.header('Location', self);
   if (r.replayed) c.header('Idempotent-Replayed', 'true');
-  return c.json({ ...r.value, links: { self } }, 202);
+  return c.json(body, 202);
+}
+
+/** 202 of an accepted comprobante: its Location is the creating route's path plus its id. */
+export function respuestaAceptada(c: Context<AppEnv>, r: Idempotent<Aceptada>) {
+  const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${r.value.id}`;
+  return respuesta202(c, r, self, { ...r.value, links: { self } });
 }
 
 export function descarga(c: Context<AppEnv>, a: Archivo): Response {

@@ -5,6 +5,7 @@ import type { Deps } from '../deps';
 import { encryptSecret } from '../lib/crypto';
 import { DomainError, zodDetails } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
+import { HOUR } from '../lib/time';
 import { cursorCondition, toPage } from '../lib/pagination';
 import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 import { endpointStub, entregas, type EntregaView } from '../webhooks/delivery';
@@ -21,7 +22,7 @@ export type { EntregaView };
 type Config = typeof webhookConfigurations.$inferSelect;
 
 export const MAX_WEBHOOKS = 10;
-export const GRACIA_ROTACION_MS = 24 * 3600_000;
+export const GRACIA_ROTACION_MS = 24 * HOUR;
 const QUE = 'El webhook';
 
 function vista(c: Config, ahora: Date): WebhookView {

@@ -2,7 +2,6 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context';
 import { tenantOf } from '../../lib/tenancy';
 import { aceptarComplementoPago } from '../../services/complementos-pago';
-import { cargarComprobante } from '../../services/comprobantes';
 import { solicitudDe } from '../comprobantes.mapper';
 import { respuestaAceptada, vistaDetalle } from '../comprobantes.views';
 import type { crear, obtener } from './complementos-pago.routes';
@@ -11,4 +10,4 @@ export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
   respuestaAceptada(c, await aceptarComplementoPago(c.var.deps, tenantOf(c), ...solicitudDe(c, c.req.valid('json'))));
 
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
-  c.json(await vistaDetalle(c.var.deps, tenantOf(c), await cargarComprobante(c.var.deps, tenantOf(c), c.req.valid('param').id, 'P')), 200);
+  c.json(await vistaDetalle(c.var.deps, tenantOf(c), c.req.valid('param').id, 'P'), 200);

@@ -3,7 +3,7 @@ import type { AppEnv } from '../../lib/context';
 import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
 import { pdfDe, xmlDe } from '../../services/archivos';
-import { cargarComprobante, listarComprobantes } from '../../services/comprobantes';
+import { listarComprobantes } from '../../services/comprobantes';
 import { aceptarFactura } from '../../services/facturas';
 import { solicitudDe } from '../comprobantes.mapper';
 import { descarga, respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
@@ -20,7 +20,7 @@ export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
 
 // facturas.* reads any tipo; the tipo-specific routes pass theirs.
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
-  c.json(await vistaDetalle(c.var.deps, tenantOf(c), await cargarComprobante(c.var.deps, tenantOf(c), c.req.valid('param').id)), 200);
+  c.json(await vistaDetalle(c.var.deps, tenantOf(c), c.req.valid('param').id), 200);
 
 export const xmlHandler: RouteHandler<typeof xml, AppEnv> = async (c) => descarga(c, await xmlDe(c.var.deps, tenantOf(c), c.req.valid('param').id));
 export const pdfHandler: RouteHandler<typeof pdf, AppEnv> = async (c) => descarga(c, await pdfDe(c.var.deps, tenantOf(c), c.req.valid('param').id));

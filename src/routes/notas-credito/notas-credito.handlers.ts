@@ -1,7 +1,6 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context';
 import { tenantOf } from '../../lib/tenancy';
-import { cargarComprobante } from '../../services/comprobantes';
 import { aceptarNotaCredito } from '../../services/notas-credito';
 import { solicitudDe } from '../comprobantes.mapper';
 import { respuestaAceptada, vistaDetalle } from '../comprobantes.views';
@@ -11,4 +10,4 @@ export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
   respuestaAceptada(c, await aceptarNotaCredito(c.var.deps, tenantOf(c), ...solicitudDe(c, c.req.valid('json'))));
 
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
-  c.json(await vistaDetalle(c.var.deps, tenantOf(c), await cargarComprobante(c.var.deps, tenantOf(c), c.req.valid('param').id, 'E')), 200);
+  c.json(await vistaDetalle(c.var.deps, tenantOf(c), c.req.valid('param').id, 'E'), 200);
