@@ -143,6 +143,9 @@ export const facturas = sqliteTable(
     fecha_timbrado: text('fecha_timbrado'),
     no_certificado_sat: text('no_certificado_sat'),
     xml_key: text('xml_key'),
+    // The stamped XML as the PAC returned it, only while R2 has not taken it (the put after stamping
+    // failed): the stamp is never held only in memory. Cleared once the file is at xml_key.
+    xml_timbrado: text('xml_timbrado'),
     // The PAC's codes and messages for `rechazada`, or our reason for `error`.
     errores: text('errores', { mode: 'json' }).$type<{ code: string; message: string }[]>(),
     intentos: integer('intentos').notNull().default(0),
@@ -259,3 +262,19 @@ export const adminUsers = sqliteTable('hexafac_admin_users', {
   last_login_at: text('last_login_at'),
   ...timestamps,
 });
+
+// Admin panel sessions: the cookie names one of these rows, so signing out (or "close all sessions")
+// ends it at once, whatever the cookie's own expiry says.
+export const adminSessions = sqliteTable(
+  'hexafac_admin_sessions',
+  {
+    id: text('id').primaryKey(),
+    admin_id: text('admin_id')
+      .notNull()
+      .references(() => adminUsers.id),
+    created_at: timestamps.created_at,
+    expires_at: text('expires_at').notNull(),
+    revoked_at: text('revoked_at'),
+  },
+  (t) => [index('hexafac_admin_sessions_admin_idx').on(t.admin_id)],
+);
