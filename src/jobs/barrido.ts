@@ -1,18 +1,44 @@
-import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { facturas } from '../db/schema';
 import type { Deps } from '../deps';
-import { MINUTE } from '../lib/time';
+import { backoffSeconds } from '../lib/retry';
+import { MINUTE, SECOND } from '../lib/time';
 import { despacharPendientes } from '../webhooks/events';
 
 // The cron safety net: whatever a crash between two steps, or a lost queue message, could leave half
 // done gets finished.
 // Everything it triggers is idempotent, so running it twice, or beside a live job, changes nothing.
 
-/** Longer than the whole stamping retry schedule (10 s … 160 s between five tries). */
-export const PENDIENTE_OLVIDADA_MS = 30 * MINUTE;
+/**
+ * How late past its due time a pendiente's next try may be before its message counts as lost. A try is due
+ * at acceptance (intentos 0) or `backoffSeconds(intentos)` after the transient failure that last touched the
+ * row, so a failing PAC keeps its backoff. A minute covers a late delivery and a PAC call in flight (SW Sapien
+ * gives up on a request after 30 s; a job still running beside the re-sent one gets the same stamp), and
+ * still finds a message lost at acceptance or in a crash (wrangler dev keeps the queue in memory) 70 s on.
+ */
+export const MARGEN_PENDIENTE_MS = MINUTE;
+/**
+ * A `cancelar` message's transient retries leave cancelacion_revisar_at where it was (src/jobs/cancelar-factura.ts),
+ * so overdue means past its whole retry chain (10 s + 20 s + … + 160 s ≈ 5 min before the dead-letter queue),
+ * doubled for a late delivery.
+ */
+const CANCELACION_OLVIDADA_MS = 10 * MINUTE;
 /** A job dispatches right after its transition; older undispatched events were left by a crash. */
 const EVENTO_OLVIDADO_MS = MINUTE;
 const LOTE = 100;
+/** The first intentos whose wait is the backoff's cap: every count from there on waits the same. */
+const INTENTOS_AL_TOPE = (() => {
+  let n = 1;
+  while (backoffSeconds(n + 1) > backoffSeconds(n)) n++;
+  return n;
+})();
+
+/** A pendiente quiet for longer than its next try is due plus the margin: one CASE on intentos, in SQL. */
+function pendienteOlvidada(ahora: Date) {
+  const limite = (intentos: number) => new Date(ahora.getTime() - backoffSeconds(intentos) * SECOND - MARGEN_PENDIENTE_MS).toISOString();
+  const casos = Array.from({ length: INTENTOS_AL_TOPE }, (_, n) => sql`WHEN ${n} THEN ${limite(n)}`);
+  return sql`${facturas.updated_at} < CASE ${facturas.intentos} ${sql.join(casos, sql` `)} ELSE ${limite(INTENTOS_AL_TOPE)} END`;
+}
 
 export async function barrer(deps: Deps): Promise<{ eventos: number; reencolados: number; cancelaciones: number }> {
   const ahora = deps.clock();
@@ -20,11 +46,12 @@ export async function barrer(deps: Deps): Promise<{ eventos: number; reencolados
     creadosAntesDe: new Date(ahora.getTime() - EVENTO_OLVIDADO_MS).toISOString(),
     limite: LOTE,
   });
-  // A comprobante still `pendiente` long after acceptance lost its queue message (or the DLQ's): send it again.
+  // A comprobante still `pendiente` past its next try lost its queue message (or the DLQ's): send it again.
+  // A queue backlog older than that gets at most LOTE extra messages a run: harmless, the jobs are idempotent.
   const olvidadas = await deps.db
     .select({ id: facturas.id })
     .from(facturas)
-    .where(and(eq(facturas.status, 'pendiente'), lt(facturas.updated_at, new Date(ahora.getTime() - PENDIENTE_OLVIDADA_MS).toISOString())))
+    .where(and(eq(facturas.status, 'pendiente'), pendienteOlvidada(ahora)))
     .limit(LOTE)
     .all();
   if (olvidadas.length) await deps.queue.sendBatch(olvidadas.map(({ id }) => ({ body: { kind: 'timbrar' as const, id } })));
@@ -37,7 +64,7 @@ export async function barrer(deps: Deps): Promise<{ eventos: number; reencolados
  */
 async function reenviarCancelaciones(deps: Deps, ahora: Date): Promise<number> {
   const { db } = deps;
-  const limite = new Date(ahora.getTime() - PENDIENTE_OLVIDADA_MS).toISOString();
+  const limite = new Date(ahora.getTime() - CANCELACION_OLVIDADA_MS).toISOString();
   const vencida = and(
     eq(facturas.status, 'cancelacion_pendiente'),
     or(lt(facturas.cancelacion_revisar_at, limite), and(isNull(facturas.cancelacion_revisar_at), lt(facturas.updated_at, limite))),

@@ -8,28 +8,44 @@ import worker from '../../worker';
 import { aplicarCambio, cambiarEstado } from '../../src/services/estado';
 import { createEmisor, insertarPendiente, waitFor } from '../helpers';
 import { procesarFactura } from '../../src/jobs/procesar-factura';
-import { barrer, PENDIENTE_OLVIDADA_MS } from '../../src/jobs/barrido';
+import { barrer, MARGEN_PENDIENTE_MS } from '../../src/jobs/barrido';
 import { depsDe } from '../../src/deps';
+import { backoffSeconds } from '../../src/lib/retry';
+import { MINUTE, SECOND } from '../../src/lib/time';
 
 const db = () => getDb(env);
 
 // The cron safety net (src/jobs/barrido.ts) together with the real queue consumer and stamping job.
 describe('cron safety net', () => {
-  it('re-enqueues a pendiente whose queue message was lost, and the real consumer stamps it', async () => {
+  it('re-enqueues a pendiente once its next try is a minute overdue, never before, and the real consumer stamps it', async () => {
     const { app } = await createEmisor();
-    const olvidada = await insertarPendiente(app.id);
-    const reciente = await insertarPendiente(app.id);
-    const hace = new Date(Date.now() - PENDIENTE_OLVIDADA_MS - 60_000).toISOString();
-    await db().update(facturas).set({ updated_at: hace }).where(eq(facturas.id, olvidada));
+    const fila = async (id: string) => (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
+    /** A pendiente with no queue message, last touched `ms` ago after `intentos` transient failures. */
+    const quieta = async (intentos: number, ms: number) => {
+      const id = await insertarPendiente(app.id);
+      await db().update(facturas).set({ intentos, updated_at: new Date(Date.now() - ms).toISOString() }).where(eq(facturas.id, id));
+      return id;
+    };
+    const vencimiento = (intentos: number) => backoffSeconds(intentos) * SECOND + MARGEN_PENDIENTE_MS;
+    // Its message was lost at acceptance (or in a crash): found within a couple of minutes, not 30.
+    const perdida = await quieta(0, vencimiento(0) + 30 * SECOND);
+    // The PAC failed four times: the retry due 80 s later had a minute more, and did not come.
+    const reintentoPerdido = await quieta(4, vencimiento(4) + 30 * SECOND);
+    // Just accepted, and a failing PAC's retry still on its backoff (also at the 15-minute cap): left alone.
+    const reciente = await quieta(0, 0);
+    const enEspera = await quieta(4, vencimiento(4) - 30 * SECOND);
+    const enEsperaMaxima = await quieta(12, 15 * MINUTE);
 
     await worker.scheduled(createScheduledController({ cron: '*/10 * * * *' }), env, createExecutionContext());
-    const f = await waitFor(async () => {
-      const row = await db().select().from(facturas).where(eq(facturas.id, olvidada)).get();
-      return row?.status === 'timbrada' ? row : null;
-    }, 'the forgotten invoice to be stamped');
-    expect(f.uuid).toBeTruthy();
-    // A recent pendiente still has its own message on the way: left alone.
-    expect((await db().select().from(facturas).where(eq(facturas.id, reciente)).get())!.status).toBe('pendiente');
+    for (const id of [perdida, reintentoPerdido]) {
+      const f = await waitFor(async () => {
+        const row = await fila(id);
+        return row.status === 'timbrada' ? row : null;
+      }, 'the forgotten invoice to be stamped');
+      expect(f.uuid).toBeTruthy();
+    }
+    // Sent in the same batch as those two, so by now they would be stamped too.
+    for (const id of [reciente, enEspera, enEsperaMaxima]) expect((await fila(id)).status).toBe('pendiente');
   });
 
   it('dispatches events a crash left undispatched, once, and only those older than a minute', async () => {
@@ -60,9 +76,13 @@ describe('cron safety net', () => {
       expect(await aplicarCambio(env.DB, cambiarEstado(env.DB, f, 'cancelacion_pendiente', { cancelacion_motivo: '02', cancelacion_revisar_at: revisarAt }, new Date()))).not.toBeNull();
       return id;
     };
-    const perdida = await enCancelacion(new Date(Date.now() - PENDIENTE_OLVIDADA_MS - 60_000).toISOString());
+    // Due 11 minutes ago: past its message's whole retry chain (about 5 minutes), doubled.
+    const perdida = await enCancelacion(new Date(Date.now() - 11 * MINUTE).toISOString());
     const enCamino = new Date(Date.now() + 3600_000).toISOString();
     const esperando = await enCancelacion(enCamino);
+    // Due 4 minutes ago: its message may still be in its transient retries, which do not move the due time.
+    const enReintentos = new Date(Date.now() - 4 * MINUTE).toISOString();
+    const reintentando = await enCancelacion(enReintentos);
 
     const r = await barrer(depsDe(env));
     expect(r.cancelaciones).toBeGreaterThanOrEqual(1);
@@ -71,8 +91,10 @@ describe('cron safety net', () => {
       return row.status === 'cancelada' ? row : null;
     }, 'the cancellation to finish');
     expect(f.acuse_key).toBeTruthy();
-    // One whose status check is still due later keeps waiting for it, untouched.
-    const otra = await fila(esperando);
-    expect([otra.status, otra.cancelacion_revisar_at]).toEqual(['cancelacion_pendiente', enCamino]);
+    // One whose status check is still due later, or whose message may still be retrying, is left untouched.
+    for (const [id, revisar] of [[esperando, enCamino], [reintentando, enReintentos]] as const) {
+      const otra = await fila(id);
+      expect([otra.status, otra.cancelacion_revisar_at]).toEqual(['cancelacion_pendiente', revisar]);
+    }
   });
 });
