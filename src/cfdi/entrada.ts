@@ -13,11 +13,41 @@ export function decimal(decimales: number) {
   return z.union([z.string().trim().regex(re, mensaje), z.number().nonnegative().refine((n) => re.test(String(n)), mensaje)]);
 }
 
-/** Free text as the SAT allows it: trimmed, no pipe (the cadena original's separator). */
-export const texto = (max: number) => z.string().trim().min(1).max(max).regex(/^[^|]*$/, 'No debe contener el carácter |');
+// XML 1.0's Char production: a control character, U+FFFE/U+FFFF or a lone surrogate cannot be written in
+// any XML document, escaped or not, so a PAC refuses the whole CFDI (the XSD's [^|] patterns assume it).
+const NO_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+// A serie or folio is one line: it names the files (Content-Disposition) and the PDF's header.
+const NO_XML_O_SALTO = /[^\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** Why `s` cannot be text in a CFDI (a character XML cannot carry; a line break where one line is due), or null. */
+export function motivoTextoInvalido(s: string, unaLinea = false): string | null {
+  const c = (unaLinea ? NO_XML_O_SALTO : NO_XML).exec(s)?.[0];
+  if (c === undefined) return null;
+  return `Contiene un carácter que no puede ir en un CFDI (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}).`;
+}
+
+const sinCaracteresNoXml = (unaLinea?: boolean) => (s: string, ctx: z.RefinementCtx) => {
+  const motivo = motivoTextoInvalido(s, unaLinea);
+  if (motivo) ctx.addIssue({ code: 'custom', message: motivo });
+};
+
+/**
+ * Free text as the SAT's XSD allows it ([^|]{1,max}): trimmed, characters XML can carry, no pipe, and at
+ * most `max` characters counted as the XSD counts them (code points, so an emoji is one).
+ */
+export const texto = (max: number, opts: { unaLinea?: boolean } = {}) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .regex(/^[^|]*$/, 'No debe contener el carácter |')
+    .superRefine(sinCaracteresNoXml(opts.unaLinea))
+    .refine((s) => [...s].length <= max, `Admite hasta ${max} caracteres.`)
+    // What the schema documents (a refinement has no JSON Schema form).
+    .meta({ maxLength: max });
 
 /** A catalog key: its value is checked against the catalog by the kind's rules, not here. */
-export const clave = () => z.string().trim().min(1);
+export const clave = () => z.string().trim().min(1).superRefine(sinCaracteresNoXml(true));
 
 export const patron = (re: RegExp, mensaje: string) => z.string().trim().regex(re, mensaje);
 

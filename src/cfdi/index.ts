@@ -20,6 +20,7 @@ export {
 } from './comprobantes/pago';
 export { comprobanteXml, sellarComprobante, type Emision, type Preparacion } from './emision';
 export { dec, formatear, type Dec } from './decimal';
+export { motivoTextoInvalido } from './entrada';
 export * as catalogs from './catalogs';
 export { fechaLocal, instanteDeFechaLocal, MAX_ANTIGUEDAD_MS, zonaHoraria } from './fecha';
 export {

@@ -4,7 +4,8 @@
  * its code.
  */
 import * as cat from './catalogs';
-import type { Emisor } from './comprobante';
+import type { Comprobante, Emisor } from './comprobante';
+import { dec } from './decimal';
 import type { ReceptorEntrada } from './entrada';
 import { esRfcGenerico, NOMBRE_PUBLICO_EN_GENERAL, personaDeRfc, problemaRfc, RFC_EXTRANJERO, RFC_PUBLICO_EN_GENERAL } from './rfc';
 
@@ -27,6 +28,50 @@ export class Problemas {
 export type Add = Problemas['add'];
 
 export const CP_RE = /^[0-9]{5}$/;
+
+/** t_Importe (tdCFDI.xsd, pattern [0-9]{1,18}(.[0-9]{1,6})?): a computed amount past 18 integer digits makes XML the XSD refuses. */
+export const excedeImporte = (valor: string | undefined) => valor !== undefined && valor.split('.')[0]!.length > 18;
+
+/**
+ * Every computed amount of a I/E comprobante within t_Importe, reported at the input that produced it
+ * (each input is within bounds; products and sums can pass them): a concepto's Importe (CFDI40167) and its
+ * impuestos (CFDI40180, CFDI40186); the sums have no code of their own.
+ */
+export function importesEnRango(c: Pick<Comprobante, 'subTotal' | 'descuento' | 'total' | 'conceptos' | 'impuestos'>, add: Add): void {
+  const mensaje = (campo: string) => `${campo} calculado excede los 18 enteros que admite el SAT (t_Importe).`;
+  c.conceptos.forEach((k, n) => {
+    if (excedeImporte(k.importe)) add(`conceptos[${n}].cantidad`, mensaje('El importe (cantidad × valor_unitario)'), 'CFDI40167');
+    k.impuestos?.traslados.forEach((t, j) => {
+      if (excedeImporte(t.base) || excedeImporte(t.importe)) add(`conceptos[${n}].impuestos.traslados[${j}]`, mensaje('El traslado'), 'CFDI40180');
+    });
+    k.impuestos?.retenciones.forEach((r, j) => {
+      if (excedeImporte(r.base) || excedeImporte(r.importe)) add(`conceptos[${n}].impuestos.retenciones[${j}]`, mensaje('La retención'), 'CFDI40186');
+    });
+  });
+  const i = c.impuestos;
+  const sumas = [c.subTotal, c.descuento, c.total, i?.totalImpuestosTrasladados, i?.totalImpuestosRetenidos, ...(i?.traslados ?? []).flatMap((t) => [t.base, t.importe])];
+  if (sumas.some(excedeImporte)) add('conceptos', mensaje('La suma de los conceptos (SubTotal, Total o impuestos)'));
+}
+
+/**
+ * The same impuesto, factor and tasa twice in one concepto (or documento relacionado) charges or withholds
+ * it twice over the same base; the summary would add both into its one allowed row (CFDI40218/CFDI40208,
+ * CRP20271/CRP20263), so the duplicate is refused where it was written.
+ */
+export function impuestosRepetidos(
+  lineas: readonly { impuesto: string; tipo_factor: string; tasa_o_cuota?: string | number }[],
+  path: string,
+  code: string,
+  add: Add,
+): void {
+  const vistos = new Map<string, number>();
+  lineas.forEach((l, j) => {
+    const tasa = l.tasa_o_cuota === undefined ? '' : dec(l.tasa_o_cuota).toFixed(6);
+    const primera = vistos.get(`${l.impuesto}|${l.tipo_factor}|${tasa}`);
+    if (primera === undefined) vistos.set(`${l.impuesto}|${l.tipo_factor}|${tasa}`, j);
+    else add(`${path}[${j}]`, `Repite el impuesto ${l.impuesto} ${l.tipo_factor}${tasa && ` ${tasa}`} de ${path}[${primera}]: cada combinación va una sola vez.`, code);
+  });
+}
 
 export function validarEmisor(emisor: Emisor, fecha: string, add: Add) {
   const rfc = problemaRfc(emisor.rfc);

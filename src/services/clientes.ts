@@ -7,7 +7,7 @@ import { clientApplications, clientes, facturas } from '../db/schema';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
-import { esRfcGenerico, RFC_PUBLICO_EN_GENERAL, validarRfc, type Persona } from '../cfdi';
+import { esRfcGenerico, motivoTextoInvalido, RFC_PUBLICO_EN_GENERAL, validarRfc, type Persona } from '../cfdi';
 import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 
 // Clientes (receptores) of an application and mode: validation of the fiscal data as the SAT will
@@ -88,9 +88,11 @@ export function validarCliente(e: ClienteEntrada, ctx: ContextoCliente): { datos
   }
 
   const nombre = normalizarNombre(e.nombre ?? '');
+  const nombreNoXml = motivoTextoInvalido(nombre);
   if (!nombre) add('nombre', 'El nombre o razón social es obligatorio.');
   else if (nombre.length > NOMBRE_MAX) add('nombre', `El nombre admite hasta ${NOMBRE_MAX} caracteres.`);
   else if (nombre.includes('|')) add('nombre', 'El nombre no puede contener el carácter |.');
+  else if (nombreNoXml) add('nombre', nombreNoXml);
   else if (rfc === RFC_PUBLICO_EN_GENERAL && nombre !== NOMBRE_PUBLICO_EN_GENERAL) {
     add('nombre', `Con el RFC genérico ${RFC_PUBLICO_EN_GENERAL} el nombre debe ser ${NOMBRE_PUBLICO_EN_GENERAL}.`);
   } else if (nombre === NOMBRE_PUBLICO_EN_GENERAL && rfc && rfc !== RFC_PUBLICO_EN_GENERAL) {

@@ -7,6 +7,7 @@ import type { Emisor } from '../../comprobante';
 import type { Preparacion } from '../../emision';
 import { leerEntrada, receptorDe } from '../../entrada';
 import { resolverFecha } from '../../fecha';
+import { importesEnRango, Problemas } from '../../validar';
 import { calcularComprobante } from './calcular';
 import { FacturaEntradaSchema } from './modelo';
 import { validarFactura } from './validar';
@@ -28,6 +29,9 @@ export function prepararComprobante(input: unknown, emisor: Emisor, opts: { tipo
   if (errors.length) return { ok: false, errors };
 
   const totales = calcularComprobante(datos.conceptos, decimalesMoneda(datos.moneda)!);
+  const rango = new Problemas();
+  importesEnRango(totales, rango.add);
+  if (rango.lista.length) return { ok: false, errors: rango.lista };
   const g = datos.informacion_global;
   return {
     ok: true,

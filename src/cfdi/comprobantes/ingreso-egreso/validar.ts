@@ -12,7 +12,7 @@ import * as cat from '../../catalogs';
 import type { Emisor } from '../../comprobante';
 import { dec, positivo } from '../../decimal';
 import { NOMBRE_PUBLICO_EN_GENERAL, RFC_PUBLICO_EN_GENERAL } from '../../rfc';
-import { Problemas, validarEmisor, validarReceptor, type Add, type ValidationIssue } from '../../validar';
+import { impuestosRepetidos, Problemas, validarEmisor, validarReceptor, type Add, type ValidationIssue } from '../../validar';
 import { importeConcepto } from './calcular';
 import type { ConceptoEntrada, FacturaEntrada } from './modelo';
 
@@ -54,6 +54,8 @@ function validarImpuestos(c: ConceptoEntrada, path: string, fecha: string, add: 
       add(`${p}.tasa_o_cuota`, `La tasa o cuota ${t.tasa_o_cuota} no está en el catálogo c_TasaOCuota para el traslado de ${t.impuesto} con factor ${t.tipo_factor}.`, 'CFDI40179');
     }
   });
+  impuestosRepetidos(impuestos.traslados, `${path}.impuestos.traslados`, 'CFDI40218', add);
+  impuestosRepetidos(impuestos.retenciones, `${path}.impuestos.retenciones`, 'CFDI40208', add);
   impuestos.retenciones.forEach((r, j) => {
     const p = `${path}.impuestos.retenciones[${j}]`;
     if (sinBase && r.tipo_factor !== 'Cuota') add(p, 'La base de la retención (importe − descuento) debe ser mayor que cero.', 'CFDI40181');

@@ -18,7 +18,7 @@
 import Decimal from 'decimal.js';
 import type { Comprobante, TipoFactor } from '../../comprobante';
 import { dec, formatear, formatearTasa, type Dec } from '../../decimal';
-import { Problemas, type ValidationIssue } from '../../validar';
+import { excedeImporte, impuestosRepetidos, Problemas, type ValidationIssue } from '../../validar';
 import type { DoctoRelacionado, DocumentoRelacionadoEntrada, Pago, PagoEntrada, Pagos, RetencionDR, TotalesPagos, TrasladoDR } from './modelo';
 import { decimalesDeMoneda, equivalenciaDR, fechaPago, importe, tipoCambioP, validarFormaPago, validarLineasDR, validarObjetoImpDR } from './validar';
 
@@ -59,6 +59,8 @@ function calcularImpuestosDR(
   ];
   if (lineas.length === 0) return undefined;
 
+  impuestosRepetidos(d.impuestos?.traslados ?? [], `${ruta}.impuestos.traslados`, 'CRP20271', p.add);
+  impuestosRepetidos(d.impuestos?.retenciones ?? [], `${ruta}.impuestos.retenciones`, 'CRP20263', p.add);
   const lineasValidas = validarLineasDR(p, lineas, fecha);
   if (d.total === undefined) {
     p.add(`${ruta}.total`, 'Obligatorio con impuestos: los ImpuestosDR se prorratean sobre el total de la factura.');
@@ -295,7 +297,16 @@ export function calcularPagos(pagos: PagoEntrada[], fecha: string): { ok: true; 
   );
   if (p.lista.length) return { ok: false, errors: p.lista };
   const lista = calculados as Pago[];
-  return { ok: true, pagos: { version: '2.0', totales: totales(lista), pago: lista } };
+  const resultado = { version: '2.0' as const, totales: totales(lista), pago: lista };
+  // ImpuestosP divide by EquivalenciaDR and the Totales multiply by TipoCambioP: both can pass t_Importe.
+  lista.forEach((pago, i) => {
+    const lineas = [...(pago.impuestosP?.trasladosP ?? []), ...(pago.impuestosP?.retencionesP ?? [])];
+    if (lineas.some((l) => excedeImporte(l.importeP) || ('baseP' in l && excedeImporte(l.baseP)))) {
+      p.add(`pagos[${i}]`, 'Los impuestos del pago (base ÷ equivalencia) exceden los 18 enteros que admite el SAT (t_Importe).');
+    }
+  });
+  if (Object.values(resultado.totales).some(excedeImporte)) p.add('pagos', 'Los totales en MXN (monto × tipo de cambio) exceden los 18 enteros que admite el SAT (t_Importe).');
+  return p.lista.length ? { ok: false, errors: p.lista } : { ok: true, pagos: resultado };
 }
 
 /**

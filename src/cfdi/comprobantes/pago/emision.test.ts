@@ -336,6 +336,29 @@ describe('validation (all problems at once, with the CRP20xxx codes)', () => {
     expect(problemas(variante('parcialidades', (i) => delete doc(i).total))).toEqual([['pagos[0].documentos[0].total', undefined]]);
   });
 
+  it('refuses a tax line repeated in one document (CRP20271, CRP20263) instead of charging it twice', () => {
+    const repetido = variante('parcialidades', (i) => {
+      const d = doc(i, 0, 1);
+      d.impuestos.traslados.push({ ...d.impuestos.traslados[0] });
+      d.impuestos.retenciones.push({ ...d.impuestos.retenciones[0] });
+    });
+    expect(problemas(repetido)).toEqual([
+      ['pagos[0].documentos[1].impuestos.traslados[1]', 'CRP20271'],
+      ['pagos[0].documentos[1].impuestos.retenciones[1]', 'CRP20263'],
+    ]);
+  });
+
+  it('refuses Totales that pass t_Importe once converted to MXN', () => {
+    const pagoEnUsd = (monto: string) =>
+      variante('parcialidades', (i) => {
+        const documento = { ...doc(i), moneda: 'USD', imp_saldo_ant: monto, imp_pagado: monto, objeto_imp: '01', total: monto };
+        delete documento.impuestos;
+        i.pagos = [{ fecha_pago: '2026-11-18T10:15:00', forma_pago: '03', moneda: 'USD', tipo_cambio: '20', monto, documentos: [documento] }];
+      });
+    expect(pagosDe(pagoEnUsd('10000000000000000')).totales.montoTotalPagos).toBe('200000000000000000.00');
+    expect(problemas(pagoEnUsd('100000000000000000'))).toEqual([['pagos', undefined]]);
+  });
+
   it('allows bank fields only with a bancarizada forma de pago', () => {
     expect(problemas(variante('parcialidades', (i) => (i.pagos[1].cta_ordenante = '012180001234567897')))).toEqual([
       ['pagos[1].cta_ordenante', 'CRP20224'],

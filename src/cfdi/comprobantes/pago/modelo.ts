@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { TipoFactor } from '../../comprobante';
-import { decimal, patron, ReceptorEntradaSchema, texto, UUID } from '../../entrada';
+import { clave, decimal, patron, ReceptorEntradaSchema, texto, UUID } from '../../entrada';
 import { RFC_XSD } from '../../rfc';
 import { FacturaEntradaSchema } from '../ingreso-egreso';
 
@@ -15,22 +15,22 @@ const ID_DOCUMENTO = new RegExp(`^(${UUID.source.slice(1, -1)}|[0-9]{3}-[0-9]{2}
 
 const ImpuestoDocumentoEntradaSchema = z.object({
   base: decimal(6),
-  impuesto: z.string().trim(),
+  impuesto: clave(),
   tipo_factor: z.enum(['Tasa', 'Cuota', 'Exento']),
   tasa_o_cuota: decimal(6).optional(),
 });
 
 const DocumentoRelacionadoEntradaSchema = z.object({
   uuid: patron(ID_DOCUMENTO, 'Debe ser un folio fiscal (UUID)'),
-  serie: texto(25).optional(),
-  folio: texto(40).optional(),
-  moneda: z.string().trim(),
+  serie: texto(25, { unaLinea: true }).optional(),
+  folio: texto(40, { unaLinea: true }).optional(),
+  moneda: clave(),
   equivalencia: decimal(10).optional(),
   num_parcialidad: z.number().int().min(1).max(999),
   imp_saldo_ant: decimal(6),
   imp_pagado: decimal(6),
   imp_saldo_insoluto: decimal(6).optional(),
-  objeto_imp: z.string().trim(),
+  objeto_imp: clave(),
   total: decimal(6).optional(),
   impuestos: z
     .object({
@@ -41,9 +41,9 @@ const DocumentoRelacionadoEntradaSchema = z.object({
 });
 
 const PagoEntradaSchema = z.object({
-  fecha_pago: z.string().trim(),
-  forma_pago: z.string().trim(),
-  moneda: z.string().trim().default('MXN'),
+  fecha_pago: clave(),
+  forma_pago: clave(),
+  moneda: clave().default('MXN'),
   tipo_cambio: decimal(6).optional(),
   monto: decimal(6).optional(),
   num_operacion: texto(100).optional(),
