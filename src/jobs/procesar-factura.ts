@@ -17,6 +17,11 @@ import { despacharEvento, despacharPendientes } from '../webhooks/events';
 // `pendiente`, seals the same bytes every time (fecha and folio are fixed on the row, the RSA sello is
 // deterministic), and a PAC that already stamped those bytes returns the same stamp. The stamp is all it
 // stores: seal → PAC → XML in R2 → state + event; the PDF is drawn on its first download.
+//
+// Once the PAC has answered, the stamp exists at the SAT: it is stored before anything else and nothing
+// after it can make the row `error`. If R2 refuses the XML, the row still becomes `timbrada` with the XML
+// in it (xml_timbrado) and a visible `xml_sin_archivar` note; the same message comes back to copy it to
+// R2, which is all a redelivery of a timbrada row does besides its webhooks.
 
 export const MAX_INTENTOS = 5;
 
@@ -25,8 +30,11 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
   const factura = await deps.db.select().from(facturas).where(eq(facturas.id, id)).get();
   if (!factura) return { action: 'ack' };
   if (factura.status !== 'pendiente') {
-    // Done before (a redelivery): only make sure its events reached the webhooks.
+    // Done before (a redelivery): only finish what followed the stamp.
     await despacharPendientes(deps, { facturaId: factura.id });
+    if (factura.xml_timbrado !== null && !(await archivarXml(deps, factura, factura.xml_timbrado))) {
+      return { action: 'retry', delaySeconds: backoffSeconds(intento) };
+    }
     return { action: 'ack' };
   }
   const app = await cargarAplicacion(deps, { applicationId: factura.client_application_id });
@@ -47,7 +55,7 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
     ]);
   }
   const r = await pac.timbrar(emision.xml);
-  if (r.ok) return guardarTimbre(deps, factura, r.timbre);
+  if (r.ok) return guardarTimbre(deps, factura, r.timbre, intento);
   if (r.tipo === 'rechazo') return finalizar(deps, factura, 'rechazada', {}, r.errores);
 
   // Transient: remember why and try again later; after the last try the message goes to the DLQ.
@@ -58,17 +66,39 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
   return { action: 'retry', delaySeconds: backoffSeconds(intento) };
 }
 
-async function guardarTimbre(deps: Deps, factura: Factura, timbre: Timbre): Promise<JobResult> {
+async function guardarTimbre(deps: Deps, factura: Factura, timbre: Timbre, intento: number): Promise<JobResult> {
   const xmlKey = claveArchivo(factura, timbre.uuid, 'xml');
-  // The file first: a row that says timbrada always has it. Re-putting the same bytes is harmless.
-  await deps.bucket.put(xmlKey, timbre.xml, { httpMetadata: { contentType: 'application/xml; charset=utf-8' } });
-  return finalizar(deps, factura, 'timbrada', {
-    uuid: timbre.uuid,
-    fecha_timbrado: timbre.fechaTimbrado,
-    no_certificado_sat: timbre.noCertificadoSAT,
-    xml_key: xmlKey,
-    errores: null,
-  });
+  // The file first: a row that says timbrada has it in R2, or, when R2 failed, in the row itself.
+  const enR2 = await ponerXml(deps, xmlKey, timbre.xml);
+  const stamp = { uuid: timbre.uuid, fecha_timbrado: timbre.fechaTimbrado, no_certificado_sat: timbre.noCertificadoSAT, xml_key: xmlKey };
+  if (enR2) return finalizar(deps, factura, 'timbrada', { ...stamp, errores: null });
+  await finalizar(deps, factura, 'timbrada', { ...stamp, xml_timbrado: timbre.xml, errores: [XML_SIN_ARCHIVAR] });
+  return { action: 'retry', delaySeconds: backoffSeconds(intento) };
+}
+
+const XML_SIN_ARCHIVAR = {
+  code: 'xml_sin_archivar',
+  message: 'Timbrado. El XML está guardado con el comprobante; su copia al almacenamiento de archivos falló y se reintenta.',
+};
+
+async function ponerXml(deps: Deps, key: string, xml: string): Promise<boolean> {
+  try {
+    // Re-putting the same bytes is harmless.
+    await deps.bucket.put(key, xml, { httpMetadata: { contentType: 'application/xml; charset=utf-8' } });
+    return true;
+  } catch (err) {
+    deps.log.error('R2 no guardó el XML timbrado; queda en la fila', { key, error: (err as Error).message });
+    return false;
+  }
+}
+
+/** The XML a failed put left in the row goes to R2; the row lets it go only once R2 has it. */
+async function archivarXml(deps: Deps, factura: Factura, xml: string): Promise<boolean> {
+  if (!(await ponerXml(deps, factura.xml_key!, xml))) return false;
+  const { db } = tenantDb(deps, tenantOfRow(factura));
+  const sinNota = factura.errores?.some((e) => e.code === XML_SIN_ARCHIVAR.code) ? { errores: null } : {};
+  await db.update(facturas).set({ xml_timbrado: null, ...sinNota }).where(eq(facturas.id, factura.id));
+  return true;
 }
 
 async function finalizar(
@@ -92,7 +122,9 @@ export async function agotarReintentos(deps: Deps, id: string): Promise<void> {
   const factura = await deps.db.select().from(facturas).where(eq(facturas.id, id)).get();
   if (!factura || factura.status !== 'pendiente') return;
   const ultimo = factura.errores?.[0];
-  await finalizar(deps, factura, 'error', {}, [
-    { code: 'reintentos_agotados', message: `El PAC no respondió tras ${factura.intentos} intentos${ultimo ? `: ${ultimo.message}` : '.'}` },
-  ]);
+  // `intentos` counts the PAC's transient answers; none means every try failed before or beside the PAC.
+  const message = factura.intentos
+    ? `El PAC no respondió tras ${factura.intentos} intentos${ultimo ? `: ${ultimo.message}` : '.'}`
+    : 'El timbrado no se completó: un paso interno falló en cada reintento.';
+  await finalizar(deps, factura, 'error', {}, [{ code: 'reintentos_agotados', message }]);
 }

@@ -31,11 +31,17 @@ async function timbrado(deps: ArchivoDeps, t: Tenant, idOrUuid: string, que: str
 
 const noDisponible = (que: string) => new DomainError('archivo_no_disponible', 'not_found', `${que} no está disponible.`);
 
-export async function xmlDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
-  const f = await timbrado(deps, t, idOrUuid, 'XML');
+/** The stamped XML: in R2 at xml_key, or still in the row when R2 refused it at stamping (src/jobs/procesar-factura.ts). */
+async function xmlTimbrado(deps: ArchivoDeps, f: Factura & { xml_key: string }): Promise<ReadableStream | string> {
+  if (f.xml_timbrado !== null) return f.xml_timbrado;
   const obj = await deps.bucket.get(f.xml_key);
   if (!obj) throw noDisponible('El archivo');
-  return { body: obj.body, contentType: 'application/xml; charset=utf-8', nombre: nombreDe(f, '.xml') };
+  return obj.body;
+}
+
+export async function xmlDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
+  const f = await timbrado(deps, t, idOrUuid, 'XML');
+  return { body: await xmlTimbrado(deps, f), contentType: 'application/xml; charset=utf-8', nombre: nombreDe(f, '.xml') };
 }
 
 export async function pdfDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
@@ -44,9 +50,8 @@ export async function pdfDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Pro
   const clave = claveArchivo(f, `${f.uuid}.${DISENO_PDF}`, 'pdf');
   const guardado = await deps.bucket.get(clave);
   if (guardado) return { ...archivo, body: guardado.body };
-  const xml = await deps.bucket.get(f.xml_key);
-  if (!xml) throw noDisponible('El archivo');
-  const pdf = await generarPdf(await xml.text(), { sandbox: f.mode === 'test' });
+  const xml = await xmlTimbrado(deps, f);
+  const pdf = await generarPdf(typeof xml === 'string' ? xml : await new Response(xml).text(), { sandbox: f.mode === 'test' });
   // Two first downloads at once render twice and store the same bytes: harmless.
   await deps.bucket.put(clave, pdf, { httpMetadata: { contentType: archivo.contentType } });
   return { ...archivo, body: pdf };
