@@ -148,6 +148,34 @@ describe('sign-in', () => {
     expect(after!.last_login_at).not.toBeNull();
   });
 
+  it(`${MAX_FAILED_ATTEMPTS * 8} wrong passwords at once: only ${MAX_FAILED_ATTEMPTS} are checked and the account ends locked`, async () => {
+    const admin = await newAdmin();
+    const b = new Browser();
+    const csrf = await b.csrf('/admin/login');
+    const tries = MAX_FAILED_ATTEMPTS * 8;
+    const statuses = await Promise.all(
+      Array.from({ length: tries }, (_, i) => b.post('/admin/login', { _csrf: csrf, email: admin.email, password: `mal-${i}` }).then((r) => r.status)),
+    );
+    // Attempts 1 … max-1 are checked and answered "invalid"; the max-th is checked and engages the lock;
+    // every other is refused unchecked. failed_attempts counts the attempts whose password was checked.
+    expect(statuses.filter((s) => s === 401)).toHaveLength(MAX_FAILED_ATTEMPTS - 1);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(tries - (MAX_FAILED_ATTEMPTS - 1));
+    const row = await db().select().from(adminUsers).where(eq(adminUsers.email, admin.email)).get();
+    expect(row!.failed_attempts).toBe(MAX_FAILED_ATTEMPTS);
+    expect(Date.parse(row!.locked_until!)).toBeGreaterThan(Date.now());
+    expect((await b.signIn(admin.email, admin.password)).status).toBe(429);
+  });
+
+  it(`the right password on attempt ${MAX_FAILED_ATTEMPTS} still signs in, and the count starts over`, async () => {
+    const admin = await newAdmin();
+    const b = new Browser();
+    for (let i = 1; i < MAX_FAILED_ATTEMPTS; i++) expect((await b.signIn(admin.email, `mal-${i}`)).status).toBe(401);
+    expect((await b.signIn(admin.email, admin.password)).status).toBe(303);
+    const row = await db().select().from(adminUsers).where(eq(adminUsers.email, admin.email)).get();
+    expect(row).toMatchObject({ failed_attempts: 0, locked_until: null });
+    expect((await b.get('/admin')).status).toBe(200);
+  });
+
   it('a locked account loses its open sessions', async () => {
     const { browser, admin } = await signedIn();
     await db()

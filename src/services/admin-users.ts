@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import { adminUsers } from '../db/schema';
 import type { Deps } from '../deps';
 import { fromBase64, randomBytes, timingSafeEqual, toBase64 } from '../lib/crypto';
@@ -72,16 +72,38 @@ export type SignInResult =
 // Unknown e-mails still pay for one PBKDF2 so timing does not reveal which accounts exist.
 let dummyHash: Promise<PasswordHash> | undefined;
 
+/**
+ * Attempt n of an unlocked account has its password checked only after one guarded UPDATE has counted it, so
+ * parallel tries cannot all read the same count: at most MAX_FAILED_ATTEMPTS passwords are checked per lock
+ * period. The attempt that reaches the maximum sets the lock as it is counted, and if its password is the
+ * right one it still signs in (and lifts the lock).
+ */
 export async function signIn(deps: Pick<Deps, 'db' | 'clock'>, email: string, password: string): Promise<SignInResult> {
-  const admin = await deps.db.select().from(adminUsers).where(eq(adminUsers.email, normalizeEmail(email))).get();
+  const now = deps.clock();
+  const nowIso = now.toISOString();
+  const until = new Date(now.getTime() + LOCK_MINUTES * MINUTE).toISOString();
+  const byEmail = eq(adminUsers.email, normalizeEmail(email));
+  // A lock that has run out starts a fresh count. SQLite evaluates every SET against the row as it was.
+  const attempt = sql`CASE WHEN ${adminUsers.locked_until} IS NULL THEN ${adminUsers.failed_attempts} + 1 ELSE 1 END`;
+  const [[admin], [account]] = await deps.db.batch([
+    deps.db
+      .update(adminUsers)
+      .set({
+        failed_attempts: attempt,
+        locked_until: sql`CASE WHEN ${attempt} >= ${MAX_FAILED_ATTEMPTS} THEN ${until} END`,
+        updated_at: nowIso,
+      })
+      .where(and(byEmail, or(isNull(adminUsers.locked_until), lte(adminUsers.locked_until, nowIso))))
+      .returning(),
+    // Read in the same batch, for when the UPDATE changed nothing: locked, or no such admin.
+    deps.db.select({ locked_until: adminUsers.locked_until }).from(adminUsers).where(byEmail),
+  ]);
   if (!admin) {
+    if (account?.locked_until) return { ok: false, reason: 'locked', until: account.locked_until };
     dummyHash ??= hashPassword('not-a-password');
     await verifyPassword(password, await dummyHash);
     return { ok: false, reason: 'invalid' };
   }
-  const now = deps.clock();
-  const nowIso = now.toISOString();
-  if (admin.locked_until && admin.locked_until > nowIso) return { ok: false, reason: 'locked', until: admin.locked_until };
 
   const good = await verifyPassword(password, {
     hash: admin.password_hash,
@@ -96,16 +118,7 @@ export async function signIn(deps: Pick<Deps, 'db' | 'clock'>, email: string, pa
       .run();
     return { ok: true, admin };
   }
-  // A lock that has run out starts a fresh count.
-  const attempts = (admin.locked_until ? 0 : admin.failed_attempts) + 1;
-  const locked = attempts >= MAX_FAILED_ATTEMPTS;
-  const until = new Date(now.getTime() + LOCK_MINUTES * MINUTE).toISOString();
-  await deps.db
-    .update(adminUsers)
-    .set({ failed_attempts: locked ? 0 : attempts, locked_until: locked ? until : null, updated_at: nowIso })
-    .where(eq(adminUsers.id, admin.id))
-    .run();
-  return locked ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'invalid' };
+  return admin.locked_until ? { ok: false, reason: 'locked', until: admin.locked_until } : { ok: false, reason: 'invalid' };
 }
 
 /** Whether a session's admin may still act: the account exists and is not locked out. */
