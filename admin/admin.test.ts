@@ -9,7 +9,7 @@ import { uuidv7 } from '../src/lib/ids';
 import { api, createApplication, createEmisor, expectError, facturaBase, json, waitFor } from '../test/helpers';
 import { hashPassword, LOCK_MINUTES, MAX_FAILED_ATTEMPTS, PBKDF2_ITERATIONS, verifyPassword } from '../src/services/admin-users';
 import { adminSeedSql } from './auth';
-import { Browser, fieldError, newAdmin, signedIn } from './test-helpers';
+import { Browser, fieldError, newAdmin, sessionClaims, signedIn } from './test-helpers';
 import * as fx from './test-fixtures/csd';
 
 const db = () => getDb(env);
@@ -86,10 +86,9 @@ describe('sign-in', () => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Max-Age=28800/);
     expect(cookie).toMatch(/Path=\/admin/);
-    const jwt = b.cookies.get('hexafac_admin')!;
-    const payload = JSON.parse(atob(jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+    const payload = sessionClaims(b) as { exp: number; iat: number };
     expect(payload.exp - payload.iat).toBe(8 * 3600);
-    expect(JSON.parse(atob(jwt.split('.')[0]!)).alg).toBe('HS256');
+    expect(JSON.parse(atob(b.cookies.get('hexafac_admin')!.split('.')[0]!)).alg).toBe('HS256');
     const dash = await b.get('/admin');
     expect(dash.status).toBe(200);
     expect(await dash.text()).toContain(admin.name);

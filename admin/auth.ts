@@ -1,5 +1,5 @@
-// The panel's session: a jose-signed cookie bound to a CSRF token, for the operators of
-// src/services/admin-users.ts (passwords and lockout live there).
+// The panel's session: a jose-signed cookie naming a session row (src/services/admin-sessions.ts) and bound
+// to a CSRF token, for the operators of src/services/admin-users.ts (passwords and lockout live there).
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
@@ -7,11 +7,12 @@ import { jwtVerify, SignJWT } from 'jose';
 import type { Deps } from '../src/deps';
 import type { Env } from '../src/env';
 import { randomBytes, timingSafeEqual, toBase64Url } from '../src/lib/crypto';
-import { isAdminActive, newAdminRow, type NewAdmin } from '../src/services/admin-users';
+import { SECOND } from '../src/lib/time';
+import { createSession, findActiveSession, SESSION_MS } from '../src/services/admin-sessions';
+import { newAdminRow, type NewAdmin } from '../src/services/admin-users';
 
 export const SESSION_COOKIE = 'hexafac_admin';
 export const LOGIN_CSRF_COOKIE = 'hexafac_admin_login';
-export const SESSION_SECONDS = 8 * 60 * 60;
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -26,6 +27,8 @@ export async function adminSeedSql(admin: NewAdmin): Promise<string> {
 }
 
 export interface AdminSession {
+  /** The row in hexafac_admin_sessions that signing out revokes. */
+  id: string;
   adminId: string;
   email: string;
   name: string;
@@ -40,12 +43,29 @@ export interface AdminEnv {
 
 const jwtKey = (env: Env) => new TextEncoder().encode(env.ADMIN_JWT_SECRET);
 
-export async function startSession(c: Context<AdminEnv>, admin: { id: string; email: string; name: string }): Promise<void> {
-  const jwt = await new SignJWT({ email: admin.email, name: admin.name, csrf: toBase64Url(randomBytes(24)) })
+/** The cookie's signed claims, before D1 says whether its session still stands. */
+async function sessionClaims(c: Context<AdminEnv>): Promise<{ id: string; adminId: string; csrf: string } | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return null;
+  try {
+    const { payload } = await jwtVerify(token, jwtKey(c.env), { algorithms: ['HS256'], audience: 'hexafac-admin' });
+    const { jti, sub, csrf } = payload;
+    return typeof jti === 'string' && typeof sub === 'string' && typeof csrf === 'string' ? { id: jti, adminId: sub, csrf } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A new session at every sign-in (new id, new CSRF token); the one this browser had, if any, ends. */
+export async function startSession(c: Context<AdminEnv>, adminId: string): Promise<void> {
+  const previous = await sessionClaims(c);
+  const session = await createSession(c.var.deps, adminId, previous?.id);
+  const jwt = await new SignJWT({ csrf: toBase64Url(randomBytes(24)) })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(admin.id)
-    .setIssuedAt()
-    .setExpirationTime(`${SESSION_SECONDS}s`)
+    .setSubject(adminId)
+    .setJti(session.id)
+    .setIssuedAt(session.createdAt)
+    .setExpirationTime(session.expiresAt)
     .setAudience('hexafac-admin')
     .sign(jwtKey(c.env));
   setCookie(c, SESSION_COOKIE, jwt, {
@@ -54,7 +74,7 @@ export async function startSession(c: Context<AdminEnv>, admin: { id: string; em
     // Browsers take Secure cookies from http://localhost and 127.0.0.1 (Chromium treats loopback as secure).
     secure: true,
     sameSite: 'Lax',
-    maxAge: SESSION_SECONDS,
+    maxAge: SESSION_MS / SECOND,
   });
 }
 
@@ -62,24 +82,19 @@ export function endSession(c: Context<AdminEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/admin', secure: true, httpOnly: true, sameSite: 'Lax' });
 }
 
+/** The browser's session if it still stands: a valid cookie whose row is open and whose admin may act. */
 export async function readSession(c: Context<AdminEnv>): Promise<AdminSession | null> {
-  const token = getCookie(c, SESSION_COOKIE);
-  if (!token) return null;
-  try {
-    const { payload } = await jwtVerify(token, jwtKey(c.env), { algorithms: ['HS256'], audience: 'hexafac-admin' });
-    if (typeof payload.sub !== 'string' || typeof payload.csrf !== 'string') return null;
-    return { adminId: payload.sub, email: String(payload.email), name: String(payload.name), csrf: payload.csrf };
-  } catch {
-    return null;
-  }
+  const claims = await sessionClaims(c);
+  if (!claims) return null;
+  const admin = await findActiveSession(c.var.deps, claims.id, claims.adminId);
+  return admin ? { ...claims, ...admin } : null;
 }
 
-/** Pages behind sign-in: no (or a stale) session → the sign-in page, remembering where the operator was going. */
+/** Pages behind sign-in: no (or an ended) session → the sign-in page, remembering where the operator was going. */
 export const requireSession = createMiddleware<AdminEnv>(async (c, next) => {
   const session = await readSession(c);
-  // The admin must still exist and not be locked out; a deleted account loses its sessions at once.
-  if (!session || !(await isAdminActive(c.var.deps, session.adminId))) {
-    if (session) endSession(c);
+  if (!session) {
+    if (getCookie(c, SESSION_COOKIE)) endSession(c);
     if (c.req.method !== 'GET') return c.text('Sesión requerida.', 401);
     const url = new URL(c.req.url);
     return c.redirect(`/admin/login?volver=${encodeURIComponent(url.pathname + url.search)}`, 303);

@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers';
 import { depsDe } from '../src/deps';
 import { createAdmin } from '../src/services/admin-users';
+import { SESSION_COOKIE } from './auth';
 
 // A tiny cookie-keeping client for the panel's route tests: it talks to the real Worker.
 
@@ -65,6 +66,20 @@ export async function signedIn(): Promise<{ browser: Browser; csrf: string; admi
   const res = await browser.signIn(admin.email, admin.password);
   if (res.status !== 303) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   return { browser, csrf: await browser.csrf('/admin'), admin };
+}
+
+/** The claims of the browser's session cookie (a JWT), read without checking it. */
+export function sessionClaims(browser: Browser): Record<string, unknown> {
+  const jwt = browser.cookies.get(SESSION_COOKIE);
+  if (!jwt) throw new Error('no session cookie');
+  return JSON.parse(atob(jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+}
+
+/** Another browser that holds only the given session cookie: what someone who copied it would have. */
+export function browserWith(sessionCookie: string): Browser {
+  const b = new Browser();
+  b.cookies.set(SESSION_COOKIE, sessionCookie);
+  return b;
 }
 
 /** Text content of the element carrying `id="<id>-error"` (a field-level error), or undefined. */

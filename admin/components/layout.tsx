@@ -25,6 +25,11 @@ const NAV = [
   { id: 'facturas', href: '/admin/facturas', label: 'Facturas' },
 ] as const;
 
+const SIGN_OUT = [
+  { action: '/admin/logout', label: 'Cerrar sesión' },
+  { action: '/admin/logout-all', label: 'Cerrar todas las sesiones' },
+] as const;
+
 export const Document: FC<PropsWithChildren<{ title: string }>> = ({ title, children }) => (
   <html lang="es">
     <head>
@@ -41,7 +46,7 @@ export const Document: FC<PropsWithChildren<{ title: string }>> = ({ title, chil
 
 export const Csrf: FC<{ token: string }> = ({ token }) => <input type="hidden" name="_csrf" value={token} />;
 
-/** The signed-in frame: brand, sections, the test/live switch and sign-out. */
+/** The signed-in frame: brand, sections, the test/live switch and sign-out (here or everywhere). */
 export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, session, mode, path, section, children }) => (
   <Document title={title}>
     <body>
@@ -76,12 +81,14 @@ export const Shell: FC<PropsWithChildren<ShellProps>> = ({ title, session, mode,
               </button>
             </form>
             <span class="whoami">{session.email}</span>
-            <form method="post" action="/admin/logout" class="inline">
-              <Csrf token={session.csrf} />
-              <button type="submit" class="linkbtn">
-                Cerrar sesión
-              </button>
-            </form>
+            {SIGN_OUT.map((s) => (
+              <form method="post" action={s.action} class="inline">
+                <Csrf token={session.csrf} />
+                <button type="submit" class="linkbtn">
+                  {s.label}
+                </button>
+              </form>
+            ))}
           </div>
         </div>
       </header>

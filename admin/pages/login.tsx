@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie } from 'hono/cookie';
+import { revokeAllSessions, revokeSession } from '../../src/services/admin-sessions';
 import { LOCK_MINUTES, signIn } from '../../src/services/admin-users';
 import {
   type AdminEnv,
@@ -7,6 +8,8 @@ import {
   LOGIN_CSRF_COOKIE,
   loginCsrfToken,
   readSession,
+  requireCsrf,
+  requireSession,
   safeReturnPath,
   startSession,
   csrfMatches,
@@ -68,7 +71,7 @@ login.post('/login', async (c) => {
       : again('Correo o contraseña incorrectos.');
   }
   deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/admin', secure: true });
-  await startSession(c, result.admin);
+  await startSession(c, result.admin.id);
   return c.redirect(volver, 303);
 });
 
@@ -76,6 +79,14 @@ login.post('/logout', async (c) => {
   const session = await readSession(c);
   // Sign-out is a state change too: without the session's token it is refused (no forced logouts).
   if (session && !(await csrfMatches(c, session.csrf))) return c.text('Token CSRF ausente o inválido.', 403);
+  if (session) await revokeSession(c.var.deps, session.id);
+  endSession(c);
+  return c.redirect('/admin/login', 303);
+});
+
+// For an operator who fears a cookie was left (or taken) elsewhere: every browser of this admin signs out.
+login.post('/logout-all', requireSession, requireCsrf, async (c) => {
+  await revokeAllSessions(c.var.deps, c.var.session.adminId);
   endSession(c);
   return c.redirect('/admin/login', 303);
 });

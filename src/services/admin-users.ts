@@ -4,10 +4,11 @@ import type { Deps } from '../deps';
 import { fromBase64, randomBytes, timingSafeEqual, toBase64 } from '../lib/crypto';
 import { uuidv7 } from '../lib/ids';
 import { MINUTE } from '../lib/time';
+import { revokeAllSessions } from './admin-sessions';
 
 // The admin panel's operators: PBKDF2 password hashes and account lockout after repeated failed sign-ins.
 // Web Crypto only, so the seed (`npm start`, `npm run admin`) builds the same row in Node.
-// The session cookie and CSRF are the panel's own (admin/auth.ts).
+// Sessions are rows (admin-sessions.ts); the cookie and CSRF are the panel's own (admin/auth.ts).
 
 // Workers' PBKDF2 refuses more than 100,000 iterations; that is also the issue's floor.
 export const PBKDF2_ITERATIONS = 100_000;
@@ -118,11 +119,8 @@ export async function signIn(deps: Pick<Deps, 'db' | 'clock'>, email: string, pa
       .run();
     return { ok: true, admin };
   }
-  return admin.locked_until ? { ok: false, reason: 'locked', until: admin.locked_until } : { ok: false, reason: 'invalid' };
-}
-
-/** Whether a session's admin may still act: the account exists and is not locked out. */
-export async function isAdminActive(deps: Pick<Deps, 'db' | 'clock'>, adminId: string): Promise<boolean> {
-  const admin = await deps.db.select({ locked_until: adminUsers.locked_until }).from(adminUsers).where(eq(adminUsers.id, adminId)).get();
-  return !!admin && !(admin.locked_until && admin.locked_until > deps.clock().toISOString());
+  if (!admin.locked_until) return { ok: false, reason: 'invalid' };
+  // Someone is guessing this password: the sessions already open end too, not only new sign-ins.
+  await revokeAllSessions(deps, admin.id);
+  return { ok: false, reason: 'locked', until: admin.locked_until };
 }
