@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../deps';
 import { API_BASE } from '../env';
 import type { AppEnv } from '../lib/context';
+import { contentDisposition } from '../lib/http';
 import type { Idempotent } from '../lib/idempotency';
 import type { Tenant } from '../lib/tenancy';
 import { cargarComprobante, historial, type TipoComprobante } from '../services/comprobantes';
@@ -49,6 +50,6 @@ export function respuestaAceptada(c: Context<AppEnv>, r: Idempotent<Aceptada>) {
 
 export function descarga(c: Context<AppEnv>, a: Archivo): Response {
   return new Response(a.body, {
-    headers: { 'Content-Type': a.contentType, 'Content-Disposition': `attachment; filename="${a.nombre}"`, 'X-Request-Id': c.get('requestId') },
+    headers: { 'Content-Type': a.contentType, 'Content-Disposition': contentDisposition(a.nombre), 'X-Request-Id': c.get('requestId') },
   });
 }
