@@ -1,6 +1,7 @@
 // npm start: local HexaFac on http://127.0.0.1:8787 with a seeded sandbox application, a new test key
 // and the admin login printed.
-import { ADMIN_EMAIL, startLocalStack } from './lib/local-stack';
+import { SECOND } from '../src/lib/time';
+import { ADMIN_EMAIL, BARRIDO_LOCAL_MS, startLocalStack } from './lib/local-stack';
 
 const port = Number(process.env.PORT ?? 8787);
 
@@ -12,6 +13,7 @@ HexaFac local (sandbox)
   API key:    ${token}
   Admin:      ${base}/admin   ${ADMIN_EMAIL} / ${adminPassword}
   Try:        curl -H "Authorization: Bearer ${token}" ${base}/api/hexafac/v1/me
+  Cron:       the sweep every ${BARRIDO_LOCAL_MS / SECOND} s (GET ${base}/__scheduled), which finishes what a restart left pendiente
 `);
     wrangler.on('exit', (code) => process.exit(code ?? 0));
     for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => wrangler.kill(sig));

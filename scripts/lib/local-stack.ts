@@ -1,13 +1,14 @@
 // The local stack npm start runs, reusable by the benchmark and end-to-end tests: .dev.vars with local
 // secrets, migrated and seeded D1 (the sandbox application with the SAT test CSD, an admin), a fresh
-// test key, and `wrangler dev` on 127.0.0.1.
-import { spawn, type ChildProcess } from 'node:child_process';
+// test key, `wrangler dev` on 127.0.0.1, and the cron fired on a timer, as wrangler dev never fires it.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adminSeedSql } from '../../admin/auth';
 import { leerCsd } from '../../src/cfdi';
 import { SCOPES } from '../../src/lib/auth';
 import { encryptSecret, randomBytes, toBase64, toBase64Url } from '../../src/lib/crypto';
+import { SECOND } from '../../src/lib/time';
 import { insertKeySql } from '../keys';
 import { generarCertificadoPacSandbox } from '../sandbox-pac-cert';
 import { applyMigrations, execSql, q, type LocalD1Options } from './local-d1';
@@ -16,6 +17,13 @@ const root = process.cwd();
 const devVarsPath = path.join(root, '.dev.vars');
 export const SANDBOX_APP_ID = '01900000-0000-7000-8000-000000000001';
 export const ADMIN_EMAIL = 'admin@hexafac.local';
+/**
+ * How often the local stack fires the cron, more often than wrangler.toml's cadence: locally the queue lives
+ * in wrangler's memory, so a restart loses the messages of everything accepted and only the sweep
+ * (src/jobs/barrido.ts, 70 s after acceptance) brings them back. Every 30 s, a restarted stack has them
+ * all re-sent within about 100 s; a run is a few small queries.
+ */
+export const BARRIDO_LOCAL_MS = 30 * SECOND;
 
 function readDevVars(): Record<string, string> {
   if (!existsSync(devVarsPath)) return {};
@@ -67,6 +75,8 @@ export interface LocalStack {
   adminPassword: string;
   wrangler: ChildProcess;
   stop(): Promise<void>;
+  /** kill -9 of wrangler and every process under it (workerd): a crash, with the in-memory queue lost. */
+  crash(): Promise<void>;
 }
 
 export interface LocalStackOptions extends LocalD1Options {
@@ -90,16 +100,30 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     ? [path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/lib/wrangler-dev-bench.ts'), String(o.port), ...(o.persistTo ? [o.persistTo] : [])]]
     : [
         path.join(root, 'node_modules/.bin/wrangler'),
-        ['dev', '--ip', '127.0.0.1', '--port', String(o.port), '--show-interactive-dev-session=false', ...(o.persistTo ? ['--persist-to', o.persistTo] : [])],
+        [
+          'dev',
+          '--ip',
+          '127.0.0.1',
+          '--port',
+          String(o.port),
+          '--show-interactive-dev-session=false',
+          // GET /__scheduled runs the cron handler: a route of wrangler dev's own build, never deployed.
+          '--test-scheduled',
+          ...(o.persistTo ? ['--persist-to', o.persistTo] : []),
+        ],
       ];
   const wrangler = spawn(command, args, { stdio: o.verbose ? 'inherit' : 'ignore' });
   const base = `http://127.0.0.1:${o.port}`;
-  const stop = () =>
+  let barrido: NodeJS.Timeout | undefined;
+  const end = (kill: () => void) =>
     new Promise<void>((resolve) => {
-      if (wrangler.exitCode !== null) return resolve();
+      clearInterval(barrido);
+      if (wrangler.exitCode !== null || wrangler.signalCode !== null) return resolve();
       wrangler.once('exit', () => resolve());
-      wrangler.kill('SIGTERM');
+      kill();
     });
+  const stop = () => end(() => wrangler.kill('SIGTERM'));
+  const crash = () => end(() => processTree(wrangler.pid!).forEach(killHard));
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited with ${wrangler.exitCode}`);
@@ -114,5 +138,45 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { base, token: key.token, adminPassword: vars.ADMIN_PASSWORD!, wrangler, stop };
+  barrido = barridoLocal(base);
+  wrangler.once('exit', () => clearInterval(barrido));
+  return { base, token: key.token, adminPassword: vars.ADMIN_PASSWORD!, wrangler, stop, crash };
+}
+
+/** Fires the cron that wrangler.toml declares now and every BARRIDO_LOCAL_MS, through wrangler dev's /__scheduled. */
+function barridoLocal(base: string): NodeJS.Timeout {
+  const cron = /^crons\s*=\s*\[\s*"([^"]+)"/m.exec(readFileSync(path.join(root, 'wrangler.toml'), 'utf8'))?.[1];
+  if (!cron) throw new Error('wrangler.toml declares no cron');
+  const url = `${base}/__scheduled?cron=${encodeURIComponent(cron)}`;
+  const barrer = () =>
+    fetch(url).then(
+      async (res) => {
+        if (!res.ok) console.error(`barrido local: ${res.status} ${await res.text()}`);
+      },
+      () => {
+        // wrangler is stopping: its exit clears the timer
+      },
+    );
+  void barrer();
+  return setInterval(barrer, BARRIDO_LOCAL_MS);
+}
+
+/** A process and all its descendants, from the system's process table. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const line of execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' }).trim().split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number) as [number, number];
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
+}
+
+function killHard(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }

@@ -17,6 +17,8 @@ const worker = await unstable_startWorker({
     inspector: false,
     logLevel: 'warn',
     persist: persistTo,
+    // GET /__scheduled runs the cron handler (local-stack.ts fires it on a timer), as `wrangler dev --test-scheduled`.
+    testScheduled: true,
     watch: false,
     liveReload: false,
   },
