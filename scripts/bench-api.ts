@@ -2,16 +2,31 @@
 // sandbox PAC. Prints accepted/s, p50/p99 of the 202, stamped/s, time until all are timbrada, lost and duplicated,
 // and the D1 bytes per stored invoice (with the bytes by table when the sqlite3 CLI is installed).
 // Targets: ≥ 300 accepted/s, p99 < 50 ms, stamped/s ≥ 0.5 × accepted/s, 0 lost, 0 duplicated. A measurement, not a test.
+// npm run bench:api -- --crash [--n 200 --c 20 --kill-after 100 --timeout 300]: recovery after a crash instead. N keyed
+// POST /facturas at concurrency C; after K 202s, kill -9 of the whole stack (the queue's messages, in wrangler's memory,
+// are lost); restart on the same D1 and R2; the requests whose answer the kill swallowed are sent again with the same
+// Idempotency-Key, as a client would. Prints how long until every accepted invoice is timbrada (target < 3 min from
+// the restart), lost, duplicated, and any row or key left behind.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { SECOND } from '../src/lib/time';
 import { localD1Size, querySql } from './lib/local-d1';
-import { startLocalStack } from './lib/local-stack';
+import { BARRIDO_LOCAL_MS, startLocalStack, type LocalStack } from './lib/local-stack';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '300' }, c: { type: 'string', default: '20' }, port: { type: 'string', default: '8799' } } });
-const N = Number(values.n);
+const { values } = parseArgs({
+  options: {
+    n: { type: 'string' },
+    c: { type: 'string', default: '20' },
+    port: { type: 'string', default: '8799' },
+    crash: { type: 'boolean', default: false },
+    'kill-after': { type: 'string' },
+    timeout: { type: 'string', default: '300' },
+  },
+});
+const N = Number(values.n ?? (values.crash ? 200 : 300));
 const C = Number(values.c);
 
 const factura = (i: number) => ({
@@ -39,12 +54,12 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((
 // the CPU per request of the global fetch (undici), which capped GET /health at ~400/s here.
 const agent = new http.Agent({ keepAlive: true, maxSockets: C });
 function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+  return new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
+      res.on('end', () => resolve({ status: res.statusCode!, text, headers: res.headers }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -56,6 +71,34 @@ function request(url: string, init: { method?: string; headers?: Record<string, 
 // a throwaway database belongs in memory (tmpfs) when the machine has one, as production D1 is not on our disk.
 const scratch = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
+/**
+ * Warm-up: one factura through the whole pipeline (accept, then stamping, sealing, R2), so the first compilations
+ * and the CSD import happen before the clock starts, not in the middle of the burst.
+ */
+async function calentar(api: string, headers: Record<string, string>) {
+  const calentamiento = JSON.parse((await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(-1)) })).text) as { id: string };
+  const finCalentamiento = Date.now() + 60_000;
+  while (Date.now() < finCalentamiento) {
+    const f = JSON.parse((await request(`${api}/facturas/${calentamiento.id}`, { headers })).text) as { status: string };
+    if (f.status !== 'pendiente') break;
+    await dormir(200);
+  }
+}
+
+/** Every factura of the application: id → `status|uuid`. */
+async function listarEstados(api: string, headers: Record<string, string>, estados: Map<string, string>) {
+  estados.clear();
+  let cursor: string | null = null;
+  do {
+    const page = JSON.parse((await request(`${api}/facturas?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers })).text) as {
+      data: { id: string; status: string; uuid: string | null }[];
+      next_cursor: string | null;
+    };
+    for (const f of page.data) estados.set(f.id, `${f.status}|${f.uuid ?? ''}`);
+    cursor = page.next_cursor;
+  } while (cursor);
+}
+
 async function main() {
   const persistTo = mkdtempSync(path.join(scratch, 'hexafac-bench-'));
   const stack = await startLocalStack({ port: Number(values.port), persistTo, benchmark: true });
@@ -63,15 +106,7 @@ async function main() {
   const headers = { Authorization: `Bearer ${stack.token}`, 'Content-Type': 'application/json' };
   let medida: Medida;
   try {
-    // Warm-up: one factura through the whole pipeline (accept, then stamping, sealing, PDF, R2), so the first
-    // compilations and the CSD import happen before the clock starts, not in the middle of the burst.
-    const calentamiento = JSON.parse((await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(-1)) })).text) as { id: string };
-    const finCalentamiento = Date.now() + 60_000;
-    while (Date.now() < finCalentamiento) {
-      const f = JSON.parse((await request(`${api}/facturas/${calentamiento.id}`, { headers })).text) as { status: string };
-      if (f.status !== 'pendiente') break;
-      await dormir(200);
-    }
+    await calentar(api, headers);
     // The local stack's own ceiling, same concurrency: wrangler dev's proxy and local D1 bound everything else.
     let pendientesHealth = N;
     const tHealth = performance.now();
@@ -107,16 +142,7 @@ async function main() {
     const estados = new Map<string, string>();
     const limite = Date.now() + 600_000;
     while (Date.now() < limite) {
-      estados.clear();
-      let cursor: string | null = null;
-      do {
-        const page = JSON.parse((await request(`${api}/facturas?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { headers })).text) as {
-          data: { id: string; status: string; uuid: string | null }[];
-          next_cursor: string | null;
-        };
-        for (const f of page.data) estados.set(f.id, `${f.status}|${f.uuid ?? ''}`);
-        cursor = page.next_cursor;
-      } while (cursor);
+      await listarEstados(api, headers, estados);
       if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
       await dormir(500);
     }
@@ -204,7 +230,178 @@ interface Medida {
   duplicadas: number;
 }
 
-main().catch((e) => {
+/** How a keyed request lost in the kill ended when sent again after the restart. */
+interface Reintentos {
+  repetidas: number;
+  primeras: number;
+  /** Answered 409 idempotency_request_in_progress at least once. */
+  enCurso: number;
+  /** Still 409 in progress when the timeout came. */
+  sinResolver: number;
+  otras: string[];
+}
+
+/** npm run bench:api -- --crash: see the top of this file. */
+async function recuperacion() {
+  const matarTras = Number(values['kill-after'] ?? Math.floor(N / 2));
+  if (!(matarTras >= 1 && matarTras <= N)) throw new Error('--kill-after must be between 1 and --n');
+  const plazoMs = Number(values.timeout) * SECOND;
+  const port = Number(values.port);
+  const persistTo = mkdtempSync(path.join(scratch, 'hexafac-crash-'));
+  // One Idempotency-Key per request: its retry after the restart must find whatever the first try left.
+  const corrida = `crash-${Date.now().toString(36)}`;
+  const enviar = (api: string, token: string, i: number) =>
+    request(`${api}/facturas`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `${corrida}-${i}` },
+      body: JSON.stringify(factura(i)),
+    });
+
+  const aceptadas = new Map<number, string>();
+  const perdidas: number[] = [];
+  let rechazadas = 0;
+  let enviadas = 0;
+  let aceptadasAntes = 0;
+  const reintentos: Reintentos = { repetidas: 0, primeras: 0, enCurso: 0, sinResolver: 0, otras: [] };
+  let tCaida = 0;
+  let tListo = 0;
+  let tFinal: number | null = null;
+  let stack: LocalStack = await startLocalStack({ port, persistTo, benchmark: true });
+  // Same port after the restart, so the same base; the key is a new one.
+  const api = `${stack.base}/api/hexafac/v1`;
+  try {
+    await calentar(api, { Authorization: `Bearer ${stack.token}`, 'Content-Type': 'application/json' });
+    let caida: Promise<void> | undefined;
+    const caer = () => {
+      tCaida = Date.now();
+      caida = stack.crash();
+    };
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (!caida && enviadas < N) {
+          const i = enviadas++;
+          try {
+            const res = await enviar(api, stack.token, i);
+            if (res.status === 202) aceptadas.set(i, (JSON.parse(res.text) as { id: string }).id);
+            else rechazadas++;
+          } catch {
+            // The connection died with the stack: the request may or may not have been accepted.
+            perdidas.push(i);
+            continue;
+          }
+          if (!caida && aceptadas.size >= matarTras) caer();
+        }
+      }),
+    );
+    if (!caida) caer();
+    await caida;
+    aceptadasAntes = aceptadas.size;
+
+    stack = await startLocalStack({ port, persistTo, benchmark: true });
+    tListo = Date.now();
+    const headers = { Authorization: `Bearer ${stack.token}` };
+    const limite = tListo + plazoMs;
+    // The lost answers, asked again as a client does: same key, same body, honouring Retry-After on a 409.
+    let reintentado = false;
+    const reintentar = Promise.all(
+      perdidas.map(async (i) => {
+        let vioEnCurso = false;
+        for (;;) {
+          const res = await enviar(api, stack.token, i);
+          if (res.status === 202) {
+            aceptadas.set(i, (JSON.parse(res.text) as { id: string }).id);
+            if (res.headers['idempotent-replayed'] === 'true') reintentos.repetidas++;
+            else reintentos.primeras++;
+            return;
+          }
+          const code = (JSON.parse(res.text) as { error?: { code?: string } }).error?.code;
+          if (res.status !== 409 || code !== 'idempotency_request_in_progress') {
+            reintentos.otras.push(`${res.status} ${code ?? ''}`.trim());
+            return;
+          }
+          if (!vioEnCurso) reintentos.enCurso++;
+          vioEnCurso = true;
+          const espera = Number(res.headers['retry-after'] ?? 1) * SECOND;
+          if (Date.now() + espera > limite) {
+            reintentos.sinResolver++;
+            return;
+          }
+          await dormir(espera);
+        }
+      }),
+    ).then(() => {
+      reintentado = true;
+    });
+    // Done when the retries have their answers and no invoice, answered or not, is still pendiente.
+    const estados = new Map<string, string>();
+    while (Date.now() < limite) {
+      await listarEstados(api, headers, estados);
+      if (reintentado && ![...estados.values()].some((e) => e.startsWith('pendiente'))) {
+        tFinal = Date.now();
+        break;
+      }
+      await dormir(SECOND);
+    }
+    await reintentar;
+  } finally {
+    agent.destroy();
+    await stack.stop();
+  }
+  try {
+    // With wrangler stopped, its D1 to ourselves: every row the burst made, by the request that made it.
+    const filas = querySql<{ id: string; status: string; uuid: string | null; marca: string | null; timbrada_at: string | null }>(
+      `SELECT f.id, f.status, f.uuid, json_extract(f.datos, '$.condiciones_de_pago') AS marca,
+         (SELECT MAX(e.created_at) FROM hexafac_eventos e WHERE e.factura_id = f.id AND e.status_nuevo = 'timbrada') AS timbrada_at
+       FROM hexafac_facturas f`,
+      { persistTo },
+    ).filter((f) => f.marca !== factura(-1).condiciones_de_pago);
+    if (filas.some((f) => f.marca === null)) throw new Error('a row without its request mark (condiciones_de_pago)');
+    const porPeticion = new Map<string, number>();
+    for (const f of filas) porPeticion.set(f.marca!, (porPeticion.get(f.marca!) ?? 0) + 1);
+    const uuids = filas.flatMap((f) => (f.uuid ? [f.uuid] : []));
+    const duplicadas = [...porPeticion.values()].reduce((s, n) => s + n - 1, 0) + uuids.length - new Set(uuids).size;
+    const porId = new Map(filas.map((f) => [f.id, f]));
+    const idsAceptados = new Set(aceptadas.values());
+    const perdidasAlFinal = [...idsAceptados].filter((id) => porId.get(id)?.status !== 'timbrada').length;
+    const sinRespuesta = filas.filter((f) => !idsAceptados.has(f.id)).length;
+    const atascadas = new Map<string, number>();
+    for (const f of filas) if (f.status !== 'timbrada') atascadas.set(f.status, (atascadas.get(f.status) ?? 0) + 1);
+    const caidaIso = new Date(tCaida).toISOString();
+    const timbradasAntes = filas.filter((f) => f.timbrada_at !== null && f.timbrada_at < caidaIso).length;
+    // The last stamp, from its event row (written when it happened), not from the 1 s poll.
+    const ultima = Math.max(...filas.filter((f) => idsAceptados.has(f.id) && f.timbrada_at).map((f) => Date.parse(f.timbrada_at!)));
+    const segundos = (desde: number) => (tFinal !== null && perdidasAlFinal === 0 ? (Math.max(0, ultima - desde) / SECOND).toFixed(1) : `> ${values.timeout}`);
+    const tabla = [
+      ['requests sent before the kill', String(enviadas), ''],
+      ['accepted (202) before the kill', String(aceptadasAntes), ''],
+      ['timbrada before the kill', String(timbradasAntes), ''],
+      ['answers lost in the kill', String(perdidas.length), ''],
+      ['refused (not 202)', String(rechazadas), '0'],
+      ['kill → API up again (s)', ((tListo - tCaida) / SECOND).toFixed(1), ''],
+      ['retried: 202 replayed', String(reintentos.repetidas), ''],
+      ['retried: 202 first answer', String(reintentos.primeras), ''],
+      ['retried: 409 in progress', String(reintentos.enCurso), ''],
+      ['retried: still 409 at end', String(reintentos.sinResolver), '0'],
+      ['retried: other answers', reintentos.otras.length ? reintentos.otras.join(', ') : '0', '0'],
+      ['accepted in all', String(idsAceptados.size), ''],
+      ['restart → all timbrada (s)', segundos(tListo), '< 180'],
+      ['kill → all timbrada (s)', segundos(tCaida), ''],
+      ['lost', String(perdidasAlFinal), '0'],
+      ['duplicated', String(duplicadas), '0'],
+      ['rows made by the burst', String(filas.length), ''],
+      ['rows not timbrada', atascadas.size ? [...atascadas].map(([s, n]) => `${n} ${s}`).join(', ') : '0', '0'],
+      ['rows the client has no id of', String(sinRespuesta), '0'],
+    ];
+    console.log(
+      `\nHexaFac crash recovery — N=${N}, concurrency=${C}, kill -9 after ${matarTras} × 202, local cron every ${BARRIDO_LOCAL_MS / SECOND} s, sandbox PAC, wrangler dev (D1 in ${scratch})\n`,
+    );
+    for (const [k, v, t] of tabla) console.log(`${k!.padEnd(32)}${v!.padStart(10)}   ${t ? `target ${t}` : ''}`);
+  } finally {
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+(values.crash ? recuperacion() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
