@@ -38,12 +38,43 @@ const INTERNAS = [
   'https://[fe80::1]/hook', // link-local
   'https://[ff02::1]/hook',
   'https://[2002:7f00:1::]/hook', // 6to4 of 127.0.0.1
+  'https://[100::1]/hook', // discard-only 100::/64
+  'https://[100::ffff:1:2]/hook',
   'https://localhost/hook',
   'https://LOCALHOST./hook',
   'https://api.localhost/hook',
   'https://metadata.google.internal/computeMetadata/v1/',
   'https://printer.local/hook',
   'https://intranet/hook', // single-label name
+  'https://kubernetes.default.svc.cluster.local/hook',
+  'https://kubernetes.default.svc/hook', // Kubernetes service
+  'https://redis.cache.svc./hook',
+  // Public names whose every subdomain is loopback.
+  'https://localtest.me/hook',
+  'https://api.localtest.me/hook',
+  'https://lvh.me/hook',
+  'https://app.vcap.me/hook',
+  'https://hooks.localhost.direct/hook',
+  // IP-echo DNS spelling an internal address, in the forms their parsers read.
+  'https://127.0.0.1.nip.io/hook', // dotted
+  'https://10-0-0-1.nip.io/hook', // dashed
+  'https://app.192.168.0.1.sslip.io/hook', // subdomain
+  'https://app-169-254-169-254.sslip.io/latest/meta-data/', // dash prefix
+  'https://x-10.0.0-1.nip.io/hook', // mixed separators
+  'https://0a000001.nip.io/hook', // hex
+  'https://app-7f000001.nip.io/hook',
+  'https://appa9fea9fe.nip.io/hook', // hex glued to a word
+  'https://0127.0.0.1.nip.io/hook', // a longer digit run hides 127
+  'https://8.8.8.8.10.0.0.1.nip.io/hook', // one public reading, one private
+  'https://100.64.0.1.xip.io/hook',
+  'https://--1.sslip.io/hook', // IPv6 ::1 with dashes
+  'https://fe80--1.sslip.io/hook',
+  'https://www-fd00-ec2--254.sslip.io/hook', // AWS metadata over IPv6
+  'https://--ffff-a9fe-a9fe.sslip.io/hook', // IPv4-mapped metadata
+  'https://nip.io/hook', // no address in the name
+  'https://webhooks.sslip.io/hook',
+  'https://traefik.me/hook', // answers 127.0.0.1 when no address is written
+  'https://app.traefik.me/hook',
 ];
 
 const INVALIDAS = [
@@ -80,6 +111,31 @@ describe('url policy', () => {
     expect(motivoRechazoUrl('http://example.com/hook', 'live', false)).toContain('https');
   });
 
+  it('accepts IP-echo names that spell only public addresses, and names that merely contain an internal word', () => {
+    for (const url of [
+      'https://52-0-56-137.sslip.io/hook',
+      'https://www-78-46-204-247.sslip.io/hook',
+      'https://8.8.8.8.nip.io/hook',
+      'https://2a01-4f8-c17-b8f--2.sslip.io/hook',
+      'https://svc.example.com/hook',
+      'https://api.svcs.mx/hook',
+      'https://mylvh.me/hook',
+      'https://notnip.io/hook',
+    ]) {
+      expect(motivoRechazoUrl(url, 'live', false), url).toBeNull();
+    }
+  });
+
+  it('live mode takes only the web ports (443, 8443, 80); test mode any', () => {
+    for (const url of ['https://example.com:443/h', 'https://example.com:8443/h', 'https://example.com:80/h', 'https://[2606:4700::1111]:8443/h']) {
+      expect(motivoRechazoUrl(url, 'live', false), url).toBeNull();
+    }
+    for (const url of ['https://example.com:8080/h', 'https://example.com:22/h', 'https://example.com:6379/h', 'https://example.com:1/h', 'https://8.8.8.8:2375/h']) {
+      expect(motivoRechazoUrl(url, 'live', false), url).toContain('puerto');
+      expect(motivoRechazoUrl(url, 'test', false), url).toBeNull();
+    }
+  });
+
   it('lets test mode reach http://127.0.0.1 and localhost only with the local-development setting', () => {
     for (const url of ['http://127.0.0.1:3000/hook', 'http://localhost:8080/webhooks']) {
       expect(motivoRechazoUrl(url, 'test', true)).toBeNull();
@@ -104,5 +160,9 @@ describe('url policy', () => {
       'validation_error',
     );
     expect(err.details[0]!.message).toContain('https');
+    for (const url of ['https://kubernetes.default.svc/hook', 'https://10-0-0-1.nip.io/hook', 'https://example.com:8080/hook']) {
+      const e = await expectError(await api('POST', '/webhooks', { token: live.token, body: { url, events: ['*'] } }), 422, 'validation_error');
+      expect(e.details.map((d) => d.path)).toEqual(['url']);
+    }
   });
 });
