@@ -153,7 +153,7 @@ webhooks.post('/:appId/webhooks', async (c) => {
   const listPage = async (form: WebhookForm, r: Partial<Rechazo>, created?: { webhook: WebhookView; secret: string }) =>
     page(c, { title: `Webhooks · ${app.name}`, section: 'aplicaciones' }, ListPage(c, app, await listAll(c, tenant), form, r.errors ?? {}, created, r.flash), r.status);
   return enFormulario(
-    () => crearWebhook(c.var.deps, tenant, { url: v.url, events: v.events, description: v.description || undefined }),
+    async () => (await crearWebhook(c.var.deps, tenant, { url: v.url, events: v.events, description: v.description || undefined })).value,
     (r) => listPage(v, r),
     (created) => listPage({ url: '', description: '', events: ['factura.timbrada'] }, { status: 201 }, created),
   );

@@ -14,3 +14,9 @@ export function getDb(env: { DB: D1Database }): Db {
   if (!db) dbs.set(env.DB, (db = makeDb(env.DB)));
   return db;
 }
+
+/** A Drizzle query as a plain D1 statement, for a batch that also holds raw statements (e.g. an idempotency receipt). */
+export function statementOf(d1: D1Database, query: { toSQL(): { sql: string; params: unknown[] } }): D1PreparedStatement {
+  const { sql, params } = query.toSQL();
+  return d1.prepare(sql).bind(...params);
+}

@@ -24,3 +24,11 @@ export function errorResponses<S extends number>(...statuses: S[]) {
     ReturnType<typeof jsonContent<typeof ErrorBodySchema>>
   >;
 }
+
+/** Every creating route takes it (src/lib/idempotency.ts); declared here so each documents it the same way. */
+export const IdempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .meta({ description: 'Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h.', example: 'pedido-1234' }),
+});

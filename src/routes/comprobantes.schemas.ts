@@ -255,13 +255,6 @@ export const AceptadaSchema = z
   })
   .meta({ id: 'ComprobanteAceptado' });
 
-export const IdempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .optional()
-    .meta({ description: 'Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h.', example: 'pedido-1234' }),
-});
-
 // The request of POST /complementos-pago: the core's input where each paid document
 // is only a reference plus what the client wants to state; HexaFac fills in the rest from the invoice.
 

@@ -3,7 +3,7 @@ import { facturas, type FacturaStatus } from '../db/schema';
 import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
 import { isUuid } from '../lib/ids';
-import { withIdempotency, type Idempotent } from '../lib/idempotency';
+import { withIdempotency, type Idempotent, type Recibo } from '../lib/idempotency';
 import { tenantDb, tenantOfRow, tenantWhere, type Tenant } from '../lib/tenancy';
 import type { MotivoCancelacion } from '../pac/types';
 import { despacharEvento } from '../webhooks/events';
@@ -65,10 +65,10 @@ export function cancelarComprobante(
   opts: { idempotencyKey?: string } = {},
 ): Promise<Idempotent<Factura>> {
   const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: `cancelar ${idOrUuid}`, input: s };
-  return withIdempotency(deps, t, idem, () => solicitarCancelacion(deps, t, idOrUuid, s));
+  return withIdempotency(deps, t, idem, (recibo) => solicitarCancelacion(deps, t, idOrUuid, s, recibo));
 }
 
-async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: SolicitudCancelarFactura): Promise<Factura> {
+async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: SolicitudCancelarFactura, recibo: Recibo<Factura>): Promise<Factura> {
   const f = await cargarComprobante(deps, t, idOrUuid);
   if (!CANCELABLES.includes(f.status)) throw noCancelable(f);
   if (!(MOTIVOS_CANCELACION as readonly string[]).includes(s.motivo)) {
@@ -87,20 +87,23 @@ async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: 
     errores: null,
   };
   const { d1 } = tenantDb(deps, t);
-  const eventoId = await aplicarCambio(d1, cambiarEstado(d1, f, 'cancelacion_pendiente', cambios, deps.clock()));
+  const ahora = deps.clock();
+  const cambio = cambiarEstado(d1, f, 'cancelacion_pendiente', cambios, ahora);
+  // The Idempotency-Key's answer is the row as this transition leaves it, stored only if the guard let it through.
+  const despues = { ...f, ...cambios, status: 'cancelacion_pendiente' as const, updated_at: ahora.toISOString(), transicion_id: cambio.eventoId };
+  cambio.statements.push(
+    ...(await recibo(despues, { where: 'EXISTS (SELECT 1 FROM hexafac_facturas WHERE id = ? AND transicion_id = ?)', params: [f.id, cambio.eventoId] })),
+  );
+  const eventoId = await aplicarCambio(d1, cambio);
   // A concurrent request won the transition: answer for the state it left.
   if (!eventoId) throw noCancelable(await cargarComprobante(deps, t, f.id));
+  // The stored cancelacion_pendiente (due now) is the promise, as an accepted comprobante's row is: if the
+  // message cannot be sent, the cron sweep sends it once overdue (src/jobs/barrido.ts).
   try {
     await deps.queue.send({ kind: 'cancelar', id: f.id });
-  } catch {
-    // Without its job the request would wait forever: close it (the CFDI stays valid) and let the client retry.
-    await despacharEvento(deps, eventoId);
-    await transicionar(deps, await cargarComprobante(deps, t, f.id), 'cancelacion_rechazada', {
-      errores: [{ code: 'cola_no_disponible', message: 'No se pudo encolar la cancelación; el CFDI sigue vigente. Reintenta.' }],
-    });
-    throw new DomainError('cola_no_disponible', 'unavailable', 'No se pudo encolar la cancelación; reintenta.', [], { 'Retry-After': '5' });
+  } catch (err) {
+    deps.log.error('no se pudo encolar la cancelación; la reenviará el barrido', { id: f.id, error: (err as Error).message });
   }
-  // The job is queued first, so a failed fan-out here cannot strand the request; the job re-dispatches it.
   await despacharEvento(deps, eventoId);
   return cargarComprobante(deps, t, f.id);
 }

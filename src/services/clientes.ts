@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { catalogs as cat } from '../cfdi';
 import { constraintViolation } from '../db/constraints';
 import type { Deps } from '../deps';
+import { statementOf } from '../db/client';
 import { clientApplications, clientes, facturas } from '../db/schema';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
+import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { cursorCondition, toPage } from '../lib/pagination';
 import { esRfcGenerico, motivoTextoInvalido, RFC_PUBLICO_EN_GENERAL, validarRfc, type Persona } from '../cfdi';
 import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
@@ -146,6 +148,7 @@ export function validarCliente(e: ClienteEntrada, ctx: ContextoCliente): { datos
 }
 
 type DbDeps = Pick<Deps, 'db' | 'd1'>;
+type IdempotentDeps = Pick<Deps, 'db' | 'd1' | 'clock' | 'masterKey'>;
 
 async function lugarExpedicion(deps: DbDeps, tenant: Tenant): Promise<string> {
   // The tenant's own application, reached through the key's application id.
@@ -188,7 +191,8 @@ async function conUnicidad<T>(rfc: string, op: () => Promise<T>): Promise<T> {
   try {
     return await op();
   } catch (err) {
-    if (constraintViolation(err)?.kind === 'unique') throw duplicado(rfc);
+    const v = constraintViolation(err);
+    if (v?.kind === 'unique' && v.table === 'hexafac_clientes') throw duplicado(rfc);
     throw err;
   }
 }
@@ -214,11 +218,23 @@ export async function listarClientes(deps: DbDeps, tenant: Tenant, opts: { limit
   return toPage(rows, opts.limit, (r) => r);
 }
 
-export async function crearCliente(deps: DbDeps, tenant: Tenant, entrada: ClienteEntrada): Promise<ClienteRow> {
-  const datos = await validarOFallar(deps, tenant, entrada);
-  await verificarRfcUnico(deps, tenant, datos.rfc);
-  const row = { id: uuidv7(), ...tenantColumns(tenant), ...datos };
-  return conUnicidad(datos.rfc, () => tenantDb(deps, tenant).db.insert(clientes).values(row).returning().get());
+export function crearCliente(
+  deps: IdempotentDeps,
+  tenant: Tenant,
+  entrada: ClienteEntrada,
+  opts: { idempotencyKey?: string } = {},
+): Promise<Idempotent<ClienteRow>> {
+  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: 'clientes.crear', input: entrada };
+  return withIdempotency(deps, tenant, idem, async (recibo) => {
+    const datos = await validarOFallar(deps, tenant, entrada);
+    await verificarRfcUnico(deps, tenant, datos.rfc);
+    const ahora = deps.clock().toISOString();
+    const row: ClienteRow = { id: uuidv7(), ...tenantColumns(tenant), ...datos, created_at: ahora, updated_at: ahora, deleted_at: null };
+    const { db, d1 } = tenantDb(deps, tenant);
+    // The row and the key's answer in one batch: a crash keeps both or neither.
+    await conUnicidad(datos.rfc, async () => d1.batch([statementOf(d1, db.insert(clientes).values(row)), ...(await recibo(row))]));
+    return row;
+  });
 }
 
 /** PATCH: the stored cliente merged with the given fields is validated as a whole. */

@@ -53,7 +53,7 @@ export type Solicitud = Record<string, unknown> & { cliente_id?: string; recepto
 
 export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> {
   const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: tipo.operacion, input: solicitud };
-  return withIdempotency(deps, t, idem, async () => {
+  return withIdempotency(deps, t, idem, async (recibo) => {
     const { cliente_id: clienteId, ...datos } = solicitud;
     if (clienteId !== undefined && datos.receptor !== undefined) {
       throw DomainError.validation([{ path: 'cliente_id', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
@@ -73,9 +73,12 @@ export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitu
     }
     const prep = await tipo.preparar(deps, t, datos, emisorDe(app));
     if (!prep.ok) throw DomainError.validation(detallesDe(prep.errors), 'El comprobante no cumple las reglas del SAT.');
-    const id = await almacenar(deps, t, tipo, { datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId, extra: prep.extra });
-    deps.defer(encolarTimbrado(deps, id));
-    return { id, status: 'pendiente' as const };
+    const aceptada = { id: uuidv7(deps.clock().getTime()), status: 'pendiente' as const };
+    // The key's answer is stored by the batch that stores the row: a crash cannot keep one without the other.
+    const almacenable = { datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId, extra: prep.extra, recibo: await recibo(aceptada) };
+    await almacenar(deps, t, tipo, aceptada.id, almacenable);
+    deps.defer(encolarTimbrado(deps, aceptada.id));
+    return aceptada;
   });
 }
 
@@ -91,14 +94,15 @@ interface Almacenable {
   comprobante: Comprobante;
   clienteId?: string;
   extra?: (facturaId: string) => D1PreparedStatement[];
+  /** The Idempotency-Key's answer (src/lib/idempotency.ts), written by the same batch. */
+  recibo: D1PreparedStatement[];
 }
 
 /**
  * Stores a validated comprobante as `pendiente` with its folio. The folio comes from the same D1 batch as
  * the row, so a refused insert burns none, and a redelivered job reuses the row's folio.
  */
-async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, a: Almacenable): Promise<string> {
-  const id = uuidv7(deps.clock().getTime());
+async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a: Almacenable): Promise<void> {
   const c = a.comprobante;
   const serie = c.serie ?? tipo.seriePorOmision;
   const folioDado = c.folio;
@@ -134,12 +138,13 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, a: Almacenabl
       )
       .bind(uuidv7(), t.applicationId, t.mode, id, `${PREFIJO_EVENTO[tipo.tipo]}.creada`, deps.clock().toISOString()),
     ...(a.extra?.(id) ?? []),
+    ...a.recibo,
   ];
   try {
     for (let saltos = 0; ; saltos++) {
       try {
         await d1.batch(statements);
-        return id;
+        return;
       } catch (err) {
         if (folioDado || saltos >= MAX_SALTOS_FOLIO || !esFolioRepetido(err)) throw err;
         // An automatic folio met one a client chose by hand in the same serie: move the counter past it.

@@ -1,10 +1,12 @@
 import { count, desc, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
+import { statementOf } from '../db/client';
 import { webhookConfigurations } from '../db/schema';
 import type { Deps } from '../deps';
 import { encryptSecret } from '../lib/crypto';
 import { DomainError, zodDetails } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
+import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { HOUR } from '../lib/time';
 import { cursorCondition, toPage } from '../lib/pagination';
 import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
@@ -52,35 +54,46 @@ const normalizarEventos = (events: string[]) => (events.includes('*') ? ['*'] : 
 const vivo = (deps: Deps, t: Tenant, id: string) =>
   findOwned(tenantDb(deps, t).db, webhookConfigurations, t, id, QUE, isNull(webhookConfigurations.deleted_at));
 
-export async function crearWebhook(
+export function crearWebhook(
   deps: Deps,
   tenant: Tenant,
   input: { url: string; events: string[]; description?: string },
-): Promise<{ webhook: WebhookView; secret: string }> {
-  const datos = validar(WebhookCrearSchema, input);
-  const url = exigirUrlPermitida(datos.url, tenant.mode, deps.allowLocalWebhooks);
-  const db = tenantDb(deps, tenant).db;
-  const [{ n }] = await db
-    .select({ n: count() })
-    .from(webhookConfigurations)
-    .where(tenantWhere(webhookConfigurations, tenant, isNull(webhookConfigurations.deleted_at)));
-  if (n >= MAX_WEBHOOKS) {
-    throw new DomainError('limite_webhooks', 'conflict', `Se admiten hasta ${MAX_WEBHOOKS} webhooks por aplicación y modo.`);
-  }
-  const secret = generarSecreto();
-  const fila = await db
-    .insert(webhookConfigurations)
-    .values({
+  opts: { idempotencyKey?: string } = {},
+): Promise<Idempotent<{ webhook: WebhookView; secret: string }>> {
+  // The answer holds the signing secret, so the key keeps it encrypted, as the configuration does.
+  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: 'webhooks.crear', input, secret: true };
+  return withIdempotency(deps, tenant, idem, async (recibo) => {
+    const datos = validar(WebhookCrearSchema, input);
+    const url = exigirUrlPermitida(datos.url, tenant.mode, deps.allowLocalWebhooks);
+    const { db, d1 } = tenantDb(deps, tenant);
+    const [{ n }] = await db
+      .select({ n: count() })
+      .from(webhookConfigurations)
+      .where(tenantWhere(webhookConfigurations, tenant, isNull(webhookConfigurations.deleted_at)));
+    if (n >= MAX_WEBHOOKS) {
+      throw new DomainError('limite_webhooks', 'conflict', `Se admiten hasta ${MAX_WEBHOOKS} webhooks por aplicación y modo.`);
+    }
+    const secret = generarSecreto();
+    const ahora = deps.clock();
+    const fila: Config = {
       id: uuidv7(),
       ...tenantColumns(tenant),
       url,
       events: normalizarEventos(datos.events),
       description: datos.description || null,
       secret_cifrado: await encryptSecret(deps.masterKey, secret),
-    })
-    .returning()
-    .get();
-  return { webhook: vista(fila, deps.clock()), secret };
+      secret_anterior_cifrado: null,
+      secret_anterior_expira: null,
+      active: true,
+      deleted_at: null,
+      created_at: ahora.toISOString(),
+      updated_at: ahora.toISOString(),
+    };
+    const creado = { webhook: vista(fila, ahora), secret };
+    // The configuration and the key's answer in one batch: a crash keeps both or neither.
+    await d1.batch([statementOf(d1, db.insert(webhookConfigurations).values(fila)), ...(await recibo(creado))]);
+    return creado;
+  });
 }
 
 export async function listarWebhooks(

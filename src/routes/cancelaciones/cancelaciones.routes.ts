@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, jsonContent } from '../../lib/openapi';
+import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
 import { MOTIVOS_CANCELACION } from '../../services/cancelacion';
-import { FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Cancelaciones'];
 

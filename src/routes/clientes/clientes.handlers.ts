@@ -29,9 +29,10 @@ export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
 };
 
 export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) => {
-  const row = await crearCliente(c.var.deps, tenantOf(c), c.req.valid('json'));
-  c.header('Location', `${new URL(c.req.url).pathname}/${row.id}`);
-  return c.json(aCliente(row), 201);
+  const r = await crearCliente(c.var.deps, tenantOf(c), c.req.valid('json'), { idempotencyKey: c.req.header('Idempotency-Key') });
+  c.header('Location', `${new URL(c.req.url).pathname}/${r.value.id}`);
+  if (r.replayed) c.header('Idempotent-Replayed', 'true');
+  return c.json(aCliente(r.value), 201);
 };
 
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, jsonContent } from '../../lib/openapi';
+import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
 
 const tags = ['Clientes'];
@@ -161,7 +161,7 @@ export const crear = createRoute({
     'Un RFC no genérico solo puede registrarse una vez por aplicación y modo (409 `cliente_duplicado`).',
   security: [{ bearerAuth: ['clientes:write'] }],
   middleware: [requireAuth('clientes:write')] as const,
-  request: { body: { ...jsonContent(ClienteNuevoSchema, 'El cliente.'), required: true } },
+  request: { headers: IdempotencyHeadersSchema, body: { ...jsonContent(ClienteNuevoSchema, 'El cliente.'), required: true } },
   responses: {
     201: jsonContent(ClienteSchema, 'El cliente registrado.'),
     ...errorResponses(400, 401, 403, 409, 415, 422),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, jsonContent } from '../../lib/openapi';
-import { AceptadaSchema, ComplementoPagoCrearSchema, FacturaDetalleSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
+import { AceptadaSchema, ComplementoPagoCrearSchema, FacturaDetalleSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Complementos de pago'];
 

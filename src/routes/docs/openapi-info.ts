@@ -23,8 +23,10 @@ Todo error tiene la misma forma (esquema \`Error\`):
 CFDI40xxx del SAT. Reporta el \`request_id\` (también en el encabezado \`X-Request-Id\`) a soporte.
 
 ## Idempotencia
-Los \`POST\` que crean comprobantes aceptan \`Idempotency-Key\`: la misma clave con el mismo cuerpo devuelve la
-respuesta original durante 24 h, así que un reintento nunca emite dos facturas; con otro cuerpo, \`409\`.
+Todo \`POST\` que crea algo (comprobantes, cancelaciones, clientes, webhooks) acepta \`Idempotency-Key\`: la misma
+clave con el mismo cuerpo devuelve la respuesta original (con \`Idempotent-Replayed: true\`) durante 24 h, así que
+un reintento nunca crea dos; con otro cuerpo, \`409\`. La clave se guarda en la misma escritura que lo creado: ni
+una caída a media solicitud deja una clave bloqueada o un comprobante sin su respuesta.
 
 ## Paginación
 Los listados devuelven \`{"data": [...], "next_cursor": "…" | null}\`, del más reciente al más antiguo.

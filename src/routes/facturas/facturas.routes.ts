@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, jsonContent } from '../../lib/openapi';
+import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
-import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Facturas'];
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, jsonContent } from '../../lib/openapi';
-import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, IdempotencyHeadersSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
+import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Notas de crédito'];
 

@@ -8,8 +8,9 @@ export const listarHandler: RouteHandler<typeof routes.listar, AppEnv> = async (
   c.json(await service.listarWebhooks(c.var.deps, tenantOf(c), c.req.valid('query')), 200);
 
 export const crearHandler: RouteHandler<typeof routes.crear, AppEnv> = async (c) => {
-  const { webhook, secret } = await service.crearWebhook(c.var.deps, tenantOf(c), c.req.valid('json'));
-  return c.json({ ...webhook, secret }, 201);
+  const r = await service.crearWebhook(c.var.deps, tenantOf(c), c.req.valid('json'), { idempotencyKey: c.req.header('Idempotency-Key') });
+  if (r.replayed) c.header('Idempotent-Replayed', 'true');
+  return c.json({ ...r.value.webhook, secret: r.value.secret }, 201);
 };
 
 export const obtenerHandler: RouteHandler<typeof routes.obtener, AppEnv> = async (c) =>

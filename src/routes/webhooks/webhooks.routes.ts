@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, jsonContent } from '../../lib/openapi';
+import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
 import {
   EntregaSchema,
@@ -41,7 +41,7 @@ export const crear = createRoute({
   summary: 'Registra un webhook; la respuesta trae su secreto de firma por única vez',
   security: [{ bearerAuth: ['webhooks:write'] }],
   middleware: [requireAuth('webhooks:write')] as const,
-  request: cuerpo(WebhookCrearSchema),
+  request: { headers: IdempotencyHeadersSchema, ...cuerpo(WebhookCrearSchema) },
   responses: {
     201: jsonContent(WebhookConSecretoSchema, 'Webhook creado. Guarda `secret`: no se vuelve a mostrar.'),
     ...errorResponses(400, 401, 403, 409, 415, 422),
