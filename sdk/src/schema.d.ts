@@ -198,7 +198,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -837,7 +840,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
