@@ -166,6 +166,8 @@ export const facturas = sqliteTable(
     index('hexafac_facturas_list_idx').on(t.client_application_id, t.mode, t.id),
     index('hexafac_facturas_status_idx').on(t.client_application_id, t.mode, t.status),
     index('hexafac_facturas_receptor_idx').on(t.client_application_id, t.mode, t.receptor_rfc),
+    // The sweep's look for stamps R2 has not taken yet: normally empty, so the index is too.
+    index('hexafac_facturas_sin_archivar_idx').on(t.id).where(sql`xml_timbrado IS NOT NULL`),
   ],
 );
 
@@ -220,7 +222,7 @@ export const idempotencyKeys = sqliteTable(
     created_at: timestamps.created_at,
     expires_at: text('expires_at').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.client_application_id, t.mode, t.key] })],
+  (t) => [primaryKey({ columns: [t.client_application_id, t.mode, t.key] }), index('hexafac_idempotency_keys_expira_idx').on(t.expires_at)],
 );
 
 // Amounts applied to an invoice by a complemento de pago (P) or a nota de crédito (E).

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { facturas } from '../db/schema';
 import type { Deps } from '../deps';
 import { backoffSeconds } from '../lib/retry';
@@ -23,6 +23,13 @@ export const MARGEN_PENDIENTE_MS = MINUTE;
  * doubled for a late delivery.
  */
 const CANCELACION_OLVIDADA_MS = 10 * MINUTE;
+/**
+ * A timbrada whose XML R2 refused keeps it in the row and its `timbrar` message retries the copy
+ * (src/jobs/procesar-factura.ts); past that message's whole retry chain, as for a cancellation, it is re-sent.
+ */
+const XML_SIN_ARCHIVAR_MS = 10 * MINUTE;
+/** Expired Idempotency-Keys and admin sessions are removed a batch at a time, so a run stays short. */
+const LOTE_PURGA = 500;
 /** A job dispatches right after its transition; older undispatched events were left by a crash. */
 const EVENTO_OLVIDADO_MS = MINUTE;
 const LOTE = 100;
@@ -40,7 +47,14 @@ function pendienteOlvidada(ahora: Date) {
   return sql`${facturas.updated_at} < CASE ${facturas.intentos} ${sql.join(casos, sql` `)} ELSE ${limite(INTENTOS_AL_TOPE)} END`;
 }
 
-export async function barrer(deps: Deps): Promise<{ eventos: number; reencolados: number; cancelaciones: number }> {
+export interface Barrido {
+  eventos: number;
+  reencolados: number;
+  cancelaciones: number;
+  purgados: number;
+}
+
+export async function barrer(deps: Deps): Promise<Barrido> {
   const ahora = deps.clock();
   const eventos = await despacharPendientes(deps, {
     creadosAntesDe: new Date(ahora.getTime() - EVENTO_OLVIDADO_MS).toISOString(),
@@ -54,8 +68,27 @@ export async function barrer(deps: Deps): Promise<{ eventos: number; reencolados
     .where(and(eq(facturas.status, 'pendiente'), pendienteOlvidada(ahora)))
     .limit(LOTE)
     .all();
-  if (olvidadas.length) await deps.queue.sendBatch(olvidadas.map(({ id }) => ({ body: { kind: 'timbrar' as const, id } })));
-  return { eventos, reencolados: olvidadas.length, cancelaciones: await reenviarCancelaciones(deps, ahora) };
+  const sinArchivar = await deps.db
+    .select({ id: facturas.id })
+    .from(facturas)
+    .where(and(isNotNull(facturas.xml_timbrado), lt(facturas.updated_at, new Date(ahora.getTime() - XML_SIN_ARCHIVAR_MS).toISOString())))
+    .limit(LOTE)
+    .all();
+  const reenviar = [...olvidadas, ...sinArchivar];
+  if (reenviar.length) await deps.queue.sendBatch(reenviar.map(({ id }) => ({ body: { kind: 'timbrar' as const, id } })));
+  return { eventos, reencolados: reenviar.length, cancelaciones: await reenviarCancelaciones(deps, ahora), purgados: await purgar(deps, ahora) };
+}
+
+/** What only lives for a while: Idempotency-Keys past their 24 h, admin sessions past their expiry (revoked ones too). */
+async function purgar(deps: Deps, ahora: Date): Promise<number> {
+  const limite = ahora.toISOString();
+  const r = await deps.d1.batch([
+    deps.d1
+      .prepare('DELETE FROM hexafac_idempotency_keys WHERE rowid IN (SELECT rowid FROM hexafac_idempotency_keys WHERE expires_at < ? LIMIT ?)')
+      .bind(limite, LOTE_PURGA),
+    deps.d1.prepare('DELETE FROM hexafac_admin_sessions WHERE rowid IN (SELECT rowid FROM hexafac_admin_sessions WHERE expires_at < ? LIMIT ?)').bind(limite, LOTE_PURGA),
+  ]);
+  return r.reduce((n, x) => n + x.meta.changes, 0);
 }
 
 /**

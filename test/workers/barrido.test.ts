@@ -98,3 +98,28 @@ describe('cron safety net', () => {
     }
   });
 });
+
+describe('what only lives for a while', () => {
+  it('expired Idempotency-Keys and admin sessions are purged; live ones stay', async () => {
+    const { app } = await createEmisor();
+    const { adminSessions, adminUsers, idempotencyKeys } = await import('../../src/db/schema');
+    const hace = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const llave = (key: string, expires_at: string) =>
+      db().insert(idempotencyKeys).values({ client_application_id: app.id, mode: 'test', key, request_hash: 'h', response_status: 200, response_body: '{}', expires_at });
+    await llave('vencida', hace(SECOND));
+    await llave('viva', hace(-MINUTE));
+    const adminId = `adm-${app.id}`;
+    await db().insert(adminUsers).values({ id: adminId, email: `${adminId}@hexafac.test`, name: 'A', password_hash: 'x', password_salt: 'x', password_iterations: 1 });
+    await db().insert(adminSessions).values([
+      { id: `s1-${app.id}`, admin_id: adminId, expires_at: hace(SECOND) },
+      { id: `s2-${app.id}`, admin_id: adminId, expires_at: hace(-MINUTE) },
+    ]);
+
+    const r = await barrer(depsDe(env));
+    expect(r.purgados).toBeGreaterThanOrEqual(2);
+    const llaves = await db().select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.client_application_id, app.id));
+    expect(llaves.map((l) => l.key)).toEqual(['viva']);
+    const sesiones = await db().select({ id: adminSessions.id }).from(adminSessions).where(eq(adminSessions.admin_id, adminId));
+    expect(sesiones.map((s) => s.id)).toEqual([`s2-${app.id}`]);
+  });
+});

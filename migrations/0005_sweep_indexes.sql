@@ -1,0 +1,2 @@
+CREATE INDEX `hexafac_facturas_sin_archivar_idx` ON `hexafac_facturas` (`id`) WHERE xml_timbrado IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `hexafac_idempotency_keys_expira_idx` ON `hexafac_idempotency_keys` (`expires_at`);
