@@ -58,6 +58,6 @@ export default {
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const deps = depsDe(env, ctx);
     const r = await barrer(deps);
-    if (Object.values(r).some(Boolean)) deps.log.info('barrido', r);
+    if (Object.values(r).some(Boolean)) deps.log.info('barrido', { ...r });
   },
 } satisfies ExportedHandler<Env, JobMessage>;
