@@ -1,4 +1,3 @@
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './context';
 import { DomainError, payloadTooLarge } from './errors';
@@ -17,12 +16,52 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * How much of a streamed body over the limit is still read (and dropped) before the 413. Answering while the
+ * client is still sending leaves the connection mid-request: under `wrangler dev` its proxy then loses the
+ * connection to the Worker and answers the next request 503 "worker restarted mid-request", and a client may
+ * get a reset instead of the 413. Past this much the sender is abusive and the stream is cancelled.
+ */
+export const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
 
-export const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw payloadTooLarge();
-  },
+/**
+ * Bodies over MAX_BODY_BYTES are a 413: by a declared Content-Length before anything is read, or while reading
+ * a streamed (chunked) one, which is then drained (up to MAX_DRAIN_BYTES) so the request ends where it should.
+ */
+export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
+  const body = c.req.raw.body;
+  if (!body) return next();
+  const declared = c.req.header('Content-Length');
+  if (declared !== undefined && !c.req.header('Transfer-Encoding')) {
+    if (Number(declared) > MAX_BODY_BYTES) throw payloadTooLarge();
+    return next();
+  }
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      while (size <= MAX_DRAIN_BYTES) {
+        const rest = await reader.read();
+        if (rest.done) throw payloadTooLarge();
+        size += rest.value.byteLength;
+      }
+      await reader.cancel();
+      throw payloadTooLarge();
+    }
+    chunks.push(value);
+  }
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  c.req.raw = new Request(c.req.raw, { body: whole });
+  await next();
 });
 
 /** Request bodies of the API are JSON; anything else is refused before it is read. */
