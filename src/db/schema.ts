@@ -166,7 +166,10 @@ export const facturas = sqliteTable(
     index('hexafac_facturas_list_idx').on(t.client_application_id, t.mode, t.id),
     index('hexafac_facturas_status_idx').on(t.client_application_id, t.mode, t.status),
     index('hexafac_facturas_receptor_idx').on(t.client_application_id, t.mode, t.receptor_rfc),
-    // The sweep's look for stamps R2 has not taken yet: normally empty, so the index is too.
+    // The cron sweep (src/jobs/barrido.ts) looks across tenants for the few rows in flight: partial indexes
+    // hold only those, so a run every minute reads them and not the whole table.
+    index('hexafac_facturas_pendientes_idx').on(t.updated_at).where(sql`status = 'pendiente'`),
+    index('hexafac_facturas_cancelaciones_idx').on(t.cancelacion_revisar_at).where(sql`status = 'cancelacion_pendiente'`),
     index('hexafac_facturas_sin_archivar_idx').on(t.id).where(sql`xml_timbrado IS NOT NULL`),
   ],
 );
