@@ -44,7 +44,11 @@ const INTENTOS_AL_TOPE = (() => {
 function pendienteOlvidada(ahora: Date) {
   const limite = (intentos: number) => new Date(ahora.getTime() - backoffSeconds(intentos) * SECOND - MARGEN_PENDIENTE_MS).toISOString();
   const casos = Array.from({ length: INTENTOS_AL_TOPE }, (_, n) => sql`WHEN ${n} THEN ${limite(n)}`);
-  return sql`${facturas.updated_at} < CASE ${facturas.intentos} ${sql.join(casos, sql` `)} ELSE ${limite(INTENTOS_AL_TOPE)} END`;
+  // The shortest wait bounds them all: a range on the pendientes' updated_at index before the CASE.
+  return and(
+    lt(facturas.updated_at, limite(0)),
+    sql`${facturas.updated_at} < CASE ${facturas.intentos} ${sql.join(casos, sql` `)} ELSE ${limite(INTENTOS_AL_TOPE)} END`,
+  );
 }
 
 export interface Barrido {
