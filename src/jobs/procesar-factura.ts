@@ -58,10 +58,11 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
   if (r.ok) return guardarTimbre(deps, factura, r.timbre, intento);
   if (r.tipo === 'rechazo') return finalizar(deps, factura, 'rechazada', {}, r.errores);
 
-  // Transient: remember why and try again later; after the last try the message goes to the DLQ.
+  // Transient: remember why and try again later; after the last try the message goes to the DLQ. updated_at is
+  // when this try happened: the sweep counts the next one's due time from it (src/jobs/barrido.ts).
   await deps.db
     .update(facturas)
-    .set({ intentos: sql`${facturas.intentos} + 1`, errores: r.errores })
+    .set({ intentos: sql`${facturas.intentos} + 1`, errores: r.errores, updated_at: deps.clock().toISOString() })
     .where(eq(facturas.id, factura.id));
   return { action: 'retry', delaySeconds: backoffSeconds(intento) };
 }

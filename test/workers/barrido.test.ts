@@ -99,6 +99,23 @@ describe('cron safety net', () => {
   });
 });
 
+describe('the sweep and a failing PAC', () => {
+  it('a row the job just retried is not re-sent before its backoff is due', async () => {
+    const { app } = await createEmisor();
+    const id = await insertarPendiente(app.id);
+    await db().update(facturas).set({ updated_at: new Date(Date.now() - 5 * MINUTE).toISOString() }).where(eq(facturas.id, id));
+    const caido = {
+      nombre: 'caido',
+      timbrar: async () => ({ ok: false as const, tipo: 'transitorio' as const, errores: [{ code: 'http_503', message: 'PAC no disponible' }] }),
+    };
+    expect((await procesarFactura(depsDe(env, undefined, { pac: () => caido as never }), id, 1)).action).toBe('retry');
+    const enviados: unknown[] = [];
+    const queue = { sendBatch: async (m: { body: unknown }[]) => void enviados.push(...m.map((x) => x.body)) };
+    await barrer(depsDe(env, undefined, { queue: queue as unknown as Queue }));
+    expect(enviados).not.toContainEqual({ kind: 'timbrar', id });
+  });
+});
+
 describe('what only lives for a while', () => {
   it('expired Idempotency-Keys and admin sessions are purged; live ones stay', async () => {
     const { app } = await createEmisor();
