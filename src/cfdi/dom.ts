@@ -2,7 +2,8 @@
 // Why not @xmldom/xmldom: the cadena original is on the hot path of every sealed invoice, and a general
 // DOM costs more than the RSA signature itself. This reader keeps only what the SAT stylesheets and
 // the string-level editing in sello.ts/tfd.ts need: elements, attributes, text, and source offsets.
-// It rejects DOCTYPE (CFDI has none; no entity expansion) and anything that is not well-formed.
+// It rejects DOCTYPE (CFDI has none; no entity expansion) and anything that is not well-formed XML 1.0 with
+// namespaces: characters outside the Char production, bad names and references, misplaced declarations.
 
 import { NS } from './namespaces';
 
@@ -51,12 +52,67 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
-// chars that end a name in markup: whitespace, '=', '>', '/', quotes, '<'
-const NAME_STOP = new Uint8Array(128);
-for (const c of ' \t\n\r=>/"\'<') NAME_STOP[c.charCodeAt(0)] = 1;
+// Not a Char (XML 1.0 §2.2): C0 controls but TAB/LF/CR, U+FFFE, U+FFFF, and surrogates (firstInvalidChar lets pairs
+// through). One regex scan: faster than a charCodeAt loop (about 1 ns a character), and documents rarely match.
+const NOT_CHAR = /[\0-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+function firstInvalidChar(src: string): number {
+  NOT_CHAR.lastIndex = 0;
+  for (let m = NOT_CHAR.exec(src); m; m = NOT_CHAR.exec(src)) {
+    const i = m.index;
+    const c = src.charCodeAt(i);
+    const d = src.charCodeAt(i + 1);
+    if (!(c <= 0xdbff && c >= 0xd800 && d >= 0xdc00 && d <= 0xdfff)) return i;
+    NOT_CHAR.lastIndex = i + 2;
+  }
+  return -1;
+}
+
+const isXmlChar = (cp: number) =>
+  cp >= 0x20 ? cp <= 0xd7ff || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff) : cp === 0x09 || cp === 0x0a || cp === 0x0d;
+
+// ASCII name characters (XML 1.0 §2.3): 2 may start a name, 1 only follow
+const NAME_ASCII = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:') NAME_ASCII[c.charCodeAt(0)] = 2;
+for (const c of '0123456789.-') NAME_ASCII[c.charCodeAt(0)] = 1;
+
+/** NameStartChar beyond ASCII; a UTF-16 surrogate stands for its code point (pairs are checked before). */
+function isNameStartHigh(c: number): boolean {
+  return (
+    (c >= 0xc0 && c <= 0x2ff && c !== 0xd7 && c !== 0xf7) ||
+    (c >= 0x370 && c <= 0x1fff && c !== 0x37e) ||
+    c === 0x200c ||
+    c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xdb7f) || // up to the high surrogates of U+EFFFF
+    (c >= 0xdc00 && c <= 0xdfff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
+  );
+}
+
+const isNameStart = (c: number) => (c < 128 ? NAME_ASCII[c] === 2 : isNameStartHigh(c));
 
 function isNameChar(c: number): boolean {
-  return c >= 128 || (c === c && NAME_STOP[c] === 0);
+  if (c < 128) return NAME_ASCII[c] !== 0;
+  return isNameStartHigh(c) || c === 0xb7 || (c >= 0x300 && c <= 0x36f) || c === 0x203f || c === 0x2040;
+}
+
+/** End of the Name at `p` (XML 1.0 §2.3); throws if none starts there. */
+function nameEnd(src: string, p: number, what: string): number {
+  if (!isNameStart(src.charCodeAt(p))) throw new XmlError(`nombre de ${what} inválido`, p);
+  let e = p + 1;
+  while (e < src.length && isNameChar(src.charCodeAt(e))) e++;
+  return e;
+}
+
+/** Names of elements and attributes are QNames (Namespaces in XML §3): at most one colon, with a name on each side. */
+function checkQName(name: string, at: number, what: string): void {
+  const colon = name.indexOf(':');
+  if (colon >= 0 && (colon === 0 || name.indexOf(':', colon + 1) >= 0 || !isNameStart(name.charCodeAt(colon + 1)))) {
+    throw new XmlError(`nombre de ${what} inválido "${name}"`, at);
+  }
 }
 
 /** Decodes character and predefined entity references in [from, to). */
@@ -74,7 +130,8 @@ function decode(src: string, from: number, to: number): string {
       const hex = ref.charCodeAt(1) === 0x78;
       const digits = ref.slice(hex ? 2 : 1);
       const cp = digits && (hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits) ? parseInt(digits, hex ? 16 : 10) : NaN;
-      if (!(cp > 0 && cp <= 0x10ffff) || (cp >= 0xd800 && cp <= 0xdfff)) throw new XmlError(`referencia de carácter inválida &${ref};`, amp);
+      // a reference must name a Char too (XML 1.0 §4.1): &#1; is as malformed as the character itself
+      if (!isXmlChar(cp)) throw new XmlError(`referencia de carácter inválida &${ref};`, amp);
       ch = String.fromCodePoint(cp);
     } else {
       ch = ENTITIES[ref];
@@ -106,6 +163,10 @@ function hasSpecial(s: string, ...chars: string[]): boolean {
   return false;
 }
 
+// XMLDecl (XML 1.0 §2.8), the one place a PI named xml may stand
+const XML_DECL =
+  /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\2)?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(?:yes|no)\3)?[ \t\r\n]*\?>$/;
+
 interface Scope {
   prefix: string;
   uri: string;
@@ -114,9 +175,12 @@ interface Scope {
 /** Parses a whole document and returns its root element. */
 export function parseXml(src: string): XmlElement {
   const len = src.length;
+  const bad = firstInvalidChar(src);
+  if (bad >= 0) throw new XmlError(`carácter no permitido en XML U+${src.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')}`, bad);
   // most documents have no references, tabs or CRs at all: then attribute values only need a '\n' check
   const plain = !hasSpecial(src, '&', '\t', '\r');
   let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const docStart = pos;
   // namespace bindings as a stack; lookups walk from the end (documents declare few prefixes)
   const scopes: Scope[] = [{ prefix: 'xml', uri: NS.xml }];
   let root: XmlElement | null = null;
@@ -133,8 +197,7 @@ export function parseXml(src: string): XmlElement {
 
   const flushText = () => {
     if (textStart < 0) return;
-    if (current) current.children.push(text);
-    else if (/[^ \t\r\n]/.test(text)) throw new XmlError('texto fuera del elemento raíz', textStart);
+    current!.children.push(text);
     text = '';
     textStart = -1;
   };
@@ -143,14 +206,19 @@ export function parseXml(src: string): XmlElement {
     const lt = src.indexOf('<', pos);
     const stop = lt < 0 ? len : lt;
     if (stop > pos) {
-      if (textStart < 0) textStart = pos;
       const rawText = src.slice(pos, stop);
-      if (!hasSpecial(rawText, '&', '\r', ']')) text += rawText;
-      else {
-        // line ends are normalized before references are decoded, so &#13; survives as CR
-        const normalized = normalizeNewlines(rawText);
-        if (normalized.indexOf(']]>') >= 0) throw new XmlError('"]]>" en texto', pos);
-        text += decode(normalized, 0, normalized.length);
+      if (!current) {
+        // outside the root only white space (no references either)
+        if (/[^ \t\r\n]/.test(rawText)) throw new XmlError('texto fuera del elemento raíz', pos);
+      } else {
+        if (textStart < 0) textStart = pos;
+        if (!hasSpecial(rawText, '&', '\r', ']')) text += rawText;
+        else {
+          // line ends are normalized before references are decoded, so &#13; survives as CR
+          const normalized = normalizeNewlines(rawText);
+          if (normalized.indexOf(']]>') >= 0) throw new XmlError('"]]>" en texto', pos);
+          text += decode(normalized, 0, normalized.length);
+        }
       }
     }
     if (lt < 0) break;
@@ -158,8 +226,10 @@ export function parseXml(src: string): XmlElement {
     if (c1 === 0x21) {
       // <!-- comment -->, <![CDATA[ ]]> or <!DOCTYPE
       if (src.startsWith('<!--', lt)) {
-        const e = src.indexOf('-->', lt + 4);
+        // the first "--" must be the one that closes it
+        const e = src.indexOf('--', lt + 4);
         if (e < 0) throw new XmlError('comentario sin cerrar', lt);
+        if (src.charCodeAt(e + 2) !== 0x3e) throw new XmlError('"--" dentro de un comentario', e);
         pos = e + 3;
         continue;
       }
@@ -175,17 +245,24 @@ export function parseXml(src: string): XmlElement {
       throw new XmlError('DOCTYPE y declaraciones no se admiten en un CFDI', lt);
     }
     if (c1 === 0x3f) {
-      // processing instruction or XML declaration: ignored (the XSLT ignores them too)
+      // processing instruction or XML declaration: checked, then ignored (the XSLT ignores them too)
       const e = src.indexOf('?>', lt + 2);
       if (e < 0) throw new XmlError('instrucción de procesamiento sin cerrar', lt);
+      const targetEnd = nameEnd(src, lt + 2, 'instrucción de procesamiento');
+      const target = src.slice(lt + 2, targetEnd);
+      if (target.indexOf(':') >= 0) throw new XmlError(`nombre de instrucción de procesamiento inválido "${target}"`, lt);
+      if (targetEnd !== e && !isSpace(src.charCodeAt(targetEnd))) throw new XmlError('instrucción de procesamiento mal formada', lt);
+      if (target.length === 3 && target.toLowerCase() === 'xml') {
+        if (lt !== docStart) throw new XmlError('la declaración XML solo puede ir al inicio del documento', lt);
+        if (!XML_DECL.test(src.slice(lt, e + 2))) throw new XmlError('declaración XML mal formada', lt);
+      }
       pos = e + 2;
       continue;
     }
     flushText();
     if (c1 === 0x2f) {
       // end tag
-      let p = lt + 2;
-      while (p < len && isNameChar(src.charCodeAt(p))) p++;
+      let p = nameEnd(src, lt + 2, 'elemento');
       const name = src.slice(lt + 2, p);
       while (p < len && isSpace(src.charCodeAt(p))) p++;
       if (src.charCodeAt(p) !== 0x3e) throw new XmlError('etiqueta de cierre mal formada', lt);
@@ -199,10 +276,9 @@ export function parseXml(src: string): XmlElement {
     }
     // start tag
     if (root && !current) throw new XmlError('más de un elemento raíz', lt);
-    let p = lt + 1;
-    while (p < len && isNameChar(src.charCodeAt(p))) p++;
+    let p = nameEnd(src, lt + 1, 'elemento');
     const qname = src.slice(lt + 1, p);
-    if (!qname) throw new XmlError('nombre de elemento vacío', lt);
+    checkQName(qname, lt, 'elemento');
     scopeMarks.push(scopes.length);
     const attrs: XmlAttr[] = [];
     let selfClosing = false;
@@ -222,12 +298,13 @@ export function parseXml(src: string): XmlElement {
         break;
       }
       if (p >= len) throw new XmlError('etiqueta sin cerrar', lt);
-      if (p === before) throw new XmlError('falta espacio entre atributos', p);
+      if (p === before) throw new XmlError(isNameStart(c) ? 'falta espacio entre atributos' : `carácter inesperado "${src[p]}" en la etiqueta`, p);
       const aStart = p;
-      while (p < len && isNameChar(src.charCodeAt(p))) p++;
+      p = nameEnd(src, p, 'atributo');
       const aName = src.slice(aStart, p);
+      checkQName(aName, aStart, 'atributo');
       while (p < len && isSpace(src.charCodeAt(p))) p++;
-      if (!aName || src.charCodeAt(p) !== 0x3d) throw new XmlError('atributo mal formado', aStart);
+      if (src.charCodeAt(p) !== 0x3d) throw new XmlError('atributo mal formado', aStart);
       p++;
       while (p < len && isSpace(src.charCodeAt(p))) p++;
       const q = src.charCodeAt(p);
@@ -247,6 +324,10 @@ export function parseXml(src: string): XmlElement {
       if (colon === 5 ? aName.startsWith('xmlns') : aName === 'xmlns') {
         const prefix = colon > 0 ? aName.slice(6) : '';
         if (prefix && !value) throw new XmlError(`el prefijo "${prefix}" no puede desdeclararse`, aStart);
+        // xml is bound to its namespace and nothing else is; xmlns is never declared (Namespaces in XML §3)
+        if (prefix === 'xmlns' || value === NS.xmlns || (prefix === 'xml') !== (value === NS.xml)) {
+          throw new XmlError(`declaración de espacio de nombres reservado ${aName}`, aStart);
+        }
         scopes.push({ prefix, uri: value });
       }
       p = vEnd + 1;
