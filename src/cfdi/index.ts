@@ -37,7 +37,9 @@ export {
 } from './rfc';
 export { fromBase64, pemToDer, toBase64 } from './base64';
 export { attr, child, escapeAttr, parseXml, XmlError, type XmlElement as XmlLeido, type XmlEntrada } from './dom';
-export { NS } from './namespaces';
+export { NS, XSD } from './namespaces';
+export { validateXsd } from './xsd/validate';
+export type * as xsd from './xsd/types';
 export { buscarTfd, cadenaOriginal, cadenaOriginalTfd } from './cadena';
 export { csdDesdePkcs8, CsdError, leerCertificado, leerCsd, llavePublica, type CertificadoSat, type Csd, type CsdErrorCode } from './csd';
 export { firmarRsaSha256, sellarCfdi } from './sello';
