@@ -11,6 +11,7 @@ import {
   parseXml,
   pemToDer,
   timbrarCfdi,
+  validateXsd,
   verificarCfdi,
   zonaHoraria,
   type XmlLeido,
@@ -25,6 +26,14 @@ import type { EstadoCfdi, PacAdapter, PacError, ResultadoCancelacion, ResultadoT
 
 export const SANDBOX_RFC_PROV_CERTIF = 'SPR190613I52';
 export const SANDBOX_LEYENDA = 'Timbre de pruebas de HexaFac: sin validez fiscal';
+
+// The SAT's code for both: "301 XML mal formado: que cumpla con el estándar de XML (conforme al W3C) y con la
+// estructura XML (XSD y complementos aplicables)", in its list of the validations a PAC makes before stamping, as
+// PACs quote it (SW Sapien: "301 - La estructura del comprobante es incorrecta.", test/node/fake-sw-sapien.ts).
+// The CFDI40xxx codes of the matriz de errores assume a document that already passed it.
+const MAL_FORMADO = '301';
+// a hostile document can break the schema thousands of times; the first ones say what to fix
+const MAX_ERRORES_XSD = 20;
 
 export interface SandboxPacOptions {
   keyPem: string;
@@ -72,7 +81,7 @@ export class SandboxPac implements PacAdapter {
     try {
       arbol = parseXml(xmlSellado);
     } catch (e) {
-      return { ok: false, tipo: 'rechazo', errores: [{ code: 'CFDI40100', message: `XML mal formado: ${(e as Error).message}` }] };
+      return { ok: false, tipo: 'rechazo', errores: [{ code: MAL_FORMADO, message: (e as Error).message }] };
     }
     const errores = await this.validar(arbol);
     if (errores.length) return { ok: false, tipo: 'rechazo', errores };
@@ -115,6 +124,11 @@ export class SandboxPac implements PacAdapter {
   private async validar(raiz: XmlLeido): Promise<PacError[]> {
     if (raiz.ns !== NS.cfdi || raiz.local !== 'Comprobante' || attr(raiz, 'Version') !== '4.0') {
       return [{ code: 'CFDI40100', message: 'No es un cfdi:Comprobante versión 4.0.' }];
+    }
+    // the schema first, as a PAC does: the rules below read attributes the XSD guarantees
+    const esquema = validateXsd(raiz);
+    if (esquema.length) {
+      return esquema.slice(0, MAX_ERRORES_XSD).map((i) => ({ code: MAL_FORMADO, message: `XML mal formado: ${i.path}: ${i.message}` }));
     }
     const errores: PacError[] = [];
     const v = await verificarCfdi(raiz);
