@@ -256,6 +256,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Content-Type distinto de application/json. */
                 415: {
                     headers: {
@@ -452,6 +461,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Content-Type distinto de application/json. */
                 415: {
                     headers: {
@@ -524,6 +542,24 @@ export interface paths {
                 };
                 /** @description No existe (o pertenece a otra aplicación o al otro modo). */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -685,6 +721,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -752,6 +806,24 @@ export interface paths {
                 };
                 /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -892,6 +964,15 @@ export interface paths {
                 };
                 /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1107,6 +1188,15 @@ export interface paths {
                 };
                 /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };

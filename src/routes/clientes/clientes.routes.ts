@@ -164,7 +164,7 @@ export const crear = createRoute({
   request: { headers: IdempotencyHeadersSchema, body: { ...jsonContent(ClienteNuevoSchema, 'El cliente.'), required: true } },
   responses: {
     201: jsonContent(ClienteSchema, 'El cliente registrado.'),
-    ...errorResponses(400, 401, 403, 409, 415, 422),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
   },
 });
 
@@ -195,7 +195,7 @@ export const actualizar = createRoute({
   request: { params: IdParams, body: { ...jsonContent(ClienteCambiosSchema, 'Los campos a cambiar.'), required: true } },
   responses: {
     200: jsonContent(ClienteSchema, 'El cliente modificado.'),
-    ...errorResponses(400, 401, 403, 404, 409, 415, 422),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
 

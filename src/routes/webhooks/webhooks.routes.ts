@@ -44,7 +44,7 @@ export const crear = createRoute({
   request: { headers: IdempotencyHeadersSchema, ...cuerpo(WebhookCrearSchema) },
   responses: {
     201: jsonContent(WebhookConSecretoSchema, 'Webhook creado. Guarda `secret`: no se vuelve a mostrar.'),
-    ...errorResponses(400, 401, 403, 409, 415, 422),
+    ...errorResponses(400, 401, 403, 409, 413, 415, 422),
   },
 });
 
@@ -67,7 +67,7 @@ export const actualizar = createRoute({
   security: [{ bearerAuth: ['webhooks:write'] }],
   middleware: [requireAuth('webhooks:write')] as const,
   request: { params: IdParams, ...cuerpo(WebhookActualizarSchema) },
-  responses: { 200: jsonContent(WebhookSchema, 'El webhook actualizado.'), ...errorResponses(400, 401, 403, 404, 415, 422) },
+  responses: { 200: jsonContent(WebhookSchema, 'El webhook actualizado.'), ...errorResponses(400, 401, 403, 404, 413, 415, 422) },
 });
 
 export const eliminar = createRoute({
@@ -91,7 +91,7 @@ export const rotarSecreto = createRoute({
   request: { params: IdParams },
   responses: {
     200: jsonContent(WebhookConSecretoSchema, 'El secreto nuevo, por única vez. Durante 24 h cada entrega lleva ambas firmas.'),
-    ...errorResponses(401, 403, 404),
+    ...errorResponses(401, 403, 404, 413, 415),
   },
 });
 
@@ -119,7 +119,7 @@ export const reenviarEntrega = createRoute({
   request: { params: EntregaParams },
   responses: {
     202: jsonContent(EntregaSchema, 'La nueva entrega, en cola.'),
-    ...errorResponses(401, 403, 404, 409),
+    ...errorResponses(401, 403, 404, 409, 413, 415),
   },
 });
 
@@ -133,6 +133,6 @@ export const enviarPrueba = createRoute({
   request: { params: IdParams },
   responses: {
     202: jsonContent(EntregaSchema, 'La entrega de prueba, en cola.'),
-    ...errorResponses(401, 403, 404, 409),
+    ...errorResponses(401, 403, 404, 409, 413, 415),
   },
 });
