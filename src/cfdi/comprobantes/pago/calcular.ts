@@ -193,7 +193,7 @@ function impuestosP(documentos: DocumentoCalculado[]): Pago['impuestosP'] {
 function calcularPago(p: Problemas, ruta: string, pago: PagoEntrada, fecha: string): Pago | undefined {
   const antes = p.lista.length;
   const fechaP = fechaPago(pago.fecha_pago);
-  if (!fechaP) p.add(`${ruta}.fecha_pago`, 'Debe ser una fecha AAAA-MM-DDThh:mm:ss (o AAAA-MM-DD) válida.');
+  if (!fechaP) p.add(`${ruta}.fecha_pago`, 'Debe ser una fecha AAAA-MM-DDThh:mm:ss (o AAAA-MM-DD) válida, de 2010 a 2099.');
 
   validarFormaPago(p, ruta, pago, fecha);
 

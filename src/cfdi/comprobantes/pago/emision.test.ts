@@ -348,6 +348,12 @@ describe('validation (all problems at once, with the CRP20xxx codes)', () => {
     ]);
   });
 
+  it('refuses a FechaPago outside the years t_FechaH admits (2010–2099)', () => {
+    for (const f of ['9999-12-31T12:00:00', '2009-12-31', '1999-01-01T00:00:00']) {
+      expect(problemas(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)))).toEqual([['pagos[0].fecha_pago', undefined]]);
+    }
+  });
+
   it('refuses Totales that pass t_Importe once converted to MXN', () => {
     const pagoEnUsd = (monto: string) =>
       variante('parcialidades', (i) => {

@@ -13,9 +13,12 @@ type ImpuestoDocumentoEntrada = NonNullable<DocumentoRelacionadoEntrada['impuest
 // ObjetoImpDR values whose DoctoRelacionado may not carry ImpuestosDR (CRP20247).
 const OBJETO_SIN_IMPUESTOS = new Set(['01', '03', '04', '05']);
 
-/** FechaPago as `YYYY-MM-DDThh:mm:ss`; a bare date gets 12:00:00 as the guía says. Undefined if invalid. */
+/**
+ * FechaPago as `YYYY-MM-DDThh:mm:ss`; a bare date gets 12:00:00 as the guía says. Undefined if invalid, or
+ * outside the years t_FechaH's pattern admits (2010–2099, tdCFDI.xsd).
+ */
 export function fechaPago(valor: string): string | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?$/.exec(valor);
+  const m = /^(20[1-9]\d)-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?$/.exec(valor);
   if (!m) return undefined;
   const [y, mo, d, h = '12', mi = '00', s = '00'] = m.slice(1);
   const t = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
