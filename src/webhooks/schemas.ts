@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { motivoTextoInvalido } from '../cfdi';
 import { ESTADOS_ENTREGA, ORIGENES_ENTREGA } from './delivery';
 import { EVENT_TYPES } from './events';
 import { MAX_URL_LENGTH } from './url-policy';
@@ -16,7 +17,12 @@ const url = z.string().min(1).max(MAX_URL_LENGTH).meta({
   example: 'https://mi-app.example.com/webhooks/hexafac',
 });
 const events = z.array(EventoSuscritoSchema).min(1).max(EVENT_TYPES.length + 1);
-const description = z.string().trim().max(500);
+// Shown in the panel and echoed by the API: text that could not be shown (control characters) is refused.
+const description = z
+  .string()
+  .trim()
+  .max(500)
+  .refine((d) => motivoTextoInvalido(d) === null, 'Contiene caracteres de control o inválidos.');
 
 export const WebhookCrearSchema = z
   .object({ url, events, description: description.optional() })

@@ -70,6 +70,14 @@ describe('POST /webhooks', () => {
     }
   });
 
+  it('422 for a description with control characters (shown in the panel, echoed by the API)', async () => {
+    const { token } = await createTenant();
+    for (const description of ['ERP\u0000', 'a\u0001b', 'x\uD800y']) {
+      const e = await expectError(await api('POST', '/webhooks', { token, body: { ...nuevo(), description } }), 422, 'validation_error');
+      expect(e.details.map((d) => d.path)).toEqual(['description']);
+    }
+  });
+
   it('400 for broken JSON, 415 for a non-JSON body', async () => {
     const { token } = await createTenant();
     await expectError(await api('POST', '/webhooks', { token, body: '{"url":' }), 400, 'invalid_json');
