@@ -16,8 +16,9 @@ export function decimal(decimales: number) {
 // XML 1.0's Char production: a control character, U+FFFE/U+FFFF or a lone surrogate cannot be written in
 // any XML document, escaped or not, so a PAC refuses the whole CFDI (the XSD's [^|] patterns assume it).
 const NO_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-// A serie or folio is one line: it names the files (Content-Disposition) and the PDF's header.
-const NO_XML_O_SALTO = /[^\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+// A serie or folio is one line: it names the files (Content-Disposition) and the PDF's header. Unicode's own
+// line breaks (NEL, LS, PS) count too.
+const NO_XML_O_SALTO = /[^\u0020-\u0084\u0086-\u2027\u202A-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** Why `s` cannot be text in a CFDI (a character XML cannot carry; a line break where one line is due), or null. */
 export function motivoTextoInvalido(s: string, unaLinea = false): string | null {

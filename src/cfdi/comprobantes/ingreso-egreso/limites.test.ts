@@ -50,9 +50,9 @@ describe('characters XML cannot carry', () => {
     });
   }
 
-  it('TAB, LF and CR stay allowed in free text (XML carries them, the writer escapes them), not in serie or folio', () => {
+  it('TAB, LF and CR stay allowed in free text (XML carries them, the writer escapes them), not in serie or folio (nor Unicode line breaks)', () => {
     expect(errores((i) => (i.conceptos[0].descripcion = 'Línea 1\nLínea 2\tcon tab\r'))).toEqual([]);
-    for (const c of ['\n', '\r', '\t']) {
+    for (const c of ['\n', '\r', '\t', '\u0085', '\u2028', '\u2029']) {
       expect(errores((i) => (i.serie = `A${c}B`)).map((x) => x.path)).toEqual(['serie']);
       expect(errores((i) => (i.folio = `1${c}2`)).map((x) => x.path)).toEqual(['folio']);
     }
