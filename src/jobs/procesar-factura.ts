@@ -25,6 +25,9 @@ import { despacharEvento, despacharPendientes } from '../webhooks/events';
 
 export const MAX_INTENTOS = 5;
 
+/** The message comes back after the backoff of its delivery count. */
+const reintentar = (intento: number): JobResult => ({ action: 'retry', delaySeconds: backoffSeconds(intento) });
+
 export async function procesarFactura(deps: Deps, id: string, intento: number): Promise<JobResult> {
   // The job acts for the row's own tenant: the id came from our queue, not from a client.
   const factura = await deps.db.select().from(facturas).where(eq(facturas.id, id)).get();
@@ -33,7 +36,7 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
     // Done before (a redelivery): only finish what followed the stamp.
     await despacharPendientes(deps, { facturaId: factura.id });
     if (factura.xml_timbrado !== null && !(await archivarXml(deps, factura, factura.xml_timbrado))) {
-      return { action: 'retry', delaySeconds: backoffSeconds(intento) };
+      return reintentar(intento);
     }
     return { action: 'ack' };
   }
@@ -64,7 +67,7 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
     .update(facturas)
     .set({ intentos: sql`${facturas.intentos} + 1`, errores: r.errores, updated_at: deps.clock().toISOString() })
     .where(eq(facturas.id, factura.id));
-  return { action: 'retry', delaySeconds: backoffSeconds(intento) };
+  return reintentar(intento);
 }
 
 async function guardarTimbre(deps: Deps, factura: Factura, timbre: Timbre, intento: number): Promise<JobResult> {
@@ -74,7 +77,7 @@ async function guardarTimbre(deps: Deps, factura: Factura, timbre: Timbre, inten
   const stamp = { uuid: timbre.uuid, fecha_timbrado: timbre.fechaTimbrado, no_certificado_sat: timbre.noCertificadoSAT, xml_key: xmlKey };
   if (enR2) return finalizar(deps, factura, 'timbrada', { ...stamp, errores: null });
   await finalizar(deps, factura, 'timbrada', { ...stamp, xml_timbrado: timbre.xml, errores: [XML_SIN_ARCHIVAR] });
-  return { action: 'retry', delaySeconds: backoffSeconds(intento) };
+  return reintentar(intento);
 }
 
 const XML_SIN_ARCHIVAR = {

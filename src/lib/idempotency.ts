@@ -21,7 +21,8 @@ const TTL_MS = 24 * HOUR;
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 export interface IdempotencyKey {
-  key: string;
+  /** The client's Idempotency-Key; without one the operation simply runs. */
+  key: string | undefined;
   /** What is being done, e.g. `facturas.crear`: the same key for another operation is a conflict. */
   operation: string;
   input: unknown;
@@ -47,15 +48,16 @@ type IdempotencyDeps = { db: Db; d1: D1Database; clock: () => Date; masterKey: s
 export async function withIdempotency<T>(
   deps: IdempotencyDeps,
   t: Tenant,
-  idem: IdempotencyKey | undefined,
+  idem: IdempotencyKey,
   run: (recibo: Recibo<T>) => Promise<T>,
 ): Promise<Idempotent<T>> {
-  if (!idem) return { value: await run(async () => []), replayed: false };
-  if (!KEY_RE.test(idem.key)) {
+  const key = idem.key;
+  if (key === undefined) return { value: await run(async () => []), replayed: false };
+  if (!KEY_RE.test(key)) {
     throw DomainError.validation([{ path: 'Idempotency-Key', message: 'De 1 a 255 caracteres ASCII visibles.' }]);
   }
   const { db, d1 } = tenantDb(deps, t);
-  const where = and(eq(idempotencyKeys.client_application_id, t.applicationId), eq(idempotencyKeys.mode, t.mode), eq(idempotencyKeys.key, idem.key));
+  const where = and(eq(idempotencyKeys.client_application_id, t.applicationId), eq(idempotencyKeys.mode, t.mode), eq(idempotencyKeys.key, key));
   const hash = await sha256Hex(`${idem.operation}\n${JSON.stringify(idem.input)}`);
 
   /** The answer stored under this key, if any (an expired one is removed); not a replay when it is `ours`. */
@@ -82,7 +84,7 @@ export async function withIdempotency<T>(
     const json = JSON.stringify(value);
     ours = idem.secret ? await encryptSecret(deps.masterKey, json) : json;
     const expires = new Date(deps.clock().getTime() + TTL_MS).toISOString();
-    const values = [t.applicationId, t.mode, idem.key, hash, 200, ours, expires];
+    const values = [t.applicationId, t.mode, key, hash, 200, ours, expires];
     const sql = 'INSERT INTO hexafac_idempotency_keys (client_application_id, mode, key, request_hash, response_status, response_body, expires_at)';
     return [
       onlyIf

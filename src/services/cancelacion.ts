@@ -64,7 +64,7 @@ export function cancelarComprobante(
   s: SolicitudCancelarFactura,
   opts: { idempotencyKey?: string } = {},
 ): Promise<Idempotent<Factura>> {
-  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: `cancelar ${idOrUuid}`, input: s };
+  const idem = { key: opts.idempotencyKey, operation: `cancelar ${idOrUuid}`, input: s };
   return withIdempotency(deps, t, idem, (recibo) => solicitarCancelacion(deps, t, idOrUuid, s, recibo));
 }
 
@@ -87,12 +87,10 @@ async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: 
     errores: null,
   };
   const { d1 } = tenantDb(deps, t);
-  const ahora = deps.clock();
-  const cambio = cambiarEstado(d1, f, 'cancelacion_pendiente', cambios, ahora);
+  const cambio = cambiarEstado(d1, f, 'cancelacion_pendiente', cambios, deps.clock());
   // The Idempotency-Key's answer is the row as this transition leaves it, stored only if the guard let it through.
-  const despues = { ...f, ...cambios, status: 'cancelacion_pendiente' as const, updated_at: ahora.toISOString(), transicion_id: cambio.eventoId };
   cambio.statements.push(
-    ...(await recibo(despues, { where: 'EXISTS (SELECT 1 FROM hexafac_facturas WHERE id = ? AND transicion_id = ?)', params: [f.id, cambio.eventoId] })),
+    ...(await recibo(cambio.despues, { where: 'EXISTS (SELECT 1 FROM hexafac_facturas WHERE id = ? AND transicion_id = ?)', params: [f.id, cambio.eventoId] })),
   );
   const eventoId = await aplicarCambio(d1, cambio);
   // A concurrent request won the transition: answer for the state it left.

@@ -224,7 +224,7 @@ export function crearCliente(
   entrada: ClienteEntrada,
   opts: { idempotencyKey?: string } = {},
 ): Promise<Idempotent<ClienteRow>> {
-  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: 'clientes.crear', input: entrada };
+  const idem = { key: opts.idempotencyKey, operation: 'clientes.crear', input: entrada };
   return withIdempotency(deps, tenant, idem, async (recibo) => {
     const datos = await validarOFallar(deps, tenant, entrada);
     await verificarRfcUnico(deps, tenant, datos.rfc);

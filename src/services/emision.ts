@@ -52,7 +52,7 @@ export interface OpcionesAceptar {
 export type Solicitud = Record<string, unknown> & { cliente_id?: string; receptor?: unknown };
 
 export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> {
-  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: tipo.operacion, input: solicitud };
+  const idem = { key: opts.idempotencyKey, operation: tipo.operacion, input: solicitud };
   return withIdempotency(deps, t, idem, async (recibo) => {
     const { cliente_id: clienteId, ...datos } = solicitud;
     if (clienteId !== undefined && datos.receptor !== undefined) {

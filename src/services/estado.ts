@@ -56,6 +56,8 @@ export function datosComprobante(f: Factura) {
 export interface CambioDeEstado {
   eventoId: string;
   statements: D1PreparedStatement[];
+  /** The row as the transition leaves it, when its guard lets it through. */
+  despues: Factura;
 }
 
 type Cambios = Partial<Omit<Factura, 'id' | 'status' | 'updated_at' | 'transicion_id'>>;
@@ -77,7 +79,8 @@ export function cambiarEstado(
   const cuando = ahora.toISOString();
   const eventoId = uuidv7(ahora.getTime());
   const cols = Object.entries(cambios);
-  const data = datosComprobante({ ...factura, ...cambios, status: nuevo, updated_at: cuando });
+  const despues: Factura = { ...factura, ...cambios, status: nuevo, updated_at: cuando, transicion_id: eventoId };
+  const data = datosComprobante(despues);
   const update = d1
     .prepare(
       `UPDATE hexafac_facturas SET ${cols.map(([k]) => `${k} = ?, `).join('')}status = ?, updated_at = ?, transicion_id = ?
@@ -90,7 +93,7 @@ export function cambiarEstado(
        SELECT ?, client_application_id, mode, id, ?, ?, status, ?, ? FROM hexafac_facturas WHERE id = ? AND transicion_id = ?`,
     )
     .bind(eventoId, tipoEvento(factura.tipo, nuevo), factura.status, JSON.stringify(data), cuando, factura.id, eventoId);
-  return { eventoId, statements: [update, insert] };
+  return { eventoId, statements: [update, insert], despues };
 }
 
 /** Applies a transition; returns the event id, or null when the invoice was no longer in a source state. */

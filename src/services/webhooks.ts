@@ -61,7 +61,7 @@ export function crearWebhook(
   opts: { idempotencyKey?: string } = {},
 ): Promise<Idempotent<{ webhook: WebhookView; secret: string }>> {
   // The answer holds the signing secret, so the key keeps it encrypted, as the configuration does.
-  const idem = opts.idempotencyKey === undefined ? undefined : { key: opts.idempotencyKey, operation: 'webhooks.crear', input, secret: true };
+  const idem = { key: opts.idempotencyKey, operation: 'webhooks.crear', input, secret: true };
   return withIdempotency(deps, tenant, idem, async (recibo) => {
     const datos = validar(WebhookCrearSchema, input);
     const url = exigirUrlPermitida(datos.url, tenant.mode, deps.allowLocalWebhooks);
