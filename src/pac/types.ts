@@ -80,6 +80,8 @@ export interface SolicitudCancelacion {
   uuid: string;
   motivo: MotivoCancelacion;
   folioSustitucion?: string;
+  /** The stamp's instant (ISO-8601 UTC): a 205 "folio inexistente" soon after it is the SAT still propagating. */
+  timbradoEn?: string;
   /** Cancellation is signed with the issuer's CSD, which HexaFac holds: the PAC need not keep a copy. */
   csd: CsdPac;
   cuenta: string;
