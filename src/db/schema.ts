@@ -28,6 +28,8 @@ export const clientApplications = sqliteTable('hexafac_client_applications', {
   csd_no_certificado: text('csd_no_certificado'),
   csd_valido_hasta: text('csd_valido_hasta'),
   csd_llave_cifrada: text('csd_llave_cifrada'),
+  // Live mode: the PACs to stamp with, in order (src/pac/index.ts); null means the deployment's PACS_LIVE.
+  pacs: text('pacs', { mode: 'json' }).$type<string[]>(),
   ...timestamps,
 });
 
@@ -158,6 +160,15 @@ export const facturas = sqliteTable(
     // The event id of the last status change: the guard that ties an event row to the very UPDATE that
     // made it (src/services/estado.ts), and the tag of a cancellation request (src/jobs/cancelar-factura.ts).
     transicion_id: text('transicion_id'),
+    // The PAC that stamped it (cancellations go there first), and, while pendiente, the PAC whose answer
+    // left it unknown whether it stamped: it is asked again before any other PAC (src/pac/failover.ts).
+    pac: text('pac'),
+    pac_incierto: text('pac_incierto'),
+    // Test mode only: the sandbox's failure triggers of X-HexaFac-Simular (src/pac/simulacion.ts).
+    simulacion: text('simulacion', { mode: 'json' }).$type<import('../pac/types').Simulacion>(),
+    // A sustitución (motivo 01): the replacement points at the comprobante it replaces; once stamped, that
+    // one is cancelled with this one's UUID as FolioSustitucion (src/services/sustitucion.ts).
+    sustituye_a: text('sustituye_a'),
     ...timestamps,
   },
   (t) => [
@@ -171,6 +182,35 @@ export const facturas = sqliteTable(
     index('hexafac_facturas_pendientes_idx').on(t.updated_at).where(sql`status = 'pendiente'`),
     index('hexafac_facturas_cancelaciones_idx').on(t.cancelacion_revisar_at).where(sql`status = 'cancelacion_pendiente'`),
     index('hexafac_facturas_sin_archivar_idx').on(t.id).where(sql`xml_timbrado IS NOT NULL`),
+  ],
+);
+
+// Cancellations that suppliers ask of CFDIs addressed to one of our issuers: pulled from the PAC by the cron,
+// answered through it (the receptor has 72 hours; then the SAT cancels by itself: `vencida`).
+export const cancelacionesRecibidas = sqliteTable(
+  'hexafac_cancelaciones_recibidas',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    uuid: text('uuid').notNull(),
+    rfc_emisor: text('rfc_emisor').notNull(),
+    rfc_receptor: text('rfc_receptor').notNull(),
+    total: text('total'),
+    solicitada_at: text('solicitada_at').notNull(),
+    vence_at: text('vence_at').notNull(),
+    estado: text('estado', { enum: ['pendiente', 'aceptada', 'rechazada', 'vencida'] }).notNull(),
+    pac: text('pac'),
+    respondida_at: text('respondida_at'),
+    acuse_key: text('acuse_key'),
+    errores: text('errores', { mode: 'json' }).$type<{ code: string; message: string }[]>(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('hexafac_cancelaciones_recibidas_uuid_uq').on(t.client_application_id, t.mode, t.uuid),
+    index('hexafac_cancelaciones_recibidas_list_idx').on(t.client_application_id, t.mode, t.estado, t.id),
   ],
 );
 
