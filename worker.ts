@@ -7,12 +7,13 @@ import { barrer } from './src/jobs/barrido';
 import { agotarReintentos, procesarFactura } from './src/jobs/procesar-factura';
 import { DEAD_LETTER_QUEUE, JobMessageSchema, type JobMessage } from './src/lib/queue';
 import { backoffSeconds } from './src/lib/retry';
+import { CircuitoPac } from './src/pac/circuito';
 import { WebhookEndpoint } from './src/webhooks/delivery';
 
 // The Worker's entry and composition root: the API and the admin panel mounted side by side, the queue
 // consumer and the cron, each building its dependencies from the bindings in src/deps.ts.
 
-export { WebhookEndpoint };
+export { CircuitoPac, WebhookEndpoint };
 
 const app = createApp({ '/admin': adminApp });
 

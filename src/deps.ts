@@ -1,10 +1,8 @@
 import { getDb, type Db } from './db/client';
 import type { Env } from './env';
 import { log, type Logger } from './lib/log';
-import type { Mode } from './lib/mode';
 import type { JobMessage } from './lib/queue';
-import { pacPara } from './pac';
-import type { PacAdapter } from './pac/types';
+import { pacsDe, type Pacs } from './pac';
 
 // Everything services, jobs and the webhook fan-out use from the outside world, built in this one place
 // from the Worker's bindings and handed down (unkey-style): nothing below reads `env` itself.
@@ -16,8 +14,8 @@ export interface Deps {
   queue: Queue<JobMessage>;
   bucket: R2Bucket;
   webhookEndpoints: DurableObjectNamespace;
-  /** The PAC of a mode (null: none configured for live). */
-  pac: (mode: Mode) => PacAdapter | null;
+  /** The PACs of a mode and application, their breakers, and the SAT's status service. */
+  pacs: Pacs;
   clock: () => Date;
   log: Logger;
   /** AES-GCM key (base64) for secrets at rest. */
@@ -41,7 +39,7 @@ export function depsDe(env: Env, ctx?: Contexto, over: Partial<Deps> = {}): Deps
       queue: env.FACTURAS_QUEUE,
       bucket: env.CFDI_BUCKET,
       webhookEndpoints: env.WEBHOOK_ENDPOINT,
-      pac: (mode) => pacPara(env, mode),
+      pacs: pacsDe(env, () => new Date()),
       clock: () => new Date(),
       log,
       masterKey: env.MASTER_KEY,
@@ -50,5 +48,7 @@ export function depsDe(env: Env, ctx?: Contexto, over: Partial<Deps> = {}): Deps
     porEnv.set(env, base);
   }
   const defer = ctx ? (work: Promise<unknown>) => ctx.waitUntil(work) : (work: Promise<unknown>) => void work.catch(() => {});
-  return { ...base, defer, ...over };
+  // a test's own clock reaches the PACs' and breakers' decisions too
+  const pacs = over.clock && !over.pacs ? { pacs: pacsDe(env, over.clock) } : {};
+  return { ...base, defer, ...pacs, ...over };
 }

@@ -6,6 +6,8 @@ export interface Env {
   FACTURAS_QUEUE: Queue<JobMessage>;
   CFDI_BUCKET: R2Bucket;
   WEBHOOK_ENDPOINT: DurableObjectNamespace;
+  /** One circuit breaker per PAC (src/pac/circuito.ts). */
+  PAC_CIRCUITO: DurableObjectNamespace<import('./pac/circuito').CircuitoPac>;
   /** base64 of 32 random bytes: AES-GCM key for CSD private keys and webhook secrets at rest. */
   MASTER_KEY: string;
   ADMIN_JWT_SECRET: string;
@@ -17,6 +19,13 @@ export interface Env {
   SW_SAPIEN_USER?: string;
   SW_SAPIEN_PASSWORD?: string;
   SW_SAPIEN_TOKEN?: string;
+  FINKOK_URL?: string;
+  FINKOK_USER?: string;
+  FINKOK_PASSWORD?: string;
+  /** Live PACs in failover order, comma-separated (default "sw-sapien,finkok"); an application may set its own. */
+  PACS_LIVE?: string;
+  /** The SAT's ConsultaCFDIService; by default production, or the SAT's test service when the PACs are test hosts. */
+  SAT_CONSULTA_URL?: string;
 }
 
 export const API_BASE = '/api/hexafac/v1';

@@ -1,12 +1,14 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { instanteDeFechaLocal } from '../cfdi';
 import { facturas } from '../db/schema';
 import type { Deps } from '../deps';
 import type { JobResult } from '../lib/queue';
 import { backoffSeconds } from '../lib/retry';
 import { DAY, HOUR, SECOND } from '../lib/time';
-import type { MotivoCancelacion, PacAdapter, PacError, SolicitudCancelacion } from '../pac/types';
+import type { MotivoCancelacion, PacError, SolicitudCancelacion } from '../pac/types';
 import { transicionar } from '../services/cancelacion';
 import { cargarAplicacion, claveArchivo } from '../services/comprobantes';
+import { csdParaPac } from '../services/csd';
 import type { Factura } from '../services/estado';
 import { despacharPendientes } from '../webhooks/events';
 
@@ -35,6 +37,9 @@ export function esperaConsulta(mode: Factura['mode'], esperadoMs: number): numbe
   return Math.min(Math.max(PRIMERA_CONSULTA_S[mode], Math.ceil(esperadoMs / 4000)), CONSULTA_MAXIMA_S);
 }
 
+/** FechaTimbrado is the PAC's local time in the centre zone, as PACs write it. */
+const instanteTimbrado = (fecha: string) => instanteDeFechaLocal(fecha, 'America/Mexico_City').toISOString();
+
 /** The tag of one cancellation request: set by the transition that made it (legacy rows: their updated_at). */
 const solicitudDe = (f: Factura) => f.transicion_id ?? f.updated_at;
 
@@ -49,14 +54,17 @@ export async function procesarCancelacion(deps: Deps, id: string, intento: numbe
   const revisar = factura.cancelacion_revisar_at;
   if (revisar && Date.parse(revisar) > now().getTime() + ANTICIPO_TOLERADO_MS) return ack;
 
-  const pac = deps.pac(factura.mode);
-  if (!pac) {
-    await transicionar(deps, factura, 'cancelacion_rechazada', {
-      errores: [{ code: 'pac_no_configurado', message: 'No hay un PAC configurado para el modo live; el CFDI no se canceló y sigue vigente.' }],
-    });
+  const app = await cargarAplicacion(deps, { applicationId: factura.client_application_id });
+  // The PAC that stamped it (any PAC can cancel at the SAT, but that one certainly has the CFDI), else the first.
+  const pac = (factura.pac && deps.pacs.porNombre(factura.mode, factura.pac)) || deps.pacs.de(factura.mode, app)[0];
+  const csd = await csdParaPac(deps.masterKey, app);
+  if (!pac || !csd) {
+    const message = !pac
+      ? 'No hay un PAC configurado para el modo live; el CFDI no se canceló y sigue vigente.'
+      : 'La aplicación no tiene un CSD cargado para firmar la cancelación; el CFDI sigue vigente.';
+    await transicionar(deps, factura, 'cancelacion_rechazada', { errores: [{ code: !pac ? 'pac_no_configurado' : 'csd_no_configurado', message }] });
     return ack;
   }
-  const app = await cargarAplicacion(deps, { applicationId: factura.client_application_id });
   const solicitud: SolicitudCancelacion = {
     rfcEmisor: app.rfc,
     rfcReceptor: factura.receptor_rfc,
@@ -64,11 +72,15 @@ export async function procesarCancelacion(deps: Deps, id: string, intento: numbe
     uuid: factura.uuid,
     motivo: factura.cancelacion_motivo as MotivoCancelacion,
     ...(factura.cancelacion_folio_sustitucion ? { folioSustitucion: factura.cancelacion_folio_sustitucion } : {}),
+    ...(factura.fecha_timbrado ? { timbradoEn: instanteTimbrado(factura.fecha_timbrado) } : {}),
+    csd,
+    cuenta: factura.client_application_id,
+    ...(factura.simulacion ? { simulacion: factura.simulacion } : {}),
   };
   const acuseKey = claveArchivo(factura, factura.uuid, 'acuse.xml');
   const enviada = await deps.bucket.head(acuseKey);
   if (enviada?.customMetadata?.solicitud === solicitudDe(factura)) {
-    return consultar(deps, pac, factura, solicitud, acuseKey, now, now().getTime() - enviada.uploaded.getTime(), intento);
+    return consultar(deps, factura, solicitud, acuseKey, now, now().getTime() - enviada.uploaded.getTime(), intento);
   }
 
   const r = await pac.cancelar(solicitud);
@@ -92,7 +104,6 @@ export async function procesarCancelacion(deps: Deps, id: string, intento: numbe
 /** The request reached the PAC before: ask how it ended (cancelled, refused by the receptor, still waiting). */
 async function consultar(
   deps: Deps,
-  pac: PacAdapter,
   factura: Factura,
   s: SolicitudCancelacion,
   acuseKey: string,
@@ -102,7 +113,14 @@ async function consultar(
 ): Promise<JobResult> {
   let estado;
   try {
-    estado = await pac.consultarEstado(s);
+    estado = await deps.pacs.consultaSat(factura.mode).consultar({
+      rfcEmisor: s.rfcEmisor,
+      rfcReceptor: s.rfcReceptor,
+      total: s.total,
+      uuid: s.uuid,
+      cuenta: s.cuenta,
+      ...(s.simulacion ? { simulacion: s.simulacion } : {}),
+    });
   } catch (err) {
     const errores = (err as { errores?: PacError[] }).errores ?? [{ code: 'consulta_fallida', message: (err as Error).message }];
     return reintentar(deps, factura, errores, intento);

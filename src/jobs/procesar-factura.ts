@@ -1,10 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { emitir } from '../cfdi';
 import { facturas } from '../db/schema';
 import type { Deps } from '../deps';
 import type { JobResult } from '../lib/queue';
 import { backoffSeconds } from '../lib/retry';
 import { tenantDb, tenantOfRow } from '../lib/tenancy';
+import { timbrarConFailover } from '../pac/failover';
 import type { PacError, Timbre } from '../pac/types';
 import { cargarAplicacion, claveArchivo, datosDe, emisorDe } from '../services/comprobantes';
 import { csdDeAplicacion } from '../services/csd';
@@ -16,14 +17,13 @@ import { despacharEvento, despacharPendientes } from '../webhooks/events';
 // core's registry knows how each is built). At-least-once safe: it re-reads the row, acts only on
 // `pendiente`, seals the same bytes every time (fecha and folio are fixed on the row, the RSA sello is
 // deterministic), and a PAC that already stamped those bytes returns the same stamp. The stamp is all it
-// stores: seal → PAC → XML in R2 → state + event; the PDF is drawn on its first download.
+// stores: seal → the application's PACs in order (src/pac/failover.ts: never two of them for one CFDI) →
+// XML in R2 → state + event; the PDF is drawn on its first download.
 //
 // Once the PAC has answered, the stamp exists at the SAT: it is stored before anything else and nothing
 // after it can make the row `error`. If R2 refuses the XML, the row still becomes `timbrada` with the XML
 // in it (xml_timbrado) and a visible `xml_sin_archivar` note; the same message comes back to copy it to
 // R2, which is all a redelivery of a timbrada row does besides its webhooks.
-
-export const MAX_INTENTOS = 5;
 
 /** The message comes back after the backoff of its delivery count. */
 const reintentar = (intento: number): JobResult => ({ action: 'retry', delaySeconds: backoffSeconds(intento) });
@@ -51,30 +51,49 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
     return finalizar(deps, factura, 'rechazada', {}, emision.errors.map((e) => ({ code: e.code ?? 'validacion', message: `${e.path}: ${e.message}` })));
   }
 
-  const pac = deps.pac(factura.mode);
-  if (!pac) {
+  const { pacs } = deps;
+  const cuenta = factura.client_application_id;
+  const orden = pacs.de(factura.mode, app);
+  if (!orden.length && !factura.pac_incierto) {
     return finalizar(deps, factura, 'error', {}, [
       { code: 'pac_no_configurado', message: 'No hay un PAC configurado para el modo live; el comprobante no se timbró.' },
     ]);
   }
-  const r = await pac.timbrar(emision.xml);
-  if (r.ok) return guardarTimbre(deps, factura, r.timbre, intento);
+  const r = await timbrarConFailover(
+    {
+      orden,
+      incierto: factura.pac_incierto ? { nombre: factura.pac_incierto, pac: pacs.porNombre(factura.mode, factura.pac_incierto) } : null,
+      circuito: (nombre) => pacs.circuito(factura.mode, cuenta, nombre),
+    },
+    emision.xml,
+    // the row's id is the referencia: the same on every try and at every PAC
+    { referencia: factura.id, cuenta, ...(factura.simulacion ? { simulacion: factura.simulacion } : {}) },
+  );
+  if (r.ok) return guardarTimbre(deps, factura, r.timbre, r.pac, intento);
   if (r.tipo === 'rechazo') return finalizar(deps, factura, 'rechazada', {}, r.errores);
 
-  // Transient: remember why and try again later; after the last try the message goes to the DLQ. updated_at is
-  // when this try happened: the sweep counts the next one's due time from it (src/jobs/barrido.ts).
+  // Not stamped yet: remember why, and which PAC must be asked first, and try again later. No PAC answering
+  // is no reason to give up: the invoice waits as pendiente (a fresh message each time, not the queue's
+  // bounded retries) until a PAC stamps it or, 72 h after its Fecha, emitir() refuses it.
+  // updated_at is when this try happened: the sweep counts the next one's due time from it (src/jobs/barrido.ts).
+  const intentos = factura.intentos + 1;
   await deps.db
     .update(facturas)
-    .set({ intentos: sql`${facturas.intentos} + 1`, errores: r.errores, updated_at: deps.clock().toISOString() })
-    .where(eq(facturas.id, factura.id));
-  return reintentar(intento);
+    .set({ intentos, errores: r.errores, pac_incierto: r.incierto, updated_at: deps.clock().toISOString() })
+    .where(and(eq(facturas.id, factura.id), eq(facturas.status, 'pendiente')));
+  try {
+    await deps.queue.send({ kind: 'timbrar', id: factura.id }, { delaySeconds: backoffSeconds(intentos) });
+  } catch {
+    return reintentar(intento);
+  }
+  return { action: 'ack' };
 }
 
-async function guardarTimbre(deps: Deps, factura: Factura, timbre: Timbre, intento: number): Promise<JobResult> {
+async function guardarTimbre(deps: Deps, factura: Factura, timbre: Timbre, pac: string, intento: number): Promise<JobResult> {
   const xmlKey = claveArchivo(factura, timbre.uuid, 'xml');
   // The file first: a row that says timbrada has it in R2, or, when R2 failed, in the row itself.
   const enR2 = await ponerXml(deps, xmlKey, timbre.xml);
-  const stamp = { uuid: timbre.uuid, fecha_timbrado: timbre.fechaTimbrado, no_certificado_sat: timbre.noCertificadoSAT, xml_key: xmlKey };
+  const stamp = { uuid: timbre.uuid, fecha_timbrado: timbre.fechaTimbrado, no_certificado_sat: timbre.noCertificadoSAT, xml_key: xmlKey, pac, pac_incierto: null };
   if (enR2) return finalizar(deps, factura, 'timbrada', { ...stamp, errores: null });
   await finalizar(deps, factura, 'timbrada', { ...stamp, xml_timbrado: timbre.xml, errores: [XML_SIN_ARCHIVAR] });
   return reintentar(intento);

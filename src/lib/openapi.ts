@@ -32,3 +32,17 @@ export const IdempotencyHeadersSchema = z.object({
     .optional()
     .meta({ description: 'Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h.', example: 'pedido-1234' }),
 });
+
+/** The creating requests of a comprobante and its cancellation also take the sandbox's failure triggers. */
+export const SimulableHeadersSchema = IdempotencyHeadersSchema.extend({
+  'x-hexafac-simular': z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, ' +
+        'timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, ' +
+        'cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas».',
+      example: 'timeout-tras-timbrar',
+    }),
+});

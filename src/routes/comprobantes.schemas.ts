@@ -174,6 +174,11 @@ export const FacturaSchema = z
     fecha: z.string().meta({ example: '2026-11-25T10:00:00' }),
     fecha_timbrado: z.string().nullable(),
     no_certificado_sat: z.string().nullable(),
+    pac: z.string().nullable().meta({ description: 'El PAC que lo timbró (sw-sapien, finkok; sandbox o sandbox-respaldo en pruebas).', example: 'sw-sapien' }),
+    sustituye_a: z
+      .string()
+      .nullable()
+      .meta({ description: 'En una sustitución (POST /facturas/{id}/sustituir): el id del comprobante que este sustituye.' }),
     receptor: z.object({ rfc: z.string(), nombre: z.string() }),
     cliente_id: z.string().nullable(),
     moneda: z.string(),
@@ -288,3 +293,14 @@ export const ComplementoPagoCrearSchema = ComplementoPago.extend({
 }).meta({ id: 'ComplementoPagoNuevo' });
 
 export type ComplementoPagoCrear = z.infer<typeof ComplementoPagoCrearSchema>;
+
+export const EstadoSatSchema = z
+  .object({
+    uuid: z.string(),
+    estado: z.enum(['vigente', 'cancelado', 'no_encontrado']).meta({ description: 'Estado del CFDI en el SAT (Vigente, Cancelado, No Encontrado).' }),
+    es_cancelable: z.string().nullable().meta({ example: 'Cancelable con aceptación' }),
+    estatus_cancelacion: z.string().nullable().meta({ example: 'En proceso' }),
+    validacion_efos: z.string().nullable().meta({ description: '200: el emisor no está en la lista de EFOS del SAT.', example: '200' }),
+    consultado_at: z.string(),
+  })
+  .meta({ id: 'EstadoSat' });

@@ -5,7 +5,7 @@ import { DomainError } from '../lib/errors';
 import { isUuid } from '../lib/ids';
 import { withIdempotency, type Idempotent, type Recibo } from '../lib/idempotency';
 import { tenantDb, tenantOfRow, tenantWhere, type Tenant } from '../lib/tenancy';
-import type { MotivoCancelacion } from '../pac/types';
+import type { MotivoCancelacion, Simulacion } from '../pac/types';
 import { despacharEvento } from '../webhooks/events';
 import { cargarComprobante } from './comprobantes';
 import { aplicarCambio, cambiarEstado, VIGENTES, type Factura } from './estado';
@@ -62,13 +62,20 @@ export function cancelarComprobante(
   t: Tenant,
   idOrUuid: string,
   s: SolicitudCancelarFactura,
-  opts: { idempotencyKey?: string } = {},
+  opts: { idempotencyKey?: string; simulacion?: Simulacion } = {},
 ): Promise<Idempotent<Factura>> {
   const idem = { key: opts.idempotencyKey, operation: `cancelar ${idOrUuid}`, input: s };
-  return withIdempotency(deps, t, idem, (recibo) => solicitarCancelacion(deps, t, idOrUuid, s, recibo));
+  return withIdempotency(deps, t, idem, (recibo) => solicitarCancelacion(deps, t, idOrUuid, s, recibo, opts.simulacion));
 }
 
-async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: SolicitudCancelarFactura, recibo: Recibo<Factura>): Promise<Factura> {
+async function solicitarCancelacion(
+  deps: Deps,
+  t: Tenant,
+  idOrUuid: string,
+  s: SolicitudCancelarFactura,
+  recibo: Recibo<Factura>,
+  simulacion?: Simulacion,
+): Promise<Factura> {
   const f = await cargarComprobante(deps, t, idOrUuid);
   if (!CANCELABLES.includes(f.status)) throw noCancelable(f);
   if (!(MOTIVOS_CANCELACION as readonly string[]).includes(s.motivo)) {
@@ -85,6 +92,8 @@ async function solicitarCancelacion(deps: Deps, t: Tenant, idOrUuid: string, s: 
     cancelacion_revisar_at: deps.clock().toISOString(),
     acuse_key: null,
     errores: null,
+    // test mode: how the sandbox answers this request (its stamping triggers are spent by now)
+    ...(simulacion ? { simulacion } : {}),
   };
   const { d1 } = tenantDb(deps, t);
   const cambio = cambiarEstado(d1, f, 'cancelacion_pendiente', cambios, deps.clock());

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { CsdPac } from '../pac/types';
 import { CsdError, type CsdErrorCode, csdDesdePkcs8, leerCsd, type Csd } from '../cfdi';
 import { clientApplications } from '../db/schema';
 import type { Deps } from '../deps';
@@ -93,4 +94,10 @@ export function csdDeAplicacion(masterKey: string, app: Aplicacion): Promise<Csd
     cache.set(key, csd);
   }
   return csd;
+}
+
+/** The CSD as a PAC needs it to sign a cancellation or a receptor's answer: HexaFac signs, the PAC keeps no copy. */
+export async function csdParaPac(masterKey: string, app: Aplicacion): Promise<CsdPac | null> {
+  if (!app.csd_certificado || !app.csd_llave_cifrada) return null;
+  return { rfc: app.rfc, certificado: fromBase64(app.csd_certificado), pkcs8: await decryptSecret(masterKey, app.csd_llave_cifrada) };
 }

@@ -1,4 +1,5 @@
 import type { Comprobante, Emisor, ValidationIssue } from '../cfdi';
+import type { Simulacion } from '../pac/types';
 import { constraintViolation } from '../db/constraints';
 import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
@@ -46,6 +47,8 @@ export interface OpcionesAceptar {
   idempotencyKey?: string;
   /** The issuer's row when the caller already has it (the API's auth loads it with the key). */
   aplicacion?: Aplicacion;
+  /** Test mode: the sandbox's failure triggers for this comprobante, kept on its row for the job. */
+  simulacion?: Simulacion;
 }
 
 /** A creating request as every client sends it: the comprobante's fields, with `receptor` or `cliente_id`. */
@@ -75,7 +78,14 @@ export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitu
     if (!prep.ok) throw DomainError.validation(detallesDe(prep.errors), 'El comprobante no cumple las reglas del SAT.');
     const aceptada = { id: uuidv7(deps.clock().getTime()), status: 'pendiente' as const };
     // The key's answer is stored by the batch that stores the row: a crash cannot keep one without the other.
-    const almacenable = { datos: prep.datos ?? datos, comprobante: prep.comprobante, clienteId, extra: prep.extra, recibo: await recibo(aceptada) };
+    const almacenable = {
+      datos: prep.datos ?? datos,
+      comprobante: prep.comprobante,
+      clienteId,
+      extra: prep.extra,
+      simulacion: opts.simulacion,
+      recibo: await recibo(aceptada),
+    };
     await almacenar(deps, t, tipo, aceptada.id, almacenable);
     deps.defer(encolarTimbrado(deps, aceptada.id));
     return aceptada;
@@ -94,6 +104,7 @@ interface Almacenable {
   comprobante: Comprobante;
   clienteId?: string;
   extra?: (facturaId: string) => D1PreparedStatement[];
+  simulacion?: Simulacion;
   /** The Idempotency-Key's answer (src/lib/idempotency.ts), written by the same batch. */
   recibo: D1PreparedStatement[];
 }
@@ -123,12 +134,13 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a
     d1
       .prepare(
         `INSERT INTO hexafac_facturas (id, client_application_id, mode, tipo, status, serie, folio, cliente_id, receptor_rfc, receptor_nombre,
-           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key)
-         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion)
+         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         id, t.applicationId, t.mode, tipo.tipo, serie, ...folioParams, a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
         c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, datosKey ? '{}' : datos, datosKey,
+        a.simulacion ? JSON.stringify(a.simulacion) : null,
       ),
     // History starts with the creation; it is not a webhook event, so it needs no dispatch.
     d1

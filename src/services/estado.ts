@@ -40,6 +40,8 @@ export function datosComprobante(f: Factura) {
     fecha: f.fecha,
     fecha_timbrado: f.fecha_timbrado,
     no_certificado_sat: f.no_certificado_sat,
+    pac: f.pac,
+    sustituye_a: f.sustituye_a,
     receptor: { rfc: f.receptor_rfc, nombre: f.receptor_nombre },
     cliente_id: f.cliente_id,
     moneda: f.moneda,

@@ -20,6 +20,10 @@ export const EVENT_TYPES = [
   'complemento_pago.error',
   'complemento_pago.cancelada',
   'complemento_pago.cancelacion_rechazada',
+  // a sustitución ended: the original is cancelled with motivo 01 and the replacement's UUID
+  'factura.sustituida',
+  // a supplier asked to cancel a CFDI addressed to this application's issuer: answer within 72 hours
+  'cancelacion_recibida.pendiente',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

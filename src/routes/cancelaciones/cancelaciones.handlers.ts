@@ -4,11 +4,13 @@ import { tenantOf } from '../../lib/tenancy';
 import { acuseDe } from '../../services/archivos';
 import { cancelarComprobante } from '../../services/cancelacion';
 import { descarga, respuesta202, vistaComprobante } from '../comprobantes.views';
+import { simulacionDe } from '../simulacion';
 import type { acuse, cancelar } from './cancelaciones.routes';
 
 export const cancelarHandler: RouteHandler<typeof cancelar, AppEnv> = async (c) => {
   const r = await cancelarComprobante(c.var.deps, tenantOf(c), c.req.valid('param').id, c.req.valid('json'), {
     idempotencyKey: c.req.header('Idempotency-Key'),
+    simulacion: simulacionDe(c),
   });
   const view = vistaComprobante(r.value);
   return respuesta202(c, r, `${new URL(c.req.url).origin}${view.links.self}`, view);

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
+import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { MOTIVOS_CANCELACION } from '../../services/cancelacion';
 import { FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
 
@@ -37,7 +37,7 @@ export const cancelar = createRoute({
   middleware: [requireAuth('cancelaciones:write')] as const,
   request: {
     params: IdParamsSchema,
-    headers: IdempotencyHeadersSchema,
+    headers: SimulableHeadersSchema,
     body: { content: { 'application/json': { schema: CancelacionSchema } }, required: true },
   },
   responses: {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
+import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { AceptadaSchema, ComplementoPagoCrearSchema, FacturaDetalleSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Complementos de pago'];
@@ -20,7 +20,7 @@ export const crear = createRoute({
   security: [{ bearerAuth: ['facturas:write'] }],
   middleware: [requireAuth('facturas:write')] as const,
   request: {
-    headers: IdempotencyHeadersSchema,
+    headers: SimulableHeadersSchema,
     body: { content: { 'application/json': { schema: ComplementoPagoCrearSchema } }, required: true },
   },
   responses: {

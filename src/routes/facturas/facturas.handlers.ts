@@ -4,10 +4,11 @@ import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
 import { pdfDe, xmlDe } from '../../services/archivos';
 import { listarComprobantes } from '../../services/comprobantes';
+import { consultarEstadoSat } from '../../services/estado-sat';
 import { aceptarFactura } from '../../services/facturas';
 import { solicitudDe } from '../comprobantes.mapper';
 import { descarga, respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
-import type { crear, listar, obtener, pdf, xml } from './facturas.routes';
+import type { crear, estadoSat, listar, obtener, pdf, xml } from './facturas.routes';
 
 export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
   respuestaAceptada(c, await aceptarFactura(c.var.deps, tenantOf(c), ...solicitudDe(c, c.req.valid('json'))));
@@ -24,3 +25,6 @@ export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
 
 export const xmlHandler: RouteHandler<typeof xml, AppEnv> = async (c) => descarga(c, await xmlDe(c.var.deps, tenantOf(c), c.req.valid('param').id));
 export const pdfHandler: RouteHandler<typeof pdf, AppEnv> = async (c) => descarga(c, await pdfDe(c.var.deps, tenantOf(c), c.req.valid('param').id));
+
+export const estadoSatHandler: RouteHandler<typeof estadoSat, AppEnv> = async (c) =>
+  c.json(await consultarEstadoSat(c.var.deps, tenantOf(c), c.req.valid('param').id, c.get('application')), 200);

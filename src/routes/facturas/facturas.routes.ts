@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
-import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
+import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
-import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { AceptadaSchema, EstadoSatSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
 
 const tags = ['Facturas'];
 
@@ -19,7 +19,7 @@ export const crear = createRoute({
   security: [{ bearerAuth: ['facturas:write'] }],
   middleware: [requireAuth('facturas:write')] as const,
   request: {
-    headers: IdempotencyHeadersSchema,
+    headers: SimulableHeadersSchema,
     body: { content: { 'application/json': { schema: FacturaCrearSchema } }, required: true },
   },
   responses: {
@@ -84,3 +84,21 @@ const archivo = (ext: 'xml' | 'pdf', mime: string, summary: string) =>
 
 export const xml = archivo('xml', 'application/xml', 'Descargar el XML timbrado');
 export const pdf = archivo('pdf', 'application/pdf', 'Descargar la representación impresa (PDF)');
+
+export const estadoSat = createRoute({
+  method: 'get',
+  path: '/facturas/{id}/estado-sat',
+  tags,
+  summary: 'Estado del CFDI en el SAT',
+  description:
+    'Consulta el servicio público del SAT (ConsultaCFDIService) con la expresión impresa del comprobante: Vigente, Cancelado o No Encontrado, ' +
+    'si es cancelable y cómo, el estatus de una cancelación y la validación EFOS. En modo de pruebas responde el sandbox. ' +
+    'Un CFDI recién timbrado puede tardar en aparecer (No Encontrado) mientras el SAT lo recibe.',
+  security: [{ bearerAuth: ['facturas:read'] }],
+  middleware: [requireAuth('facturas:read')] as const,
+  request: { params: IdParamsSchema },
+  responses: {
+    200: jsonContent(EstadoSatSchema, 'Lo que el SAT responde ahora.'),
+    ...errorResponses(401, 403, 404, 409, 503),
+  },
+});

@@ -1,5 +1,5 @@
 import { createRouter } from '../../lib/create-app';
-import { crearHandler, listarHandler, obtenerHandler, pdfHandler, xmlHandler } from './facturas.handlers';
+import { crearHandler, estadoSatHandler, listarHandler, obtenerHandler, pdfHandler, xmlHandler } from './facturas.handlers';
 import * as routes from './facturas.routes';
 
 export default createRouter()
@@ -7,4 +7,5 @@ export default createRouter()
   .openapi(routes.listar, listarHandler)
   .openapi(routes.obtener, obtenerHandler)
   .openapi(routes.xml, xmlHandler)
-  .openapi(routes.pdf, pdfHandler);
+  .openapi(routes.pdf, pdfHandler)
+  .openapi(routes.estadoSat, estadoSatHandler);
