@@ -182,6 +182,11 @@ export const facturas = sqliteTable(
     index('hexafac_facturas_pendientes_idx').on(t.updated_at).where(sql`status = 'pendiente'`),
     index('hexafac_facturas_cancelaciones_idx').on(t.cancelacion_revisar_at).where(sql`status = 'cancelacion_pendiente'`),
     index('hexafac_facturas_sin_archivar_idx').on(t.id).where(sql`xml_timbrado IS NOT NULL`),
+    // One sustitución at a time per original: a rejected or failed replacement leaves the index (a new try may
+    // start), a live one blocks a second, concurrent or not.
+    uniqueIndex('hexafac_facturas_sustitucion_uq')
+      .on(t.sustituye_a)
+      .where(sql`sustituye_a IS NOT NULL AND status IN ('pendiente', 'timbrada', 'cancelacion_pendiente', 'cancelacion_rechazada')`),
   ],
 );
 

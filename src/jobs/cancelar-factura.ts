@@ -9,8 +9,10 @@ import type { MotivoCancelacion, PacError, SolicitudCancelacion } from '../pac/t
 import { transicionar } from '../services/cancelacion';
 import { cargarAplicacion, claveArchivo } from '../services/comprobantes';
 import { csdParaPac } from '../services/csd';
-import type { Factura } from '../services/estado';
-import { despacharPendientes } from '../webhooks/events';
+import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
+import { eventoSustitucion } from '../services/sustitucion';
+import { tenantDb, tenantOfRow } from '../lib/tenancy';
+import { despacharEvento, despacharPendientes } from '../webhooks/events';
 
 // CancelarFacturaJob: cancelacion_pendiente → cancelada | cancelacion_rechazada. At-least-once safe: it
 // re-reads the row and acts only on cancelacion_pendiente. The request goes to the PAC once per
@@ -95,7 +97,7 @@ export async function procesarCancelacion(deps: Deps, id: string, intento: numbe
     customMetadata: { solicitud: solicitudDe(factura) },
   });
   if (r.estado === 'cancelada') {
-    await transicionar(deps, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
+    await cancelada(deps, factura, acuseKey);
     return ack;
   }
   return programarConsulta(deps, factura, now, 0);
@@ -126,7 +128,7 @@ async function consultar(
     return reintentar(deps, factura, errores, intento);
   }
   if (estado.estado === 'cancelado') {
-    await transicionar(deps, factura, 'cancelada', { acuse_key: acuseKey, errores: null });
+    await cancelada(deps, factura, acuseKey);
     return ack;
   }
   if (/rechazad/i.test(estado.estatusCancelacion ?? '')) {
@@ -147,6 +149,17 @@ async function consultar(
     return ack;
   }
   return programarConsulta(deps, factura, now, esperadoMs);
+}
+
+/** The end of a cancellation; when it ends a sustitución, the same batch records `factura.sustituida`. */
+async function cancelada(deps: Deps, factura: Factura, acuseKey: string): Promise<void> {
+  const { d1 } = tenantDb(deps, tenantOfRow(factura));
+  const cambio = cambiarEstado(d1, factura, 'cancelada', { acuse_key: acuseKey, errores: null }, deps.clock());
+  const sustitucion = await eventoSustitucion(deps, factura, cambio);
+  if (sustitucion) cambio.statements.push(sustitucion.statement);
+  if (!(await aplicarCambio(d1, cambio))) return;
+  await despacharEvento(deps, cambio.eventoId);
+  if (sustitucion) await despacharEvento(deps, sustitucion.eventoId);
 }
 
 async function programarConsulta(deps: Deps, factura: Factura, now: () => Date, esperadoMs: number): Promise<JobResult> {

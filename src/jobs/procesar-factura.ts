@@ -11,6 +11,7 @@ import { cargarAplicacion, claveArchivo, datosDe, emisorDe } from '../services/c
 import { csdDeAplicacion } from '../services/csd';
 import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
 import { liberarAplicaciones } from '../services/saldos';
+import { continuarSustitucion } from '../services/sustitucion';
 import { despacharEvento, despacharPendientes } from '../webhooks/events';
 
 // ProcesarFacturaJob: pendiente → timbrada | rechazada | error, for every tipo de comprobante (the fiscal
@@ -38,6 +39,7 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
     if (factura.xml_timbrado !== null && !(await archivarXml(deps, factura, factura.xml_timbrado))) {
       return reintentar(intento);
     }
+    await continuarSustitucion(deps, factura);
     return { action: 'ack' };
   }
   const app = await cargarAplicacion(deps, { applicationId: factura.client_application_id });
@@ -94,9 +96,11 @@ async function guardarTimbre(deps: Deps, factura: Factura, timbre: Timbre, pac: 
   // The file first: a row that says timbrada has it in R2, or, when R2 failed, in the row itself.
   const enR2 = await ponerXml(deps, xmlKey, timbre.xml);
   const stamp = { uuid: timbre.uuid, fecha_timbrado: timbre.fechaTimbrado, no_certificado_sat: timbre.noCertificadoSAT, xml_key: xmlKey, pac, pac_incierto: null };
-  if (enR2) return finalizar(deps, factura, 'timbrada', { ...stamp, errores: null });
-  await finalizar(deps, factura, 'timbrada', { ...stamp, xml_timbrado: timbre.xml, errores: [XML_SIN_ARCHIVAR] });
-  return reintentar(intento);
+  const enFila = enR2 ? { errores: null } : { xml_timbrado: timbre.xml, errores: [XML_SIN_ARCHIVAR] };
+  const timbrada = await transicion(deps, factura, 'timbrada', { ...stamp, ...enFila });
+  // a sustitución goes on with the original's cancellation; a crash here is finished by the redelivery above
+  if (timbrada) await continuarSustitucion(deps, { ...factura, ...stamp, status: 'timbrada' });
+  return enR2 ? { action: 'ack' } : reintentar(intento);
 }
 
 const XML_SIN_ARCHIVAR = {
@@ -124,20 +128,26 @@ async function archivarXml(deps: Deps, factura: Factura, xml: string): Promise<b
   return true;
 }
 
-async function finalizar(
+async function finalizar(...args: Parameters<typeof transicion>): Promise<JobResult> {
+  await transicion(...args);
+  return { action: 'ack' };
+}
+
+/** The job's last transition with its event; false when the row had already left pendiente. */
+async function transicion(
   deps: Deps,
   factura: Factura,
   status: 'timbrada' | 'rechazada' | 'error',
   cambios: Partial<Factura>,
   errores?: PacError[],
-): Promise<JobResult> {
+): Promise<boolean> {
   const { d1 } = tenantDb(deps, tenantOfRow(factura));
   const cambio = cambiarEstado(d1, factura, status, { ...cambios, ...(errores ? { errores } : {}) }, deps.clock());
   // A P or E that will never be valid gives back the balance it reserved on its invoices.
   if (factura.tipo !== 'I' && status !== 'timbrada') cambio.statements.push(liberarAplicaciones(d1, factura.id));
   const eventoId = await aplicarCambio(d1, cambio);
   if (eventoId) await despacharEvento(deps, eventoId);
-  return { action: 'ack' };
+  return eventoId !== null;
 }
 
 /** Dead-letter consumer: the retries are spent, so the invoice ends as `error` with the last reason. */

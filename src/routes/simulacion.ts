@@ -14,7 +14,7 @@ export function simulacionDe(c: Context<AppEnv>): Simulacion | undefined {
   const valor = c.req.header(ENCABEZADO_SIMULACION);
   if (valor === undefined) return undefined;
   const path = `headers.${ENCABEZADO_SIMULACION.toLowerCase()}`;
-  if (c.get('mode') !== 'test') {
+  if (c.get('auth').mode !== 'test') {
     throw new DomainError('simulacion_solo_pruebas', 'malformed', `${ENCABEZADO_SIMULACION} solo se acepta con llaves de prueba.`, [
       { path, message: 'Quita el encabezado en modo live.' },
     ]);

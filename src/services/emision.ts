@@ -49,13 +49,17 @@ export interface OpcionesAceptar {
   aplicacion?: Aplicacion;
   /** Test mode: the sandbox's failure triggers for this comprobante, kept on its row for the job. */
   simulacion?: Simulacion;
+  /** A sustitución (src/services/sustitucion.ts): the comprobante this one replaces, whose receptor it must keep. */
+  sustituyeA?: { id: string; receptorRfc: string };
+  /** The Idempotency-Key scope, when not the kind's own creation. */
+  operacion?: string;
 }
 
 /** A creating request as every client sends it: the comprobante's fields, with `receptor` or `cliente_id`. */
 export type Solicitud = Record<string, unknown> & { cliente_id?: string; receptor?: unknown };
 
 export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> {
-  const idem = { key: opts.idempotencyKey, operation: tipo.operacion, input: solicitud };
+  const idem = { key: opts.idempotencyKey, operation: opts.operacion ?? tipo.operacion, input: solicitud };
   return withIdempotency(deps, t, idem, async (recibo) => {
     const { cliente_id: clienteId, ...datos } = solicitud;
     if (clienteId !== undefined && datos.receptor !== undefined) {
@@ -67,6 +71,12 @@ export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitu
     if (clienteId !== undefined) {
       const { cliente_id: _, ...receptor } = await resolverReceptor(deps, t, clienteId);
       datos.receptor = tipo.receptorDeCliente ? tipo.receptorDeCliente(receptor) : receptor;
+    }
+    const rfcReceptor = (datos.receptor as { rfc?: unknown } | undefined)?.rfc;
+    if (opts.sustituyeA && typeof rfcReceptor === 'string' && rfcReceptor.toUpperCase() !== opts.sustituyeA.receptorRfc) {
+      throw DomainError.validation([
+        { path: 'receptor.rfc', message: `El CFDI que sustituye debe ser del mismo receptor (${opts.sustituyeA.receptorRfc}).` },
+      ]);
     }
     const app = opts.aplicacion ?? (await cargarAplicacion(deps, t));
     if (!app.csd_certificado) {
@@ -84,6 +94,7 @@ export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitu
       clienteId,
       extra: prep.extra,
       simulacion: opts.simulacion,
+      sustituyeA: opts.sustituyeA?.id,
       recibo: await recibo(aceptada),
     };
     await almacenar(deps, t, tipo, aceptada.id, almacenable);
@@ -105,6 +116,7 @@ interface Almacenable {
   clienteId?: string;
   extra?: (facturaId: string) => D1PreparedStatement[];
   simulacion?: Simulacion;
+  sustituyeA?: string;
   /** The Idempotency-Key's answer (src/lib/idempotency.ts), written by the same batch. */
   recibo: D1PreparedStatement[];
 }
@@ -134,13 +146,13 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a
     d1
       .prepare(
         `INSERT INTO hexafac_facturas (id, client_application_id, mode, tipo, status, serie, folio, cliente_id, receptor_rfc, receptor_nombre,
-           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion)
-         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion, sustituye_a)
+         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         id, t.applicationId, t.mode, tipo.tipo, serie, ...folioParams, a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
         c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, datosKey ? '{}' : datos, datosKey,
-        a.simulacion ? JSON.stringify(a.simulacion) : null,
+        a.simulacion ? JSON.stringify(a.simulacion) : null, a.sustituyeA ?? null,
       ),
     // History starts with the creation; it is not a webhook event, so it needs no dispatch.
     d1
@@ -173,6 +185,9 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a
       throw new DomainError('folio_duplicado', 'conflict', mensaje, [{ path: 'folio', message: 'Serie y folio ya usados.' }]);
     }
     // A guarded application found the invoice's balance changed since it was read (src/services/saldos.ts).
+    if (constraintViolation(err)?.columns.includes('sustituye_a')) {
+      throw new DomainError('sustitucion_en_curso', 'conflict', 'Ya hay una sustitución en curso para ese comprobante.');
+    }
     if (constraintViolation(err)?.table === 'hexafac_aplicaciones') {
       throw new DomainError('saldo_cambio', 'conflict', 'El saldo de una factura relacionada cambió mientras se procesaba la solicitud; vuelve a intentarlo.');
     }

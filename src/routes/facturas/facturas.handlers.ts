@@ -5,10 +5,12 @@ import { tenantOf } from '../../lib/tenancy';
 import { pdfDe, xmlDe } from '../../services/archivos';
 import { listarComprobantes } from '../../services/comprobantes';
 import { consultarEstadoSat } from '../../services/estado-sat';
+import { sustituirFactura } from '../../services/sustitucion';
 import { aceptarFactura } from '../../services/facturas';
 import { solicitudDe } from '../comprobantes.mapper';
-import { descarga, respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
-import type { crear, estadoSat, listar, obtener, pdf, xml } from './facturas.routes';
+import { descarga, respuesta202, respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
+import { API_BASE } from '../../env';
+import type { crear, estadoSat, listar, obtener, pdf, sustituir, xml } from './facturas.routes';
 
 export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
   respuestaAceptada(c, await aceptarFactura(c.var.deps, tenantOf(c), ...solicitudDe(c, c.req.valid('json'))));
@@ -28,3 +30,8 @@ export const pdfHandler: RouteHandler<typeof pdf, AppEnv> = async (c) => descarg
 
 export const estadoSatHandler: RouteHandler<typeof estadoSat, AppEnv> = async (c) =>
   c.json(await consultarEstadoSat(c.var.deps, tenantOf(c), c.req.valid('param').id, c.get('application')), 200);
+
+export const sustituirHandler: RouteHandler<typeof sustituir, AppEnv> = async (c) => {
+  const r = await sustituirFactura(c.var.deps, tenantOf(c), c.req.valid('param').id, ...solicitudDe(c, c.req.valid('json')));
+  return respuesta202(c, r, `${new URL(c.req.url).origin}${API_BASE}/facturas/${r.value.id}`, { ...r.value, links: { self: `${API_BASE}/facturas/${r.value.id}` } });
+};

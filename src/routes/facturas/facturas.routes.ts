@@ -102,3 +102,29 @@ export const estadoSat = createRoute({
     ...errorResponses(401, 403, 404, 409, 503),
   },
 });
+
+export const sustituir = createRoute({
+  method: 'post',
+  path: '/facturas/{id}/sustituir',
+  tags,
+  summary: 'Sustituir una factura (cancelación con motivo 01)',
+  description:
+    'Emite la factura corregida (mismo receptor; HexaFac agrega CfdiRelacionados 04 con el UUID de la original) y, cuando queda ' +
+    '`timbrada`, solicita la cancelación de la original con motivo 01 y el nuevo UUID como folio de sustitución. Al cancelarse la ' +
+    'original se envía el webhook `factura.sustituida` con ambas. Si la sustituta es rechazada, la original no cambia. ' +
+    'Responde 202 con el id de la sustituta; su `sustituye_a` es la original.',
+  security: [{ bearerAuth: ['facturas:write'] }],
+  middleware: [requireAuth('facturas:write')] as const,
+  request: {
+    params: IdParamsSchema,
+    headers: SimulableHeadersSchema,
+    body: { content: { 'application/json': { schema: FacturaCrearSchema } }, required: true },
+  },
+  responses: {
+    202: {
+      ...jsonContent(AceptadaSchema, 'Sustituta aceptada para timbrado.'),
+      headers: z.object({ Location: z.string() }),
+    },
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
+  },
+});

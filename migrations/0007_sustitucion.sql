@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `hexafac_facturas_sustitucion_uq` ON `hexafac_facturas` (`sustituye_a`) WHERE sustituye_a IS NOT NULL AND status IN ('pendiente', 'timbrada', 'cancelacion_pendiente', 'cancelacion_rechazada');
