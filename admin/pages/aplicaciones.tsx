@@ -25,7 +25,7 @@ const REGIMENES = catalogs.catalogos.regimenesFiscales
 
 type AppForm = Required<{ [K in keyof DatosAplicacion]: string }>;
 
-const FIELDS = ['name', 'description', 'rfc', 'razon_social', 'regimen_fiscal', 'lugar_expedicion'] as const satisfies readonly (keyof AppForm)[];
+const FIELDS = ['name', 'description', 'rfc', 'razon_social', 'regimen_fiscal', 'lugar_expedicion', 'pacs'] as const satisfies readonly (keyof AppForm)[];
 
 /** What was typed, as typed: the service normalises and validates it. */
 const readAppForm = (f: Record<string, string | null | undefined>) => Object.fromEntries(FIELDS.map((k) => [k, f[k] ?? ''])) as AppForm;
@@ -58,6 +58,15 @@ const AppFields = ({ v, errors }: { v: Partial<AppForm>; errors: FieldErrors }) 
         pattern="[0-9]{5}"
       />
     </div>
+    <TextField
+      name="pacs"
+      label="PACs en modo live, en orden (opcional)"
+      value={v.pacs}
+      error={errors.pacs}
+      hint="Separados por comas, p. ej. «sw-sapien, finkok»: si el primero no responde, timbra el siguiente. Vacío: el orden del despliegue."
+      maxlength={100}
+      autocomplete="off"
+    />
   </>
 );
 
@@ -250,7 +259,7 @@ const EditAppPage = (c: Context<AdminEnv>, app: Aplicacion, v: Partial<AppForm>,
 
 aplicaciones.get('/:appId/editar', async (c) => {
   const app = await loadApp(c);
-  return EditAppPage(c, app, readAppForm(app), {});
+  return EditAppPage(c, app, readAppForm({ ...app, pacs: app.pacs?.join(', ') }), {});
 });
 
 aplicaciones.post('/:appId/editar', async (c) => {

@@ -13,7 +13,7 @@ import type { ConsultaSat, PacAdapter } from './types';
 // has (Worker secrets), in the application's order (`pacs`), else in PACS_LIVE's, else SW Sapien then Finkok.
 
 export const PACS_SANDBOX = ['sandbox', 'sandbox-respaldo'] as const;
-const ORDEN_LIVE = ['sw-sapien', 'finkok'] as const;
+export const PACS_LIVE = ['sw-sapien', 'finkok'] as const;
 
 export interface Pacs {
   /** The PACs an application stamps with, in order (empty: none configured for live). */
@@ -46,13 +46,19 @@ function consultaSatUrl(env: Env): string {
   return pruebas ? consultaSat.CONSULTA_SAT_PRUEBAS_URL : consultaSat.CONSULTA_SAT_URL;
 }
 
-export function pacsDe(env: Env, clock: () => Date): Pacs {
+/** Tests may put their own adapters (fakes of a PAC's network) in both modes' place. */
+export interface OpcionesPacs {
+  adaptadores?: PacAdapter[];
+}
+
+export function pacsDe(env: Env, clock: () => Date, opciones: OpcionesPacs = {}): Pacs {
   const sandbox = (nombre: string) =>
     new SandboxPac({ nombre, keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET, now: clock });
-  const test = new Map<string, PacAdapter>(PACS_SANDBOX.map((n) => [n, sandbox(n)]));
-  const live = pacsLive(env);
+  const propios = opciones.adaptadores && new Map(opciones.adaptadores.map((p) => [p.nombre, p]));
+  const test = propios ?? new Map<string, PacAdapter>(PACS_SANDBOX.map((n) => [n, sandbox(n)]));
+  const live = propios ?? pacsLive(env);
   const porModo = (mode: Mode) => (mode === 'test' ? test : live);
-  const orden = (env.PACS_LIVE?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...ORDEN_LIVE]) as string[];
+  const orden = (env.PACS_LIVE?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...PACS_LIVE]) as string[];
   const stub = (mode: Mode, cuenta: string, nombre: string) =>
     env.PAC_CIRCUITO.get(env.PAC_CIRCUITO.idFromName(mode === 'test' ? `test:${cuenta}:${nombre}` : `live:${nombre}`));
   const consultas = {
@@ -62,7 +68,7 @@ export function pacsDe(env: Env, clock: () => Date): Pacs {
   return {
     de(mode, app) {
       const pacs = porModo(mode);
-      const nombres = mode === 'test' ? PACS_SANDBOX : (app.pacs ?? orden);
+      const nombres = propios ? [...propios.keys()] : mode === 'test' ? PACS_SANDBOX : (app.pacs ?? orden);
       return nombres.flatMap((n) => pacs.get(n) ?? []);
     },
     porNombre: (mode, nombre) => porModo(mode).get(nombre) ?? null,

@@ -4,6 +4,7 @@ import { clientApplications } from '../db/schema';
 import type { Deps } from '../deps';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
+import { PACS_LIVE } from '../pac';
 import { cargarAplicacion, type Aplicacion } from './comprobantes';
 
 // Client applications: the tenants, each one issuer (emisor) with its CSD, keys and webhooks. Created and
@@ -16,12 +17,16 @@ export interface DatosAplicacion {
   razon_social: string;
   regimen_fiscal: string;
   lugar_expedicion: string;
+  /** Live mode's PACs in failover order, comma-separated ("sw-sapien, finkok"); empty: the deployment's order. */
+  pacs?: string | null;
 }
 
 type DbDeps = Pick<Deps, 'db' | 'd1' | 'clock'>;
 
-function normalizar(d: DatosAplicacion): DatosAplicacion & { description: string | null } {
+function normalizar(d: DatosAplicacion): Omit<DatosAplicacion, 'pacs'> & { description: string | null; pacs: string[] | null } {
+  const pacs = (d.pacs ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
   return {
+    pacs: pacs.length ? pacs : null,
     name: d.name.trim(),
     description: d.description?.trim() || null,
     rfc: d.rfc.trim().toUpperCase(),
@@ -52,6 +57,9 @@ function problemas(v: ReturnType<typeof normalizar>, actual?: Aplicacion): Error
   else if (rfc.valido && rfc.persona === 'moral' && !regimen.aplicaMoral) en('regimen_fiscal', `El régimen ${regimen.id} no aplica a personas morales.`);
   else if (rfc.valido && rfc.persona === 'fisica' && !regimen.aplicaFisica) en('regimen_fiscal', `El régimen ${regimen.id} no aplica a personas físicas.`);
   if (!/^\d{5}$/.test(v.lugar_expedicion)) en('lugar_expedicion', 'Código postal de 5 dígitos.');
+  const desconocido = v.pacs?.find((p) => !(PACS_LIVE as readonly string[]).includes(p));
+  if (desconocido) en('pacs', `PAC desconocido: ${desconocido}. Disponibles: ${PACS_LIVE.join(', ')}.`);
+  else if (v.pacs && new Set(v.pacs).size !== v.pacs.length) en('pacs', 'Cada PAC una sola vez.');
   return out;
 }
 
