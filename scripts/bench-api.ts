@@ -7,6 +7,10 @@
 // are lost); restart on the same D1 and R2; the requests whose answer the kill swallowed are sent again with the same
 // Idempotency-Key, as a client would. Prints how long until every accepted invoice is timbrada (target < 3 min from
 // the restart), lost, duplicated, and any row or key left behind.
+// npm run bench:api -- --pac-caido 30 [--n 300 --c 20]: PAC failover instead. N facturas at concurrency C; the one
+// sent after a third of them carries `X-HexaFac-Simular: pac-caido=30`, so the first sandbox PAC refuses every
+// request of the application for 30 s while the second is up. Prints how many each PAC stamped, the time until all
+// are timbrada, the slowest stamping, lost and duplicated UUIDs. Targets: 0 lost, 0 duplicated.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -24,6 +28,7 @@ const { values } = parseArgs({
     crash: { type: 'boolean', default: false },
     'kill-after': { type: 'string' },
     timeout: { type: 'string', default: '300' },
+    'pac-caido': { type: 'string' },
   },
 });
 const N = Number(values.n ?? (values.crash ? 200 : 300));
@@ -402,7 +407,85 @@ async function recuperacion() {
   }
 }
 
-(values.crash ? recuperacion() : main()).catch((e) => {
+/** npm run bench:api -- --pac-caido S: see the top of this file. */
+async function failover() {
+  const segundos = Number(values['pac-caido']);
+  if (!(segundos >= 1 && segundos <= 3600)) throw new Error('--pac-caido takes seconds, 1 to 3600');
+  const persistTo = mkdtempSync(path.join(scratch, 'hexafac-failover-'));
+  const stack = await startLocalStack({ port: Number(values.port), persistTo, benchmark: true });
+  const api = `${stack.base}/api/hexafac/v1`;
+  const headers = { Authorization: `Bearer ${stack.token}`, 'Content-Type': 'application/json' };
+  const ids: string[] = [];
+  let fallidas = 0;
+  let siguiente = 0;
+  let tCaida = 0;
+  let t0 = 0;
+  let tFin = 0;
+  const disparo = Math.floor(N / 3);
+  try {
+    await calentar(api, headers);
+    t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (siguiente < N) {
+          const i = siguiente++;
+          const simular = i === disparo ? { 'X-HexaFac-Simular': `pac-caido=${segundos}` } : {};
+          const res = await request(`${api}/facturas`, { method: 'POST', headers: { ...headers, ...simular }, body: JSON.stringify(factura(i)) });
+          if (i === disparo) tCaida = Date.now();
+          if (res.status === 202) ids.push((JSON.parse(res.text) as { id: string }).id);
+          else fallidas++;
+        }
+      }),
+    );
+    const estados = new Map<string, string>();
+    const limite = Date.now() + Number(values.timeout) * SECOND;
+    while (Date.now() < limite) {
+      await listarEstados(api, headers, estados);
+      if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
+      await dormir(500);
+    }
+    tFin = Date.now();
+  } finally {
+    agent.destroy();
+    await stack.stop();
+  }
+  try {
+    const aceptadas = new Set(ids);
+    const filas = querySql<{ id: string; status: string; uuid: string | null; pac: string | null; created_at: string; timbrada_at: string | null }>(
+      `SELECT f.id, f.status, f.uuid, f.pac, f.created_at,
+         (SELECT MAX(e.created_at) FROM hexafac_eventos e WHERE e.factura_id = f.id AND e.status_nuevo = 'timbrada') AS timbrada_at
+       FROM hexafac_facturas f`,
+      { persistTo },
+    ).filter((f) => aceptadas.has(f.id));
+    const timbradas = filas.filter((f) => f.status === 'timbrada' && f.timbrada_at);
+    const uuids = timbradas.map((f) => f.uuid!);
+    const porPac = new Map<string, number>();
+    for (const f of timbradas) porPac.set(f.pac ?? '?', (porPac.get(f.pac ?? '?') ?? 0) + 1);
+    const espera = timbradas.map((f) => Date.parse(f.timbrada_at!) - Date.parse(f.created_at)).sort((a, b) => a - b);
+    const ultima = Math.max(...timbradas.map((f) => Date.parse(f.timbrada_at!)));
+    const perdidas = ids.length - timbradas.length;
+    const tabla = [
+      ['facturas sent', String(N), ''],
+      ['accepted (202)', String(ids.length), ''],
+      ['refused (not 202)', String(fallidas), '0'],
+      [`sandbox down (s)`, String(segundos), ''],
+      ['trigger sent after (s)', ((tCaida - t0) / SECOND).toFixed(1), ''],
+      ['stamped by sandbox', String(porPac.get('sandbox') ?? 0), ''],
+      ['stamped by sandbox-respaldo', String(porPac.get('sandbox-respaldo') ?? 0), ''],
+      ['202 → timbrada p50 (ms)', espera.length ? String(pct(espera, 50)) : '-', ''],
+      ['202 → timbrada max (ms)', espera.length ? String(espera[espera.length - 1]) : '-', ''],
+      ['first 202 → all timbrada (s)', perdidas === 0 ? ((ultima - t0) / SECOND).toFixed(1) : `> ${((tFin - t0) / SECOND).toFixed(0)}`, ''],
+      ['lost', String(perdidas), '0'],
+      ['duplicated UUIDs', String(uuids.length - new Set(uuids).size), '0'],
+    ];
+    console.log(`\nHexaFac PAC failover — N=${N}, concurrency=${C}, sandbox PAC down ${segundos} s after ${disparo} facturas, sandbox-respaldo up, wrangler dev\n`);
+    for (const [k, v, t] of tabla) console.log(`${k!.padEnd(30)}${v!.padStart(10)}   ${t ? `target ${t}` : ''}`);
+  } finally {
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+(values['pac-caido'] ? failover() : values.crash ? recuperacion() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
