@@ -1,29 +1,38 @@
-// SW Sapien (SmarterWeb) REST adapter for live mode. Plain fetch: runs in workerd and in Node.
+// SW Sapien (SmarterWeb) REST adapter for live mode. Runs in workerd and in Node. Every request goes through
+// http.ts's `enviar`; the answer bodies the fake replays are in test/fixtures/pac/sw/ with their sources.
 //
-// What SW publishes (developers.sw.com.mx knowledge base, and their SDKs lunasoft/sw-sdk-dotnet, -go, -python):
-// - POST /v2/security/authenticate, JSON {user, password} → {status, data: {token, expires_in, tokeny_type}};
-//   the token lasts two hours and `expires_in` is an epoch in seconds in their examples. An "infinite" token
-//   from their portal can be used instead.
-// - POST /cfdi33/stamp/v4 (the /cfdi33 path also takes CFDI 4.0), multipart/form-data field `xml`,
-//   Authorization: Bearer. v4 data: cfdi, cadenaOriginalSAT, noCertificadoSAT, noCertificadoCFDI, uuid,
-//   selloSAT, selloCFDI, fechaTimbrado, qrCode. Errors: {status: 'error', message: 'CODE - text', messageDetail}.
-// - Duplicate: message "307. El comprobante contiene un timbre previo." with status 'error' AND the earlier
-//   stamp in data.cfdi (SW's timbrado-customid page shows that body; sw-sdk-dotnet's ResponseHandler reads
-//   data.cfdi on 307). So the lost stamp is recovered from the 307 answer itself; SW offers no query by the
-//   CFDI's hash, and we cannot query by UUID because we never learned it. A 307 without data.cfdi is
-//   answered as transient: a later retry gets the data, and nothing is ever stamped twice.
-// - POST /cfdi33/cancel/{rfc}/{uuid}/{motivo}[/{folioSustitucion}] with the CSD stored in the SW account →
-//   {status, data: {acuse, uuid: {UUID: EstatusUUID}}}; EstatusUUID is the SAT's (201 received, 202 already
-//   cancelled, 203-205 refused...).
-// - Status: SW has no REST endpoint for it; its SDKs (sw-sdk-go consultaestatus, sw-sdk-dotnet Status) call
-//   the SAT's public ConsultaCFDIService (SOAP, `Consulta` with the expresionImpresa). So does this adapter.
-import { buscarTfd, attr, escapeAttr, NS, parseXml, type XmlLeido, timbreDe } from '../cfdi';
+// What SW publishes (developers.sw.com.mx knowledge base; SDKs lunasoft/sw-sdk-dotnet, -java, -python, -php):
+// - POST /v2/security/authenticate {user, password} → {data: {token, expires_in}, status}; 2 h tokens, or an
+//   "infinite" token from SW's portal.
+// - POST /v4/cfdi33/stamp/v4 (/cfdi33 also takes CFDI 4.0), multipart field `xml`, header `customid`: at most
+//   100 characters, no format rule, remembered 72 h (page timbradov4-customid; sw-sdk-dotnet StampServiceV4.cs).
+//   Errors: {message: 'CODE - text', messageDetail, data, status: 'error'} (page error-codes).
+// - Duplicates, two answers: the same XML again → "307. El comprobante contiene un timbre previo." with the
+//   earlier stamp in data (data.cfdi; page timbrado-customid-2, sw-sdk-java BuildResponseV4); the same customid
+//   with another XML → "CFDI3307 - Timbre duplicado. El customId proporcionado está duplicado." with only
+//   data.tfd, whose UUID sw-sdk-dotnet (BaseStampV4XML.cs) looks up in SW's datawarehouse:
+//   GET {api host}/datawarehouse/v1/live/{uuid} → data.records[0].urlXml, then downloads that URL.
+// - POST /cfdi33/cancel/csd {uuid, password, rfc, motivo, folioSustitucion, b64Cer, b64Key} → {data: {acuse,
+//   uuid: {UUID: EstatusUUID}}}; 201 received, 202 already cancelled, 205 unknown to the SAT, which may take
+//   48 h to list a new stamp (sw-sdk-php README "Códigos de respuesta de folios de cancelación").
+// - GET /pendings/{rfc} → {data: {UUID: [...], CodEstatus: '1100'}}; none: "CA1101 - No existen peticiones
+//   para el RFC Receptor." (page consulta-de-solicitudes-pendientes-de-cancelacion; sw-sdk-php PendingsTest).
+// - POST /acceptreject/csd {rfc, uuids: [{uuid, action: 'Aceptacion'|'Rechazo'}], password, b64Cer, b64Key} →
+//   {codStatus, data: {folios: [{uuid, estatusUUID, respuesta}], acuse}} (page aceptar-o-rechazar-cancelacion-cfdi).
+import { attr, buscarTfd, NS, parseXml, timbreDe, toBase64, type XmlLeido } from '../cfdi';
+import { enviar, type Canal, type Respuesta } from './http';
+import { cifrarPkcs8 } from './pkcs8-cifrado';
 import type {
-  EstadoCfdi,
+  CsdPac,
+  OpcionesTimbrado,
   PacAdapter,
   PacError,
+  ResultadoBusqueda,
   ResultadoCancelacion,
+  ResultadoPendientes,
+  ResultadoRespuesta,
   ResultadoTimbrado,
+  RespuestaReceptor,
   SolicitudCancelacion,
   Timbre,
 } from './types';
@@ -40,33 +49,52 @@ export interface SwSapienOptions {
   timeoutMs?: number;
   /** Clock in ms (tests). */
   now?: () => number;
-  /** The SAT's ConsultaCFDIService endpoint used by consultarEstado. */
-  consultaUrl?: string;
+  nombre?: string;
+  /** SW's API host (datawarehouse); default: baseUrl with `services.` read as `api.` */
+  apiUrl?: string;
 }
 
-export const CONSULTA_SAT_URL = 'https://consultaqr.facturaelectronica.sat.gob.mx/ConsultaCFDIService.svc';
-const SOAP_ACTION_CONSULTA = 'http://tempuri.org/IConsultaCFDIService/Consulta';
+/** SW's test environment (services.test.sw.com.mx): its stamps are known to the SAT's test services only. */
+export function esHostDePruebas(baseUrl: string): boolean {
+  try {
+    return /(^|\.)test\.sw\.com\.mx$/i.test(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
 const DURACION_TOKEN_MS = 2 * 60 * 60_000;
 // renew this long before SW's expiry so a token never dies in flight
 const MARGEN_TOKEN_MS = 5 * 60_000;
+const PROPAGACION_SAT_MS = 48 * 60 * 60_000;
+// SW's customid: its documented length limit, and what an HTTP header can carry
+const CUSTOMID = /^[\x21-\x7e]{1,100}$/;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-/** consultarEstado could not learn the status (network, timeout, SAT service error): retry later. */
-export class ConsultaEstadoError extends Error {
-  readonly tipo = 'transitorio';
-  constructor(readonly errores: PacError[]) {
-    super(errores.map((e) => `${e.code}: ${e.message}`).join('; '));
-    this.name = 'ConsultaEstadoError';
-  }
-}
+// The CFDI itself is wrong (SAT matrices and SW's CFDI checks): every PAC would refuse it. CFDI3307 is not
+// among them: it is the customid duplicate, handled before.
+const RECHAZO = /^(CFDI4\d+|CRP\d+|NOM\d+|CCE\d+|CP\d+|CC\d+|CO100[1-9]|30[1-8]|40[1-3])$/;
+// The SW account's state: AU (authentication, balance, manifest), CO1000 (SW's "error no controlado").
+const CUENTA = /^(AU\d+|CO1000)$/;
+const QUE_HACER: Record<string, string> = {
+  AU2000: 'Revise el usuario y la contraseña de SW configurados.',
+  AU2001: 'La cuenta de SW no tiene timbres: recárguela.',
+  AU2002: 'El usuario de SW está inactivo: actívelo con su administrador en SW.',
+  AU2003: 'El emisor no ha firmado el manifiesto de SW: debe firmarlo en el portal de SW antes de timbrar.',
+  AU2004: 'El RFC emisor no está asignado a esta cuenta de SW: asígnelo en SW.',
+};
 
 interface CuerpoSw {
   status?: string;
   message?: string | null;
   messageDetail?: string | null;
-  data?: Record<string, unknown> | null;
+  data?: unknown;
+  codStatus?: string;
 }
 
-type Respuesta = { ok: true; status: number; texto: string; cuerpo: CuerpoSw | null } | { ok: false; error: PacError };
+/** No request was sent: no token could be had. `porCuenta` when SW refused the credentials. */
+type SinToken = { ok: false; enviada: false; error: PacError; porCuenta: boolean };
+type Intercambio = Respuesta | SinToken;
 
 interface Token {
   valor: string;
@@ -74,14 +102,7 @@ interface Token {
   renovarEn: number;
 }
 
-// SAT EstatusUUID answers to a cancellation request that are not 201/202
-const ESTATUS_CANCELACION: Record<string, string> = {
-  '203': 'El folio fiscal no corresponde al emisor',
-  '204': 'El folio fiscal no es aplicable a cancelación',
-  '205': 'El folio fiscal no existe',
-};
-
-function parseJson(texto: string): CuerpoSw | null {
+function leerJson(texto: string): CuerpoSw | null {
   try {
     const v: unknown = JSON.parse(texto);
     return v && typeof v === 'object' ? (v as CuerpoSw) : null;
@@ -90,17 +111,34 @@ function parseJson(texto: string): CuerpoSw | null {
   }
 }
 
-/** SW messages read "CFDI40102 - text", "307. text" or just text. */
-function errorDeSw(cuerpo: CuerpoSw | null, status: number, texto: string): PacError {
-  const message = cuerpo?.message?.trim() || texto.trim().slice(0, 500) || `HTTP ${status}`;
-  const m = /^([A-Z]*\d+)\s*[.\-:]?\s*(.*)$/s.exec(message);
+const objeto = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/** A field whatever its casing: SW's pages write `UUID`/`CodEstatus` where its SDKs read `uuid`/`codEstatus`. */
+function campo(o: unknown, nombre: string): unknown {
+  const obj = objeto(o);
+  const k = obj && Object.keys(obj).find((k) => k.toLowerCase() === nombre.toLowerCase());
+  return k ? obj[k] : undefined;
+}
+
+/** SW messages read "CFDI40102 - text", "307. text", "AU2001 – text" or just text. */
+function errorDeSw(cuerpo: CuerpoSw | null, status: number): PacError {
+  // a body that is not SW's JSON (a proxy's or IIS's page) says nothing more than its status
+  const message = cuerpo?.message?.trim() || `HTTP ${status}`;
+  const m = /^([A-Z]*\d+)\s*[.\-–:]?\s*(.*)$/s.exec(message);
   const code = m ? m[1] : `HTTP${status}`;
   const texto1 = m && m[2] ? m[2] : message;
   const detalle = cuerpo?.messageDetail?.trim();
   return { code, message: detalle && detalle !== texto1 ? `${texto1} (${detalle})` : texto1 };
 }
 
-const esTransitorio = (status: number) => status === 429 || status >= 500 || status === 401 || status === 408;
+const conConsejo = (e: PacError, consejo: string): PacError => ({ code: e.code, message: `${e.message} ${QUE_HACER[e.code] ?? consejo}` });
+
+// a 404 page, or a redirect (http → https, another host): the configured URL is not SW's API
+const rutaDesconocida = (status: number) => status === 404 || (status >= 300 && status < 400);
+const rutaNoReconocida = (status: number, url: string): PacError => ({ code: `HTTP${status}`, message: `SW no reconoce la ruta ${url}: revise la URL de SW configurada.` });
+
+const esDuplicado = (e: PacError) => e.code === '307' || e.code === 'CFDI3307';
 
 function selloDe(xml: string): string | undefined {
   try {
@@ -127,37 +165,23 @@ function timbreDeCfdi(cfdi: unknown, selloEnviado: string | undefined): Timbre |
   return { xml: cfdi, uuid: t.uuid.toUpperCase(), fechaTimbrado: t.fechaTimbrado, noCertificadoSAT: t.noCertificadoSAT };
 }
 
-function textoDe(el: XmlLeido): string {
-  return el.children.map((c) => (typeof c === 'string' ? c : textoDe(c))).join('');
-}
-
-/** First descendant with this local name, whatever its namespace (SOAP answers mix several). */
-function buscarLocal(el: XmlLeido, local: string): XmlLeido | undefined {
-  for (const c of el.children) {
-    if (typeof c === 'string') continue;
-    if (c.local === local) return c;
-    const d = buscarLocal(c, local);
-    if (d) return d;
-  }
-  return undefined;
-}
+const incierto = (code: string, message: string): ResultadoTimbrado => ({ ok: false, tipo: 'incierto', errores: [{ code, message }] });
+const noTimbrado = (causa: 'servicio' | 'cuenta', e: PacError): ResultadoTimbrado => ({ ok: false, tipo: 'no_timbrado', causa, errores: [e] });
 
 export class SwSapienPac implements PacAdapter {
-  readonly nombre = 'sw-sapien';
+  readonly nombre: string;
   private readonly baseUrl: string;
-  private readonly consultaUrl: string;
-  private readonly fetchFn: typeof fetch;
-  private readonly timeoutMs: number;
+  private readonly apiUrl: string;
+  private readonly canal: Canal;
   private readonly now: () => number;
   private token: Token | null;
-  private autenticando: Promise<Token | PacError> | null = null;
+  private autenticando: Promise<Token | SinToken> | null = null;
 
   constructor(private readonly opts: SwSapienOptions) {
+    this.nombre = opts.nombre ?? 'sw-sapien';
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    this.consultaUrl = opts.consultaUrl ?? CONSULTA_SAT_URL;
-    // bound so a global fetch is not called with the adapter as `this` (workerd refuses that)
-    this.fetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.apiUrl = (opts.apiUrl ?? this.baseUrl.replace(/^(https?:\/\/)services\./i, '$1api.')).replace(/\/+$/, '');
+    this.canal = { fetch: opts.fetch, timeoutMs: opts.timeoutMs ?? 30_000 };
     this.now = opts.now ?? Date.now;
     this.token = opts.token ? { valor: opts.token, renovarEn: Number.POSITIVE_INFINITY } : null;
     if (!opts.token && !(opts.user && opts.password)) {
@@ -165,39 +189,93 @@ export class SwSapienPac implements PacAdapter {
     }
   }
 
-  async timbrar(xmlSellado: string): Promise<ResultadoTimbrado> {
+  async timbrar(xmlSellado: string, opts: OpcionesTimbrado): Promise<ResultadoTimbrado> {
+    if (!CUSTOMID.test(opts.referencia)) {
+      return noTimbrado('cuenta', { code: 'referencia_invalida', message: 'La referencia no cabe en el customid de SW (1 a 100 caracteres ASCII visibles).' });
+    }
     const r = await this.conToken((token) => {
       const form = new FormData();
       form.append('xml', new Blob([xmlSellado], { type: 'application/xml' }), 'cfdi.xml');
-      return this.enviar(`${this.baseUrl}/cfdi33/stamp/v4`, {
+      return enviar(this.canal, `${this.baseUrl}/v4/cfdi33/stamp/v4`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}` },
+        headers: { Authorization: `Bearer ${token}`, customid: opts.referencia },
         body: form,
       });
     });
-    if (!r.ok) return { ok: false, tipo: 'transitorio', errores: [r.error] };
-    const { status, cuerpo, texto } = r;
+    if (!r.ok) {
+      if ('porCuenta' in r) return noTimbrado(r.porCuenta ? 'cuenta' : 'servicio', r.error);
+      if (!r.enviada) return noTimbrado('servicio', r.error);
+      return incierto(r.error.code, `${r.error.message}: SW pudo haberlo timbrado; se le preguntará de nuevo antes de usar otro PAC.`);
+    }
+    const { status, texto } = r;
+    const cuerpo = leerJson(texto);
     const sello = selloDe(xmlSellado);
-    if (cuerpo && /^\s*307\b/.test(cuerpo.message ?? '')) {
-      const previo = timbreDeCfdi(cuerpo.data?.cfdi, sello);
-      if (previo) return { ok: true, timbre: previo, recuperado: true };
-      return {
-        ok: false,
-        tipo: 'transitorio',
-        errores: [{ code: '307', message: 'SW indica un timbre previo pero no devolvió ese CFDI; se reintentará' }],
-      };
-    }
-    if (esTransitorio(status)) return { ok: false, tipo: 'transitorio', errores: [errorDeSw(cuerpo, status, texto)] };
+    const error = errorDeSw(cuerpo, status);
+    if (cuerpo && esDuplicado(error)) return this.recuperar(cuerpo, sello, error);
     if (status === 200 && cuerpo?.status === 'success') {
-      const timbre = timbreDeCfdi(cuerpo.data?.cfdi, sello);
-      // a success we cannot read is still a stamp: retrying yields the 307 with the CFDI, never a new UUID
+      const timbre = timbreDeCfdi(campo(cuerpo.data, 'cfdi'), sello);
       if (timbre) return { ok: true, timbre, recuperado: false };
-      return { ok: false, tipo: 'transitorio', errores: [{ code: 'respuesta_invalida', message: 'SW respondió éxito sin un CFDI timbrado legible para este comprobante' }] };
+      // a stamp we cannot read is still a stamp: asking again under the same customid returns it
+      return incierto('respuesta_invalida', 'SW respondió éxito sin un CFDI timbrado legible de este comprobante; se le preguntará de nuevo.');
     }
-    if (status >= 400 || cuerpo?.status === 'error') {
-      return { ok: false, tipo: 'rechazo', errores: [errorDeSw(cuerpo, status, texto)] };
+    // before the codes: SW's code 401 (Fecha older than 72 h) comes with HTTP 400, an HTTP 401 is the token
+    if (status === 401) return noTimbrado('cuenta', conConsejo(error, 'SW rechaza el token aun recién obtenido: revise las credenciales de SW.'));
+    if (RECHAZO.test(error.code)) return { ok: false, tipo: 'rechazo', errores: [error] };
+    if (CUENTA.test(error.code)) return noTimbrado('cuenta', conConsejo(error, 'Un operador debe revisar la cuenta de SW.'));
+    if (rutaDesconocida(status)) return noTimbrado('cuenta', rutaNoReconocida(status, `${this.baseUrl}/v4/cfdi33/stamp/v4`));
+    if (status === 429 || status === 503) return noTimbrado('servicio', error);
+    if (status >= 500 || cuerpo?.status !== 'error') {
+      return incierto(error.code, `${error.message}: respuesta de SW no concluyente; se le preguntará de nuevo antes de usar otro PAC.`);
     }
-    return { ok: false, tipo: 'transitorio', errores: [{ code: `HTTP${status}`, message: 'Respuesta inesperada de SW' }] };
+    // SW answered an error of its own it did not stamp under, with a code we do not know
+    return noTimbrado('servicio', error);
+  }
+
+  /**
+   * SW has no lookup by the CFDI's hash: the CFDI is sent again under the same customid. SW's duplicate
+   * check answers the earlier stamp (307/CFDI3307); if it had none it stamps now, still the one UUID. A
+   * refusal of the CFDI itself proves it was never stamped (the first try met the same check), except the
+   * checks that change with time: 401 (72 h since Fecha), 402 (the LCO) and 304 (CSD revoked since).
+   */
+  async buscarTimbre(xmlSellado: string, opts: OpcionesTimbrado): Promise<ResultadoBusqueda> {
+    const r = await this.timbrar(xmlSellado, opts);
+    if (r.ok) return { estado: 'timbrado', timbre: r.timbre };
+    if (r.tipo === 'rechazo' && !r.errores.some((e) => /^(401|402|304)$/.test(e.code))) return { estado: 'no_timbrado' };
+    return { estado: 'desconocido', errores: r.errores };
+  }
+
+  /** The earlier stamp of a duplicate answer, in whichever shape SW gives it; ours only (same Sello). */
+  private async recuperar(cuerpo: CuerpoSw, sello: string | undefined, error: PacError): Promise<ResultadoTimbrado> {
+    const candidatos = [campo(cuerpo.data, 'cfdi'), cuerpo.data, cuerpo.messageDetail];
+    for (const c of candidatos) {
+      const t = timbreDeCfdi(c, sello);
+      if (t) return { ok: true, timbre: t, recuperado: true };
+    }
+    const textos = [campo(cuerpo.data, 'tfd'), campo(cuerpo.data, 'uuid'), cuerpo.data, cuerpo.messageDetail, cuerpo.message];
+    const uuid = textos.map((t) => (typeof t === 'string' ? UUID.exec(t)?.[0] : undefined)).find(Boolean);
+    if (uuid) {
+      const t = timbreDeCfdi(await this.xmlPorUuid(uuid), sello);
+      if (t) return { ok: true, timbre: t, recuperado: true };
+    }
+    const cual = uuid ? ` (UUID ${uuid.toUpperCase()})` : '';
+    return incierto(
+      error.code,
+      `SW indica un timbre previo de esta factura${cual} pero no entregó el CFDI timbrado de este mismo sello. ` +
+        'No la timbre en otro PAC: se le preguntará de nuevo; si persiste, consulte ese folio fiscal en SW.',
+    );
+  }
+
+  /** A stamped XML from SW's datawarehouse, as sw-sdk-dotnet fetches it after a CFDI3307. */
+  private async xmlPorUuid(uuid: string): Promise<string | undefined> {
+    const r = await this.conToken((token) =>
+      enviar(this.canal, `${this.apiUrl}/datawarehouse/v1/live/${uuid}`, { method: 'GET', headers: { Authorization: `Bearer ${token}` } }),
+    );
+    if (!r.ok || r.status !== 200) return undefined;
+    const registros = campo(leerJson(r.texto)?.data, 'records');
+    const url = Array.isArray(registros) ? campo(registros[0], 'urlXml') : undefined;
+    if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) return undefined;
+    const xml = await enviar(this.canal, url, { method: 'GET' });
+    return xml.ok && xml.status === 200 ? xml.texto : undefined;
   }
 
   async cancelar(s: SolicitudCancelacion): Promise<ResultadoCancelacion> {
@@ -205,88 +283,101 @@ export class SwSapienPac implements PacAdapter {
       return {
         ok: false,
         tipo: 'rechazo',
-        errores: [{ code: 'folio_sustitucion_requerido', message: 'El motivo 01 requiere el folio fiscal que sustituye al cancelado' }],
+        errores: [{ code: 'folio_sustitucion_requerido', message: 'El motivo 01 requiere el folio fiscal que sustituye al cancelado.' }],
       };
     }
-    const segmentos = [s.rfcEmisor, s.uuid, s.motivo, ...(s.motivo === '01' ? [s.folioSustitucion as string] : [])];
-    const url = `${this.baseUrl}/cfdi33/cancel/${segmentos.map(encodeURIComponent).join('/')}`;
-    const r = await this.conToken((token) => this.enviar(url, { method: 'POST', headers: { Authorization: `Bearer ${token}` } }));
-    if (!r.ok) return { ok: false, tipo: 'transitorio', errores: [r.error] };
-    const { status, cuerpo, texto } = r;
-    if (esTransitorio(status)) return { ok: false, tipo: 'transitorio', errores: [errorDeSw(cuerpo, status, texto)] };
-    const acuse = typeof cuerpo?.data?.acuse === 'string' ? cuerpo.data.acuse : undefined;
-    if (status === 200 && cuerpo?.status === 'success' && acuse) {
-      const estatus = this.estatusUuid(cuerpo.data?.uuid, s.uuid);
-      if (estatus === '202') return { ok: true, estado: 'cancelada', acuse };
-      if (estatus === '201') {
-        // 201 = request received; whether it is already cancelled or awaits the receptor, the SAT status tells
-        const estado = await this.consultarEstado(s).catch(() => null);
-        return { ok: true, estado: estado?.estado === 'cancelado' ? 'cancelada' : 'en_proceso', acuse };
-      }
-      if (estatus) {
-        const message = ESTATUS_CANCELACION[estatus] ?? `El SAT no aceptó la cancelación (EstatusUUID ${estatus})`;
-        return { ok: false, tipo: 'rechazo', errores: [{ code: estatus, message }], acuse };
-      }
-      return { ok: false, tipo: 'transitorio', errores: [{ code: 'respuesta_invalida', message: 'El acuse de SW no trae el estatus de este UUID' }] };
-    }
-    if (status >= 400 || cuerpo?.status === 'error') {
-      return { ok: false, tipo: 'rechazo', errores: [errorDeSw(cuerpo, status, texto)], ...(acuse ? { acuse } : {}) };
-    }
-    return { ok: false, tipo: 'transitorio', errores: [{ code: `HTTP${status}`, message: 'Respuesta inesperada de SW' }] };
-  }
-
-  /**
-   * The SAT's ConsultaCFDIService. `total` goes into the expresionImpresa as the caller gives it (the
-   * Comprobante's Total). Throws ConsultaEstadoError when the status cannot be learned.
-   */
-  async consultarEstado(args: Omit<SolicitudCancelacion, 'motivo' | 'folioSustitucion'>): Promise<EstadoCfdi> {
-    const valor = (v: string) => v.replace(/&/g, '%26');
-    const expresion = `?re=${valor(args.rfcEmisor)}&rr=${valor(args.rfcReceptor)}&tt=${valor(args.total)}&id=${valor(args.uuid)}`;
-    const sobre =
-      '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>' +
-      `<Consulta xmlns="http://tempuri.org/"><expresionImpresa>${escapeAttr(expresion)}</expresionImpresa></Consulta>` +
-      '</s:Body></s:Envelope>';
-    const r = await this.enviar(this.consultaUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${SOAP_ACTION_CONSULTA}"` },
-      body: sobre,
+    const r = await this.conCsd('/cfdi33/cancel/csd', s.csd, {
+      uuid: s.uuid,
+      rfc: s.rfcEmisor,
+      motivo: s.motivo,
+      ...(s.folioSustitucion ? { folioSustitucion: s.folioSustitucion } : {}),
     });
-    if (!r.ok) throw new ConsultaEstadoError([r.error]);
-    if (r.status !== 200) throw new ConsultaEstadoError([{ code: `HTTP${r.status}`, message: r.texto.slice(0, 500) }]);
-    let resultado: XmlLeido | undefined;
-    try {
-      resultado = buscarLocal(parseXml(r.texto), 'ConsultaResult');
-    } catch {
-      resultado = undefined;
+    if (!r.ok) return { ok: false, tipo: 'transitorio', errores: [r.error] };
+    const cuerpo = leerJson(r.texto);
+    const acuse = campo(cuerpo?.data, 'acuse');
+    if (r.status === 200 && cuerpo?.status === 'success' && typeof acuse === 'string') {
+      const estatus = campo(campo(cuerpo.data, 'uuid'), s.uuid);
+      if (estatus === '201') return { ok: true, estado: 'en_proceso', acuse };
+      if (estatus === '202') return { ok: true, estado: 'cancelada', acuse };
+      if (estatus === '205' && s.timbradoEn && this.now() - Date.parse(s.timbradoEn) < PROPAGACION_SAT_MS) {
+        return {
+          ok: false,
+          tipo: 'transitorio',
+          errores: [{ code: '205', message: 'El SAT aún no registra el folio fiscal (puede tardar hasta 48 horas tras el timbrado); se reintentará.' }],
+        };
+      }
+      if (estatus !== undefined) {
+        return { ok: false, tipo: 'rechazo', errores: [{ code: String(estatus), message: `El SAT no aceptó la cancelación (EstatusUUID ${String(estatus)}).` }], acuse };
+      }
+      return { ok: false, tipo: 'transitorio', errores: [{ code: 'respuesta_invalida', message: 'El acuse de SW no trae el estatus de este folio fiscal; se reintentará.' }] };
     }
-    const campo = (local: string) => {
-      const el = resultado && buscarLocal(resultado, local);
-      return el ? textoDe(el).trim() : undefined;
-    };
-    const estado = ({ Vigente: 'vigente', Cancelado: 'cancelado', 'No Encontrado': 'no_encontrado' } as const)[campo('Estado') ?? ''];
-    if (!estado) {
-      throw new ConsultaEstadoError([{ code: campo('CodigoEstatus') ?? 'respuesta_invalida', message: 'El SAT no devolvió el estado del CFDI' }]);
-    }
-    const esCancelable = campo('EsCancelable');
-    const estatusCancelacion = campo('EstatusCancelacion');
-    return { estado, ...(esCancelable ? { esCancelable } : {}), ...(estatusCancelacion ? { estatusCancelacion } : {}) };
+    return { ...this.fallo(r.status, cuerpo), ...(typeof acuse === 'string' ? { acuse } : {}) };
   }
 
-  private estatusUuid(mapa: unknown, uuid: string): string | undefined {
-    if (!mapa || typeof mapa !== 'object') return undefined;
-    for (const [k, v] of Object.entries(mapa)) if (k.toUpperCase() === uuid.toUpperCase()) return String(v);
-    return undefined;
+  async cancelacionesRecibidas(args: { rfcReceptor: string; csd: CsdPac; cuenta: string }): Promise<ResultadoPendientes> {
+    const r = await this.conToken((token) =>
+      enviar(this.canal, `${this.baseUrl}/pendings/${encodeURIComponent(args.rfcReceptor)}`, { method: 'GET', headers: { Authorization: `Bearer ${token}` } }),
+    );
+    if (!r.ok) return { ok: false, errores: [r.error] };
+    const cuerpo = leerJson(r.texto);
+    const error = errorDeSw(cuerpo, r.status);
+    // SW answers "CA1101 - No existen peticiones para el RFC Receptor." for an empty inbox
+    if (error.code === 'CA1101' || cuerpo?.codStatus === '1101') return { ok: true, solicitudes: [] };
+    const uuids = campo(cuerpo?.data, 'uuid');
+    if (r.status !== 200 || cuerpo?.status !== 'success' || !Array.isArray(uuids)) return { ok: false, errores: this.fallo(r.status, cuerpo).errores };
+    // SW lists only UUIDs: who asked is the SAT's to tell (status service), not SW's
+    return {
+      ok: true,
+      solicitudes: uuids.filter((u): u is string => typeof u === 'string').map((uuid) => ({ uuid: uuid.toUpperCase(), rfcEmisor: '', rfcReceptor: args.rfcReceptor })),
+    };
+  }
+
+  async responderCancelacion(rr: RespuestaReceptor): Promise<ResultadoRespuesta> {
+    const r = await this.conCsd('/acceptreject/csd', rr.csd, {
+      rfc: rr.csd.rfc,
+      uuids: [{ uuid: rr.uuid, action: rr.respuesta === 'aceptar' ? 'Aceptacion' : 'Rechazo' }],
+    });
+    if (!r.ok) return { ok: false, tipo: 'transitorio', errores: [r.error] };
+    const cuerpo = leerJson(r.texto);
+    if (r.status !== 200 || cuerpo?.status !== 'success') return this.fallo(r.status, cuerpo);
+    const acuse = campo(cuerpo.data, 'acuse');
+    const folios = campo(cuerpo.data, 'folios');
+    const folio = Array.isArray(folios) ? folios.find((f) => String(campo(f, 'uuid')).toUpperCase() === rr.uuid.toUpperCase()) : undefined;
+    const estatus = folio === undefined ? undefined : String(campo(folio, 'estatusUUID'));
+    // the SAT's 1000: the answer was received
+    if (estatus !== undefined && estatus !== '1000') {
+      return { ok: false, tipo: 'rechazo', errores: [{ code: estatus, message: `El SAT no aceptó la respuesta a la solicitud de cancelación (EstatusUUID ${estatus}).` }] };
+    }
+    return { ok: true, ...(typeof acuse === 'string' ? { acuse } : {}) };
+  }
+
+  /** A JSON request signed with a CSD as SW takes it: the .key encrypted (fresh password each time) and its password. */
+  private async conCsd(ruta: string, csd: CsdPac, campos: Record<string, unknown>): Promise<Intercambio> {
+    const llave = await cifrarPkcs8(csd.pkcs8);
+    const body = JSON.stringify({ ...campos, password: llave.password, b64Cer: toBase64(csd.certificado), b64Key: toBase64(llave.der) });
+    return this.conToken((token) =>
+      enviar(this.canal, `${this.baseUrl}${ruta}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body }),
+    );
+  }
+
+  /** A refusal outside stamping: SW's or the account's state and outages are retried; the rest is a rechazo. */
+  private fallo(status: number, cuerpo: CuerpoSw | null): { ok: false; tipo: 'rechazo' | 'transitorio'; errores: PacError[] } {
+    const error = errorDeSw(cuerpo, status);
+    if (CUENTA.test(error.code) || [401, 404, 408, 429].includes(status) || status >= 500 || cuerpo?.status !== 'error') {
+      return { ok: false, tipo: 'transitorio', errores: [conConsejo(error, 'Se reintentará; si persiste, un operador debe revisar la cuenta de SW.')] };
+    }
+    return { ok: false, tipo: 'rechazo', errores: [error] };
   }
 
   /** One request; a 401 gets one fresh token and one retry (when we can authenticate). */
-  private async conToken(hacer: (token: string) => Promise<Respuesta>): Promise<Respuesta> {
+  private async conToken(hacer: (token: string) => Promise<Respuesta>): Promise<Intercambio> {
     const token = await this.tokenVigente();
-    if ('code' in token) return { ok: false, error: token };
+    if ('error' in token) return token;
     const r = await hacer(token.valor);
     if (!r.ok || r.status !== 401 || !this.puedeAutenticar()) return r;
     if (this.token === token) this.token = null;
     const nuevo = await this.tokenVigente();
-    if ('code' in nuevo) return { ok: false, error: nuevo };
+    if ('error' in nuevo) return nuevo;
     return hacer(nuevo.valor);
   }
 
@@ -294,7 +385,7 @@ export class SwSapienPac implements PacAdapter {
     return Boolean(this.opts.user && this.opts.password);
   }
 
-  private async tokenVigente(): Promise<Token | PacError> {
+  private async tokenVigente(): Promise<Token | SinToken> {
     if (this.token && this.now() < this.token.renovarEn) return this.token;
     // concurrent callers share one authentication
     this.autenticando ??= this.autenticar().finally(() => {
@@ -303,38 +394,28 @@ export class SwSapienPac implements PacAdapter {
     return this.autenticando;
   }
 
-  private async autenticar(): Promise<Token | PacError> {
-    const r = await this.enviar(`${this.baseUrl}/v2/security/authenticate`, {
+  private async autenticar(): Promise<Token | SinToken> {
+    const url = `${this.baseUrl}/v2/security/authenticate`;
+    const r = await enviar(this.canal, url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ user: this.opts.user, password: this.opts.password }),
     });
-    if (!r.ok) return r.error;
-    const data = r.cuerpo?.data;
-    const valor = data && typeof data.token === 'string' ? data.token : '';
-    if (r.status !== 200 || r.cuerpo?.status !== 'success' || !valor) return errorDeSw(r.cuerpo, r.status, r.texto);
-    const expira = Number(data?.expires_in);
+    if (!r.ok) return { ok: false, enviada: false, error: r.error, porCuenta: false };
+    const cuerpo = leerJson(r.texto);
+    const valor = campo(cuerpo?.data, 'token');
+    if (rutaDesconocida(r.status)) return { ok: false, enviada: false, error: rutaNoReconocida(r.status, url), porCuenta: true };
+    if (r.status !== 200 || cuerpo?.status !== 'success' || typeof valor !== 'string' || !valor) {
+      const error = errorDeSw(cuerpo, r.status);
+      const porCuenta = CUENTA.test(error.code);
+      return { ok: false, enviada: false, error: porCuenta ? conConsejo(error, 'Revise las credenciales de SW.') : error, porCuenta };
+    }
+    const expira = Number(campo(cuerpo.data, 'expires_in'));
     // SW's examples give an epoch in seconds; a small number would be a lifetime in seconds
     const ahora = this.now();
     const expiraEn = !Number.isFinite(expira) || expira <= 0 ? ahora + DURACION_TOKEN_MS : expira > 1e9 ? expira * 1000 : ahora + expira * 1000;
     // a short-lived token is renewed at half its life rather than on every call
     this.token = { valor, renovarEn: expiraEn - Math.min(MARGEN_TOKEN_MS, (expiraEn - ahora) / 2) };
     return this.token;
-  }
-
-  /** fetch with a deadline over the whole exchange; never throws. */
-  private async enviar(url: string, init: RequestInit): Promise<Respuesta> {
-    const control = new AbortController();
-    const reloj = setTimeout(() => control.abort(), this.timeoutMs);
-    try {
-      const res = await this.fetchFn(url, { ...init, signal: control.signal, redirect: 'manual' });
-      const texto = await res.text();
-      return { ok: true, status: res.status, texto, cuerpo: parseJson(texto) };
-    } catch (e) {
-      if (control.signal.aborted) return { ok: false, error: { code: 'timeout', message: `Sin respuesta en ${this.timeoutMs} ms` } };
-      return { ok: false, error: { code: 'red', message: `Error de red: ${(e as Error).message}` } };
-    } finally {
-      clearTimeout(reloj);
-    }
   }
 }

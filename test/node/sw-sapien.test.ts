@@ -1,10 +1,15 @@
-// Contract tests of the SW Sapien adapter against a local server that speaks SW's published API.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Contract tests of the SW Sapien adapter against a local server that replays SW's documented answers.
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cadenaOriginal, leerCertificado, leerCsd, type Csd, sellarCfdi, leerTimbre, verificarCfdi } from '../../src/cfdi';
-import { ConsultaEstadoError, SwSapienPac, type SwSapienOptions } from '../../src/pac/sw-sapien';
-import { FakeSwSapien, type OpcionesFake } from './fake-sw-sapien';
+import { cadenaOriginal, leerCertificado, leerCsd, leerTimbre, sellarCfdi, verificarCfdi, type Csd } from '../../src/cfdi';
+import { cifrarPkcs8 } from '../../src/pac/pkcs8-cifrado';
+import { esHostDePruebas, SwSapienPac, type SwSapienOptions } from '../../src/pac/sw-sapien';
+import type { CsdPac, OpcionesTimbrado, SolicitudCancelacion } from '../../src/pac/types';
+import { FakeSwSapien, fixtureSw, type Forma307, type OpcionesFake } from './fake-sw-sapien';
 
 const fixtures = path.resolve(__dirname, '../fixtures');
 const salida = path.resolve(__dirname, '../output/cfdi');
@@ -13,18 +18,24 @@ const pacCer = leer('pac/sandbox-pac.cer');
 const muestra = readFileSync(path.join(fixtures, 'sat/samples/created-with-discounts-40.xml'), 'utf8');
 const USER = 'hexafac@pruebas.mx';
 const PASSWORD = 'secreto-de-prueba';
+const RFC_EMISOR = 'EKU9003173C9';
 
 let csd: Csd;
 let llave: CryptoKey;
+let csdPac: CsdPac;
 beforeAll(async () => {
   ({ csd } = await leerCsd(leer('EKU9003173C9.cer'), leer('EKU9003173C9.key'), '12345678a', { ahora: new Date('2025-06-01') }));
   const pem = readFileSync(path.join(fixtures, 'pac/sandbox-pac.key.pem'), 'utf8');
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
   llave = await crypto.subtle.importKey('pkcs8', der, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']);
+  const pkcs8 = createPrivateKey({ key: Buffer.from(leer('EKU9003173C9.key')), format: 'der', type: 'pkcs8', passphrase: '12345678a' });
+  csdPac = { rfc: RFC_EMISOR, certificado: leer('EKU9003173C9.cer'), pkcs8: new Uint8Array(pkcs8.export({ format: 'der', type: 'pkcs8' })) };
 });
 
 /** A freshly sealed CFDI 4.0 (EKU9003173C9 → COSC8001137NA, Total 3248.00); the folio makes it distinct. */
 const cfdi = (folio: string) => sellarCfdi(muestra.replace(/Folio="[^"]*"/, `Folio="${folio}"`), csd);
+/** Options of one invoice: its reference (a UUIDv7 in the application; any stable string here). */
+const op = (referencia: string = randomUUID()): OpcionesTimbrado => ({ referencia, cuenta: 'app_1' });
 
 let fake: FakeSwSapien | undefined;
 afterEach(async () => {
@@ -34,294 +45,382 @@ afterEach(async () => {
 
 async function montar(opts: Partial<OpcionesFake> = {}, pac: Partial<SwSapienOptions> = {}) {
   fake = await FakeSwSapien.iniciar({ user: USER, password: PASSWORD, llave, noCertificadoSAT: leerCertificado(pacCer).noCertificado, ...opts });
-  const adapter = new SwSapienPac({
-    baseUrl: `${fake.url}/`,
-    user: USER,
-    password: PASSWORD,
-    timeoutMs: 2_000,
-    consultaUrl: `${fake.url}/ConsultaCFDIService.svc`,
-    ...pac,
-  });
+  const adapter = new SwSapienPac({ baseUrl: `${fake.url}/`, apiUrl: fake.url, user: USER, password: PASSWORD, timeoutMs: 2_000, ...pac });
   return { fake, adapter };
 }
 
-const deTimbrado = (f: FakeSwSapien) => f.solicitudes.filter((s) => s.path === '/cfdi33/stamp/v4');
+const deTimbrado = (f: FakeSwSapien) => f.solicitudes.filter((s) => s.path === '/v4/cfdi33/stamp/v4');
 const deAuth = (f: FakeSwSapien) => f.solicitudes.filter((s) => s.path === '/v2/security/authenticate');
 
 describe('SwSapienPac.timbrar', () => {
-  it('authenticates, stamps through /cfdi33/stamp/v4 and returns the real TFD', async () => {
+  it('authenticates, stamps through the customid route and returns the real TFD', async () => {
     const { fake, adapter } = await montar();
     const xml = await cfdi('SW-1');
-    const r = await adapter.timbrar(xml);
+    const r = await adapter.timbrar(xml, op('0190f4c2-7d1e-7a3b-8c4d-5e6f7a8b9c0d'));
 
     if (!r.ok) throw new Error(JSON.stringify(r));
     expect(r.recuperado).toBe(false);
     const tfd = leerTimbre(r.timbre.xml);
     expect(r.timbre).toMatchObject({ uuid: tfd?.uuid, fechaTimbrado: tfd?.fechaTimbrado, noCertificadoSAT: leerCertificado(pacCer).noCertificado });
-    expect(r.timbre.uuid).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/);
     expect(fake.porUuid(r.timbre.uuid)).toBeDefined();
     const v = await verificarCfdi(r.timbre.xml, { pacCertificates: [pacCer] });
     expect(v.errores).toEqual([]);
     expect(v.timbre?.selloSat).toBe('valido');
 
     const [auth] = deAuth(fake);
-    expect(auth.headers['content-type']).toBe('application/json');
     expect(JSON.parse(auth.body)).toEqual({ user: USER, password: PASSWORD });
     const [stamp] = deTimbrado(fake);
     expect(stamp.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
-    expect(stamp.xml).toBe(xml);
+    expect(stamp.headers.customid).toBe('0190f4c2-7d1e-7a3b-8c4d-5e6f7a8b9c0d');
     expect(stamp.headers.authorization).toMatch(/^Bearer tok\./);
+    expect(stamp.xml).toBe(xml);
 
     mkdirSync(salida, { recursive: true });
     writeFileSync(path.join(salida, 'sw-sapien-fake.xml'), r.timbre.xml);
     writeFileSync(path.join(salida, 'sw-sapien-fake.txt'), cadenaOriginal(r.timbre.xml));
   });
 
-  it('reuses the token while valid and sends it as Bearer on every call', async () => {
-    const { fake, adapter } = await montar();
-    const [a, b] = await Promise.all([adapter.timbrar(await cfdi('SW-2')), adapter.timbrar(await cfdi('SW-3'))]);
-    const c = await adapter.timbrar(await cfdi('SW-4'));
-    expect([a.ok, b.ok, c.ok]).toEqual([true, true, true]);
-    expect(fake.autenticaciones).toBe(1);
-    const tokens = new Set(deTimbrado(fake).map((s) => s.headers.authorization));
-    expect(tokens.size).toBe(1);
-    expect([...tokens][0]).toMatch(/^Bearer tok\./);
-    expect(fake.timbresEmitidos).toBe(3);
-  });
-
-  it('authenticates again shortly before the token expires, without waiting for a 401', async () => {
+  it('reuses the token while valid; renews it shortly before expiry, and at half the life of a short one', async () => {
     let reloj = Date.parse('2025-06-01T12:00:00Z');
     const ahora = () => reloj;
     const { fake, adapter } = await montar({ ahora, tokenTtlSeg: 7200 }, { now: ahora });
-    expect((await adapter.timbrar(await cfdi('SW-5'))).ok).toBe(true);
-    reloj += 60 * 60_000; // 1 h: still valid
-    expect((await adapter.timbrar(await cfdi('SW-6'))).ok).toBe(true);
+    const [a, b] = await Promise.all([adapter.timbrar(await cfdi('SW-2'), op()), adapter.timbrar(await cfdi('SW-3'), op())]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    reloj += 60 * 60_000;
+    expect((await adapter.timbrar(await cfdi('SW-4'), op())).ok).toBe(true);
     expect(fake.autenticaciones).toBe(1);
     reloj += 57 * 60_000; // 3 min before expiry: renew first
-    expect((await adapter.timbrar(await cfdi('SW-7'))).ok).toBe(true);
+    expect((await adapter.timbrar(await cfdi('SW-5'), op())).ok).toBe(true);
     expect(fake.autenticaciones).toBe(2);
     expect(fake.solicitudes.filter((s) => s.status === 401)).toEqual([]);
-  });
 
-  it('renews a short-lived token at half its life instead of on every call', async () => {
-    let reloj = Date.parse('2025-06-01T12:00:00Z');
-    const ahora = () => reloj;
-    const { fake, adapter } = await montar({ ahora, tokenTtlSeg: 60 }, { now: ahora });
-    await adapter.timbrar(await cfdi('SW-5b'));
+    const corto = await montar({ ahora, tokenTtlSeg: 60 }, { now: ahora });
+    await corto.adapter.timbrar(await cfdi('SW-6'), op());
     reloj += 20_000;
-    await adapter.timbrar(await cfdi('SW-6b'));
-    expect(fake.autenticaciones).toBe(1);
+    await corto.adapter.timbrar(await cfdi('SW-7'), op());
+    expect(corto.fake.autenticaciones).toBe(1);
     reloj += 11_000;
-    await adapter.timbrar(await cfdi('SW-7b'));
-    expect(fake.autenticaciones).toBe(2);
-    expect(fake.timbresEmitidos).toBe(3);
+    await corto.adapter.timbrar(await cfdi('SW-8'), op());
+    expect(corto.fake.autenticaciones).toBe(2);
+    await fake.cerrar();
   });
 
-  it('on a 401 authenticates once more and retries the same request once', async () => {
+  it('on a 401 authenticates once more and retries once; a 401 that persists is the account (no_timbrado, cuenta)', async () => {
     const { fake, adapter } = await montar();
-    expect((await adapter.timbrar(await cfdi('SW-8'))).ok).toBe(true);
+    expect((await adapter.timbrar(await cfdi('SW-9'), op())).ok).toBe(true);
     fake.expirarTokens();
-    const r = await adapter.timbrar(await cfdi('SW-9'));
-    expect(r.ok).toBe(true);
-    expect(fake.autenticaciones).toBe(2);
+    expect((await adapter.timbrar(await cfdi('SW-10'), op())).ok).toBe(true);
     expect(deTimbrado(fake).map((s) => s.status)).toEqual([200, 401, 200]);
-    expect(fake.timbresEmitidos).toBe(2);
-  });
 
-  it('a 401 that persists after re-authenticating is transient, and is retried only once', async () => {
-    const { fake, adapter } = await montar();
     fake.siguiente({ tipo: 'http', status: 401 }, { tipo: 'http', status: 401 });
-    const r = await adapter.timbrar(await cfdi('SW-10'));
-    expect(r).toMatchObject({ ok: false, tipo: 'transitorio' });
-    expect(deTimbrado(fake)).toHaveLength(2);
-    expect(fake.autenticaciones).toBe(2);
+    const r = await adapter.timbrar(await cfdi('SW-11'), op());
+    expect(r).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'cuenta' });
+    expect(deTimbrado(fake)).toHaveLength(5);
+    expect(fake.autenticaciones).toBe(3);
   });
 
   it('uses a long-lived token as given, with no authentication call', async () => {
     const { fake, adapter } = await montar({ tokenInfinito: 'infinito-123' }, { user: undefined, password: undefined, token: 'infinito-123' });
-    expect((await adapter.timbrar(await cfdi('SW-11'))).ok).toBe(true);
+    expect((await adapter.timbrar(await cfdi('SW-12'), op())).ok).toBe(true);
     expect(deAuth(fake)).toEqual([]);
     expect(deTimbrado(fake)[0].headers.authorization).toBe('Bearer infinito-123');
   });
 
-  it('wrong credentials are transient (our configuration, not the CFDI) and carry SW\'s code', async () => {
+  it('wrong credentials (AU2000) are the account, and the CFDI is never sent', async () => {
     const { fake, adapter } = await montar({}, { password: 'otra' });
-    const r = await adapter.timbrar(await cfdi('SW-12'));
-    expect(r).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: 'AU2000' }] });
+    const r = await adapter.timbrar(await cfdi('SW-13'), op());
+    expect(r).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'cuenta', errores: [{ code: 'AU2000' }] });
+    expect(!r.ok && r.errores[0].message).toMatch(/Revise el usuario y la contraseña/);
     expect(deTimbrado(fake)).toEqual([]);
   });
 
-  it('maps a validation error to rechazo with SW\'s code and message', async () => {
+  it('a CFDI the SAT\'s matrix refuses (CFDI40102) or SW\'s structural check (301) is rechazo', async () => {
     const { fake, adapter } = await montar();
-    fake.siguiente({
-      tipo: 'http',
-      status: 400,
-      cuerpo: {
-        message: 'CFDI40102 - El resultado de la digestión debe ser igual al resultado de la desencripción del sello.',
-        messageDetail: 'Sello inválido',
-        data: null,
-        status: 'error',
-      },
-    });
-    const r = await adapter.timbrar(await cfdi('SW-13'));
-    expect(r).toEqual({
+    fake.siguiente({ tipo: 'http', status: 400, fixture: 'error-cfdi40102' });
+    expect(await adapter.timbrar(await cfdi('SW-14'), op())).toEqual({
       ok: false,
       tipo: 'rechazo',
       errores: [{ code: 'CFDI40102', message: 'El resultado de la digestión debe ser igual al resultado de la desencripción del sello. (Sello inválido)' }],
     });
+    const mal = await adapter.timbrar('<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4"', op());
+    expect(mal).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '301' }] });
     expect(fake.timbresEmitidos).toBe(0);
   });
 
-  it('maps the fake PAC\'s own structural check (301) to rechazo', async () => {
-    const { adapter } = await montar();
-    const r = await adapter.timbrar('<cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4"');
-    expect(r).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '301' }] });
+  it.each([
+    ['au2001', 'AU2001', /recárguela/],
+    ['au2003', 'AU2003', /firmar.*manifiesto|manifiesto.*portal/],
+    ['co1000', 'CO1000', /operador/],
+  ])('%s is the account\'s state: no_timbrado, causa cuenta, saying what to do', async (fixture, code, consejo) => {
+    const { fake, adapter } = await montar();
+    fake.siguiente({ tipo: 'http', status: 400, fixture });
+    const r = await adapter.timbrar(await cfdi(`SW-${code}`), op());
+    expect(r).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'cuenta', errores: [{ code }] });
+    expect(!r.ok && r.errores[0].message).toMatch(consejo);
   });
 
-  it.each([500, 502, 503, 429])('HTTP %i is transitorio', async (status) => {
+  it('a wrong URL (SW\'s 404 page) is the account\'s configuration, not SW failing', async () => {
+    const { fake, adapter } = await montar();
+    const mal = new SwSapienPac({ baseUrl: `${fake.url}/api/v9`, user: USER, password: PASSWORD, timeoutMs: 2_000 });
+    const r = await mal.timbrar(await cfdi('SW-15'), op());
+    expect(r).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'cuenta', errores: [{ code: 'HTTP404' }] });
+    expect(!r.ok && r.errores[0].message).toMatch(/revise la URL/);
+    expect(adapter.nombre).toBe('sw-sapien');
+  });
+
+  it.each([
+    [429, 'no_timbrado'],
+    [503, 'no_timbrado'],
+    [500, 'incierto'],
+    [502, 'incierto'],
+  ] as const)('HTTP %i is %s', async (status, tipo) => {
     const { fake, adapter } = await montar();
     fake.siguiente({ tipo: 'http', status, cuerpo: { message: `${status} - no disponible`, messageDetail: null, data: null, status: 'error' } });
-    const r = await adapter.timbrar(await cfdi(`SW-${status}`));
-    expect(r).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: String(status) }] });
+    const r = await adapter.timbrar(await cfdi(`SW-${status}`), op());
+    expect(r).toMatchObject({ ok: false, tipo, errores: [{ code: String(status) }] });
+    if (tipo === 'no_timbrado') expect(r).toMatchObject({ causa: 'servicio' });
   });
 
-  it('a request that hangs past the timeout is transitorio', async () => {
+  it('a request that hangs past the timeout is incierto; a refused connection is no_timbrado (servicio)', async () => {
     const { fake, adapter } = await montar({}, { timeoutMs: 200 });
     fake.siguiente({ tipo: 'colgar' });
     const inicio = Date.now();
-    const r = await adapter.timbrar(await cfdi('SW-14'));
-    expect(r).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: 'timeout' }] });
+    expect(await adapter.timbrar(await cfdi('SW-16'), op())).toMatchObject({ ok: false, tipo: 'incierto', errores: [{ code: 'timeout' }] });
     expect(Date.now() - inicio).toBeLessThan(1_500);
-    expect(fake.timbresEmitidos).toBe(0);
-  });
-
-  it('a refused connection is transitorio', async () => {
-    const { fake, adapter } = await montar();
     await fake.cerrar();
-    const r = await adapter.timbrar(await cfdi('SW-15'));
-    expect(r).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: 'red' }] });
+    expect(await adapter.timbrar(await cfdi('SW-17'), op())).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'servicio', errores: [{ code: 'red' }] });
   });
 
-  it.each(['timbrarYCortar', 'timbrarYColgar'] as const)(
-    'a stamp whose answer is lost (%s) is recovered from the 307 with the same UUID, never stamped twice',
-    async (tipo) => {
+  it.each(['307-timbre-previo-v4', '307-timbre-previo-v2', '307-cfdi-en-messagedetail', '307-data-texto'] satisfies Forma307[])(
+    'a lost answer is incierto, and the retry recovers the same stamp from the %s answer',
+    async (forma) => {
       const { fake, adapter } = await montar({}, { timeoutMs: 300 });
-      const xml = await cfdi('SW-16');
-      fake.siguiente({ tipo });
-      const perdido = await adapter.timbrar(xml);
-      expect(perdido).toMatchObject({ ok: false, tipo: 'transitorio' });
-      expect(fake.timbresEmitidos).toBe(1);
+      fake.forma307 = forma;
+      const xml = await cfdi('SW-18');
+      const opciones = op();
+      fake.siguiente({ tipo: 'timbrarYCortar' });
+      expect(await adapter.timbrar(xml, opciones)).toMatchObject({ ok: false, tipo: 'incierto' });
       const [original] = fake.timbres.values();
 
-      const r = await adapter.timbrar(xml);
+      const r = await adapter.timbrar(xml, opciones);
       if (!r.ok) throw new Error(JSON.stringify(r));
       expect(r.recuperado).toBe(true);
       expect(r.timbre.uuid).toBe(original.uuid);
       expect(leerTimbre(r.timbre.xml)?.uuid).toBe(original.uuid);
       expect(fake.timbresEmitidos).toBe(1);
-      expect(deTimbrado(fake)).toHaveLength(2);
     },
   );
 
-  it('reads the 307 from the body whatever its HTTP status', async () => {
+  it('a 307 with only the earlier UUID is recovered from SW\'s datawarehouse, and is incierto when that has no XML yet', async () => {
+    const { fake, adapter } = await montar();
+    const xml = await cfdi('SW-19');
+    const primero = await adapter.timbrar(xml, op());
+    if (!primero.ok) throw new Error('setup');
+    const [t] = fake.timbres.values();
+    const soloTfd = { ...fixtureSw('cfdi3307-customid-duplicado'), data: { tfd: t.datos.tfd } };
+    fake.siguiente({ tipo: 'http', status: 400, cuerpo: soloTfd });
+    const r = await adapter.timbrar(xml, op());
+    expect(r).toMatchObject({ ok: true, recuperado: true, timbre: { uuid: primero.timbre.uuid } });
+    expect(fake.solicitudes.map((s) => s.path)).toContain(`/datawarehouse/v1/live/${t.uuid}`);
+
+    fake.almacenDisponible = false;
+    fake.siguiente({ tipo: 'http', status: 400, cuerpo: soloTfd });
+    const sinXml = await adapter.timbrar(xml, op());
+    expect(sinXml).toMatchObject({ ok: false, tipo: 'incierto', errores: [{ code: 'CFDI3307' }] });
+    expect(!sinXml.ok && sinXml.errores[0].message).toContain(primero.timbre.uuid);
+  });
+
+  it('the same reference with another sealed XML (CFDI3307) is incierto naming the UUID SW has, never a second stamp', async () => {
+    const { fake, adapter } = await montar();
+    const referencia = randomUUID();
+    const primero = await adapter.timbrar(await cfdi('SW-20'), op(referencia));
+    if (!primero.ok) throw new Error('setup');
+    const r = await adapter.timbrar(await cfdi('SW-20-resellado'), op(referencia));
+    expect(r).toMatchObject({ ok: false, tipo: 'incierto', errores: [{ code: 'CFDI3307' }] });
+    expect(!r.ok && r.errores[0].message).toContain(primero.timbre.uuid);
+    expect(fake.timbresEmitidos).toBe(1);
+  });
+
+  it('a 307 without data is incierto; so is one carrying another CFDI\'s stamp', async () => {
+    const { fake, adapter } = await montar();
+    fake.siguiente({ tipo: 'http', status: 400, fixture: '307-sin-datos' });
+    expect(await adapter.timbrar(await cfdi('SW-21'), op())).toMatchObject({ ok: false, tipo: 'incierto', errores: [{ code: '307' }] });
+
+    await adapter.timbrar(await cfdi('SW-22'), op());
+    const [t] = fake.timbres.values();
+    fake.siguiente({ tipo: 'http', status: 400, cuerpo: { ...fixtureSw('307-timbre-previo-v4'), data: t.datos } });
+    expect(await adapter.timbrar(await cfdi('SW-23'), op())).toMatchObject({ ok: false, tipo: 'incierto', errores: [{ code: '307' }] });
+  });
+
+  it('reads the duplicate from the body whatever its HTTP status', async () => {
     const { fake, adapter } = await montar({ status307: 200 });
-    const xml = await cfdi('SW-17');
-    const primero = await adapter.timbrar(xml);
-    const segundo = await adapter.timbrar(xml);
+    const xml = await cfdi('SW-24');
+    const primero = await adapter.timbrar(xml, op());
+    const segundo = await adapter.timbrar(xml, op());
     expect(primero.ok && segundo.ok && segundo.recuperado && segundo.timbre.uuid === primero.timbre.uuid).toBe(true);
     expect(deTimbrado(fake).map((s) => s.status)).toEqual([200, 200]);
   });
 
-  it('a 307 without the earlier CFDI is transitorio (never a new stamp)', async () => {
+  it('a success without a readable CFDI is incierto; a reference SW cannot carry is refused before sending', async () => {
     const { fake, adapter } = await montar();
-    fake.siguiente({ tipo: 'http', status: 400, cuerpo: { message: '307. El comprobante contiene un timbre previo.', messageDetail: null, data: null, status: 'error' } });
-    const r = await adapter.timbrar(await cfdi('SW-18'));
-    expect(r).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: '307' }] });
-  });
-
-  it('does not accept a stamp of another CFDI as this one\'s', async () => {
-    const { fake, adapter } = await montar();
-    const otro = await adapter.timbrar(await cfdi('SW-19'));
-    if (!otro.ok) throw new Error('setup');
-    const [t] = fake.timbres.values();
-    fake.siguiente({ tipo: 'http', status: 400, cuerpo: { message: '307. El comprobante contiene un timbre previo.', messageDetail: null, data: t.datos, status: 'error' } });
-    const r = await adapter.timbrar(await cfdi('SW-20'));
-    expect(r).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: '307' }] });
+    fake.siguiente({ tipo: 'http', status: 200, cuerpo: { data: { cfdi: '<roto' }, status: 'success' } });
+    expect(await adapter.timbrar(await cfdi('SW-25'), op())).toMatchObject({ ok: false, tipo: 'incierto', errores: [{ code: 'respuesta_invalida' }] });
+    expect(await adapter.timbrar(await cfdi('SW-26'), op('x'.repeat(101)))).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'cuenta' });
+    expect(deTimbrado(fake)).toHaveLength(1);
   });
 });
 
-describe('SwSapienPac.cancelar and consultarEstado', () => {
-  async function timbrada(folio: string) {
-    const m = await montar();
-    const r = await m.adapter.timbrar(await cfdi(folio));
-    if (!r.ok) throw new Error(JSON.stringify(r));
-    const solicitud = { rfcEmisor: 'EKU9003173C9', rfcReceptor: 'COSC8001137NA', total: '3248.00', uuid: r.timbre.uuid };
-    return { ...m, solicitud };
-  }
-  const deCancelacion = (f: FakeSwSapien) => f.solicitudes.filter((s) => s.path.startsWith('/cfdi33/cancel/'));
-
-  it('cancels by UUID with the CSD stored at SW and returns the acuse', async () => {
-    const { fake, adapter, solicitud } = await timbrada('SW-C1');
-    expect(await adapter.consultarEstado(solicitud)).toMatchObject({ estado: 'vigente', esCancelable: 'Cancelable sin aceptación' });
-
-    const r = await adapter.cancelar({ ...solicitud, motivo: '02' });
-    if (!r.ok) throw new Error(JSON.stringify(r));
-    expect(r.estado).toBe('cancelada');
-    expect(r.acuse).toContain(`<UUID>${solicitud.uuid}</UUID><EstatusUUID>201</EstatusUUID>`);
-    const [req] = deCancelacion(fake);
-    expect(req.path).toBe(`/cfdi33/cancel/EKU9003173C9/${solicitud.uuid}/02`);
-    expect(req.headers.authorization).toMatch(/^Bearer tok\./);
-    expect(req.body).toBe('');
-    expect(await adapter.consultarEstado(solicitud)).toMatchObject({ estado: 'cancelado', estatusCancelacion: 'Cancelado sin aceptación' });
-
-    expect(await adapter.cancelar({ ...solicitud, motivo: '02' })).toMatchObject({ ok: true, estado: 'cancelada' });
+describe('SwSapienPac.buscarTimbre', () => {
+  it('after a lost answer finds the stamp by sending it again under the same customid', async () => {
+    const { fake, adapter } = await montar({}, { timeoutMs: 300 });
+    const xml = await cfdi('SW-B1');
+    const opciones = op();
+    fake.siguiente({ tipo: 'timbrarYColgar' });
+    expect(await adapter.timbrar(xml, opciones)).toMatchObject({ tipo: 'incierto' });
+    const [original] = fake.timbres.values();
+    expect(await adapter.buscarTimbre(xml, opciones)).toMatchObject({ estado: 'timbrado', timbre: { uuid: original.uuid } });
+    expect(fake.timbresEmitidos).toBe(1);
   });
 
-  it('a cancellation awaiting the receptor is en_proceso', async () => {
-    const { fake, adapter, solicitud } = await timbrada('SW-C2');
-    fake.requiereAceptacion = true;
-    expect(await adapter.cancelar({ ...solicitud, motivo: '03' })).toMatchObject({ ok: true, estado: 'en_proceso' });
-    expect(await adapter.consultarEstado(solicitud)).toMatchObject({ estado: 'vigente', estatusCancelacion: 'En proceso' });
+  it('a CFDI SW never saw is stamped now (one UUID); a refusal of the CFDI means never stamped; unreachable is desconocido', async () => {
+    const { fake, adapter } = await montar();
+    expect(await adapter.buscarTimbre(await cfdi('SW-B2'), op())).toMatchObject({ estado: 'timbrado' });
+    expect(fake.timbresEmitidos).toBe(1);
+    fake.siguiente({ tipo: 'http', status: 400, fixture: 'error-cfdi40102' });
+    expect(await adapter.buscarTimbre(await cfdi('SW-B3'), op())).toEqual({ estado: 'no_timbrado' });
+    // 401: more than 72 h since Fecha, checked again now: it may have been stamped while it was young
+    fake.siguiente({ tipo: 'http', status: 400, cuerpo: { message: '401 - El rango de la fecha de generación no debe de ser mayor a 72 horas para la emisión del timbre.', messageDetail: null, data: null, status: 'error' } });
+    expect(await adapter.buscarTimbre(await cfdi('SW-B4'), op())).toMatchObject({ estado: 'desconocido', errores: [{ code: '401' }] });
+    await fake.cerrar();
+    expect(await adapter.buscarTimbre(await cfdi('SW-B5'), op())).toMatchObject({ estado: 'desconocido' });
+  });
+});
+
+describe('SwSapienPac.cancelar', () => {
+  async function timbrada(folio: string) {
+    const m = await montar();
+    const r = await m.adapter.timbrar(await cfdi(folio), op());
+    if (!r.ok) throw new Error(JSON.stringify(r));
+    const solicitud: SolicitudCancelacion = {
+      rfcEmisor: RFC_EMISOR,
+      rfcReceptor: 'COSC8001137NA',
+      total: '3248.00',
+      uuid: r.timbre.uuid,
+      motivo: '02',
+      csd: csdPac,
+      cuenta: 'app_1',
+    };
+    return { ...m, solicitud };
+  }
+  const deCancelacion = (f: FakeSwSapien) => f.solicitudes.filter((s) => s.path === '/cfdi33/cancel/csd');
+
+  it('sends the CSD HexaFac holds (the .key encrypted, a fresh password each time); 201 is en_proceso, 202 cancelada', async () => {
+    const { fake, adapter, solicitud } = await timbrada('SW-C1');
+    const r = await adapter.cancelar(solicitud);
+    expect(r).toMatchObject({ ok: true, estado: 'en_proceso' });
+    expect(r.ok && r.acuse).toContain(`<UUID>${solicitud.uuid}</UUID><EstatusUUID>201</EstatusUUID>`);
+    expect(await adapter.cancelar(solicitud)).toMatchObject({ ok: true, estado: 'cancelada' });
+
+    const [a, b] = deCancelacion(fake).map((s) => JSON.parse(s.body));
+    expect(Object.keys(a).sort()).toEqual(['b64Cer', 'b64Key', 'motivo', 'password', 'rfc', 'uuid']);
+    expect(a).toMatchObject({ uuid: solicitud.uuid, rfc: RFC_EMISOR, motivo: '02', b64Cer: Buffer.from(csdPac.certificado).toString('base64') });
+    expect(a.password).not.toBe(b.password);
+    expect(a.b64Key).not.toBe(b.b64Key);
+    expect(deCancelacion(fake)[0].headers['content-type']).toBe('application/json');
   });
 
   it('motivo 01 sends the folio de sustitución; without it nothing is sent', async () => {
-    const { fake, adapter, solicitud } = await timbrada('SW-C3');
-    const sinFolio = await adapter.cancelar({ ...solicitud, motivo: '01' });
-    expect(sinFolio).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: 'folio_sustitucion_requerido' }] });
+    const { fake, adapter, solicitud } = await timbrada('SW-C2');
+    expect(await adapter.cancelar({ ...solicitud, motivo: '01' })).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: 'folio_sustitucion_requerido' }] });
     expect(deCancelacion(fake)).toEqual([]);
     const folio = 'F0E1D2C3-B4A5-4968-8776-655443322110';
     expect(await adapter.cancelar({ ...solicitud, motivo: '01', folioSustitucion: folio })).toMatchObject({ ok: true });
-    expect(deCancelacion(fake)[0].path).toBe(`/cfdi33/cancel/EKU9003173C9/${solicitud.uuid}/01/${folio}`);
+    expect(JSON.parse(deCancelacion(fake)[0].body)).toMatchObject({ motivo: '01', folioSustitucion: folio });
   });
 
-  it('the SAT refusing (EstatusUUID 205, 203) is rechazo with the acuse', async () => {
-    const { adapter, solicitud } = await timbrada('SW-C4');
-    const desconocido = await adapter.cancelar({ ...solicitud, uuid: '00000000-0000-4000-8000-000000000000', motivo: '02' });
-    expect(desconocido).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '205' }] });
-    expect(!desconocido.ok && desconocido.tipo === 'rechazo' && desconocido.acuse).toContain('<EstatusUUID>205</EstatusUUID>');
-    expect(await adapter.cancelar({ ...solicitud, rfcEmisor: 'XAXX010101000', motivo: '02' })).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '203' }] });
-    expect(await adapter.consultarEstado(solicitud)).toMatchObject({ estado: 'vigente' });
+  it('205 within 48 h of the stamp is the SAT propagating (transitorio); later, or unknown when, it is rechazo; 203 is rechazo', async () => {
+    const ahora = Date.parse('2025-06-03T12:00:00Z');
+    const { adapter, solicitud } = await timbrada('SW-C3');
+    const otro = { ...solicitud, uuid: '00000000-0000-4000-8000-000000000000' };
+    const pac = new SwSapienPac({ baseUrl: fake!.url, user: USER, password: PASSWORD, now: () => ahora });
+    expect(await pac.cancelar({ ...otro, timbradoEn: '2025-06-02T12:00:00Z' })).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: '205' }] });
+    const tarde = await pac.cancelar({ ...otro, timbradoEn: '2025-06-01T11:00:00Z' });
+    expect(tarde).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '205' }] });
+    expect(!tarde.ok && tarde.tipo === 'rechazo' && tarde.acuse).toContain('<EstatusUUID>205</EstatusUUID>');
+    expect(await adapter.cancelar(otro)).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '205' }] });
+    expect(await adapter.cancelar({ ...solicitud, rfcEmisor: 'XAXX010101000' })).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '203' }] });
   });
 
-  it('SW refusing the request is rechazo; 500 and timeouts are transitorio', async () => {
-    const { fake, adapter, solicitud } = await timbrada('SW-C5');
-    fake.siguiente(
-      { tipo: 'http', status: 400, cuerpo: { message: 'CACFDI33 - El certificado del emisor no está cargado en la cuenta.', messageDetail: null, data: null, status: 'error' } },
-      { tipo: 'http', status: 500 },
-    );
-    expect(await adapter.cancelar({ ...solicitud, motivo: '02' })).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: 'CACFDI33' }] });
-    expect(await adapter.cancelar({ ...solicitud, motivo: '02' })).toMatchObject({ ok: false, tipo: 'transitorio' });
-    expect(await adapter.consultarEstado(solicitud)).toMatchObject({ estado: 'vigente' });
+  it('SW refusing the request is rechazo; 500, the account and timeouts are transitorio', async () => {
+    const { fake, adapter, solicitud } = await timbrada('SW-C4');
+    const ajeno = { ...solicitud, csd: { ...csdPac, certificado: pacCer } };
+    expect(await adapter.cancelar(ajeno)).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: 'HTTP400' }] });
+    fake.siguiente({ tipo: 'http', status: 500 }, { tipo: 'http', status: 400, fixture: 'au2001' }, { tipo: 'colgar' });
+    expect(await adapter.cancelar(solicitud)).toMatchObject({ ok: false, tipo: 'transitorio' });
+    expect(await adapter.cancelar(solicitud)).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: 'AU2001' }] });
+    const lento = new SwSapienPac({ baseUrl: fake.url, user: USER, password: PASSWORD, timeoutMs: 200 });
+    expect(await lento.cancelar(solicitud)).toMatchObject({ ok: false, tipo: 'transitorio', errores: [{ code: 'timeout' }] });
+  });
+});
+
+describe('SwSapienPac receptor inbox', () => {
+  const RECEPTOR = 'COSC8001137NA';
+  const csdReceptor = () => ({ ...csdPac, rfc: RECEPTOR });
+
+  it('lists the pending requests (GET /pendings/{rfc}); none is SW\'s CA1101, an empty inbox', async () => {
+    const { fake, adapter } = await montar();
+    const args = { rfcReceptor: RECEPTOR, csd: csdReceptor(), cuenta: 'app_1' };
+    expect(await adapter.cancelacionesRecibidas(args)).toEqual({ ok: true, solicitudes: [] });
+    fake.pendientes.set(RECEPTOR, ['c8cf18a2-be6d-420d-80af-a0dac6a7e267']);
+    expect(await adapter.cancelacionesRecibidas(args)).toMatchObject({ ok: true, solicitudes: [{ uuid: 'C8CF18A2-BE6D-420D-80AF-A0DAC6A7E267', rfcReceptor: RECEPTOR }] });
+    expect(fake.solicitudes.at(-1)).toMatchObject({ method: 'GET', path: `/pendings/${RECEPTOR}` });
+    fake.siguiente({ tipo: 'http', status: 200, fixture: 'pendientes' }, { tipo: 'http', status: 500 });
+    expect(await adapter.cancelacionesRecibidas(args)).toMatchObject({ ok: true, solicitudes: [{ uuid: 'C8CF18A2-BE6D-420D-80AF-A0DAC6A7E267' }] });
+    expect(await adapter.cancelacionesRecibidas(args)).toMatchObject({ ok: false });
   });
 
-  it('consultarEstado speaks the SAT\'s SOAP Consulta; unknown CFDIs are no_encontrado; failures throw', async () => {
-    const { fake, adapter, solicitud } = await timbrada('SW-C6');
-    expect(await adapter.consultarEstado({ ...solicitud, total: '1.00' })).toEqual({ estado: 'no_encontrado' });
-    const req = fake.solicitudes.filter((s) => s.path === '/ConsultaCFDIService.svc').at(-1);
-    expect(req?.headers['content-type']).toBe('text/xml; charset=utf-8');
-    expect(req?.headers.soapaction).toBe('"http://tempuri.org/IConsultaCFDIService/Consulta"');
-    expect(req?.body).toContain(`?re=EKU9003173C9&amp;rr=COSC8001137NA&amp;tt=1.00&amp;id=${solicitud.uuid}`);
-    await fake.cerrar();
-    await expect(adapter.consultarEstado(solicitud)).rejects.toBeInstanceOf(ConsultaEstadoError);
+  it('answers one with the receptor\'s CSD (POST /acceptreject/csd); a UUID with no pending request is rechazo', async () => {
+    const { fake, adapter } = await montar();
+    const uuid = 'C8CF18A2-BE6D-420D-80AF-A0DAC6A7E267';
+    fake.pendientes.set(RECEPTOR, [uuid]);
+    const r = await adapter.responderCancelacion({ uuid, respuesta: 'aceptar', csd: csdReceptor(), cuenta: 'app_1' });
+    expect(r).toMatchObject({ ok: true });
+    expect(r.ok && r.acuse).toContain('AcuseAceptacionRechazo');
+    const cuerpo = JSON.parse(fake.solicitudes.at(-1)!.body);
+    expect(cuerpo).toMatchObject({ rfc: RECEPTOR, uuids: [{ uuid, action: 'Aceptacion' }] });
+    expect(Object.keys(cuerpo).sort()).toEqual(['b64Cer', 'b64Key', 'password', 'rfc', 'uuids']);
+
+    expect(await adapter.responderCancelacion({ uuid, respuesta: 'rechazar', csd: csdReceptor(), cuenta: 'app_1' })).toMatchObject({
+      ok: false,
+      tipo: 'rechazo',
+      errores: [{ code: '1001' }],
+    });
+    expect(JSON.parse(fake.solicitudes.at(-1)!.body).uuids[0].action).toBe('Rechazo');
+    fake.siguiente({ tipo: 'http', status: 503 });
+    expect(await adapter.responderCancelacion({ uuid, respuesta: 'aceptar', csd: csdReceptor(), cuenta: 'app_1' })).toMatchObject({ ok: false, tipo: 'transitorio' });
+  });
+});
+
+describe('pkcs8-cifrado and esHostDePruebas', () => {
+  it('encrypts the PKCS#8 so that openssl decrypts it, with its password, to the same key', async () => {
+    const { der, password } = await cifrarPkcs8(csdPac.pkcs8);
+    const dir = mkdtempSync(path.join(tmpdir(), 'pkcs8-'));
+    const archivo = path.join(dir, 'llave.key');
+    writeFileSync(archivo, der);
+    const pem = execFileSync('openssl', ['pkcs8', '-inform', 'DER', '-in', archivo, '-passin', `pass:${password}`]).toString();
+    const descifrada = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
+    expect(Buffer.compare(descifrada, Buffer.from(csdPac.pkcs8))).toBe(0);
+    expect(() => execFileSync('openssl', ['pkcs8', '-inform', 'DER', '-in', archivo, '-passin', 'pass:otra'], { stdio: 'pipe' })).toThrow();
+    const asn1 = execFileSync('openssl', ['asn1parse', '-inform', 'DER', '-in', archivo]).toString();
+    expect(asn1).toMatch(/PBES2[\s\S]*PBKDF2[\s\S]*hmacWithSHA256[\s\S]*aes-256-cbc/);
+  });
+
+  it('knows SW\'s test host', () => {
+    expect(esHostDePruebas('https://services.test.sw.com.mx')).toBe(true);
+    expect(esHostDePruebas('https://services.test.sw.com.mx/')).toBe(true);
+    expect(esHostDePruebas('https://services.sw.com.mx')).toBe(false);
+    expect(esHostDePruebas('http://127.0.0.1:8080')).toBe(false);
+    expect(esHostDePruebas('no es url')).toBe(false);
+    expect(new SwSapienPac({ baseUrl: 'https://services.sw.com.mx', token: 't', nombre: 'sw-2' }).nombre).toBe('sw-2');
   });
 });
