@@ -96,6 +96,7 @@ export type ResultadoCancelacion =
 /** A cancellation a supplier asked of a CFDI addressed to one of our issuers, awaiting its answer. */
 export interface SolicitudRecibida {
   uuid: string;
+  /** '' when the PAC's list gives only UUIDs (SW's pendings, Finkok's get_pending); the SAT status query has it. */
   rfcEmisor: string;
   rfcReceptor: string;
   total?: string;
