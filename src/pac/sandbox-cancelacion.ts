@@ -11,8 +11,13 @@
 //    The motivo does not change this (motivo 04 is used for a global invoice's operations, whose receptor
 //    XAXX010101000 is already case c).
 // 2. Otherwise the request is answered "en proceso" (EstatusUUID 201) and awaits the receptor. The sandbox
-//    receptor answers at the first status query (consultarEstado): it ACCEPTS when the last hexadecimal digit
-//    of the UUID is even (0 2 4 6 8 A C E), and REJECTS ("Solicitud rechazada") when it is odd.
+//    receptor answers at the first status query (SandboxConsultaSat, the SAT's status service in test mode):
+//    it ACCEPTS when the last hexadecimal digit of the UUID is even (0 2 4 6 8 A C E), and REJECTS
+//    ("Solicitud rechazada") when it is odd.
+// 3. A request carrying the trigger `cancelacion=aceptada|rechazada|vencida` (X-HexaFac-Simular) needs the
+//    receptor's acceptance whatever 1 says, and the receptor then does that: accepts ("Cancelado con
+//    aceptación"), rejects ("Solicitud rechazada"), or lets the 72 hours pass, when the SAT cancels it
+//    ("Plazo vencido"); the sandbox does not wait the 72 hours: it resolves at the first status query too.
 // A repeated request for a cancelled UUID answers 202 (previamente cancelado); one for a UUID in process
 // answers the same 201 again; after a rejection a new request starts over (and resolves the same way).
 // Refusals: 205 when the sandbox never stamped the UUID, 203 when the RFC emisor is not the CFDI's, and
@@ -22,17 +27,22 @@
 // with the sandbox PAC's key: SignatureValue = base64 RSA-SHA256 over the cadena
 // `||Fecha|RfcEmisor|UUID|EstatusUUID||`, DigestValue = base64 SHA-256 of that cadena. It is a sandbox
 // document, not the SAT's XML-DSig; verificarAcuseSandbox() checks it against the certificate published
-// at GET /sandbox/certificado.
+// at GET /sandbox/certificado. The acuse of a receptor's answer (sandbox-recibidas.ts) is signed the same way:
+// AcuseAceptacionRechazo Fecha/RfcReceptor, Folios/UUID/EstatusUUID/Respuesta, cadena
+// `||Fecha|RfcReceptor|UUID|EstatusUUID|Respuesta||`.
 //
 // The sandbox keeps what it did in R2, as a PAC keeps its records: sandbox-pac/uuids/<UUID> (written when it
 // stamps: the key of the stamped CFDI) and sandbox-pac/cancelaciones/<UUID>.json (each request and outcome).
+// Both stand for the SAT's side: every sandbox PAC instance shares them, and the status query answers from them.
 import Decimal from 'decimal.js';
 import {
   attr,
   child,
   escapeAttr,
+  fechaLocal,
   firmarRsaSha256,
   fromBase64,
+  instanteDeFechaLocal,
   leerTimbre,
   llavePublica,
   NS,
@@ -42,13 +52,20 @@ import {
   toBase64,
   type XmlLeido,
 } from '../cfdi';
-import type { EstadoCfdi, MotivoCancelacion, PacError, ResultadoCancelacion, SolicitudCancelacion } from './types';
+import type { ConsultaCfdi, EstadoCfdi, MotivoCancelacion, ResultadoCancelacion, Simulacion, SolicitudCancelacion } from './types';
 
 export const MONTO_SIN_ACEPTACION = '1000.00';
 export const VENTANA_SIN_ACEPTACION_MS = 24 * 3600 * 1000;
 
 const NS_CANCELACION = 'http://cancelacfd.sat.gob.mx';
 const NS_DSIG = 'http://www.w3.org/2000/09/xmldsig#';
+
+// The sandbox's local time is the centre zone's, written without offset, as PACs and the SAT write it.
+const ZONA_PAC = 'America/Mexico_City';
+export const fechaPac = (d: Date) => fechaLocal(d, ZONA_PAC);
+
+/** A refusal with one error, as every sandbox desk answers it. */
+export const rechazo = (code: string, message: string) => ({ ok: false as const, tipo: 'rechazo' as const, errores: [{ code, message }] });
 
 /** The stamped CFDI's facts the rule looks at. */
 export interface CfdiCancelable {
@@ -85,6 +102,8 @@ export function respuestaDelReceptor(uuid: string): 'aceptada' | 'rechazada' {
 export const claveUuidSandbox = (uuid: string) => `sandbox-pac/uuids/${uuid.toUpperCase()}`;
 const claveCancelacion = (uuid: string) => `sandbox-pac/cancelaciones/${uuid.toUpperCase()}.json`;
 
+type RespuestaSimulada = NonNullable<Simulacion['cancelacion']>;
+
 interface RegistroCancelacion {
   uuid: string;
   rfcEmisor: string;
@@ -94,43 +113,43 @@ interface RegistroCancelacion {
   /** null when no acceptance was needed. */
   supuesto: string | null;
   estado: 'en_proceso' | 'cancelado' | 'rechazada';
+  /** What the receptor does (or did): asked by the trigger, else respuestaDelReceptor's when it resolves. */
+  respuesta?: RespuestaSimulada;
   acuse: string;
 }
 
-/** What the sandbox PAC lends its cancellation desk. */
+/** What the sandbox PAC lends its cancellation desk and its receptor inbox. */
 export interface ContextoSandbox {
   store: R2Bucket;
   now: () => Date;
   llave: () => Promise<CryptoKey>;
   noCertificado: string;
-  /** Mexico City local time as the SAT writes it, and back to an instant. */
-  fechaLocal: (d: Date) => string;
-  instanteLocal: (fecha: string) => number;
 }
 
 export class CancelacionesSandbox {
   constructor(private readonly ctx: ContextoSandbox) {}
 
   async cancelar(s: SolicitudCancelacion): Promise<ResultadoCancelacion> {
-    const cfdi = await this.cfdi(s.uuid);
+    const cfdi = await cfdiSandbox(this.ctx.store, s.uuid);
     if (!cfdi) return rechazo('205', 'El folio fiscal no existe (el sandbox no timbró este UUID).');
     if (cfdi.rfcEmisor !== s.rfcEmisor.toUpperCase()) return rechazo('203', 'El folio fiscal no corresponde al emisor.');
     if (!['01', '02', '03', '04'].includes(s.motivo)) return rechazo('motivo_invalido', 'El motivo de cancelación no es válido.');
     if (s.motivo === '01') {
       const folio = s.folioSustitucion?.toUpperCase();
-      if (!folio || folio === s.uuid.toUpperCase() || !(await this.cfdi(folio))) {
+      if (!folio || folio === s.uuid.toUpperCase() || !(await cfdiSandbox(this.ctx.store, folio))) {
         return rechazo('folio_sustitucion_invalido', 'El motivo 01 requiere el folio fiscal de otro CFDI timbrado que sustituya al cancelado.');
       }
     } else if (s.folioSustitucion) {
       return rechazo('folio_sustitucion_no_requerido', 'El folio de sustitución solo aplica al motivo 01.');
     }
 
-    const previo = await this.registro(s.uuid);
+    const previo = await registroCancelacion(this.ctx.store, s.uuid);
     if (previo?.obj.estado === 'cancelado') return { ok: true, estado: 'cancelada', acuse: await this.acuse(s.rfcEmisor, s.uuid, '202') };
     if (previo?.obj.estado === 'en_proceso') return { ok: true, estado: 'en_proceso', acuse: previo.obj.acuse };
 
     const ahora = this.ctx.now();
-    const supuesto = supuestoSinAceptacion(cfdi, ahora);
+    const simulada = s.simulacion?.cancelacion;
+    const supuesto = simulada ? null : supuestoSinAceptacion(cfdi, ahora);
     const registro: RegistroCancelacion = {
       uuid: s.uuid.toUpperCase(),
       rfcEmisor: cfdi.rfcEmisor,
@@ -139,6 +158,7 @@ export class CancelacionesSandbox {
       solicitadaEn: ahora.toISOString(),
       supuesto,
       estado: supuesto ? 'cancelado' : 'en_proceso',
+      ...(simulada ? { respuesta: simulada } : {}),
       acuse: await this.acuse(cfdi.rfcEmisor, s.uuid, '201'),
     };
     // Only over what we read (or nothing): of two concurrent requests one records, the other reads it.
@@ -149,115 +169,125 @@ export class CancelacionesSandbox {
     return { ok: true, estado: supuesto ? 'cancelada' : 'en_proceso', acuse: registro.acuse };
   }
 
-  /** The SAT's status query: answers from the sandbox's records; a request in process is resolved by the receptor now. */
-  async consultarEstado(args: Omit<SolicitudCancelacion, 'motivo' | 'folioSustitucion'>): Promise<EstadoCfdi> {
-    const cfdi = await this.cfdi(args.uuid);
-    // Like the SAT's expresión impresa: every datum must match, or the CFDI is not found.
-    if (
-      !cfdi ||
-      cfdi.rfcEmisor !== args.rfcEmisor.toUpperCase() ||
-      cfdi.rfcReceptor !== args.rfcReceptor.toUpperCase() ||
-      !new Decimal(cfdi.total).eq(args.total)
-    ) {
-      return { estado: 'no_encontrado' };
-    }
-    const previo = await this.registro(args.uuid);
-    let reg = previo?.obj;
-    if (previo && reg?.estado === 'en_proceso') {
-      const resuelto: RegistroCancelacion = { ...reg, estado: respuestaDelReceptor(reg.uuid) === 'aceptada' ? 'cancelado' : 'rechazada' };
-      const puesto = await this.ctx.store.put(claveCancelacion(args.uuid), JSON.stringify(resuelto), { onlyIf: { etagMatches: previo.etag } });
-      if (!puesto) return this.consultarEstado(args);
-      reg = resuelto;
-    }
-    const supuesto = reg ? reg.supuesto : supuestoSinAceptacion(cfdi, this.ctx.now());
-    const esCancelable = supuesto ? 'Cancelable sin aceptación' : 'Cancelable con aceptación';
-    if (reg?.estado === 'cancelado') {
-      return { estado: 'cancelado', esCancelable, estatusCancelacion: reg.supuesto ? 'Cancelado sin aceptación' : 'Cancelado con aceptación' };
-    }
-    if (reg?.estado === 'rechazada') return { estado: 'vigente', esCancelable, estatusCancelacion: 'Solicitud rechazada' };
-    return { estado: 'vigente', esCancelable };
-  }
-
-  /** The stamped CFDI behind a UUID, from the sandbox's own records. */
-  private async cfdi(uuid: string): Promise<CfdiCancelable | null> {
-    const indice = await this.ctx.store.get(claveUuidSandbox(uuid));
-    const obj = indice && (await this.ctx.store.get(await indice.text()));
-    if (!obj) return null;
-    const raiz = parseXml(await obj.text());
-    const timbre = leerTimbre(raiz);
-    if (!timbre || timbre.uuid.toUpperCase() !== uuid.toUpperCase()) return null;
-    const rfc = (el: XmlLeido | undefined) => (el ? (attr(el, 'Rfc') ?? '') : '');
-    const tipoCambio = attr(raiz, 'TipoCambio');
-    return {
-      tipo: attr(raiz, 'TipoDeComprobante') ?? '',
-      total: attr(raiz, 'Total') ?? '0',
-      moneda: attr(raiz, 'Moneda') ?? 'MXN',
-      ...(tipoCambio ? { tipoCambio } : {}),
-      rfcEmisor: rfc(child(raiz, NS.cfdi, 'Emisor')),
-      rfcReceptor: rfc(child(raiz, NS.cfdi, 'Receptor')),
-      timbradoEn: new Date(this.ctx.instanteLocal(timbre.fechaTimbrado)),
-    };
-  }
-
-  private async registro(uuid: string): Promise<{ obj: RegistroCancelacion; etag: string } | null> {
-    const r = await this.ctx.store.get(claveCancelacion(uuid));
-    return r ? { obj: (await r.json()) as RegistroCancelacion, etag: r.etag } : null;
-  }
-
-  private async acuse(rfcEmisor: string, uuid: string, estatusUUID: string): Promise<string> {
-    const datos = { fecha: this.ctx.fechaLocal(this.ctx.now()), rfcEmisor: rfcEmisor.toUpperCase(), uuid: uuid.toUpperCase(), estatusUUID };
-    return firmarAcuse(datos, await this.ctx.llave(), this.ctx.noCertificado);
+  private acuse(rfcEmisor: string, uuid: string, estatusUUID: string): Promise<string> {
+    return firmarAcuse(this.ctx, { fecha: fechaPac(this.ctx.now()), rfcEmisor: rfcEmisor.toUpperCase(), uuid: uuid.toUpperCase(), estatusUUID });
   }
 }
 
-const rechazo = (code: string, message: string): ResultadoCancelacion => ({ ok: false, tipo: 'rechazo', errores: [{ code, message } satisfies PacError] });
-
-interface DatosAcuse {
-  fecha: string;
-  rfcEmisor: string;
-  uuid: string;
-  estatusUUID: string;
+/**
+ * The SAT's status query (ConsultaCFDIService) in test mode, answered from the sandbox's records, which every
+ * sandbox PAC instance shares (SandboxConsultaSat, sandbox.ts). A request in process is resolved by the
+ * receptor at the first query.
+ */
+export async function consultarEstadoSandbox(store: R2Bucket, ahora: Date, c: ConsultaCfdi): Promise<EstadoCfdi> {
+  const cfdi = await cfdiSandbox(store, c.uuid);
+  // Like the SAT's expresión impresa: every datum must match, or the CFDI is not found.
+  if (
+    !cfdi ||
+    cfdi.rfcEmisor !== c.rfcEmisor.toUpperCase() ||
+    cfdi.rfcReceptor !== c.rfcReceptor.toUpperCase() ||
+    !new Decimal(cfdi.total).eq(c.total) ||
+    (c.sello !== undefined && !cfdi.sello.endsWith(c.sello))
+  ) {
+    return { estado: 'no_encontrado' };
+  }
+  const previo = await registroCancelacion(store, c.uuid);
+  let reg = previo?.obj;
+  if (previo && reg?.estado === 'en_proceso') {
+    const respuesta = reg.respuesta ?? respuestaDelReceptor(reg.uuid);
+    const resuelto: RegistroCancelacion = { ...reg, estado: respuesta === 'rechazada' ? 'rechazada' : 'cancelado', respuesta };
+    const puesto = await store.put(claveCancelacion(c.uuid), JSON.stringify(resuelto), { onlyIf: { etagMatches: previo.etag } });
+    if (!puesto) return consultarEstadoSandbox(store, ahora, c);
+    reg = resuelto;
+  }
+  const supuesto = reg ? reg.supuesto : supuestoSinAceptacion(cfdi, ahora);
+  const esCancelable = supuesto ? 'Cancelable sin aceptación' : 'Cancelable con aceptación';
+  // the sandbox's issuers are never on the SAT's list of EFOS
+  const validacionEfos = '200';
+  if (reg?.estado === 'cancelado') {
+    const estatusCancelacion = reg.supuesto ? 'Cancelado sin aceptación' : reg.respuesta === 'vencida' ? 'Plazo vencido' : 'Cancelado con aceptación';
+    return { estado: 'cancelado', esCancelable, estatusCancelacion, validacionEfos };
+  }
+  if (reg?.estado === 'rechazada') return { estado: 'vigente', esCancelable, estatusCancelacion: 'Solicitud rechazada', validacionEfos };
+  return { estado: 'vigente', esCancelable, validacionEfos };
 }
 
-const cadenaAcuse = (d: DatosAcuse) => `||${d.fecha}|${d.rfcEmisor}|${d.uuid}|${d.estatusUUID}||`;
+/** The stamped CFDI behind a UUID, from the sandbox's records (whichever instance stamped it). */
+async function cfdiSandbox(store: R2Bucket, uuid: string): Promise<(CfdiCancelable & { sello: string }) | null> {
+  const indice = await store.get(claveUuidSandbox(uuid));
+  const obj = indice && (await store.get(await indice.text()));
+  if (!obj) return null;
+  const raiz = parseXml(await obj.text());
+  const timbre = leerTimbre(raiz);
+  if (!timbre || timbre.uuid.toUpperCase() !== uuid.toUpperCase()) return null;
+  const rfc = (el: XmlLeido | undefined) => (el ? (attr(el, 'Rfc') ?? '') : '');
+  const tipoCambio = attr(raiz, 'TipoCambio');
+  return {
+    tipo: attr(raiz, 'TipoDeComprobante') ?? '',
+    total: attr(raiz, 'Total') ?? '0',
+    moneda: attr(raiz, 'Moneda') ?? 'MXN',
+    ...(tipoCambio ? { tipoCambio } : {}),
+    rfcEmisor: rfc(child(raiz, NS.cfdi, 'Emisor')),
+    rfcReceptor: rfc(child(raiz, NS.cfdi, 'Receptor')),
+    timbradoEn: instanteDeFechaLocal(timbre.fechaTimbrado, ZONA_PAC),
+    sello: attr(raiz, 'Sello') ?? '',
+  };
+}
 
-async function firmarAcuse(d: DatosAcuse, llave: CryptoKey, noCertificado: string): Promise<string> {
+async function registroCancelacion(store: R2Bucket, uuid: string): Promise<{ obj: RegistroCancelacion; etag: string } | null> {
+  const r = await store.get(claveCancelacion(uuid));
+  return r ? { obj: (await r.json()) as RegistroCancelacion, etag: r.etag } : null;
+}
+
+/** An acuse of a cancellation request (the issuer's) or of a receptor's answer to one. */
+export type DatosAcuse = { fecha: string; uuid: string; estatusUUID: string } & (
+  | { rfcEmisor: string }
+  | { rfcReceptor: string; respuesta: 'Aceptacion' | 'Rechazo' }
+);
+
+const cadenaAcuse = (d: DatosAcuse) =>
+  'rfcEmisor' in d ? `||${d.fecha}|${d.rfcEmisor}|${d.uuid}|${d.estatusUUID}||` : `||${d.fecha}|${d.rfcReceptor}|${d.uuid}|${d.estatusUUID}|${d.respuesta}||`;
+
+/** Signs an acuse with the sandbox PAC's key (the header's cadena and shape). */
+export async function firmarAcuse(ctx: Pick<ContextoSandbox, 'llave' | 'noCertificado'>, d: DatosAcuse): Promise<string> {
   const cadena = cadenaAcuse(d);
   const digest = toBase64(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(cadena))));
   const e = escapeAttr;
+  const [raiz, que, rfc, respuesta] =
+    'rfcEmisor' in d
+      ? ['Acuse', 'de cancelación', `RfcEmisor="${e(d.rfcEmisor)}"`, '']
+      : ['AcuseAceptacionRechazo', 'de respuesta a una solicitud de cancelación', `RfcReceptor="${e(d.rfcReceptor)}"`, `<Respuesta>${d.respuesta}</Respuesta>`];
   return (
     '<?xml version="1.0" encoding="utf-8"?>' +
-    '<!-- Acuse de cancelación del sandbox de HexaFac: sin validez fiscal. -->' +
-    `<Acuse xmlns="${NS_CANCELACION}" Fecha="${e(d.fecha)}" RfcEmisor="${e(d.rfcEmisor)}">` +
-    `<Folios><UUID>${e(d.uuid)}</UUID><EstatusUUID>${e(d.estatusUUID)}</EstatusUUID></Folios>` +
+    `<!-- Acuse ${que} del sandbox de HexaFac: sin validez fiscal. -->` +
+    `<${raiz} xmlns="${NS_CANCELACION}" Fecha="${e(d.fecha)}" ${rfc}>` +
+    `<Folios><UUID>${e(d.uuid)}</UUID><EstatusUUID>${e(d.estatusUUID)}</EstatusUUID>${respuesta}</Folios>` +
     `<Signature xmlns="${NS_DSIG}" Id="SelloSAT"><SignedInfo>` +
     '<CanonicalizationMethod Algorithm="urn:hexafac:sandbox:cadena-acuse"/>' +
     '<SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/>' +
     `<Reference URI=""><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue>${digest}</DigestValue></Reference>` +
-    `</SignedInfo><SignatureValue>${await firmarRsaSha256(cadena, llave)}</SignatureValue>` +
-    `<KeyInfo><KeyName>${e(noCertificado)}</KeyName></KeyInfo></Signature></Acuse>`
+    `</SignedInfo><SignatureValue>${await firmarRsaSha256(cadena, await ctx.llave())}</SignatureValue>` +
+    `<KeyInfo><KeyName>${e(ctx.noCertificado)}</KeyName></KeyInfo></Signature></${raiz}>`
   );
 }
 
 const texto = (el: XmlLeido | undefined) => (el ? el.children.filter((c): c is string => typeof c === 'string').join('') : '');
 
-/** Reads a sandbox acuse and checks its SignatureValue against the sandbox PAC's certificate (DER). */
-export async function verificarAcuseSandbox(
-  xml: string,
-  certificado: Uint8Array,
-): Promise<{ valido: boolean; fecha: string; rfcEmisor: string; uuid: string; estatusUUID: string }> {
+/** Reads a sandbox acuse (either kind) and checks its SignatureValue against the sandbox PAC's certificate (DER). */
+export async function verificarAcuseSandbox(xml: string, certificado: Uint8Array): Promise<DatosAcuse & { valido: boolean }> {
   const raiz = parseXml(xml);
   const folios = child(raiz, NS_CANCELACION, 'Folios');
   const firma = child(raiz, NS_DSIG, 'Signature');
-  const datos: DatosAcuse = {
-    fecha: attr(raiz, 'Fecha') ?? '',
-    rfcEmisor: attr(raiz, 'RfcEmisor') ?? '',
-    uuid: texto(folios && child(folios, NS_CANCELACION, 'UUID')),
-    estatusUUID: texto(folios && child(folios, NS_CANCELACION, 'EstatusUUID')),
-  };
+  const folio = (local: string) => texto(folios && child(folios, NS_CANCELACION, local));
+  const comunes = { fecha: attr(raiz, 'Fecha') ?? '', uuid: folio('UUID'), estatusUUID: folio('EstatusUUID') };
+  // Respuesta read as written (a cast, not a mapping): a value altered after signing then fails the check
+  const datos: DatosAcuse =
+    raiz.local === 'AcuseAceptacionRechazo'
+      ? { ...comunes, rfcReceptor: attr(raiz, 'RfcReceptor') ?? '', respuesta: folio('Respuesta') as 'Aceptacion' | 'Rechazo' }
+      : { ...comunes, rfcEmisor: attr(raiz, 'RfcEmisor') ?? '' };
   const valor = texto(firma && child(firma, NS_DSIG, 'SignatureValue'));
   let valido = false;
-  if (raiz.ns === NS_CANCELACION && raiz.local === 'Acuse' && valor) {
+  if (raiz.ns === NS_CANCELACION && (raiz.local === 'Acuse' || raiz.local === 'AcuseAceptacionRechazo') && valor) {
     valido = await crypto.subtle.verify(
       { name: 'RSASSA-PKCS1-v1_5' },
       await llavePublica(certificado),

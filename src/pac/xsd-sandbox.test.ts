@@ -20,6 +20,7 @@ beforeAll(async () => {
 });
 
 const pac = () => new SandboxPac({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET });
+const OPCIONES = { referencia: 'xsd-sandbox', cuenta: 'xsd-sandbox' };
 
 /** `xml` with `de` replaced by `a` (which must be there), sealed again with the test CSD. */
 async function resellado(de: RegExp, a: string): Promise<string> {
@@ -31,14 +32,14 @@ async function resellado(de: RegExp, a: string): Promise<string> {
 
 describe('sandbox PAC: the SAT XSD and well-formedness (301)', () => {
   it('stamps a valid CFDI, and what it returns is valid too', async () => {
-    const r = await pac().timbrar(sellado);
+    const r = await pac().timbrar(sellado, OPCIONES);
     if (!r.ok) throw new Error(JSON.stringify(r.errores));
     expect(validateXsd(parseXml(r.timbre.xml))).toEqual([]);
   });
 
   it('refuses a CFDI that is not well-formed XML', async () => {
     for (const malo of [sellado.replace('Nombre="', 'Nombre="\u0001'), sellado.replace('Nombre="', 'Nombre="&#xFFFF;'), sellado.replace('</cfdi:Conceptos>', '')]) {
-      const r = await pac().timbrar(malo);
+      const r = await pac().timbrar(malo, OPCIONES);
       expect(r).toMatchObject({ ok: false, tipo: 'rechazo', errores: [{ code: '301' }] });
       expect(!r.ok && r.errores[0].message).toMatch(/XML mal formado/);
     }
@@ -54,7 +55,7 @@ describe('sandbox PAC: the SAT XSD and well-formedness (301)', () => {
   ];
   for (const [caso, de, a, mensaje] of CASOS) {
     it(`refuses a sealed CFDI with ${caso}`, async () => {
-      const r = await pac().timbrar(await resellado(de, a));
+      const r = await pac().timbrar(await resellado(de, a), OPCIONES);
       if (r.ok) throw new Error('stamped');
       expect(r.tipo).toBe('rechazo');
       expect(r.errores.every((e) => e.code === '301')).toBe(true);
