@@ -36,6 +36,7 @@ export {
   type ResultadoRfc,
 } from './rfc';
 export { fromBase64, pemToDer, toBase64 } from './base64';
+export { urlVerificacionSat } from './qr';
 export { attr, child, escapeAttr, parseXml, XmlError, type XmlElement as XmlLeido, type XmlEntrada } from './dom';
 export { NS, XSD } from './namespaces';
 export { validateXsd } from './xsd/validate';

@@ -2,7 +2,7 @@
 // its expresión impresa. Sources: the service's WSDL (eclipxe13/CfdiUtils, ConsultaCFDIServiceSAT.svc.xml,
 // removed in b0f1ed6), phpcfdi/sat-estado-cfdi and phpcfdi/cfdi-expresiones (the live-tested expresión).
 import { escapeAttr } from '../cfdi';
-import { urlVerificacionSat } from '../cfdi/qr';
+import { urlVerificacionSat } from '../cfdi';
 import type { Canal } from './http';
 import { buscarLocal, campo, falla, leerSoap, llamarSoap, sobre } from './soap';
 import { ConsultaSatError, type ConsultaCfdi, type ConsultaSat, type EstadoCfdi } from './types';

@@ -3,7 +3,7 @@
 // key unencrypted, so every request gets a fresh random password. WebCrypto only: PBKDF2-HMAC-SHA256 and
 // AES-256-CBC (the SAT's own files use 3DES, which WebCrypto lacks; PBES2 names the algorithms it uses).
 
-import { toBase64 } from '../cfdi/base64';
+import { toBase64 } from '../cfdi';
 
 export interface Pkcs8Cifrada {
   /** DER EncryptedPrivateKeyInfo */

@@ -1,10 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../lib/context';
 import { DomainError } from '../lib/errors';
-import { parseSimulacion } from '../pac/simulacion';
+import { ENCABEZADO_SIMULACION, parseSimulacion } from '../pac/simulacion';
 import type { Simulacion } from '../pac/types';
-
-export const ENCABEZADO_SIMULACION = 'X-HexaFac-Simular';
 
 /**
  * The sandbox's failure triggers a test-mode request asks for (src/pac/simulacion.ts). A live key sending
