@@ -10,6 +10,7 @@ import webhooks from './routes/webhooks';
 import clientes from './routes/clientes';
 import facturasRoutes from './routes/facturas';
 import cancelaciones from './routes/cancelaciones';
+import cancelacionesRecibidas from './routes/cancelaciones-recibidas';
 import notasCredito from './routes/notas-credito';
 import complementosPago from './routes/complementos-pago';
 import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
@@ -32,6 +33,7 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   api.route('/', clientes);
   api.route('/', facturasRoutes);
   api.route('/', cancelaciones);
+  api.route('/', cancelacionesRecibidas);
   api.route('/', notasCredito);
   api.route('/', complementosPago);
   api.route('/', docs);

@@ -133,6 +133,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sandbox/cancelaciones-recibidas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simular que un proveedor pide cancelar un CFDI emitido a la aplicación (solo pruebas)
+         * @description Crea en el PAC sandbox una solicitud de cancelación de un CFDI del proveedor ficticio PSA190613AB1 al RFC de la aplicación, y la trae de inmediato a `GET /cancelaciones-recibidas` (con su webhook `cancelacion_recibida.pendiente`). Determinista: el mismo `n` es la misma solicitud (201 la primera vez, 200 después). Solo con llaves de prueba (403 `solo_modo_test`); requiere el CSD cargado (409 `csd_no_configurado`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Qué solicitud crear. */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SolicitudRecibidaPrueba"];
+                };
+            };
+            responses: {
+                /** @description La solicitud, que ya existía. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibida"];
+                    };
+                };
+                /** @description La solicitud, nueva. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibida"];
+                    };
+                };
+                /** @description JSON inválido. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks": {
         parameters: {
             query?: never;
@@ -1307,6 +1432,8 @@ export interface paths {
                 header?: {
                     /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
                     "idempotency-key"?: string;
+                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                    "x-hexafac-simular"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -1614,6 +1741,217 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/facturas/{id}/estado-sat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Estado del CFDI en el SAT
+         * @description Consulta el servicio público del SAT (ConsultaCFDIService) con la expresión impresa del comprobante: Vigente, Cancelado o No Encontrado, si es cancelable y cómo, el estatus de una cancelación y la validación EFOS. En modo de pruebas responde el sandbox. Un CFDI recién timbrado puede tardar en aparecer (No Encontrado) mientras el SAT lo recibe.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Lo que el SAT responde ahora. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstadoSat"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/facturas/{id}/sustituir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sustituir una factura (cancelación con motivo 01)
+         * @description Emite la factura corregida (mismo receptor; HexaFac agrega CfdiRelacionados 04 con el UUID de la original) y, cuando queda `timbrada`, solicita la cancelación de la original con motivo 01 y el nuevo UUID como folio de sustitución. Al cancelarse la original se envía el webhook `factura.sustituida` con ambas. Si la sustituta es rechazada, la original no cambia. Responde 202 con el id de la sustituta; su `sustituye_a` es la original.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                    "x-hexafac-simular"?: string;
+                };
+                path: {
+                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FacturaNueva"];
+                };
+            };
+            responses: {
+                /** @description Sustituta aceptada para timbrado. */
+                202: {
+                    headers: {
+                        Location: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComprobanteAceptado"];
+                    };
+                };
+                /** @description JSON inválido. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/facturas/{id}/cancelar": {
         parameters: {
             query?: never;
@@ -1633,6 +1971,8 @@ export interface paths {
                 header?: {
                     /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
                     "idempotency-key"?: string;
+                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                    "x-hexafac-simular"?: string;
                 };
                 path: {
                     /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
@@ -1811,6 +2151,453 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cancelaciones-recibidas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listar las solicitudes de cancelación recibidas
+         * @description Las solicitudes de cancelación que los proveedores hicieron de CFDI emitidos al RFC de la aplicación, de la más reciente a la más antigua. Se consultan al PAC periódicamente; cada solicitud nueva se notifica con el webhook `cancelacion_recibida.pendiente`. El receptor tiene 72 horas para aceptarla o rechazarla; después el SAT cancela el CFDI y la solicitud queda `vencida`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Elementos por página (1–100). */
+                    limit?: number;
+                    /** @description El `next_cursor` de la página anterior. */
+                    cursor?: string;
+                    estado?: "pendiente" | "aceptada" | "rechazada" | "vencida";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Una página de solicitudes. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibidaLista"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cancelaciones-recibidas/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar una solicitud de cancelación recibida */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                    uuid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description La solicitud. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibida"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cancelaciones-recibidas/{uuid}/acuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descargar el acuse de la respuesta a una solicitud de cancelación */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                    uuid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description El acuse de la respuesta (XML). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/xml": string;
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cancelaciones-recibidas/{uuid}/aceptar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Aceptar una solicitud de cancelación recibida
+         * @description Envía la respuesta del receptor al SAT a través del PAC, firmada con el CSD de la aplicación: el SAT cancela el CFDI. Sin cuerpo. 409 `solicitud_respondida` si ya se respondió, `plazo_vencido` si pasaron las 72 horas (queda `vencida`); si el PAC no acepta la respuesta, 409 o 422 `respuesta_rechazada_por_pac` con su código en `details`; si el PAC no responde, 503 `pac_no_disponible` y nada cambia (reintenta, de preferencia con la misma `Idempotency-Key`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                    uuid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description La solicitud respondida. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibida"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cancelaciones-recibidas/{uuid}/rechazar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rechazar una solicitud de cancelación recibida
+         * @description Envía la respuesta del receptor al SAT a través del PAC, firmada con el CSD de la aplicación: el CFDI sigue vigente. Sin cuerpo. 409 `solicitud_respondida` si ya se respondió, `plazo_vencido` si pasaron las 72 horas (queda `vencida`); si el PAC no acepta la respuesta, 409 o 422 `respuesta_rechazada_por_pac` con su código en `details`; si el PAC no responde, 503 `pac_no_disponible` y nada cambia (reintenta, de preferencia con la misma `Idempotency-Key`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                    uuid: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description La solicitud respondida. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibida"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notas-credito": {
         parameters: {
             query?: never;
@@ -1830,6 +2617,8 @@ export interface paths {
                 header?: {
                     /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
                     "idempotency-key"?: string;
+                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                    "x-hexafac-simular"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -2006,6 +2795,8 @@ export interface paths {
                 header?: {
                     /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
                     "idempotency-key"?: string;
+                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                    "x-hexafac-simular"?: string;
                 };
                 path?: never;
                 cookie?: never;
@@ -2344,6 +3135,71 @@ export interface components {
                 request_id: string;
             };
         };
+        /**
+         * @example {
+         *       "id": "019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f99",
+         *       "uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF",
+         *       "mode": "test",
+         *       "estado": "pendiente",
+         *       "rfc_emisor": "PSA190613AB1",
+         *       "rfc_receptor": "EKU9003173C9",
+         *       "total": "11600.00",
+         *       "solicitada_at": "2026-11-20T18:00:00.000Z",
+         *       "vence_at": "2026-11-23T18:00:00.000Z",
+         *       "respondida_at": null,
+         *       "pac": "sandbox",
+         *       "errores": [],
+         *       "created_at": "2026-11-20T18:01:00.000Z",
+         *       "updated_at": "2026-11-20T18:01:00.000Z",
+         *       "links": {
+         *         "self": "/api/hexafac/v1/cancelaciones-recibidas/5FB2822E-396D-4725-8521-CDC4BDD20CCF",
+         *         "acuse": null
+         *       }
+         *     }
+         */
+        CancelacionRecibida: {
+            id: string;
+            /** @description Folio fiscal del CFDI cuya cancelación pide el emisor. */
+            uuid: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description `pendiente` (espera la respuesta), `aceptada`, `rechazada` o `vencida` (pasaron 72 horas sin respuesta: el SAT canceló el CFDI).
+             * @enum {string}
+             */
+            estado: "pendiente" | "aceptada" | "rechazada" | "vencida";
+            /** @description RFC del proveedor que emitió el CFDI y pide cancelarlo; null si el PAC no lo informa. */
+            rfc_emisor: string | null;
+            rfc_receptor: string;
+            total: string | null;
+            solicitada_at: string;
+            /** @description Fin del plazo de 72 horas para responder. */
+            vence_at: string;
+            respondida_at: string | null;
+            pac: string | null;
+            errores: {
+                code: string;
+                message: string;
+            }[];
+            created_at: string;
+            updated_at: string;
+            links: {
+                self: string;
+                acuse: string | null;
+            };
+        };
+        /**
+         * @example {
+         *       "n": 1
+         *     }
+         */
+        SolicitudRecibidaPrueba: {
+            /**
+             * @description Número de la solicitud (1 por omisión): el mismo `n` es siempre la misma solicitud, con el mismo UUID.
+             * @example 1
+             */
+            n?: number;
+        };
         ListaWebhooks: {
             data: components["schemas"]["Webhook"][];
             next_cursor: string | null;
@@ -2409,7 +3265,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url: string;
-            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "*")[];
+            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "*")[];
             description?: string;
         };
         /**
@@ -2423,7 +3279,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url?: string;
-            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "*")[];
+            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "*")[];
             description?: string | null;
             /** @description false pausa las entregas; true las reanuda. */
             active?: boolean;
@@ -2841,6 +3697,13 @@ export interface components {
             fecha: string;
             fecha_timbrado: string | null;
             no_certificado_sat: string | null;
+            /**
+             * @description El PAC que lo timbró (sw-sapien, finkok; sandbox o sandbox-respaldo en pruebas).
+             * @example sw-sapien
+             */
+            pac: string | null;
+            /** @description En una sustitución (POST /facturas/{id}/sustituir): el id del comprobante que este sustituye. */
+            sustituye_a: string | null;
             receptor: {
                 rfc: string;
                 nombre: string;
@@ -2887,6 +3750,13 @@ export interface components {
             fecha: string;
             fecha_timbrado: string | null;
             no_certificado_sat: string | null;
+            /**
+             * @description El PAC que lo timbró (sw-sapien, finkok; sandbox o sandbox-respaldo en pruebas).
+             * @example sw-sapien
+             */
+            pac: string | null;
+            /** @description En una sustitución (POST /facturas/{id}/sustituir): el id del comprobante que este sustituye. */
+            sustituye_a: string | null;
             receptor: {
                 rfc: string;
                 nombre: string;
@@ -2983,6 +3853,24 @@ export interface components {
             /** @example 580.00 */
             imp_saldo_insoluto: string;
         };
+        EstadoSat: {
+            uuid: string;
+            /**
+             * @description Estado del CFDI en el SAT (Vigente, Cancelado, No Encontrado).
+             * @enum {string}
+             */
+            estado: "vigente" | "cancelado" | "no_encontrado";
+            /** @example Cancelable con aceptación */
+            es_cancelable: string | null;
+            /** @example En proceso */
+            estatus_cancelacion: string | null;
+            /**
+             * @description 200: el emisor no está en la lista de EFOS del SAT.
+             * @example 200
+             */
+            validacion_efos: string | null;
+            consultado_at: string;
+        };
         /**
          * @example {
          *       "motivo": "02"
@@ -3000,6 +3888,10 @@ export interface components {
              * @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF
              */
             folio_sustitucion?: string;
+        };
+        CancelacionRecibidaLista: {
+            data: components["schemas"]["CancelacionRecibida"][];
+            next_cursor: string | null;
         };
         /** @description Un CFDI de egreso (tipo E) con `cfdi_relacionados` de tipo_relacion 01 sobre facturas timbradas propias del mismo receptor y moneda. */
         NotaCreditoNueva: {

@@ -115,6 +115,21 @@ export async function verificarComprobante(token: string, id: string, nombre: st
   return p;
 }
 
+/** An acuse downloads, and is XML 1.0 that reads. */
+async function acuseLegible(token: string, ruta: string): Promise<string[]> {
+  const a = await descarga(token, ruta, 'acuse');
+  if (!a.res) return a.problemas;
+  const p = [...a.problemas];
+  const malo = caracterNoXml(a.res.texto);
+  if (malo) p.push(`acuse no es XML 1.0: ${malo}`);
+  try {
+    parseXml(a.res.texto);
+  } catch (e) {
+    p.push(`acuse no se lee: ${(e as Error).message.slice(0, 200)}`);
+  }
+  return p;
+}
+
 /** POST a comprobante and stamp it now; its detail. */
 async function timbrarYa(token: string, ruta: string, body: unknown) {
   const res = await llamar('POST', ruta, { token, body });
@@ -263,20 +278,7 @@ export const RUTAS: Record<string, Preparar> = {
         await procesarCancelacion(depsDe(env), id, 1);
         const f = jsonDe(await llamar('GET', `/facturas/${id}`, { token }));
         if (!['cancelada', 'cancelacion_rechazada', 'cancelacion_pendiente'].includes(f.status)) p.push(`cancelación aceptada pero quedó ${f.status}`);
-        if (f.status === 'cancelada') {
-          const a = await descarga(token, `/facturas/${id}/acuse`, 'acuse');
-          p.push(...a.problemas);
-          if (a.res) {
-            const acuse = a.res.texto;
-            const malo = caracterNoXml(acuse);
-            if (malo) p.push(`acuse no es XML 1.0: ${malo}`);
-            try {
-              parseXml(acuse);
-            } catch (e) {
-              p.push(`acuse no se lee: ${(e as Error).message.slice(0, 200)}`);
-            }
-          }
-        }
+        if (f.status === 'cancelada') p.push(...(await acuseLegible(token, `/facturas/${id}/acuse`)));
         if (r.body?.id && r.body.id !== id) p.push(`la respuesta nombra ${r.body.id}, no ${id}`);
         ctx.parametros.id = (await timbrarYa(token, '/facturas', barata())).id;
         return p;
@@ -284,6 +286,26 @@ export const RUTAS: Record<string, Preparar> = {
     };
     return ctx;
   },
+
+  'POST /sandbox/cancelaciones-recibidas': async () => {
+    const { app, token } = await createEmisor();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: { n: 1 },
+      async tras2xx(r) {
+        const { estado, rfc_receptor } = r.body ?? {};
+        return estado === 'pendiente' && rfc_receptor === app.rfc ? [] : [`la solicitud de prueba quedó ${estado} para ${rfc_receptor}`];
+      },
+      sinIdempotencia: 'el mismo n es la misma solicitud: repetirla no crea otra',
+    };
+  },
+
+  // The receptor's answers take no body: whatever is sent is ignored or refused; each one accepted answers the
+  // request in the path, so the next body gets a new one.
+  'POST /cancelaciones-recibidas/{uuid}/aceptar': async () => respuestaRecibida('aceptar'),
+  'POST /cancelaciones-recibidas/{uuid}/rechazar': async () => respuestaRecibida('rechazar'),
 
   // Actions on a webhook that take no body: whatever is sent is ignored or refused, never a 5xx.
   'POST /webhooks/{id}/rotar-secreto': async () => webhookConAccion('rotar-secreto'),
@@ -315,4 +337,31 @@ async function webhookConAccion(accion: string): Promise<Contexto> {
     // The body is never read: a few of the whole-body classes are enough.
     muestras: { crudos: 6, content_type: 5 },
   };
+}
+
+async function respuestaRecibida(accion: 'aceptar' | 'rechazar'): Promise<Contexto> {
+  const { app, token } = await createEmisor();
+  let n = 0;
+  const pendiente = async () => {
+    const res = await llamar('POST', '/sandbox/cancelaciones-recibidas', { token, body: { n: ++n } });
+    if (res.status !== 201) throw new Error(`solicitud de prueba: ${res.status} ${res.texto}`);
+    return jsonDe(res).uuid as string;
+  };
+  const estado = accion === 'aceptar' ? 'aceptada' : 'rechazada';
+  const ctx: Contexto = {
+    token,
+    apps: [app.id],
+    parametros: { uuid: await pendiente() },
+    base: {},
+    async tras2xx(r) {
+      const uuid = ctx.parametros.uuid!;
+      const p = r.body?.uuid === uuid && r.body?.estado === estado ? [] : [`la respuesta dice ${r.body?.uuid} ${r.body?.estado}, no ${uuid} ${estado}`];
+      p.push(...(await acuseLegible(token, `/cancelaciones-recibidas/${uuid}/acuse`)));
+      ctx.parametros.uuid = await pendiente();
+      return p;
+    },
+    // The body is never read: a few of the whole-body classes are enough.
+    muestras: { crudos: 6, content_type: 5 },
+  };
+  return ctx;
 }

@@ -1,0 +1,128 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireAuth } from '../../lib/auth';
+import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
+import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
+import { ESTADOS_RECIBIDA } from '../../services/cancelaciones-recibidas';
+
+// The receptor's inbox: cancellations that suppliers ask of CFDIs addressed to the application's RFC.
+
+const tags = ['Cancelaciones'];
+
+const ejemplo = {
+  id: '019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f99',
+  uuid: '5FB2822E-396D-4725-8521-CDC4BDD20CCF',
+  mode: 'test',
+  estado: 'pendiente',
+  rfc_emisor: 'PSA190613AB1',
+  rfc_receptor: 'EKU9003173C9',
+  total: '11600.00',
+  solicitada_at: '2026-11-20T18:00:00.000Z',
+  vence_at: '2026-11-23T18:00:00.000Z',
+  respondida_at: null,
+  pac: 'sandbox',
+  errores: [],
+  created_at: '2026-11-20T18:01:00.000Z',
+  updated_at: '2026-11-20T18:01:00.000Z',
+  links: {
+    self: '/api/hexafac/v1/cancelaciones-recibidas/5FB2822E-396D-4725-8521-CDC4BDD20CCF',
+    acuse: null,
+  },
+};
+
+export const CancelacionRecibidaSchema = z
+  .object({
+    id: z.string(),
+    uuid: z.string().meta({ description: 'Folio fiscal del CFDI cuya cancelación pide el emisor.' }),
+    mode: z.enum(['test', 'live']),
+    estado: z.enum(ESTADOS_RECIBIDA).meta({
+      description: '`pendiente` (espera la respuesta), `aceptada`, `rechazada` o `vencida` (pasaron 72 horas sin respuesta: el SAT canceló el CFDI).',
+    }),
+    rfc_emisor: z.string().nullable().meta({ description: 'RFC del proveedor que emitió el CFDI y pide cancelarlo; null si el PAC no lo informa.' }),
+    rfc_receptor: z.string(),
+    total: z.string().nullable(),
+    solicitada_at: z.string(),
+    vence_at: z.string().meta({ description: 'Fin del plazo de 72 horas para responder.' }),
+    respondida_at: z.string().nullable(),
+    pac: z.string().nullable(),
+    errores: z.array(z.object({ code: z.string(), message: z.string() })),
+    created_at: z.string(),
+    updated_at: z.string(),
+    links: z.object({ self: z.string(), acuse: z.string().nullable() }),
+  })
+  .meta({ id: 'CancelacionRecibida', example: ejemplo });
+
+const UuidParams = z.object({
+  uuid: z
+    .string()
+    .max(64)
+    .meta({ param: { name: 'uuid', in: 'path' }, example: ejemplo.uuid, description: 'Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas.' }),
+});
+
+export const listar = createRoute({
+  method: 'get',
+  path: '/cancelaciones-recibidas',
+  tags,
+  summary: 'Listar las solicitudes de cancelación recibidas',
+  description:
+    'Las solicitudes de cancelación que los proveedores hicieron de CFDI emitidos al RFC de la aplicación, de la más reciente a la más antigua. ' +
+    'Se consultan al PAC periódicamente; cada solicitud nueva se notifica con el webhook `cancelacion_recibida.pendiente`. ' +
+    'El receptor tiene 72 horas para aceptarla o rechazarla; después el SAT cancela el CFDI y la solicitud queda `vencida`.',
+  security: [{ bearerAuth: ['facturas:read'] }],
+  middleware: [requireAuth('facturas:read')] as const,
+  request: { query: PaginationQuerySchema.extend({ estado: z.enum(ESTADOS_RECIBIDA).optional().meta({ example: 'pendiente' }) }) },
+  responses: {
+    200: jsonContent(listSchema(CancelacionRecibidaSchema).meta({ id: 'CancelacionRecibidaLista' }), 'Una página de solicitudes.'),
+    ...errorResponses(401, 403, 422),
+  },
+});
+
+export const obtener = createRoute({
+  method: 'get',
+  path: '/cancelaciones-recibidas/{uuid}',
+  tags,
+  summary: 'Consultar una solicitud de cancelación recibida',
+  security: [{ bearerAuth: ['facturas:read'] }],
+  middleware: [requireAuth('facturas:read')] as const,
+  request: { params: UuidParams },
+  responses: {
+    200: jsonContent(CancelacionRecibidaSchema, 'La solicitud.'),
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+export const acuse = createRoute({
+  method: 'get',
+  path: '/cancelaciones-recibidas/{uuid}/acuse',
+  tags,
+  summary: 'Descargar el acuse de la respuesta a una solicitud de cancelación',
+  security: [{ bearerAuth: ['facturas:read'] }],
+  middleware: [requireAuth('facturas:read')] as const,
+  request: { params: UuidParams },
+  responses: {
+    200: { content: { 'application/xml': { schema: z.string().meta({ format: 'binary' }) } }, description: 'El acuse de la respuesta (XML).' },
+    ...errorResponses(401, 403, 404, 409),
+  },
+});
+
+const responder = (accion: 'aceptar' | 'rechazar', resumen: string, efecto: string) =>
+  createRoute({
+    method: 'post',
+    path: `/cancelaciones-recibidas/{uuid}/${accion}`,
+    tags,
+    summary: resumen,
+    description:
+      `Envía la respuesta del receptor al SAT a través del PAC, firmada con el CSD de la aplicación: ${efecto} ` +
+      'Sin cuerpo. 409 `solicitud_respondida` si ya se respondió, `plazo_vencido` si pasaron las 72 horas (queda `vencida`); ' +
+      'si el PAC no acepta la respuesta, 409 o 422 `respuesta_rechazada_por_pac` con su código en `details`; ' +
+      'si el PAC no responde, 503 `pac_no_disponible` y nada cambia (reintenta, de preferencia con la misma `Idempotency-Key`).',
+    security: [{ bearerAuth: ['cancelaciones:write'] }],
+    middleware: [requireAuth('cancelaciones:write')] as const,
+    request: { params: UuidParams, headers: IdempotencyHeadersSchema },
+    responses: {
+      200: jsonContent(CancelacionRecibidaSchema, 'La solicitud respondida.'),
+      ...errorResponses(401, 403, 404, 409, 413, 415, 422, 503),
+    },
+  });
+
+export const aceptar = responder('aceptar', 'Aceptar una solicitud de cancelación recibida', 'el SAT cancela el CFDI.');
+export const rechazar = responder('rechazar', 'Rechazar una solicitud de cancelación recibida', 'el CFDI sigue vigente.');
