@@ -429,7 +429,7 @@ async function failover() {
       Array.from({ length: C }, async () => {
         while (siguiente < N) {
           const i = siguiente++;
-          const simular = i === disparo ? { 'X-HexaFac-Simular': `pac-caido=${segundos}` } : {};
+          const simular: Record<string, string> = i === disparo ? { 'X-HexaFac-Simular': `pac-caido=${segundos}` } : {};
           const res = await request(`${api}/facturas`, { method: 'POST', headers: { ...headers, ...simular }, body: JSON.stringify(factura(i)) });
           if (i === disparo) tCaida = Date.now();
           if (res.status === 202) ids.push((JSON.parse(res.text) as { id: string }).id);

@@ -8,6 +8,9 @@ import { fromBase64 } from '../src/lib/crypto';
 import { uuidv7 } from '../src/lib/ids';
 import type { Mode } from '../src/lib/mode';
 import { MINUTE } from '../src/lib/time';
+import { pacsDe } from '../src/pac';
+import { SandboxConsultaSat, SandboxPac } from '../src/pac/sandbox';
+import type { ConsultaSat, PacAdapter } from '../src/pac/types';
 import { crearApiKey, revocarApiKey, SCOPES, type Scope } from '../src/services/api-keys';
 import { crearAplicacion, type DatosAplicacion } from '../src/services/aplicaciones';
 import { guardarCsd } from '../src/services/csd';
@@ -170,3 +173,29 @@ export async function insertarFactura(
     });
   return id;
 }
+
+/** A PAC in front of a real one (a fake of its network): every call goes through unless `over` replaces it. */
+export function pacCon(real: PacAdapter, over: Partial<PacAdapter> = {}): PacAdapter {
+  return {
+    nombre: real.nombre,
+    timbrar: (xml, o) => real.timbrar(xml, o),
+    buscarTimbre: (xml, o) => real.buscarTimbre(xml, o),
+    cancelar: (s) => real.cancelar(s),
+    cancelacionesRecibidas: (a) => real.cancelacionesRecibidas(a),
+    responderCancelacion: (r) => real.responderCancelacion(r),
+    ...over,
+  };
+}
+
+/** Deps whose PACs (both modes) are these, with real breakers; the SAT status service too when given. */
+export function pacsCon(adaptadores: PacAdapter[], opts: { consultaSat?: ConsultaSat; clock?: () => Date } = {}) {
+  return pacsDe(env, opts.clock ?? (() => new Date()), { adaptadores, ...(opts.consultaSat ? { consultaSat: opts.consultaSat } : {}) });
+}
+
+/** The sandbox PAC as test mode uses it, on the test's R2 (and its clock). */
+export const sandboxPac = (now?: () => Date, nombre?: string) =>
+  new SandboxPac({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET, ...(now ? { now } : {}), ...(nombre ? { nombre } : {}) });
+
+/** The SAT status service as the sandbox answers it. */
+export const consultaSandbox = (now?: () => Date) =>
+  new SandboxConsultaSat({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET, ...(now ? { now } : {}) });

@@ -49,6 +49,7 @@ function consultaSatUrl(env: Env): string {
 /** Tests may put their own adapters (fakes of a PAC's network) in both modes' place. */
 export interface OpcionesPacs {
   adaptadores?: PacAdapter[];
+  consultaSat?: ConsultaSat;
 }
 
 export function pacsDe(env: Env, clock: () => Date, opciones: OpcionesPacs = {}): Pacs {
@@ -61,7 +62,7 @@ export function pacsDe(env: Env, clock: () => Date, opciones: OpcionesPacs = {})
   const orden = (env.PACS_LIVE?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...PACS_LIVE]) as string[];
   const stub = (mode: Mode, cuenta: string, nombre: string) =>
     env.PAC_CIRCUITO.get(env.PAC_CIRCUITO.idFromName(mode === 'test' ? `test:${cuenta}:${nombre}` : `live:${nombre}`));
-  const consultas = {
+  const consultas = opciones.consultaSat ? { test: opciones.consultaSat, live: opciones.consultaSat } : {
     test: new SandboxConsultaSat({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET, now: clock }),
     live: new consultaSat.ConsultaSatService({ url: consultaSatUrl(env) }),
   };

@@ -6,7 +6,7 @@ import { getDb } from '../../src/db/client';
 import { eventos, facturas } from '../../src/db/schema';
 import worker from '../../worker';
 import { aplicarCambio, cambiarEstado } from '../../src/services/estado';
-import { createEmisor, insertarPendiente, waitFor } from '../helpers';
+import { createEmisor, insertarPendiente, pacCon, pacsCon, sandboxPac, waitFor } from '../helpers';
 import { procesarFactura } from '../../src/jobs/procesar-factura';
 import { barrer, MARGEN_PENDIENTE_MS } from '../../src/jobs/barrido';
 import { depsDe } from '../../src/deps';
@@ -104,11 +104,11 @@ describe('the sweep and a failing PAC', () => {
     const { app } = await createEmisor();
     const id = await insertarPendiente(app.id);
     await db().update(facturas).set({ updated_at: new Date(Date.now() - 5 * MINUTE).toISOString() }).where(eq(facturas.id, id));
-    const caido = {
-      nombre: 'caido',
-      timbrar: async () => ({ ok: false as const, tipo: 'transitorio' as const, errores: [{ code: 'http_503', message: 'PAC no disponible' }] }),
-    };
-    expect((await procesarFactura(depsDe(env, undefined, { pac: () => caido as never }), id, 1)).action).toBe('retry');
+    const caido = pacCon(sandboxPac(), {
+      timbrar: async () => ({ ok: false, tipo: 'no_timbrado', causa: 'servicio', errores: [{ code: 'http_503', message: 'PAC no disponible' }] }),
+    });
+    // the job leaves its own delayed message (a fresh one, not the queue's bounded retry)
+    expect((await procesarFactura(depsDe(env, undefined, { pacs: pacsCon([caido]) }), id, 1)).action).toBe('ack');
     const enviados: unknown[] = [];
     const queue = { sendBatch: async (m: { body: unknown }[]) => void enviados.push(...m.map((x) => x.body)) };
     await barrer(depsDe(env, undefined, { queue: queue as unknown as Queue }));

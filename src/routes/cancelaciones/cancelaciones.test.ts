@@ -9,19 +9,33 @@ import { procesarCancelacion } from '../../jobs/cancelar-factura';
 import type { JobMessage } from '../../lib/queue';
 import { procesarFactura } from '../../jobs/procesar-factura';
 import { uuidv7 } from '../../lib/ids';
-import { SandboxPac } from '../../pac/sandbox';
 import { respuestaDelReceptor, supuestoSinAceptacion, verificarAcuseSandbox } from '../../pac/sandbox-cancelacion';
-import type { PacAdapter } from '../../pac/types';
+import type { ConsultaSat } from '../../pac/types';
 import { aplicarCambio, cambiarEstado } from '../../services/estado';
-import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarFactura, insertarPendiente, json, waitFor } from '../../../test/helpers';
+import {
+  api,
+  consultaSandbox,
+  createEmisor,
+  createKey,
+  createTenant,
+  expectError,
+  facturaBase,
+  insertarFactura,
+  insertarPendiente,
+  json,
+  pacCon,
+  pacsCon,
+  sandboxPac,
+  waitFor,
+} from '../../../test/helpers';
 import { esperar, hostUnico, recibidas } from '../../../test/workers/webhooks-helpers';
 import { depsDe } from '../../deps';
 import { pemToDer } from '../../cfdi';
 
 const db = () => getDb(env);
 const HORA = 3600e3;
-const sandbox = (now?: () => Date) =>
-  new SandboxPac({ keyPem: env.SANDBOX_PAC_KEY_PEM, certPem: env.SANDBOX_PAC_CERT_PEM, store: env.CFDI_BUCKET, now });
+const sandbox = sandboxPac;
+const consultar = (c: { rfcEmisor: string; rfcReceptor: string; total: string; uuid: string }) => consultaSandbox().consultar(c);
 
 const cancelar = (token: string, id: string, body: unknown = { motivo: '02' }, headers: Record<string, string> = {}) =>
   api('POST', `/facturas/${id}/cancelar`, { token, body, headers });
@@ -55,7 +69,7 @@ async function timbradaHace48h(applicationId: string, respuesta: 'aceptada' | 'r
   for (let i = 0; i < 30; i++) {
     const id = await insertarPendiente(applicationId, { fecha, ahora: hace, serie: 'H' });
     const ahora = () => new Date(hace.getTime() + 60_000);
-    await procesarFactura(depsDe(env, undefined, { pac: () => sandbox(ahora), clock: ahora }), id, 1);
+    await procesarFactura(depsDe(env, undefined, { clock: ahora }), id, 1);
     const f = (await db().select().from(facturas).where(eq(facturas.id, id)).get())!;
     expect(f.status).toBe('timbrada');
     if (respuestaDelReceptor(f.uuid!) === respuesta) return f;
@@ -111,10 +125,11 @@ describe('POST /facturas/{id}/cancelar — happy', () => {
     const [entrega] = await esperar(() => recibidas(host), (l) => l.length === 1);
     expect(JSON.parse(entrega!.body)).toMatchObject({ id: evento!.id, type: 'factura.cancelada', data: { id: f.id, status: 'cancelada' } });
 
-    expect(await sandbox().consultarEstado({ rfcEmisor: 'EKU9003173C9', rfcReceptor: 'EKU9003173C9', total: '1160.00', uuid: f.uuid })).toEqual({
+    expect(await consultar({ rfcEmisor: 'EKU9003173C9', rfcReceptor: 'EKU9003173C9', total: '1160.00', uuid: f.uuid })).toEqual({
       estado: 'cancelado',
       esCancelable: 'Cancelable sin aceptación',
       estatusCancelacion: 'Cancelado sin aceptación',
+      validacionEfos: '200',
     });
   });
 
@@ -125,7 +140,7 @@ describe('POST /facturas/{id}/cancelar — happy', () => {
     const c = await esperarEstado(token, f.id, ['cancelada', 'cancelacion_rechazada']);
     expect(c.status).toBe('cancelada');
     expect((await api('GET', `/facturas/${f.id}/acuse`, { token })).status).toBe(200);
-    expect(await sandbox().consultarEstado({ rfcEmisor: 'EKU9003173C9', rfcReceptor: f.receptor_rfc, total: f.total, uuid: f.uuid! })).toMatchObject({
+    expect(await consultar({ rfcEmisor: 'EKU9003173C9', rfcReceptor: f.receptor_rfc, total: f.total, uuid: f.uuid! })).toMatchObject({
       estado: 'cancelado',
       estatusCancelacion: 'Cancelado con aceptación',
     });
@@ -280,20 +295,17 @@ describe('CancelarFacturaJob — at-least-once', () => {
     const status = async () => (await db().select().from(facturas).where(eq(facturas.id, f.id)).get())!.status;
     const llamadas: string[] = [];
     const real = sandbox();
-    const contado: PacAdapter = {
-      nombre: 'contado',
-      timbrar: (xml) => real.timbrar(xml),
-      cancelar: (s) => (llamadas.push('cancelar'), real.cancelar(s)),
-      consultarEstado: (a) => (llamadas.push('consultar'), real.consultarEstado(a)),
-    };
-    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => contado }), f.id, 1)).toEqual({ action: 'ack' });
+    const contado = pacCon(real, { cancelar: (s) => (llamadas.push('cancelar'), real.cancelar(s)) });
+    const consultaContada: ConsultaSat = { consultar: (c) => (llamadas.push('consultar'), consultaSandbox().consultar(c)) };
+    const pacs = pacsCon([contado], { consultaSat: consultaContada });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pacs }), f.id, 1)).toEqual({ action: 'ack' });
     expect(await status()).toBe('cancelacion_pendiente');
     // A message well before the scheduled check (a late duplicate) stands down: no PAC call at all.
-    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => contado }), f.id, 1)).toEqual({ action: 'ack' });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pacs }), f.id, 1)).toEqual({ action: 'ack' });
     expect(llamadas).toEqual(['cancelar']);
     // The scheduled check, a minute later, only queries the status.
     const luego = () => new Date(Date.now() + 2 * 60_000);
-    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => contado, clock: luego }), f.id, 1)).toEqual({ action: 'ack' });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pacs, clock: luego }), f.id, 1)).toEqual({ action: 'ack' });
     expect(llamadas).toEqual(['cancelar', 'consultar']);
     expect(await status()).toBe('cancelacion_rechazada');
   });
@@ -303,31 +315,27 @@ describe('CancelarFacturaJob — at-least-once', () => {
     const stamped = await timbradaHace48h(app.id, 'aceptada');
     await db().update(facturas).set({ mode: 'live' }).where(eq(facturas.id, stamped.id));
     await pendienteSinMensaje((await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!);
-    const real = sandbox();
     let consultas = 0;
     // The receptor has not answered yet: every status query says "en proceso".
-    const esperando: PacAdapter = {
-      nombre: 'esperando',
-      timbrar: (xml) => real.timbrar(xml),
-      cancelar: (s) => real.cancelar(s),
-      consultarEstado: async () => (consultas++, { estado: 'vigente', estatusCancelacion: 'En proceso' }),
-    };
+    const esperando = pacsCon([sandbox()], {
+      consultaSat: { consultar: async () => (consultas++, { estado: 'vigente', estatusCancelacion: 'En proceso' }) },
+    });
     // The real queue, with the messages these runs send counted on the way.
     const enviados: unknown[] = [];
     const cola = { ...env, FACTURAS_QUEUE: { send: (body: JobMessage, o?: QueueSendOptions) => (enviados.push(body), env.FACTURAS_QUEUE.send(body, o)) } } as unknown as typeof env;
-    expect(await procesarCancelacion(depsDe(cola, undefined, { pac: () => esperando }), stamped.id, 1)).toEqual({ action: 'ack' });
+    expect(await procesarCancelacion(depsDe(cola, undefined, { pacs: esperando }), stamped.id, 1)).toEqual({ action: 'ack' });
     expect(enviados).toHaveLength(1);
     const debida = (await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!.cancelacion_revisar_at!;
 
     const luego = () => new Date(Date.parse(debida) + 1000);
-    await Promise.all([1, 2, 3].map(() => procesarCancelacion(depsDe(cola, undefined, { pac: () => esperando, clock: luego }), stamped.id, 1)));
+    await Promise.all([1, 2, 3].map(() => procesarCancelacion(depsDe(cola, undefined, { pacs: esperando, clock: luego }), stamped.id, 1)));
     expect(enviados).toHaveLength(2);
     expect(consultas).toBeGreaterThanOrEqual(1);
     const siguiente = (await db().select().from(facturas).where(eq(facturas.id, stamped.id)).get())!.cancelacion_revisar_at!;
     expect(Date.parse(siguiente)).toBeGreaterThanOrEqual(Date.parse(debida) + 60_000);
     // Another copy of that check, come back early, stands down without asking the PAC.
     const antes = consultas;
-    expect(await procesarCancelacion(depsDe(cola, undefined, { pac: () => esperando, clock: luego }), stamped.id, 1)).toEqual({ action: 'ack' });
+    expect(await procesarCancelacion(depsDe(cola, undefined, { pacs: esperando, clock: luego }), stamped.id, 1)).toEqual({ action: 'ack' });
     expect(consultas).toBe(antes);
     expect(enviados).toHaveLength(2);
   });
@@ -336,14 +344,11 @@ describe('CancelarFacturaJob — at-least-once', () => {
     const { app, token } = await createEmisor();
     const id = await fila(app.id);
     await pendienteSinMensaje((await db().select().from(facturas).where(eq(facturas.id, id)).get())!);
-    const caido: PacAdapter = {
-      nombre: 'caido',
-      timbrar: async () => ({ ok: false, tipo: 'transitorio', errores: [] }),
-      cancelar: async () => ({ ok: false, tipo: 'transitorio', errores: [{ code: 'http_503', message: 'PAC no disponible' }] }),
-      consultarEstado: async () => ({ estado: 'no_encontrado' }),
-    };
-    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => caido }), id, 1)).toEqual({ action: 'retry', delaySeconds: 10 });
-    expect(await procesarCancelacion(depsDe(env, undefined, { pac: () => caido }), id, 2)).toEqual({ action: 'retry', delaySeconds: 20 });
+    const caido = pacsCon([
+      pacCon(sandbox(), { cancelar: async () => ({ ok: false, tipo: 'transitorio', errores: [{ code: 'http_503', message: 'PAC no disponible' }] }) }),
+    ]);
+    expect(await procesarCancelacion(depsDe(env, undefined, { pacs: caido }), id, 1)).toEqual({ action: 'retry', delaySeconds: 10 });
+    expect(await procesarCancelacion(depsDe(env, undefined, { pacs: caido }), id, 2)).toEqual({ action: 'retry', delaySeconds: 20 });
     const pendiente = await ver(token, id);
     expect(pendiente.status).toBe('cancelacion_pendiente');
     expect(pendiente.errores[0].code).toBe('http_503');
