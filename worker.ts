@@ -4,6 +4,7 @@ import { depsDe, type Deps } from './src/deps';
 import type { Env } from './src/env';
 import { agotarReintentosCancelacion, procesarCancelacion } from './src/jobs/cancelar-factura';
 import { barrer } from './src/jobs/barrido';
+import { sincronizarRecibidas } from './src/jobs/recibidas';
 import { agotarReintentos, procesarFactura } from './src/jobs/procesar-factura';
 import { DEAD_LETTER_QUEUE, JobMessageSchema, type JobMessage } from './src/lib/queue';
 import { backoffSeconds } from './src/lib/retry';
@@ -58,7 +59,8 @@ export default {
 
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const deps = depsDe(env, ctx);
-    const r = await barrer(deps);
-    if (Object.values(r).some(Boolean)) deps.log.info('barrido', { ...r });
+    // the receptors' inbox is a separate pull from the PACs: its failure must not stop the safety net
+    const [r, recibidas] = await Promise.all([barrer(deps), sincronizarRecibidas(deps).catch((err: Error) => (deps.log.error('cancelaciones recibidas', { error: err.message }), 0))]);
+    if (Object.values(r).some(Boolean) || recibidas) deps.log.info('barrido', { ...r, recibidas });
   },
 } satisfies ExportedHandler<Env, JobMessage>;

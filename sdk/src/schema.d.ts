@@ -133,131 +133,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/sandbox/cancelaciones-recibidas": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Simular que un proveedor pide cancelar un CFDI emitido a la aplicación (solo pruebas)
-         * @description Crea en el PAC sandbox una solicitud de cancelación de un CFDI del proveedor ficticio PSA190613AB1 al RFC de la aplicación, y la trae de inmediato a `GET /cancelaciones-recibidas` (con su webhook `cancelacion_recibida.pendiente`). Determinista: el mismo `n` es la misma solicitud (201 la primera vez, 200 después). Solo con llaves de prueba (403 `solo_modo_test`); requiere el CSD cargado (409 `csd_no_configurado`).
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            /** @description Qué solicitud crear. */
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["SolicitudRecibidaPrueba"];
-                };
-            };
-            responses: {
-                /** @description La solicitud, que ya existía. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibida"];
-                    };
-                };
-                /** @description La solicitud, nueva. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibida"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/webhooks": {
         parameters: {
             query?: never;
@@ -2598,6 +2473,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sandbox/cancelaciones-recibidas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simular que un proveedor pide cancelar un CFDI emitido a la aplicación (solo pruebas)
+         * @description Crea en el PAC sandbox una solicitud de cancelación de un CFDI del proveedor ficticio PSA190613AB1 al RFC de la aplicación, y la trae de inmediato a `GET /cancelaciones-recibidas` (con su webhook `cancelacion_recibida.pendiente`). Determinista: el mismo `n` es la misma solicitud (201 la primera vez, 200 después). Solo con llaves de prueba (403 `solo_modo_test`); requiere el CSD cargado (409 `csd_no_configurado`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Qué solicitud crear. */
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["SolicitudRecibidaPrueba"];
+                };
+            };
+            responses: {
+                /** @description La solicitud, que ya existía. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibida"];
+                    };
+                };
+                /** @description La solicitud, nueva. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelacionRecibida"];
+                    };
+                };
+                /** @description JSON inválido. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Error. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notas-credito": {
         parameters: {
             query?: never;
@@ -3134,71 +3134,6 @@ export interface components {
                 }[];
                 request_id: string;
             };
-        };
-        /**
-         * @example {
-         *       "id": "019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f99",
-         *       "uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF",
-         *       "mode": "test",
-         *       "estado": "pendiente",
-         *       "rfc_emisor": "PSA190613AB1",
-         *       "rfc_receptor": "EKU9003173C9",
-         *       "total": "11600.00",
-         *       "solicitada_at": "2026-11-20T18:00:00.000Z",
-         *       "vence_at": "2026-11-23T18:00:00.000Z",
-         *       "respondida_at": null,
-         *       "pac": "sandbox",
-         *       "errores": [],
-         *       "created_at": "2026-11-20T18:01:00.000Z",
-         *       "updated_at": "2026-11-20T18:01:00.000Z",
-         *       "links": {
-         *         "self": "/api/hexafac/v1/cancelaciones-recibidas/5FB2822E-396D-4725-8521-CDC4BDD20CCF",
-         *         "acuse": null
-         *       }
-         *     }
-         */
-        CancelacionRecibida: {
-            id: string;
-            /** @description Folio fiscal del CFDI cuya cancelación pide el emisor. */
-            uuid: string;
-            /** @enum {string} */
-            mode: "test" | "live";
-            /**
-             * @description `pendiente` (espera la respuesta), `aceptada`, `rechazada` o `vencida` (pasaron 72 horas sin respuesta: el SAT canceló el CFDI).
-             * @enum {string}
-             */
-            estado: "pendiente" | "aceptada" | "rechazada" | "vencida";
-            /** @description RFC del proveedor que emitió el CFDI y pide cancelarlo; null si el PAC no lo informa. */
-            rfc_emisor: string | null;
-            rfc_receptor: string;
-            total: string | null;
-            solicitada_at: string;
-            /** @description Fin del plazo de 72 horas para responder. */
-            vence_at: string;
-            respondida_at: string | null;
-            pac: string | null;
-            errores: {
-                code: string;
-                message: string;
-            }[];
-            created_at: string;
-            updated_at: string;
-            links: {
-                self: string;
-                acuse: string | null;
-            };
-        };
-        /**
-         * @example {
-         *       "n": 1
-         *     }
-         */
-        SolicitudRecibidaPrueba: {
-            /**
-             * @description Número de la solicitud (1 por omisión): el mismo `n` es siempre la misma solicitud, con el mismo UUID.
-             * @example 1
-             */
-            n?: number;
         };
         ListaWebhooks: {
             data: components["schemas"]["Webhook"][];
@@ -3892,6 +3827,71 @@ export interface components {
         CancelacionRecibidaLista: {
             data: components["schemas"]["CancelacionRecibida"][];
             next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f99",
+         *       "uuid": "5FB2822E-396D-4725-8521-CDC4BDD20CCF",
+         *       "mode": "test",
+         *       "estado": "pendiente",
+         *       "rfc_emisor": "PSA190613AB1",
+         *       "rfc_receptor": "EKU9003173C9",
+         *       "total": "11600.00",
+         *       "solicitada_at": "2026-11-20T18:00:00.000Z",
+         *       "vence_at": "2026-11-23T18:00:00.000Z",
+         *       "respondida_at": null,
+         *       "pac": "sandbox",
+         *       "errores": [],
+         *       "created_at": "2026-11-20T18:01:00.000Z",
+         *       "updated_at": "2026-11-20T18:01:00.000Z",
+         *       "links": {
+         *         "self": "/api/hexafac/v1/cancelaciones-recibidas/5FB2822E-396D-4725-8521-CDC4BDD20CCF",
+         *         "acuse": null
+         *       }
+         *     }
+         */
+        CancelacionRecibida: {
+            id: string;
+            /** @description Folio fiscal del CFDI cuya cancelación pide el emisor. */
+            uuid: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /**
+             * @description `pendiente` (espera la respuesta), `aceptada`, `rechazada` o `vencida` (pasaron 72 horas sin respuesta: el SAT canceló el CFDI).
+             * @enum {string}
+             */
+            estado: "pendiente" | "aceptada" | "rechazada" | "vencida";
+            /** @description RFC del proveedor que emitió el CFDI y pide cancelarlo; null si el PAC no lo informa. */
+            rfc_emisor: string | null;
+            rfc_receptor: string;
+            total: string | null;
+            solicitada_at: string;
+            /** @description Fin del plazo de 72 horas para responder. */
+            vence_at: string;
+            respondida_at: string | null;
+            pac: string | null;
+            errores: {
+                code: string;
+                message: string;
+            }[];
+            created_at: string;
+            updated_at: string;
+            links: {
+                self: string;
+                acuse: string | null;
+            };
+        };
+        /**
+         * @example {
+         *       "n": 1
+         *     }
+         */
+        SolicitudRecibidaPrueba: {
+            /**
+             * @description Número de la solicitud (1 por omisión): el mismo `n` es siempre la misma solicitud, con el mismo UUID.
+             * @example 1
+             */
+            n?: number;
         };
         /** @description Un CFDI de egreso (tipo E) con `cfdi_relacionados` de tipo_relacion 01 sobre facturas timbradas propias del mismo receptor y moneda. */
         NotaCreditoNueva: {

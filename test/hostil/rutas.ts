@@ -287,6 +287,25 @@ export const RUTAS: Record<string, Preparar> = {
     return ctx;
   },
 
+  // The corrected factura replaces the one in the path; once one is accepted, the next body replaces a fresh original.
+  'POST /facturas/{id}/sustituir': async () => {
+    const { app, token } = await createEmisor();
+    const ctx: Contexto = {
+      token,
+      apps: [app.id],
+      parametros: { id: (await timbrarYa(token, '/facturas', facturaBase())).id },
+      base: facturaCompleta(),
+      async tras2xx(r) {
+        const p = await verificarComprobante(token, r.body.id, `hostil-sustituir-${r.n}`, { completo: completo(r) });
+        const f = jsonDe(await llamar('GET', `/facturas/${r.body.id}`, { token }));
+        if (f.sustituye_a !== ctx.parametros.id) p.push(`la sustituta no apunta a ${ctx.parametros.id}: ${f.sustituye_a}`);
+        ctx.parametros.id = (await timbrarYa(token, '/facturas', facturaBase())).id;
+        return p;
+      },
+    };
+    return ctx;
+  },
+
   'POST /sandbox/cancelaciones-recibidas': async () => {
     const { app, token } = await createEmisor();
     return {

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../lib/context';
 import { tenantOf } from '../../lib/tenancy';
 import {
   acuseDeRecibida,
+  crearSolicitudDePrueba,
   datosRecibida,
   listarRecibidas,
   obtenerRecibida,
@@ -12,7 +13,7 @@ import {
   type RespuestaRecibida,
 } from '../../services/cancelaciones-recibidas';
 import { descarga } from '../comprobantes.views';
-import type { aceptar, acuse, listar, obtener, rechazar } from './cancelaciones-recibidas.routes';
+import type { aceptar, acuse, crearRecibidaPrueba, listar, obtener, rechazar } from './cancelaciones-recibidas.routes';
 
 export function vistaRecibida(r: CancelacionRecibida) {
   const self = `${API_BASE}/cancelaciones-recibidas/${r.uuid}`;
@@ -42,3 +43,8 @@ const responderHandler =
 
 export const aceptarHandler = responderHandler('aceptar');
 export const rechazarHandler = responderHandler('rechazar');
+
+export const crearRecibidaPruebaHandler: RouteHandler<typeof crearRecibidaPrueba, AppEnv> = async (c) => {
+  const { recibida, nueva } = await crearSolicitudDePrueba(c.var.deps, tenantOf(c), c.req.valid('json')?.n);
+  return c.json(vistaRecibida(recibida), nueva ? 201 : 200);
+};

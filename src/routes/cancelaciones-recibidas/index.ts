@@ -7,4 +7,5 @@ export default createRouter()
   .openapi(routes.obtener, h.obtenerHandler)
   .openapi(routes.acuse, h.acuseHandler)
   .openapi(routes.aceptar, h.aceptarHandler)
-  .openapi(routes.rechazar, h.rechazarHandler);
+  .openapi(routes.rechazar, h.rechazarHandler)
+  .openapi(routes.crearRecibidaPrueba, h.crearRecibidaPruebaHandler);

@@ -1,9 +1,6 @@
 import { createRouter } from '../../lib/create-app';
 import { certificadoSandboxHandler, healthHandler, meHandler } from './sistema.handlers';
 import * as routes from './sistema.routes';
-import { crearRecibidaPruebaHandler } from './sandbox-recibidas.handlers';
-import { crearRecibidaPrueba } from './sandbox-recibidas.routes';
 
 export default createRouter().openapi(routes.health, healthHandler).openapi(routes.me, meHandler)
-  .openapi(routes.certificadoSandbox, certificadoSandboxHandler)
-  .openapi(crearRecibidaPrueba, crearRecibidaPruebaHandler);
+  .openapi(routes.certificadoSandbox, certificadoSandboxHandler);
