@@ -259,6 +259,8 @@ async function DetailPage(
             <dd>{fecha(factura.fecha_timbrado)}</dd>
             <dt>No. certificado SAT</dt>
             <dd class="mono">{factura.no_certificado_sat ?? '—'}</dd>
+            <dt>PAC</dt>
+            <dd class="mono">{factura.pac ?? (factura.pac_incierto ? `${factura.pac_incierto} (sin confirmar)` : '—')}</dd>
             <dt>Intentos</dt>
             <dd>{factura.intentos}</dd>
             {factura.cancelacion_motivo ? (

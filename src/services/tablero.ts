@@ -1,8 +1,9 @@
-import { and, count, eq, gte } from 'drizzle-orm';
+import { and, count, eq, gt, gte, sql } from 'drizzle-orm';
 import { clientApplications, FACTURA_STATUSES, facturas, type FacturaStatus } from '../db/schema';
 import type { Deps } from '../deps';
 import { DAY } from '../lib/time';
 import type { Mode } from '../lib/mode';
+import type { Foto } from '../pac/circuito';
 
 // The operators' dashboard: platform-wide aggregates of one mode, never a tenant's rows.
 
@@ -16,6 +17,29 @@ export interface Tablero {
 }
 
 type DbDeps = Pick<Deps, 'db' | 'clock'>;
+
+export interface EstadoPac {
+  nombre: string;
+  circuito: Foto['estado'];
+  fallos: number;
+  ultimoFallo: string | null;
+}
+
+/** Live mode's PACs in the deployment's order with their breakers, and the comprobantes waiting for one. */
+export async function estadoPacs(deps: Pick<Deps, 'db' | 'pacs'>) {
+  const pacs: EstadoPac[] = await Promise.all(
+    deps.pacs.configurados().map(async (nombre) => {
+      const f = await deps.pacs.foto('live', '', nombre);
+      return { nombre, circuito: f.estado, fallos: f.fallos, ultimoFallo: f.ultimoFallo };
+    }),
+  );
+  const [espera] = await deps.db
+    .select({ n: count(), inciertos: sql<number>`coalesce(sum(${facturas.pac_incierto} IS NOT NULL), 0)` })
+    .from(facturas)
+    .where(and(eq(facturas.mode, 'live'), eq(facturas.status, 'pendiente'), gt(facturas.intentos, 0)))
+    .all();
+  return { pacs, esperando: espera?.n ?? 0, inciertos: Number(espera?.inciertos ?? 0) };
+}
 
 async function conteo(deps: DbDeps, mode: Mode, desde: Date): Promise<ConteoPorEstado> {
   const filas = await deps.db
