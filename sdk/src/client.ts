@@ -21,6 +21,8 @@ export interface RequestOptions {
   body?: unknown;
   /** For creates: sent on every attempt, so a retried create never makes two. */
   idempotencyKey?: string;
+  /** Test keys only: the sandbox's failure triggers (X-HexaFac-Simular), e.g. `timeout-tras-timbrar`. */
+  simular?: string;
 }
 
 const API_PATH = '/api/hexafac/v1';
@@ -81,6 +83,7 @@ export class Transport {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.apiKey}`, Accept: accept };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
+    if (opts.simular) headers['X-HexaFac-Simular'] = opts.simular;
     // A POST without an Idempotency-Key might have been carried out before the connection failed: only a 429
     // (refused before any work) is retried then.
     const safeToRepeat = opts.method !== 'POST' || !!opts.idempotencyKey;
@@ -128,7 +131,8 @@ export class Transport {
   }
 
   /** A create: the caller's Idempotency-Key, or a fresh UUID kept for every retry. */
-  async create<T>(path: string, body: unknown, idempotencyKey?: string): Promise<T> {
-    return this.json<T>({ method: 'POST', path, body, idempotencyKey: idempotencyKey ?? (await randomUUID()) });
+  async create<T>(path: string, body: unknown, options: { idempotencyKey?: string; simular?: string } = {}): Promise<T> {
+    const { idempotencyKey, simular } = options;
+    return this.json<T>({ method: 'POST', path, body, idempotencyKey: idempotencyKey ?? (await randomUUID()), ...(simular ? { simular } : {}) });
   }
 }

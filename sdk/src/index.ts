@@ -1,5 +1,5 @@
 import { Transport, type HexaFacOptions } from './client.js';
-import { Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
+import { CancelacionesRecibidas, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
 
 /** The HexaFac API client. `new HexaFac('hfx_test_…', { baseUrl: 'http://127.0.0.1:8787' })`. */
 export class HexaFac {
@@ -8,6 +8,7 @@ export class HexaFac {
   readonly complementosPago: ComplementosPago;
   readonly clientes: Clientes;
   readonly webhooks: Webhooks;
+  readonly cancelacionesRecibidas: CancelacionesRecibidas;
   readonly baseUrl: string;
 
   constructor(apiKey: string, options: HexaFacOptions) {
@@ -18,6 +19,7 @@ export class HexaFac {
     this.complementosPago = new ComplementosPago(t);
     this.clientes = new Clientes(t);
     this.webhooks = new Webhooks(t);
+    this.cancelacionesRecibidas = new CancelacionesRecibidas(t);
   }
 }
 

@@ -4,6 +4,8 @@ import { List } from './pagination.js';
 import { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
 import type {
   Cancelacion,
+  CancelacionesRecibidasListParams,
+  CancelacionRecibida,
   CancelacionSolicitada,
   Cliente,
   ClienteCambios,
@@ -12,6 +14,7 @@ import type {
   ComplementoPagoNuevo,
   ComprobanteAceptado,
   Entrega,
+  EstadoSat,
   Factura,
   FacturaDetalle,
   FacturaNueva,
@@ -27,6 +30,11 @@ import type {
 export interface CreateOptions {
   /** Same key and body within 24 h → the original answer. Default: a new UUID, reused by every retry. */
   idempotencyKey?: string;
+  /**
+   * Test keys only: make the sandbox PAC fail on purpose (X-HexaFac-Simular), e.g. `timeout-tras-timbrar`,
+   * `pac-caido=30`, `rechazo=CFDI40108`, `cancelacion=rechazada`. See the README's «Simular fallas».
+   */
+  simular?: string;
 }
 
 export interface WaitOptions {
@@ -44,7 +52,7 @@ export class Facturas {
 
   /** Accepts a factura for stamping: 202 {id, status: 'pendiente', links}. */
   create(body: FacturaNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
-    return this.t.create('/facturas', body, options.idempotencyKey);
+    return this.t.create('/facturas', body, options);
   }
 
   /** By HexaFac id or by SAT folio fiscal (UUID), with its history. */
@@ -58,7 +66,20 @@ export class Facturas {
 
   /** Requests cancellation (motivo 01–04; folio_sustitucion only with 01). */
   cancel(id: string, body: Cancelacion, options: CreateOptions = {}): Promise<CancelacionSolicitada> {
-    return this.t.create(`/facturas/${seg(id)}/cancelar`, body, options.idempotencyKey);
+    return this.t.create(`/facturas/${seg(id)}/cancelar`, body, options);
+  }
+
+  /**
+   * Replaces a stamped factura with a corrected one (same receptor): the replacement is stamped, then the original
+   * is cancelled with motivo 01 and the new UUID (webhook `factura.sustituida`). Answers the replacement's 202.
+   */
+  sustituir(id: string, body: FacturaNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
+    return this.t.create(`/facturas/${seg(id)}/sustituir`, body, options);
+  }
+
+  /** What the SAT says of it now (ConsultaCFDIService; the sandbox in test mode). */
+  estadoSat(id: string): Promise<EstadoSat> {
+    return this.t.json({ method: 'GET', path: `/facturas/${seg(id)}/estado-sat` });
   }
 
   /** The stamped XML, as text. */
@@ -103,21 +124,38 @@ export class Facturas {
 export class NotasCredito {
   constructor(private readonly t: Transport) {}
   create(body: NotaCreditoNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
-    return this.t.create('/notas-credito', body, options.idempotencyKey);
+    return this.t.create('/notas-credito', body, options);
   }
 }
 
 export class ComplementosPago {
   constructor(private readonly t: Transport) {}
   create(body: ComplementoPagoNuevo, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
-    return this.t.create('/complementos-pago', body, options.idempotencyKey);
+    return this.t.create('/complementos-pago', body, options);
+  }
+}
+
+/** Cancellations suppliers ask of CFDIs addressed to this application: answer them within 72 hours. */
+export class CancelacionesRecibidas {
+  constructor(private readonly t: Transport) {}
+  list(params: CancelacionesRecibidasListParams = {}): List<CancelacionRecibida> {
+    return new List(this.t, '/cancelaciones-recibidas', params as Query);
+  }
+  retrieve(uuid: string): Promise<CancelacionRecibida> {
+    return this.t.json({ method: 'GET', path: `/cancelaciones-recibidas/${seg(uuid)}` });
+  }
+  aceptar(uuid: string, options: CreateOptions = {}): Promise<CancelacionRecibida> {
+    return this.t.create(`/cancelaciones-recibidas/${seg(uuid)}/aceptar`, undefined, { idempotencyKey: options.idempotencyKey });
+  }
+  rechazar(uuid: string, options: CreateOptions = {}): Promise<CancelacionRecibida> {
+    return this.t.create(`/cancelaciones-recibidas/${seg(uuid)}/rechazar`, undefined, { idempotencyKey: options.idempotencyKey });
   }
 }
 
 export class Clientes {
   constructor(private readonly t: Transport) {}
   create(body: ClienteNuevo, options: CreateOptions = {}): Promise<Cliente> {
-    return this.t.create('/clientes', body, options.idempotencyKey);
+    return this.t.create('/clientes', body, { idempotencyKey: options.idempotencyKey });
   }
   retrieve(id: string): Promise<Cliente> {
     return this.t.json({ method: 'GET', path: `/clientes/${seg(id)}` });

@@ -47,6 +47,18 @@ const error = await hexafac.clientes.retrieve('019ab1c2-0000-7000-8000-00000000d
   requestId: e.requestId,
 }));
 
+const estadoSat = await hexafac.facturas.estadoSat(timbrada.id);
+// The sandbox's failure triggers: the stamp whose answer got lost comes back from the same PAC, once; a rejection
+// carries the SAT code asked for.
+const incierta = await hexafac.facturas.create(factura, { simular: 'timeout-tras-timbrar' });
+const recuperada = await hexafac.facturas.waitUntilTimbrada(incierta.id, { timeoutMs: 90_000, intervalMs: 500 });
+const rechazo = await hexafac.facturas
+  .create(factura, { simular: 'rechazo=CFDI40108' })
+  .then((a) => hexafac.facturas.waitUntilTimbrada(a.id, { timeoutMs: 90_000, intervalMs: 500 }))
+  .catch((e) => ({ code: e.code, detalles: e.details?.map((d) => d.code) }));
+const sustituta = await hexafac.facturas.sustituir(timbrada.id, factura);
+const sustitutaTimbrada = await hexafac.facturas.waitUntilTimbrada(sustituta.id, { timeoutMs: 90_000, intervalMs: 500 });
+
 receptor.close();
 console.log(
   JSON.stringify({
@@ -61,5 +73,9 @@ console.log(
     alterada,
     listadas,
     error,
+    estadoSat,
+    recuperada: { status: recuperada.status, pac: recuperada.pac, uuid: recuperada.uuid },
+    rechazo,
+    sustituta: { status: sustitutaTimbrada.status, sustituye_a: sustitutaTimbrada.sustituye_a },
   }),
 );

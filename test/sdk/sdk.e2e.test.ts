@@ -106,5 +106,10 @@ void new sdk.HexaFac('k', { baseUrl: 'http://127.0.0.1' }).facturas.list({ statu
     expect(r.alterada).toBe('invalid_signature');
     expect(r.listadas[0]).toBe(r.aceptada.id);
     expect(r.error).toEqual({ esHexaFacError: true, status: 404, code: 'not_found', requestId: expect.stringMatching(/^req_/) });
+    expect(r.estadoSat).toMatchObject({ uuid: r.timbrada.uuid, estado: 'vigente', validacion_efos: '200' });
+    expect(r.recuperada).toMatchObject({ status: 'timbrada', pac: 'sandbox' });
+    expect(r.recuperada.uuid).toMatch(/^[0-9A-F-]{36}$/);
+    expect(r.rechazo).toEqual({ code: 'factura_rechazada', detalles: ['CFDI40108'] });
+    expect(r.sustituta).toEqual({ status: 'timbrada', sustituye_a: r.aceptada.id });
   });
 });
