@@ -10,13 +10,15 @@
 // npm run bench:api -- --pac-caido 30 [--n 300 --c 20]: PAC failover instead. N facturas at concurrency C; the one
 // sent after a third of them carries `X-HexaFac-Simular: pac-caido=30`, so the first sandbox PAC refuses every
 // request of the application for 30 s while the second is up. Prints how many each PAC stamped, the time until all
-// are timbrada, the slowest stamping, lost and duplicated UUIDs. Targets: 0 lost, 0 duplicated.
+// are timbrada, the slowest stamping, lost and duplicated UUIDs; then 20 more once the outage and the breaker's wait
+// are over, which the first PAC must stamp again. Targets: 0 lost, 0 duplicated, 20 of 20 back at the first PAC.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECOND } from '../src/lib/time';
+import { ESPERA_ABIERTO_MS } from '../src/pac/failover';
 import { localD1Size, querySql } from './lib/local-d1';
 import { BARRIDO_LOCAL_MS, startLocalStack, type LocalStack } from './lib/local-stack';
 
@@ -407,6 +409,9 @@ async function recuperacion() {
   }
 }
 
+/** Facturas sent once the outage and the breaker's wait are over. */
+const DESPUES = 20;
+
 /** npm run bench:api -- --pac-caido S: see the top of this file. */
 async function failover() {
   const segundos = Number(values['pac-caido']);
@@ -422,6 +427,7 @@ async function failover() {
   let t0 = 0;
   let tFin = 0;
   const disparo = Math.floor(N / 3);
+  const despues: string[] = [];
   try {
     await calentar(api, headers);
     t0 = Date.now();
@@ -439,18 +445,31 @@ async function failover() {
     );
     const estados = new Map<string, string>();
     const limite = Date.now() + Number(values.timeout) * SECOND;
-    while (Date.now() < limite) {
-      await listarEstados(api, headers, estados);
-      if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
-      await dormir(500);
-    }
+    const todasTimbradas = async (lista: string[]) => {
+      while (Date.now() < limite) {
+        await listarEstados(api, headers, estados);
+        if (lista.every((id) => estados.get(id)?.startsWith('timbrada'))) return;
+        await dormir(500);
+      }
+    };
+    await todasTimbradas(ids);
     tFin = Date.now();
+    // After the outage and the breaker's wait, the first PAC must take the stamps again (its probe closes the breaker).
+    await dormir(Math.max(0, tCaida + segundos * SECOND + ESPERA_ABIERTO_MS - Date.now()) + SECOND);
+    for (let i = 0; i < DESPUES; i++) {
+      const res = await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(N + i)) });
+      if (res.status === 202) despues.push((JSON.parse(res.text) as { id: string }).id);
+    }
+    await todasTimbradas(despues);
   } finally {
     agent.destroy();
     await stack.stop();
   }
   try {
     const aceptadas = new Set(ids);
+    const tras = querySql<{ id: string; pac: string | null; status: string }>(`SELECT id, pac, status FROM hexafac_facturas`, { persistTo }).filter((f) =>
+      despues.includes(f.id),
+    );
     const filas = querySql<{ id: string; status: string; uuid: string | null; pac: string | null; created_at: string; timbrada_at: string | null }>(
       `SELECT f.id, f.status, f.uuid, f.pac, f.created_at,
          (SELECT MAX(e.created_at) FROM hexafac_eventos e WHERE e.factura_id = f.id AND e.status_nuevo = 'timbrada') AS timbrada_at
@@ -477,6 +496,7 @@ async function failover() {
       ['first 202 → all timbrada (s)', perdidas === 0 ? ((ultima - t0) / SECOND).toFixed(1) : `> ${((tFin - t0) / SECOND).toFixed(0)}`, ''],
       ['lost', String(perdidas), '0'],
       ['duplicated UUIDs', String(uuids.length - new Set(uuids).size), '0'],
+      [`after the outage: ${DESPUES} more, by sandbox`, String(tras.filter((f) => f.status === 'timbrada' && f.pac === 'sandbox').length), String(DESPUES)],
     ];
     console.log(`\nHexaFac PAC failover — N=${N}, concurrency=${C}, sandbox PAC down ${segundos} s after ${disparo} facturas, sandbox-respaldo up, wrangler dev\n`);
     for (const [k, v, t] of tabla) console.log(`${k!.padEnd(30)}${v!.padStart(10)}   ${t ? `target ${t}` : ''}`);

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
+import { ESPERA_ABIERTO_MS, FALLOS_PARA_ABRIR } from './failover';
 
 // One circuit breaker per PAC (live: per PAC for the whole deployment; test: per PAC and application, so
 // one integrator's simulated outage never fails over another's). Closed: every request goes. After
@@ -13,8 +14,6 @@ import type { Env } from '../env';
 // every failure into the one database every tenant writes to, at the very moment a PAC is failing.
 // Time comes from the caller (the Worker's clock), so tests drive the breaker without waiting.
 
-export const FALLOS_PARA_ABRIR = 5;
-export const ESPERA_ABIERTO_MS = 30_000;
 /** A probe that never reports (its isolate died) frees the half-open slot after this long. */
 const SONDA_MAXIMA_MS = 60_000;
 

@@ -10,6 +10,10 @@ import type { OpcionesTimbrado, PacAdapter, PacError, Timbre } from './types';
 // So at most one PAC ever holds a stamp of these sealed bytes, and each PAC's own duplicate guard
 // (same bytes, same referencia) returns that stamp instead of a second one.
 
+/** The breaker's policy (src/pac/circuito.ts): this many failures in a row open it for this long. */
+export const FALLOS_PARA_ABRIR = 5;
+export const ESPERA_ABIERTO_MS = 30_000;
+
 export interface Circuito {
   permitir(): Promise<Permiso>;
   registrar(exito: boolean, motivo?: string): Promise<void>;

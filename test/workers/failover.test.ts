@@ -10,7 +10,7 @@ import { depsDe, type Deps } from '../../src/deps';
 import { barrer } from '../../src/jobs/barrido';
 import { procesarFactura } from '../../src/jobs/procesar-factura';
 import { sha256Hex } from '../../src/lib/crypto';
-import { ESPERA_ABIERTO_MS, FALLOS_PARA_ABRIR } from '../../src/pac/circuito';
+import { ESPERA_ABIERTO_MS, FALLOS_PARA_ABRIR } from '../../src/pac/failover';
 import type { PacAdapter } from '../../src/pac/types';
 import { esperarFin } from '../comprobantes';
 import { api, createEmisor, facturaBase, insertarFactura, json, pacCon, pacsCon, sandboxPac } from '../helpers';
