@@ -454,12 +454,17 @@ async function failover() {
     };
     await todasTimbradas(ids);
     tFin = Date.now();
-    // After the outage and the breaker's wait, the first PAC must take the stamps again (its probe closes the breaker).
+    // After the outage and the breaker's wait, the first PAC must take the stamps again: one factura is the
+    // half-open breaker's single probe (the others of its batch would go to the second PAC meanwhile), and its
+    // success closes the breaker for the rest.
     await dormir(Math.max(0, tCaida + segundos * SECOND + ESPERA_ABIERTO_MS - Date.now()) + SECOND);
-    for (let i = 0; i < DESPUES; i++) {
+    const enviar = async (i: number) => {
       const res = await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(factura(N + i)) });
       if (res.status === 202) despues.push((JSON.parse(res.text) as { id: string }).id);
-    }
+    };
+    await enviar(0);
+    await todasTimbradas(despues);
+    for (let i = 1; i <= DESPUES; i++) await enviar(i);
     await todasTimbradas(despues);
   } finally {
     agent.destroy();
@@ -496,7 +501,8 @@ async function failover() {
       ['first 202 → all timbrada (s)', perdidas === 0 ? ((ultima - t0) / SECOND).toFixed(1) : `> ${((tFin - t0) / SECOND).toFixed(0)}`, ''],
       ['lost', String(perdidas), '0'],
       ['duplicated UUIDs', String(uuids.length - new Set(uuids).size), '0'],
-      [`after the outage: ${DESPUES} more, by sandbox`, String(tras.filter((f) => f.status === 'timbrada' && f.pac === 'sandbox').length), String(DESPUES)],
+      ['after the outage: probe by', tras.find((f) => f.id === despues[0])?.pac ?? '-', 'sandbox'],
+      [`then ${DESPUES} more, by sandbox`, String(tras.filter((f) => f.id !== despues[0] && f.status === 'timbrada' && f.pac === 'sandbox').length), String(DESPUES)],
     ];
     console.log(`\nHexaFac PAC failover — N=${N}, concurrency=${C}, sandbox PAC down ${segundos} s after ${disparo} facturas, sandbox-respaldo up, wrangler dev\n`);
     for (const [k, v, t] of tabla) console.log(`${k!.padEnd(30)}${v!.padStart(10)}   ${t ? `target ${t}` : ''}`);
