@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import Decimal from 'decimal.js';
 import { escapeAttr, parseXml } from '../../src/cfdi';
 import { buscarLocal, textoDe } from '../../src/pac/soap';
 
@@ -120,7 +121,8 @@ export class FakeConsultaSat {
     const coincide =
       p.re === cfdi.rfcEmisor &&
       p.rr === cfdi.rfcReceptor &&
-      Number(p.tt) === Number(cfdi.total) &&
+      // the SAT compares amounts, not their spelling (3248.0 is 3248.00): exactly, as decimals
+      new Decimal(p.tt).eq(cfdi.total) &&
       (p.fe === undefined || cfdi.sello === undefined || p.fe === cfdi.sello.slice(-8));
     return xml(200, coincide ? respuesta(cfdi) : N601);
   }
