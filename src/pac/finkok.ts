@@ -17,9 +17,10 @@
 //   `accept_reject_signature` {xml: a signed SolicitudAceptacionRechazo} answers aceptacion/Acepta and
 //   rechazo/Rechaza {uuid, status} with the SAT's 1000-1006 codes.
 // We use the *_signature methods: the document is signed here (firma-xml.ts), Finkok never sees the key.
-import { attr, buscarTfd, fechaLocal, NS, parseXml, timbreDe, toBase64, type XmlLeido } from '../cfdi';
+import { fechaLocal, toBase64, type XmlLeido } from '../cfdi';
 import { elemento, firmarEnvuelto, texto } from './firma-xml';
 import type { Canal } from './http';
+import { selloDe, timbreNuestro } from './respuestas';
 import { buscarLocal, campo, falla, leerSoap, llamarSoap, sobre, textoDe, todosLocal } from './soap';
 import type {
   CsdPac,
@@ -32,7 +33,6 @@ import type {
   ResultadoTimbrado,
   RespuestaReceptor,
   SolicitudCancelacion,
-  Timbre,
 } from './types';
 
 export interface FinkokOptions {
@@ -84,31 +84,6 @@ const ESTATUS_RESPUESTA: Record<string, string> = {
 };
 
 type Llamada = { ok: true; resultado: XmlLeido } | { ok: false; cierto: boolean; error: PacError };
-
-function selloDe(xml: string): string | undefined {
-  try {
-    return attr(parseXml(xml), 'Sello');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The stamp in a stamped CFDI Finkok returned, only if it is the stamp of the CFDI we sent (same Sello). */
-function timbreNuestro(cfdi: string | undefined, sello: string | undefined): Timbre | null {
-  if (!cfdi || !sello) return null;
-  let comprobante: XmlLeido;
-  try {
-    comprobante = parseXml(cfdi);
-  } catch {
-    return null;
-  }
-  if (comprobante.ns !== NS.cfdi || attr(comprobante, 'Sello') !== sello) return null;
-  const tfd = buscarTfd(comprobante);
-  if (!tfd) return null;
-  const t = timbreDe(tfd);
-  if (!t.uuid || !t.fechaTimbrado || !t.noCertificadoSAT || t.selloCFD !== sello) return null;
-  return { xml: cfdi, uuid: t.uuid.toUpperCase(), fechaTimbrado: t.fechaTimbrado, noCertificadoSAT: t.noCertificadoSAT };
-}
 
 function incidencias(resultado: XmlLeido): PacError[] {
   return todosLocal(resultado, 'Incidencia').map((i) => {

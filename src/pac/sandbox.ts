@@ -17,6 +17,7 @@ import {
 } from '../cfdi';
 import { sha256Hex } from '../lib/crypto';
 import { CancelacionesSandbox, claveUuidSandbox, consultarEstadoSandbox, fechaPac, rechazo, type ContextoSandbox } from './sandbox-cancelacion';
+import { incierto } from './respuestas';
 import { pendientesDeRespuesta, responderSolicitudRecibida } from './sandbox-recibidas';
 import type {
   ConsultaCfdi,
@@ -290,4 +291,3 @@ export class SandboxConsultaSat implements ConsultaSat {
 
 const claveCaida = (cuenta: string) => `sandbox-pac/caidas/${encodeURIComponent(cuenta)}`;
 
-const incierto = (code: string, message: string): ResultadoTimbrado => ({ ok: false, tipo: 'incierto', errores: [{ code, message }] });

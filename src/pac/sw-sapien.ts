@@ -19,8 +19,9 @@
 //   para el RFC Receptor." (page consulta-de-solicitudes-pendientes-de-cancelacion; sw-sdk-php PendingsTest).
 // - POST /acceptreject/csd {rfc, uuids: [{uuid, action: 'Aceptacion'|'Rechazo'}], password, b64Cer, b64Key} →
 //   {codStatus, data: {folios: [{uuid, estatusUUID, respuesta}], acuse}} (page aceptar-o-rechazar-cancelacion-cfdi).
-import { attr, buscarTfd, NS, parseXml, timbreDe, toBase64, type XmlLeido } from '../cfdi';
+import { toBase64 } from '../cfdi';
 import { enviar, type Canal, type Respuesta } from './http';
+import { incierto, noTimbrado, selloDe, timbreNuestro } from './respuestas';
 import { cifrarPkcs8 } from './pkcs8-cifrado';
 import type {
   CsdPac,
@@ -34,7 +35,6 @@ import type {
   ResultadoTimbrado,
   RespuestaReceptor,
   SolicitudCancelacion,
-  Timbre,
 } from './types';
 
 export interface SwSapienOptions {
@@ -140,34 +140,6 @@ const rutaNoReconocida = (status: number, url: string): PacError => ({ code: `HT
 
 const esDuplicado = (e: PacError) => e.code === '307' || e.code === 'CFDI3307';
 
-function selloDe(xml: string): string | undefined {
-  try {
-    return attr(parseXml(xml), 'Sello');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The stamp inside a stamped CFDI returned by SW, if it is the stamp of the CFDI we sent (same Sello). */
-function timbreDeCfdi(cfdi: unknown, selloEnviado: string | undefined): Timbre | null {
-  if (typeof cfdi !== 'string' || !selloEnviado) return null;
-  let comprobante: XmlLeido;
-  try {
-    comprobante = parseXml(cfdi);
-  } catch {
-    return null;
-  }
-  if (comprobante.ns !== NS.cfdi || attr(comprobante, 'Sello') !== selloEnviado) return null;
-  const tfd = buscarTfd(comprobante);
-  if (!tfd) return null;
-  const t = timbreDe(tfd);
-  if (!t.uuid || !t.fechaTimbrado || !t.noCertificadoSAT || t.selloCFD !== selloEnviado) return null;
-  return { xml: cfdi, uuid: t.uuid.toUpperCase(), fechaTimbrado: t.fechaTimbrado, noCertificadoSAT: t.noCertificadoSAT };
-}
-
-const incierto = (code: string, message: string): ResultadoTimbrado => ({ ok: false, tipo: 'incierto', errores: [{ code, message }] });
-const noTimbrado = (causa: 'servicio' | 'cuenta', e: PacError): ResultadoTimbrado => ({ ok: false, tipo: 'no_timbrado', causa, errores: [e] });
-
 export class SwSapienPac implements PacAdapter {
   readonly nombre: string;
   private readonly baseUrl: string;
@@ -213,7 +185,7 @@ export class SwSapienPac implements PacAdapter {
     const error = errorDeSw(cuerpo, status);
     if (cuerpo && esDuplicado(error)) return this.recuperar(cuerpo, sello, error);
     if (status === 200 && cuerpo?.status === 'success') {
-      const timbre = timbreDeCfdi(campo(cuerpo.data, 'cfdi'), sello);
+      const timbre = timbreNuestro(campo(cuerpo.data, 'cfdi'), sello);
       if (timbre) return { ok: true, timbre, recuperado: false };
       // a stamp we cannot read is still a stamp: asking again under the same customid returns it
       return incierto('respuesta_invalida', 'SW respondió éxito sin un CFDI timbrado legible de este comprobante; se le preguntará de nuevo.');
@@ -248,13 +220,13 @@ export class SwSapienPac implements PacAdapter {
   private async recuperar(cuerpo: CuerpoSw, sello: string | undefined, error: PacError): Promise<ResultadoTimbrado> {
     const candidatos = [campo(cuerpo.data, 'cfdi'), cuerpo.data, cuerpo.messageDetail];
     for (const c of candidatos) {
-      const t = timbreDeCfdi(c, sello);
+      const t = timbreNuestro(c, sello);
       if (t) return { ok: true, timbre: t, recuperado: true };
     }
     const textos = [campo(cuerpo.data, 'tfd'), campo(cuerpo.data, 'uuid'), cuerpo.data, cuerpo.messageDetail, cuerpo.message];
     const uuid = textos.map((t) => (typeof t === 'string' ? UUID.exec(t)?.[0] : undefined)).find(Boolean);
     if (uuid) {
-      const t = timbreDeCfdi(await this.xmlPorUuid(uuid), sello);
+      const t = timbreNuestro(await this.xmlPorUuid(uuid), sello);
       if (t) return { ok: true, timbre: t, recuperado: true };
     }
     const cual = uuid ? ` (UUID ${uuid.toUpperCase()})` : '';
