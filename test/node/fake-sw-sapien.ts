@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { attr, cadenaOriginalTfd, parseXml, timbrarCfdi } from '../../src/cfdi';
+import { attr, cadenaOriginalTfd, fechaLocal, parseXml, timbrarCfdi } from '../../src/cfdi';
 
 const CARPETA = path.resolve(__dirname, '../fixtures/pac/sw');
 
@@ -85,19 +85,7 @@ function llenar(fixture: string, valores: Record<string, unknown>): Record<strin
 }
 
 /** FechaTimbrado is the SAT's local time in central Mexico, without offset. */
-function fechaMexico(ms: number): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: 'America/Mexico_City',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  })
-    .format(new Date(ms))
-    .replace(' ', 'T');
-}
+const fechaMexico = (ms: number) => fechaLocal(new Date(ms), 'America/Mexico_City');
 
 export class FakeSwSapien {
   readonly solicitudes: Solicitud[] = [];

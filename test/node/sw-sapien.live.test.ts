@@ -6,7 +6,7 @@ import { createPrivateKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { leerCertificado, leerCsd, sellarCfdi } from '../../src/cfdi';
+import { fechaLocal, leerCertificado, leerCsd, sellarCfdi } from '../../src/cfdi';
 import { SwSapienPac } from '../../src/pac/sw-sapien';
 import type { CsdPac } from '../../src/pac/types';
 import { FakeSwSapien } from './fake-sw-sapien';
@@ -41,19 +41,7 @@ function anotador(formas: Forma[]): typeof fetch {
 }
 
 /** FechaTimbrado-style local time in central Mexico, a minute ago (SW refuses Fechas in the future). */
-function fechaMexicoReciente(): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone: 'America/Mexico_City',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  })
-    .format(new Date(Date.now() - 60_000))
-    .replace(' ', 'T');
-}
+const fechaMexicoReciente = () => fechaLocal(new Date(Date.now() - 60_000), 'America/Mexico_City');
 
 describe.skipIf(!process.env.SW_TEST_USER)('SW Sapien test environment answers as the fake does', () => {
   it('stamp, duplicate, cancellation and inbox have the same answer shapes', { timeout: 120_000 }, async () => {
