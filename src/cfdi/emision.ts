@@ -12,7 +12,13 @@ import type { ValidationIssue } from './validar';
 import { arbolLeido, el, renderXml, type XmlElement } from './xml';
 
 /** What a kind's `preparar` gives: the Comprobante (plus what the kind adds, e.g. its complement) or every problem. */
-export type Preparacion<T = object> = ({ ok: true; comprobante: Comprobante } & T) | { ok: false; errors: ValidationIssue[] };
+/**
+ * `advertencias`: what the SAT does not reject but a contador would question (e.g. IVA 8 % outside the franja
+ * fronteriza, forma de pago 99 with PUE), each with its path and code; never a reason to refuse.
+ */
+export type Preparacion<T = object> =
+  | ({ ok: true; comprobante: Comprobante; advertencias?: ValidationIssue[] } & T)
+  | { ok: false; errors: ValidationIssue[]; advertencias?: ValidationIssue[] };
 
 const impuestoConceptoXml = (name: string, i: ImpuestoConcepto) =>
   el(name, { Base: i.base, Impuesto: i.impuesto, TipoFactor: i.tipoFactor, TasaOCuota: i.tasaOCuota, Importe: i.importe });
