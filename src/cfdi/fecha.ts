@@ -87,10 +87,14 @@ export function validarFecha(fecha: string, lugarExpedicion: string, ahora: Date
   const zona = zonaHoraria(lugarExpedicion);
   const instante = instanteDeFechaLocal(fecha, zona).getTime();
   if (instante > ahora.getTime()) {
-    return [{ path: 'fecha', message: `La fecha no puede ser posterior a la hora actual del lugar de expedición (${fechaLocal(ahora, zona)}, ${zona}).` }];
+    // the matrix: Fecha "debe corresponder con la hora local donde se expide el comprobante"
+    return [
+      { path: 'fecha', code: 'CFDI40101', message: `La fecha no puede ser posterior a la hora actual del lugar de expedición (${fechaLocal(ahora, zona)}, ${zona}).` },
+    ];
   }
   if (ahora.getTime() - instante > MAX_ANTIGUEDAD_MS) {
-    return [{ path: 'fecha', message: 'La fecha no puede tener más de 72 horas de antigüedad al momento del timbrado.' }];
+    // the SAT's check before stamping "401 Fecha y hora de generación fuera de rango" (72 h), as PACs report it
+    return [{ path: 'fecha', code: '401', message: 'La fecha no puede tener más de 72 horas de antigüedad al momento del timbrado.' }];
   }
   return [];
 }

@@ -242,3 +242,15 @@ describe('sandbox receptor inbox', () => {
     expect(await pendientes()).toEqual({ ok: true, solicitudes: [] });
   });
 });
+
+describe('sandbox PAC: the codes it answers are the SAT’s own', () => {
+  it('a seal that does not verify is CFDI40102, a certificate not of the Emisor CFDI40106, a Fecha past 72 h 401', async () => {
+    const { xml, opts } = await nuevo();
+    const otroEmisor = await pac().timbrar(xml.replace(/(<cfdi:Emisor[^>]*\bRfc=")EKU9003173C9"/, '$1URE180429TM6"'), opts);
+    expect(otroEmisor.ok || otroEmisor.errores.map((e) => e.code).sort()).toEqual(['CFDI40102', 'CFDI40106']);
+    const r = reloj();
+    r.avanzar(73 * 3600e3);
+    const vieja = await pac({ now: r.now }).timbrar(xml, opts);
+    expect(vieja.ok || vieja.errores.map((e) => e.code)).toEqual(['401']);
+  });
+});

@@ -59,6 +59,9 @@ export const SANDBOX_LEYENDA = 'Timbre de pruebas de HexaFac: sin validez fiscal
 // PACs quote it (SW Sapien: "301 - La estructura del comprobante es incorrecta.", test/node/fake-sw-sapien.ts).
 // The CFDI40xxx codes of the matriz de errores assume a document that already passed it.
 const MAL_FORMADO = '301';
+// The matrix's code for the Certificado: "El atributo debe contener un archivo .cer válido" — a CSD of the emisor,
+// in force at the Fecha (CFDI40103–40105 are FormaPago rules there, never certificate ones).
+const CERTIFICADO = 'CFDI40106';
 // From the same list (Anexo 20, validaciones adicionales que realiza el PAC): "304 Certificado revocado o caduco",
 // what a PAC answers when the CSD is not among the LCO's valid certificates. (Not among ../shared/sat/docs.)
 const CSD_REVOCADO = '304';
@@ -218,7 +221,7 @@ export class SandboxPac implements PacAdapter {
   /** The checks a PAC makes before stamping (Anexo 20 / validaciones del SAT), codes as PACs report them. */
   private async validar(raiz: XmlLeido): Promise<PacError[]> {
     if (raiz.ns !== NS.cfdi || raiz.local !== 'Comprobante' || attr(raiz, 'Version') !== '4.0') {
-      return [{ code: 'CFDI40100', message: 'No es un cfdi:Comprobante versión 4.0.' }];
+      return [{ code: MAL_FORMADO, message: 'No es un cfdi:Comprobante versión 4.0.' }];
     }
     // the schema first, as a PAC does: the rules below read attributes the XSD guarantees
     const esquema = validateXsd(raiz);
@@ -231,7 +234,7 @@ export class SandboxPac implements PacAdapter {
     if (!v.sello.valido) errores.push({ code: 'CFDI40102', message: `El sello del comprobante no es válido: ${v.sello.motivo ?? ''}`.trim() });
     const emisor = child(raiz, NS.cfdi, 'Emisor');
     if (v.sello.rfc && emisor && attr(emisor, 'Rfc') !== v.sello.rfc) {
-      errores.push({ code: 'CFDI40104', message: 'El RFC del emisor no corresponde al del certificado.' });
+      errores.push({ code: CERTIFICADO, message: 'El RFC del emisor no corresponde al del certificado.' });
     }
     // Fecha is local time at LugarExpedicion: compare instants, not strings.
     const fecha = attr(raiz, 'Fecha') ?? '';
@@ -240,16 +243,16 @@ export class SandboxPac implements PacAdapter {
     const certificado = attr(raiz, 'Certificado');
     if (certificado && formatoFecha) {
       const cert = leerCertificado(fromBase64(certificado));
-      if (cert.esFiel) errores.push({ code: 'CFDI40105', message: 'El certificado es una FIEL, no un CSD.' });
+      if (cert.esFiel) errores.push({ code: CERTIFICADO, message: 'El certificado es una FIEL, no un CSD.' });
       if (emitido < cert.validoDesde.getTime() || emitido > cert.validoHasta.getTime()) {
-        errores.push({ code: 'CFDI40103', message: 'El certificado no estaba vigente en la fecha del comprobante.' });
+        errores.push({ code: CERTIFICADO, message: 'El certificado no estaba vigente en la fecha del comprobante.' });
       }
     }
     const edad = this.now().getTime() - emitido;
     if (!formatoFecha || Number.isNaN(edad)) {
       errores.push({ code: 'CFDI40101', message: 'La fecha del comprobante no tiene el formato AAAA-MM-DDThh:mm:ss.' });
     } else if (edad > MAX_ANTIGUEDAD_MS) {
-      errores.push({ code: 'CFDI40101', message: 'La fecha de emisión tiene más de 72 horas.' });
+      errores.push({ code: '401', message: 'La fecha de emisión tiene más de 72 horas (fuera de rango).' });
     } else if (edad < -5 * 60 * 1000) {
       errores.push({ code: 'CFDI40101', message: 'La fecha de emisión es posterior a la fecha de timbrado.' });
     }
