@@ -18,9 +18,9 @@
 import Decimal from 'decimal.js';
 import type { Comprobante, TipoFactor } from '../../comprobante';
 import { dec, formatear, formatearTasa, type Dec } from '../../decimal';
-import { excedeImporte, impuestosRepetidos, Problemas, type ValidationIssue } from '../../validar';
+import { excedeImporte, Problemas, type ValidationIssue } from '../../validar';
 import type { DoctoRelacionado, DocumentoRelacionadoEntrada, Pago, PagoEntrada, Pagos, RetencionDR, TotalesPagos, TrasladoDR } from './modelo';
-import { decimalesDeMoneda, equivalenciaDR, fechaPago, importe, tipoCambioP, validarFormaPago, validarLineasDR, validarObjetoImpDR } from './validar';
+import { decimalesDeMoneda, equivalenciaDR, fechaPago, HFX, importe, tipoCambioP, validarFormaPago, validarLineasDR, validarObjetoImpDR } from './validar';
 
 const CODIGO_RETENCION: Record<string, keyof TotalesPagos> = {
   '001': 'totalRetencionesISR',
@@ -33,8 +33,6 @@ const TOTALES_IVA: Record<string, [keyof TotalesPagos, keyof TotalesPagos]> = {
   '0.080000': ['totalTrasladosBaseIVA8', 'totalTrasladosImpuestoIVA8'],
   '0.000000': ['totalTrasladosBaseIVA0', 'totalTrasladosImpuestoIVA0'],
 };
-/** Smallest unit of an amount written with `decimales` decimals, halved: the SAT's rounding margin. */
-const medioUlp = (decimales: number) => dec(10).pow(-decimales).div(2);
 
 interface DocumentoCalculado {
   docto: DoctoRelacionado;
@@ -44,35 +42,24 @@ interface DocumentoCalculado {
   decimales: number;
 }
 
+type LineaDR = { l: NonNullable<DocumentoRelacionadoEntrada['impuestos']>['traslados'][number]; ruta: string; retencion: boolean };
+
+/** The document's tax lines with their paths, retenciones after traslados. */
+const lineasDR = (ruta: string, d: DocumentoRelacionadoEntrada): LineaDR[] => [
+  ...(d.impuestos?.traslados ?? []).map((l, k) => ({ l, ruta: `${ruta}.impuestos.traslados[${k}]`, retencion: false })),
+  ...(d.impuestos?.retenciones ?? []).map((l, k) => ({ l, ruta: `${ruta}.impuestos.retenciones[${k}]`, retencion: true })),
+];
+
+/** ImpuestosDR of lines already checked: each base prorated to this payment, ImporteDR = BaseDR × TasaOCuotaDR. */
 function calcularImpuestosDR(
   p: Problemas,
-  ruta: string,
-  d: DocumentoRelacionadoEntrada,
+  lineas: LineaDR[],
+  total: Dec,
   decimales: number,
   saldoAnt: Dec,
   pagado: Dec,
-  fecha: string,
 ): DoctoRelacionado['impuestosDR'] {
-  const lineas = [
-    ...(d.impuestos?.traslados ?? []).map((l, k) => ({ l, ruta: `${ruta}.impuestos.traslados[${k}]`, retencion: false })),
-    ...(d.impuestos?.retenciones ?? []).map((l, k) => ({ l, ruta: `${ruta}.impuestos.retenciones[${k}]`, retencion: true })),
-  ];
   if (lineas.length === 0) return undefined;
-
-  impuestosRepetidos(d.impuestos?.traslados ?? [], `${ruta}.impuestos.traslados`, 'CRP20271', p.add);
-  impuestosRepetidos(d.impuestos?.retenciones ?? [], `${ruta}.impuestos.retenciones`, 'CRP20263', p.add);
-  const lineasValidas = validarLineasDR(p, lineas, fecha);
-  if (d.total === undefined) {
-    p.add(`${ruta}.total`, 'Obligatorio con impuestos: los ImpuestosDR se prorratean sobre el total de la factura.');
-    return undefined;
-  }
-  const total = dec(d.total);
-  if (total.lt(saldoAnt)) {
-    p.add(`${ruta}.total`, `Es menor que el saldo anterior (${saldoAnt.toFixed()}).`);
-    return undefined;
-  }
-  if (!lineasValidas) return undefined;
-
   // Proportions of the document paid before and after this payment; their difference is this payment's.
   const antes = total.minus(saldoAnt).div(total);
   const despues = total.minus(saldoAnt).plus(pagado).div(total);
@@ -83,14 +70,14 @@ function calcularImpuestosDR(
   for (const { l, ruta: r, retencion } of lineas) {
     const base = prorratear(dec(l.base));
     if (base.lte(0)) {
-      p.add(`${ruta}.imp_pagado`, `El pago es tan pequeño que la base prorrateada de ${r} es cero.`, retencion ? 'CRP20249' : 'CRP20255');
+      p.add(`${r}.base`, 'El pago es tan pequeño que la base prorrateada (BaseDR) es cero.', retencion ? 'CRP20249' : 'CRP20255');
       continue;
     }
     const tasa = l.tasa_o_cuota === undefined ? undefined : dec(l.tasa_o_cuota);
     const linea = {
       baseDR: formatear(base, decimales),
       impuestoDR: l.impuesto,
-      tipoFactorDR: l.tipo_factor,
+      tipoFactorDR: l.tipo_factor as TipoFactor,
       tasaOCuotaDR: tasa && formatearTasa(tasa),
       importeDR: tasa && formatear(base.times(tasa), decimales),
     };
@@ -98,6 +85,17 @@ function calcularImpuestosDR(
     else impuestos.trasladosDR.push(linea);
   }
   return impuestos;
+}
+
+/** The document's Total, which HexaFac needs to prorate its taxes; undefined (reported) if missing or below the balance. */
+function totalDocumento(p: Problemas, ruta: string, d: DocumentoRelacionadoEntrada, saldoAnt: Dec): Dec | undefined {
+  if (d.total === undefined) {
+    p.add(`${ruta}.total`, 'Obligatorio con impuestos: los ImpuestosDR se prorratean sobre el total de la factura.', HFX.total);
+    return undefined;
+  }
+  const total = dec(d.total);
+  if (total.lt(saldoAnt)) p.add(`${ruta}.total`, `Es menor que el saldo anterior (${saldoAnt.toFixed()}).`, HFX.total);
+  return total;
 }
 
 function calcularDocumento(
@@ -109,35 +107,30 @@ function calcularDocumento(
 ): DocumentoCalculado | undefined {
   const antes = p.lista.length;
   const decimales = decimalesDeMoneda(p, `${ruta}.moneda`, d.moneda, 'CRP20236', fecha);
-
   const mismaMoneda = d.moneda === monedaP;
-  // An invalid currency is already reported: comparing it would only add noise.
-  const equivalencia = decimales === undefined || monedaP === undefined ? dec(1) : equivalenciaDR(p, ruta, d, monedaP);
+  const equivalencia = monedaP === undefined ? dec(1) : equivalenciaDR(p, ruta, d, monedaP);
 
   const saldoAnt = importe(p, `${ruta}.imp_saldo_ant`, d.imp_saldo_ant, decimales, { positivo: 'CRP20239', decimales: 'CRP20240' });
   const pagado = importe(p, `${ruta}.imp_pagado`, d.imp_pagado, decimales, { positivo: 'CRP20241', decimales: 'CRP20242' });
   const insoluto = saldoAnt.minus(pagado);
+  const dado = d.imp_saldo_insoluto === undefined ? undefined : importe(p, `${ruta}.imp_saldo_insoluto`, d.imp_saldo_insoluto, decimales, { decimales: 'CRP20243' });
   if (insoluto.lt(0)) {
     p.add(
-      `${ruta}.imp_pagado`,
-      `El importe pagado (${pagado.toFixed()}) excede el saldo anterior de la factura (${saldoAnt.toFixed()}).`,
+      `${ruta}.imp_saldo_insoluto`,
+      `Sería negativo: el importe pagado (${pagado.toFixed()}) excede el saldo anterior de la factura (${saldoAnt.toFixed()}).`,
       'CRP20244',
     );
-  } else if (d.imp_saldo_insoluto !== undefined) {
-    const dado = importe(p, `${ruta}.imp_saldo_insoluto`, d.imp_saldo_insoluto, decimales, { decimales: 'CRP20243' });
-    if (!dado.eq(insoluto)) {
-      p.add(
-        `${ruta}.imp_saldo_insoluto`,
-        `Debe ser ImpSaldoAnt − ImpPagado = ${insoluto.toFixed()}, no ${dado.toFixed()}.`,
-        'CRP20244',
-      );
-    }
+  } else if (dado !== undefined && !dado.eq(insoluto)) {
+    p.add(`${ruta}.imp_saldo_insoluto`, `Debe ser ImpSaldoAnt − ImpPagado = ${insoluto.toFixed()}, no ${dado.toFixed()}.`, 'CRP20244');
   }
 
   validarObjetoImpDR(p, ruta, d, fecha);
+  const lineas = lineasDR(ruta, d);
+  validarLineasDR(p, lineas, fecha);
+  const total = lineas.length ? totalDocumento(p, ruta, d, saldoAnt) : undefined;
 
   if (decimales === undefined || p.lista.length > antes) return undefined;
-  const impuestosDR = calcularImpuestosDR(p, ruta, d, decimales, saldoAnt, pagado, fecha);
+  const impuestosDR = total && calcularImpuestosDR(p, lineas, total, decimales, saldoAnt, pagado);
   if (p.lista.length > antes) return undefined;
 
   return {
@@ -190,49 +183,74 @@ function impuestosP(documentos: DocumentoCalculado[]): Pago['impuestosP'] {
   };
 }
 
+/**
+ * The guía's margin of one ImpPagado converted to the payment's currency (CRP20275): lower limit
+ * (ImpPagado − ½·10^−d) ÷ (EquivalenciaDR + ½·10^−e − 10^−10) truncated, upper (ImpPagado + ½·10^−d − 10^−10)
+ * ÷ (EquivalenciaDR − ½·10^−e) rounded, both to the payment's decimals; d are the decimals ImpPagado is written
+ * with (its currency's), e EquivalenciaDR's as written, 10 when it is 1 beside a document in the payment's
+ * currency (CRP20277).
+ */
+function limitesImpPagado(x: DocumentoCalculado, decimalesEq: number, decimalesP: number): { inferior: Dec; superior: Dec } {
+  const medio = (decimales: number) => dec(10).pow(-decimales).div(2);
+  const minimo = dec('1e-10');
+  return {
+    inferior: x.pagado.minus(medio(x.decimales)).div(x.equivalencia.plus(medio(decimalesEq)).minus(minimo)).toDecimalPlaces(decimalesP, Decimal.ROUND_DOWN),
+    superior: x.pagado.plus(medio(x.decimales)).minus(minimo).div(x.equivalencia.minus(medio(decimalesEq))).toDecimalPlaces(decimalesP, Decimal.ROUND_HALF_UP),
+  };
+}
+
+/**
+ * Monto against its documents: in one currency their ImpPagado add up to at most Monto (CRP20217); across
+ * currencies their sum converted and truncated to the payment's decimals does, or else Monto lies between
+ * the sums of their limits (CRP20276).
+ */
+function validarMonto(p: Problemas, ruta: string, monto: Dec, docs: DocumentoCalculado[], decimalesP: number): void {
+  if (docs.every((x) => x.mismaMoneda)) {
+    const suma = docs.reduce((s, x) => s.plus(x.pagado), dec(0));
+    if (suma.gt(monto)) p.add(`${ruta}.monto`, `Es menor que la suma de lo pagado de las facturas (${suma.toFixed()}).`, 'CRP20217');
+    return;
+  }
+  const convertido = docs.reduce((s, x) => s.plus(x.pagado.div(x.equivalencia)), dec(0)).toDecimalPlaces(decimalesP, Decimal.ROUND_DOWN);
+  if (convertido.lte(monto)) return;
+  const conMismaMoneda = docs.some((x) => x.mismaMoneda);
+  let inferior = dec(0);
+  let superior = dec(0);
+  for (const x of docs) {
+    const l = limitesImpPagado(x, conMismaMoneda && x.equivalencia.eq(1) ? 10 : x.equivalencia.decimalPlaces(), decimalesP);
+    inferior = inferior.plus(l.inferior);
+    superior = superior.plus(l.superior);
+  }
+  if (monto.lt(inferior) || monto.gt(superior)) {
+    p.add(
+      `${ruta}.monto`,
+      `Lo pagado de las facturas convertido es ${convertido.toFixed()}; el monto debe estar entre ${inferior.toFixed()} y ${superior.toFixed()}.`,
+      'CRP20276',
+    );
+  }
+}
+
 function calcularPago(p: Problemas, ruta: string, pago: PagoEntrada, fecha: string): Pago | undefined {
   const antes = p.lista.length;
   const fechaP = fechaPago(pago.fecha_pago);
-  if (!fechaP) p.add(`${ruta}.fecha_pago`, 'Debe ser una fecha AAAA-MM-DDThh:mm:ss (o AAAA-MM-DD) válida, de 2010 a 2099.');
+  if (!fechaP) p.add(`${ruta}.fecha_pago`, 'Debe ser una fecha AAAA-MM-DDThh:mm:ss (o AAAA-MM-DD) válida, de 2010 a 2099.', HFX.fecha);
 
   validarFormaPago(p, ruta, pago, fecha);
 
   const decimalesP = decimalesDeMoneda(p, `${ruta}.moneda`, pago.moneda, 'CRP20213', fecha);
   const tipoCambio = tipoCambioP(p, ruta, pago);
+  const monto =
+    pago.monto === undefined ? undefined : importe(p, `${ruta}.monto`, pago.monto, decimalesP, { positivo: 'CRP20218', decimales: 'CRP20219' });
 
   const vistos = new Set<string>();
   const documentos = pago.documentos.map((d, j) => {
     const r = `${ruta}.documentos[${j}]`;
-    if (vistos.has(d.uuid.toUpperCase())) p.add(`${r}.uuid`, 'La factura ya está en este pago.');
+    if (vistos.has(d.uuid.toUpperCase())) p.add(`${r}.uuid`, 'La factura ya está en este pago.', HFX.repetido);
     vistos.add(d.uuid.toUpperCase());
-    return calcularDocumento(p, r, d, decimalesP === undefined ? undefined : pago.moneda, fecha);
+    return calcularDocumento(p, r, d, pago.moneda, fecha);
   });
-  if (decimalesP === undefined || p.lista.length > antes) return undefined;
+  if (decimalesP === undefined || documentos.some((x) => x === undefined)) return undefined;
   const docs = documentos as DocumentoCalculado[];
-
-  // Monto vs the documents (CRP20217 in one currency; CRP20276 with the guía's rounding margins otherwise).
-  const exacto = docs.reduce((s, x) => s.plus(x.pagado.div(x.equivalencia)), dec(0));
-  const inferior = docs.reduce((s, x) => {
-    if (x.mismaMoneda) return s.plus(x.pagado);
-    const margenEq = medioUlp(x.equivalencia.decimalPlaces()).minus('1e-10');
-    return s.plus(x.pagado.minus(medioUlp(x.decimales)).div(x.equivalencia.plus(margenEq)));
-  }, dec(0));
-  let monto: Dec;
-  if (pago.monto === undefined) {
-    // Rounded up, so that it always covers what the documents say was paid.
-    monto = exacto.toDecimalPlaces(decimalesP, Decimal.ROUND_UP);
-  } else {
-    monto = importe(p, `${ruta}.monto`, pago.monto, decimalesP, { positivo: 'CRP20218', decimales: 'CRP20219' });
-    if (docs.every((x) => x.mismaMoneda) && exacto.gt(monto)) {
-      p.add(`${ruta}.monto`, `Es menor que la suma de lo pagado de las facturas (${exacto.toFixed()}).`, 'CRP20217');
-    } else if (inferior.gt(monto)) {
-      p.add(
-        `${ruta}.monto`,
-        `Es menor que lo pagado de las facturas convertido a ${pago.moneda} (${formatear(exacto, decimalesP)}), aun con el margen de redondeo.`,
-        'CRP20276',
-      );
-    }
-  }
+  if (monto !== undefined) validarMonto(p, ruta, monto, docs, decimalesP);
   if (p.lista.length > antes) return undefined;
 
   return {
@@ -240,7 +258,8 @@ function calcularPago(p: Problemas, ruta: string, pago: PagoEntrada, fecha: stri
     formaDePagoP: pago.forma_pago,
     monedaP: pago.moneda,
     tipoCambioP: tipoCambio.toFixed(),
-    monto: formatear(monto, decimalesP),
+    // Without one, the documents converted and rounded up, so that it always covers what they say was paid.
+    monto: formatear(monto ?? docs.reduce((s, x) => s.plus(x.pagado.div(x.equivalencia)), dec(0)).toDecimalPlaces(decimalesP, Decimal.ROUND_UP), decimalesP),
     numOperacion: pago.num_operacion,
     rfcEmisorCtaOrd: pago.rfc_emisor_cta_ord,
     nomBancoOrdExt: pago.nom_banco_ord_ext,
@@ -290,7 +309,7 @@ export function calcularPagos(pagos: PagoEntrada[], fecha: string): { ok: true; 
     pago?.doctoRelacionado.forEach((d, j) => {
       const previo = saldos.get(d.idDocumento);
       if (previo && previo.saldo !== d.impSaldoAnt) {
-        p.add(`pagos[${i}].documentos[${j}].imp_saldo_ant`, `Debe ser el saldo insoluto que deja ${previo.ruta} (${previo.saldo}).`);
+        p.add(`pagos[${i}].documentos[${j}].imp_saldo_ant`, `Debe ser el saldo insoluto que deja ${previo.ruta} (${previo.saldo}).`, HFX.saldo);
       }
       saldos.set(d.idDocumento, { saldo: d.impSaldoInsoluto, ruta: `pagos[${i}]` });
     }),
@@ -302,10 +321,10 @@ export function calcularPagos(pagos: PagoEntrada[], fecha: string): { ok: true; 
   lista.forEach((pago, i) => {
     const lineas = [...(pago.impuestosP?.trasladosP ?? []), ...(pago.impuestosP?.retencionesP ?? [])];
     if (lineas.some((l) => excedeImporte(l.importeP) || ('baseP' in l && excedeImporte(l.baseP)))) {
-      p.add(`pagos[${i}]`, 'Los impuestos del pago (base ÷ equivalencia) exceden los 18 enteros que admite el SAT (t_Importe).');
+      p.add(`pagos[${i}]`, 'Los impuestos del pago (base ÷ equivalencia) exceden los 18 enteros que admite el SAT (t_Importe).', HFX.excede);
     }
   });
-  if (Object.values(resultado.totales).some(excedeImporte)) p.add('pagos', 'Los totales en MXN (monto × tipo de cambio) exceden los 18 enteros que admite el SAT (t_Importe).');
+  if (Object.values(resultado.totales).some(excedeImporte)) p.add('pagos', 'Los totales en MXN (monto × tipo de cambio) exceden los 18 enteros que admite el SAT (t_Importe).', HFX.excede);
   return p.lista.length ? { ok: false, errors: p.lista } : { ok: true, pagos: resultado };
 }
 

@@ -249,34 +249,15 @@ describe('prepararComplementoPago', () => {
   });
 });
 
-describe('validation (all problems at once, with the CRP20xxx codes)', () => {
+// Each rule of the matrix alone is in reglas-crp20.test.ts; these are how they combine, and HexaFac's own checks.
+describe('validation (all problems at once, with their codes)', () => {
   const doc = (input: any, i = 0, j = 0) => input.pagos[i].documentos[j];
 
-  it('rejects an overpayment', () => {
-    expect(problemas(variante('parcialidades', (i) => (doc(i, 1, 0).imp_pagado = '5800.01')))).toEqual([
-      ['pagos[1].documentos[0].imp_pagado', 'CRP20244'],
-    ]);
-  });
-
-  it('rejects a given ImpSaldoInsoluto that is not ImpSaldoAnt − ImpPagado', () => {
-    expect(problemas(variante('parcialidades', (i) => (doc(i, 0, 1).imp_saldo_insoluto = '16400.01')))).toEqual([
-      ['pagos[0].documentos[1].imp_saldo_insoluto', 'CRP20244'],
-    ]);
-  });
-
-  it('requires TipoCambioP for a payment not in MXN and 1 for MXN', () => {
-    expect(problemas(variante('usd', (i) => delete i.pagos[0].tipo_cambio))).toEqual([['pagos[0].tipo_cambio', 'CRP20214']]);
-    expect(problemas(variante('parcialidades', (i) => (i.pagos[1].tipo_cambio = '1.5')))).toEqual([['pagos[1].tipo_cambio', 'CRP20215']]);
-  });
-
-  it('rejects forma de pago 99', () => {
-    expect(problemas(variante('parcialidades', (i) => (i.pagos[0].forma_pago = '99')))).toEqual([['pagos[0].forma_pago', 'CRP20212']]);
-  });
-
-  it('reports every problem of every payment and document together', () => {
+  it('reports every problem of every payment and document together, each rule on its own', () => {
     const input = variante('parcialidades', (i) => {
       i.pagos[0].forma_pago = '99';
       doc(i, 0, 0).imp_pagado = '12000.00';
+      doc(i, 0, 1).impuestos.traslados[0].tipo_factor = 'Libre';
       doc(i, 1, 2).objeto_imp = '02';
       i.pagos[1].moneda = 'XXX';
       i.receptor.regimen_fiscal = '999';
@@ -284,74 +265,53 @@ describe('validation (all problems at once, with the CRP20xxx codes)', () => {
     expect(problemas(input)).toEqual([
       ['receptor.regimen_fiscal', 'CFDI40157'],
       ['pagos[0].forma_pago', 'CRP20212'],
-      ['pagos[0].documentos[0].imp_pagado', 'CRP20244'],
+      // 99 is not among the formas de pago that admit banking data.
+      ['pagos[0].rfc_emisor_cta_ord', 'CRP20221'],
+      ['pagos[0].cta_ordenante', 'CRP20224'],
+      ['pagos[0].rfc_emisor_cta_ben', 'CRP20227'],
+      ['pagos[0].cta_beneficiario', 'CRP20228'],
+      ['pagos[0].documentos[0].imp_saldo_insoluto', 'CRP20244'],
+      ['pagos[0].documentos[1].impuestos.traslados[0].tipo_factor', 'CRP20257'],
+      // A wrong document does not hide Monto's own rules, nor a payment in XXX the rules that compare currencies.
       ['pagos[1].moneda', 'CRP20213'],
+      ['pagos[1].tipo_cambio', 'CRP20214'],
+      ['pagos[1].documentos[0].equivalencia', 'CRP20237'],
+      ['pagos[1].documentos[1].equivalencia', 'CRP20237'],
+      ['pagos[1].documentos[2].equivalencia', 'CRP20237'],
       ['pagos[1].documentos[2].impuestos', 'CRP20246'],
     ]);
   });
 
-  it('checks Monto against the documents, with the rounding margin only across currencies', () => {
-    expect(problemas(variante('parcialidades', (i) => (i.pagos[0].monto = '10599.99')))).toEqual([['pagos[0].monto', 'CRP20217']]);
-    expect(problemas(variante('parcialidades', (i) => (i.pagos[0].monto = '10600.001')))).toEqual([['pagos[0].monto', 'CRP20219']]);
+  it('checks Monto against the documents even when Monto breaks its own rules', () => {
     expect(problemas(variante('parcialidades', (i) => (i.pagos[0].monto = '0')))).toEqual([
       ['pagos[0].monto', 'CRP20218'],
       ['pagos[0].monto', 'CRP20217'],
     ]);
-    // USD 116.00 / 0.0571428571 = 2,030.000001 MXN: 4,530.00 is within the margin, 4,529.00 is not.
-    expect(problemas(variante('tasa0-exento-usd', (i) => (i.pagos[0].monto = '4529.00')))).toEqual([['pagos[0].monto', 'CRP20276']]);
   });
 
-  it('checks EquivalenciaDR and the documents amounts against their currency', () => {
-    expect(problemas(variante('usd', (i) => delete doc(i).equivalencia))).toEqual([['pagos[0].documentos[0].equivalencia', 'CRP20237']]);
-    expect(problemas(variante('parcialidades', (i) => (doc(i).equivalencia = '2')))).toEqual([['pagos[0].documentos[0].equivalencia', 'CRP20238']]);
-    expect(problemas(variante('parcialidades', (i) => (doc(i).moneda = 'XXX')))).toEqual([['pagos[0].documentos[0].moneda', 'CRP20236']]);
-    expect(
-      problemas(
-        variante('parcialidades', (i) => {
-          doc(i, 1, 2).imp_saldo_ant = '0';
-          doc(i, 1, 2).imp_pagado = '0.001';
-        }),
-      ),
-    ).toEqual([
-      ['pagos[1].documentos[2].imp_saldo_ant', 'CRP20239'],
-      ['pagos[1].documentos[2].imp_pagado', 'CRP20242'],
-      ['pagos[1].documentos[2].imp_pagado', 'CRP20244'],
-    ]);
+  it('needs the Total of a document with taxes to prorate them (HFX_TOTAL_DOCUMENTO)', () => {
+    expect(problemas(variante('parcialidades', (i) => delete doc(i).total))).toEqual([['pagos[0].documentos[0].total', 'HFX_TOTAL_DOCUMENTO']]);
+    expect(problemas(variante('parcialidades', (i) => (doc(i).total = '11599.99')))).toEqual([['pagos[0].documentos[0].total', 'HFX_TOTAL_DOCUMENTO']]);
   });
 
-  it('ties ImpuestosDR to ObjetoImpDR and checks each tax line', () => {
-    expect(problemas(variante('parcialidades', (i) => (doc(i).objeto_imp = '01')))).toEqual([['pagos[0].documentos[0].impuestos', 'CRP20247']]);
-    expect(problemas(variante('parcialidades', (i) => (doc(i).objeto_imp = '09')))).toEqual([['pagos[0].documentos[0].objeto_imp', 'CRP20245']]);
-    expect(
-      problemas(
-        variante('parcialidades', (i) => {
-          doc(i, 0, 1).impuestos.retenciones[0].tipo_factor = 'Exento';
-          doc(i, 0, 1).impuestos.traslados[0].tasa_o_cuota = '0.17';
-        }),
-      ),
-    ).toEqual([
-      ['pagos[0].documentos[1].impuestos.traslados[0].tasa_o_cuota', 'CRP20260'],
-      ['pagos[0].documentos[1].impuestos.retenciones[0].tipo_factor', 'CRP20252'],
-    ]);
-    expect(problemas(variante('parcialidades', (i) => delete doc(i).total))).toEqual([['pagos[0].documentos[0].total', undefined]]);
-  });
-
-  it('refuses a tax line repeated in one document (CRP20271, CRP20263) instead of charging it twice', () => {
+  it('accepts a tax line repeated in one document, as the SAT does, and adds both into one TrasladoP and RetencionP', () => {
     const repetido = variante('parcialidades', (i) => {
       const d = doc(i, 0, 1);
       d.impuestos.traslados.push({ ...d.impuestos.traslados[0] });
       d.impuestos.retenciones.push({ ...d.impuestos.retenciones[0] });
     });
-    expect(problemas(repetido)).toEqual([
-      ['pagos[0].documentos[1].impuestos.traslados[1]', 'CRP20271'],
-      ['pagos[0].documentos[1].impuestos.retenciones[1]', 'CRP20263'],
-    ]);
+    const pago = pagosDe(repetido).pago[0];
+    expect(pago.doctoRelacionado[1].impuestosDR?.trasladosDR).toHaveLength(2);
+    expect(pago.impuestosP?.trasladosP).toEqual([expect.objectContaining({ baseP: '14056.600000', importeP: '2249.060000' })]);
+    expect(pago.impuestosP?.retencionesP).toEqual([{ impuestoP: '001', importeP: '905.660000' }]);
   });
 
-  it('refuses a FechaPago outside the years t_FechaH admits (2010–2099)', () => {
-    for (const f of ['9999-12-31T12:00:00', '2009-12-31', '1999-01-01T00:00:00']) {
-      expect(problemas(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)))).toEqual([['pagos[0].fecha_pago', undefined]]);
+  it('refuses a FechaPago outside the years t_FechaH admits (2010–2099), and sets no other bound', () => {
+    for (const f of ['9999-12-31T12:00:00', '2009-12-31', '1999-01-01T00:00:00', '2026-02-30T10:00:00']) {
+      expect(problemas(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)))).toEqual([['pagos[0].fecha_pago', 'HFX_FECHA_PAGO']]);
     }
+    // The matrix bounds FechaPago by nothing else: after the CFDI's Fecha or years before it are allowed.
+    for (const f of ['2099-12-31T23:59:59', '2010-01-01']) pagosDe(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)));
   });
 
   it('refuses Totales that pass t_Importe once converted to MXN', () => {
@@ -362,22 +322,15 @@ describe('validation (all problems at once, with the CRP20xxx codes)', () => {
         i.pagos = [{ fecha_pago: '2026-11-18T10:15:00', forma_pago: '03', moneda: 'USD', tipo_cambio: '20', monto, documentos: [documento] }];
       });
     expect(pagosDe(pagoEnUsd('10000000000000000')).totales.montoTotalPagos).toBe('200000000000000000.00');
-    expect(problemas(pagoEnUsd('100000000000000000'))).toEqual([['pagos', undefined]]);
+    expect(problemas(pagoEnUsd('100000000000000000'))).toEqual([['pagos', 'HFX_IMPORTE_EXCEDE']]);
   });
 
-  it('allows bank fields only with a bancarizada forma de pago', () => {
-    expect(problemas(variante('parcialidades', (i) => (i.pagos[1].cta_ordenante = '012180001234567897')))).toEqual([
-      ['pagos[1].cta_ordenante', 'CRP20224'],
-    ]);
-    expect(problemas(variante('usd', (i) => delete i.pagos[0].nom_banco_ord_ext))).toEqual([['pagos[0].nom_banco_ord_ext', 'CRP20223']]);
-  });
-
-  it('chains the balance of a document paid twice in one CFDI', () => {
+  it('chains the balance of a document paid twice in one CFDI (HFX_SALDO_ENCADENADO)', () => {
     const input = variante('parcialidades', (i) => {
       doc(i, 1, 0).imp_saldo_ant = '5900.00';
       doc(i, 1, 0).imp_pagado = '5900.00';
     });
-    expect(problemas(input)).toEqual([['pagos[1].documentos[0].imp_saldo_ant', undefined]]);
+    expect(problemas(input)).toEqual([['pagos[1].documentos[0].imp_saldo_ant', 'HFX_SALDO_ENCADENADO']]);
   });
 
   it('reports shape problems with their JSON paths', () => {
@@ -391,8 +344,17 @@ describe('validation (all problems at once, with the CRP20xxx codes)', () => {
       'pagos[0].documentos[0].uuid',
       'pagos[0].documentos[0].num_parcialidad',
     ]);
-    expect(problemas(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = '2026-02-30T10:00:00')))).toEqual([
-      ['pagos[0].fecha_pago', undefined],
-    ]);
+  });
+
+  it('refuses fields it does not know, at every level', () => {
+    const input = variante('parcialidades', (i) => {
+      i.confirmacion = 'ABC12';
+      i.receptor.extra = 1;
+      i.pagos[0].tipo_cad_pago = '01';
+      doc(i, 0, 1).impuestos.traslados[0].importe = '800.00';
+    });
+    expect(problemas(input).map(([p]) => p)).toEqual(
+      expect.arrayContaining(['confirmacion', 'receptor.extra', 'pagos[0].tipo_cad_pago', 'pagos[0].documentos[1].impuestos.traslados[0].importe']),
+    );
   });
 });

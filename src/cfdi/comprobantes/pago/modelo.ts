@@ -9,18 +9,21 @@ import { clave, decimal, patron, ReceptorEntradaSchema, texto, UUID } from '../.
 import { RFC_XSD } from '../../rfc';
 import { FacturaEntradaSchema } from '../ingreso-egreso';
 
-const CUENTA = /^[A-Z0-9_]{10,50}$/;
+// Pagos20.xsd's pattern for both accounts; the rules check c_FormaPago's narrower one per forma de pago
+// (CRP20225, CRP20226), so the shape takes any text and only documents this one.
+const cuenta = () => clave().meta({ pattern: '^[A-Z0-9_]{10,50}$' });
 // Pagos20.xsd IdDocumento: a folio fiscal (UUID) or the número de operación of a documento digital.
 const ID_DOCUMENTO = new RegExp(`^(${UUID.source.slice(1, -1)}|[0-9]{3}-[0-9]{2}-[0-9]{9})$`);
 
-const ImpuestoDocumentoEntradaSchema = z.object({
+const ImpuestoDocumentoEntradaSchema = z.strictObject({
   base: decimal(6),
   impuesto: clave(),
-  tipo_factor: z.enum(['Tasa', 'Cuota', 'Exento']),
+  // Any text: outside c_TipoFactor it is CRP20251 / CRP20257, not a shape error.
+  tipo_factor: clave().meta({ enum: ['Tasa', 'Cuota', 'Exento'] }),
   tasa_o_cuota: decimal(6).optional(),
 });
 
-const DocumentoRelacionadoEntradaSchema = z.object({
+const DocumentoRelacionadoEntradaSchema = z.strictObject({
   uuid: patron(ID_DOCUMENTO, 'Debe ser un folio fiscal (UUID)'),
   serie: texto(25, { unaLinea: true }).optional(),
   folio: texto(40, { unaLinea: true }).optional(),
@@ -33,14 +36,14 @@ const DocumentoRelacionadoEntradaSchema = z.object({
   objeto_imp: clave(),
   total: decimal(6).optional(),
   impuestos: z
-    .object({
+    .strictObject({
       traslados: z.array(ImpuestoDocumentoEntradaSchema).default([]),
       retenciones: z.array(ImpuestoDocumentoEntradaSchema).default([]),
     })
     .optional(),
 });
 
-const PagoEntradaSchema = z.object({
+const PagoEntradaSchema = z.strictObject({
   fecha_pago: clave(),
   forma_pago: clave(),
   moneda: clave().default('MXN'),
@@ -49,14 +52,15 @@ const PagoEntradaSchema = z.object({
   num_operacion: texto(100).optional(),
   rfc_emisor_cta_ord: patron(RFC_XSD.ordenante, 'RFC inválido').optional(),
   nom_banco_ord_ext: texto(300).optional(),
-  cta_ordenante: patron(CUENTA, 'Cuenta inválida').optional(),
+  cta_ordenante: cuenta().optional(),
   rfc_emisor_cta_ben: patron(RFC_XSD.moral, 'RFC de persona moral inválido').optional(),
-  cta_beneficiario: patron(CUENTA, 'Cuenta inválida').optional(),
+  cta_beneficiario: cuenta().optional(),
   documentos: z.array(DocumentoRelacionadoEntradaSchema).min(1),
 });
 
-export const ComplementoPagoEntradaSchema = FacturaEntradaSchema.pick({ serie: true, folio: true, fecha: true }).extend({
-  receptor: ReceptorEntradaSchema.extend({ uso_cfdi: z.literal('CP01').default('CP01') }),
+export const ComplementoPagoEntradaSchema = z.strictObject({
+  ...FacturaEntradaSchema.pick({ serie: true, folio: true, fecha: true }).shape,
+  receptor: z.strictObject({ ...ReceptorEntradaSchema.shape, uso_cfdi: z.literal('CP01').default('CP01') }),
   pagos: z.array(PagoEntradaSchema).min(1),
 });
 

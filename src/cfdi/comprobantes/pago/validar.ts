@@ -1,21 +1,67 @@
 /**
  * The checks of the SAT's matriz de errores for Pagos 2.0 (CRP20xxx codes) that need no arithmetic: dates,
  * currencies, catalog keys, the taxes a document may carry and the banking data a forma de pago allows.
+ * Each rule is applied on its own, as the matrix states it, so one input reports every rule it breaks.
  * calcular.ts runs them on the way and checks what the amounts must add up to.
  */
-import { formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota } from '../../catalogs';
+import { formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota, tipoFactor } from '../../catalogs';
 import { dec, type Dec } from '../../decimal';
 import type { Problemas } from '../../validar';
 import type { DocumentoRelacionadoEntrada, PagoEntrada } from './modelo';
 
 type ImpuestoDocumentoEntrada = NonNullable<DocumentoRelacionadoEntrada['impuestos']>['traslados'][number];
 
+/** HexaFac's own codes, for what the input must be beyond the matrix (the XSD's forms, what HexaFac computes from). */
+export const HFX = {
+  /** FechaPago is not a t_FechaH (AAAA-MM-DDThh:mm:ss, years 2010–2099). */
+  fecha: 'HFX_FECHA_PAGO',
+  /** A clave that is not in force in its catalog where the matrix has no code (c_FormaPago, c_Moneda). */
+  catalogo: 'HFX_CLAVE_CATALOGO',
+  /** TipoCambioP and EquivalenciaDR are positive (Pagos20.xsd). */
+  positivo: 'HFX_NO_POSITIVO',
+  /** A document with taxes needs its Total to prorate them; it cannot be below the balance. */
+  total: 'HFX_TOTAL_DOCUMENTO',
+  /** The same document twice in one payment. */
+  repetido: 'HFX_DOCUMENTO_REPETIDO',
+  /** A document paid twice in one CFDI starts the second time from the balance the first left. */
+  saldo: 'HFX_SALDO_ENCADENADO',
+  /** A computed amount past t_Importe's 18 integer digits. */
+  excede: 'HFX_IMPORTE_EXCEDE',
+} as const;
+
 // ObjetoImpDR values whose DoctoRelacionado may not carry ImpuestosDR (CRP20247).
 const OBJETO_SIN_IMPUESTOS = new Set(['01', '03', '04', '05']);
 
 /**
+ * c_FormaPago's account patterns (patron_cuenta_ordenante, patron_cuenta_beneficiario), per forma de pago
+ * that admits each account. The keys are exactly the matrix's lists: the ordenante's data (RfcEmisorCtaOrd,
+ * CtaOrdenante) only with 02, 03, 04, 05, 06, 28 and 29 (CRP20221, CRP20224), the beneficiario's
+ * (RfcEmisorCtaBen, CtaBeneficiario) only with 02, 03, 04, 05, 28 and 29 (CRP20227, CRP20228).
+ * Kept here because src/cfdi/catalogs does not carry these columns.
+ */
+const TARJETA_O_CUENTA = '[0-9]{10,11}|[0-9]{15,16}|[0-9]{18}|[A-Z0-9_]{10,50}';
+const CUENTAS: Record<'ordenante' | 'beneficiario', Record<string, string>> = {
+  ordenante: {
+    '02': '[0-9]{11}|[0-9]{18}',
+    '03': '[0-9]{10}|[0-9]{16}|[0-9]{18}',
+    '04': '[0-9]{16}',
+    '05': TARJETA_O_CUENTA,
+    '06': '[0-9]{10}',
+    '28': '[0-9]{16}',
+    '29': '[0-9]{15,16}',
+  },
+  beneficiario: { '02': TARJETA_O_CUENTA, '03': '[0-9]{10}|[0-9]{18}', '04': TARJETA_O_CUENTA, '05': TARJETA_O_CUENTA, '28': TARJETA_O_CUENTA, '29': TARJETA_O_CUENTA },
+};
+const CAMPOS_BANCARIOS = [
+  { campo: 'rfc_emisor_cta_ord', cuenta: 'ordenante', noPermitido: 'CRP20221' },
+  { campo: 'cta_ordenante', cuenta: 'ordenante', noPermitido: 'CRP20224', patron: 'CRP20225' },
+  { campo: 'rfc_emisor_cta_ben', cuenta: 'beneficiario', noPermitido: 'CRP20227' },
+  { campo: 'cta_beneficiario', cuenta: 'beneficiario', noPermitido: 'CRP20228', patron: 'CRP20226' },
+] as const;
+
+/**
  * FechaPago as `YYYY-MM-DDThh:mm:ss`; a bare date gets 12:00:00 as the guía says. Undefined if invalid, or
- * outside the years t_FechaH's pattern admits (2010–2099, tdCFDI.xsd).
+ * outside the years t_FechaH's pattern admits (2010–2099, tdCFDI.xsd). The matrix sets no other bound.
  */
 export function fechaPago(valor: string): string | undefined {
   const m = /^(20[1-9]\d)-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?$/.exec(valor);
@@ -34,11 +80,11 @@ export function decimalesDeMoneda(p: Problemas, ruta: string, clave: string, cod
     return undefined;
   }
   const m = buscarMoneda(clave, fecha);
-  if (!m) p.add(ruta, `${clave} no es una clave vigente de c_Moneda.`);
+  if (!m) p.add(ruta, `${clave} no es una clave vigente de c_Moneda.`, HFX.catalogo);
   return m?.decimales;
 }
 
-/** An amount in a currency: > 0 and with no more decimals than the currency has. */
+/** An amount in a currency: > 0 where the matrix says so, and with no more decimals than the currency has. */
 export function importe(
   p: Problemas,
   ruta: string,
@@ -67,74 +113,77 @@ export function equivalenciaDR(p: Problemas, ruta: string, d: DocumentoRelaciona
     return dec(1);
   }
   const equivalencia = dec(d.equivalencia);
-  if (equivalencia.lte(0)) p.add(`${ruta}.equivalencia`, 'Debe ser mayor que cero.');
+  if (equivalencia.lte(0)) p.add(`${ruta}.equivalencia`, 'Debe ser mayor que cero.', HFX.positivo);
   return equivalencia;
 }
 
+/** The codes of one rule for a RetencionDR and a TrasladoDR. */
+const CODIGOS_DR = {
+  base: { retencion: 'CRP20249', traslado: 'CRP20255' },
+  impuesto: { retencion: 'CRP20250', traslado: 'CRP20256' },
+  tipoFactor: { retencion: 'CRP20251', traslado: 'CRP20257' },
+  tasa: { retencion: 'CRP20253', traslado: 'CRP20260' },
+} as const;
 
-/** The checks of each ImpuestoDR line given for a document (its catalog keys, base and tasa); false if any failed. */
+/** The checks of each ImpuestoDR line given for a document (its catalog keys, base and tasa). */
 export function validarLineasDR(
   p: Problemas,
   lineas: { l: ImpuestoDocumentoEntrada; ruta: string; retencion: boolean }[],
   fecha: string,
-): boolean {
-  let valido = true;
-  const add = (r: string, message: string, code?: string) => {
-    valido = false;
-    p.add(r, message, code);
-  };
+): void {
   for (const { l, ruta: r, retencion } of lineas) {
-    if (!buscarImpuesto(l.impuesto, fecha)) add(`${r}.impuesto`, `${l.impuesto} no es una clave de c_Impuesto.`, retencion ? 'CRP20250' : 'CRP20256');
-    if (dec(l.base).lte(0)) add(`${r}.base`, 'Debe ser mayor que cero.', retencion ? 'CRP20249' : 'CRP20255');
-    if (l.tipo_factor === 'Exento') {
-      if (retencion) add(`${r}.tipo_factor`, 'Una retención no puede ser Exento.', 'CRP20252');
-      else if (l.tasa_o_cuota !== undefined) add(`${r}.tasa_o_cuota`, 'Un traslado Exento no lleva tasa o cuota.', 'CRP20258');
+    const uso = retencion ? 'retencion' : 'traslado';
+    if (!buscarImpuesto(l.impuesto, fecha)) p.add(`${r}.impuesto`, `${l.impuesto} no es una clave de c_Impuesto.`, CODIGOS_DR.impuesto[uso]);
+    if (dec(l.base).lte(0)) p.add(`${r}.base`, 'Debe ser mayor que cero.', CODIGOS_DR.base[uso]);
+    if (!tipoFactor(l.tipo_factor, fecha)) {
+      p.add(`${r}.tipo_factor`, `${l.tipo_factor} no es una clave de c_TipoFactor.`, CODIGOS_DR.tipoFactor[uso]);
+    } else if (l.tipo_factor === 'Exento') {
+      if (retencion) p.add(`${r}.tipo_factor`, 'Una retención no puede ser Exento.', 'CRP20252');
+      else if (l.tasa_o_cuota !== undefined) p.add(`${r}.tasa_o_cuota`, 'Un traslado Exento no lleva tasa o cuota.', 'CRP20258');
     } else if (l.tasa_o_cuota === undefined) {
-      add(`${r}.tasa_o_cuota`, `Obligatoria con tipo de factor ${l.tipo_factor}.`, retencion ? 'CRP20253' : 'CRP20259');
-    } else if (!reglaTasaCuota(l.impuesto, l.tipo_factor, l.tasa_o_cuota, retencion ? 'retencion' : 'traslado', fecha)) {
-      add(
+      p.add(`${r}.tasa_o_cuota`, `Obligatoria con tipo de factor ${l.tipo_factor}.`, retencion ? 'CRP20253' : 'CRP20259');
+    } else if (!reglaTasaCuota(l.impuesto, l.tipo_factor, l.tasa_o_cuota, uso, fecha)) {
+      p.add(
         `${r}.tasa_o_cuota`,
-        `${l.tasa_o_cuota} no es una ${retencion ? 'retención' : 'traslado'} válida de c_TasaOCuota para ${l.impuesto} ${l.tipo_factor}.`,
-        retencion ? 'CRP20253' : 'CRP20260',
+        `${l.tasa_o_cuota} no es una ${retencion ? 'retención' : 'traslado'} de c_TasaOCuota para ${l.impuesto} ${l.tipo_factor}.`,
+        CODIGOS_DR.tasa[uso],
       );
     }
   }
-  return valido;
 }
 
-/** ObjetoImpDR against the taxes given for the document (CRP20245–CRP20247, CRP20278, CRP20279). */
+/** ObjetoImpDR against the ImpuestosDR node given for the document (CRP20245–CRP20248, CRP20278, CRP20279). */
 export function validarObjetoImpDR(p: Problemas, ruta: string, d: DocumentoRelacionadoEntrada, fecha: string): void {
   const objeto = d.objeto_imp;
   const traslados = d.impuestos?.traslados ?? [];
-  const retenciones = d.impuestos?.retenciones ?? [];
-  const conImpuestos = traslados.length + retenciones.length > 0;
+  const lineas = [...traslados, ...(d.impuestos?.retenciones ?? [])];
+  const conNodo = d.impuestos !== undefined;
+  if (conNodo && lineas.length === 0) p.add(`${ruta}.impuestos`, 'Si se registran impuestos debe haber traslados o retenciones.', 'CRP20248');
   if (!objetoImp(objeto, fecha)) {
     p.add(`${ruta}.objeto_imp`, `${objeto} no es una clave vigente de c_ObjetoImp.`, 'CRP20245');
-  } else if (objeto === '02' && !conImpuestos) {
+  } else if (objeto === '02' && !conNodo) {
     p.add(`${ruta}.impuestos`, 'ObjetoImpDR 02 exige los impuestos de la factura.', 'CRP20246');
-  } else if (OBJETO_SIN_IMPUESTOS.has(objeto) && conImpuestos) {
+  } else if (OBJETO_SIN_IMPUESTOS.has(objeto) && conNodo) {
     p.add(`${ruta}.impuestos`, `Con ObjetoImpDR ${objeto} no se registran impuestos.`, 'CRP20247');
-  } else if ((objeto === '06' || objeto === '08') && [...traslados, ...retenciones].some((l) => l.impuesto !== '001')) {
+  } else if ((objeto === '06' || objeto === '08') && lineas.some((l) => l.impuesto === '002' || l.impuesto === '003')) {
     p.add(`${ruta}.impuestos`, `Con ObjetoImpDR ${objeto} no se registran IVA ni IEPS (solo retención de ISR).`, 'CRP20278');
-  } else if (objeto === '07' && ([...traslados, ...retenciones].some((l) => l.impuesto === '002') || !traslados.some((l) => l.impuesto === '003'))) {
+  } else if (objeto === '07' && (lineas.some((l) => l.impuesto === '002') || !traslados.some((l) => l.impuesto === '003'))) {
     p.add(`${ruta}.impuestos`, 'Con ObjetoImpDR 07 no se registra IVA y se traslada IEPS.', 'CRP20279');
   }
 }
 
 /** FormaDePagoP (never 99) and the banking data it allows (CRP20212, CRP20221–CRP20228). */
 export function validarFormaPago(p: Problemas, ruta: string, pago: PagoEntrada, fecha: string): void {
-  const forma = pago.forma_pago === '99' ? undefined : formaPago(pago.forma_pago, fecha);
-  if (pago.forma_pago === '99') p.add(`${ruta}.forma_pago`, 'La forma de pago de un pago recibido no puede ser 99 (por definir).', 'CRP20212');
-  else if (!forma) p.add(`${ruta}.forma_pago`, `${pago.forma_pago} no es una clave vigente de c_FormaPago.`);
-  if (forma && !forma.bancarizado) {
-    const bancarios = [
-      ['rfc_emisor_cta_ord', 'CRP20221'],
-      ['cta_ordenante', 'CRP20224'],
-      ['rfc_emisor_cta_ben', 'CRP20227'],
-      ['cta_beneficiario', 'CRP20228'],
-    ] as const;
-    for (const [campo, codigo] of bancarios) {
-      if (pago[campo] !== undefined) p.add(`${ruta}.${campo}`, `No se registra con la forma de pago ${forma.id} (${forma.texto}).`, codigo);
+  const forma = pago.forma_pago;
+  if (forma === '99') p.add(`${ruta}.forma_pago`, 'La forma de pago de un pago recibido no puede ser 99 (por definir).', 'CRP20212');
+  else if (!formaPago(forma, fecha)) p.add(`${ruta}.forma_pago`, `${forma} no es una clave vigente de c_FormaPago.`, HFX.catalogo);
+  for (const c of CAMPOS_BANCARIOS) {
+    const valor = pago[c.campo];
+    if (valor === undefined) continue;
+    const patron = CUENTAS[c.cuenta][forma];
+    if (patron === undefined) p.add(`${ruta}.${c.campo}`, `No se registra con la forma de pago ${forma}.`, c.noPermitido);
+    else if ('patron' in c && !new RegExp(`^(?:${patron})$`).test(valor)) {
+      p.add(`${ruta}.${c.campo}`, `Con la forma de pago ${forma} la cuenta debe cumplir ${patron} (c_FormaPago).`, c.patron);
     }
   }
   if (pago.rfc_emisor_cta_ord === 'XEXX010101000' && pago.nom_banco_ord_ext === undefined) {
@@ -153,7 +202,7 @@ export function tipoCambioP(p: Problemas, ruta: string, pago: PagoEntrada): Dec 
     p.add(`${ruta}.tipo_cambio`, `Obligatorio para un pago en ${pago.moneda}.`, 'CRP20214');
   } else {
     tipoCambio = dec(pago.tipo_cambio);
-    if (tipoCambio.lte(0)) p.add(`${ruta}.tipo_cambio`, 'Debe ser mayor que cero.');
+    if (tipoCambio.lte(0)) p.add(`${ruta}.tipo_cambio`, 'Debe ser mayor que cero.', HFX.positivo);
   }
   return tipoCambio;
 }
