@@ -84,7 +84,7 @@ export const REGLAS_CFDI40: readonly ReglaSat[] = [
   pac('CFDI40144', L_RFC),
   pac('CFDI40145', L_RFC),
   aplicada('CFDI40146', 'PUBLICO EN GENERAL exige XAXX010101000'),
-  pac('CFDI40147', L_RFC),
+  aplicada('CFDI40147', 'DomicilioFiscalReceptor fuera de c_CodigoPostal', VALIDAR, 'HexaFac rechaza un código postal que no está en c_CodigoPostal (no puede ser el domicilio registrado de nadie); que sea el del RFC en l_RFC lo valida el PAC.'),
   pac('CFDI40148', L_RFC),
   aplicada('CFDI40149', 'RFC genérico: domicilio = LugarExpedicion'),
   aplicada('CFDI40150', 'ResidenciaFiscal fuera de c_Pais'),

@@ -93,21 +93,30 @@ describe('t_Importe: 18 integer digits', () => {
 });
 
 describe('the same impuesto twice on one concepto', () => {
-  it('a repeated traslado (impuesto, factor, tasa) is refused at the repetition (CFDI40218), not charged twice', () => {
-    const e = errores((i) => i.conceptos[0].impuestos.traslados.push({ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }));
-    expect(e).toEqual([expect.objectContaining({ path: 'conceptos[0].impuestos.traslados[1]', code: 'CFDI40218' })]);
+  // The SAT accepts it: the comprobante's summary adds both into its one row per combination (CFDI40218,
+  // CFDI40208 are about that summary). It charges twice over one base, so HexaFac warns.
+  const advertencias = (cambiar: (i: Input) => void) => {
+    const i = base();
+    cambiar(i);
+    const r = prepararComprobante(i, EMISOR, { tipo: 'I', ahora: AHORA });
+    expect(r.ok).toBe(true);
+    return (r.advertencias ?? []).map((a) => `${a.path} ${a.code}`);
+  };
+
+  it('a repeated traslado (impuesto, factor, tasa) is an advertencia at the repetition', () => {
+    expect(advertencias((i) => i.conceptos[0].impuestos.traslados.push({ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }))).toEqual([
+      'conceptos[0].impuestos.traslados[1] HFX_IMPUESTO_REPETIDO',
+    ]);
   });
 
-  it('a repeated retención is refused (CFDI40208); different tasas of one impuesto are not repetitions', () => {
-    const e = errores((i) => {
+  it('a repeated retención is an advertencia; different tasas of one impuesto are not repetitions', () => {
+    const repetida = (i: Input) => {
       i.conceptos[0].impuestos.retenciones = [
         { impuesto: '001', tipo_factor: 'Tasa', tasa_o_cuota: '0.100000' },
         { impuesto: '001', tipo_factor: 'Tasa', tasa_o_cuota: '0.10' },
       ];
-    });
-    expect(e).toEqual([expect.objectContaining({ path: 'conceptos[0].impuestos.retenciones[1]', code: 'CFDI40208' })]);
-    expect(
-      errores((i) => i.conceptos[0].impuestos.traslados.push({ impuesto: '003', tipo_factor: 'Tasa', tasa_o_cuota: '0.265000' })),
-    ).toEqual([]);
+    };
+    expect(advertencias(repetida)).toEqual(['conceptos[0].impuestos.retenciones[1] HFX_IMPUESTO_REPETIDO']);
+    expect(advertencias((i) => i.conceptos[0].impuestos.traslados.push({ impuesto: '003', tipo_factor: 'Tasa', tasa_o_cuota: '0.265000' }))).toEqual([]);
   });
 });

@@ -3,15 +3,15 @@
  * fiscal rules are validar.ts's and the OpenAPI text is the routes'.
  */
 import { z } from 'zod';
-import { clave, decimal, ReceptorEntradaSchema, texto, UUID } from '../../entrada';
+import { clave, decimal, objeto, ReceptorEntradaSchema, texto, UUID, type Parcial } from '../../entrada';
 
-const ImpuestoConceptoEntradaSchema = z.object({
+const ImpuestoConceptoEntradaSchema = objeto({
   impuesto: clave(),
   tipo_factor: clave(),
   tasa_o_cuota: decimal(6).optional(),
 });
 
-export const ConceptoEntradaSchema = z.object({
+export const ConceptoEntradaSchema = objeto({
   clave_prod_serv: clave(),
   no_identificacion: texto(100).optional(),
   cantidad: decimal(6),
@@ -29,13 +29,13 @@ export const ConceptoEntradaSchema = z.object({
     .optional(),
 });
 
-export const FacturaEntradaSchema = z.object({
+export const FacturaEntradaSchema = objeto({
   receptor: ReceptorEntradaSchema,
   conceptos: z.array(ConceptoEntradaSchema).min(1),
   forma_pago: clave().optional(),
   metodo_pago: clave().optional(),
   moneda: clave().default('MXN'),
-  tipo_cambio: decimal(6).optional(),
+  tipo_cambio: decimal(6, 'CFDI40117').optional(),
   serie: texto(25, { unaLinea: true }).optional(),
   folio: texto(40, { unaLinea: true }).optional(),
   fecha: z.string().optional(),
@@ -50,7 +50,7 @@ export const FacturaEntradaSchema = z.object({
     .optional(),
   cfdi_relacionados: z
     .array(
-      z.object({
+      objeto({
         tipo_relacion: clave(),
         uuids: z.array(z.string().regex(UUID, 'UUID inválido')).min(1),
       }),
@@ -60,3 +60,6 @@ export const FacturaEntradaSchema = z.object({
 
 export type FacturaEntrada = z.infer<typeof FacturaEntradaSchema>;
 export type ConceptoEntrada = z.infer<typeof ConceptoEntradaSchema>;
+/** The input as far as it parsed: what the rules run over when a field failed its shape. */
+export type FacturaParcial = Parcial<FacturaEntrada>;
+export type ConceptoParcial = Parcial<ConceptoEntrada>;

@@ -39,32 +39,43 @@ const retencion = (i: Input, r: Record<string, string>) => (i.conceptos[0].impue
 
 interface Opts { tipo?: 'I' | 'E'; emisor?: Partial<Emisor>; fecha?: string }
 
-function errores(mutar: (i: Input) => void, opts: Opts = {}): ValidationIssue[] {
+function validar(mutar: (i: Input) => void, opts: Opts = {}) {
   const input = base();
   mutar(input);
   return validarFactura(FacturaEntradaSchema.parse(input), { ...EMISOR, ...opts.emisor }, { tipo: opts.tipo ?? 'I', fecha: opts.fecha ?? FECHA });
 }
+const errores = (mutar: (i: Input) => void, opts: Opts = {}): ValidationIssue[] => validar(mutar, opts).lista;
+const advertencias = (mutar: (i: Input) => void, opts: Opts = {}) => validar(mutar, opts).advertencias.map((a) => `${a.path} ${a.code}`);
+const objetoImp = (i: Input, objeto: string, impuestos?: Input) => {
+  i.conceptos[0].objeto_imp = objeto;
+  if (impuestos) i.conceptos[0].impuestos = impuestos;
+  else delete i.conceptos[0].impuestos;
+};
+const IEPS_8 = { impuesto: '003', tipo_factor: 'Tasa', tasa_o_cuota: '0.08' };
+const IVA_16 = { impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.16' };
+const ISR_10 = { impuesto: '001', tipo_factor: 'Tasa', tasa_o_cuota: '0.10' };
 
-/** [rule, mutation, expected path, expected code (undefined: the SAT has none), options]. Each gives exactly that one issue. */
-const CASOS: [string, (i: Input) => void, string, string | undefined, Opts?][] = [
+/** [test name, mutation, expected path, expected code, options]. Each gives exactly that one issue. */
+const CASOS: [string, (i: Input) => void, string, string, Opts?][] = [
   // Comprobante
   ['FormaPago fuera de catálogo', (i) => (i.forma_pago = '98'), 'forma_pago', 'CFDI40104'],
-  ['FormaPago obligatoria', (i) => delete i.forma_pago, 'forma_pago', undefined],
+  ['FormaPago obligatoria (guía de llenado)', (i) => delete i.forma_pago, 'forma_pago', 'HFX_CAMPO_REQUERIDO'],
   ['MetodoPago fuera de catálogo', (i) => (i.metodo_pago = 'PIP'), 'metodo_pago', 'CFDI40124'],
-  ['MetodoPago obligatorio', (i) => delete i.metodo_pago, 'metodo_pago', undefined],
+  ['MetodoPago obligatorio (guía de llenado)', (i) => delete i.metodo_pago, 'metodo_pago', 'HFX_CAMPO_REQUERIDO'],
   ['PPD exige FormaPago 99', (i) => (i.metodo_pago = 'PPD'), 'forma_pago', 'CFDI40105'],
   ['Moneda fuera de catálogo', (i) => (i.moneda = 'ABC'), 'moneda', 'CFDI40113'],
   ['MXN con TipoCambio distinto de 1', (i) => (i.tipo_cambio = '17.5'), 'tipo_cambio', 'CFDI40114'],
   ['Moneda extranjera sin TipoCambio', (i) => (i.moneda = 'EUR'), 'tipo_cambio', 'CFDI40115'],
-  ['TipoCambio cero', (i) => ((i.moneda = 'USD'), (i.tipo_cambio = '0')), 'tipo_cambio', 'CFDI40117'],
+  ['TipoCambio cero (cfdv40.xsd)', (i) => ((i.moneda = 'USD'), (i.tipo_cambio = '0')), 'tipo_cambio', 'HFX_XSD'],
+  ['Moneda XXX con TipoCambio', (i) => ((i.moneda = 'XXX'), (i.tipo_cambio = '1')), 'tipo_cambio', 'CFDI40116'],
   ['Exportacion fuera de catálogo', (i) => (i.exportacion = '09'), 'exportacion', 'CFDI40123'],
   ['Exportacion 02 sin comercio exterior', (i) => (i.exportacion = '02'), 'exportacion', 'CFDI40122'],
-  ['Egreso sin CFDI relacionados', () => {}, 'cfdi_relacionados', undefined, { tipo: 'E' }],
   ['TipoRelacion fuera de catálogo', (i) => (i.cfdi_relacionados = [{ tipo_relacion: '99', uuids: ['5FB2822E-396D-4725-8521-CDC4BDD20CCF'] }]), 'cfdi_relacionados[0].tipo_relacion', 'CFDI40137'],
   // Emisor
   ['RegimenFiscal del emisor fuera de catálogo', () => {}, 'emisor.regimen_fiscal', 'CFDI40140', { emisor: { regimenFiscal: '999' } }],
   ['RegimenFiscal del emisor no aplica a persona moral', () => {}, 'emisor.regimen_fiscal', 'CFDI40141', { emisor: { regimenFiscal: '612' } }],
-  ['LugarExpedicion no es un código postal', () => {}, 'emisor.lugar_expedicion', 'CFDI40126', { emisor: { lugarExpedicion: '4250' } }],
+  ['LugarExpedicion fuera de c_CodigoPostal', () => {}, 'emisor.lugar_expedicion', 'CFDI40126', { emisor: { lugarExpedicion: '00000' } }],
+  ['LugarExpedicion sin 5 dígitos', () => {}, 'emisor.lugar_expedicion', 'CFDI40126', { emisor: { lugarExpedicion: '4250' } }],
   ['RFC del emisor con fecha inexistente', () => {}, 'emisor.rfc', 'rfc_fecha', { emisor: { rfc: 'EKU9003993C9' } }],
   ['RFC del emisor con dígito verificador erróneo', () => {}, 'emisor.rfc', 'rfc_digito_verificador', { emisor: { rfc: 'EKU9003173C8' } }],
   // Receptor: the RFC rules of a stored cliente (src/cfdi/rfc.ts), with the same codes
@@ -72,13 +83,12 @@ const CASOS: [string, (i: Input) => void, string, string | undefined, Opts?][] =
   ['RFC del receptor con dígito verificador erróneo', (i) => (i.receptor.rfc = 'EKU9003173C8'), 'receptor.rfc', 'rfc_digito_verificador'],
   ['RFC del receptor en minúsculas', (i) => (i.receptor.rfc = 'eku9003173c9'), 'receptor.rfc', 'rfc_formato'],
   ['PUBLICO EN GENERAL exige XAXX010101000', (i) => (i.receptor.nombre = 'PUBLICO EN GENERAL'), 'receptor.rfc', 'CFDI40146'],
-  ['Domicilio fiscal no es un código postal', (i) => (i.receptor.domicilio_fiscal = 'ABCDE'), 'receptor.domicilio_fiscal', undefined],
+  ['DomicilioFiscalReceptor fuera de c_CodigoPostal', (i) => (i.receptor.domicilio_fiscal = '00000'), 'receptor.domicilio_fiscal', 'CFDI40147'],
   ['RegimenFiscalReceptor fuera de catálogo', (i) => (i.receptor.regimen_fiscal = '999'), 'receptor.regimen_fiscal', 'CFDI40157'],
   ['RegimenFiscalReceptor de persona física en una moral', (i) => (i.receptor.regimen_fiscal = '612'), 'receptor.regimen_fiscal', 'CFDI40158'],
   ['UsoCFDI fuera de catálogo', (i) => (i.receptor.uso_cfdi = 'ZZZ'), 'receptor.uso_cfdi', 'CFDI40160'],
   ['UsoCFDI de persona física en una moral', (i) => (i.receptor.uso_cfdi = 'D01'), 'receptor.uso_cfdi', 'CFDI40161'],
   ['UsoCFDI que no admite el régimen del receptor', (i) => Object.assign(i.receptor, { rfc: 'XOJI740919U48', regimen_fiscal: '605', uso_cfdi: 'G03' }), 'receptor.uso_cfdi', 'CFDI40161'],
-  ['UsoCFDI CP01 en un ingreso', (i) => (i.receptor.uso_cfdi = 'CP01'), 'receptor.uso_cfdi', 'CFDI40161'],
   ['ResidenciaFiscal con RFC nacional', (i) => (i.receptor.residencia_fiscal = 'USA'), 'receptor.residencia_fiscal', 'CFDI40151'],
   ['ResidenciaFiscal MEX', (i) => (extranjero(i), (i.receptor.residencia_fiscal = 'MEX')), 'receptor.residencia_fiscal', 'CFDI40152'],
   ['ResidenciaFiscal fuera de c_Pais', (i) => (extranjero(i), (i.receptor.residencia_fiscal = 'QQQ')), 'receptor.residencia_fiscal', 'CFDI40150'],
@@ -87,20 +97,20 @@ const CASOS: [string, (i: Input) => void, string, string | undefined, Opts?][] =
   ['XAXX010101000 exige régimen 616', (i) => (publicoEnGeneral(i), (i.receptor.regimen_fiscal = '601')), 'receptor.regimen_fiscal', 'CFDI40159'],
   ['XEXX010101000 exige régimen 616', (i) => (extranjero(i), (i.receptor.regimen_fiscal = '610')), 'receptor.regimen_fiscal', 'CFDI40159'],
   ['RFC genérico: domicilio = LugarExpedicion', (i) => (publicoEnGeneral(i), (i.receptor.domicilio_fiscal = '06600')), 'receptor.domicilio_fiscal', 'CFDI40149'],
-  ['RFC genérico: uso S01', (i) => (publicoEnGeneral(i), (i.receptor.uso_cfdi = 'G02')), 'receptor.uso_cfdi', undefined],
-  ['XAXX010101000 exige nombre PUBLICO EN GENERAL', (i) => (publicoEnGeneral(i), (i.receptor.nombre = 'JUAN PEREZ'), delete i.informacion_global), 'receptor.nombre', undefined],
+  ['XEXX010101000: uso S01 (guía de llenado)', (i) => (extranjero(i), (i.receptor.uso_cfdi = 'G02')), 'receptor.uso_cfdi', 'HFX_USO_CFDI_EXTRANJERO'],
   ['PUBLICO EN GENERAL exige InformacionGlobal', (i) => (publicoEnGeneral(i), delete i.informacion_global), 'informacion_global', 'CFDI40130'],
-  ['InformacionGlobal solo para PUBLICO EN GENERAL', (i) => (i.informacion_global = { periodicidad: '04', meses: '11', año: 2026 }), 'informacion_global', undefined],
   ['Periodicidad fuera de catálogo', (i) => (publicoEnGeneral(i), (i.informacion_global.periodicidad = '09')), 'informacion_global.periodicidad', 'CFDI40131'],
   ['Periodicidad 05 solo régimen 621', (i) => (publicoEnGeneral(i), Object.assign(i.informacion_global, { periodicidad: '05', meses: '13' })), 'informacion_global.periodicidad', 'CFDI40132'],
   ['Meses fuera de catálogo', (i) => (publicoEnGeneral(i), (i.informacion_global.meses = '19')), 'informacion_global.meses', 'CFDI40133'],
   ['Periodicidad mensual con meses bimestrales', (i) => (publicoEnGeneral(i), (i.informacion_global.meses = '13')), 'informacion_global.meses', 'CFDI40134'],
   ['Periodicidad bimestral con un mes', (i) => (publicoEnGeneral(i), Object.assign(i.informacion_global, { periodicidad: '05', meses: '01' })), 'informacion_global.meses', 'CFDI40135', { emisor: { rfc: 'XOJI740919U48', regimenFiscal: '621' } }],
-  ['Año de InformacionGlobal ni actual ni anterior', (i) => (publicoEnGeneral(i), (i.informacion_global.año = 2024)), 'informacion_global.año', 'CFDI40136'],
+  ['Año de InformacionGlobal anterior a cinco ejercicios', (i) => (publicoEnGeneral(i), (i.informacion_global.año = 2020)), 'informacion_global.año', 'CFDI40136'],
+  ['Año de InformacionGlobal posterior al de la Fecha', (i) => (publicoEnGeneral(i), (i.informacion_global.año = 2027)), 'informacion_global.año', 'CFDI40136'],
   // Conceptos
+  ['ClaveProdServ fuera de c_ClaveProdServ', (i) => (i.conceptos[0].clave_prod_serv = '99999999'), 'conceptos[0].clave_prod_serv', 'CFDI40162'],
   ['ClaveProdServ sin 8 dígitos', (i) => (i.conceptos[0].clave_prod_serv = '8111210'), 'conceptos[0].clave_prod_serv', 'CFDI40162'],
   ['ClaveUnidad fuera de catálogo', (i) => (i.conceptos[0].clave_unidad = 'QQQ'), 'conceptos[0].clave_unidad', 'CFDI40165'],
-  ['Cantidad cero', (i) => (i.conceptos[0].cantidad = 0), 'conceptos[0].cantidad', undefined],
+  ['Cantidad cero (cfdv40.xsd)', (i) => (i.conceptos[0].cantidad = 0), 'conceptos[0].cantidad', 'HFX_XSD'],
   ['ValorUnitario cero', (i) => (i.conceptos[0].valor_unitario = '0'), 'conceptos[0].valor_unitario', 'CFDI40166'],
   ['Descuento mayor que el importe', (i) => (i.conceptos[0].descuento = '100.01'), 'conceptos[0].descuento', 'CFDI40169'],
   ['Descuento igual al importe deja el traslado sin base', (i) => (i.conceptos[0].descuento = '100'), 'conceptos[0].impuestos.traslados[0]', 'CFDI40174'],
@@ -108,6 +118,13 @@ const CASOS: [string, (i: Input) => void, string, string | undefined, Opts?][] =
   ['ObjetoImp fuera de catálogo', (i) => (i.conceptos[0].objeto_imp = '09'), 'conceptos[0].objeto_imp', 'CFDI40170'],
   ['ObjetoImp 02 sin impuestos', (i) => delete i.conceptos[0].impuestos, 'conceptos[0].impuestos', 'CFDI40171'],
   ['ObjetoImp 01 con impuestos', (i) => (i.conceptos[0].objeto_imp = '01'), 'conceptos[0].impuestos', 'CFDI40172'],
+  ['ObjetoImp 05 con impuestos', (i) => (i.conceptos[0].objeto_imp = '05'), 'conceptos[0].impuestos', 'CFDI40172'],
+  ['ObjetoImp 06 con traslado de IVA', (i) => (i.conceptos[0].objeto_imp = '06'), 'conceptos[0].impuestos', 'CFDI40226'],
+  ['ObjetoImp 08 con retención de IVA', (i) => objetoImp(i, '08', { retenciones: [ISR_10, { impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.106667' }] }), 'conceptos[0].impuestos', 'CFDI40226'],
+  ['ObjetoImp 08 con traslado de IEPS', (i) => objetoImp(i, '08', { traslados: [IEPS_8] }), 'conceptos[0].impuestos', 'CFDI40226'],
+  ['ObjetoImp 07 sin traslado de IEPS', (i) => objetoImp(i, '07', { retenciones: [ISR_10] }), 'conceptos[0].impuestos', 'CFDI40227'],
+  ['ObjetoImp 07 sin impuestos', (i) => objetoImp(i, '07'), 'conceptos[0].impuestos', 'CFDI40227'],
+  ['ObjetoImp 07 con IVA', (i) => objetoImp(i, '07', { traslados: [IEPS_8, IVA_16] }), 'conceptos[0].impuestos', 'CFDI40227'],
   ['Impuestos vacíos', (i) => (i.conceptos[0].impuestos = { traslados: [], retenciones: [] }), 'conceptos[0].impuestos', 'CFDI40173'],
   // Traslados
   ['Traslado de un impuesto no trasladable (ISR)', (i) => Object.assign(traslado(i), { impuesto: '001', tasa_o_cuota: '0.10' }), 'conceptos[0].impuestos.traslados[0].impuesto', 'CFDI40175'],
@@ -135,10 +152,50 @@ describe('validarFactura', () => {
     expect(errores((i) => (i.cfdi_relacionados = [{ tipo_relacion: '01', uuids: ['5FB2822E-396D-4725-8521-CDC4BDD20CCF'] }]), { tipo: 'E' })).toEqual([]);
   });
 
-  for (const [regla, mutar, path, code, opts] of CASOS) {
-    it(`${regla} → ${path} ${code ?? '(sin código SAT)'}`, () => {
-      const issues = errores(mutar, opts);
-      expect(issues).toEqual([code ? { path, code, message: expect.any(String) } : { path, message: expect.any(String) }]);
+  it('accepts what the matrix allows: ObjetoImp 06/08 with an ISR retention or nothing, 07 with IEPS, 05 without impuestos', () => {
+    for (const objeto of ['06', '08']) {
+      expect(errores((i) => objetoImp(i, objeto, { retenciones: [ISR_10] }))).toEqual([]);
+      expect(errores((i) => objetoImp(i, objeto))).toEqual([]);
+    }
+    expect(errores((i) => objetoImp(i, '07', { traslados: [IEPS_8], retenciones: [ISR_10, { ...IEPS_8, tasa_o_cuota: '0.265' }] }))).toEqual([]);
+    expect(errores((i) => objetoImp(i, '05'))).toEqual([]);
+  });
+
+  it('accepts InformacionGlobal.Año from the year of the Fecha back five ejercicios, and XAXX010101000 with another name', () => {
+    for (const año of [2021, 2024, 2026]) expect(errores((i) => (publicoEnGeneral(i), (i.informacion_global.año = año)))).toEqual([]);
+    expect(errores((i) => (publicoEnGeneral(i), (i.receptor.nombre = 'JUAN PEREZ'), delete i.informacion_global))).toEqual([]);
+  });
+
+  it('IVA 8 % (IVA Crédito aplicado del 50%) is accepted; outside the franja fronteriza or with an excluded clave it is an advertencia', () => {
+    const iva8 = (i: Input) => (traslado(i).tasa_o_cuota = '0.08');
+    expect(errores(iva8, { emisor: { lugarExpedicion: '22000' } })).toEqual([]);
+    expect(advertencias(iva8, { emisor: { lugarExpedicion: '22000' } })).toEqual([]);
+    expect(errores(iva8)).toEqual([]);
+    expect(advertencias(iva8)).toEqual(['conceptos[0] HFX_IVA_FRANJA_FUERA']);
+    const excluida = (i: Input) => (iva8(i), (i.conceptos[0].clave_prod_serv = '43231500'));
+    expect(errores(excluida, { emisor: { lugarExpedicion: '22000' } })).toEqual([]);
+    expect(advertencias(excluida, { emisor: { lugarExpedicion: '22000' } })).toEqual(['conceptos[0] HFX_IVA_FRANJA_CLAVE']);
+  });
+
+  it('advertencias for what the SAT accepts but a contador would question', () => {
+    const casos: [(i: Input) => void, string, Opts?][] = [
+      [(i) => (i.forma_pago = '99'), 'forma_pago HFX_FORMA_PAGO_99_PUE'],
+      [(i) => (i.moneda = 'XXX'), 'moneda HFX_MONEDA_XXX'],
+      [(i) => (i.receptor.uso_cfdi = 'CP01'), 'receptor.uso_cfdi HFX_USO_CFDI_TIPO'],
+      [(i) => (i.informacion_global = { periodicidad: '04', meses: '11', año: 2026 }), 'informacion_global HFX_INFORMACION_GLOBAL_SIN_PUBLICO'],
+      [(i) => i.conceptos[0].impuestos.traslados.push({ ...IVA_16 }), 'conceptos[0].impuestos.traslados[1] HFX_IMPUESTO_REPETIDO'],
+      [() => {}, 'cfdi_relacionados HFX_EGRESO_SIN_RELACION', { tipo: 'E' }],
+    ];
+    for (const [mutar, advertencia, opts] of casos) {
+      expect(errores(mutar, opts)).toEqual([]);
+      expect(advertencias(mutar, opts)).toEqual([advertencia]);
+    }
+    expect(advertencias((i) => (i.forma_pago = '23'), { tipo: 'E' })).toEqual([]);
+  });
+
+  for (const [nombre, mutar, path, code, opts] of CASOS) {
+    it(nombre, () => {
+      expect(errores(mutar, opts)).toEqual([{ path, code, message: expect.any(String) }]);
     });
   }
 
@@ -148,13 +205,6 @@ describe('validarFactura', () => {
       ['receptor.num_reg_id_trib', 'CFDI40154'],
       ['receptor.residencia_fiscal', 'CFDI40153'],
     ]);
-  });
-
-  it('says in the message that c_ClaveProdServ and c_CodigoPostal are checked by format only', () => {
-    const [clave] = errores((i) => (i.conceptos[0].clave_prod_serv = 'ABC'));
-    expect(clave.message).toMatch(/solo se valida el formato/);
-    const [cp] = errores(() => {}, { emisor: { lugarExpedicion: 'X' } });
-    expect(cp.message).toMatch(/solo se valida el formato/);
   });
 
   it('reports every problem of the input at once', () => {
@@ -204,8 +254,8 @@ describe('persona and Fecha', () => {
     for (const mal of ['2026-11-20 12:00:00', '2026-11-20T12:00:00-06:00', '2026-11-20T24:00:00', '20-11-2026T12:00:00']) {
       expect(validarFecha(mal, '42501', ahora)).toEqual([{ path: 'fecha', code: 'CFDI40101', message: expect.any(String) }]);
     }
-    expect(validarFecha('2026-11-20T12:00:01', '42501', ahora)).toEqual([{ path: 'fecha', message: expect.stringMatching(/posterior/) }]);
-    expect(validarFecha('2026-11-17T11:59:59', '42501', ahora)).toEqual([{ path: 'fecha', message: expect.stringMatching(/72 horas/) }]);
+    expect(validarFecha('2026-11-20T12:00:01', '42501', ahora)).toEqual([{ path: 'fecha', code: 'CFDI40101', message: expect.stringMatching(/posterior/) }]);
+    expect(validarFecha('2026-11-17T11:59:59', '42501', ahora)).toEqual([{ path: 'fecha', code: '401', message: expect.stringMatching(/72 horas/) }]);
     // 12:30 is already past in Cancún (13:00) but still future in Mexico City
     expect(validarFecha('2026-11-20T12:30:00', '77500', ahora)).toEqual([]);
     expect(validarFecha('2026-11-20T12:30:00', '42501', ahora)).toHaveLength(1);
