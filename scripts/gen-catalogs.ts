@@ -7,40 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-type Cell = string | number;
-
-/** Parses the `INSERT INTO t VALUES(...)` rows of one SQLite dump: quoted strings ('' escapes) and integers. */
-export function parseInserts(sql: string): Cell[][] {
-  const rows: Cell[][] = [];
-  for (const line of sql.split('\n')) {
-    const m = /^INSERT INTO \S+ VALUES\((.*)\);\s*$/.exec(line);
-    if (!m) continue;
-    const body = m[1];
-    const row: Cell[] = [];
-    let i = 0;
-    while (i < body.length) {
-      if (body[i] === "'") {
-        let s = '';
-        i++;
-        for (;;) {
-          if (body[i] === "'" && body[i + 1] === "'") { s += "'"; i += 2; }
-          else if (body[i] === "'") { i++; break; }
-          else { s += body[i++]; }
-        }
-        row.push(s);
-      } else {
-        const end = body.indexOf(',', i);
-        const raw = body.slice(i, end === -1 ? body.length : end).trim();
-        if (!/^-?\d+$/.test(raw)) throw new Error(`unexpected SQL value ${raw}`);
-        row.push(Number(raw));
-        i = end === -1 ? body.length : end;
-      }
-      if (body[i] === ',') i++;
-    }
-    rows.push(row);
-  }
-  return rows;
-}
+import { parseInserts, type Cell } from './sat-sql';
 
 const dataDir = process.argv[2] ?? path.resolve(import.meta.dirname, '../../shared/sat/catalogos/data');
 const read = (name: string) => parseInserts(readFileSync(path.join(dataDir, `${name}.sql`), 'utf8'));
@@ -79,7 +46,7 @@ const catalogs: Record<string, unknown> = {
   tiposRelaciones: read('cfdi_40_tipos_relaciones').map((r) => ({ id: str(r[0]), texto: str(r[1]), vigencia: vig(r[2], r[3]) })),
   periodicidades: read('cfdi_40_periodicidades').map((r) => ({ id: str(r[0]), texto: str(r[1]), vigencia: vig(r[2], r[3]) })),
   meses: read('cfdi_40_meses').map((r) => ({ id: str(r[0]), texto: str(r[1]), vigencia: vig(r[2], r[3]) })),
-  clavesUnidades: read('cfdi_40_claves_unidades').map((r) => ({ id: str(r[0]), texto: str(r[1]), vigencia: vig(r[4], r[5]) })),
+  clavesUnidades: read('cfdi_40_claves_unidades').map((r) => ({ id: str(r[0]), texto: str(r[1]), simbolo: str(r[6]) || undefined, vigencia: vig(r[4], r[5]) })),
   tiposFactores: read('cfdi_40_tipos_factores').map((r) => ({ id: str(r[0]), vigencia: vig(r[1], r[2]) })),
   estados: read('cfdi_40_estados').map((r) => ({ id: str(r[0]), pais: str(r[1]), texto: str(r[2]), vigencia: vig(r[3], r[4]) })),
   paises: read('cfdi_40_paises').map((r) => ({ id: str(r[0]), texto: str(r[1]) })),

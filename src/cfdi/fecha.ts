@@ -1,4 +1,5 @@
 // Fecha of a comprobante: local wall-clock time at LugarExpedicion, without offset, as the SAT writes it.
+import { codigoPostal } from './catalogs/grandes';
 import type { ValidationIssue } from './validar';
 
 const FECHA_RE = /^(20[1-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$/;
@@ -6,11 +7,15 @@ const FECHA_RE = /^(20[1-9][0-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01]
 export const MAX_ANTIGUEDAD_MS = 72 * 3600 * 1000;
 
 /**
- * IANA time zone of a Mexican código postal, from its first two digits (the state). Default
- * America/Mexico_City (Tiempo del Centro); the states with another legal time are mapped.
+ * IANA time zone of a Mexican código postal: c_CodigoPostal's (per estado and municipio, see
+ * catalogs/grandes.ts). For a CP not in the catalog, a guess from its first two digits (the state).
  */
-export function zonaHoraria(codigoPostal: string): string {
-  const estado = Number(codigoPostal.slice(0, 2));
+export function zonaHoraria(cp: string): string {
+  return codigoPostal(cp)?.zonaHoraria ?? zonaPorPrefijo(cp);
+}
+
+function zonaPorPrefijo(cp: string): string {
+  const estado = Number(cp.slice(0, 2));
   if (estado === 21 || estado === 22) return 'America/Tijuana'; // Baja California
   if (estado === 23 || (estado >= 80 && estado <= 82) || estado === 63) return 'America/Mazatlan'; // BCS, Sinaloa, Nayarit
   if (estado >= 83 && estado <= 85) return 'America/Hermosillo'; // Sonora

@@ -1,21 +1,18 @@
 /**
  * SAT CFDI 4.0 catalogs (c_FormaPago, c_UsoCFDI, c_Moneda, ...) with a small typed lookup API.
- * Data: sat.generated.ts (scripts/gen-catalogs.ts). c_ClaveProdServ and c_CodigoPostal are not
- * included (their source files were not available): those fields are validated by format only.
+ * Data: sat.generated.ts (scripts/gen-catalogs.ts); c_ClaveProdServ and c_CodigoPostal, packed, in
+ * grandes.ts (scripts/gen-catalogos-grandes.ts).
  */
 import Decimal from 'decimal.js';
+import { Buscador } from './buscador';
 import * as data from './sat.generated';
-import type { ReglaTasaCuota, Vigencia } from './types';
+import type { ClaveUnidad, ReglaTasaCuota, Vigencia } from './types';
+import { vigente } from './vigencia';
 
 export type * from './types';
+export { vigente } from './vigencia';
+export { buscarProductosServicios, claveProdServ, codigoPostal, type ProductoEncontrado } from './grandes';
 export const catalogos = data;
-
-/** Whether a catalog entry is in force on `fecha` (`YYYY-MM-DD…`; ISO strings compare lexically). */
-export function vigente(v: Vigencia, fecha?: string): boolean {
-  if (!fecha) return true;
-  const dia = fecha.slice(0, 10);
-  return (!v.desde || v.desde <= dia) && (!v.hasta || dia <= v.hasta);
-}
 
 type ConClave = { id: string; vigencia?: Vigencia };
 const indices = new WeakMap<readonly ConClave[], Map<string, ConClave>>();
@@ -92,4 +89,16 @@ function buscarReglaTasaCuota(...[impuestoId, factor, valor, uso, fecha]: Parame
       vigente(r.vigencia, fecha) &&
       (r.tipo === 'Fijo' ? v.eq(r.valor) : v.gte(r.minimo ?? 0) && v.lte(r.valor)),
   );
+}
+
+let buscadorUnidades: Buscador | undefined;
+/** c_ClaveUnidad entries in force on `fecha` for `q`: the clave itself first (H87, e48), then the ranked search over nombre and símbolo. */
+export function buscarClavesUnidad(q: string, limite: number, fecha: string): ClaveUnidad[] {
+  const unidades = data.clavesUnidades;
+  const exacta = claveUnidad(q.trim().toUpperCase(), fecha);
+  buscadorUnidades ??= new Buscador(unidades.length, (i) => [unidades[i].texto, `${unidades[i].id} ${unidades[i].simbolo ?? ''}`]);
+  const resto = buscadorUnidades
+    .buscar(q, limite, (i) => unidades[i] !== exacta && vigente(unidades[i].vigencia, fecha))
+    .map((a) => unidades[a.indice]);
+  return (exacta ? [exacta, ...resto] : resto).slice(0, limite);
 }

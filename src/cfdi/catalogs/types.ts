@@ -31,7 +31,30 @@ export interface TipoDeComprobante extends Clave { valorMaximo: string }
 export type TipoRelacion = Clave;
 export type Periodicidad = Clave;
 export type Mes = Clave;
-export type ClaveUnidad = Clave;
+export interface ClaveUnidad extends Clave { simbolo?: string }
 export interface TipoFactor { id: string; vigencia: Vigencia }
 export interface Estado extends Clave { pais: string }
 export interface Pais { id: string; texto: string }
+
+/** c_ClaveProdServ entry (grandes.ts). */
+export interface ClaveProdServ {
+  id: string;
+  descripcion: string;
+  /** The clave may use the border IVA stimulus (the catalog's Estímulo Franja Fronteriza column, 01). */
+  estimuloFranjaFronteriza: boolean;
+  vigencia: Vigencia;
+}
+/** c_CodigoPostal entry (grandes.ts). */
+export interface CodigoPostal {
+  id: string;
+  /** c_Estado clave, e.g. 'CHH'. */
+  estado: string;
+  /** c_Municipio clave; '' where the SAT's catalog leaves it blank (CPs reserved, not yet assigned). */
+  municipio: string;
+  /** c_Localidad clave, when the catalog gives one. */
+  localidad?: string;
+  /** IANA time zone of the CP's legal time (Ley de los Husos Horarios, 2022). */
+  zonaHoraria: string;
+  /** In the región fronteriza norte or sur of the estímulo fiscal decrees (IVA 8 %). */
+  franjaFronteriza: boolean;
+}
