@@ -18,8 +18,8 @@
 import Decimal from 'decimal.js';
 import type { Comprobante, TipoFactor } from '../../comprobante';
 import { dec, formatear, formatearTasa, type Dec } from '../../decimal';
-import { excedeImporte, Problemas, type ValidationIssue } from '../../validar';
-import type { DoctoRelacionado, DocumentoRelacionadoEntrada, Pago, PagoEntrada, Pagos, RetencionDR, TotalesPagos, TrasladoDR } from './modelo';
+import { excedeImporte, impuestosRepetidos, Problemas, type ValidationIssue } from '../../validar';
+import { DocumentoRelacionadoEntradaSchema, type DoctoRelacionado, type DocumentoRelacionadoEntrada, type DocumentoRelacionadoParcial, type Pago, type PagoParcial, type Pagos, type RetencionDR, type TotalesPagos, type TrasladoDR } from './modelo';
 import { decimalesDeMoneda, equivalenciaDR, fechaPago, HFX, importe, tipoCambioP, validarFormaPago, validarLineasDR, validarObjetoImpDR } from './validar';
 
 const CODIGO_RETENCION: Record<string, keyof TotalesPagos> = {
@@ -42,10 +42,11 @@ interface DocumentoCalculado {
   decimales: number;
 }
 
-type LineaDR = { l: NonNullable<DocumentoRelacionadoEntrada['impuestos']>['traslados'][number]; ruta: string; retencion: boolean };
+type LineaDR<L> = { l: L; ruta: string; retencion: boolean };
+type Lineas<D extends DocumentoRelacionadoParcial> = NonNullable<NonNullable<D['impuestos']>['traslados']>[number];
 
 /** The document's tax lines with their paths, retenciones after traslados. */
-const lineasDR = (ruta: string, d: DocumentoRelacionadoEntrada): LineaDR[] => [
+const lineasDR = <D extends DocumentoRelacionadoParcial>(ruta: string, d: D): LineaDR<Lineas<D>>[] => [
   ...(d.impuestos?.traslados ?? []).map((l, k) => ({ l, ruta: `${ruta}.impuestos.traslados[${k}]`, retencion: false })),
   ...(d.impuestos?.retenciones ?? []).map((l, k) => ({ l, ruta: `${ruta}.impuestos.retenciones[${k}]`, retencion: true })),
 ];
@@ -53,7 +54,7 @@ const lineasDR = (ruta: string, d: DocumentoRelacionadoEntrada): LineaDR[] => [
 /** ImpuestosDR of lines already checked: each base prorated to this payment, ImporteDR = BaseDR × TasaOCuotaDR. */
 function calcularImpuestosDR(
   p: Problemas,
-  lineas: LineaDR[],
+  lineas: LineaDR<Lineas<DocumentoRelacionadoEntrada>>[],
   total: Dec,
   decimales: number,
   saldoAnt: Dec,
@@ -88,68 +89,79 @@ function calcularImpuestosDR(
 }
 
 /** The document's Total, which HexaFac needs to prorate its taxes; undefined (reported) if missing or below the balance. */
-function totalDocumento(p: Problemas, ruta: string, d: DocumentoRelacionadoEntrada, saldoAnt: Dec): Dec | undefined {
+function totalDocumento(p: Problemas, ruta: string, d: DocumentoRelacionadoParcial, saldoAnt: Dec | undefined): Dec | undefined {
   if (d.total === undefined) {
     p.add(`${ruta}.total`, 'Obligatorio con impuestos: los ImpuestosDR se prorratean sobre el total de la factura.', HFX.total);
     return undefined;
   }
   const total = dec(d.total);
-  if (total.lt(saldoAnt)) p.add(`${ruta}.total`, `Es menor que el saldo anterior (${saldoAnt.toFixed()}).`, HFX.total);
+  if (saldoAnt && total.lt(saldoAnt)) p.add(`${ruta}.total`, `Es menor que el saldo anterior (${saldoAnt.toFixed()}).`, HFX.total);
   return total;
 }
 
+/** Every rule of one DoctoRelacionado; then, if it broke none and parsed whole, its computed node. */
 function calcularDocumento(
   p: Problemas,
   ruta: string,
-  d: DocumentoRelacionadoEntrada,
+  d: DocumentoRelacionadoParcial,
   monedaP: string | undefined,
   fecha: string,
 ): DocumentoCalculado | undefined {
   const antes = p.lista.length;
-  const decimales = decimalesDeMoneda(p, `${ruta}.moneda`, d.moneda, 'CRP20236', fecha);
-  const mismaMoneda = d.moneda === monedaP;
-  const equivalencia = monedaP === undefined ? dec(1) : equivalenciaDR(p, ruta, d, monedaP);
+  const decimales = d.moneda === undefined ? undefined : decimalesDeMoneda(p, `${ruta}.moneda`, d.moneda, 'CRP20236', fecha);
+  const equivalencia = d.moneda === undefined || monedaP === undefined ? undefined : equivalenciaDR(p, ruta, d.moneda, d.equivalencia, monedaP);
 
-  const saldoAnt = importe(p, `${ruta}.imp_saldo_ant`, d.imp_saldo_ant, decimales, { positivo: 'CRP20239', decimales: 'CRP20240' });
-  const pagado = importe(p, `${ruta}.imp_pagado`, d.imp_pagado, decimales, { positivo: 'CRP20241', decimales: 'CRP20242' });
-  const insoluto = saldoAnt.minus(pagado);
-  const dado = d.imp_saldo_insoluto === undefined ? undefined : importe(p, `${ruta}.imp_saldo_insoluto`, d.imp_saldo_insoluto, decimales, { decimales: 'CRP20243' });
-  if (insoluto.lt(0)) {
+  const cantidad = (campo: 'imp_saldo_ant' | 'imp_pagado' | 'imp_saldo_insoluto', codigos: { positivo?: string; decimales: string }) => {
+    const valor = d[campo];
+    return valor === undefined ? undefined : importe(p, `${ruta}.${campo}`, valor, decimales, codigos);
+  };
+  const saldoAnt = cantidad('imp_saldo_ant', { positivo: 'CRP20239', decimales: 'CRP20240' });
+  const pagado = cantidad('imp_pagado', { positivo: 'CRP20241', decimales: 'CRP20242' });
+  const dado = cantidad('imp_saldo_insoluto', { decimales: 'CRP20243' });
+  const insoluto = saldoAnt && pagado && saldoAnt.minus(pagado);
+  if (insoluto?.lt(0)) {
     p.add(
       `${ruta}.imp_saldo_insoluto`,
-      `Sería negativo: el importe pagado (${pagado.toFixed()}) excede el saldo anterior de la factura (${saldoAnt.toFixed()}).`,
+      `Sería negativo: el importe pagado (${pagado!.toFixed()}) excede el saldo anterior de la factura (${saldoAnt!.toFixed()}).`,
       'CRP20244',
     );
-  } else if (dado !== undefined && !dado.eq(insoluto)) {
+  } else if (insoluto && dado && !dado.eq(insoluto)) {
     p.add(`${ruta}.imp_saldo_insoluto`, `Debe ser ImpSaldoAnt − ImpPagado = ${insoluto.toFixed()}, no ${dado.toFixed()}.`, 'CRP20244');
   }
 
   validarObjetoImpDR(p, ruta, d, fecha);
   const lineas = lineasDR(ruta, d);
   validarLineasDR(p, lineas, fecha);
+  // The SAT accepts a line twice (ImpuestosP adds both into one row), but it is the same tax charged twice.
+  impuestosRepetidos(d.impuestos?.traslados ?? [], `${ruta}.impuestos.traslados`, 'HFX_IMPUESTO_REPETIDO', p.advertir);
+  impuestosRepetidos(d.impuestos?.retenciones ?? [], `${ruta}.impuestos.retenciones`, 'HFX_IMPUESTO_REPETIDO', p.advertir);
   const total = lineas.length ? totalDocumento(p, ruta, d, saldoAnt) : undefined;
 
-  if (decimales === undefined || p.lista.length > antes) return undefined;
-  const impuestosDR = total && calcularImpuestosDR(p, lineas, total, decimales, saldoAnt, pagado);
+  // A field that failed its shape (reported by leerEntrada) leaves nothing to compute.
+  const leido = DocumentoRelacionadoEntradaSchema.safeParse(d);
+  if (p.lista.length > antes || !leido.success || decimales === undefined || equivalencia === undefined) return undefined;
+  const doc = leido.data;
+  const [ant, pag] = [dec(doc.imp_saldo_ant), dec(doc.imp_pagado)];
+  const impuestosDR = total && calcularImpuestosDR(p, lineasDR(ruta, doc), total, decimales, ant, pag);
   if (p.lista.length > antes) return undefined;
 
   return {
     docto: {
-      idDocumento: d.uuid.toUpperCase(),
-      serie: d.serie,
-      folio: d.folio,
-      monedaDR: d.moneda,
+      idDocumento: doc.uuid.toUpperCase(),
+      serie: doc.serie,
+      folio: doc.folio,
+      monedaDR: doc.moneda,
       equivalenciaDR: equivalencia.toFixed(),
-      numParcialidad: String(d.num_parcialidad),
-      impSaldoAnt: formatear(saldoAnt, decimales),
-      impPagado: formatear(pagado, decimales),
-      impSaldoInsoluto: formatear(insoluto, decimales),
-      objetoImpDR: d.objeto_imp,
+      numParcialidad: String(doc.num_parcialidad),
+      impSaldoAnt: formatear(ant, decimales),
+      impPagado: formatear(pag, decimales),
+      impSaldoInsoluto: formatear(ant.minus(pag), decimales),
+      objetoImpDR: doc.objeto_imp,
       impuestosDR,
     },
-    pagado,
+    pagado: pag,
     equivalencia,
-    mismaMoneda,
+    mismaMoneda: doc.moneda === monedaP,
     decimales,
   };
 }
@@ -229,34 +241,37 @@ function validarMonto(p: Problemas, ruta: string, monto: Dec, docs: DocumentoCal
   }
 }
 
-function calcularPago(p: Problemas, ruta: string, pago: PagoEntrada, fecha: string): Pago | undefined {
+/** Every rule of one Pago and its documents; then, if they broke none and parsed whole, its computed node. */
+function calcularPago(p: Problemas, ruta: string, pago: PagoParcial, fecha: string): Pago | undefined {
   const antes = p.lista.length;
-  const fechaP = fechaPago(pago.fecha_pago);
-  if (!fechaP) p.add(`${ruta}.fecha_pago`, 'Debe ser una fecha AAAA-MM-DDThh:mm:ss (o AAAA-MM-DD) válida, de 2010 a 2099.', HFX.fecha);
+  const fechaP = pago.fecha_pago === undefined ? undefined : fechaPago(pago.fecha_pago);
+  if (pago.fecha_pago !== undefined && !fechaP) p.add(`${ruta}.fecha_pago`, 'Debe ser una fecha AAAA-MM-DDThh:mm:ss (o AAAA-MM-DD) válida, de 2010 a 2099.', HFX.fecha);
 
   validarFormaPago(p, ruta, pago, fecha);
 
-  const decimalesP = decimalesDeMoneda(p, `${ruta}.moneda`, pago.moneda, 'CRP20213', fecha);
-  const tipoCambio = tipoCambioP(p, ruta, pago);
+  const monedaP = pago.moneda;
+  const decimalesP = monedaP === undefined ? undefined : decimalesDeMoneda(p, `${ruta}.moneda`, monedaP, 'CRP20213', fecha);
+  const tipoCambio = monedaP === undefined ? undefined : tipoCambioP(p, ruta, monedaP, pago.tipo_cambio);
   const monto =
     pago.monto === undefined ? undefined : importe(p, `${ruta}.monto`, pago.monto, decimalesP, { positivo: 'CRP20218', decimales: 'CRP20219' });
 
   const vistos = new Set<string>();
-  const documentos = pago.documentos.map((d, j) => {
+  const documentos = (pago.documentos ?? []).map((d, j) => {
     const r = `${ruta}.documentos[${j}]`;
-    if (vistos.has(d.uuid.toUpperCase())) p.add(`${r}.uuid`, 'La factura ya está en este pago.', HFX.repetido);
-    vistos.add(d.uuid.toUpperCase());
-    return calcularDocumento(p, r, d, pago.moneda, fecha);
+    const id = d.uuid?.toUpperCase();
+    if (id !== undefined && vistos.has(id)) p.add(`${r}.uuid`, 'La factura ya está en este pago.', HFX.repetido);
+    if (id !== undefined) vistos.add(id);
+    return calcularDocumento(p, r, d, monedaP, fecha);
   });
-  if (decimalesP === undefined || documentos.some((x) => x === undefined)) return undefined;
+  if (decimalesP === undefined || pago.documentos === undefined || documentos.some((x) => x === undefined)) return undefined;
   const docs = documentos as DocumentoCalculado[];
   if (monto !== undefined) validarMonto(p, ruta, monto, docs, decimalesP);
-  if (p.lista.length > antes) return undefined;
+  if (p.lista.length > antes || fechaP === undefined || pago.forma_pago === undefined || tipoCambio === undefined) return undefined;
 
   return {
-    fechaPago: fechaP as string,
+    fechaPago: fechaP,
     formaDePagoP: pago.forma_pago,
-    monedaP: pago.moneda,
+    monedaP: pago.moneda!,
     tipoCambioP: tipoCambio.toFixed(),
     // Without one, the documents converted and rounded up, so that it always covers what they say was paid.
     monto: formatear(monto ?? docs.reduce((s, x) => s.plus(x.pagado.div(x.equivalencia)), dec(0)).toDecimalPlaces(decimalesP, Decimal.ROUND_UP), decimalesP),
@@ -298,9 +313,12 @@ function totales(pagos: Pago[]): TotalesPagos {
 
 /**
  * Validates and computes the Pagos 2.0 complement of `pagos` (amounts, ImpuestosDR, ImpuestosP,
- * Totales). `fecha` (the CFDI's, `YYYY-MM-DD…`) selects the catalog entries in force.
+ * Totales), with the advertencias either way. `fecha` (the CFDI's, `YYYY-MM-DD…`) selects the catalog entries in force.
  */
-export function calcularPagos(pagos: PagoEntrada[], fecha: string): { ok: true; pagos: Pagos } | { ok: false; errors: ValidationIssue[] } {
+export function calcularPagos(
+  pagos: readonly PagoParcial[],
+  fecha: string,
+): ({ ok: true; pagos: Pagos } | { ok: false; errors: ValidationIssue[] }) & { advertencias: ValidationIssue[] } {
   const p = new Problemas();
   const calculados = pagos.map((pago, i) => calcularPago(p, `pagos[${i}]`, pago, fecha));
   // A document paid twice in one CFDI: the later payment starts from the earlier one's balance.
@@ -314,18 +332,19 @@ export function calcularPagos(pagos: PagoEntrada[], fecha: string): { ok: true; 
       saldos.set(d.idDocumento, { saldo: d.impSaldoInsoluto, ruta: `pagos[${i}]` });
     }),
   );
-  if (p.lista.length) return { ok: false, errors: p.lista };
+  // A payment left uncomputed broke a rule here or failed its shape in leerEntrada.
+  if (p.lista.length || calculados.some((x) => x === undefined)) return { ok: false, errors: p.lista, advertencias: p.advertencias };
   const lista = calculados as Pago[];
   const resultado = { version: '2.0' as const, totales: totales(lista), pago: lista };
   // ImpuestosP divide by EquivalenciaDR and the Totales multiply by TipoCambioP: both can pass t_Importe.
   lista.forEach((pago, i) => {
     const lineas = [...(pago.impuestosP?.trasladosP ?? []), ...(pago.impuestosP?.retencionesP ?? [])];
     if (lineas.some((l) => excedeImporte(l.importeP) || ('baseP' in l && excedeImporte(l.baseP)))) {
-      p.add(`pagos[${i}]`, 'Los impuestos del pago (base ÷ equivalencia) exceden los 18 enteros que admite el SAT (t_Importe).', HFX.excede);
+      p.add(`pagos[${i}]`, 'Los impuestos del pago (base ÷ equivalencia) exceden los 18 enteros que admite el SAT (t_Importe).', HFX.xsd);
     }
   });
-  if (Object.values(resultado.totales).some(excedeImporte)) p.add('pagos', 'Los totales en MXN (monto × tipo de cambio) exceden los 18 enteros que admite el SAT (t_Importe).', HFX.excede);
-  return p.lista.length ? { ok: false, errors: p.lista } : { ok: true, pagos: resultado };
+  if (Object.values(resultado.totales).some(excedeImporte)) p.add('pagos', 'Los totales en MXN (monto × tipo de cambio) exceden los 18 enteros que admite el SAT (t_Importe).', HFX.xsd);
+  return p.lista.length ? { ok: false, errors: p.lista, advertencias: p.advertencias } : { ok: true, pagos: resultado, advertencias: p.advertencias };
 }
 
 /**

@@ -274,11 +274,29 @@ describe('validation (all problems at once, with their codes)', () => {
       ['pagos[0].documentos[1].impuestos.traslados[0].tipo_factor', 'CRP20257'],
       // A wrong document does not hide Monto's own rules, nor a payment in XXX the rules that compare currencies.
       ['pagos[1].moneda', 'CRP20213'],
-      ['pagos[1].tipo_cambio', 'CRP20214'],
       ['pagos[1].documentos[0].equivalencia', 'CRP20237'],
       ['pagos[1].documentos[1].equivalencia', 'CRP20237'],
       ['pagos[1].documentos[2].equivalencia', 'CRP20237'],
       ['pagos[1].documentos[2].impuestos', 'CRP20246'],
+    ]);
+  });
+
+  it('runs the rules over the fields that parsed: a shape error hides only what is said of its own field', () => {
+    const input = variante('parcialidades', (i) => {
+      i.serie = 'A|B';
+      doc(i, 0, 0).imp_pagado = 'mucho';
+      doc(i, 0, 1).impuestos.traslados[0].base = '-1';
+      i.pagos[0].monto = '100.00';
+      i.pagos[1].forma_pago = '99';
+      i.pagos[1].monto = '13799.99';
+    });
+    expect(problemas(input)).toEqual([
+      ['serie', 'HFX_FORMATO'],
+      ['pagos[0].documentos[0].imp_pagado', 'HFX_FORMATO'],
+      ['pagos[0].documentos[1].impuestos.traslados[0].base', 'HFX_FORMATO'],
+      // Monto cannot be compared with a document whose ImpPagado is unreadable; the other payment's can.
+      ['pagos[1].forma_pago', 'CRP20212'],
+      ['pagos[1].monto', 'CRP20217'],
     ]);
   });
 
@@ -294,13 +312,19 @@ describe('validation (all problems at once, with their codes)', () => {
     expect(problemas(variante('parcialidades', (i) => (doc(i).total = '11599.99')))).toEqual([['pagos[0].documentos[0].total', 'HFX_TOTAL_DOCUMENTO']]);
   });
 
-  it('accepts a tax line repeated in one document, as the SAT does, and adds both into one TrasladoP and RetencionP', () => {
+  it('accepts a tax line repeated in one document, as the SAT does, with an advertencia, and adds both into one TrasladoP and RetencionP', () => {
     const repetido = variante('parcialidades', (i) => {
       const d = doc(i, 0, 1);
       d.impuestos.traslados.push({ ...d.impuestos.traslados[0] });
       d.impuestos.retenciones.push({ ...d.impuestos.retenciones[0] });
     });
-    const pago = pagosDe(repetido).pago[0];
+    const r = prepararComplementoPago(repetido, EMISOR, { ahora: AHORA });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.advertencias?.map((a) => [a.path, a.code])).toEqual([
+      ['pagos[0].documentos[1].impuestos.traslados[1]', 'HFX_IMPUESTO_REPETIDO'],
+      ['pagos[0].documentos[1].impuestos.retenciones[1]', 'HFX_IMPUESTO_REPETIDO'],
+    ]);
+    const pago = r.pagos.pago[0];
     expect(pago.doctoRelacionado[1].impuestosDR?.trasladosDR).toHaveLength(2);
     expect(pago.impuestosP?.trasladosP).toEqual([expect.objectContaining({ baseP: '14056.600000', importeP: '2249.060000' })]);
     expect(pago.impuestosP?.retencionesP).toEqual([{ impuestoP: '001', importeP: '905.660000' }]);
@@ -308,7 +332,7 @@ describe('validation (all problems at once, with their codes)', () => {
 
   it('refuses a FechaPago outside the years t_FechaH admits (2010–2099), and sets no other bound', () => {
     for (const f of ['9999-12-31T12:00:00', '2009-12-31', '1999-01-01T00:00:00', '2026-02-30T10:00:00']) {
-      expect(problemas(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)))).toEqual([['pagos[0].fecha_pago', 'HFX_FECHA_PAGO']]);
+      expect(problemas(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)))).toEqual([['pagos[0].fecha_pago', 'HFX_FORMATO']]);
     }
     // The matrix bounds FechaPago by nothing else: after the CFDI's Fecha or years before it are allowed.
     for (const f of ['2099-12-31T23:59:59', '2010-01-01']) pagosDe(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)));
@@ -322,7 +346,7 @@ describe('validation (all problems at once, with their codes)', () => {
         i.pagos = [{ fecha_pago: '2026-11-18T10:15:00', forma_pago: '03', moneda: 'USD', tipo_cambio: '20', monto, documentos: [documento] }];
       });
     expect(pagosDe(pagoEnUsd('10000000000000000')).totales.montoTotalPagos).toBe('200000000000000000.00');
-    expect(problemas(pagoEnUsd('100000000000000000'))).toEqual([['pagos', 'HFX_IMPORTE_EXCEDE']]);
+    expect(problemas(pagoEnUsd('100000000000000000'))).toEqual([['pagos', 'HFX_XSD']]);
   });
 
   it('chains the balance of a document paid twice in one CFDI (HFX_SALDO_ENCADENADO)', () => {

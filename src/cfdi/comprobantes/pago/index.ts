@@ -4,7 +4,7 @@
  */
 import type { Emisor } from '../../comprobante';
 import type { Preparacion } from '../../emision';
-import { leerEntrada, receptorDe } from '../../entrada';
+import { leerEntrada, receptorDe, sinForma } from '../../entrada';
 import { resolverFecha } from '../../fecha';
 import { Problemas, validarEmisor, validarReceptor } from '../../validar';
 import { calcularPagos } from './calcular';
@@ -15,29 +15,32 @@ export { calcularPagos, impuestosDeDocumento } from './calcular';
 export { ComplementoPagoEntradaSchema, type ComplementoPagoEntrada, type DocumentoRelacionadoEntrada, type PagoEntrada, type Pagos } from './modelo';
 
 /**
- * Validates `input` (shape, then every rule at once) and builds the CFDI tipo P; `pagos` is the
- * computed complement (balances, taxes, totals).
+ * Validates `input` (its shape and every rule at once: the rules run over the fields that parsed) and
+ * builds the CFDI tipo P; `pagos` is the computed complement (balances, taxes, totals).
  */
 export function prepararComplementoPago(input: unknown, emisor: Emisor, opts: { ahora?: Date } = {}): Preparacion<{ pagos: Pagos }> {
-  const entrada = leerEntrada(ComplementoPagoEntradaSchema, input);
-  if (!entrada.ok) return entrada;
-  const datos = entrada.datos;
+  const lectura = leerEntrada(ComplementoPagoEntradaSchema, input);
+  const datos = lectura.ok ? lectura.datos : lectura.parcial;
   const p = new Problemas();
   const { fecha, errors } = resolverFecha(datos.fecha, emisor.lugarExpedicion, opts.ahora ?? new Date());
   p.lista.push(...errors);
   validarEmisor(emisor, fecha, p.add);
-  validarReceptor(datos.receptor, emisor, fecha, p.add);
-  const calculo = calcularPagos(datos.pagos, fecha);
+  if (datos.receptor) validarReceptor(datos.receptor, emisor, fecha, p.add);
+  const calculo = calcularPagos(datos.pagos ?? [], fecha);
   if (!calculo.ok) p.lista.push(...calculo.errors);
-  if (p.lista.length || !calculo.ok) return { ok: false, errors: p.lista };
+  const advertencias = calculo.advertencias.length ? { advertencias: calculo.advertencias } : {};
+  if (!lectura.ok) return { ok: false, errors: [...lectura.errors, ...sinForma(lectura.errors, p.lista)], ...advertencias };
+  if (p.lista.length || !calculo.ok) return { ok: false, errors: p.lista, ...advertencias };
+  const entrada = lectura.datos;
 
   return {
     ok: true,
     pagos: calculo.pagos,
+    ...advertencias,
     comprobante: {
       version: '4.0',
-      serie: datos.serie,
-      folio: datos.folio,
+      serie: entrada.serie,
+      folio: entrada.folio,
       fecha,
       subTotal: '0',
       moneda: 'XXX',
@@ -47,7 +50,7 @@ export function prepararComplementoPago(input: unknown, emisor: Emisor, opts: { 
       lugarExpedicion: emisor.lugarExpedicion,
       cfdiRelacionados: [],
       emisor: { rfc: emisor.rfc, nombre: emisor.nombre, regimenFiscal: emisor.regimenFiscal },
-      receptor: receptorDe(datos.receptor),
+      receptor: receptorDe(entrada.receptor),
       conceptos: [{ claveProdServ: '84111506', cantidad: '1', claveUnidad: 'ACT', descripcion: 'Pago', valorUnitario: '0', importe: '0', objetoImp: '01' }],
       complementos: [complementoPagos(calculo.pagos)],
     },

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { TipoFactor } from '../../comprobante';
-import { clave, decimal, patron, ReceptorEntradaSchema, texto, UUID } from '../../entrada';
+import { clave, decimal, objeto, patron, ReceptorEntradaSchema, texto, UUID, type Parcial } from '../../entrada';
 import { RFC_XSD } from '../../rfc';
 import { FacturaEntradaSchema } from '../ingreso-egreso';
 
@@ -15,7 +15,7 @@ const cuenta = () => clave().meta({ pattern: '^[A-Z0-9_]{10,50}$' });
 // Pagos20.xsd IdDocumento: a folio fiscal (UUID) or the número de operación of a documento digital.
 const ID_DOCUMENTO = new RegExp(`^(${UUID.source.slice(1, -1)}|[0-9]{3}-[0-9]{2}-[0-9]{9})$`);
 
-const ImpuestoDocumentoEntradaSchema = z.strictObject({
+const ImpuestoDocumentoEntradaSchema = objeto({
   base: decimal(6),
   impuesto: clave(),
   // Any text: outside c_TipoFactor it is CRP20251 / CRP20257, not a shape error.
@@ -23,7 +23,7 @@ const ImpuestoDocumentoEntradaSchema = z.strictObject({
   tasa_o_cuota: decimal(6).optional(),
 });
 
-const DocumentoRelacionadoEntradaSchema = z.strictObject({
+export const DocumentoRelacionadoEntradaSchema = objeto({
   uuid: patron(ID_DOCUMENTO, 'Debe ser un folio fiscal (UUID)'),
   serie: texto(25, { unaLinea: true }).optional(),
   folio: texto(40, { unaLinea: true }).optional(),
@@ -35,15 +35,13 @@ const DocumentoRelacionadoEntradaSchema = z.strictObject({
   imp_saldo_insoluto: decimal(6).optional(),
   objeto_imp: clave(),
   total: decimal(6).optional(),
-  impuestos: z
-    .strictObject({
-      traslados: z.array(ImpuestoDocumentoEntradaSchema).default([]),
-      retenciones: z.array(ImpuestoDocumentoEntradaSchema).default([]),
-    })
-    .optional(),
+  impuestos: objeto({
+    traslados: z.array(ImpuestoDocumentoEntradaSchema).default([]),
+    retenciones: z.array(ImpuestoDocumentoEntradaSchema).default([]),
+  }).optional(),
 });
 
-const PagoEntradaSchema = z.strictObject({
+const PagoEntradaSchema = objeto({
   fecha_pago: clave(),
   forma_pago: clave(),
   moneda: clave().default('MXN'),
@@ -58,15 +56,18 @@ const PagoEntradaSchema = z.strictObject({
   documentos: z.array(DocumentoRelacionadoEntradaSchema).min(1),
 });
 
-export const ComplementoPagoEntradaSchema = z.strictObject({
+export const ComplementoPagoEntradaSchema = objeto({
   ...FacturaEntradaSchema.pick({ serie: true, folio: true, fecha: true }).shape,
-  receptor: z.strictObject({ ...ReceptorEntradaSchema.shape, uso_cfdi: z.literal('CP01').default('CP01') }),
+  receptor: objeto({ ...ReceptorEntradaSchema.shape, uso_cfdi: z.literal('CP01').default('CP01') }),
   pagos: z.array(PagoEntradaSchema).min(1),
 });
 
 export type ComplementoPagoEntrada = z.infer<typeof ComplementoPagoEntradaSchema>;
 export type PagoEntrada = z.infer<typeof PagoEntradaSchema>;
 export type DocumentoRelacionadoEntrada = z.infer<typeof DocumentoRelacionadoEntradaSchema>;
+/** The input as far as it parsed: what the rules run over when a field failed its shape. */
+export type PagoParcial = Parcial<PagoEntrada>;
+export type DocumentoRelacionadoParcial = Parcial<DocumentoRelacionadoEntrada>;
 
 export interface TrasladoDR {
   baseDR: string;

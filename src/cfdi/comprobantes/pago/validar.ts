@@ -1,32 +1,34 @@
 /**
  * The checks of the SAT's matriz de errores for Pagos 2.0 (CRP20xxx codes) that need no arithmetic: dates,
  * currencies, catalog keys, the taxes a document may carry and the banking data a forma de pago allows.
- * Each rule is applied on its own, as the matrix states it, so one input reports every rule it breaks.
+ * Each rule is applied on its own, as the matrix states it, so one input reports every rule it breaks; the
+ * rules run over the fields that parsed, and a rule whose field failed its shape (absent here) is skipped.
  * calcular.ts runs them on the way and checks what the amounts must add up to.
  */
-import { formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota, tipoFactor } from '../../catalogs';
+import { catalogos, formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota, tipoFactor, vigente } from '../../catalogs';
 import { dec, type Dec } from '../../decimal';
 import type { Problemas } from '../../validar';
-import type { DocumentoRelacionadoEntrada, PagoEntrada } from './modelo';
+import type { DocumentoRelacionadoParcial, PagoParcial } from './modelo';
 
-type ImpuestoDocumentoEntrada = NonNullable<DocumentoRelacionadoEntrada['impuestos']>['traslados'][number];
+type ImpuestoDocumentoParcial = NonNullable<NonNullable<DocumentoRelacionadoParcial['impuestos']>['traslados']>[number];
 
-/** HexaFac's own codes, for what the input must be beyond the matrix (the XSD's forms, what HexaFac computes from). */
+/**
+ * HexaFac's codes for what the input must be beyond the matrix: the shared ones of CODIGOS_HFX (validar.ts)
+ * and those only a payment has (the values HexaFac computes from).
+ */
 export const HFX = {
   /** FechaPago is not a t_FechaH (AAAA-MM-DDThh:mm:ss, years 2010–2099). */
-  fecha: 'HFX_FECHA_PAGO',
+  fecha: 'HFX_FORMATO',
+  /** TipoCambioP and EquivalenciaDR are positive, a computed amount within t_Importe (Pagos20.xsd). */
+  xsd: 'HFX_XSD',
   /** A clave that is not in force in its catalog where the matrix has no code (c_FormaPago, c_Moneda). */
   catalogo: 'HFX_CLAVE_CATALOGO',
-  /** TipoCambioP and EquivalenciaDR are positive (Pagos20.xsd). */
-  positivo: 'HFX_NO_POSITIVO',
   /** A document with taxes needs its Total to prorate them; it cannot be below the balance. */
   total: 'HFX_TOTAL_DOCUMENTO',
   /** The same document twice in one payment. */
   repetido: 'HFX_DOCUMENTO_REPETIDO',
   /** A document paid twice in one CFDI starts the second time from the balance the first left. */
   saldo: 'HFX_SALDO_ENCADENADO',
-  /** A computed amount past t_Importe's 18 integer digits. */
-  excede: 'HFX_IMPORTE_EXCEDE',
 } as const;
 
 // ObjetoImpDR values whose DoctoRelacionado may not carry ImpuestosDR (CRP20247).
@@ -101,19 +103,17 @@ export function importe(
 }
 
 /** EquivalenciaDR: 1 in the payment's currency (CRP20238), required in another one (CRP20237). */
-export function equivalenciaDR(p: Problemas, ruta: string, d: DocumentoRelacionadoEntrada, monedaP: string): Dec {
-  if (d.moneda === monedaP) {
-    if (d.equivalencia !== undefined && !dec(d.equivalencia).eq(1)) {
-      p.add(`${ruta}.equivalencia`, 'Debe ser 1: la factura está en la moneda del pago.', 'CRP20238');
-    }
+export function equivalenciaDR(p: Problemas, ruta: string, monedaDR: string, valor: string | number | undefined, monedaP: string): Dec {
+  if (monedaDR === monedaP) {
+    if (valor !== undefined && !dec(valor).eq(1)) p.add(`${ruta}.equivalencia`, 'Debe ser 1: la factura está en la moneda del pago.', 'CRP20238');
     return dec(1);
   }
-  if (d.equivalencia === undefined) {
-    p.add(`${ruta}.equivalencia`, `Obligatoria: la factura está en ${d.moneda} y el pago en ${monedaP}.`, 'CRP20237');
+  if (valor === undefined) {
+    p.add(`${ruta}.equivalencia`, `Obligatoria: la factura está en ${monedaDR} y el pago en ${monedaP}.`, 'CRP20237');
     return dec(1);
   }
-  const equivalencia = dec(d.equivalencia);
-  if (equivalencia.lte(0)) p.add(`${ruta}.equivalencia`, 'Debe ser mayor que cero.', HFX.positivo);
+  const equivalencia = dec(valor);
+  if (equivalencia.lte(0)) p.add(`${ruta}.equivalencia`, 'Debe ser mayor que cero.', HFX.xsd);
   return equivalencia;
 }
 
@@ -125,16 +125,28 @@ const CODIGOS_DR = {
   tasa: { retencion: 'CRP20253', traslado: 'CRP20260' },
 } as const;
 
+// c_TasaOCuota lists IVA 8 % (the franja fronteriza's stimulus) under "IVA Crédito aplicado del 50%", a name
+// c_Impuesto does not have, so looking it up by 002 misses it; the matrix counts it as IVA (CRP20206, CRP20207).
+const IVA_FRANJA = catalogos.reglasTasaCuota.find((r) => r.impuesto === 'IVA Crédito aplicado del 50%' && r.traslado);
+
+/** Whether c_TasaOCuota admits `valor` for this impuesto, factor and use. */
+function tasaOCuotaDR(impuesto: string, factor: string, valor: string | number, uso: 'traslado' | 'retencion', fecha: string): boolean {
+  if (reglaTasaCuota(impuesto, factor, valor, uso, fecha)) return true;
+  const franja = IVA_FRANJA !== undefined && uso === 'traslado' && impuesto === '002' && factor === IVA_FRANJA.factor;
+  return franja && dec(valor).eq(IVA_FRANJA.valor) && vigente(IVA_FRANJA.vigencia, fecha);
+}
+
 /** The checks of each ImpuestoDR line given for a document (its catalog keys, base and tasa). */
 export function validarLineasDR(
   p: Problemas,
-  lineas: { l: ImpuestoDocumentoEntrada; ruta: string; retencion: boolean }[],
+  lineas: { l: ImpuestoDocumentoParcial; ruta: string; retencion: boolean }[],
   fecha: string,
 ): void {
   for (const { l, ruta: r, retencion } of lineas) {
     const uso = retencion ? 'retencion' : 'traslado';
-    if (!buscarImpuesto(l.impuesto, fecha)) p.add(`${r}.impuesto`, `${l.impuesto} no es una clave de c_Impuesto.`, CODIGOS_DR.impuesto[uso]);
-    if (dec(l.base).lte(0)) p.add(`${r}.base`, 'Debe ser mayor que cero.', CODIGOS_DR.base[uso]);
+    if (l.impuesto !== undefined && !buscarImpuesto(l.impuesto, fecha)) p.add(`${r}.impuesto`, `${l.impuesto} no es una clave de c_Impuesto.`, CODIGOS_DR.impuesto[uso]);
+    if (l.base !== undefined && dec(l.base).lte(0)) p.add(`${r}.base`, 'Debe ser mayor que cero.', CODIGOS_DR.base[uso]);
+    if (l.tipo_factor === undefined) continue;
     if (!tipoFactor(l.tipo_factor, fecha)) {
       p.add(`${r}.tipo_factor`, `${l.tipo_factor} no es una clave de c_TipoFactor.`, CODIGOS_DR.tipoFactor[uso]);
     } else if (l.tipo_factor === 'Exento') {
@@ -142,7 +154,7 @@ export function validarLineasDR(
       else if (l.tasa_o_cuota !== undefined) p.add(`${r}.tasa_o_cuota`, 'Un traslado Exento no lleva tasa o cuota.', 'CRP20258');
     } else if (l.tasa_o_cuota === undefined) {
       p.add(`${r}.tasa_o_cuota`, `Obligatoria con tipo de factor ${l.tipo_factor}.`, retencion ? 'CRP20253' : 'CRP20259');
-    } else if (!reglaTasaCuota(l.impuesto, l.tipo_factor, l.tasa_o_cuota, uso, fecha)) {
+    } else if (l.impuesto !== undefined && !tasaOCuotaDR(l.impuesto, l.tipo_factor, l.tasa_o_cuota, uso, fecha)) {
       p.add(
         `${r}.tasa_o_cuota`,
         `${l.tasa_o_cuota} no es una ${retencion ? 'retención' : 'traslado'} de c_TasaOCuota para ${l.impuesto} ${l.tipo_factor}.`,
@@ -153,12 +165,13 @@ export function validarLineasDR(
 }
 
 /** ObjetoImpDR against the ImpuestosDR node given for the document (CRP20245–CRP20248, CRP20278, CRP20279). */
-export function validarObjetoImpDR(p: Problemas, ruta: string, d: DocumentoRelacionadoEntrada, fecha: string): void {
+export function validarObjetoImpDR(p: Problemas, ruta: string, d: DocumentoRelacionadoParcial, fecha: string): void {
   const objeto = d.objeto_imp;
   const traslados = d.impuestos?.traslados ?? [];
   const lineas = [...traslados, ...(d.impuestos?.retenciones ?? [])];
   const conNodo = d.impuestos !== undefined;
   if (conNodo && lineas.length === 0) p.add(`${ruta}.impuestos`, 'Si se registran impuestos debe haber traslados o retenciones.', 'CRP20248');
+  if (objeto === undefined) return;
   if (!objetoImp(objeto, fecha)) {
     p.add(`${ruta}.objeto_imp`, `${objeto} no es una clave vigente de c_ObjetoImp.`, 'CRP20245');
   } else if (objeto === '02' && !conNodo) {
@@ -173,8 +186,12 @@ export function validarObjetoImpDR(p: Problemas, ruta: string, d: DocumentoRelac
 }
 
 /** FormaDePagoP (never 99) and the banking data it allows (CRP20212, CRP20221–CRP20228). */
-export function validarFormaPago(p: Problemas, ruta: string, pago: PagoEntrada, fecha: string): void {
+export function validarFormaPago(p: Problemas, ruta: string, pago: PagoParcial, fecha: string): void {
+  if (pago.rfc_emisor_cta_ord === 'XEXX010101000' && pago.nom_banco_ord_ext === undefined) {
+    p.add(`${ruta}.nom_banco_ord_ext`, 'Obligatorio cuando el banco ordenante es extranjero (XEXX010101000).', 'CRP20223');
+  }
   const forma = pago.forma_pago;
+  if (forma === undefined) return;
   if (forma === '99') p.add(`${ruta}.forma_pago`, 'La forma de pago de un pago recibido no puede ser 99 (por definir).', 'CRP20212');
   else if (!formaPago(forma, fecha)) p.add(`${ruta}.forma_pago`, `${forma} no es una clave vigente de c_FormaPago.`, HFX.catalogo);
   for (const c of CAMPOS_BANCARIOS) {
@@ -186,23 +203,18 @@ export function validarFormaPago(p: Problemas, ruta: string, pago: PagoEntrada, 
       p.add(`${ruta}.${c.campo}`, `Con la forma de pago ${forma} la cuenta debe cumplir ${patron} (c_FormaPago).`, c.patron);
     }
   }
-  if (pago.rfc_emisor_cta_ord === 'XEXX010101000' && pago.nom_banco_ord_ext === undefined) {
-    p.add(`${ruta}.nom_banco_ord_ext`, 'Obligatorio cuando el banco ordenante es extranjero (XEXX010101000).', 'CRP20223');
-  }
 }
 
 /** TipoCambioP: 1 for MXN (CRP20215), required in another currency (CRP20214). */
-export function tipoCambioP(p: Problemas, ruta: string, pago: PagoEntrada): Dec {
+export function tipoCambioP(p: Problemas, ruta: string, monedaP: string, valor: string | number | undefined): Dec {
   let tipoCambio = dec(1);
-  if (pago.moneda === 'MXN') {
-    if (pago.tipo_cambio !== undefined && !dec(pago.tipo_cambio).eq(1)) {
-      p.add(`${ruta}.tipo_cambio`, 'Debe ser 1 para pagos en MXN.', 'CRP20215');
-    }
-  } else if (pago.tipo_cambio === undefined) {
-    p.add(`${ruta}.tipo_cambio`, `Obligatorio para un pago en ${pago.moneda}.`, 'CRP20214');
+  if (monedaP === 'MXN') {
+    if (valor !== undefined && !dec(valor).eq(1)) p.add(`${ruta}.tipo_cambio`, 'Debe ser 1 para pagos en MXN.', 'CRP20215');
+  } else if (valor === undefined) {
+    p.add(`${ruta}.tipo_cambio`, `Obligatorio para un pago en ${monedaP}.`, 'CRP20214');
   } else {
-    tipoCambio = dec(pago.tipo_cambio);
-    if (tipoCambio.lte(0)) p.add(`${ruta}.tipo_cambio`, 'Debe ser mayor que cero.', HFX.positivo);
+    tipoCambio = dec(valor);
+    if (tipoCambio.lte(0)) p.add(`${ruta}.tipo_cambio`, 'Debe ser mayor que cero.', HFX.xsd);
   }
   return tipoCambio;
 }
