@@ -330,6 +330,11 @@ describe('validation (all problems at once, with their codes)', () => {
     expect(pago.impuestosP?.retencionesP).toEqual([{ impuestoP: '001', importeP: '905.660000' }]);
   });
 
+  it('accepts IVA 8 % (franja fronteriza) and totals it in TotalTrasladosBaseIVA8 and TotalTrasladosImpuestoIVA8', () => {
+    const input = variante('parcialidades', (i) => (doc(i, 0, 0).impuestos.traslados[0].tasa_o_cuota = '0.08'));
+    expect(pagosDe(input).totales).toMatchObject({ totalTrasladosBaseIVA8: '5000.00', totalTrasladosImpuestoIVA8: '400.00' });
+  });
+
   it('refuses a FechaPago outside the years t_FechaH admits (2010–2099), and sets no other bound', () => {
     for (const f of ['9999-12-31T12:00:00', '2009-12-31', '1999-01-01T00:00:00', '2026-02-30T10:00:00']) {
       expect(problemas(variante('parcialidades', (i) => (i.pagos[0].fecha_pago = f)))).toEqual([['pagos[0].fecha_pago', 'HFX_FORMATO']]);

@@ -282,7 +282,8 @@ describe('ImpuestosDR', () => {
       `${LINEA('traslados')}.tasa_o_cuota`,
       'parcialidades',
       [(i) => (linea(i, 'traslados').tasa_o_cuota = '0.17'), (i) => (linea(i, 'traslados').impuesto = '001')],
-      (i) => (linea(i, 'traslados').tasa_o_cuota = '0'),
+      // IVA 8 %: c_TasaOCuota lists it under "IVA Crédito aplicado del 50%".
+      (i) => (linea(i, 'traslados').tasa_o_cuota = '0.080000'),
     ));
 });
 
