@@ -2954,6 +2954,251 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/catalogos/productos-servicios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Busca en c_ClaveProdServ
+         * @description Por descripción y palabras similares, ordenado por relevancia; una clave de 8 dígitos la devuelve primero y de 2 a 7 dígitos lista las claves que empiezan así. Solo claves vigentes hoy.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Texto a buscar (sin distinguir acentos ni mayúsculas; la última palabra puede estar incompleta) o una clave. */
+                    q: string;
+                    /** @description Resultados como máximo (1–50). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Las claves encontradas. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ProductoServicio"][];
+                        };
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalogos/claves-unidad": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Busca en c_ClaveUnidad
+         * @description Por clave (H87, E48), nombre y símbolo, ordenado por relevancia. Solo claves vigentes hoy.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Texto a buscar (sin distinguir acentos ni mayúsculas; la última palabra puede estar incompleta) o una clave. */
+                    q: string;
+                    /** @description Resultados como máximo (1–50). */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Las claves encontradas. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ClaveUnidad"][];
+                        };
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalogos/codigos-postales/{cp}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consulta un código postal (c_CodigoPostal) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Código postal de 5 dígitos. */
+                    cp: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description El código postal. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodigoPostal"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalogos/{nombre}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Un catálogo pequeño del SAT, completo
+         * @description Catálogos: forma-pago, metodo-pago, uso-cfdi, regimen-fiscal, moneda, impuesto, tasa-o-cuota, objeto-imp, exportacion, tipo-de-comprobante, tipo-relacion, periodicidad, mes, tipo-factor, estado, pais. Claves como `clave`, texto como `descripcion`, vigencia como `vigencia_desde` / `vigencia_hasta`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Nombre del catálogo. */
+                    nombre: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description El catálogo. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Catalogo"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs": {
         parameters: {
             query?: never;
@@ -4270,6 +4515,66 @@ export interface components {
              * @example 019ab1c2-0000-7000-8000-0000000000c1
              */
             cliente_id?: string;
+        };
+        ProductoServicio: {
+            /** @example 50201706 */
+            clave: string;
+            /** @example Café */
+            descripcion: string;
+            /** @example null */
+            palabras_similares: string | null;
+            /** @description La clave puede aplicar el estímulo de IVA en la región fronteriza. */
+            estimulo_franja_fronteriza: boolean;
+        };
+        ClaveUnidad: {
+            /** @example H87 */
+            clave: string;
+            /** @example Pieza */
+            nombre: string;
+            /** @example null */
+            simbolo: string | null;
+        };
+        CodigoPostal: {
+            /** @example 32000 */
+            codigo_postal: string;
+            /**
+             * @description Clave c_Estado.
+             * @example CHH
+             */
+            estado: string;
+            /**
+             * @description Clave c_Municipio; null cuando el SAT no la asigna (códigos reservados).
+             * @example 037
+             */
+            municipio: string | null;
+            /**
+             * @description Clave c_Localidad, si el catálogo la da.
+             * @example 06
+             */
+            localidad: string | null;
+            /**
+             * @description Zona IANA de la hora legal (Ley de los Husos Horarios, 2022).
+             * @example America/Ciudad_Juarez
+             */
+            zona_horaria: string;
+            /** @description En la región fronteriza norte o sur de los decretos de estímulos fiscales (IVA 8 %). */
+            franja_fronteriza: boolean;
+        };
+        Catalogo: {
+            /** @example metodo-pago */
+            nombre: string;
+            /**
+             * @example [
+             *       {
+             *         "clave": "PUE",
+             *         "descripcion": "Pago en una sola exhibición",
+             *         "vigencia_desde": "2022-01-01"
+             *       }
+             *     ]
+             */
+            data: {
+                [key: string]: unknown;
+            }[];
         };
     };
     responses: never;
