@@ -21,6 +21,7 @@ import type {
   FacturasListParams,
   NotaCreditoNueva,
   PaginationParams,
+  Validacion,
   Webhook,
   WebhookActualizar,
   WebhookConSecreto,
@@ -53,6 +54,11 @@ export class Facturas {
   /** Accepts a factura for stamping: 202 {id, status: 'pendiente', links}. */
   create(body: FacturaNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
     return this.t.create('/facturas', body, options);
+  }
+
+  /** Every rule of create() without issuing: no folio, nothing stored, no PAC; a read key may call it. */
+  validar(body: FacturaNueva): Promise<Validacion> {
+    return this.t.json({ method: 'POST', path: '/facturas/validar', body });
   }
 
   /** By HexaFac id or by SAT folio fiscal (UUID), with its history. */
@@ -126,12 +132,18 @@ export class NotasCredito {
   create(body: NotaCreditoNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
     return this.t.create('/notas-credito', body, options);
   }
+  validar(body: NotaCreditoNueva): Promise<Validacion> {
+    return this.t.json({ method: 'POST', path: '/notas-credito/validar', body });
+  }
 }
 
 export class ComplementosPago {
   constructor(private readonly t: Transport) {}
   create(body: ComplementoPagoNuevo, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
     return this.t.create('/complementos-pago', body, options);
+  }
+  validar(body: ComplementoPagoNuevo): Promise<Validacion> {
+    return this.t.json({ method: 'POST', path: '/complementos-pago/validar', body });
   }
 }
 

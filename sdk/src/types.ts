@@ -47,6 +47,7 @@ export type ComprobanteAceptado = ResponseOf<'/facturas', 'post'>;
 export type Cancelacion = BodyOf<'/facturas/{id}/cancelar', 'post', { motivo: '01' | '02' | '03' | '04'; folio_sustitucion?: string | null }>;
 export type CancelacionSolicitada = ResponseOf<'/facturas/{id}/cancelar', 'post'>;
 export type EstadoSat = Schemas['EstadoSat'];
+export type Validacion = Schemas['Validacion'];
 export type CancelacionRecibida = Schemas['CancelacionRecibida'];
 export type CancelacionesRecibidasListParams = Omit<QueryOf<'/cancelaciones-recibidas', 'get'>, 'cursor'>;
 export type NotaCreditoNueva = BodyOf<'/notas-credito', 'post'>;

@@ -129,6 +129,11 @@ export function comprobanteXml(c: Comprobante): string {
   return renderXml(comprobanteNodo(c));
 }
 
+/** The cadena original the Comprobante will carry once sealed with this certificate (the Sello is not part of it). */
+export function cadenaPrevista(c: Comprobante, certificado: { noCertificado: string; certificadoBase64: string }): string {
+  return cadenaOriginalDe(arbolLeido(comprobanteNodo(c, { sello: '', ...certificado })));
+}
+
 // Stands in for the Sello while the XML is rendered. The first ` Sello="…"` of the document is the
 // Comprobante's: every attribute written before it escapes '"'.
 const SELLO_PENDIENTE = 'SELLO-PENDIENTE';

@@ -18,7 +18,8 @@ export {
   type PagoEntrada,
   type Pagos,
 } from './comprobantes/pago';
-export { comprobanteXml, sellarComprobante, type Emision, type Preparacion } from './emision';
+export { renderXml } from './xml';
+export { cadenaPrevista, comprobanteXml, sellarComprobante, type Emision, type Preparacion } from './emision';
 export { dec, formatear, type Dec } from './decimal';
 export { motivoTextoInvalido } from './entrada';
 export * as catalogs from './catalogs';

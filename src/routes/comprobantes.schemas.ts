@@ -256,6 +256,9 @@ export const AceptadaSchema = z
   .object({
     id: z.string(),
     status: z.literal('pendiente'),
+    advertencias: z
+      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
+      .meta({ description: 'Lo que el SAT admite pero conviene revisar (p. ej. IVA 8 % fuera de la franja fronteriza); no impide el timbrado.' }),
     links: z.object({ self: z.string() }),
   })
   .meta({ id: 'ComprobanteAceptado' });

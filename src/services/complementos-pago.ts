@@ -143,7 +143,13 @@ export const COMPLEMENTO_PAGO: TipoEmision = {
         impSaldoInsoluto: docto.impSaldoInsoluto,
       })),
     );
-    return { ok: true, comprobante: prep.comprobante, datos: completo, extra: (id: string) => filas.map((a) => insertarAplicacion(tenantDb(deps, t).d1, t, id, a)) };
+    return {
+      ok: true,
+      comprobante: prep.comprobante,
+      datos: completo,
+      extra: (id: string) => filas.map((a) => insertarAplicacion(tenantDb(deps, t).d1, t, id, a)),
+      ...(prep.advertencias ? { advertencias: prep.advertencias } : {}),
+    };
   },
 };
 

@@ -1,8 +1,8 @@
-import type { Comprobante, Emisor, ValidationIssue } from '../cfdi';
+import { cadenaPrevista, renderXml, type Comprobante, type Emisor, type ValidationIssue } from '../cfdi';
 import type { Simulacion } from '../pac/types';
 import { constraintViolation } from '../db/constraints';
 import type { Deps } from '../deps';
-import { DomainError } from '../lib/errors';
+import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { tenantDb, type Tenant } from '../lib/tenancy';
@@ -23,8 +23,10 @@ export type Preparado =
       datos?: Record<string, unknown>;
       /** More statements for the same batch, given the new row's id (e.g. the aplicaciones of a P or E). */
       extra?: (facturaId: string) => D1PreparedStatement[];
+      /** What the SAT allows but a contador would question (the core's advertencias). */
+      advertencias?: ValidationIssue[];
     }
-  | { ok: false; errors: ValidationIssue[] };
+  | { ok: false; errors: ValidationIssue[]; advertencias?: ValidationIssue[] };
 
 export interface TipoEmision {
   tipo: TipoComprobante;
@@ -37,10 +39,11 @@ export interface TipoEmision {
   preparar(deps: Deps, t: Tenant, datos: Record<string, unknown>, emisor: Emisor): Promise<Preparado>;
 }
 
-/** What a creating call gets: the new comprobante's id, `pendiente` until the job stamps it. */
+/** What a creating call gets: the new comprobante's id, `pendiente` until the job stamps it, and any advertencias. */
 export interface Aceptada {
   id: string;
   status: 'pendiente';
+  advertencias: ErrorDetail[];
 }
 
 export interface OpcionesAceptar {
@@ -58,35 +61,42 @@ export interface OpcionesAceptar {
 /** A creating request as every client sends it: the comprobante's fields, with `receptor` or `cliente_id`. */
 export type Solicitud = Record<string, unknown> & { cliente_id?: string; receptor?: unknown };
 
+/**
+ * What accepting and validating share: receptor (inline or cliente_id), the issuer, and the kind's own
+ * preparation. Throws the request's own mistakes (both receptor and cliente_id, an unknown cliente…).
+ */
+async function preparar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar & { exigirCsd: boolean }) {
+  const { cliente_id: clienteId, ...datos } = solicitud;
+  if (clienteId !== undefined && datos.receptor !== undefined) {
+    throw DomainError.validation([{ path: 'cliente_id', code: 'HFX_RECEPTOR_DOBLE', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
+  }
+  if (clienteId === undefined && datos.receptor === undefined) {
+    throw DomainError.validation([{ path: 'receptor', code: 'HFX_RECEPTOR_FALTANTE', message: 'Indica `receptor` o `cliente_id`.' }]);
+  }
+  if (clienteId !== undefined) {
+    const { cliente_id: _, ...receptor } = await resolverReceptor(deps, t, clienteId);
+    datos.receptor = tipo.receptorDeCliente ? tipo.receptorDeCliente(receptor) : receptor;
+  }
+  const rfcReceptor = (datos.receptor as { rfc?: unknown } | undefined)?.rfc;
+  if (opts.sustituyeA && typeof rfcReceptor === 'string' && rfcReceptor.toUpperCase() !== opts.sustituyeA.receptorRfc) {
+    throw DomainError.validation([
+      { path: 'receptor.rfc', code: 'HFX_SUSTITUCION_OTRO_RECEPTOR', message: `El CFDI que sustituye debe ser del mismo receptor (${opts.sustituyeA.receptorRfc}).` },
+    ]);
+  }
+  const app = opts.aplicacion ?? (await cargarAplicacion(deps, t));
+  if (opts.exigirCsd && !app.csd_certificado) throw sinCsd();
+  return { datos, clienteId, app, prep: await tipo.preparar(deps, t, datos, emisorDe(app)) };
+}
+
+const SIN_CSD = { path: 'emisor', code: 'csd_no_configurado', message: 'Falta el CSD del emisor.' };
+const sinCsd = () => new DomainError('csd_no_configurado', 'invalid', 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [SIN_CSD]);
+
 export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> {
   const idem = { key: opts.idempotencyKey, operation: opts.operacion ?? tipo.operacion, input: solicitud };
   return withIdempotency(deps, t, idem, async (recibo) => {
-    const { cliente_id: clienteId, ...datos } = solicitud;
-    if (clienteId !== undefined && datos.receptor !== undefined) {
-      throw DomainError.validation([{ path: 'cliente_id', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
-    }
-    if (clienteId === undefined && datos.receptor === undefined) {
-      throw DomainError.validation([{ path: 'receptor', message: 'Indica `receptor` o `cliente_id`.' }]);
-    }
-    if (clienteId !== undefined) {
-      const { cliente_id: _, ...receptor } = await resolverReceptor(deps, t, clienteId);
-      datos.receptor = tipo.receptorDeCliente ? tipo.receptorDeCliente(receptor) : receptor;
-    }
-    const rfcReceptor = (datos.receptor as { rfc?: unknown } | undefined)?.rfc;
-    if (opts.sustituyeA && typeof rfcReceptor === 'string' && rfcReceptor.toUpperCase() !== opts.sustituyeA.receptorRfc) {
-      throw DomainError.validation([
-        { path: 'receptor.rfc', message: `El CFDI que sustituye debe ser del mismo receptor (${opts.sustituyeA.receptorRfc}).` },
-      ]);
-    }
-    const app = opts.aplicacion ?? (await cargarAplicacion(deps, t));
-    if (!app.csd_certificado) {
-      throw new DomainError('csd_no_configurado', 'invalid', 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [
-        { path: 'emisor', message: 'Falta el CSD del emisor.' },
-      ]);
-    }
-    const prep = await tipo.preparar(deps, t, datos, emisorDe(app));
+    const { datos, clienteId, prep } = await preparar(deps, t, tipo, solicitud, { ...opts, exigirCsd: true });
     if (!prep.ok) throw DomainError.validation(detallesDe(prep.errors), 'El comprobante no cumple las reglas del SAT.');
-    const aceptada = { id: uuidv7(deps.clock().getTime()), status: 'pendiente' as const };
+    const aceptada = { id: uuidv7(deps.clock().getTime()), status: 'pendiente' as const, advertencias: detallesDe(prep.advertencias ?? []) };
     // The key's answer is stored by the batch that stores the row: a crash cannot keep one without the other.
     const almacenable = {
       datos: prep.datos ?? datos,
@@ -101,6 +111,45 @@ export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitu
     deps.defer(encolarTimbrado(deps, aceptada.id));
     return aceptada;
   });
+}
+
+/** A dry run of a creating request: what the SAT's rules say and what the CFDI would be. Stores nothing, no PAC. */
+export interface Validacion {
+  valido: boolean;
+  errores: ErrorDetail[];
+  advertencias: ErrorDetail[];
+  /**
+   * The computed comprobante, its complementos as the XML they would carry, and the cadena original (null without a
+   * CSD: it names the certificate).
+   */
+  comprobante: (Omit<Comprobante, 'complementos'> & { complementos: string[]; cadenaOriginal: string | null }) | null;
+}
+
+export async function validar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Validacion> {
+  let preparado;
+  try {
+    preparado = await preparar(deps, t, tipo, solicitud, { ...opts, exigirCsd: false });
+  } catch (err) {
+    // the request's own mistakes are part of the answer, as the creating route would have refused them
+    if (err instanceof DomainError && err.kind === 'invalid') return { valido: false, errores: err.details, advertencias: [], comprobante: null };
+    throw err;
+  }
+  const { app, prep } = preparado;
+  const advertencias = detallesDe(prep.advertencias ?? []);
+  if (!prep.ok) return { valido: false, errores: detallesDe(prep.errors), advertencias, comprobante: null };
+  // as almacenar() stores it: the kind's serie when none is given (an automatic folio is only assigned on creation)
+  const comprobante = { ...prep.comprobante, serie: prep.comprobante.serie ?? tipo.seriePorOmision };
+  const certificado = app.csd_certificado && app.csd_no_certificado ? { noCertificado: app.csd_no_certificado, certificadoBase64: app.csd_certificado } : null;
+  return {
+    valido: certificado !== null,
+    errores: certificado ? [] : [SIN_CSD],
+    advertencias,
+    comprobante: {
+      ...comprobante,
+      complementos: (comprobante.complementos ?? []).map((c) => renderXml(c.nodo)),
+      cadenaOriginal: certificado ? cadenaPrevista(comprobante, certificado) : null,
+    },
+  };
 }
 
 /** The core's issues in the one error shape (the code only where the SAT has one). */

@@ -1,7 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context';
 import { tenantOf } from '../../lib/tenancy';
-import { aceptarComplementoPago } from '../../services/complementos-pago';
+import { handlerValidar } from '../comprobantes.validar';
+import { aceptarComplementoPago, COMPLEMENTO_PAGO } from '../../services/complementos-pago';
 import { solicitudDe } from '../comprobantes.mapper';
 import { respuestaAceptada, vistaDetalle } from '../comprobantes.views';
 import type { crear, obtener } from './complementos-pago.routes';
@@ -11,3 +12,5 @@ export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
 
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
   c.json(await vistaDetalle(c.var.deps, tenantOf(c), c.req.valid('param').id, 'P'), 200);
+
+export const validarHandler = handlerValidar(COMPLEMENTO_PAGO);

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { AceptadaSchema, ComplementoPagoCrearSchema, FacturaDetalleSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { rutaValidar } from '../comprobantes.validar';
 
 const tags = ['Complementos de pago'];
 
@@ -42,3 +43,5 @@ export const obtener = createRoute({
     ...errorResponses(401, 403, 404),
   },
 });
+
+export const validar = rutaValidar('/complementos-pago/validar', tags, ComplementoPagoCrearSchema, 'un complemento de pago');

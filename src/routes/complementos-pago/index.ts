@@ -1,5 +1,6 @@
 import { createRouter } from '../../lib/create-app';
-import { crearHandler, obtenerHandler } from './complementos-pago.handlers';
+import { crearHandler, obtenerHandler, validarHandler } from './complementos-pago.handlers';
 import * as routes from './complementos-pago.routes';
 
-export default createRouter().openapi(routes.crear, crearHandler).openapi(routes.obtener, obtenerHandler);
+export default createRouter().openapi(routes.crear, crearHandler).openapi(routes.obtener, obtenerHandler)
+  .openapi(routes.validar, validarHandler);

@@ -2,11 +2,12 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context';
 import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
+import { handlerValidar } from '../comprobantes.validar';
 import { pdfDe, xmlDe } from '../../services/archivos';
 import { listarComprobantes } from '../../services/comprobantes';
 import { consultarEstadoSat } from '../../services/estado-sat';
 import { sustituirFactura } from '../../services/sustitucion';
-import { aceptarFactura } from '../../services/facturas';
+import { aceptarFactura, FACTURA } from '../../services/facturas';
 import { solicitudDe } from '../comprobantes.mapper';
 import { descarga, respuesta202, respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
 import { API_BASE } from '../../env';
@@ -35,3 +36,5 @@ export const sustituirHandler: RouteHandler<typeof sustituir, AppEnv> = async (c
   const r = await sustituirFactura(c.var.deps, tenantOf(c), c.req.valid('param').id, ...solicitudDe(c, c.req.valid('json')));
   return respuesta202(c, r, `${new URL(c.req.url).origin}${API_BASE}/facturas/${r.value.id}`, { ...r.value, links: { self: `${API_BASE}/facturas/${r.value.id}` } });
 };
+
+export const validarHandler = handlerValidar(FACTURA);

@@ -4,6 +4,7 @@ import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
 import { AceptadaSchema, EstadoSatSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { rutaValidar } from '../comprobantes.validar';
 
 const tags = ['Facturas'];
 
@@ -128,3 +129,5 @@ export const sustituir = createRoute({
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422),
   },
 });
+
+export const validar = rutaValidar('/facturas/validar', tags, FacturaCrearSchema, 'una factura');

@@ -1,5 +1,5 @@
 import { createRouter } from '../../lib/create-app';
-import { crearHandler, estadoSatHandler, sustituirHandler, listarHandler, obtenerHandler, pdfHandler, xmlHandler } from './facturas.handlers';
+import { crearHandler, estadoSatHandler, sustituirHandler, validarHandler, listarHandler, obtenerHandler, pdfHandler, xmlHandler } from './facturas.handlers';
 import * as routes from './facturas.routes';
 
 export default createRouter()
@@ -9,4 +9,5 @@ export default createRouter()
   .openapi(routes.xml, xmlHandler)
   .openapi(routes.pdf, pdfHandler)
   .openapi(routes.estadoSat, estadoSatHandler)
-  .openapi(routes.sustituir, sustituirHandler);
+  .openapi(routes.sustituir, sustituirHandler)
+  .openapi(routes.validar, validarHandler);

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { rutaValidar } from '../comprobantes.validar';
 
 const tags = ['Notas de crédito'];
 
@@ -47,3 +48,5 @@ export const obtener = createRoute({
     ...errorResponses(401, 403, 404),
   },
 });
+
+export const validar = rutaValidar('/notas-credito/validar', tags, NotaCreditoCrearSchema, 'una nota de crédito');

@@ -1,0 +1,63 @@
+import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
+import { requireAuth } from '../lib/auth';
+import type { AppEnv } from '../lib/context';
+import { errorResponses, jsonContent } from '../lib/openapi';
+import { tenantOf } from '../lib/tenancy';
+import { validar, type TipoEmision } from '../services/emision';
+import { solicitudDe } from './comprobantes.mapper';
+
+// POST /<kind>/validar for every kind: the creating route's body, run through every rule of the creating route
+// (receptor, cliente_id, saldos, the SAT's matrices) without consuming a folio, storing anything or reaching a PAC.
+// It changes nothing, so a read key may call it.
+
+const DetalleSchema = z.object({ path: z.string(), message: z.string(), code: z.string().optional() });
+
+export const ValidacionSchema = z
+  .object({
+    valido: z.boolean().meta({ description: 'true: la solicitud de creación sería aceptada (202) con estos datos, ahora.' }),
+    errores: z.array(DetalleSchema).meta({ description: 'Lo que la creación respondería como 422, cada problema con su ruta y código.' }),
+    advertencias: z.array(DetalleSchema).meta({ description: 'Lo que el SAT admite pero conviene revisar (p. ej. IVA 8 % fuera de la franja fronteriza).' }),
+    comprobante: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({
+        description:
+          'El comprobante calculado (totales, impuestos por concepto y agrupados, complementos) con `cadena_original`, la que llevaría ' +
+          'con el certificado del CSD cargado (null sin CSD); null si hay errores de las reglas.',
+      }),
+  })
+  .meta({ id: 'Validacion' });
+
+export function rutaValidar(path: string, tags: string[], schema: z.ZodType, que: string) {
+  return createRoute({
+    method: 'post',
+    path,
+    tags,
+    summary: `Validar ${que} sin emitirla`,
+    description:
+      'El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado ' +
+      'con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un cuerpo que no tiene la forma documentada es 422, como al crear.',
+    security: [{ bearerAuth: ['facturas:read'] }],
+    middleware: [requireAuth('facturas:read')] as const,
+    request: { body: { content: { 'application/json': { schema } }, required: true } },
+    responses: {
+      200: jsonContent(ValidacionSchema, 'El resultado de las reglas y el comprobante que resultaría.'),
+      ...errorResponses(400, 401, 403, 413, 415, 422),
+    },
+  });
+}
+
+/** camelCase keys of the core's model → the API's snake_case, recursively (complementos are XML). */
+function snake(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snake);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), snake(x)]));
+}
+
+export const handlerValidar =
+  (tipo: TipoEmision): RouteHandler<ReturnType<typeof rutaValidar>, AppEnv> =>
+  async (c) => {
+    const v = await validar(c.var.deps, tenantOf(c), tipo, ...solicitudDe(c, c.req.valid('json') as object));
+    const comprobante = v.comprobante && { ...(snake({ ...v.comprobante, complementos: undefined }) as object), complementos: v.comprobante.complementos };
+    return c.json({ ...v, comprobante }, 200);
+  };
