@@ -5,6 +5,8 @@
 //  2. cadenaOriginal() vs the SAT's own cadenaoriginal_4_0.xslt run in JS by SaxonJS on the same documents.
 // SaxonJS needs the stylesheet compiled to SEF; it is compiled once with xslt3 from the SAT files
 // (test/fixtures/sat or $SAT_DIR) and cached in test/output/bench/ (git-ignored).
+//  3. Catalog search (c_ClaveProdServ, c_ClaveUnidad): p50/p99 latency over 200 fixed queries, and the
+//     one-off cost of building the index on first use (what an isolate's first search pays).
 // Each figure is the best of several interleaved rounds (see medir). Prints tables; no assertions.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unstable_dev } from 'wrangler';
-import { emitirCfdi, prepararComprobante, sellarComprobante, cadenaOriginal, leerCsd, type Comprobante } from '../src/cfdi';
+import { catalogs, emitirCfdi, prepararComprobante, sellarComprobante, cadenaOriginal, leerCsd, type Comprobante } from '../src/cfdi';
 import { AHORA, EMISOR, type Entrada } from './lib/bench-emision';
 
 const raiz = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -182,6 +184,50 @@ async function cadenaContraXslt() {
   tabla(filas, filas[0], 'veces más rápido');
 }
 
+// 50 words an invoice's conceptos use, each asked four ways: whole, as typed (3 letters), with a second
+// word being typed, and shouting with accents: 200 queries, the same on every run.
+const PALABRAS_BENCH = [
+  'café', 'refresco', 'tornillo', 'computadora', 'papel', 'gasolina', 'diesel', 'consultoría', 'contabilidad', 'software',
+  'mantenimiento', 'limpieza', 'transporte', 'flete', 'renta', 'arrendamiento', 'publicidad', 'capacitación', 'seguro', 'medicamento',
+  'cemento', 'varilla', 'pintura', 'cable', 'llanta', 'aceite', 'manzana', 'leche', 'carne', 'pan',
+  'agua', 'teléfono', 'internet', 'hotel', 'restaurante', 'comida', 'uniforme', 'zapato', 'mueble', 'silla',
+  'impresora', 'tóner', 'lámpara', 'camión', 'refacción', 'herramienta', 'guante', 'vidrio', 'madera', 'honorarios',
+];
+const SEGUNDA = ['de', 'para', 'industrial', 'servicio', 'eléctrico'];
+const CONSULTAS_BENCH = PALABRAS_BENCH.flatMap((p, i) => [p, p.slice(0, 3), `${p} ${SEGUNDA[i % SEGUNDA.length].slice(0, 4)}`, p.toUpperCase()]);
+
+function busquedaEnCatalogos() {
+  const hoy = '2026-12-01';
+  const percentiles = (nombre: string, fn: (q: string) => unknown) => {
+    const inicio = performance.now();
+    fn('primera');
+    const primera = performance.now() - inicio;
+    for (const q of CONSULTAS_BENCH) fn(q); // warm-up
+    // Each query's figure: the best of 5 runs (the machine's noise, not the query's cost, makes the worst).
+    const tiempos = CONSULTAS_BENCH.map((q) => {
+      let mejor = Infinity;
+      for (let r = 0; r < 5; r++) {
+        const t = performance.now();
+        fn(q);
+        mejor = Math.min(mejor, performance.now() - t);
+      }
+      return mejor;
+    }).sort((a, b) => a - b);
+    const p = (x: number) => tiempos[Math.min(tiempos.length - 1, Math.floor(x * tiempos.length))];
+    return { nombre, primera, p50: p(0.5), p99: p(0.99), max: tiempos[tiempos.length - 1] };
+  };
+  const filas = [
+    percentiles('productosServicios (c_ClaveProdServ, 52,514)', (q) => catalogs.buscarProductosServicios(q, 10, hoy)),
+    percentiles('clavesUnidad (c_ClaveUnidad, 2,418)', (q) => catalogs.buscarClavesUnidad(q, 10, hoy)),
+  ];
+  console.log(`\n3. Búsqueda en catálogos, Node (${CONSULTAS_BENCH.length} consultas fijas, limit 10; meta p99 < 5 ms)`);
+  console.log(`${'catálogo'.padEnd(48)} ${'1.ª (índice) ms'.padStart(16)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'máx ms'.padStart(8)}`);
+  for (const f of filas) {
+    console.log(`${f.nombre.padEnd(48)} ${f.primera.toFixed(1).padStart(16)} ${f.p50.toFixed(3).padStart(8)} ${f.p99.toFixed(3).padStart(8)} ${f.max.toFixed(3).padStart(8)}`);
+  }
+}
+
 await selloContraFirmaEnNode();
 await selloContraFirmaEnWorkerd();
 await cadenaContraXslt();
+busquedaEnCatalogos();
