@@ -300,6 +300,14 @@ describe('validation (all problems at once, with their codes)', () => {
     ]);
   });
 
+  it('judges what ImpuestosDR must contain only when its lines parsed', () => {
+    const input = variante('parcialidades', (i) => {
+      doc(i).objeto_imp = '07';
+      doc(i).impuestos.traslados = ['IEPS'];
+    });
+    expect(problemas(input)).toEqual([['pagos[0].documentos[0].impuestos.traslados[0]', 'HFX_FORMATO']]);
+  });
+
   it('checks Monto against the documents even when Monto breaks its own rules', () => {
     expect(problemas(variante('parcialidades', (i) => (i.pagos[0].monto = '0')))).toEqual([
       ['pagos[0].monto', 'CRP20218'],

@@ -170,7 +170,10 @@ export function validarObjetoImpDR(p: Problemas, ruta: string, d: DocumentoRelac
   const traslados = d.impuestos?.traslados ?? [];
   const lineas = [...traslados, ...(d.impuestos?.retenciones ?? [])];
   const conNodo = d.impuestos !== undefined;
-  if (conNodo && lineas.length === 0) p.add(`${ruta}.impuestos`, 'Si se registran impuestos debe haber traslados o retenciones.', 'CRP20248');
+  // What the node must contain is judged only when none of its lines failed its shape (a failed list is absent).
+  const trasladosLeidos = d.impuestos?.traslados !== undefined && traslados.every((l) => l.impuesto !== undefined);
+  const nodoLeido = !conNodo || (trasladosLeidos && d.impuestos?.retenciones !== undefined);
+  if (conNodo && nodoLeido && lineas.length === 0) p.add(`${ruta}.impuestos`, 'Si se registran impuestos debe haber traslados o retenciones.', 'CRP20248');
   if (objeto === undefined) return;
   if (!objetoImp(objeto, fecha)) {
     p.add(`${ruta}.objeto_imp`, `${objeto} no es una clave vigente de c_ObjetoImp.`, 'CRP20245');
@@ -180,7 +183,10 @@ export function validarObjetoImpDR(p: Problemas, ruta: string, d: DocumentoRelac
     p.add(`${ruta}.impuestos`, `Con ObjetoImpDR ${objeto} no se registran impuestos.`, 'CRP20247');
   } else if ((objeto === '06' || objeto === '08') && lineas.some((l) => l.impuesto === '002' || l.impuesto === '003')) {
     p.add(`${ruta}.impuestos`, `Con ObjetoImpDR ${objeto} no se registran IVA ni IEPS (solo retención de ISR).`, 'CRP20278');
-  } else if (objeto === '07' && (lineas.some((l) => l.impuesto === '002') || !traslados.some((l) => l.impuesto === '003'))) {
+  } else if (
+    objeto === '07' &&
+    (lineas.some((l) => l.impuesto === '002') || ((!conNodo || trasladosLeidos) && !traslados.some((l) => l.impuesto === '003')))
+  ) {
     p.add(`${ruta}.impuestos`, 'Con ObjetoImpDR 07 no se registra IVA y se traslada IEPS.', 'CRP20279');
   }
 }
