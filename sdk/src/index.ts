@@ -1,3 +1,4 @@
+import { Catalogos } from './catalogos.js';
 import { Transport, type HexaFacOptions } from './client.js';
 import { CancelacionesRecibidas, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
 
@@ -9,6 +10,7 @@ export class HexaFac {
   readonly clientes: Clientes;
   readonly webhooks: Webhooks;
   readonly cancelacionesRecibidas: CancelacionesRecibidas;
+  readonly catalogos: Catalogos;
   readonly baseUrl: string;
 
   constructor(apiKey: string, options: HexaFacOptions) {
@@ -20,6 +22,7 @@ export class HexaFac {
     this.clientes = new Clientes(t);
     this.webhooks = new Webhooks(t);
     this.cancelacionesRecibidas = new CancelacionesRecibidas(t);
+    this.catalogos = new Catalogos(t);
   }
 }
 
@@ -30,3 +33,4 @@ export { List, type Page } from './pagination.js';
 export type { CreateOptions, WaitOptions } from './resources.js';
 export { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
 export type * from './types.js';
+export * as catalogos from './catalogos.js';
