@@ -10,9 +10,12 @@
  */
 const PALABRAS_VACIAS = new Set(['a', 'al', 'con', 'de', 'del', 'e', 'el', 'en', 'la', 'las', 'lo', 'los', 'o', 'para', 'por', 'sin', 'su', 'sus', 'u', 'un', 'una', 'y']);
 
-/** Lower case without accents (ñ → n), split on anything but letters and digits. */
+/** Lower case without accents (ñ → n). */
+const plegar = (texto: string) => texto.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Folded words: split on anything but letters and digits. */
 export function palabras(texto: string): string[] {
-  return texto.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return plegar(texto).split(/[^a-z0-9]+/).filter(Boolean);
 }
 
 /** Spanish plural to singular, closely enough that both fold to the same prefix (camiones → camion, luces → luz). */
@@ -38,20 +41,28 @@ export class Buscador {
   private readonly marca: Uint32Array;
   private sello = 0;
 
-  /** `campos(i)` = [main text, secondary text] of entry i. */
-  constructor(n: number, campos: (i: number) => readonly [string, string]) {
+  /** `principal[i]`, `secundario[i]`: the two fields of entry i. */
+  constructor(principal: readonly string[], secundario: readonly string[]) {
+    const n = principal.length;
     const porTermino = new Map<string, number[]>();
+    // Each distinct word is folded to its term once: the catalogs repeat a vocabulary of a few tens of thousands.
+    const terminoDe = new Map<string, string | null>();
     this.largo = new Uint16Array(n);
+    // One normalize over each joined field is cheaper than one per entry.
+    const campos = [principal, secundario].map((textos) => plegar(textos.join('\n')).split('\n'));
     for (let i = 0; i < n; i++) {
-      const [principal, secundario] = campos(i);
-      for (const [campo, texto] of [principal, secundario].entries()) {
-        const ps = palabras(texto);
+      for (let campo = 0; campo < 2; campo++) {
+        const ps = campos[campo][i].split(/[^a-z0-9]+/);
         if (campo === 0) this.largo[i] = Math.min(ps.length, 65_535);
-        for (const p of new Set(ps.filter((x) => !PALABRAS_VACIAS.has(x)).map(singular))) {
-          let lista = porTermino.get(p);
-          if (!lista) porTermino.set(p, (lista = []));
-          // One posting per entry and term: main field wins over secondary.
-          if (lista[lista.length - 1] >> 1 !== i) lista.push(i * 2 + campo);
+        for (const p of ps) {
+          if (!p) continue;
+          let t = terminoDe.get(p);
+          if (t === undefined) terminoDe.set(p, (t = PALABRAS_VACIAS.has(p) ? null : singular(p)));
+          if (t === null) continue;
+          let lista = porTermino.get(t);
+          if (!lista) porTermino.set(t, (lista = []));
+          // One posting per entry and term: the main field, indexed first, wins.
+          if (lista.length === 0 || lista[lista.length - 1] >> 1 !== i) lista.push(i * 2 + campo);
         }
       }
     }

@@ -61,7 +61,7 @@ export function buscarProductosServicios(q: string, limite: number, fecha: strin
     }
     return out;
   }
-  buscadorProductos ??= new Buscador(p.claves.length, (i) => [p.descripciones[i], p.similares[i]]);
+  buscadorProductos ??= new Buscador(p.descripciones, p.similares);
   return buscadorProductos.buscar(q, limite, enVigor).map((a) => conSimilares(a.indice));
 }
 

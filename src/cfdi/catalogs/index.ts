@@ -96,7 +96,10 @@ let buscadorUnidades: Buscador | undefined;
 export function buscarClavesUnidad(q: string, limite: number, fecha: string): ClaveUnidad[] {
   const unidades = data.clavesUnidades;
   const exacta = claveUnidad(q.trim().toUpperCase(), fecha);
-  buscadorUnidades ??= new Buscador(unidades.length, (i) => [unidades[i].texto, `${unidades[i].id} ${unidades[i].simbolo ?? ''}`]);
+  buscadorUnidades ??= new Buscador(
+    unidades.map((u) => u.texto),
+    unidades.map((u) => `${u.id} ${u.simbolo ?? ''}`),
+  );
   const resto = buscadorUnidades
     .buscar(q, limite, (i) => unidades[i] !== exacta && vigente(unidades[i].vigencia, fecha))
     .map((a) => unidades[a.indice]);
