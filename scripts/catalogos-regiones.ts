@@ -39,9 +39,12 @@ export const ZONA_POR_MUNICIPIO: Record<string, Record<string, string[]>> = {
 
 /**
  * Municipios of the región fronteriza norte (Decreto de estímulos fiscales región fronteriza norte,
- * DOF 2018-12-31, art. primero, renewed DOF 2020-12-30 and 2024-12-26) and sur (Decreto de estímulos
- * fiscales región fronteriza sur, DOF 2020-12-30, art. primero). Used where c_CodigoPostal_Parte_2
- * (the SAT's own flag, CPs 64280-99999) does not reach.
+ * DOF 2018-12-31, art. primero, and the decrees that renewed it) and sur (Decreto de estímulos fiscales
+ * región fronteriza sur, DOF 2020-12-30, art. primero). Used where c_CodigoPostal_Parte_2 (the SAT's
+ * own flag, CPs 64280-99999) does not reach: BCN, CHH, COA, CHP, CAM and the NLE CPs below 64280.
+ * San Quintín and San Felipe are the decree's Ensenada and Mexicali territory, made municipios later.
+ * Not verified against the DOF text here: the list was checked against the SAT's flag where it exists
+ * (all 35,667 CPs of Parte_2 agree); the lower range rests on it alone.
  */
 export const FRANJA_FRONTERIZA: Record<string, string[]> = {
   BCN: ['Ensenada', 'Playas de Rosarito', 'Mexicali', 'Tecate', 'Tijuana', 'San Quintín', 'San Felipe'],
