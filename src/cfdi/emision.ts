@@ -148,10 +148,10 @@ export type Emision = { ok: true; xml: string; comprobante: Comprobante } | { ok
  */
 export async function sellarComprobante(comprobante: Comprobante, emisor: Emisor, csd: Csd): Promise<Emision> {
   const errors: ValidationIssue[] = [];
-  if (csd.rfc !== emisor.rfc) errors.push({ path: 'emisor.rfc', message: `El CSD es del RFC ${csd.rfc}, no del emisor ${emisor.rfc}.` });
+  if (csd.rfc !== emisor.rfc) errors.push({ path: 'emisor.rfc', code: 'HFX_CSD_OTRO_RFC', message: `El CSD es del RFC ${csd.rfc}, no del emisor ${emisor.rfc}.` });
   const emitido = instanteDeFechaLocal(comprobante.fecha, zonaHoraria(emisor.lugarExpedicion));
   if (emitido < csd.validoDesde || emitido > csd.validoHasta) {
-    errors.push({ path: 'fecha', message: `El CSD ${csd.noCertificado} no está vigente en la fecha del comprobante (${comprobante.fecha}).` });
+    errors.push({ path: 'fecha', code: 'HFX_CSD_NO_VIGENTE', message: `El CSD ${csd.noCertificado} no está vigente en la fecha del comprobante (${comprobante.fecha}).` });
   }
   if (errors.length) return { ok: false, errors };
   const datos = { sello: SELLO_PENDIENTE, noCertificado: csd.noCertificado, certificadoBase64: csd.certificadoBase64 };

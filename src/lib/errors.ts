@@ -90,13 +90,22 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Each zod issue with the documented code of its kind (src/cfdi/validar.ts CODIGOS_HFX), as the core's reader gives them. */
 export function zodDetails(error: z.ZodError, prefix: readonly PropertyKey[] = []): ErrorDetail[] {
-  return error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+  return error.issues.flatMap((i) => {
+    const path = [...prefix, ...i.path];
+    if (i.code === 'unrecognized_keys') {
+      return i.keys.map((k) => ({ path: formatPath([...path, k]), message: `El campo ${k} no existe en esta API.`, code: 'HFX_CAMPO_DESCONOCIDO' }));
+    }
+    const requerido = i.code === 'invalid_type' && /received undefined/.test(i.message);
+    return [{ path: formatPath(path), message: requerido ? 'Campo obligatorio.' : i.message, code: requerido ? 'HFX_CAMPO_REQUERIDO' : 'HFX_FORMATO' }];
+  });
 }
 
 export function errorBody(c: Context, err: DomainError) {
   return {
-    error: { code: err.code, message: err.message, details: err.details, request_id: c.get('requestId') ?? '' },
+    // every detail names a stable code: its own (the SAT's or HFX_…), else the error's (documented per route)
+    error: { code: err.code, message: err.message, details: err.details.map((d) => (d.code ? d : { ...d, code: err.code })), request_id: c.get('requestId') ?? '' },
   };
 }
 

@@ -25,11 +25,11 @@ const description = z
   .refine((d) => motivoTextoInvalido(d) === null, 'Contiene caracteres de control o inválidos.');
 
 export const WebhookCrearSchema = z
-  .object({ url, events, description: description.optional() })
+  .strictObject({ url, events, description: description.optional() })
   .meta({ id: 'WebhookCrear', example: { url: 'https://mi-app.example.com/webhooks/hexafac', events: ['factura.timbrada', 'factura.cancelada'] } });
 
 export const WebhookActualizarSchema = z
-  .object({
+  .strictObject({
     url: url.optional(),
     events: events.optional(),
     description: description.nullable().optional(),

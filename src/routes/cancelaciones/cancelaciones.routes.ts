@@ -7,7 +7,7 @@ import { FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
 const tags = ['Cancelaciones'];
 
 export const CancelacionSchema = z
-  .object({
+  .strictObject({
     motivo: z.enum(MOTIVOS_CANCELACION).meta({
       description:
         'Motivo del SAT: 01 comprobante emitido con errores con relación (requiere `folio_sustitucion`), 02 con errores sin relación, ' +

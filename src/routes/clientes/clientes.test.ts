@@ -146,7 +146,7 @@ describe('POST /clientes — nombre, domicilio, régimen, uso, email', () => {
     ['uso of físicas for a moral', { ...MORAL, uso_cfdi: 'D01' }, 'uso_cfdi', /persona moral/],
     ['generic RFC with another uso', { ...GENERICO, uso_cfdi: 'G03' }, 'uso_cfdi', /S01/],
     ['invalid email', { ...MORAL, email: 'conta@' }, 'email', /correo/i],
-    ['unknown field', { ...MORAL, regimen: '601' }, '', /regimen/],
+    ['unknown field (named at its own path)', { ...MORAL, regimen: '601' }, 'regimen', /regimen/],
   ];
   for (const [caso, body, ruta, mensaje] of casos) {
     it(`422: ${caso}`, async () => {
