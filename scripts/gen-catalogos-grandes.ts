@@ -6,9 +6,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { empacarCreciente, empacarFijo } from '../src/cfdi/catalogs/empaque';
+import { catalogs } from '../src/cfdi';
 import { FRANJA_FRONTERIZA, ZONA_CENTRO, ZONA_POR_ESTADO, ZONA_POR_MUNICIPIO } from './catalogos-regiones';
 import { parseInserts } from './sat-sql';
+
+const { empacarCreciente, empacarFijo } = catalogs;
 
 const sat = path.resolve(import.meta.dirname, '../../shared/sat/catalogos');
 

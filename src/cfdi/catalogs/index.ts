@@ -105,3 +105,6 @@ export function buscarClavesUnidad(q: string, limite: number, fecha: string): Cl
     .map((a) => unidades[a.indice]);
   return (exacta ? [exacta, ...resto] : resto).slice(0, limite);
 }
+
+/** The packing the generated data uses; scripts/gen-catalogos-grandes.ts writes it with these. */
+export { empacarCreciente, empacarFijo } from './empaque';
