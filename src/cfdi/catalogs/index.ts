@@ -72,6 +72,13 @@ export function reglaTasaCuota(
 
 const reglas = new Map<string, ReglaTasaCuota | undefined>();
 
+/**
+ * c_TasaOCuota lists IVA's 8 % (the estímulo de la franja fronteriza) under its own name, "IVA Crédito aplicado del
+ * 50%": it is IVA (002) all the same, and the SAT stamps it as such.
+ */
+export const IVA_FRANJA_FRONTERIZA = 'IVA Crédito aplicado del 50%';
+export const esIvaFranjaFronteriza = (regla: ReglaTasaCuota | undefined) => regla?.impuesto === IVA_FRANJA_FRONTERIZA;
+
 function buscarReglaTasaCuota(...[impuestoId, factor, valor, uso, fecha]: Parameters<typeof reglaTasaCuota>): ReglaTasaCuota | undefined {
   const nombre = impuesto(impuestoId)?.texto;
   if (!nombre) return undefined;
@@ -83,7 +90,7 @@ function buscarReglaTasaCuota(...[impuestoId, factor, valor, uso, fecha]: Parame
   }
   return data.reglasTasaCuota.find(
     (r) =>
-      r.impuesto === nombre &&
+      (r.impuesto === nombre || (nombre === 'IVA' && r.impuesto === IVA_FRANJA_FRONTERIZA)) &&
       r.factor === factor &&
       r[uso] &&
       vigente(r.vigencia, fecha) &&

@@ -55,11 +55,6 @@ const REGLAS_OBJETO_IMP: Record<string, { codigo: string; mensaje: string; cumpl
 
 // c_TasaOCuota lists IVA 8 % under the impuesto "IVA Crédito aplicado del 50%" (the franja fronteriza's
 // stimulus), a name c_Impuesto does not have, so a lookup by c_Impuesto's IVA misses it.
-const IVA_FRANJA = cat.catalogos.reglasTasaCuota.find((r) => r.impuesto === 'IVA Crédito aplicado del 50%' && r.traslado);
-const esIvaFranja = (t: { impuesto?: string; tipo_factor?: string; tasa_o_cuota?: string | number }, fecha: string) =>
-  IVA_FRANJA !== undefined && t.impuesto === IVA && t.tipo_factor === 'Tasa' && t.tasa_o_cuota !== undefined &&
-  dec(t.tasa_o_cuota).eq(IVA_FRANJA.valor) && cat.vigente(IVA_FRANJA.vigencia, fecha);
-
 function validarObjetoImp(c: ConceptoParcial, path: string, fecha: string, add: Add) {
   if (c.objeto_imp === undefined) return;
   const objeto = cat.objetoImp(c.objeto_imp, fecha);
@@ -92,9 +87,11 @@ function validarImpuestos(c: ConceptoParcial, path: string, emisor: Emisor, fech
     else if (t.tipo_factor === 'Exento') {
       if (t.tasa_o_cuota !== undefined) add(`${r}.tasa_o_cuota`, 'Un traslado Exento no lleva tasa o cuota.', 'CFDI40177');
     } else if (t.tasa_o_cuota === undefined) add(`${r}.tasa_o_cuota`, `Un traslado con factor ${t.tipo_factor} requiere tasa_o_cuota.`, 'CFDI40178');
-    else if (esIvaFranja(t, fecha)) advertirFranja(c, path, emisor, fecha, p);
-    else if (impuestoValido && !cat.reglaTasaCuota(t.impuesto!, t.tipo_factor, String(t.tasa_o_cuota), 'traslado', fecha)) {
-      add(`${r}.tasa_o_cuota`, `La tasa o cuota ${t.tasa_o_cuota} no está en el catálogo c_TasaOCuota para el traslado de ${t.impuesto} con factor ${t.tipo_factor}.`, 'CFDI40179');
+    else if (impuestoValido) {
+      const regla = cat.reglaTasaCuota(t.impuesto!, t.tipo_factor, String(t.tasa_o_cuota), 'traslado', fecha);
+      if (!regla) {
+        add(`${r}.tasa_o_cuota`, `La tasa o cuota ${t.tasa_o_cuota} no está en el catálogo c_TasaOCuota para el traslado de ${t.impuesto} con factor ${t.tipo_factor}.`, 'CFDI40179');
+      } else if (cat.esIvaFranjaFronteriza(regla)) advertirFranja(c, path, emisor, fecha, p);
     }
   });
   impuestos.retenciones?.forEach((t, j) => {

@@ -5,7 +5,7 @@
  * rules run over the fields that parsed, and a rule whose field failed its shape (absent here) is skipped.
  * calcular.ts runs them on the way and checks what the amounts must add up to.
  */
-import { catalogos, formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota, tipoFactor, vigente } from '../../catalogs';
+import { formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota, tipoFactor } from '../../catalogs';
 import { dec, type Dec } from '../../decimal';
 import type { Problemas } from '../../validar';
 import type { DocumentoRelacionadoParcial, PagoParcial } from './modelo';
@@ -127,14 +127,9 @@ const CODIGOS_DR = {
 
 // c_TasaOCuota lists IVA 8 % (the franja fronteriza's stimulus) under "IVA Crédito aplicado del 50%", a name
 // c_Impuesto does not have, so looking it up by 002 misses it; the matrix counts it as IVA (CRP20206, CRP20207).
-const IVA_FRANJA = catalogos.reglasTasaCuota.find((r) => r.impuesto === 'IVA Crédito aplicado del 50%' && r.traslado);
-
-/** Whether c_TasaOCuota admits `valor` for this impuesto, factor and use. */
-function tasaOCuotaDR(impuesto: string, factor: string, valor: string | number, uso: 'traslado' | 'retencion', fecha: string): boolean {
-  if (reglaTasaCuota(impuesto, factor, valor, uso, fecha)) return true;
-  const franja = IVA_FRANJA !== undefined && uso === 'traslado' && impuesto === '002' && factor === IVA_FRANJA.factor;
-  return franja && dec(valor).eq(IVA_FRANJA.valor) && vigente(IVA_FRANJA.vigencia, fecha);
-}
+/** Whether c_TasaOCuota admits `valor` for this impuesto, factor and use (IVA 8 % included: catalogs.reglaTasaCuota). */
+const tasaOCuotaDR = (impuesto: string, factor: string, valor: string | number, uso: 'traslado' | 'retencion', fecha: string): boolean =>
+  reglaTasaCuota(impuesto, factor, valor, uso, fecha) !== undefined;
 
 /** The checks of each ImpuestoDR line given for a document (its catalog keys, base and tasa). */
 export function validarLineasDR(
