@@ -112,9 +112,12 @@ export function validarCliente(e: ClienteEntrada, ctx: ContextoCliente): { datos
     if (domicilio !== ctx.lugarExpedicion) {
       add('domicilio_fiscal', `Con un RFC genérico el domicilio fiscal debe ser el lugar de expedición del emisor (${ctx.lugarExpedicion}).`, 'CFDI40149');
     }
-  } else if (!domicilio) add('domicilio_fiscal', 'El domicilio fiscal (código postal) es obligatorio.');
+  } else if (!domicilio) add('domicilio_fiscal', 'El domicilio fiscal (código postal) es obligatorio.', 'HFX_CAMPO_REQUERIDO');
   else if (!CP_RE.test(domicilio)) {
-    add('domicilio_fiscal', 'El domicilio fiscal debe ser un código postal de 5 dígitos (solo se valida el formato).');
+    add('domicilio_fiscal', 'El domicilio fiscal debe ser un código postal de 5 dígitos.', 'HFX_FORMATO');
+  } else if (!cat.codigoPostal(domicilio)) {
+    // as the factura's DomicilioFiscalReceptor (src/cfdi/comprobantes/ingreso-egreso/validar.ts): a CP that does not exist
+    add('domicilio_fiscal', `El código postal ${domicilio} no está en el catálogo c_CodigoPostal.`, 'CFDI40147');
   }
 
   const regimenId = e.regimen_fiscal?.trim() ?? (generico ? REGIMEN_SIN_OBLIGACIONES : undefined);

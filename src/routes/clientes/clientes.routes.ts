@@ -38,7 +38,7 @@ const campos = {
     .string()
     .max(20)
     .describe(
-      'Código postal del domicilio fiscal (5 dígitos). Solo se valida el formato: el catálogo c_CodigoPostal no está disponible. ' +
+      'Código postal del domicilio fiscal (5 dígitos), del catálogo c_CodigoPostal. ' +
         'Con un RFC genérico debe ser (y por omisión es) el lugar de expedición del emisor.',
     )
     .meta({ example: ejemplo.domicilio_fiscal }),

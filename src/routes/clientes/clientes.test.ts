@@ -147,6 +147,7 @@ describe('POST /clientes — nombre, domicilio, régimen, uso, email', () => {
     ['generic RFC with another uso', { ...GENERICO, uso_cfdi: 'G03' }, 'uso_cfdi', /S01/],
     ['invalid email', { ...MORAL, email: 'conta@' }, 'email', /correo/i],
     ['unknown field (named at its own path)', { ...MORAL, regimen: '601' }, 'regimen', /regimen/],
+    ['a CP that does not exist (CFDI40147)', { ...MORAL, domicilio_fiscal: '00000' }, 'domicilio_fiscal', /c_CodigoPostal/],
   ];
   for (const [caso, body, ruta, mensaje] of casos) {
     it(`422: ${caso}`, async () => {

@@ -15,8 +15,9 @@ export const crear = createRoute({
   summary: 'Emitir una factura (CFDI de ingreso)',
   description:
     'Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: ' +
-    'responde 202 con el id; el estado pasa a `timbrada`, `rechazada` o `error` y se notifica por webhook. ' +
-    'c_ClaveProdServ y c_CodigoPostal se validan solo por formato (sus catálogos aún no están disponibles).',
+    'responde 202 con el id y las `advertencias` (lo que el SAT admite pero conviene revisar); el estado pasa a `timbrada`, `rechazada` o `error` ' +
+    'y se notifica por webhook. Las reglas son las de la matriz de errores del SAT (docs/reglas-sat.md), incluidos c_ClaveProdServ y c_CodigoPostal; ' +
+    '`POST /facturas/validar` las aplica sin emitir.',
   security: [{ bearerAuth: ['facturas:write'] }],
   middleware: [requireAuth('facturas:write')] as const,
   request: {
