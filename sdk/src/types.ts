@@ -1,3 +1,4 @@
+import type * as C from './catalogos.generated.js';
 import type { components, paths } from './schema.js';
 
 // Names for the API's schemas and operations, all derived from the generated schema.d.ts.
@@ -40,7 +41,27 @@ export type ResponseOf<P extends string, M extends Method, Fallback = unknown> =
 
 export type Factura = Schemas['Factura'];
 export type FacturaDetalle = ResponseOf<'/facturas/{id}', 'get'>;
-export type FacturaNueva = BodyOf<'/facturas', 'post'>;
+/** The body fields whose values are SAT catalog claves, by name, wherever they appear (receptor, conceptos, pagos…). */
+interface Claves {
+  forma_pago: C.FormaPago;
+  metodo_pago: C.MetodoPago;
+  uso_cfdi: C.UsoCfdi;
+  regimen_fiscal: C.RegimenFiscal;
+  objeto_imp: C.ObjetoImp;
+  exportacion: C.Exportacion;
+  tipo_relacion: C.TipoRelacion;
+  impuesto: C.Impuesto;
+  periodicidad: C.Periodicidad;
+  meses: C.Mes;
+}
+/** A body type with its catalog fields narrowed to their claves: `metodo_pago: 'PUX'` does not compile. */
+type ConClaves<T> = T extends readonly (infer U)[]
+  ? ConClaves<U>[]
+  : T extends object
+    ? { [K in keyof T]: K extends keyof Claves ? Claves[K] | Extract<T[K], null | undefined> : ConClaves<T[K]> }
+    : T;
+
+export type FacturaNueva = ConClaves<BodyOf<'/facturas', 'post'>>;
 export type FacturaStatus = Factura['status'];
 export type FacturasListParams = Omit<QueryOf<'/facturas', 'get'>, 'cursor'>;
 export type ComprobanteAceptado = ResponseOf<'/facturas', 'post'>;
@@ -50,11 +71,11 @@ export type EstadoSat = Schemas['EstadoSat'];
 export type Validacion = Schemas['Validacion'];
 export type CancelacionRecibida = Schemas['CancelacionRecibida'];
 export type CancelacionesRecibidasListParams = Omit<QueryOf<'/cancelaciones-recibidas', 'get'>, 'cursor'>;
-export type NotaCreditoNueva = BodyOf<'/notas-credito', 'post'>;
-export type ComplementoPagoNuevo = BodyOf<'/complementos-pago', 'post'>;
+export type NotaCreditoNueva = ConClaves<BodyOf<'/notas-credito', 'post'>>;
+export type ComplementoPagoNuevo = ConClaves<BodyOf<'/complementos-pago', 'post'>>;
 
 export type Cliente = Schemas['Cliente'];
-export type ClienteNuevo = BodyOf<'/clientes', 'post'>;
+export type ClienteNuevo = ConClaves<BodyOf<'/clientes', 'post'>>;
 export type ClienteCambios = BodyOf<'/clientes/{id}', 'patch'>;
 export type ClientesListParams = Omit<QueryOf<'/clientes', 'get'>, 'cursor'>;
 

@@ -66,10 +66,14 @@ describe('@hexafac/sdk from its npm tarball', () => {
     // The types resolve from the tarball and type the request parameters.
     writeFileSync(
       path.join(proyecto, 'tipos.ts'),
-      `import { HexaFac, type FacturaNueva } from '@hexafac/sdk';
+      `import { catalogos, HexaFac, type FacturaNueva } from '@hexafac/sdk';
 const h = new HexaFac('k', { baseUrl: 'http://127.0.0.1' });
 const f: FacturaNueva = ${JSON.stringify(facturaBody)};
 void h.facturas.create(f);
+const transferencia: catalogos.FormaPago = catalogos.FormaPago.TRANSFERENCIA_ELECTRONICA;
+void h.facturas.create({ ...f, forma_pago: transferencia });
+// @ts-expect-error: PUX is not in c_MetodoPago
+void h.facturas.create({ ...f, metodo_pago: 'PUX' });
 // @ts-expect-error: not a status of the API
 void h.facturas.list({ status: 'pagada' });
 `,
