@@ -15,10 +15,18 @@ const flag = (c: Cell) => c === 1;
 const str = (c: Cell) => String(c);
 /** Vigencia as ISO dates; '' (open) becomes undefined so it is omitted from the output. */
 const vig = (desde: Cell, hasta: Cell) => ({ desde: str(desde) || undefined, hasta: str(hasta) || undefined });
+/**
+ * A pattern column as the SAT writes it ('' = none, omitted). MEX's NumRegIdTrib cell carries a line break
+ * of the SAT's spreadsheet inside a character class ('[0\n-9A]'), dumped as a literal backslash-n: dropped.
+ */
+const patron = (c: Cell) => str(c).replaceAll('\\n', '') || undefined;
 
 const catalogs: Record<string, unknown> = {
   formasPago: read('cfdi_40_formas_pago').map((r) => ({
-    id: str(r[0]), texto: str(r[1]), bancarizado: flag(r[2]), vigencia: vig(r[12], r[13]),
+    id: str(r[0]), texto: str(r[1]), bancarizado: flag(r[2]), requiereNumeroOperacion: flag(r[3]),
+    permiteRfcBancoOrdenante: flag(r[4]), permiteCuentaOrdenante: flag(r[5]), patronCuentaOrdenante: patron(r[6]),
+    permiteRfcBancoBeneficiario: flag(r[7]), permiteCuentaBeneficiario: flag(r[8]), patronCuentaBeneficiario: patron(r[9]),
+    permiteTipoCadenaPago: flag(r[10]), requiereNombreBancoOrdenanteExt: flag(r[11]), vigencia: vig(r[12], r[13]),
   })),
   metodosPago: read('cfdi_40_metodos_pago').map((r) => ({ id: str(r[0]), texto: str(r[1]), vigencia: vig(r[2], r[3]) })),
   usosCfdi: read('cfdi_40_usos_cfdi').map((r) => ({
@@ -49,7 +57,7 @@ const catalogs: Record<string, unknown> = {
   clavesUnidades: read('cfdi_40_claves_unidades').map((r) => ({ id: str(r[0]), texto: str(r[1]), simbolo: str(r[6]) || undefined, vigencia: vig(r[4], r[5]) })),
   tiposFactores: read('cfdi_40_tipos_factores').map((r) => ({ id: str(r[0]), vigencia: vig(r[1], r[2]) })),
   estados: read('cfdi_40_estados').map((r) => ({ id: str(r[0]), pais: str(r[1]), texto: str(r[2]), vigencia: vig(r[3], r[4]) })),
-  paises: read('cfdi_40_paises').map((r) => ({ id: str(r[0]), texto: str(r[1]) })),
+  paises: read('cfdi_40_paises').map((r) => ({ id: str(r[0]), texto: str(r[1]), patronIdentidadTributaria: patron(r[3]) })),
 };
 
 const types: Record<string, string> = {

@@ -2,7 +2,22 @@
 export interface Vigencia { desde?: string; hasta?: string }
 interface Clave { id: string; texto: string; vigencia: Vigencia }
 
-export interface FormaPago extends Clave { bancarizado: boolean }
+/**
+ * c_FormaPago with the columns of the payment's banking data (Pagos 2.0). An account pattern is the SAT's
+ * regular expression for the whole value, alternatives joined by `|`; absent where the catalog has none.
+ */
+export interface FormaPago extends Clave {
+  bancarizado: boolean;
+  requiereNumeroOperacion: boolean;
+  permiteRfcBancoOrdenante: boolean;
+  permiteCuentaOrdenante: boolean;
+  patronCuentaOrdenante?: string;
+  permiteRfcBancoBeneficiario: boolean;
+  permiteCuentaBeneficiario: boolean;
+  patronCuentaBeneficiario?: string;
+  permiteTipoCadenaPago: boolean;
+  requiereNombreBancoOrdenanteExt: boolean;
+}
 export type MetodoPago = Clave;
 export interface UsoCfdi extends Clave {
   aplicaFisica: boolean;
@@ -34,7 +49,12 @@ export type Mes = Clave;
 export interface ClaveUnidad extends Clave { simbolo?: string }
 export interface TipoFactor { id: string; vigencia: Vigencia }
 export interface Estado extends Clave { pais: string }
-export interface Pais { id: string; texto: string }
+export interface Pais {
+  id: string;
+  texto: string;
+  /** «Formato de Registro de Identidad Tributaria»: the NumRegIdTrib pattern (whole value); absent = any format. */
+  patronIdentidadTributaria?: string;
+}
 
 /** c_ClaveProdServ entry (grandes.ts). */
 export interface ClaveProdServ {
