@@ -93,10 +93,7 @@ export const REGLAS_CFDI40: readonly ReglaSat[] = [
   aplicada('CFDI40153', 'NumRegIdTrib sin ResidenciaFiscal'),
   aplicada('CFDI40154', 'NumRegIdTrib with a national RFC: not a foreigner, and no ResidenciaFiscal either'),
   noAplica('CFDI40155', 'Solo obliga con el complemento de Comercio Exterior, que HexaFac no ofrece.'),
-  pac(
-    'CFDI40156',
-    'c_Pais tal como se carga en src/cfdi/catalogs no trae la columna «Formato de Registro de Identidad Tributaria» (sí está en ../shared/sat/catalogos/data/cfdi_40_paises.sql); mientras falte, la valida el PAC.',
-  ),
+  aplicada('CFDI40156', 'NumRegIdTrib follows the whole pattern of its ResidenciaFiscal in c_Pais; a country without one takes any format'),
   aplicada('CFDI40157', 'RegimenFiscalReceptor fuera de catálogo'),
   aplicada('CFDI40158', 'RegimenFiscalReceptor de persona física en una moral'),
   aplicada('CFDI40159', 'XAXX010101000 exige régimen 616'),

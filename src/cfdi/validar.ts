@@ -70,6 +70,12 @@ export class Problemas {
 
 export type Add = Problemas['add'];
 
+/**
+ * Whether `valor` matches a pattern of the SAT's catalogs (c_Pais, c_FormaPago): the SAT writes them for
+ * the whole value, with alternatives joined by `|`, so the match is anchored around all of them.
+ */
+export const cumplePatronSat = (patron: string, valor: string) => new RegExp(`^(?:${patron})$`).test(valor);
+
 /** t_Importe (tdCFDI.xsd, pattern [0-9]{1,18}(.[0-9]{1,6})?): a computed amount past 18 integer digits makes XML the XSD refuses. */
 export const excedeImporte = (valor: string | undefined) => valor !== undefined && valor.split('.')[0]!.length > 18;
 
@@ -160,14 +166,21 @@ export function validarReceptor(r: Parcial<ReceptorEntrada>, emisor: Emisor, fec
   }
 
   const extranjero = r.rfc === RFC_EXTRANJERO;
+  // MEX is no residencia fiscal (CFDI40152), so its pattern (an RFC) never applies to NumRegIdTrib.
+  const pais = r.residencia_fiscal === 'MEX' ? undefined : cat.pais(r.residencia_fiscal);
   if (r.residencia_fiscal !== undefined) {
     if (r.rfc !== undefined && !extranjero) add('receptor.residencia_fiscal', `La residencia fiscal solo se registra con el RFC genérico extranjero ${RFC_EXTRANJERO}.`, 'CFDI40151');
     if (r.residencia_fiscal === 'MEX') add('receptor.residencia_fiscal', 'La residencia fiscal no puede ser MEX.', 'CFDI40152');
-    else if (!cat.pais(r.residencia_fiscal)) add('receptor.residencia_fiscal', `${r.residencia_fiscal} no está en el catálogo c_Pais.`, 'CFDI40150');
+    else if (!pais) add('receptor.residencia_fiscal', `${r.residencia_fiscal} no está en el catálogo c_Pais.`, 'CFDI40150');
   }
   if (r.num_reg_id_trib !== undefined) {
     if (r.rfc !== undefined && !extranjero) add('receptor.num_reg_id_trib', `El NumRegIdTrib solo se registra con el RFC genérico extranjero ${RFC_EXTRANJERO}.`, 'CFDI40154');
     if (r.residencia_fiscal === undefined) add('receptor.residencia_fiscal', 'Si se registra num_reg_id_trib debe registrarse la residencia fiscal.', 'CFDI40153');
+    // Most countries have no «Formato de Registro de Identidad Tributaria» in c_Pais: no format to check.
+    const patron = pais?.patronIdentidadTributaria;
+    if (patron !== undefined && !cumplePatronSat(patron, r.num_reg_id_trib)) {
+      add('receptor.num_reg_id_trib', `El NumRegIdTrib no cumple el patrón ${patron} de ${r.residencia_fiscal} (c_Pais).`, 'CFDI40156');
+    }
   }
 
   const regimen = r.regimen_fiscal === undefined ? undefined : cat.regimenFiscal(r.regimen_fiscal, fecha);

@@ -207,6 +207,18 @@ describe('validarFactura', () => {
     ]);
   });
 
+  it('NumRegIdTrib follows the whole pattern of its ResidenciaFiscal in c_Pais; a country without one takes any format', () => {
+    const numRegIdTrib = (residencia_fiscal: string, num_reg_id_trib: string) =>
+      errores((i) => (extranjero(i), Object.assign(i.receptor, { residencia_fiscal, num_reg_id_trib }))).map((e) => [e.path, e.code]);
+    // Unanchored, [0-9]{9} would also take the last two.
+    for (const invalido of ['12345678', 'A12345678', '1234567890', 'X123456789']) {
+      expect(numRegIdTrib('USA', invalido)).toEqual([['receptor.num_reg_id_trib', 'CFDI40156']]);
+    }
+    expect(numRegIdTrib('CAN', '12345678')).toEqual([['receptor.num_reg_id_trib', 'CFDI40156']]);
+    expect(numRegIdTrib('USA', '123456789')).toEqual([]);
+    expect(numRegIdTrib('DEU', 'DE-123 456')).toEqual([]);
+  });
+
   it('reports every problem of the input at once', () => {
     const issues = errores((i) => {
       i.forma_pago = '00';
