@@ -7,7 +7,7 @@
  */
 import { formaPago, impuesto as buscarImpuesto, moneda as buscarMoneda, objetoImp, reglaTasaCuota, tipoFactor } from '../../catalogs';
 import { dec, type Dec } from '../../decimal';
-import type { Problemas } from '../../validar';
+import { cumplePatronSat, type Problemas } from '../../validar';
 import type { DocumentoRelacionadoParcial, PagoParcial } from './modelo';
 
 type ImpuestoDocumentoParcial = NonNullable<NonNullable<DocumentoRelacionadoParcial['impuestos']>['traslados']>[number];
@@ -35,30 +35,14 @@ export const HFX = {
 const OBJETO_SIN_IMPUESTOS = new Set(['01', '03', '04', '05']);
 
 /**
- * c_FormaPago's account patterns (patron_cuenta_ordenante, patron_cuenta_beneficiario), per forma de pago
- * that admits each account. The keys are exactly the matrix's lists: the ordenante's data (RfcEmisorCtaOrd,
- * CtaOrdenante) only with 02, 03, 04, 05, 06, 28 and 29 (CRP20221, CRP20224), the beneficiario's
- * (RfcEmisorCtaBen, CtaBeneficiario) only with 02, 03, 04, 05, 28 and 29 (CRP20227, CRP20228).
- * Kept here because src/cfdi/catalogs does not carry these columns.
+ * The banking data of a payment and the c_FormaPago columns that admit it (CRP20221, CRP20224, CRP20227,
+ * CRP20228) and give the account's pattern (CRP20225, CRP20226).
  */
-const TARJETA_O_CUENTA = '[0-9]{10,11}|[0-9]{15,16}|[0-9]{18}|[A-Z0-9_]{10,50}';
-const CUENTAS: Record<'ordenante' | 'beneficiario', Record<string, string>> = {
-  ordenante: {
-    '02': '[0-9]{11}|[0-9]{18}',
-    '03': '[0-9]{10}|[0-9]{16}|[0-9]{18}',
-    '04': '[0-9]{16}',
-    '05': TARJETA_O_CUENTA,
-    '06': '[0-9]{10}',
-    '28': '[0-9]{16}',
-    '29': '[0-9]{15,16}',
-  },
-  beneficiario: { '02': TARJETA_O_CUENTA, '03': '[0-9]{10}|[0-9]{18}', '04': TARJETA_O_CUENTA, '05': TARJETA_O_CUENTA, '28': TARJETA_O_CUENTA, '29': TARJETA_O_CUENTA },
-};
 const CAMPOS_BANCARIOS = [
-  { campo: 'rfc_emisor_cta_ord', cuenta: 'ordenante', noPermitido: 'CRP20221' },
-  { campo: 'cta_ordenante', cuenta: 'ordenante', noPermitido: 'CRP20224', patron: 'CRP20225' },
-  { campo: 'rfc_emisor_cta_ben', cuenta: 'beneficiario', noPermitido: 'CRP20227' },
-  { campo: 'cta_beneficiario', cuenta: 'beneficiario', noPermitido: 'CRP20228', patron: 'CRP20226' },
+  { campo: 'rfc_emisor_cta_ord', permite: 'permiteRfcBancoOrdenante', noPermitido: 'CRP20221' },
+  { campo: 'cta_ordenante', permite: 'permiteCuentaOrdenante', noPermitido: 'CRP20224', patron: 'patronCuentaOrdenante', fueraDePatron: 'CRP20225' },
+  { campo: 'rfc_emisor_cta_ben', permite: 'permiteRfcBancoBeneficiario', noPermitido: 'CRP20227' },
+  { campo: 'cta_beneficiario', permite: 'permiteCuentaBeneficiario', noPermitido: 'CRP20228', patron: 'patronCuentaBeneficiario', fueraDePatron: 'CRP20226' },
 ] as const;
 
 /**
@@ -193,15 +177,21 @@ export function validarFormaPago(p: Problemas, ruta: string, pago: PagoParcial, 
   }
   const forma = pago.forma_pago;
   if (forma === undefined) return;
+  const catalogo = formaPago(forma, fecha);
   if (forma === '99') p.add(`${ruta}.forma_pago`, 'La forma de pago de un pago recibido no puede ser 99 (por definir).', 'CRP20212');
-  else if (!formaPago(forma, fecha)) p.add(`${ruta}.forma_pago`, `${forma} no es una clave vigente de c_FormaPago.`, HFX.catalogo);
+  else if (!catalogo) p.add(`${ruta}.forma_pago`, `${forma} no es una clave vigente de c_FormaPago.`, HFX.catalogo);
+  // c_FormaPago lets 99 (por definir, not bancarizada) carry any account (\V*); the matrix's lists of formas
+  // that admit the banking data are its bancarizadas only.
+  const bancaria = catalogo?.bancarizado === true;
   for (const c of CAMPOS_BANCARIOS) {
     const valor = pago[c.campo];
     if (valor === undefined) continue;
-    const patron = CUENTAS[c.cuenta][forma];
-    if (patron === undefined) p.add(`${ruta}.${c.campo}`, `No se registra con la forma de pago ${forma}.`, c.noPermitido);
-    else if ('patron' in c && !new RegExp(`^(?:${patron})$`).test(valor)) {
-      p.add(`${ruta}.${c.campo}`, `Con la forma de pago ${forma} la cuenta debe cumplir ${patron} (c_FormaPago).`, c.patron);
+    if (!bancaria || !catalogo[c.permite]) p.add(`${ruta}.${c.campo}`, `No se registra con la forma de pago ${forma}.`, c.noPermitido);
+    else if ('patron' in c) {
+      const patron = catalogo[c.patron];
+      if (patron !== undefined && !cumplePatronSat(patron, valor)) {
+        p.add(`${ruta}.${c.campo}`, `Con la forma de pago ${forma} la cuenta debe cumplir ${patron} (c_FormaPago).`, c.fueraDePatron);
+      }
     }
   }
 }
