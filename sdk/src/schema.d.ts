@@ -1299,7 +1299,7 @@ export interface paths {
         put?: never;
         /**
          * Emitir una factura (CFDI de ingreso)
-         * @description Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: responde 202 con el id; el estado pasa a `timbrada`, `rechazada` o `error` y se notifica por webhook. c_ClaveProdServ y c_CodigoPostal se validan solo por formato (sus catálogos aún no están disponibles).
+         * @description Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: responde 202 con el id y las `advertencias` (lo que el SAT admite pero conviene revisar); el estado pasa a `timbrada`, `rechazada` o `error` y se notifica por webhook. Las reglas son las de la matriz de errores del SAT (docs/reglas-sat.md), incluidos c_ClaveProdServ y c_CodigoPostal; `POST /facturas/validar` las aplica sin emitir.
          */
         post: {
             parameters: {
@@ -3861,7 +3861,7 @@ export interface components {
              */
             nombre: string;
             /**
-             * @description Código postal del domicilio fiscal (5 dígitos). Solo se valida el formato: el catálogo c_CodigoPostal no está disponible. Con un RFC genérico debe ser (y por omisión es) el lugar de expedición del emisor.
+             * @description Código postal del domicilio fiscal (5 dígitos), del catálogo c_CodigoPostal. Con un RFC genérico debe ser (y por omisión es) el lugar de expedición del emisor.
              * @example 88965
              */
             domicilio_fiscal?: string;
@@ -3900,7 +3900,7 @@ export interface components {
              */
             nombre?: string;
             /**
-             * @description Código postal del domicilio fiscal (5 dígitos). Solo se valida el formato: el catálogo c_CodigoPostal no está disponible. Con un RFC genérico debe ser (y por omisión es) el lugar de expedición del emisor.
+             * @description Código postal del domicilio fiscal (5 dígitos), del catálogo c_CodigoPostal. Con un RFC genérico debe ser (y por omisión es) el lugar de expedición del emisor.
              * @example 88965
              */
             domicilio_fiscal?: string;
