@@ -1,6 +1,8 @@
 import { createRoute, z, type RouteHandler } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requireAuth } from '../lib/auth';
 import type { AppEnv } from '../lib/context';
+import { DomainError, zodDetails } from '../lib/errors';
 import { errorResponses, jsonContent } from '../lib/openapi';
 import { tenantOf } from '../lib/tenancy';
 import { validar, type TipoEmision } from '../services/emision';
@@ -36,7 +38,7 @@ export function rutaValidar(path: string, tags: string[], schema: z.ZodType, que
     summary: `Validar ${que} sin emitirla`,
     description:
       'El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado ' +
-      'con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un cuerpo que no tiene la forma documentada es 422, como al crear.',
+      'con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.',
     security: [{ bearerAuth: ['facturas:read'] }],
     middleware: [requireAuth('facturas:read')] as const,
     request: { body: { content: { 'application/json': { schema } }, required: true } },
@@ -52,6 +54,26 @@ function snake(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(snake);
   if (!v || typeof v !== 'object') return v;
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`), snake(x)]));
+}
+
+/**
+ * The body of a creating (or validar) route that misses its documented shape still goes through the kind's own
+ * reading and rules, so one answer names every problem: a malformed field never hides the SAT's rules of the
+ * others (the core reads field by field). Creating: a 422 with all of them; validar: its 200 with valido false.
+ */
+export function hookComprobante(tipo: TipoEmision, modo: 'crear' | 'validar') {
+  type Resultado = { success: boolean; data?: unknown; error?: z.ZodError; target: string };
+  const fallo = async (result: Resultado, c: Context<AppEnv>): Promise<Response> => {
+    const forma = zodDetails(result.error!);
+    if (result.target !== 'json' || !result.data || typeof result.data !== 'object') throw DomainError.validation(forma);
+    const v = await validar(c.var.deps, tenantOf(c), tipo, ...solicitudDe(c, result.data));
+    // the documented shape is the core's, plus what only the API adds (cliente_id): the core names the same issues
+    const errores = v.errores.length ? v.errores : forma;
+    if (modo === 'validar') return c.json({ valido: false, errores, advertencias: v.advertencias, comprobante: null }, 200);
+    throw DomainError.validation(errores, 'El comprobante no cumple las reglas del SAT.');
+  };
+  // typed as never: the route's typed answers stay the handler's; the only Response made here is validar's documented 200
+  return (result: Resultado, c: Context<AppEnv>) => (result.success ? undefined : (fallo(result, c) as Promise<never>));
 }
 
 export const handlerValidar =

@@ -1,13 +1,15 @@
 import { createRouter } from '../../lib/create-app';
 import { crearHandler, estadoSatHandler, sustituirHandler, validarHandler, listarHandler, obtenerHandler, pdfHandler, xmlHandler } from './facturas.handlers';
+import { FACTURA } from '../../services/facturas';
+import { hookComprobante } from '../comprobantes.validar';
 import * as routes from './facturas.routes';
 
 export default createRouter()
-  .openapi(routes.crear, crearHandler)
+  .openapi(routes.crear, crearHandler, hookComprobante(FACTURA, 'crear'))
   .openapi(routes.listar, listarHandler)
   .openapi(routes.obtener, obtenerHandler)
   .openapi(routes.xml, xmlHandler)
   .openapi(routes.pdf, pdfHandler)
   .openapi(routes.estadoSat, estadoSatHandler)
-  .openapi(routes.sustituir, sustituirHandler)
-  .openapi(routes.validar, validarHandler);
+  .openapi(routes.sustituir, sustituirHandler, hookComprobante(FACTURA, 'crear'))
+  .openapi(routes.validar, validarHandler, hookComprobante(FACTURA, 'validar'));

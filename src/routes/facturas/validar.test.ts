@@ -69,6 +69,23 @@ describe('POST /facturas/validar — errors', () => {
   });
 });
 
+describe('one answer names every problem', () => {
+  it('a field of the wrong shape does not hide the SAT rules of the others: creating (422) and validar (200)', async () => {
+    const { app, token } = await createEmisor();
+    const base = facturaBase({ exportacion: '09' });
+    const body = { ...base, conceptos: [{ ...base.conceptos[0]!, cantidad: 'dos' }], confirmacion: 'ABC12' };
+    const e = await expectError(await api('POST', '/facturas', { token, body }), 422);
+    const rutas = e.details.map((d) => `${d.path} ${d.code}`);
+    expect(rutas.some((r) => /^conceptos\[0\]\.cantidad \S+$/.test(r))).toBe(true);
+    expect(rutas).toContain('confirmacion HFX_CAMPO_DESCONOCIDO');
+    expect(rutas.some((r) => r.startsWith('exportacion CFDI40'))).toBe(true);
+    const v = await json(await validar(token, '/facturas', body));
+    expect(v.valido).toBe(false);
+    expect(v.errores.map((d: any) => `${d.path} ${d.code}`).sort()).toEqual([...rutas].sort());
+    expect(await filas(app.id)).toEqual({ facturas: [], folios: [] });
+  });
+});
+
 describe('POST /facturas/validar — security', () => {
   it('401 without a key, 403 without facturas:read', async () => {
     const { app } = await createEmisor();

@@ -1,6 +1,10 @@
 import { createRouter } from '../../lib/create-app';
 import { crearHandler, obtenerHandler, validarHandler } from './notas-credito.handlers';
+import { NOTA_CREDITO } from '../../services/notas-credito';
+import { hookComprobante } from '../comprobantes.validar';
 import * as routes from './notas-credito.routes';
 
-export default createRouter().openapi(routes.crear, crearHandler).openapi(routes.obtener, obtenerHandler)
-  .openapi(routes.validar, validarHandler);
+export default createRouter()
+  .openapi(routes.crear, crearHandler, hookComprobante(NOTA_CREDITO, 'crear'))
+  .openapi(routes.obtener, obtenerHandler)
+  .openapi(routes.validar, validarHandler, hookComprobante(NOTA_CREDITO, 'validar'));
