@@ -1838,7 +1838,7 @@ export interface paths {
         put?: never;
         /**
          * Validar una factura sin emitirla
-         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un cuerpo que no tiene la forma documentada es 422, como al crear.
+         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
         post: {
             parameters: {
@@ -2884,7 +2884,7 @@ export interface paths {
         put?: never;
         /**
          * Validar una nota de crédito sin emitirla
-         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un cuerpo que no tiene la forma documentada es 422, como al crear.
+         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
         post: {
             parameters: {
@@ -3159,7 +3159,7 @@ export interface paths {
         put?: never;
         /**
          * Validar un complemento de pago sin emitirla
-         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un cuerpo que no tiene la forma documentada es 422, como al crear.
+         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
         post: {
             parameters: {
@@ -3413,6 +3413,15 @@ export interface paths {
                 };
                 /** @description No existe (o pertenece a otra aplicación o al otro modo). */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

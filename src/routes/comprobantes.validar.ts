@@ -66,10 +66,15 @@ export function hookComprobante(tipo: TipoEmision, modo: 'crear' | 'validar') {
   const fallo = async (result: Resultado, c: Context<AppEnv>): Promise<Response> => {
     const forma = zodDetails(result.error!);
     if (result.target !== 'json' || !result.data || typeof result.data !== 'object') throw DomainError.validation(forma);
-    const v = await validar(c.var.deps, tenantOf(c), tipo, ...solicitudDe(c, result.data));
+    // A kind's service may read stored data by what the shape promised (a P's documents by uuid or id): if the
+    // malformed body trips it, the shape's own problems are the answer.
+    const v = await validar(c.var.deps, tenantOf(c), tipo, ...solicitudDe(c, result.data)).catch((err: unknown) => {
+      if (err instanceof DomainError && err.kind !== 'invalid') throw err;
+      return null;
+    });
     // the documented shape is the core's, plus what only the API adds (cliente_id): the core names the same issues
-    const errores = v.errores.length ? v.errores : forma;
-    if (modo === 'validar') return c.json({ valido: false, errores, advertencias: v.advertencias, comprobante: null }, 200);
+    const errores = v?.errores.length ? v.errores : forma;
+    if (modo === 'validar') return c.json({ valido: false, errores, advertencias: v?.advertencias ?? [], comprobante: null }, 200);
     throw DomainError.validation(errores, 'El comprobante no cumple las reglas del SAT.');
   };
   // typed as never: the route's typed answers stay the handler's; the only Response made here is validar's documented 200

@@ -74,7 +74,7 @@ export const COMPLEMENTO_PAGO: TipoEmision = {
       p.documentos.forEach((d, j) => {
         const f = facturaDe(d);
         const motivo = impedimento(f, body.receptor.rfc) ?? (f!.metodo_pago !== 'PPD' ? `La factura tiene método de pago ${f!.metodo_pago}; solo se pagan por complemento las PPD.` : undefined);
-        if (motivo) errors.push({ path: `pagos[${i}].documentos[${j}].${referencia(d).campo}`, message: motivo });
+        if (motivo) errors.push({ path: `pagos[${i}].documentos[${j}].${referencia(d).campo}`, message: motivo, code: 'HFX_DOCUMENTO_INVALIDO' });
       }),
     );
     if (errors.length) return { ok: false, errors };
@@ -100,15 +100,15 @@ export const COMPLEMENTO_PAGO: TipoEmision = {
         const pagado = d.imp_pagado === undefined ? saldoAnt : dec(d.imp_pagado);
         const excede = saldoAnt.lte(0) || pagado.gt(saldoAnt);
         if (saldoAnt.lte(0)) {
-          errors.push({ path: `${ruta}.imp_pagado`, message: `La factura ${f.uuid} ya está saldada (saldo insoluto ${fmt(saldoAnt)}).` });
+          errors.push({ path: `${ruta}.imp_pagado`, message: `La factura ${f.uuid} ya está saldada (saldo insoluto ${fmt(saldoAnt)}).`, code: 'HFX_EXCEDE_SALDO' });
         } else if (excede) {
-          errors.push({ path: `${ruta}.imp_pagado`, message: `El importe pagado (${d.imp_pagado}) excede el saldo insoluto de la factura (${fmt(saldoAnt)}).` });
+          errors.push({ path: `${ruta}.imp_pagado`, message: `El importe pagado (${d.imp_pagado}) excede el saldo insoluto de la factura (${fmt(saldoAnt)}).`, code: 'HFX_EXCEDE_SALDO' });
         }
         if (d.imp_saldo_ant !== undefined && !dec(d.imp_saldo_ant).eq(saldoAnt)) {
-          errors.push({ path: `${ruta}.imp_saldo_ant`, message: `El saldo anterior de la factura es ${fmt(saldoAnt)}, no ${d.imp_saldo_ant}.` });
+          errors.push({ path: `${ruta}.imp_saldo_ant`, message: `El saldo anterior de la factura es ${fmt(saldoAnt)}, no ${d.imp_saldo_ant}.`, code: 'HFX_SALDO_ANTERIOR' });
         }
         if (d.num_parcialidad !== undefined && d.num_parcialidad !== actual.parcialidad) {
-          errors.push({ path: `${ruta}.num_parcialidad`, message: `Este pago es la parcialidad ${actual.parcialidad} de la factura, no la ${d.num_parcialidad}.` });
+          errors.push({ path: `${ruta}.num_parcialidad`, message: `Este pago es la parcialidad ${actual.parcialidad} de la factura, no la ${d.num_parcialidad}.`, code: 'HFX_PARCIALIDAD' });
         }
         (pagados[i] ??= [])[j] = f;
         const num_parcialidad = actual.parcialidad;

@@ -23,11 +23,15 @@ export const NOTA_CREDITO: TipoEmision = {
     const relacionados: { uuid: string; path: string }[] = [];
     nota.cfdiRelacionados.forEach((rel, i) => {
       if (rel.tipoRelacion !== '01') {
-        problemas.push({ path: `cfdi_relacionados[${i}].tipo_relacion`, message: 'Una nota de crédito se relaciona con tipo_relacion 01 (nota de crédito de los documentos relacionados).' });
+        problemas.push({
+          path: `cfdi_relacionados[${i}].tipo_relacion`,
+          message: 'Una nota de crédito se relaciona con tipo_relacion 01 (nota de crédito de los documentos relacionados).',
+          code: 'HFX_RELACION_NOTA',
+        });
       }
       rel.uuids.forEach((uuid, j) => {
         const path = `cfdi_relacionados[${i}].uuids[${j}]`;
-        if (relacionados.some((r) => r.uuid === uuid)) problemas.push({ path, message: 'La factura ya está relacionada.' });
+        if (relacionados.some((r) => r.uuid === uuid)) problemas.push({ path, message: 'La factura ya está relacionada.', code: 'HFX_DOCUMENTO_REPETIDO' });
         else relacionados.push({ uuid, path });
       });
     });
@@ -37,7 +41,7 @@ export const NOTA_CREDITO: TipoEmision = {
     for (const { uuid, path } of relacionados) {
       const f = facturaDe(uuid);
       const motivo = impedimento(f, nota.receptor.rfc) ?? (f && f.moneda !== nota.moneda ? `La factura está en ${f.moneda}; la nota de crédito, en ${nota.moneda}.` : undefined);
-      if (motivo) problemas.push({ path, message: motivo });
+      if (motivo) problemas.push({ path, message: motivo, code: 'HFX_DOCUMENTO_INVALIDO' });
     }
     if (problemas.length) throw DomainError.validation(problemas, 'Los CFDI relacionados no admiten esta nota de crédito.');
 
@@ -52,8 +56,12 @@ export const NOTA_CREDITO: TipoEmision = {
         'invalid',
         `El total de la nota de crédito (${nota.total} ${nota.moneda}) excede el saldo de las facturas relacionadas (${formatear(disponible, decimales)}).`,
         [
-          { path: 'total', message: `Total ${nota.total}; saldo disponible ${formatear(disponible, decimales)}.` },
-          ...relacionados.map(({ uuid, path }) => ({ path, message: `Saldo insoluto de ${uuid}: ${formatear(estado.get(facturaDe(uuid)!.id)!.insoluto, decimales)}.` })),
+          { path: 'total', message: `Total ${nota.total}; saldo disponible ${formatear(disponible, decimales)}.`, code: 'HFX_EXCEDE_SALDO' },
+          ...relacionados.map(({ uuid, path }) => ({
+            path,
+            message: `Saldo insoluto de ${uuid}: ${formatear(estado.get(facturaDe(uuid)!.id)!.insoluto, decimales)}.`,
+            code: 'HFX_EXCEDE_SALDO',
+          })),
         ],
       );
     }

@@ -287,6 +287,16 @@ export const RUTAS: Record<string, Preparar> = {
     return ctx;
   },
 
+  // A dry run answers 200 for any body it can read, valido or not: what must hold is that it created nothing.
+  'POST /facturas/validar': async () => validarSinEfecto('/facturas', facturaCompleta()),
+  'POST /notas-credito/validar': async () => validarSinEfecto('/notas-credito', { ...(facturaCompleta() as Record<string, Json>), cfdi_relacionados: [] }),
+  'POST /complementos-pago/validar': async () =>
+    validarSinEfecto('/complementos-pago', {
+      serie: 'CPH',
+      receptor: RECEPTOR,
+      pagos: [{ fecha_pago: hoyMexico(), forma_pago: '03', moneda: 'MXN', documentos: [{ uuid: '5FB2822E-396D-4725-8521-CDC4BDD20CCF', imp_pagado: '1.00' }] }],
+    }),
+
   // The corrected factura replaces the one in the path; once one is accepted, the next body replaces a fresh original.
   'POST /facturas/{id}/sustituir': async () => {
     const { app, token } = await createEmisor();
@@ -331,6 +341,25 @@ export const RUTAS: Record<string, Preparar> = {
   'POST /webhooks/{id}/prueba': async () => webhookConAccion('prueba'),
   'POST /webhooks/{id}/entregas/{entrega}/reenviar': async () => webhookConAccion('reenviar'),
 };
+
+async function validarSinEfecto(ruta: string, base: Json): Promise<Contexto> {
+  const { app, token } = await createEmisor();
+  const filas = async () => (await getDb(env).select({ id: facturas.id }).from(facturas).where(eq(facturas.client_application_id, app.id)).all()).length;
+  return {
+    token,
+    apps: [app.id],
+    parametros: {},
+    base,
+    async tras2xx(r) {
+      const p: string[] = [];
+      if (typeof r.body?.valido !== 'boolean' || !Array.isArray(r.body?.errores)) p.push(`${ruta}/validar no respondió {valido, errores}: ${JSON.stringify(r.body).slice(0, 200)}`);
+      if (r.body?.valido === false && !r.body.errores.every((e: { code?: string }) => e.code)) p.push('un error de validar sin código');
+      if (await filas()) p.push(`${ruta}/validar guardó un comprobante`);
+      return p;
+    },
+    sinIdempotencia: 'no crea nada: repetirlo responde lo mismo',
+  };
+}
 
 async function webhookConAccion(accion: string): Promise<Contexto> {
   const { app, token } = await createTenant();

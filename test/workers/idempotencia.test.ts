@@ -80,10 +80,10 @@ describe('the key, the row and the answer are one write', () => {
     const primera = await aceptarFactura(depsDe(env, undefined, { d1: caeDespues }), t, facturaBase(), { idempotencyKey: 'tras-caida' });
     const filas = await db().select().from(facturas).where(eq(facturas.client_application_id, app.id));
     expect(filas).toHaveLength(1);
-    expect(primera).toEqual({ value: { id: filas[0]!.id, status: 'pendiente' }, replayed: false });
+    expect(primera).toEqual({ value: { id: filas[0]!.id, status: 'pendiente', advertencias: [] }, replayed: false });
 
     const retry = await aceptarFactura(depsDe(env), t, facturaBase(), { idempotencyKey: 'tras-caida' });
-    expect(retry).toEqual({ value: { id: filas[0]!.id, status: 'pendiente' }, replayed: true });
+    expect(retry).toEqual({ value: { id: filas[0]!.id, status: 'pendiente', advertencias: [] }, replayed: true });
     expect(await db().select().from(facturas).where(eq(facturas.client_application_id, app.id))).toHaveLength(1);
   });
 

@@ -88,7 +88,7 @@ export const codigoPostal = createRoute({
   request: {
     params: z.object({ cp: z.string().max(10).meta({ param: { name: 'cp', in: 'path' }, example: '32000', description: 'Código postal de 5 dígitos.' }) }),
   },
-  responses: { 200: jsonContent(CodigoPostalSchema, 'El código postal.'), ...errorResponses(401, 404) },
+  responses: { 200: jsonContent(CodigoPostalSchema, 'El código postal.'), ...errorResponses(401, 404, 422) },
 });
 
 export const catalogo = createRoute({

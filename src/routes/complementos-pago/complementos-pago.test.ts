@@ -178,7 +178,7 @@ describe('POST /complementos-pago — errors', () => {
     // Paid off, then any further payment is refused.
     await timbrado(token, complemento([pago([{ uuid: ppd.uuid }])]));
     const e3 = await expectError(await crear(token, complemento([pago([{ uuid: ppd.uuid, imp_pagado: '1.00' }])])), 422);
-    expect(e3.details).toEqual([{ path: 'pagos[0].documentos[0].imp_pagado', message: expect.stringContaining('saldada') }]);
+    expect(e3.details).toEqual([{ path: 'pagos[0].documentos[0].imp_pagado', message: expect.stringContaining('saldada'), code: 'HFX_EXCEDE_SALDO' }]);
 
     // The core's own checks keep their paths: a wrong given ImpSaldoInsoluto, a missing EquivalenciaDR.
     const b = await facturaTimbrada(token, facturaPPD('100.00'));

@@ -70,8 +70,8 @@ describe('POST /notas-credito — happy', () => {
     expect(p.status).toBe(202);
     const e = await expectError(await crear(token, nota([a.uuid], '200.00')), 422, 'excede_saldo');
     expect(e.details).toEqual([
-      { path: 'total', message: 'Total 232.00; saldo disponible 160.00.' },
-      { path: 'cfdi_relacionados[0].uuids[0]', message: `Saldo insoluto de ${a.uuid}: 160.00.` },
+      { path: 'total', message: 'Total 232.00; saldo disponible 160.00.', code: 'HFX_EXCEDE_SALDO' },
+      { path: 'cfdi_relacionados[0].uuids[0]', message: `Saldo insoluto de ${a.uuid}: 160.00.`, code: 'HFX_EXCEDE_SALDO' },
     ]);
     expect((await crear(token, nota([a.uuid], '100.00'))).status).toBe(202);
   });
