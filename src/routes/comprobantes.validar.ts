@@ -72,8 +72,10 @@ export function hookComprobante(tipo: TipoEmision, modo: 'crear' | 'validar') {
       if (err instanceof DomainError && err.kind !== 'invalid') throw err;
       return null;
     });
-    // the documented shape is the core's, plus what only the API adds (cliente_id): the core names the same issues
-    const errores = v?.errores.length ? v.errores : forma;
+    // the core names the shape's issues too (its shape is the documented one); a request-level refusal (no receptor)
+    // stops before it, so what the shape saw elsewhere is added
+    const dadas = new Set(v?.errores.map((e) => e.path) ?? []);
+    const errores = [...(v?.errores ?? []), ...forma.filter((e) => !dadas.has(e.path))];
     if (modo === 'validar') return c.json({ valido: false, errores, advertencias: v?.advertencias ?? [], comprobante: null }, 200);
     throw DomainError.validation(errores, 'El comprobante no cumple las reglas del SAT.');
   };
