@@ -35,6 +35,10 @@ export const NOTA_CREDITO: TipoEmision = {
         else relacionados.push({ uuid, path });
       });
     });
+    // the core only warns about an egreso without relation (the SAT allows it); this route credits invoices
+    if (!relacionados.length) {
+      problemas.push({ path: 'cfdi_relacionados', message: 'Una nota de crédito relaciona al menos una factura timbrada (tipo_relacion 01).', code: 'HFX_RELACION_NOTA' });
+    }
     const encontradas = await buscarFacturas(deps, t, relacionados.map((r) => r.uuid));
     // Related by the SAT's folio fiscal only (it goes in the XML), never by our id.
     const facturaDe = (uuid: string) => (encontradas.get(uuid)?.uuid === uuid ? encontradas.get(uuid) : undefined);

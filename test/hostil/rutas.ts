@@ -288,13 +288,20 @@ export const RUTAS: Record<string, Preparar> = {
   },
 
   // A dry run answers 200 for any body it can read, valido or not: what must hold is that it created nothing.
-  'POST /facturas/validar': async () => validarSinEfecto('/facturas', facturaCompleta()),
-  'POST /notas-credito/validar': async () => validarSinEfecto('/notas-credito', { ...(facturaCompleta() as Record<string, Json>), cfdi_relacionados: [] }),
+  'POST /facturas/validar': async () => validarSinEfecto('/facturas', async () => facturaCompleta()),
+  'POST /notas-credito/validar': async () =>
+    validarSinEfecto('/notas-credito', async (token) => {
+      const relacionada = await timbrarYa(token, '/facturas', { ...facturaPPD('1000000.00'), metodo_pago: 'PUE', forma_pago: '03' });
+      return { ...(facturaCompleta() as Record<string, Json>), serie: 'NCH', receptor: { ...RECEPTOR, uso_cfdi: 'G02' }, cfdi_relacionados: [{ tipo_relacion: '01', uuids: [relacionada.uuid] }] };
+    }),
   'POST /complementos-pago/validar': async () =>
-    validarSinEfecto('/complementos-pago', {
-      serie: 'CPH',
-      receptor: RECEPTOR,
-      pagos: [{ fecha_pago: hoyMexico(), forma_pago: '03', moneda: 'MXN', documentos: [{ uuid: '5FB2822E-396D-4725-8521-CDC4BDD20CCF', imp_pagado: '1.00' }] }],
+    validarSinEfecto('/complementos-pago', async (token) => {
+      const ppd = await timbrarYa(token, '/facturas', facturaPPD('1000000.00'));
+      return {
+        serie: 'CPH',
+        receptor: RECEPTOR,
+        pagos: [{ fecha_pago: hoyMexico(), forma_pago: '03', moneda: 'MXN', documentos: [{ uuid: ppd.uuid, imp_pagado: '1.00' }] }],
+      };
     }),
 
   // The corrected factura replaces the one in the path; once one is accepted, the next body replaces a fresh original.
@@ -342,23 +349,26 @@ export const RUTAS: Record<string, Preparar> = {
   'POST /webhooks/{id}/entregas/{entrega}/reenviar': async () => webhookConAccion('reenviar'),
 };
 
-async function validarSinEfecto(ruta: string, base: Json): Promise<Contexto> {
+async function validarSinEfecto(ruta: string, base: (token: string) => Promise<Json>): Promise<Contexto> {
   const { app, token } = await createEmisor();
   const filas = async () => (await getDb(env).select({ id: facturas.id }).from(facturas).where(eq(facturas.client_application_id, app.id)).all()).length;
-  return {
+  const ctx: Contexto = {
     token,
     apps: [app.id],
     parametros: {},
-    base,
+    base: await base(token),
     async tras2xx(r) {
       const p: string[] = [];
       if (typeof r.body?.valido !== 'boolean' || !Array.isArray(r.body?.errores)) p.push(`${ruta}/validar no respondió {valido, errores}: ${JSON.stringify(r.body).slice(0, 200)}`);
       if (r.body?.valido === false && !r.body.errores.every((e: { code?: string }) => e.code)) p.push('un error de validar sin código');
-      if (await filas()) p.push(`${ruta}/validar guardó un comprobante`);
+      if ((await filas()) !== antes) p.push(`${ruta}/validar guardó un comprobante`);
       return p;
     },
     sinIdempotencia: 'no crea nada: repetirlo responde lo mismo',
   };
+  // the invoices the base relates are the tenant's own rows: validar must add none
+  const antes = await filas();
+  return ctx;
 }
 
 async function webhookConAccion(accion: string): Promise<Contexto> {

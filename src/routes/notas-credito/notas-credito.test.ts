@@ -131,3 +131,11 @@ describe('notas de crédito — security', () => {
     await expectError(await api('GET', `/notas-credito/${fa.id}`, { token: a.token }), 404);
   });
 });
+
+describe('POST /notas-credito — without related invoices', () => {
+  it('422 HFX_RELACION_NOTA: the SAT only warns of an egreso without relation, but this route credits invoices', async () => {
+    const { token } = await createEmisor();
+    const e = await expectError(await crear(token, nota([], '10.00')), 422);
+    expect(e.details).toContainEqual(expect.objectContaining({ path: 'cfdi_relacionados', code: 'HFX_RELACION_NOTA' }));
+  });
+});
