@@ -135,7 +135,7 @@ describe('notas de crédito — security', () => {
 describe('POST /notas-credito — without related invoices', () => {
   it('422 HFX_RELACION_NOTA: the SAT only warns of an egreso without relation, but this route credits invoices', async () => {
     const { token } = await createEmisor();
-    const e = await expectError(await crear(token, nota([], '10.00')), 422);
+    const e = await expectError(await crear(token, nota([], '10.00', { cfdi_relacionados: [] })), 422);
     expect(e.details).toContainEqual(expect.objectContaining({ path: 'cfdi_relacionados', code: 'HFX_RELACION_NOTA' }));
   });
 });
