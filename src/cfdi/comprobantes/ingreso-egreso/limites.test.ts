@@ -1,26 +1,8 @@
 // What the XSD bounds and the XML character set allow, refused at validation with the input's path
 // (issue 13: a body that passed these built a CFDI the SAT's XSD refuses, or no XML at all).
 import { describe, expect, it } from 'vitest';
-import type { Emisor } from '../../comprobante';
 import { prepararComprobante } from '.';
-
-const EMISOR: Emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
-const AHORA = new Date('2026-11-20T18:00:00Z');
-
-type Input = Record<string, any>;
-function base(): Input {
-  return {
-    receptor: { rfc: 'URE180429TM6', nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA', domicilio_fiscal: '86991', regimen_fiscal: '601', uso_cfdi: 'G03' },
-    forma_pago: '03',
-    metodo_pago: 'PUE',
-    conceptos: [
-      {
-        clave_prod_serv: '81112100', cantidad: '1', clave_unidad: 'E48', descripcion: 'Servicio', valor_unitario: '100', objeto_imp: '02',
-        impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.16' }] },
-      },
-    ],
-  };
-}
+import { AHORA, base, EMISOR, type Input } from './entrada-de-prueba';
 
 function errores(cambiar: (i: Input) => void) {
   const i = base();

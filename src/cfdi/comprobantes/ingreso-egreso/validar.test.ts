@@ -5,27 +5,7 @@ import { personaDeRfc } from '../../rfc';
 import type { ValidationIssue } from '../../validar';
 import { FacturaEntradaSchema } from './modelo';
 import { validarFactura } from './validar';
-
-const EMISOR: Emisor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', regimenFiscal: '601', lugarExpedicion: '42501' };
-const FECHA = '2026-11-20T12:00:00';
-
-// Fixtures are mutated freely to build each invalid case.
-type Input = Record<string, any>;
-
-/** A valid factura: persona moral receptor, PUE, one concepto with IVA 16%. */
-function base(): Input {
-  return {
-    receptor: { rfc: 'URE180429TM6', nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA', domicilio_fiscal: '86991', regimen_fiscal: '601', uso_cfdi: 'G03' },
-    forma_pago: '03',
-    metodo_pago: 'PUE',
-    conceptos: [
-      {
-        clave_prod_serv: '81112100', cantidad: '1', clave_unidad: 'E48', descripcion: 'Servicio', valor_unitario: '100', objeto_imp: '02',
-        impuestos: { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.16' }] },
-      },
-    ],
-  };
-}
+import { base, EMISOR, FECHA, type Input } from './entrada-de-prueba';
 
 const publicoEnGeneral = (i: Input) => {
   i.receptor = { rfc: 'XAXX010101000', nombre: 'PUBLICO EN GENERAL', domicilio_fiscal: '42501', regimen_fiscal: '616', uso_cfdi: 'S01' };
