@@ -11,8 +11,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { attr, NS, parseXml, type XmlLeido } from '../src/cfdi';
-import type { Instruccion } from '../src/cfdi/cadena';
+import { attr, NS, parseXml, type Instruccion, type XmlLeido } from '../src/cfdi';
 
 const XSL = 'http://www.w3.org/1999/XSL/Transform';
 

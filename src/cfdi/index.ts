@@ -42,7 +42,8 @@ export { attr, child, escapeAttr, parseXml, XmlError, type XmlElement as XmlLeid
 export { NS, XSD } from './namespaces';
 export { validateXsd } from './xsd/validate';
 export type * as xsd from './xsd/types';
-export { buscarTfd, cadenaOriginal, cadenaOriginalTfd } from './cadena';
+export { buscarTfd, cadenaOriginal, cadenaOriginalTfd, type Hoja, type Instruccion } from './cadena';
+export { CADENA_CFDI40, CADENA_TFD11 } from './cadena.generated';
 export { csdDesdePkcs8, CsdError, leerCertificado, leerCsd, llavePublica, type CertificadoSat, type Csd, type CsdErrorCode } from './csd';
 export { firmarRsaSha256, sellarCfdi } from './sello';
 export { leerTimbre, timbrarCfdi, timbreDe, type TimbreFiscalDigital } from './tfd';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generarCadena } from '../../scripts/gen-cadena';
-import { CADENA_CFDI40 } from '../../src/cfdi/cadena.generated';
+import { CADENA_CFDI40 } from '../../src/cfdi';
 
 // The cadena engine runs the SAT's stylesheets as data: the committed data must be what the SAT's files give.
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
