@@ -39,9 +39,31 @@ export interface XmlElement {
 }
 
 export class XmlError extends Error {
-  constructor(message: string, offset: number) {
-    super(`XML mal formado (posición ${offset}): ${message}`);
+  /** 1-based line and column of `posicion` (counted in characters, as libxml2 reports them), once parseXml knows the text. */
+  linea?: number;
+  columna?: number;
+  constructor(
+    readonly motivo: string,
+    /** offset in the text (UTF-16 code units) */
+    readonly posicion: number,
+  ) {
+    super(`XML mal formado (posición ${posicion}): ${motivo}`);
     this.name = 'XmlError';
+  }
+
+  /** Adds the line and column of the offset in `src` to the error and its message. */
+  ubicar(src: string): this {
+    let linea = 1;
+    let inicio = 0;
+    for (let i = src.indexOf('\n'); i >= 0 && i < this.posicion; i = src.indexOf('\n', i + 1)) {
+      linea++;
+      inicio = i + 1;
+    }
+    this.linea = linea;
+    // a surrogate pair is one character
+    this.columna = [...src.slice(inicio, this.posicion)].length + 1;
+    this.message = `XML mal formado (línea ${linea}, columna ${this.columna}): ${this.motivo}`;
+    return this;
   }
 }
 
@@ -172,8 +194,16 @@ interface Scope {
   uri: string;
 }
 
-/** Parses a whole document and returns its root element. */
+/** Parses a whole document and returns its root element; an XmlError says where (line, column) it is not well-formed. */
 export function parseXml(src: string): XmlElement {
+  try {
+    return parse(src);
+  } catch (e) {
+    throw e instanceof XmlError ? e.ubicar(src) : e;
+  }
+}
+
+function parse(src: string): XmlElement {
   const len = src.length;
   const bad = firstInvalidChar(src);
   if (bad >= 0) throw new XmlError(`carácter no permitido en XML U+${src.charCodeAt(bad).toString(16).toUpperCase().padStart(4, '0')}`, bad);
