@@ -37,6 +37,11 @@ function primerByteInvalido(b: Uint8Array, desde: number): number {
   return b.length - 1;
 }
 
+function ascii(bytes: Uint8Array, desde: number): string {
+  for (let i = desde; i < bytes.length; i++) if (bytes[i] > 0x7f) throw new XmlError(`el byte 0x${bytes[i].toString(16).toUpperCase()} no es US-ASCII`, i);
+  return latin1(bytes, desde);
+}
+
 function latin1(bytes: Uint8Array, desde: number): string {
   let out = '';
   for (let i = desde; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 8192)));
@@ -71,8 +76,8 @@ function utf16(le: boolean): Decodificador {
 const POR_NOMBRE: Record<string, Decodificador> = {
   'utf-8': utf8,
   utf8: utf8,
-  'us-ascii': utf8,
-  ascii: utf8,
+  'us-ascii': ascii,
+  ascii: ascii,
   'iso-8859-1': latin1,
   'iso_8859-1': latin1,
   latin1: latin1,
