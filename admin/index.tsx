@@ -11,6 +11,7 @@ import { dashboard } from './pages/dashboard';
 import { facturasIndex, facturasPages } from './pages/facturas';
 import { llaves } from './pages/llaves';
 import { login } from './pages/login';
+import { limiteVerificar, verificar } from './pages/verificar';
 import { webhooks } from './pages/webhooks';
 import { formFields, setMode } from './render';
 import { STYLES_CSS } from './styles';
@@ -38,7 +39,10 @@ adminApp.get('/app.js', asset(CLIENT_JS, 'text/javascript; charset=utf-8'));
 adminApp.route('/', login);
 
 // Everything below needs a signed-in admin, and every state change the session's CSRF token.
-adminApp.use('*', requireSession, requireCsrf);
+adminApp.use('*', requireSession);
+// before requireCsrf reads the body: an oversized upload is refused unread
+adminApp.use('/verificar', limiteVerificar);
+adminApp.use('*', requireCsrf);
 
 adminApp.get('/', dashboard);
 
@@ -55,6 +59,7 @@ adminApp.route('/aplicaciones', llaves);
 adminApp.route('/aplicaciones', webhooks);
 adminApp.route('/aplicaciones', facturasPages);
 adminApp.get('/facturas', facturasIndex);
+adminApp.route('/verificar', verificar);
 
 adminApp.all('*', () => {
   throw new DomainError('not_found', 'not_found', 'Esta página no existe.');

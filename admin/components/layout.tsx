@@ -16,13 +16,14 @@ export interface ShellProps {
   mode: Mode;
   /** The current path, so the mode switch comes back here. */
   path: string;
-  section?: 'panel' | 'aplicaciones' | 'facturas';
+  section?: 'panel' | 'aplicaciones' | 'facturas' | 'verificar';
 }
 
 const NAV = [
   { id: 'panel', href: '/admin', label: 'Panel' },
   { id: 'aplicaciones', href: '/admin/aplicaciones', label: 'Aplicaciones' },
   { id: 'facturas', href: '/admin/facturas', label: 'Facturas' },
+  { id: 'verificar', href: '/admin/verificar', label: 'Verificar CFDI' },
 ] as const;
 
 const SIGN_OUT = [
