@@ -219,6 +219,15 @@ async function main() {
     await page.getByText('Descargar acuse de cancelación').waitFor();
     await shot(page, 'factura-cancelada');
 
+    // A received CFDI (a real one from the samples): its SelloSAT's certificate is not configured here, so desconocido.
+    await page.click('nav >> text=Verificar CFDI');
+    await page.setInputFiles('#archivo', fixture('sat/samples/cfdi40-real.xml'));
+    await page.click('button:has-text("Verificar")');
+    await page.locator('[data-veredicto="valido"]').waitFor();
+    await page.getByText('C2832671-DA6D-11EF-A83D-00155D012007', { exact: true }).waitFor();
+    assert.equal(await page.locator('[data-sello-sat]').getAttribute('data-sello-sat'), 'desconocido');
+    await shot(page, 'verificar-cfdi');
+
     await page.click('nav >> text=Panel');
     await page.getByText('Últimas 24 horas').waitFor();
     await shot(page, 'panel');
