@@ -19,6 +19,10 @@ export interface RequestOptions {
   path: string;
   query?: Query;
   body?: unknown;
+  /** Sent as is instead of JSON `body` (a file's exact bytes). */
+  raw?: { contentType: string; bytes: Uint8Array };
+  /** A POST that changes nothing (a check): retried like a GET. */
+  safeToRepeat?: boolean;
   /** For creates: sent on every attempt, so a retried create never makes two. */
   idempotencyKey?: string;
   /** Test keys only: the sandbox's failure triggers (X-HexaFac-Simular), e.g. `timeout-tras-timbrar`. */
@@ -81,13 +85,15 @@ export class Transport {
   /** One call with retries; resolves with the successful Response, or throws HexaFacError. */
   async send(opts: RequestOptions, accept = 'application/json'): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.apiKey}`, Accept: accept };
-    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.raw) headers['Content-Type'] = opts.raw.contentType;
+    else if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
     if (opts.simular) headers['X-HexaFac-Simular'] = opts.simular;
     // A POST without an Idempotency-Key might have been carried out before the connection failed: only a 429
     // (refused before any work) is retried then.
-    const safeToRepeat = opts.method !== 'POST' || !!opts.idempotencyKey;
-    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const safeToRepeat = opts.method !== 'POST' || !!opts.idempotencyKey || !!opts.safeToRepeat;
+    // BodyInit's type wants an ArrayBuffer-backed view; every Uint8Array a caller has (Buffer too) is sent as is
+    const body = opts.raw ? (opts.raw.bytes as Uint8Array<ArrayBuffer>) : opts.body === undefined ? undefined : JSON.stringify(opts.body);
     const url = this.url(opts.path, opts.query);
 
     for (let attempt = 0; ; attempt++) {

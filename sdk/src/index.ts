@@ -1,6 +1,6 @@
 import { Catalogos } from './catalogos.js';
 import { Transport, type HexaFacOptions } from './client.js';
-import { CancelacionesRecibidas, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
+import { CancelacionesRecibidas, Cfdi, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
 
 /** The HexaFac API client. `new HexaFac('hfx_test_…', { baseUrl: 'http://127.0.0.1:8787' })`. */
 export class HexaFac {
@@ -11,6 +11,7 @@ export class HexaFac {
   readonly webhooks: Webhooks;
   readonly cancelacionesRecibidas: CancelacionesRecibidas;
   readonly catalogos: Catalogos;
+  readonly cfdi: Cfdi;
   readonly baseUrl: string;
 
   constructor(apiKey: string, options: HexaFacOptions) {
@@ -23,6 +24,7 @@ export class HexaFac {
     this.webhooks = new Webhooks(t);
     this.cancelacionesRecibidas = new CancelacionesRecibidas(t);
     this.catalogos = new Catalogos(t);
+    this.cfdi = new Cfdi(t);
   }
 }
 

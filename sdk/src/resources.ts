@@ -22,6 +22,7 @@ import type {
   NotaCreditoNueva,
   PaginationParams,
   Validacion,
+  VerificacionCfdi,
   Webhook,
   WebhookActualizar,
   WebhookConSecreto,
@@ -161,6 +162,20 @@ export class CancelacionesRecibidas {
   }
   rechazar(uuid: string, options: CreateOptions = {}): Promise<CancelacionRecibida> {
     return this.t.create(`/cancelaciones-recibidas/${seg(uuid)}/rechazar`, undefined, { idempotencyKey: options.idempotencyKey });
+  }
+}
+
+/** CFDI received from suppliers, checked without storing anything. */
+export class Cfdi {
+  constructor(private readonly t: Transport) {}
+  /**
+   * Sello, timbre (SelloSAT `desconocido` when HexaFac lacks that stamping certificate), SAT XSDs and rules, and the
+   * CFDI as JSON. Bytes go as the file is (its declared encoding, e.g. ISO-8859-1, decides), text as JSON `{xml}`.
+   * Not a CFDI 4.0 → HexaFacError 422; over 1 MiB → 413.
+   */
+  verificar(xml: string | Uint8Array): Promise<VerificacionCfdi> {
+    const cuerpo = typeof xml === 'string' ? { body: { xml } } : { raw: { contentType: 'application/xml', bytes: xml } };
+    return this.t.json({ method: 'POST', path: '/cfdi/verificar', safeToRepeat: true, ...cuerpo });
   }
 }
 

@@ -3499,6 +3499,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cfdi/verificar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verificar un CFDI recibido
+         * @description Para cuentas por pagar: el XML de un proveedor, como cuerpo (`application/xml` o `text/xml`, los bytes del archivo) o en JSON (`{"xml": "…"}` o `{"xml_base64": "…"}`). Responde 200 con la verificación del Sello, del timbre, de la estructura (XSD del SAT) y de las reglas del SAT, más el CFDI como JSON. Lee cualquier CFDI 4.0 con cualquier complemento que incluya la hoja de estilo del SAT. No guarda nada. Un XML mal formado, un CFDI 3.3 o algo que no es un cfdi:Comprobante 4.0 es 422 (con línea y columna del error de XML); más de 1 MiB, 413. Requiere el scope `cfdi:verificar`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["VerificarCfdi"];
+                    "application/xml": string;
+                };
+            };
+            responses: {
+                /** @description El resultado de la verificación. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VerificacionCfdi"];
+                    };
+                };
+                /** @description JSON inválido. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description La API key no tiene el scope requerido. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Cuerpo mayor a 1 MiB. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Content-Type distinto de application/json. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/docs": {
         parameters: {
             query?: never;
@@ -4901,6 +4999,136 @@ export interface components {
             data: {
                 [key: string]: unknown;
             }[];
+        };
+        VerificacionCfdi: {
+            /** @description true: el Sello verifica, está timbrado, el SelloCFD del timbre es el Sello, el SelloSAT no resultó inválido, y no hay errores de estructura ni de reglas. */
+            valido: boolean;
+            /**
+             * @description Version del comprobante.
+             * @example 4.0
+             */
+            version: string | null;
+            /**
+             * @description c_TipoDeComprobante.
+             * @example I
+             */
+            tipo_de_comprobante: string | null;
+            /**
+             * @description Fecha de emisión, como viene en el XML.
+             * @example 2026-11-20T12:00:00
+             */
+            fecha: string | null;
+            sello: {
+                /** @description El Sello verifica sobre la cadena original recalculada con el Certificado del XML, que es del emisor y tiene su NoCertificado. */
+                valido: boolean;
+                /**
+                 * @description NoCertificado del certificado incluido.
+                 * @example 30001000000500003416
+                 */
+                no_certificado: string | null;
+                /**
+                 * @description RFC del certificado incluido.
+                 * @example EKU9003173C9
+                 */
+                rfc: string | null;
+                /**
+                 * @description Por qué no es válido.
+                 * @example null
+                 */
+                motivo: string | null;
+            };
+            /** @description {presente: false} si no está timbrado. */
+            timbre: {
+                presente: boolean;
+                uuid?: string;
+                /** @description FechaTimbrado. */
+                fecha?: string;
+                rfc_prov_certif?: string | null;
+                no_certificado_sat?: string;
+                sello_cfd_coincide?: boolean;
+                /**
+                 * @description desconocido: HexaFac no tiene el certificado de timbrado con ese NoCertificadoSAT (se verifica con los que configura el operador y, con llaves de prueba, el del PAC de sandbox); nunca se supone.
+                 * @enum {string}
+                 */
+                sello_sat?: "valido" | "invalido" | "desconocido";
+            };
+            estructura: {
+                /** @description Lo que los XSD del SAT (cfdv40, Pagos 2.0, TimbreFiscalDigital 1.1) no admiten, con la XPath del nodo. */
+                errores: {
+                    /** @example /cfdi:Comprobante/cfdi:Conceptos/cfdi:Concepto/@ValorUnitario */
+                    path: string;
+                    message: string;
+                    code: string;
+                }[];
+            };
+            reglas: {
+                /** @description Reglas de las matrices de errores del SAT (CFDI40xxx, CRP20xxx) que el XML mismo permite decidir; lista en docs/recibidos-reglas.md. */
+                errores: {
+                    /** @example /cfdi:Comprobante/cfdi:Conceptos/cfdi:Concepto/@ValorUnitario */
+                    path: string;
+                    message: string;
+                    code: string;
+                }[];
+            };
+            /** @description Estado en el SAT (vigente o cancelado): aún no se consulta; un servicio posterior lo llenará aquí. */
+            estado_sat: null;
+            emisor: {
+                /** @example EKU9003173C9 */
+                rfc: string | null;
+                /** @example null */
+                nombre: string | null;
+                /** @example null */
+                regimen_fiscal: string | null;
+            };
+            receptor: {
+                /** @example null */
+                rfc: string | null;
+                /** @example null */
+                nombre: string | null;
+                /** @example null */
+                domicilio_fiscal: string | null;
+                /** @example null */
+                regimen_fiscal: string | null;
+                /** @example null */
+                uso_cfdi: string | null;
+            };
+            totales: {
+                /** @example MXN */
+                moneda: string | null;
+                /** @example null */
+                tipo_cambio: string | null;
+                /** @example 1000.00 */
+                subtotal: string | null;
+                /** @example null */
+                descuento: string | null;
+                /** @example 160.00 */
+                total_impuestos_trasladados: string | null;
+                /** @example null */
+                total_impuestos_retenidos: string | null;
+                /** @example 1160.00 */
+                total: string | null;
+            };
+            /**
+             * @description Complementos del comprobante y de sus conceptos, con el prefijo del SAT.
+             * @example [
+             *       "tfd:TimbreFiscalDigital",
+             *       "implocal:ImpuestosLocales"
+             *     ]
+             */
+            complementos: string[];
+            /** @description El CFDI como JSON con el vocabulario de la API (snake_case, nodos contenedores como arreglos). Los nodos que HexaFac no modela (otros complementos, addenda) van genéricos: {nodo, espacio, atributos, hijos}. */
+            cfdi: {
+                [key: string]: unknown;
+            };
+        };
+        VerificarCfdi: {
+            /**
+             * @description El CFDI como texto.
+             * @example <?xml version="1.0" encoding="UTF-8"?><cfdi:Comprobante xmlns:cfdi="http://www.sat.gob.mx/cfd/4" Version="4.0" …>…</cfdi:Comprobante>
+             */
+            xml?: string;
+            /** @description Los bytes del archivo en base64 (conserva su codificación declarada, p. ej. ISO-8859-1). */
+            xml_base64?: string;
         };
     };
     responses: never;

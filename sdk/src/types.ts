@@ -74,6 +74,8 @@ export type CancelacionesRecibidasListParams = Omit<QueryOf<'/cancelaciones-reci
 export type NotaCreditoNueva = ConClaves<BodyOf<'/notas-credito', 'post'>>;
 export type ComplementoPagoNuevo = ConClaves<BodyOf<'/complementos-pago', 'post'>>;
 
+export type VerificacionCfdi = Schemas['VerificacionCfdi'];
+
 export type Cliente = Schemas['Cliente'];
 export type ClienteNuevo = ConClaves<BodyOf<'/clientes', 'post'>>;
 export type ClienteCambios = BodyOf<'/clientes/{id}', 'patch'>;

@@ -11,6 +11,8 @@ interface Recibida {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** The body's exact bytes (body is their UTF-8 reading). */
+  bytes: Buffer;
 }
 type Respuesta = (req: Recibida, res: ServerResponse) => void;
 
@@ -32,10 +34,11 @@ const errorApi = (status: number, code: string, details: unknown[] = []) =>
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
+    const partes: Buffer[] = [];
+    req.on('data', (c: Buffer) => partes.push(c));
     req.on('end', () => {
-      const r = { method: req.method!, url: req.url!, headers: req.headers, body };
+      const bytes = Buffer.concat(partes);
+      const r = { method: req.method!, url: req.url!, headers: req.headers, body: bytes.toString(), bytes };
       recibidas.push(r);
       (guion.shift() ?? responder(500, { error: { code: 'sin_guion', message: 'sin guion', details: [], request_id: 'x' } }))(r, res);
     });
@@ -76,6 +79,43 @@ describe('requests', () => {
       ['/api/hexafac/v1/facturas/F%2F1/xml', 'application/xml'],
       ['/api/hexafac/v1/facturas/abc/pdf', 'application/pdf'],
     ]);
+  });
+});
+
+describe('cfdi.verificar', () => {
+  const verificacion = { valido: true, sello: { valido: true }, timbre: { presente: true, sello_sat: 'desconocido' } };
+
+  it('sends bytes as application/xml exactly (an ISO-8859-1 file stays so), text as JSON {xml}', async () => {
+    guion = [responder(200, verificacion), responder(200, verificacion)];
+    const h = cliente();
+    const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>Caf\u00e9</a>', 'latin1');
+    expect(await h.cfdi.verificar(new Uint8Array(latin1))).toEqual(verificacion);
+    await h.cfdi.verificar('<a>Café</a>');
+    const [bytes, texto] = recibidas;
+    expect(bytes).toMatchObject({ method: 'POST', url: '/api/hexafac/v1/cfdi/verificar' });
+    expect(bytes!.headers['content-type']).toBe('application/xml');
+    expect(bytes!.bytes.equals(latin1)).toBe(true);
+    expect(texto!.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(texto!.body)).toEqual({ xml: '<a>Café</a>' });
+    expect(recibidas.every((q) => q.headers['idempotency-key'] === undefined)).toBe(true);
+  });
+
+  it('a Buffer is sent as its bytes too', async () => {
+    guion = [responder(200, verificacion)];
+    await cliente().cfdi.verificar(Buffer.from('<a/>'));
+    expect(recibidas[0]!.body).toBe('<a/>');
+  });
+
+  it('changes nothing, so a 5xx is retried with the same bytes; a 422 is a HexaFacError with its details', async () => {
+    guion = [errorApi(503, 'unavailable'), responder(200, verificacion)];
+    await cliente().cfdi.verificar(new TextEncoder().encode('<a/>'));
+    expect(recibidas.map((q) => q.body)).toEqual(['<a/>', '<a/>']);
+    guion = [errorApi(422, 'xml_mal_formado', [{ path: '/', message: 'línea 1, columna 1: …', code: 'HFX_XML_MAL_FORMADO' }])];
+    await expect(cliente().cfdi.verificar('no es XML')).rejects.toMatchObject({
+      status: 422,
+      code: 'xml_mal_formado',
+      details: [{ code: 'HFX_XML_MAL_FORMADO' }],
+    });
   });
 });
 
@@ -261,6 +301,14 @@ describe('types generated from openapi.json', () => {
       // @ts-expect-error: the receptor's fields are typed
       void h.clientes.create({ rfc: 1, nombre: 'X' });
       void h.facturas.list({ status: 'timbrada', tipo: 'I', limit: 10 });
+      // @ts-expect-error: the document is text or bytes
+      void h.cfdi.verificar({ xml: '<a/>' });
+      void h.cfdi.verificar('<a/>').then((v) => {
+        const selloSat: 'valido' | 'invalido' | 'desconocido' | undefined = v.timbre.sello_sat;
+        // @ts-expect-error: the result is typed
+        void v.sello.inexistente;
+        return [v.valido, v.reglas.errores[0]?.code, selloSat];
+      });
     };
     expect(typeof soloTipos).toBe('function');
   });

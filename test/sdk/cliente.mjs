@@ -48,6 +48,15 @@ const error = await hexafac.clientes.retrieve('019ab1c2-0000-7000-8000-00000000d
 }));
 
 const estadoSat = await hexafac.facturas.estadoSat(timbrada.id);
+// The stamped XML as a received CFDI: as text (JSON) and as the file's bytes (application/xml), then one that is not XML.
+const comoTexto = await hexafac.cfdi.verificar(xml);
+const comoBytes = await hexafac.cfdi.verificar(new TextEncoder().encode(xml));
+const noXml = await hexafac.cfdi.verificar('esto no es XML').catch((e) => ({ status: e.status, code: e.code, detalle: e.details?.[0]?.code }));
+const verificacion = {
+  comoTexto: { valido: comoTexto.valido, uuid: comoTexto.timbre.uuid, sello_sat: comoTexto.timbre.sello_sat },
+  mismaRespuesta: JSON.stringify(comoBytes) === JSON.stringify(comoTexto),
+  noXml,
+};
 // The sandbox's failure triggers: the stamp whose answer got lost comes back from the same PAC, once; a rejection
 // carries the SAT code asked for.
 const incierta = await hexafac.facturas.create(factura, { simular: 'timeout-tras-timbrar' });
@@ -74,6 +83,7 @@ console.log(
     listadas,
     error,
     estadoSat,
+    verificacion,
     recuperada: { status: recuperada.status, pac: recuperada.pac, uuid: recuperada.uuid },
     rechazo,
     sustituta: { status: sustitutaTimbrada.status, sustituye_a: sustitutaTimbrada.sustituye_a },

@@ -72,6 +72,9 @@ const f: FacturaNueva = ${JSON.stringify(facturaBody)};
 void h.facturas.create(f);
 const transferencia: catalogos.FormaPago = catalogos.FormaPago.TRANSFERENCIA_ELECTRONICA;
 void h.facturas.create({ ...f, forma_pago: transferencia });
+void h.cfdi.verificar(new Uint8Array()).then((v) => v.timbre.sello_sat === 'desconocido' && v.reglas.errores.map((e) => e.code));
+// @ts-expect-error: the document is text or bytes
+void h.cfdi.verificar(42);
 // @ts-expect-error: PUX is not in c_MetodoPago
 void h.facturas.create({ ...f, metodo_pago: 'PUX' });
 // @ts-expect-error: not a status of the API
@@ -110,6 +113,12 @@ void new sdk.HexaFac('k', { baseUrl: 'http://127.0.0.1' }).facturas.list({ statu
     expect(r.alterada).toBe('invalid_signature');
     expect(r.listadas[0]).toBe(r.aceptada.id);
     expect(r.error).toEqual({ esHexaFacError: true, status: 404, code: 'not_found', requestId: expect.stringMatching(/^req_/) });
+    // a sandbox stamp, with a test key: the sandbox PAC's certificate verifies its SelloSAT
+    expect(r.verificacion).toEqual({
+      comoTexto: { valido: true, uuid: r.timbrada.uuid, sello_sat: 'valido' },
+      mismaRespuesta: true,
+      noXml: { status: 422, code: 'xml_mal_formado', detalle: 'HFX_XML_MAL_FORMADO' },
+    });
     expect(r.estadoSat).toMatchObject({ uuid: r.timbrada.uuid, estado: 'vigente', validacion_efos: '200' });
     expect(r.recuperada).toMatchObject({ status: 'timbrada', pac: 'sandbox' });
     expect(r.recuperada.uuid).toMatch(/^[0-9A-F-]{36}$/);
