@@ -202,7 +202,7 @@ function impuestosP(documentos: DocumentoCalculado[]): Pago['impuestosP'] {
  * with (its currency's), e EquivalenciaDR's as written, 10 when it is 1 beside a document in the payment's
  * currency (CRP20277).
  */
-function limitesImpPagado(x: DocumentoCalculado, decimalesEq: number, decimalesP: number): { inferior: Dec; superior: Dec } {
+export function limitesImpPagado(x: Pick<DocumentoCalculado, 'pagado' | 'equivalencia' | 'decimales'>, decimalesEq: number, decimalesP: number): { inferior: Dec; superior: Dec } {
   const medio = (decimales: number) => dec(10).pow(-decimales).div(2);
   const minimo = dec('1e-10');
   return {
