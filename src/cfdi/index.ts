@@ -48,4 +48,16 @@ export { csdDesdePkcs8, CsdError, leerCertificado, leerCsd, llavePublica, type C
 export { firmarRsaSha256, sellarCfdi } from './sello';
 export { leerTimbre, timbrarCfdi, timbreDe, type TimbreFiscalDigital } from './tfd';
 export { verificarCfdi, type VerificacionCfdi } from './verify';
+export { textoXml } from './codificacion';
+export {
+  cfdiJson,
+  leerRecibido,
+  RecibidoError,
+  REGLAS_RECIBIDO,
+  verificarRecibido,
+  type CodigoRecibido,
+  type Json,
+  type NodoGenerico,
+  type VerificacionRecibido,
+} from './recibido';
 export { generarPdf, type OpcionesPdf } from './pdf';

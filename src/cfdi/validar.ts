@@ -45,6 +45,8 @@ export const CODIGOS_HFX = {
   HFX_CSD_OTRO_RFC: { tipo: 'error', texto: 'El CSD cargado es de otro RFC que el emisor.' },
   HFX_CSD_NO_VIGENTE: { tipo: 'error', texto: 'El CSD cargado no está vigente en la Fecha del comprobante.' },
   HFX_USO_CFDI_EXTRANJERO: { tipo: 'error', texto: 'Con el RFC genérico extranjero XEXX010101000 el UsoCFDI es S01 (guía de llenado, UsoCFDI).' },
+  HFX_XML_MAL_FORMADO: { tipo: 'error', texto: 'CFDI recibido (POST /cfdi/verificar): no es XML bien formado o no se puede decodificar; el detalle da línea y columna.' },
+  HFX_NO_ES_CFDI40: { tipo: 'error', texto: 'CFDI recibido: el elemento raíz no es un cfdi:Comprobante 4.0 (p. ej. un CFDI 3.3).' },
   HFX_FORMA_PAGO_99_PUE: { tipo: 'advertencia', texto: 'Forma de pago 99 (Por definir) con método PUE: el SAT lo acepta, pero un pago en una exhibición ya tiene forma conocida.' },
   HFX_MONEDA_XXX: { tipo: 'advertencia', texto: 'Moneda XXX (sin moneda) en un ingreso o egreso: el SAT la reserva en la guía para traslado y pago.' },
   HFX_USO_CFDI_TIPO: { tipo: 'advertencia', texto: 'UsoCFDI CP01 (Pagos) o CN01 (Nómina) en un ingreso o egreso.' },

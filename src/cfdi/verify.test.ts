@@ -20,6 +20,8 @@ describe('verificarCfdi', () => {
         selloCfdCoincide: true,
         selloSat: 'valido',
         uuid: 'C2832671-DA6D-11EF-A83D-00155D012007',
+        fechaTimbrado: '2025-01-24T10:10:42',
+        rfcProvCertif: 'TBN040609RKA',
         noCertificadoSAT: '00001000000708361114',
       },
       errores: [],

@@ -15,6 +15,8 @@ export interface VerificacionCfdi {
     selloCfdCoincide: boolean;
     selloSat: 'valido' | 'invalido' | 'certificado_desconocido';
     uuid: string;
+    fechaTimbrado: string;
+    rfcProvCertif: string;
     noCertificadoSAT: string;
   };
   errores: string[];
@@ -33,7 +35,7 @@ async function firmaValida(cer: Uint8Array, firmaBase64: string, texto: string):
   return crypto.subtle.verify(VERIFY, await llavePublica(cer), firma, encoder.encode(texto));
 }
 
-async function verificarSello(comprobante: XmlElement): Promise<VerificacionCfdi['sello']> {
+export async function verificarSello(comprobante: XmlElement): Promise<VerificacionCfdi['sello']> {
   const sello = attr(comprobante, 'Sello');
   const certificado = attr(comprobante, 'Certificado');
   const noCertificado = attr(comprobante, 'NoCertificado');
@@ -68,7 +70,7 @@ async function verificarSello(comprobante: XmlElement): Promise<VerificacionCfdi
   return { valido: true, ...base };
 }
 
-async function verificarTimbre(
+export async function verificarTimbre(
   comprobante: XmlElement,
   pacCertificates: Uint8Array[],
 ): Promise<VerificacionCfdi['timbre']> {
@@ -87,6 +89,8 @@ async function verificarTimbre(
     selloCfdCoincide: t.selloCFD === attr(comprobante, 'Sello'),
     selloSat,
     uuid: t.uuid,
+    fechaTimbrado: t.fechaTimbrado,
+    rfcProvCertif: t.rfcProvCertif,
     noCertificadoSAT: t.noCertificadoSAT,
   };
 }
