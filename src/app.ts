@@ -14,6 +14,7 @@ import cancelacionesRecibidas from './routes/cancelaciones-recibidas';
 import notasCredito from './routes/notas-credito';
 import complementosPago from './routes/complementos-pago';
 import catalogos from './routes/catalogos';
+import cfdi from './routes/cfdi';
 import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
 
 // The API's app. Middleware order: request id (+ deps) → body limit → JSON content type → (per route)
@@ -38,6 +39,7 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   api.route('/', notasCredito);
   api.route('/', complementosPago);
   api.route('/', catalogos);
+  api.route('/', cfdi);
   api.route('/', docs);
 
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -26,6 +26,11 @@ export interface Env {
   PACS_LIVE?: string;
   /** The SAT's ConsultaCFDIService; by default production, or the SAT's test service when the PACs are test hosts. */
   SAT_CONSULTA_URL?: string;
+  /**
+   * Stamping certificates (PEM, one or more) trusted for the SelloSAT of received CFDIs with live keys: the SAT's
+   * certificates that PACs stamp with, as the operator downloads them from the SAT. Test keys trust the sandbox PAC's too.
+   */
+  CERTIFICADOS_TIMBRADO?: string;
 }
 
 export const API_BASE = '/api/hexafac/v1';

@@ -15,6 +15,7 @@ export const SCOPES = [
   'cancelaciones:write',
   'webhooks:read',
   'webhooks:write',
+  'cfdi:verificar',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

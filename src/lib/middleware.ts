@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import { API_BASE } from '../env';
 import type { AppEnv } from './context';
 import { DomainError, payloadTooLarge } from './errors';
 import { uuidv7 } from './ids';
@@ -64,14 +65,22 @@ export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** Request bodies of the API are JSON; anything else is refused before it is read. */
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const XML_TYPE = /^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i;
+
+/** The routes that also take a CFDI as the XML body itself (paths below API_BASE). */
+export const XML_BODY_PATHS = new Set(['/cfdi/verificar']);
+
+/** Request bodies of the API are JSON (or XML where XML_BODY_PATHS says); anything else is refused before it is read. */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const method = c.req.method;
   if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
-    const type = c.req.header('Content-Type');
-    const hasBody = type !== undefined || (c.req.header('Content-Length') ?? '0') !== '0';
-    if (hasBody && !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type ?? '')) {
-      throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'El cuerpo debe enviarse como application/json.');
+    const type = c.req.header('Content-Type') ?? '';
+    const hasBody = c.req.header('Content-Type') !== undefined || (c.req.header('Content-Length') ?? '0') !== '0';
+    const xml = XML_BODY_PATHS.has(c.req.path.slice(API_BASE.length).replace(/\/$/, ''));
+    if (hasBody && !JSON_TYPE.test(type) && !(xml && XML_TYPE.test(type))) {
+      const aceptados = xml ? 'application/json, application/xml o text/xml' : 'application/json';
+      throw new DomainError('unsupported_media_type', 'unsupported_media_type', `El cuerpo debe enviarse como ${aceptados}.`);
     }
   }
   await next();

@@ -6,8 +6,8 @@ import { facturas } from '../../src/db/schema';
 import { depsDe } from '../../src/deps';
 import { procesarCancelacion } from '../../src/jobs/cancelar-factura';
 import { procesarFactura } from '../../src/jobs/procesar-factura';
-import { facturaPPD } from '../comprobantes';
-import { createEmisor, createTenant, facturaBase, guardarParaOraculo } from '../helpers';
+import { facturaPPD, facturaTimbrada } from '../comprobantes';
+import { api, createEmisor, createTenant, facturaBase, guardarParaOraculo } from '../helpers';
 import { hostUnico } from '../workers/webhooks-helpers';
 import { jsonDe, llamar, type Respuesta } from './llamar';
 import type { Cuerpo, Json, Muestras } from './corpus';
@@ -344,6 +344,29 @@ export const RUTAS: Record<string, Preparar> = {
   'POST /cancelaciones-recibidas/{uuid}/rechazar': async () => respuestaRecibida('rechazar'),
 
   // Actions on a webhook that take no body: whatever is sent is ignored or refused, never a 5xx.
+  'POST /cfdi/verificar': async () => {
+    const { app, token } = await createEmisor();
+    const f = await facturaTimbrada(token);
+    const xml = await (await api('GET', `/facturas/${f.id}/xml`, { token })).text();
+    const filas = async () => (await getDb(env).select({ id: facturas.id }).from(facturas).where(eq(facturas.client_application_id, app.id)).all()).length;
+    const antes = await filas();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: { xml },
+      async tras2xx(r) {
+        const b = r.body;
+        const p: string[] = [];
+        if (typeof b?.valido !== 'boolean' || typeof b?.sello?.valido !== 'boolean' || !Array.isArray(b?.estructura?.errores) || !Array.isArray(b?.reglas?.errores) || !b?.cfdi) {
+          p.push(`/cfdi/verificar no respondió la verificación: ${JSON.stringify(b).slice(0, 200)}`);
+        }
+        if ((await filas()) !== antes) p.push('/cfdi/verificar guardó un comprobante');
+        return p;
+      },
+      sinIdempotencia: 'no crea nada: verificar el mismo XML responde lo mismo',
+    };
+  },
   'POST /webhooks/{id}/rotar-secreto': async () => webhookConAccion('rotar-secreto'),
   'POST /webhooks/{id}/prueba': async () => webhookConAccion('prueba'),
   'POST /webhooks/{id}/entregas/{entrega}/reenviar': async () => webhookConAccion('reenviar'),

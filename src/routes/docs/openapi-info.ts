@@ -49,6 +49,7 @@ export const TAGS = [
   { name: 'Cancelaciones', description: 'Cancelación ante el SAT con motivo (01–04) y, si aplica, folio de sustitución.' },
   { name: 'Clientes', description: 'Receptores guardados con sus datos fiscales validados (RFC, régimen, uso CFDI, CP).' },
   { name: 'Webhooks', description: 'Suscripciones a eventos, bitácora de entregas, reenvíos y rotación del secreto de firma.' },
+  { name: 'CFDI recibidos', description: 'Verificación de los CFDI que envían los proveedores: Sello, timbre, XSD y reglas del SAT, y el CFDI como JSON. No guarda nada.' },
   { name: 'Catálogos', description: 'Catálogos del SAT: búsqueda de c_ClaveProdServ y c_ClaveUnidad, códigos postales con su zona horaria, y los catálogos pequeños.' },
   { name: 'Sistema', description: 'Salud del servicio, identidad de la API key y certificado del PAC sandbox.' },
   { name: 'Documentación', description: 'Este documento OpenAPI y la documentación interactiva; públicos, sin API key.' },
