@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cadenaOriginal, verificarCfdi } from '../src/cfdi';
+import { cadenaOriginal, verificarCfdi, verificarRecibido } from '../src/cfdi';
 import { main } from './cfdi';
 
 const fixtures = path.resolve(__dirname, '../test/fixtures');
@@ -29,9 +29,9 @@ describe('cfdi CLI', () => {
   it('verify prints the result and exits 1 only when invalid', async () => {
     const ok = await correr('verify', f('sat/samples/cfdi40-real.xml'), '--pac-cert', f('sat/00001000000708361114.cer'));
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ valido: true, timbre: { selloSat: 'valido' } });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ valido: true, timbre: { sello_sat: 'valido' }, estructura: { errores: [] }, reglas: { errores: [] } });
     const pem = await correr('verify', f('sat/samples/cfdi40-real.xml'), '--pac-cert', f('pac/sandbox-pac.cer.pem'));
-    expect(JSON.parse(pem.stdout).timbre.selloSat).toBe('certificado_desconocido');
+    expect(JSON.parse(pem.stdout).timbre.sello_sat).toBe('desconocido');
 
     mkdirSync(salida, { recursive: true });
     const alterado = path.join(salida, 'cli-alterado.xml.tmp');
@@ -39,6 +39,39 @@ describe('cfdi CLI', () => {
     const mal = await correr('verify', alterado);
     expect(mal.code).toBe(1);
     expect(JSON.parse(mal.stdout).valido).toBe(false);
+  });
+
+  it('verify prints what the core gives the API (verificarRecibido), and refuses what is not a CFDI 4.0 with where and why', async () => {
+    const archivo = f('sat/samples/created-cfdi40-pago20-valid.xml');
+    const r = await correr('verify', archivo);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(await verificarRecibido(new Uint8Array(readFileSync(archivo))))));
+    mkdirSync(salida, { recursive: true });
+    const roto = path.join(salida, 'cli-roto.xml.tmp');
+    writeFileSync(roto, '<?xml version="1.0"?>\n<cfdi:Comprobante/>');
+    expect(await correr('verify', roto)).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^HFX_XML_MAL_FORMADO: .*línea 2, columna 1/) });
+  });
+
+  it('comparar runs xsltproc over a folder and finds our cadena identical, and says where one differs', async () => {
+    const r = await correr('comparar', f('cfdi/complementos'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/iguales: 32\n/);
+    const dir = path.join(salida, 'cli-comparar');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'roto.xml'), '<a><b></a>');
+    writeFileSync(path.join(dir, 'cfdi.xml'), readFileSync(f('sat/samples/created-with-discounts-40.xml')));
+    // another stylesheet stands in for a wrong cadena
+    const otro = await correr('comparar', dir, '--xslt', f('sat/www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/cadenaoriginal_TFD_1_1.xslt'));
+    expect(otro.code).toBe(1);
+    expect(otro.stdout).toMatch(/ambos rechazan: 1\n/);
+    expect(otro.stdout).toMatch(/DIFF cfdi\.xml: desde el carácter 2: HexaFac …"4\.0\|/);
+  });
+
+  it('json prints the CFDI as the API vocabulary', async () => {
+    const r = await correr('json', f('sat/samples/created-cfdi40-pago20-valid.xml'));
+    expect(r.code).toBe(0);
+    const cfdi = JSON.parse(r.stdout);
+    expect(cfdi).toMatchObject({ version: '4.0', tipo_de_comprobante: 'P', receptor: { uso_cfdi: 'CP01' } });
+    expect(cfdi.complemento.pagos.pagos[0].documentos[0]).toHaveProperty('uuid');
   });
 
   it('build seals a JSON invoice with the CSD of the files given', async () => {

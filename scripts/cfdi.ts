@@ -1,13 +1,17 @@
 // CFDI command line (plain Node):
 //   npm run cfdi -- cadena FILE.xml
-//   npm run cfdi -- verify FILE.xml [--pac-cert C.cer]...
+//   npm run cfdi -- verify FILE.xml [--pac-cert C.cer]...   (what POST /cfdi/verificar answers)
+//   npm run cfdi -- json FILE.xml                            (the CFDI as JSON, as that answer's `cfdi`)
+//   npm run cfdi -- comparar DIR [--xslt cadenaoriginal_4_0.xslt]
+//                    (every *.xml under DIR: our cadena against xsltproc's run of the SAT stylesheet, byte for byte)
 //   npm run cfdi -- build FILE.json --cer C.cer --key K.key --password P --emisor-regimen 601 --lugar-expedicion 06600
 //                    [--emisor-nombre "RAZON SOCIAL"] [--tipo I|E|P] [--ahora 2026-01-01T12:00:00Z]
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, TextDecoder } from 'node:util';
-import { emitirCfdi, cadenaOriginal, CsdError, leerCsd, emitirComplementoPago, verificarCfdi } from '../src/cfdi';
+import { cadenaOriginal, cfdiJson, CsdError, emitirCfdi, emitirComplementoPago, leerCsd, leerRecibido, RecibidoError, textoXml, verificarRecibido } from '../src/cfdi';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -17,12 +21,16 @@ export interface Io {
 const USO = `uso:
   cfdi cadena FILE.xml
   cfdi verify FILE.xml [--pac-cert C.cer ...]
+  cfdi json FILE.xml
+  cfdi comparar DIR [--xslt cadenaoriginal_4_0.xslt]
   cfdi build FILE.json --cer C.cer --key K.key --password P --emisor-regimen R --lugar-expedicion CP [--emisor-nombre N] [--tipo I|E|P] [--ahora ISO]
 `;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const texto = (f: string) => utf8.decode(readFileSync(f));
 const bytes = (f: string) => new Uint8Array(readFileSync(f));
+/** An XML file decoded as its declaration says (ISO-8859-1 and Windows-1252 files too), as the API reads it. */
+const xmlDe = (f: string) => textoXml(bytes(f));
 
 /** A certificate file as DER, accepting PEM too. */
 function der(f: string): Uint8Array {
@@ -65,6 +73,56 @@ async function build(archivo: string, v: Record<string, string | boolean | strin
   return 0;
 }
 
+const XSLT_SAT = path.join(import.meta.dirname, '../test/fixtures/sat/www.sat.gob.mx/sitio_internet/cfd/4/cadenaoriginal_4_0/cadenaoriginal_4_0.xslt');
+
+function archivosXml(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.xml'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * For a corpus of CFDIs from elsewhere: each file's cadena against xsltproc's. A file libxml2 refuses must be
+ * refused here too; one it accepts must give the same bytes. Exit 1 on any difference.
+ */
+function comparar(dir: string, xslt: string, io: Io): number {
+  const cuenta = { iguales: 0, distintas: 0, ambos_rechazan: 0, solo_xsltproc_rechaza: 0, solo_hexafac_rechaza: 0 };
+  for (const f of archivosXml(dir)) {
+    const r = spawnSync('xsltproc', [xslt, f], { maxBuffer: 1 << 28 });
+    if (r.error) {
+      io.stderr(`xsltproc es necesario (apt-get install xsltproc): ${r.error.message}\n`);
+      return 2;
+    }
+    let nuestra: string | Error;
+    try {
+      nuestra = cadenaOriginal(xmlDe(f));
+    } catch (e) {
+      nuestra = e as Error;
+    }
+    const suya = r.status === 0 ? new TextDecoder().decode(r.stdout) : undefined;
+    const nombre = path.relative(dir, f);
+    if (suya === undefined) {
+      const ambos = nuestra instanceof Error;
+      cuenta[ambos ? 'ambos_rechazan' : 'solo_xsltproc_rechaza']++;
+      io.stdout(`${ambos ? 'rechazado' : 'DIFF'} ${nombre}: xsltproc lo rechaza${ambos ? ' y HexaFac también' : ', HexaFac no'}\n`);
+    } else if (nuestra instanceof Error) {
+      cuenta.solo_hexafac_rechaza++;
+      io.stdout(`DIFF ${nombre}: HexaFac lo rechaza: ${nuestra.message}\n`);
+    } else if (nuestra === suya) {
+      cuenta.iguales++;
+      io.stdout(`ok   ${nombre}\n`);
+    } else {
+      cuenta.distintas++;
+      let i = 0;
+      while (nuestra[i] === suya[i]) i++;
+      io.stdout(`DIFF ${nombre}: desde el carácter ${i}: HexaFac …${JSON.stringify(nuestra.slice(i, i + 40))} xsltproc …${JSON.stringify(suya.slice(i, i + 40))}\n`);
+    }
+  }
+  io.stdout(`\n${Object.entries(cuenta).map(([k, n]) => `${k.replace(/_/g, ' ')}: ${n}`).join('\n')}\n`);
+  return cuenta.distintas + cuenta.solo_xsltproc_rechaza + cuenta.solo_hexafac_rechaza ? 1 : 0;
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   let parsed;
   try {
@@ -73,6 +131,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       allowPositionals: true,
       options: {
         'pac-cert': { type: 'string', multiple: true },
+        xslt: { type: 'string' },
         cer: { type: 'string' },
         key: { type: 'string' },
         password: { type: 'string' },
@@ -96,21 +155,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (comando) {
       case 'cadena':
         // exactly the stylesheet's output: no trailing newline
-        io.stdout(cadenaOriginal(texto(archivo)));
+        io.stdout(cadenaOriginal(xmlDe(archivo)));
         return 0;
       case 'verify': {
-        const r = await verificarCfdi(texto(archivo), { pacCertificates: (parsed.values['pac-cert'] ?? []).map(der) });
+        const r = await verificarRecibido(bytes(archivo), { certificadosPac: (parsed.values['pac-cert'] ?? []).map(der) });
         io.stdout(JSON.stringify(r, null, 2) + '\n');
         return r.valido ? 0 : 1;
       }
+      case 'json':
+        io.stdout(JSON.stringify(cfdiJson(leerRecibido(bytes(archivo))), null, 2) + '\n');
+        return 0;
       case 'build':
         return await build(archivo, parsed.values, io);
+      case 'comparar':
+        return comparar(archivo, (parsed.values.xslt as string | undefined) ?? XSLT_SAT, io);
       default:
         io.stderr(USO);
         return 2;
     }
   } catch (e) {
-    io.stderr(`${e instanceof CsdError ? `${e.code}: ` : ''}${(e as Error).message}\n`);
+    const codigo = e instanceof CsdError || e instanceof RecibidoError ? `${e.code}: ` : '';
+    const detalles = e instanceof RecibidoError ? e.details.map((d) => `  ${d.path}: ${d.message}\n`).join('') : '';
+    io.stderr(`${codigo}${(e as Error).message}\n${detalles}`);
     return 1;
   }
 }
