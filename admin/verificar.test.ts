@@ -28,15 +28,17 @@ const veredicto = (html: string) => /data-veredicto="([^"]+)"/.exec(html)?.[1];
 const selloSat = (html: string) => /data-sello-sat="([^"]+)"/.exec(html)?.[1];
 
 describe('Verificar CFDI — happy', () => {
-  it('is in the nav and shows the form, with production as the default', async () => {
-    const { browser } = await signedIn();
+  it('is in the nav and shows the form, with the mode of the panel (test, then live once switched) as the default', async () => {
+    const { browser, csrf } = await signedIn();
     const res = await browser.get('/admin/verificar');
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toMatch(/<a href="\/admin\/verificar" aria-current="page">Verificar CFDI<\/a>/);
     expect(html).toContain('enctype="multipart/form-data"');
-    expect(html).toMatch(/<option value="live" selected="">/);
+    expect(html).toMatch(/<option value="test" selected="">/);
     expect(html).toContain('Máximo 1 MiB');
+    await browser.post('/admin/modo', { _csrf: csrf, modo: 'live' });
+    expect(await (await browser.get('/admin/verificar')).text()).toMatch(/<option value="live" selected="">/);
   });
 
   it('an uploaded sandbox-stamped file in test mode: válido, with sello, timbre, data and the JSON', async () => {
@@ -58,9 +60,10 @@ describe('Verificar CFDI — happy', () => {
     expect(html).toContain('&quot;timbre_fiscal_digital&quot;');
   });
 
-  it('pasted text in the default (live) mode: the sandbox stamp is desconocido, explained, and not refuted', async () => {
+  it('pasted text with the panel in live mode: the sandbox stamp is desconocido, explained, and not refuted', async () => {
     const { xml } = await xmlTimbrado();
     const { browser, csrf } = await signedIn();
+    await browser.post('/admin/modo', { _csrf: csrf, modo: 'live' });
     const html = await (await browser.post('/admin/verificar', formulario(csrf, { xml }))).text();
     expect(selloSat(html)).toBe('desconocido');
     expect(html).toContain('no pudo comprobar el SelloSAT');

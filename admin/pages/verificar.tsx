@@ -11,7 +11,7 @@ import type { AdminEnv } from '../auth';
 import { FileField, SelectField, TextArea } from '../components/form';
 import { Csrf, PageHead } from '../components/layout';
 import { Badge, Empty, Tabla } from '../components/ui';
-import { formFields, formFile, page } from '../render';
+import { currentMode, formFields, formFile, page } from '../render';
 
 // Verification of a received CFDI from the panel: the same service as POST /cfdi/verificar, nothing stored.
 
@@ -254,8 +254,7 @@ const VerificarPage: FC<{ csrf: string; entrada: Entrada; resultado?: Verificaci
 const dibujar = (c: Context<AdminEnv>, props: { entrada: Entrada; resultado?: VerificacionRecibido; fallo?: Fallo }, status: 200 | 413 | 422 = 200) =>
   page(c, { title: 'Verificar CFDI', section: 'verificar' }, <VerificarPage csrf={c.get('session').csrf} {...props} />, status);
 
-const MODO_PREDETERMINADO: Mode = 'live';
-const modoDe = (v: string | undefined): Mode => ((MODES as readonly string[]).includes(v ?? '') ? (v as Mode) : MODO_PREDETERMINADO);
+const modoDe = (c: Context<AdminEnv>, v: string | undefined): Mode => ((MODES as readonly string[]).includes(v ?? '') ? (v as Mode) : currentMode(c));
 
 /**
  * The API's body limit for this page, before the CSRF check reads the multipart body: mounted between
@@ -268,7 +267,7 @@ export const limiteVerificar = createMiddleware<AdminEnv>(async (c, next) => {
       await limitBody(c as unknown as Context<AppEnv>, async () => {});
     } catch (e) {
       if (!(e instanceof DomainError && e.kind === 'too_large')) throw e;
-      return dibujar(c, { entrada: { modo: MODO_PREDETERMINADO }, fallo: { message: `El archivo excede el máximo de ${MIB} MiB.`, details: [] } }, 413);
+      return dibujar(c, { entrada: { modo: currentMode(c) }, fallo: { message: `El archivo excede el máximo de ${MIB} MiB.`, details: [] } }, 413);
     }
   }
   await next();
@@ -276,13 +275,14 @@ export const limiteVerificar = createMiddleware<AdminEnv>(async (c, next) => {
 
 export const verificar = new Hono<AdminEnv>();
 
-verificar.get('/', (c) => dibujar(c, { entrada: { modo: MODO_PREDETERMINADO } }));
+// the certificates of the half of the panel the operator is looking at
+verificar.get('/', (c) => dibujar(c, { entrada: { modo: currentMode(c) } }));
 
 verificar.post('/', async (c) => {
   const f = await formFields(c);
   const archivo = await formFile(c, 'archivo');
   const pegado = f.xml?.trim() ? f.xml : undefined;
-  const entrada: Entrada = { modo: modoDe(f.modo), xml: pegado };
+  const entrada: Entrada = { modo: modoDe(c, f.modo), xml: pegado };
   if (!archivo === !pegado) {
     const message = archivo ? 'Sube un archivo o pega el XML, no ambos.' : 'Sube el archivo XML del CFDI o pega su contenido.';
     return dibujar(c, { entrada, fallo: { message, details: [] } }, 422);

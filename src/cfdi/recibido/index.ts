@@ -126,8 +126,7 @@ export async function verificarRecibido(entrada: Uint8Array | string | XmlElemen
   const sello = await verificarSello(c);
   const tfd = await verificarTimbre(c, opts.certificadosPac ?? []);
   const estructura = validateXsd(c).map((i) => ({ ...i, code: i.code ?? 'HFX_XSD' }));
-  // every rule of reglas.ts carries its SAT code
-  const reglas = reglasRecibido(c).map((i) => ({ ...i, code: i.code ?? 'HFX_REGLA' }));
+  const reglas = reglasRecibido(c);
   const emisor = child(c, NS.cfdi, 'Emisor');
   const receptor = child(c, NS.cfdi, 'Receptor');
   const impuestos = child(c, NS.cfdi, 'Impuestos');

@@ -844,9 +844,9 @@ function rutaDe(el: XmlElement): string {
 }
 
 /** Every problem the SAT's rules find in a received comprobante (cfdi:Comprobante root), each with its XPath and code. */
-export function reglasRecibido(comprobante: XmlElement): ValidationIssue[] {
+export function reglasRecibido(comprobante: XmlElement): Required<ValidationIssue>[] {
   const d = documento(comprobante);
-  const issues: ValidationIssue[] = [];
+  const issues: Required<ValidationIssue>[] = [];
   const reglas = d.pagos ? [...REGLAS_CFDI40, ...REGLAS_PAGOS20] : REGLAS_CFDI40;
   for (const r of reglas) {
     if (r.tipos && !r.tipos.includes(d.tipo as Tipo)) continue;
