@@ -19,7 +19,8 @@ function utf8(bytes: Uint8Array, desde: number): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(desde));
   } catch {
-    throw new XmlError(`el archivo no es UTF-8 válido (byte 0x${bytes[primerByteInvalido(bytes, desde)].toString(16).toUpperCase()}); declare su codificación en <?xml … encoding="…"?>`, primerByteInvalido(bytes, desde));
+    const i = primerByteInvalido(bytes, desde);
+    throw new XmlError(`el archivo no es UTF-8 válido (byte 0x${bytes[i].toString(16).toUpperCase()}); declare su codificación en <?xml … encoding="…"?>`, i);
   }
 }
 
@@ -42,23 +43,25 @@ function ascii(bytes: Uint8Array, desde: number): string {
   return latin1(bytes, desde);
 }
 
-function latin1(bytes: Uint8Array, desde: number): string {
+/** UTF-16 code units to a string, in chunks (a spread of a whole file would overflow the call stack). */
+function deUnidades(unidades: Uint8Array | Uint16Array): string {
   let out = '';
-  for (let i = desde; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 8192)));
+  for (let i = 0; i < unidades.length; i += 8192) out += String.fromCharCode(...unidades.subarray(i, i + 8192));
   return out;
 }
 
+const latin1 = (bytes: Uint8Array, desde: number) => deUnidades(bytes.subarray(desde));
+
 function windows1252(bytes: Uint8Array, desde: number): string {
-  const cps = new Array<number>(bytes.length - desde);
+  // every Windows-1252 character is in the BMP: one code unit each
+  const unidades = new Uint16Array(bytes.length - desde);
   for (let i = desde; i < bytes.length; i++) {
     const b = bytes[i];
     const cp = b >= 0x80 && b <= 0x9f ? CP1252[b - 0x80] : b;
     if (cp === 0) throw new XmlError(`el byte 0x${b.toString(16).toUpperCase()} no existe en Windows-1252`, i);
-    cps[i - desde] = cp;
+    unidades[i - desde] = cp;
   }
-  let out = '';
-  for (let i = 0; i < cps.length; i += 8192) out += String.fromCharCode(...cps.slice(i, i + 8192));
-  return out;
+  return deUnidades(unidades);
 }
 
 function utf16(le: boolean): Decodificador {

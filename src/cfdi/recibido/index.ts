@@ -6,7 +6,7 @@
  */
 import { CADENA_CFDI40 } from '../cadena.generated';
 import { textoXml } from '../codificacion';
-import { attr, child, parseXml, XmlError, type XmlElement } from '../dom';
+import { attr, child, children, parseXml, XmlError, type XmlElement } from '../dom';
 import { NS } from '../namespaces';
 import type { ValidationIssue } from '../validar';
 import { verificarSello, verificarTimbre } from '../verify';
@@ -77,6 +77,8 @@ export interface VerificacionRecibido {
 
 const PREFIJO_SAT = new Map<string, string>([...Object.entries(CADENA_CFDI40.espacios).map(([p, ns]) => [ns, p] as [string, string]), [NS.tfd, 'tfd']]);
 
+const rechazo = (code: CodigoRecibido, path: string, detalle: string, mensaje = detalle) => new RecibidoError(code, mensaje, [{ path, message: detalle, code }]);
+
 /** Reads the document (bytes decoded as its declaration says, or text) and refuses what is not a CFDI 4.0. */
 export function leerRecibido(entrada: Uint8Array | string): XmlElement {
   let raiz: XmlElement;
@@ -86,32 +88,29 @@ export function leerRecibido(entrada: Uint8Array | string): XmlElement {
   } catch (e) {
     if (!(e instanceof XmlError)) throw e;
     const donde = e.linea ? `línea ${e.linea}, columna ${e.columna}` : `byte ${e.posicion}`;
-    throw new RecibidoError('HFX_XML_MAL_FORMADO', e.message, [{ path: '/', message: `${donde}: ${e.motivo}`, code: 'HFX_XML_MAL_FORMADO' }]);
+    throw rechazo('HFX_XML_MAL_FORMADO', '/', `${donde}: ${e.motivo}`, e.message);
   }
   if (raiz.local === 'Comprobante' && raiz.ns === CFDI33) {
-    const m = 'Es un CFDI 3.3: solo se leen CFDI 4.0 (el SAT dejó de aceptar la versión 3.3 en 2023).';
-    throw new RecibidoError('HFX_NO_ES_CFDI40', m, [{ path: `/${raiz.qname}`, message: m, code: 'HFX_NO_ES_CFDI40' }]);
+    throw rechazo('HFX_NO_ES_CFDI40', `/${raiz.qname}`, 'Es un CFDI 3.3: solo se leen CFDI 4.0 (el SAT dejó de aceptar la versión 3.3 en 2023).');
   }
   if (raiz.local !== 'Comprobante' || raiz.ns !== NS.cfdi) {
-    const m = `El elemento raíz ${raiz.qname}${raiz.ns ? ` (${raiz.ns})` : ''} no es un cfdi:Comprobante 4.0 (${NS.cfdi}).`;
-    throw new RecibidoError('HFX_NO_ES_CFDI40', m, [{ path: `/${raiz.qname}`, message: m, code: 'HFX_NO_ES_CFDI40' }]);
+    throw rechazo('HFX_NO_ES_CFDI40', `/${raiz.qname}`, `El elemento raíz ${raiz.qname}${raiz.ns ? ` (${raiz.ns})` : ''} no es un cfdi:Comprobante 4.0 (${NS.cfdi}).`);
   }
   return raiz;
 }
 
 function complementos(c: XmlElement): string[] {
   const nombres: string[] = [];
-  const de = (contenedor: XmlElement | undefined) => {
-    for (const k of contenedor?.children ?? []) {
+  const de = (contenedor: XmlElement) => {
+    for (const k of contenedor.children) {
       if (typeof k === 'string') continue;
       const n = PREFIJO_SAT.has(k.ns) ? `${PREFIJO_SAT.get(k.ns)}:${k.local}` : k.qname;
       if (!nombres.includes(n)) nombres.push(n);
     }
   };
-  for (const k of c.children) if (typeof k !== 'string' && k.ns === NS.cfdi && k.local === 'Complemento') de(k);
-  for (const concepto of child(c, NS.cfdi, 'Conceptos')?.children ?? []) {
-    if (typeof concepto !== 'string') for (const k of concepto.children) if (typeof k !== 'string' && k.ns === NS.cfdi && k.local === 'ComplementoConcepto') de(k);
-  }
+  children(c, NS.cfdi, 'Complemento').forEach(de);
+  const conceptos = child(c, NS.cfdi, 'Conceptos');
+  for (const concepto of conceptos ? children(conceptos, NS.cfdi, 'Concepto') : []) children(concepto, NS.cfdi, 'ComplementoConcepto').forEach(de);
   return nombres;
 }
 

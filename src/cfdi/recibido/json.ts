@@ -11,12 +11,13 @@ import { NS } from '../namespaces';
 
 export type Json = string | Json[] | { [k: string]: Json };
 
-export interface NodoGenerico {
+// a type, not an interface, so that it is a Json value as it is
+export type NodoGenerico = {
   nodo: string;
   espacio: string;
   atributos: Record<string, string>;
   hijos: (NodoGenerico | string)[];
-}
+};
 
 /** How a modeled node reads: attribute renames, and its children (key, whether it repeats, a wrapper's item). */
 interface Modelo {
@@ -117,7 +118,7 @@ export function generico(el: XmlElement): NodoGenerico {
 export function cfdiJson(el: XmlElement): Json {
   // in a modeled namespace, a node without an entry (Traslado, Emisor, Totales…) is attributes only
   const modelo = MODELOS[el.ns] ? (MODELOS[el.ns][el.local] ?? {}) : undefined;
-  if (!modelo) return generico(el) as unknown as Json;
+  if (!modelo) return generico(el);
   if (modelo.valor) return el.attrs.find((a) => a.local === modelo.valor && a.ns === '')?.value ?? '';
   const out: Record<string, Json> = {};
   for (const a of el.attrs) {
@@ -135,7 +136,7 @@ export function cfdiJson(el: XmlElement): Json {
     }
     if (!h) {
       // a node its schema does not put here (XSD errors report it): kept, generically
-      ((out.otros ??= []) as Json[]).push(generico(c) as unknown as Json);
+      ((out.otros ??= []) as Json[]).push(generico(c));
       continue;
     }
     if (!h.lista) {
@@ -144,7 +145,7 @@ export function cfdiJson(el: XmlElement): Json {
     }
     const arr = (out[h.clave] ??= []) as Json[];
     if (h.de) {
-      for (const item of c.children) if (typeof item !== 'string') arr.push(item.local === h.de && item.ns === c.ns ? cfdiJson(item) : (generico(item) as unknown as Json));
+      for (const item of c.children) if (typeof item !== 'string') arr.push(item.local === h.de && item.ns === c.ns ? cfdiJson(item) : generico(item));
     } else arr.push(cfdiJson(c));
   }
   return out;

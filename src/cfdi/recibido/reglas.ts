@@ -13,6 +13,7 @@ import { attr, child, children, type XmlElement } from '../dom';
 import { NS } from '../namespaces';
 import { NOMBRE_PUBLICO_EN_GENERAL, personaDeRfc, RFC_EXTRANJERO, RFC_PUBLICO_EN_GENERAL } from '../rfc';
 import { cumplePatronSat, type ValidationIssue } from '../validar';
+import { pathOf } from '../xsd/validate';
 
 type Tipo = 'I' | 'E' | 'T' | 'N' | 'P';
 const TIPOS: readonly Tipo[] = ['I', 'E', 'T', 'N', 'P'];
@@ -833,16 +834,6 @@ const REGLAS_PAGOS20: readonly Regla[] = [...COMPROBANTE_PAGO, ...PAGOS];
 /** The codes checked on a received CFDI, in code order. */
 export const REGLAS_RECIBIDO: readonly string[] = [...REGLAS_CFDI40, ...REGLAS_PAGOS20].map((r) => r.codigo).sort();
 
-/** XPath of an element as validateXsd writes it (xsd/validate.ts): qualified names, the position among same-named siblings. */
-function rutaDe(el: XmlElement): string {
-  let ruta = '';
-  for (let e: XmlElement | null = el; e; e = e.parent) {
-    const mismos = (e.parent?.children ?? []).filter((c): c is XmlElement => typeof c !== 'string' && c.qname === e!.qname);
-    ruta = `/${e.qname}${mismos.length > 1 ? `[${mismos.indexOf(e) + 1}]` : ''}${ruta}`;
-  }
-  return ruta;
-}
-
 /** Every problem the SAT's rules find in a received comprobante (cfdi:Comprobante root), each with its XPath and code. */
 export function reglasRecibido(comprobante: XmlElement): Required<ValidationIssue>[] {
   const d = documento(comprobante);
@@ -853,7 +844,7 @@ export function reglasRecibido(comprobante: XmlElement): Required<ValidationIssu
     for (const el of NODOS[r.nodo](d)) {
       const h = r.revisar(el, d);
       if (!h) continue;
-      const ruta = rutaDe(h.en ?? el);
+      const ruta = pathOf(h.en ?? el);
       issues.push({ path: h.atributo ? `${ruta}/@${h.atributo}` : ruta, message: h.mensaje, code: r.codigo });
     }
   }

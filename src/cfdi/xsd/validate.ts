@@ -315,7 +315,8 @@ function checkValue(raw: string, index: number, fixed: string | undefined): stri
 }
 
 /** XPath of an element: qualified names, with the position among same-named siblings where there are several. */
-function pathOf(el: XmlElement): string {
+/** The XPath of an element, as every issue of the core names it: `/cfdi:Comprobante/cfdi:Conceptos/cfdi:Concepto[2]`. */
+export function pathOf(el: XmlElement): string {
   let path = '';
   for (let e: XmlElement | null = el; e; e = e.parent) {
     let n = 0;
