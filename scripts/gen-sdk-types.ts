@@ -19,12 +19,12 @@ const HOOKS = `export async function resolve(specifier, context, next) {
   return next(specifier, context);
 }`;
 
-/** The OpenAPI document exactly as GET /api/hexafac/v1/openapi.json serves it. */
+/** The OpenAPI document exactly as GET /api/hexafac/v1/openapi.json serves it under `npm start` (its origin is the server). */
 export async function openapiDocument(): Promise<OpenAPI3> {
   register(`data:text/javascript,${encodeURIComponent(HOOKS)}`);
   const { app } = await import('../src/app');
   const { API_BASE } = await import('../src/env');
-  const res = await app.request(`${API_BASE}/openapi.json`);
+  const res = await app.request(`http://127.0.0.1:8787${API_BASE}/openapi.json`);
   if (res.status !== 200) throw new Error(`openapi.json answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as OpenAPI3;
 }

@@ -15,7 +15,7 @@ import notasCredito from './routes/notas-credito';
 import complementosPago from './routes/complementos-pago';
 import catalogos from './routes/catalogos';
 import cfdi from './routes/cfdi';
-import docs, { OPENAPI_DOCUMENT_BASE } from './routes/docs';
+import docs, { documentoOpenApi } from './routes/docs';
 
 // The API's app. Middleware order: request id (+ deps) → body limit → JSON content type → (per route)
 // auth + scope → zod → handler. Other apps (the admin panel) are mounted beside it by the Worker's entry
@@ -47,7 +47,7 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
     scheme: 'bearer',
     description: 'API key: `hfx_test_…` (sandbox) o `hfx_live_…`. Cada ruta indica el scope que requiere.',
   });
-  api.doc31('/openapi.json', OPENAPI_DOCUMENT_BASE);
+  api.doc31('/openapi.json', (c) => documentoOpenApi(new URL(c.req.url).origin));
 
   app.route(API_BASE, api);
   for (const [ruta, otra] of Object.entries(otras)) app.route(ruta, otra);

@@ -9,26 +9,7 @@ export interface paths {
             cookie?: never;
         };
         /** Estado del servicio */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El servicio responde. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Health"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerSalud"];
         put?: never;
         post?: never;
         delete?: never;
@@ -45,35 +26,7 @@ export interface paths {
             cookie?: never;
         };
         /** La aplicación, el modo y los scopes de la API key que llama */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La identidad de la API key. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Me"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerIdentidad"];
         put?: never;
         post?: never;
         delete?: never;
@@ -93,38 +46,7 @@ export interface paths {
          * Certificado del PAC sandbox, para verificar el SelloSAT de los timbres de prueba
          * @description El sandbox firma el TimbreFiscalDigital con un par de llaves propio de HexaFac (no del SAT); este es su certificado público. `formato=pem` (predeterminado) o `der` (.cer).
          */
-        get: {
-            parameters: {
-                query?: {
-                    formato?: "pem" | "der";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El certificado. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/x-pem-file": string;
-                        "application/pkix-cert": string;
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerCertificadoSandbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -141,150 +63,10 @@ export interface paths {
             cookie?: never;
         };
         /** Lista los webhooks de la aplicación en el modo de la API key */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Elementos por página (1–100). */
-                    limit?: number;
-                    /** @description El `next_cursor` de la página anterior. */
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Página de webhooks, del más reciente al más antiguo. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ListaWebhooks"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listarWebhooks"];
         put?: never;
         /** Registra un webhook; la respuesta trae su secreto de firma por única vez */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["WebhookCrear"];
-                };
-            };
-            responses: {
-                /** @description Webhook creado. Guarda `secret`: no se vuelve a mostrar. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WebhookConSecreto"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["crearWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -299,197 +81,15 @@ export interface paths {
             cookie?: never;
         };
         /** Obtiene un webhook */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El webhook. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Webhook"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerWebhook"];
         put?: never;
         post?: never;
         /** Elimina un webhook; lo que esperaba entrega se descarta */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Eliminado. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["eliminarWebhook"];
         options?: never;
         head?: never;
         /** Cambia URL, eventos, descripción o estado de un webhook */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["WebhookActualizar"];
-                };
-            };
-            responses: {
-                /** @description El webhook actualizado. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Webhook"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        patch: operations["actualizarWebhook"];
         trace?: never;
     };
     "/webhooks/{id}/rotar-secreto": {
@@ -502,73 +102,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Genera un secreto nuevo; el anterior sigue firmando 24 h */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El secreto nuevo, por única vez. Durante 24 h cada entrega lleva ambas firmas. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["WebhookConSecreto"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rotarSecretoWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -583,69 +117,7 @@ export interface paths {
             cookie?: never;
         };
         /** Bitácora de entregas del webhook, con cada intento */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Elementos por página (1–100). */
-                    limit?: number;
-                    /** @description El `next_cursor` de la página anterior. */
-                    cursor?: string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Página de entregas, de la más reciente a la más antigua. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ListaEntregas"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listarEntregas"];
         put?: never;
         post?: never;
         delete?: never;
@@ -664,83 +136,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Vuelve a enviar una entrega terminada (mismo cuerpo y webhook-id) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    entrega: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La nueva entrega, en cola. */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Entrega"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["reenviarEntrega"];
         delete?: never;
         options?: never;
         head?: never;
@@ -757,82 +153,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Envía un evento firmado `webhook.prueba` */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La entrega de prueba, en cola. */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Entrega"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["probarWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -850,156 +171,13 @@ export interface paths {
          * Lista los clientes
          * @description Del más reciente al más antiguo, paginados con `cursor`; `q` filtra por prefijo de RFC o parte del nombre.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Elementos por página (1–100). */
-                    limit?: number;
-                    /** @description El `next_cursor` de la página anterior. */
-                    cursor?: string;
-                    /** @description Busca por prefijo del RFC o por parte del nombre, sin distinguir mayúsculas. */
-                    q?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Una página de clientes. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ClienteLista"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listarClientes"];
         put?: never;
         /**
          * Registra un cliente
          * @description Valida el RFC (longitud, formato, fecha y dígito verificador; el detalle dice qué regla falló), el nombre, el código postal (solo formato: el catálogo c_CodigoPostal no está disponible), el régimen fiscal y el uso de CFDI, y reporta todos los problemas a la vez. Un RFC no genérico solo puede registrarse una vez por aplicación y modo (409 `cliente_duplicado`).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            /** @description El cliente. */
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ClienteNuevo"];
-                };
-            };
-            responses: {
-                /** @description El cliente registrado. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Cliente"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["crearCliente"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1014,216 +192,21 @@ export interface paths {
             cookie?: never;
         };
         /** Consulta un cliente */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id del cliente. */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El cliente. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Cliente"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerCliente"];
         put?: never;
         post?: never;
         /**
          * Elimina un cliente
          * @description Si alguna factura (o nota de crédito o complemento de pago) hace referencia al cliente, la baja es lógica: se conserva para el historial de esas facturas. Si no, se borra definitivamente. En ambos casos después responde 404 y su RFC queda libre para otro cliente.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id del cliente. */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Cliente eliminado. */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        delete: operations["eliminarCliente"];
         options?: never;
         head?: never;
         /**
          * Modifica un cliente
          * @description Solo cambian los campos enviados, pero se valida el cliente resultante completo: p. ej. cambiar el régimen fiscal a uno que no admite el uso de CFDI guardado es un 422 que señala ambos campos. Las facturas ya emitidas no cambian.
          */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id del cliente. */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            /** @description Los campos a cambiar. */
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ClienteCambios"];
-                };
-            };
-            responses: {
-                /** @description El cliente modificado. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Cliente"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        patch: operations["actualizarCliente"];
         trace?: never;
     };
     "/facturas": {
@@ -1234,166 +217,13 @@ export interface paths {
             cookie?: never;
         };
         /** Listar comprobantes */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Elementos por página (1–100). */
-                    limit?: number;
-                    /** @description El `next_cursor` de la página anterior. */
-                    cursor?: string;
-                    status?: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
-                    tipo?: "I" | "E" | "P";
-                    receptor_rfc?: string;
-                    /** @description Fecha de emisión desde (inclusive), AAAA-MM-DD. */
-                    desde?: string;
-                    /** @description Fecha de emisión hasta (inclusive), AAAA-MM-DD. */
-                    hasta?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Una página de comprobantes, del más reciente al más antiguo. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["Factura"][];
-                            next_cursor: string | null;
-                        };
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listarComprobantes"];
         put?: never;
         /**
          * Emitir una factura (CFDI de ingreso)
          * @description Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: responde 202 con el id y las `advertencias` (lo que el SAT admite pero conviene revisar); el estado pasa a `timbrada`, `rechazada` o `error` y se notifica por webhook. Las reglas son las de la matriz de errores del SAT (docs/reglas-sat.md), incluidos c_ClaveProdServ y c_CodigoPostal; `POST /facturas/validar` las aplica sin emitir.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
-                    "x-hexafac-simular"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["FacturaNueva"];
-                };
-            };
-            responses: {
-                /** @description Aceptada para timbrado. */
-                202: {
-                    headers: {
-                        Location: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ComprobanteAceptado"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["crearFactura"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1408,56 +238,7 @@ export interface paths {
             cookie?: never;
         };
         /** Consultar un comprobante con su historial */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El comprobante; una factura PPD con su saldo, pagos y notas de crédito. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FacturaDetalle"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerComprobante"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1474,65 +255,7 @@ export interface paths {
             cookie?: never;
         };
         /** Descargar el XML timbrado */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Descargar el XML timbrado */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/xml": string;
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["descargarXml"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1549,65 +272,7 @@ export interface paths {
             cookie?: never;
         };
         /** Descargar la representación impresa (PDF) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Descargar la representación impresa (PDF) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/pdf": string;
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["descargarPdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1627,74 +292,7 @@ export interface paths {
          * Estado del CFDI en el SAT
          * @description Consulta el servicio público del SAT (ConsultaCFDIService) con la expresión impresa del comprobante: Vigente, Cancelado o No Encontrado, si es cancelable y cómo, el estatus de una cancelación y la validación EFOS. En modo de pruebas responde el sandbox. Un CFDI recién timbrado puede tardar en aparecer (No Encontrado) mientras el SAT lo recibe.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Lo que el SAT responde ahora. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EstadoSat"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["consultarEstadoSat"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1716,111 +314,7 @@ export interface paths {
          * Sustituir una factura (cancelación con motivo 01)
          * @description Emite la factura corregida (mismo receptor; HexaFac agrega CfdiRelacionados 04 con el UUID de la original) y, cuando queda `timbrada`, solicita la cancelación de la original con motivo 01 y el nuevo UUID como folio de sustitución. Al cancelarse la original se envía el webhook `factura.sustituida` con ambas. Si la sustituta es rechazada, la original no cambia. Responde 202 con el id de la sustituta; su `sustituye_a` es la original.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
-                    "x-hexafac-simular"?: string;
-                };
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["FacturaNueva"];
-                };
-            };
-            responses: {
-                /** @description Sustituta aceptada para timbrado. */
-                202: {
-                    headers: {
-                        Location: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ComprobanteAceptado"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["sustituirFactura"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1840,84 +334,7 @@ export interface paths {
          * Validar una factura sin emitirla
          * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["FacturaNueva"];
-                };
-            };
-            responses: {
-                /** @description El resultado de las reglas y el comprobante que resultaría. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Validacion"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["validarFactura"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1937,111 +354,7 @@ export interface paths {
          * Solicitar la cancelación de un CFDI
          * @description Acepta la solicitud (el comprobante pasa a `cancelacion_pendiente`) y la envía al PAC de forma asíncrona: termina en `cancelada` (con el acuse en `GET /facturas/{id}/acuse`) o en `cancelacion_rechazada` (el CFDI sigue vigente; puede volver a solicitarse), y se notifica por webhook. Solo un comprobante `timbrada` o `cancelacion_rechazada` puede cancelarse: 409 `cancelacion_en_curso`, `ya_cancelada` o `no_cancelable`. En el sandbox se cancela sin aceptación del receptor dentro de las 24 h del timbrado, para tipos E/T/N, receptores XAXX010101000/XEXX010101000 o totales de hasta 1,000 pesos (salvo pagos); si no, el receptor acepta cuando el último dígito hexadecimal del UUID es par y rechaza cuando es impar.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
-                    "x-hexafac-simular"?: string;
-                };
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SolicitudCancelacion"];
-                };
-            };
-            responses: {
-                /** @description Solicitud aceptada: el comprobante en `cancelacion_pendiente`. */
-                202: {
-                    headers: {
-                        Location: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Factura"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["cancelarComprobante"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2056,65 +369,7 @@ export interface paths {
             cookie?: never;
         };
         /** Descargar el acuse de cancelación */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El acuse de cancelación (XML). */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/xml": string;
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["descargarAcuseCancelacion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2134,59 +389,7 @@ export interface paths {
          * Listar las solicitudes de cancelación recibidas
          * @description Las solicitudes de cancelación que los proveedores hicieron de CFDI emitidos al RFC de la aplicación, de la más reciente a la más antigua. Se consultan al PAC periódicamente; cada solicitud nueva se notifica con el webhook `cancelacion_recibida.pendiente`. El receptor tiene 72 horas para aceptarla o rechazarla; después el SAT cancela el CFDI y la solicitud queda `vencida`.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Elementos por página (1–100). */
-                    limit?: number;
-                    /** @description El `next_cursor` de la página anterior. */
-                    cursor?: string;
-                    estado?: "pendiente" | "aceptada" | "rechazada" | "vencida";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Una página de solicitudes. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibidaLista"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["listarCancelacionesRecibidas"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2203,56 +406,7 @@ export interface paths {
             cookie?: never;
         };
         /** Consultar una solicitud de cancelación recibida */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
-                    uuid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La solicitud. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibida"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerCancelacionRecibida"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2269,65 +423,7 @@ export interface paths {
             cookie?: never;
         };
         /** Descargar el acuse de la respuesta a una solicitud de cancelación */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
-                    uuid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El acuse de la respuesta (XML). */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/xml": string;
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["descargarAcuseCancelacionRecibida"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2349,104 +445,7 @@ export interface paths {
          * Aceptar una solicitud de cancelación recibida
          * @description Envía la respuesta del receptor al SAT a través del PAC, firmada con el CSD de la aplicación: el SAT cancela el CFDI. Sin cuerpo. 409 `solicitud_respondida` si ya se respondió, `plazo_vencido` si pasaron las 72 horas (queda `vencida`); si el PAC no acepta la respuesta, 409 o 422 `respuesta_rechazada_por_pac` con su código en `details`; si el PAC no responde, 503 `pac_no_disponible` y nada cambia (reintenta, de preferencia con la misma `Idempotency-Key`).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
-                    uuid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La solicitud respondida. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibida"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["aceptarCancelacionRecibida"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2466,104 +465,7 @@ export interface paths {
          * Rechazar una solicitud de cancelación recibida
          * @description Envía la respuesta del receptor al SAT a través del PAC, firmada con el CSD de la aplicación: el CFDI sigue vigente. Sin cuerpo. 409 `solicitud_respondida` si ya se respondió, `plazo_vencido` si pasaron las 72 horas (queda `vencida`); si el PAC no acepta la respuesta, 409 o 422 `respuesta_rechazada_por_pac` con su código en `details`; si el PAC no responde, 503 `pac_no_disponible` y nada cambia (reintenta, de preferencia con la misma `Idempotency-Key`).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
-                    uuid: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La solicitud respondida. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibida"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["rechazarCancelacionRecibida"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2583,112 +485,7 @@ export interface paths {
          * Simular que un proveedor pide cancelar un CFDI emitido a la aplicación (solo pruebas)
          * @description Crea en el PAC sandbox una solicitud de cancelación de un CFDI del proveedor ficticio PSA190613AB1 al RFC de la aplicación, y la trae de inmediato a `GET /cancelaciones-recibidas` (con su webhook `cancelacion_recibida.pendiente`). Determinista: el mismo `n` es la misma solicitud (201 la primera vez, 200 después). Solo con llaves de prueba (403 `solo_modo_test`); requiere el CSD cargado (409 `csd_no_configurado`).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            /** @description Qué solicitud crear. */
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["SolicitudRecibidaPrueba"];
-                };
-            };
-            responses: {
-                /** @description La solicitud, que ya existía. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibida"];
-                    };
-                };
-                /** @description La solicitud, nueva. */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CancelacionRecibida"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Error. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["simularCancelacionRecibida"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2708,99 +505,7 @@ export interface paths {
          * Emitir una nota de crédito (CFDI de egreso)
          * @description Relaciona (tipo_relacion 01) una o varias facturas timbradas vigentes de esta aplicación y modo, del mismo RFC receptor y la misma moneda, por su folio fiscal (UUID). Su total no puede exceder la suma de los saldos de esas facturas (total − pagos − notas de crédito previas): si lo excede, 422 `excede_saldo` con los números. El importe se aplica a las facturas en el orden en que se relacionan, a cada una hasta agotar su saldo, y se descuenta de su saldo desde que la nota se acepta (si termina `rechazada` o `error` se devuelve). Si otro pago o nota cambió el saldo al mismo tiempo: 409 `saldo_cambio`, reintenta. Timbrado asíncrono como POST /facturas (202).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
-                    "x-hexafac-simular"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["NotaCreditoNueva"];
-                };
-            };
-            responses: {
-                /** @description Aceptada para timbrado. */
-                202: {
-                    headers: {
-                        Location: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ComprobanteAceptado"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["crearNotaCredito"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2815,56 +520,7 @@ export interface paths {
             cookie?: never;
         };
         /** Consultar una nota de crédito, con su historial y lo que aplicó a cada factura */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La nota de crédito. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FacturaDetalle"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerNotaCredito"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2886,84 +542,7 @@ export interface paths {
          * Validar una nota de crédito sin emitirla
          * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["NotaCreditoNueva"];
-                };
-            };
-            responses: {
-                /** @description El resultado de las reglas y el comprobante que resultaría. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Validacion"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["validarNotaCredito"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2983,99 +562,7 @@ export interface paths {
          * Emitir un complemento de pago 2.0 (CFDI tipo P)
          * @description Uno o varios pagos, cada uno sobre una o varias facturas PPD timbradas vigentes del mismo receptor (por `uuid` o `id`). NumParcialidad, ImpSaldoAnt e ImpSaldoInsoluto se calculan del historial de la factura (pagos y notas de crédito vigentes o en timbrado); si se dan, se comprueban. Pagar de más o pagar una factura saldada → 422 con la ruta del documento. Los ImpuestosDR se prorratean de los impuestos de la factura; ImpuestosP y Totales se calculan. Un pago en otra moneda lleva `tipo_cambio` y, por documento, `equivalencia`. Lo pagado se descuenta del saldo desde que se acepta (y se devuelve si termina `rechazada` o `error`); si otro pago cambió el saldo al mismo tiempo: 409 `saldo_cambio`, reintenta. Timbrado asíncrono como POST /facturas (202).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
-                    "idempotency-key"?: string;
-                    /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
-                    "x-hexafac-simular"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ComplementoPagoNuevo"];
-                };
-            };
-            responses: {
-                /** @description Aceptado para timbrado. */
-                202: {
-                    headers: {
-                        Location: string;
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ComprobanteAceptado"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["crearComplementoPago"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3090,56 +577,7 @@ export interface paths {
             cookie?: never;
         };
         /** Consultar un complemento de pago, con su historial y lo que pagó de cada factura */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El complemento de pago. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FacturaDetalle"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerComplementoPago"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3161,84 +599,7 @@ export interface paths {
          * Validar un complemento de pago sin emitirla
          * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ComplementoPagoNuevo"];
-                };
-            };
-            responses: {
-                /** @description El resultado de las reglas y el comprobante que resultaría. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Validacion"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        post: operations["validarComplementoPago"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3256,51 +617,7 @@ export interface paths {
          * Busca en c_ClaveProdServ
          * @description Por descripción y palabras similares, ordenado por relevancia; una clave de 8 dígitos la devuelve primero y de 2 a 7 dígitos lista las claves que empiezan así. Solo claves vigentes hoy.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description Texto a buscar (sin distinguir acentos ni mayúsculas; la última palabra puede estar incompleta) o una clave. */
-                    q: string;
-                    /** @description Resultados como máximo (1–50). */
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Las claves encontradas. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["ProductoServicio"][];
-                        };
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["buscarProductosServicios"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3320,51 +637,7 @@ export interface paths {
          * Busca en c_ClaveUnidad
          * @description Por clave (H87, E48), nombre y símbolo, ordenado por relevancia. Solo claves vigentes hoy.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description Texto a buscar (sin distinguir acentos ni mayúsculas; la última palabra puede estar incompleta) o una clave. */
-                    q: string;
-                    /** @description Resultados como máximo (1–50). */
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Las claves encontradas. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            data: components["schemas"]["ClaveUnidad"][];
-                        };
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["buscarClavesUnidad"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3381,56 +654,7 @@ export interface paths {
             cookie?: never;
         };
         /** Consulta un código postal (c_CodigoPostal) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Código postal de 5 dígitos. */
-                    cp: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El código postal. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CodigoPostal"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerCodigoPostal"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3450,47 +674,7 @@ export interface paths {
          * Un catálogo pequeño del SAT, completo
          * @description Catálogos: forma-pago, metodo-pago, uso-cfdi, regimen-fiscal, moneda, impuesto, tasa-o-cuota, objeto-imp, exportacion, tipo-de-comprobante, tipo-relacion, periodicidad, mes, tipo-factor, estado, pais. Claves como `clave`, texto como `descripcion`, vigencia como `vigencia_desde` / `vigencia_hasta`.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description Nombre del catálogo. */
-                    nombre: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El catálogo. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Catalogo"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
+        get: operations["obtenerCatalogo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3512,212 +696,7 @@ export interface paths {
          * Verificar un CFDI recibido
          * @description Para cuentas por pagar: el XML de un proveedor, como cuerpo (`application/xml` o `text/xml`, los bytes del archivo) o en JSON (`{"xml": "…"}` o `{"xml_base64": "…"}`). Responde 200 con la verificación del Sello, del timbre, de la estructura (XSD del SAT) y de las reglas del SAT, más el CFDI como JSON. Lee cualquier CFDI 4.0 con cualquier complemento que incluya la hoja de estilo del SAT. No guarda nada. Un XML mal formado, un CFDI 3.3 o algo que no es un cfdi:Comprobante 4.0 es 422 (con línea y columna del error de XML); más de 1 MiB, 413. Requiere el scope `cfdi:verificar`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["VerificarCfdi"];
-                    "application/xml": string;
-                };
-            };
-            responses: {
-                /** @description El resultado de la verificación. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["VerificacionCfdi"];
-                    };
-                };
-                /** @description JSON inválido. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description La API key no tiene el scope requerido. */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Cuerpo mayor a 1 MiB. */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Content-Type distinto de application/json. */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-                /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/docs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Documentación interactiva (Swagger UI) de esta API
-         * @description Página HTML; todos sus recursos los sirve este mismo servidor, nada se carga de fuera.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description La página. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/html": string;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/docs/assets/{archivo}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Recursos estáticos de la documentación interactiva */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    archivo: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El archivo. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/javascript": string;
-                        "text/css": string;
-                        "text/plain": string;
-                        "image/png": string;
-                    };
-                };
-                /** @description No existe (o pertenece a otra aplicación o al otro modo). */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Error"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/openapi.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Este documento OpenAPI 3.1 */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description El documento OpenAPI. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
+        post: operations["verificarCfdi"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3733,6 +712,22 @@ export interface components {
             status: "ok";
             version: string;
             time: string;
+        };
+        Error: {
+            error: {
+                /** @example validation_error */
+                code: string;
+                /** @example La solicitud tiene datos inválidos. */
+                message: string;
+                details: {
+                    /** @example receptor.rfc */
+                    path: string;
+                    message: string;
+                    /** @example CFDI40145 */
+                    code?: string;
+                }[];
+                request_id: string;
+            };
         };
         Me: {
             application: {
@@ -3760,22 +755,6 @@ export interface components {
             key: {
                 id: string;
                 scopes: string[];
-            };
-        };
-        Error: {
-            error: {
-                /** @example validation_error */
-                code: string;
-                /** @example La solicitud tiene datos inválidos. */
-                message: string;
-                details: {
-                    /** @example receptor.rfc */
-                    path: string;
-                    message: string;
-                    /** @example CFDI40145 */
-                    code?: string;
-                }[];
-                request_id: string;
             };
         };
         ListaWebhooks: {
@@ -5138,4 +2117,5364 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    obtenerSalud: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El servicio responde. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerIdentidad: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La identidad de la API key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerCertificadoSandbox: {
+        parameters: {
+            query?: {
+                formato?: "pem" | "der";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El certificado. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pem-file": string;
+                    "application/pkix-cert": string;
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarWebhooks: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Página de webhooks, del más reciente al más antiguo. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaWebhooks"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearWebhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookCrear"];
+            };
+        };
+        responses: {
+            /** @description Webhook creado. Guarda `secret`: no se vuelve a mostrar. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookConSecreto"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El webhook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    eliminarWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Eliminado. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actualizarWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookActualizar"];
+            };
+        };
+        responses: {
+            /** @description El webhook actualizado. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotarSecretoWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El secreto nuevo, por única vez. Durante 24 h cada entrega lleva ambas firmas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookConSecreto"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarEntregas: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Página de entregas, de la más reciente a la más antigua. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaEntregas"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reenviarEntrega: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                entrega: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La nueva entrega, en cola. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entrega"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    probarWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La entrega de prueba, en cola. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entrega"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarClientes: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+                /** @description Busca por prefijo del RFC o por parte del nombre, sin distinguir mayúsculas. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de clientes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClienteLista"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearCliente: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description El cliente. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClienteNuevo"];
+            };
+        };
+        responses: {
+            /** @description El cliente registrado. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cliente"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerCliente: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del cliente. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El cliente. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cliente"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    eliminarCliente: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del cliente. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cliente eliminado. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actualizarCliente: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del cliente. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Los campos a cambiar. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClienteCambios"];
+            };
+        };
+        responses: {
+            /** @description El cliente modificado. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Cliente"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarComprobantes: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+                status?: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+                tipo?: "I" | "E" | "P";
+                receptor_rfc?: string;
+                /** @description Fecha de emisión desde (inclusive), AAAA-MM-DD. */
+                desde?: string;
+                /** @description Fecha de emisión hasta (inclusive), AAAA-MM-DD. */
+                hasta?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de comprobantes, del más reciente al más antiguo. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Factura"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearFactura: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacturaNueva"];
+            };
+        };
+        responses: {
+            /** @description Aceptada para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerComprobante: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El comprobante; una factura PPD con su saldo, pagos y notas de crédito. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacturaDetalle"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarXml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Descargar el XML timbrado */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Descargar la representación impresa (PDF) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    consultarEstadoSat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lo que el SAT responde ahora. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstadoSat"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "pac_no_disponible",
+                     *         "message": "El PAC no respondió: la respuesta no se envió. Reintenta.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sustituirFactura: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacturaNueva"];
+            };
+        };
+        responses: {
+            /** @description Sustituta aceptada para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validarFactura: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacturaNueva"];
+            };
+        };
+        responses: {
+            /** @description El resultado de las reglas y el comprobante que resultaría. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Validacion"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelarComprobante: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SolicitudCancelacion"];
+            };
+        };
+        responses: {
+            /** @description Solicitud aceptada: el comprobante en `cancelacion_pendiente`. */
+            202: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Factura"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarAcuseCancelacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El acuse de cancelación (XML). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarCancelacionesRecibidas: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+                estado?: "pendiente" | "aceptada" | "rechazada" | "vencida";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de solicitudes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelacionRecibidaLista"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerCancelacionRecibida: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La solicitud. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelacionRecibida"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarAcuseCancelacionRecibida: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El acuse de la respuesta (XML). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    aceptarCancelacionRecibida: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La solicitud respondida. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelacionRecibida"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "pac_no_disponible",
+                     *         "message": "El PAC no respondió: la respuesta no se envió. Reintenta.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rechazarCancelacionRecibida: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Folio fiscal (UUID) del CFDI, en mayúsculas o minúsculas. */
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La solicitud respondida. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelacionRecibida"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "pac_no_disponible",
+                     *         "message": "El PAC no respondió: la respuesta no se envió. Reintenta.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    simularCancelacionRecibida: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Qué solicitud crear. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SolicitudRecibidaPrueba"];
+            };
+        };
+        responses: {
+            /** @description La solicitud, que ya existía. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelacionRecibida"];
+                };
+            };
+            /** @description La solicitud, nueva. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelacionRecibida"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "pac_no_disponible",
+                     *         "message": "El PAC no respondió: la respuesta no se envió. Reintenta.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearNotaCredito: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotaCreditoNueva"];
+            };
+        };
+        responses: {
+            /** @description Aceptada para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerNotaCredito: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La nota de crédito. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacturaDetalle"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validarNotaCredito: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotaCreditoNueva"];
+            };
+        };
+        responses: {
+            /** @description El resultado de las reglas y el comprobante que resultaría. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Validacion"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearComplementoPago: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplementoPagoNuevo"];
+            };
+        };
+        responses: {
+            /** @description Aceptado para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerComplementoPago: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El complemento de pago. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacturaDetalle"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validarComplementoPago: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ComplementoPagoNuevo"];
+            };
+        };
+        responses: {
+            /** @description El resultado de las reglas y el comprobante que resultaría. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Validacion"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    buscarProductosServicios: {
+        parameters: {
+            query: {
+                /** @description Texto a buscar (sin distinguir acentos ni mayúsculas; la última palabra puede estar incompleta) o una clave. */
+                q: string;
+                /** @description Resultados como máximo (1–50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Las claves encontradas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ProductoServicio"][];
+                    };
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    buscarClavesUnidad: {
+        parameters: {
+            query: {
+                /** @description Texto a buscar (sin distinguir acentos ni mayúsculas; la última palabra puede estar incompleta) o una clave. */
+                q: string;
+                /** @description Resultados como máximo (1–50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Las claves encontradas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ClaveUnidad"][];
+                    };
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerCodigoPostal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Código postal de 5 dígitos. */
+                cp: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El código postal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodigoPostal"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerCatalogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Nombre del catálogo. */
+                nombre: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El catálogo. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Catalogo"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verificarCfdi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["VerificarCfdi"];
+                "application/xml": string;
+            };
+        };
+        responses: {
+            /** @description El resultado de la verificación. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificacionCfdi"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}

@@ -15,14 +15,41 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'Cuerpo mayor a 1 MiB.',
   415: 'Content-Type distinto de application/json.',
   422: 'Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT.',
+  503: 'El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key).',
 };
 
-/** Error responses in the one error shape, for the statuses a route can answer. */
+type ErrorExample = { code: string; message: string; details?: { path: string; message: string; code?: string }[] };
+
+/** One real answer per status, as the app gives it (test/workers/openapi.test.ts sends the request behind each). */
+export const ERROR_EXAMPLES: Record<number, ErrorExample> = {
+  400: { code: 'invalid_json', message: 'El cuerpo no es JSON válido.' },
+  401: { code: 'missing_api_key', message: 'Falta el encabezado Authorization: Bearer <API key>.' },
+  403: {
+    code: 'insufficient_scope',
+    message: 'La API key no tiene el scope requerido: facturas:write.',
+    details: [{ path: 'scopes', message: 'Falta facturas:write.', code: 'insufficient_scope' }],
+  },
+  404: { code: 'not_found', message: 'El comprobante no existe.' },
+  409: { code: 'idempotency_key_reused', message: 'Esta Idempotency-Key ya se usó con otra solicitud.' },
+  413: { code: 'payload_too_large', message: 'El cuerpo excede el máximo de 1 MiB.' },
+  415: { code: 'unsupported_media_type', message: 'El cuerpo debe enviarse como application/json.' },
+  422: {
+    code: 'validation_error',
+    message: 'El comprobante no cumple las reglas del SAT.',
+    details: [{ path: 'receptor.uso_cfdi', message: 'El uso de CFDI CN01 no aplica a una persona moral.', code: 'CFDI40161' }],
+  },
+  503: { code: 'pac_no_disponible', message: 'El PAC no respondió: la respuesta no se envió. Reintenta.' },
+};
+
+/** Error responses in the one error shape, for the statuses a route can answer, each with its own example. */
 export function errorResponses<S extends number>(...statuses: S[]) {
-  return Object.fromEntries(statuses.map((s) => [s, jsonContent(ErrorBodySchema, ERROR_DESCRIPTIONS[s] ?? 'Error.')])) as Record<
-    S,
-    ReturnType<typeof jsonContent<typeof ErrorBodySchema>>
-  >;
+  return Object.fromEntries(
+    statuses.map((s) => {
+      const ejemplo = ERROR_EXAMPLES[s];
+      const value = ejemplo && { error: { details: [], ...ejemplo, request_id: 'req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90' } };
+      return [s, { content: { 'application/json': { schema: ErrorBodySchema, ...(value ? { example: value } : {}) } }, description: ERROR_DESCRIPTIONS[s] ?? 'Error.' }];
+    }),
+  ) as Record<S, ReturnType<typeof jsonContent<typeof ErrorBodySchema>>>;
 }
 
 /** Every creating route takes it (src/lib/idempotency.ts); declared here so each documents it the same way. */

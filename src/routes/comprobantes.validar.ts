@@ -30,10 +30,11 @@ export const ValidacionSchema = z
   })
   .meta({ id: 'Validacion' });
 
-export function rutaValidar(path: string, tags: string[], schema: z.ZodType, que: string) {
+export function rutaValidar(path: string, operationId: string, tags: string[], schema: z.ZodType, que: string) {
   return createRoute({
     method: 'post',
     path,
+    operationId,
     tags,
     summary: `Validar ${que} sin emitirla`,
     description:

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../src/app';
 import { API_BASE } from '../../src/env';
 import { SCOPES, type Scope } from '../../src/lib/auth';
-import { api, createKey, createTenant, json } from '../helpers';
+import { api, createEmisor, createKey, createTenant, facturaBase, json } from '../helpers';
 
 // The document against the app itself: generic over whatever routers are mounted, so a new route that is not
 // documented, documents no errors, or declares a scope it does not enforce fails here.
@@ -32,6 +32,10 @@ beforeAll(async () => {
 });
 
 const label = (o: Operation) => `${o.method.toUpperCase()} ${o.path}`;
+/** `security: []` says public explicitly; only a non-empty list asks for a key. */
+const secured = (o: Operation) => (o.op.security ?? []).length > 0;
+/** Served beside the API, not part of its contract. */
+const FUERA_DEL_DOCUMENTO = ['GET /docs', 'GET /docs/assets/{archivo}', 'GET /openapi.json'];
 const schemaOf = (s: Json | undefined): Json | undefined => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()] : s);
 
 describe('GET /openapi.json', () => {
@@ -54,10 +58,21 @@ describe('GET /openapi.json', () => {
         .filter((r) => r.method !== 'ALL' && r.path.startsWith(`${API_BASE}/`))
         .map((r) => `${r.method.toUpperCase()} ${r.path.slice(API_BASE.length).replace(/:([A-Za-z_]\w*)(\{[^}]*\})?/g, '{$1}')}`),
     );
-    const documented = new Set(operations.map(label));
+    const documented = new Set([...operations.map(label), ...FUERA_DEL_DOCUMENTO]);
     expect(registered.size).toBeGreaterThan(10);
     expect([...registered].filter((r) => !documented.has(r)), 'registered but not documented').toEqual([]);
     expect([...documented].filter((d) => !registered.has(d)), 'documented but not served').toEqual([]);
+  });
+
+  it('names every operation with a unique camelCase operationId', () => {
+    const ids = operations.map((o) => o.op.operationId as string);
+    for (const [i, id] of ids.entries()) expect(id, label(operations[i]!)).toMatch(/^[a-z][a-zA-Z]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(['crearFactura', 'cancelarComprobante', 'reenviarEntrega', 'verificarCfdi']));
+  });
+
+  it('has an absolute server: the origin that served it', () => {
+    expect(doc.servers).toEqual([expect.objectContaining({ url: `http://hexafac.test${API_BASE}` })]);
   });
 
   it('explains auth, scopes, errors, idempotency, pagination and the sandbox, in Spanish', () => {
@@ -78,9 +93,9 @@ describe('GET /openapi.json', () => {
 
   it('every secured operation uses bearerAuth with known scopes and documents 401 (and 403 when scoped)', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const secured = operations.filter((o) => o.op.security);
-    expect(secured.length).toBeGreaterThan(10);
-    for (const o of secured) {
+    const conLlave = operations.filter(secured);
+    expect(conLlave.length).toBeGreaterThan(10);
+    for (const o of conLlave) {
       for (const req of o.op.security) {
         expect(Object.keys(req), label(o)).toEqual(['bearerAuth']);
         for (const s of req.bearerAuth) expect(SCOPES, label(o)).toContain(s);
@@ -132,7 +147,7 @@ describe('declared security is the enforced security', () => {
   it('public operations answer without a key; secured ones answer 401 without one', async () => {
     for (const o of operations) {
       const res = await call(o);
-      if (o.op.security) expect(res.status, label(o)).toBe(401);
+      if (secured(o)) expect(res.status, label(o)).toBe(401);
       else expect(res.status, label(o)).not.toBe(401);
       await res.body?.cancel();
     }
@@ -140,8 +155,7 @@ describe('declared security is the enforced security', () => {
 
   it('a key without the declared scope gets 403; with only that scope it passes auth, and what it gets is documented', async () => {
     const { app: tenant } = await createTenant();
-    const secured = operations.filter((o) => o.op.security);
-    for (const o of secured) {
+    for (const o of operations.filter(secured)) {
       const scopes: Scope[] = o.op.security[0].bearerAuth;
       if (scopes.length) {
         const sinScope = await createKey(tenant.id, { scopes: SCOPES.filter((s) => !scopes.includes(s)) });
@@ -154,6 +168,45 @@ describe('declared security is the enforced security', () => {
       expect([401, 403], label(o)).not.toContain(res.status);
       if (res.status >= 400) expect(o.op.responses, `${label(o)} answered ${res.status}`).toHaveProperty(String(res.status));
       await res.body?.cancel();
+    }
+  });
+});
+
+describe('documented error examples are what the app answers', () => {
+  const exampleOf = (path: string, method: string, status: number) => doc.paths[path][method].responses[status].content['application/json'].example.error;
+  const answerOf = async (res: Response) => {
+    const { error } = await json(res);
+    return { code: error.code, message: error.message, details: error.details };
+  };
+
+  it('400, 401, 403, 404, 409, 413, 415 and 422 each show their own real answer', async () => {
+    const { token } = await createEmisor();
+    const { app: tenant } = await createTenant();
+    const lector = await createKey(tenant.id, { scopes: ['facturas:read'] });
+    const cliente = { rfc: 'XOJI740919U48', nombre: 'Ingrid Xodar Jimenez', domicilio_fiscal: '88965', regimen_fiscal: '612' };
+    const casos: [number, string, string, () => Promise<Response>][] = [
+      [400, '/clientes', 'post', () => api('POST', '/clientes', { token, body: '{' })],
+      [401, '/me', 'get', () => api('GET', '/me')],
+      [403, '/facturas', 'post', () => api('POST', '/facturas', { token: lector, body: facturaBase() })],
+      [404, '/facturas/{id}', 'get', () => api('GET', '/facturas/019ab1c2-0000-7000-8000-00000000dead', { token })],
+      [
+        409,
+        '/clientes',
+        'post',
+        async () => {
+          await (await api('POST', '/clientes', { token, body: cliente, headers: { 'Idempotency-Key': 'ejemplo-409' } })).text();
+          return api('POST', '/clientes', { token, body: { ...cliente, nombre: 'OTRO' }, headers: { 'Idempotency-Key': 'ejemplo-409' } });
+        },
+      ],
+      [413, '/clientes', 'post', () => api('POST', '/clientes', { token, body: `"${'x'.repeat(1024 * 1024)}"` })],
+      [415, '/clientes', 'post', () => api('POST', '/clientes', { token, body: 'rfc=X', headers: { 'Content-Type': 'text/plain' } })],
+      [422, '/facturas', 'post', () => api('POST', '/facturas', { token, body: facturaBase({ receptor: { ...facturaBase().receptor, uso_cfdi: 'CN01' } }) })],
+    ];
+    for (const [status, path, method, enviar] of casos) {
+      const res = await enviar();
+      expect(res.status, `${status}`).toBe(status);
+      const { request_id: _, ...ejemplo } = exampleOf(path, method, status);
+      expect(await answerOf(res), `${status}`).toEqual(ejemplo);
     }
   });
 });

@@ -61,6 +61,7 @@ const UuidParams = z.object({
 export const listar = createRoute({
   method: 'get',
   path: '/cancelaciones-recibidas',
+  operationId: 'listarCancelacionesRecibidas',
   tags,
   summary: 'Listar las solicitudes de cancelación recibidas',
   description:
@@ -79,6 +80,7 @@ export const listar = createRoute({
 export const obtener = createRoute({
   method: 'get',
   path: '/cancelaciones-recibidas/{uuid}',
+  operationId: 'obtenerCancelacionRecibida',
   tags,
   summary: 'Consultar una solicitud de cancelación recibida',
   security: [{ bearerAuth: ['facturas:read'] }],
@@ -93,6 +95,7 @@ export const obtener = createRoute({
 export const acuse = createRoute({
   method: 'get',
   path: '/cancelaciones-recibidas/{uuid}/acuse',
+  operationId: 'descargarAcuseCancelacionRecibida',
   tags,
   summary: 'Descargar el acuse de la respuesta a una solicitud de cancelación',
   security: [{ bearerAuth: ['facturas:read'] }],
@@ -108,6 +111,7 @@ const responder = (accion: 'aceptar' | 'rechazar', resumen: string, efecto: stri
   createRoute({
     method: 'post',
     path: `/cancelaciones-recibidas/{uuid}/${accion}`,
+    operationId: `${accion}CancelacionRecibida`,
     tags,
     summary: resumen,
     description:
@@ -140,6 +144,7 @@ export const SolicitudRecibidaPruebaSchema = z
 export const crearRecibidaPrueba = createRoute({
   method: 'post',
   path: '/sandbox/cancelaciones-recibidas',
+  operationId: 'simularCancelacionRecibida',
   tags: ['Sistema'],
   summary: 'Simular que un proveedor pide cancelar un CFDI emitido a la aplicación (solo pruebas)',
   description:

@@ -25,6 +25,7 @@ export const CancelacionSchema = z
 export const cancelar = createRoute({
   method: 'post',
   path: '/facturas/{id}/cancelar',
+  operationId: 'cancelarComprobante',
   tags,
   summary: 'Solicitar la cancelación de un CFDI',
   description:
@@ -52,6 +53,7 @@ export const cancelar = createRoute({
 export const acuse = createRoute({
   method: 'get',
   path: '/facturas/{id}/acuse',
+  operationId: 'descargarAcuseCancelacion',
   tags,
   summary: 'Descargar el acuse de cancelación',
   security: [{ bearerAuth: ['facturas:read'] }],

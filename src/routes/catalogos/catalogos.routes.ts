@@ -59,6 +59,7 @@ const CatalogoSchema = z
 export const productosServicios = createRoute({
   method: 'get',
   path: '/catalogos/productos-servicios',
+  operationId: 'buscarProductosServicios',
   tags,
   summary: 'Busca en c_ClaveProdServ',
   description:
@@ -71,6 +72,7 @@ export const productosServicios = createRoute({
 export const clavesUnidad = createRoute({
   method: 'get',
   path: '/catalogos/claves-unidad',
+  operationId: 'buscarClavesUnidad',
   tags,
   summary: 'Busca en c_ClaveUnidad',
   description: 'Por clave (H87, E48), nombre y símbolo, ordenado por relevancia. Solo claves vigentes hoy.',
@@ -82,6 +84,7 @@ export const clavesUnidad = createRoute({
 export const codigoPostal = createRoute({
   method: 'get',
   path: '/catalogos/codigos-postales/{cp}',
+  operationId: 'obtenerCodigoPostal',
   tags,
   summary: 'Consulta un código postal (c_CodigoPostal)',
   ...lectura,
@@ -94,6 +97,7 @@ export const codigoPostal = createRoute({
 export const catalogo = createRoute({
   method: 'get',
   path: '/catalogos/{nombre}',
+  operationId: 'obtenerCatalogo',
   tags,
   summary: 'Un catálogo pequeño del SAT, completo',
   description: `Catálogos: ${NOMBRES_CATALOGOS.join(', ')}. Claves como \`clave\`, texto como \`descripcion\`, vigencia como \`vigencia_desde\` / \`vigencia_hasta\`.`,

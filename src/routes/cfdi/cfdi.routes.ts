@@ -68,6 +68,7 @@ export const VerificarCuerpoSchema = z
 export const verificar = createRoute({
   method: 'post',
   path: '/cfdi/verificar',
+  operationId: 'verificarCfdi',
   tags,
   summary: 'Verificar un CFDI recibido',
   description:

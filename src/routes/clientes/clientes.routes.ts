@@ -138,6 +138,7 @@ const ListaQuery = PaginationQuerySchema.extend({
 export const listar = createRoute({
   method: 'get',
   path: '/clientes',
+  operationId: 'listarClientes',
   tags,
   summary: 'Lista los clientes',
   description: 'Del más reciente al más antiguo, paginados con `cursor`; `q` filtra por prefijo de RFC o parte del nombre.',
@@ -153,6 +154,7 @@ export const listar = createRoute({
 export const crear = createRoute({
   method: 'post',
   path: '/clientes',
+  operationId: 'crearCliente',
   tags,
   summary: 'Registra un cliente',
   description:
@@ -171,6 +173,7 @@ export const crear = createRoute({
 export const obtener = createRoute({
   method: 'get',
   path: '/clientes/{id}',
+  operationId: 'obtenerCliente',
   tags,
   summary: 'Consulta un cliente',
   security: [{ bearerAuth: ['clientes:read'] }],
@@ -185,6 +188,7 @@ export const obtener = createRoute({
 export const actualizar = createRoute({
   method: 'patch',
   path: '/clientes/{id}',
+  operationId: 'actualizarCliente',
   tags,
   summary: 'Modifica un cliente',
   description:
@@ -202,6 +206,7 @@ export const actualizar = createRoute({
 export const eliminar = createRoute({
   method: 'delete',
   path: '/clientes/{id}',
+  operationId: 'eliminarCliente',
   tags,
   summary: 'Elimina un cliente',
   description:

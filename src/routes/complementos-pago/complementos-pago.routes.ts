@@ -9,6 +9,7 @@ const tags = ['Complementos de pago'];
 export const crear = createRoute({
   method: 'post',
   path: '/complementos-pago',
+  operationId: 'crearComplementoPago',
   tags,
   summary: 'Emitir un complemento de pago 2.0 (CFDI tipo P)',
   description:
@@ -33,6 +34,7 @@ export const crear = createRoute({
 export const obtener = createRoute({
   method: 'get',
   path: '/complementos-pago/{id}',
+  operationId: 'obtenerComplementoPago',
   tags,
   summary: 'Consultar un complemento de pago, con su historial y lo que pagó de cada factura',
   security: [{ bearerAuth: ['facturas:read'] }],
@@ -44,4 +46,4 @@ export const obtener = createRoute({
   },
 });
 
-export const validar = rutaValidar('/complementos-pago/validar', tags, ComplementoPagoCrearSchema, 'un complemento de pago');
+export const validar = rutaValidar('/complementos-pago/validar', 'validarComplementoPago', tags, ComplementoPagoCrearSchema, 'un complemento de pago');

@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponses } from '../../lib/openapi';
 
-const tags = ['Documentación'];
-
+// The docs are served beside the API but are not part of its contract: hidden from the document.
 export const docs = createRoute({
   method: 'get',
   path: '/docs',
-  tags,
+  hide: true,
   summary: 'Documentación interactiva (Swagger UI) de esta API',
   description: 'Página HTML; todos sus recursos los sirve este mismo servidor, nada se carga de fuera.',
   responses: {
@@ -17,7 +16,7 @@ export const docs = createRoute({
 export const asset = createRoute({
   method: 'get',
   path: '/docs/assets/{archivo}',
-  tags,
+  hide: true,
   summary: 'Recursos estáticos de la documentación interactiva',
   request: {
     params: z.object({ archivo: z.string().meta({ example: 'swagger-ui.css' }) }),
@@ -35,14 +34,3 @@ export const asset = createRoute({
     ...errorResponses(404),
   },
 });
-
-/** Served by `doc31` in src/app.ts; described here so the document lists itself. */
-export const openapiJson = {
-  method: 'get' as const,
-  path: '/openapi.json',
-  tags,
-  summary: 'Este documento OpenAPI 3.1',
-  responses: {
-    200: { content: { 'application/json': { schema: z.object({}).passthrough() } }, description: 'El documento OpenAPI.' },
-  },
-};

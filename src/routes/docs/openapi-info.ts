@@ -40,6 +40,11 @@ Crear un comprobante responde \`202\` con su \`id\` y estado \`pendiente\`; el e
 Con llaves \`hfx_test_…\` el PAC de pruebas hace las validaciones de un PAC (sello, certificado, vigencia,
 antigüedad de 72 h) y firma un TimbreFiscalDigital real con un certificado propio de HexaFac, publicado en
 \`GET ${API_BASE}/sandbox/certificado\`. Documentación interactiva: \`GET ${API_BASE}/docs\`.
+
+## Servidores
+\`servers\` es el origen que sirvió este documento (local con \`npm start\`: \`http://127.0.0.1:8787${API_BASE}\`). Para producción,
+usa el documento que sirve tu instalación (\`https://<tu-host>${API_BASE}/openapi.json\`) o cambia solo el origen: las rutas
+son las mismas; el SDK lo recibe en \`new HexaFac(apiKey, { baseUrl: 'https://<tu-host>' })\`.
 `.trim();
 
 export const TAGS = [
@@ -52,13 +57,15 @@ export const TAGS = [
   { name: 'CFDI recibidos', description: 'Verificación de los CFDI que envían los proveedores: Sello, timbre, XSD y reglas del SAT, y el CFDI como JSON. No guarda nada.' },
   { name: 'Catálogos', description: 'Catálogos del SAT: búsqueda de c_ClaveProdServ y c_ClaveUnidad, códigos postales con su zona horaria, y los catálogos pequeños.' },
   { name: 'Sistema', description: 'Salud del servicio, identidad de la API key y certificado del PAC sandbox.' },
-  { name: 'Documentación', description: 'Este documento OpenAPI y la documentación interactiva; públicos, sin API key.' },
 ];
 
-/** The object handed to `doc31('/openapi.json', …)`. */
-export const OPENAPI_DOCUMENT_BASE = {
+/**
+ * What `doc31('/openapi.json', …)` serves for a request: the server is absolute and the one that answered, so a
+ * client generated from `npm start`'s document points at http://127.0.0.1:8787 and one from production at its host.
+ */
+export const documentoOpenApi = (origen: string) => ({
   openapi: '3.1.0',
-  info: { title: 'HexaFac API', version: '1.0.0', description: descripcion },
-  servers: [{ url: API_BASE, description: 'Este servidor' }],
+  info: { title: 'HexaFac API', version: '1.0.0', description: descripcion, license: { name: 'MIT', identifier: 'MIT' } },
+  servers: [{ url: `${origen}${API_BASE}`, description: 'Este servidor' }],
   tags: TAGS,
-};
+});

@@ -11,6 +11,7 @@ const tags = ['Facturas'];
 export const crear = createRoute({
   method: 'post',
   path: '/facturas',
+  operationId: 'crearFactura',
   tags,
   summary: 'Emitir una factura (CFDI de ingreso)',
   description:
@@ -36,6 +37,7 @@ export const crear = createRoute({
 export const listar = createRoute({
   method: 'get',
   path: '/facturas',
+  operationId: 'listarComprobantes',
   tags,
   summary: 'Listar comprobantes',
   security: [{ bearerAuth: ['facturas:read'] }],
@@ -58,6 +60,7 @@ export const listar = createRoute({
 export const obtener = createRoute({
   method: 'get',
   path: '/facturas/{id}',
+  operationId: 'obtenerComprobante',
   tags,
   summary: 'Consultar un comprobante con su historial',
   security: [{ bearerAuth: ['facturas:read'] }],
@@ -69,10 +72,11 @@ export const obtener = createRoute({
   },
 });
 
-const archivo = (ext: 'xml' | 'pdf', mime: string, summary: string) =>
+const archivo = (ext: 'xml' | 'pdf', operationId: string, mime: string, summary: string) =>
   createRoute({
     method: 'get',
     path: `/facturas/{id}/${ext}`,
+    operationId,
     tags,
     summary,
     security: [{ bearerAuth: ['facturas:read'] }],
@@ -84,12 +88,13 @@ const archivo = (ext: 'xml' | 'pdf', mime: string, summary: string) =>
     },
   });
 
-export const xml = archivo('xml', 'application/xml', 'Descargar el XML timbrado');
-export const pdf = archivo('pdf', 'application/pdf', 'Descargar la representación impresa (PDF)');
+export const xml = archivo('xml', 'descargarXml', 'application/xml', 'Descargar el XML timbrado');
+export const pdf = archivo('pdf', 'descargarPdf', 'application/pdf', 'Descargar la representación impresa (PDF)');
 
 export const estadoSat = createRoute({
   method: 'get',
   path: '/facturas/{id}/estado-sat',
+  operationId: 'consultarEstadoSat',
   tags,
   summary: 'Estado del CFDI en el SAT',
   description:
@@ -108,6 +113,7 @@ export const estadoSat = createRoute({
 export const sustituir = createRoute({
   method: 'post',
   path: '/facturas/{id}/sustituir',
+  operationId: 'sustituirFactura',
   tags,
   summary: 'Sustituir una factura (cancelación con motivo 01)',
   description:
@@ -131,4 +137,4 @@ export const sustituir = createRoute({
   },
 });
 
-export const validar = rutaValidar('/facturas/validar', tags, FacturaCrearSchema, 'una factura');
+export const validar = rutaValidar('/facturas/validar', 'validarFactura', tags, FacturaCrearSchema, 'una factura');

@@ -15,6 +15,7 @@ export const NotaCreditoCrearSchema = FacturaCrearSchema.meta({
 export const crear = createRoute({
   method: 'post',
   path: '/notas-credito',
+  operationId: 'crearNotaCredito',
   tags,
   summary: 'Emitir una nota de crédito (CFDI de egreso)',
   description:
@@ -38,6 +39,7 @@ export const crear = createRoute({
 export const obtener = createRoute({
   method: 'get',
   path: '/notas-credito/{id}',
+  operationId: 'obtenerNotaCredito',
   tags,
   summary: 'Consultar una nota de crédito, con su historial y lo que aplicó a cada factura',
   security: [{ bearerAuth: ['facturas:read'] }],
@@ -49,4 +51,4 @@ export const obtener = createRoute({
   },
 });
 
-export const validar = rutaValidar('/notas-credito/validar', tags, NotaCreditoCrearSchema, 'una nota de crédito');
+export const validar = rutaValidar('/notas-credito/validar', 'validarNotaCredito', tags, NotaCreditoCrearSchema, 'una nota de crédito');

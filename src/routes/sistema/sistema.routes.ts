@@ -5,19 +5,24 @@ import { errorResponses, jsonContent } from '../../lib/openapi';
 export const health = createRoute({
   method: 'get',
   path: '/health',
+  operationId: 'obtenerSalud',
   tags: ['Sistema'],
   summary: 'Estado del servicio',
+  security: [],
   responses: {
     200: jsonContent(
       z.object({ status: z.literal('ok'), version: z.string(), time: z.string() }).meta({ id: 'Health' }),
       'El servicio responde.',
     ),
+    // like every route of the API, even a GET is refused unread when it carries a body over the limit
+    ...errorResponses(413),
   },
 });
 
 export const me = createRoute({
   method: 'get',
   path: '/me',
+  operationId: 'obtenerIdentidad',
   tags: ['Sistema'],
   summary: 'La aplicación, el modo y los scopes de la API key que llama',
   security: [{ bearerAuth: [] }],
@@ -51,7 +56,9 @@ export const me = createRoute({
 export const certificadoSandbox = createRoute({
   method: 'get',
   path: '/sandbox/certificado',
+  operationId: 'obtenerCertificadoSandbox',
   tags: ['Sistema'],
+  security: [],
   summary: 'Certificado del PAC sandbox, para verificar el SelloSAT de los timbres de prueba',
   description:
     'El sandbox firma el TimbreFiscalDigital con un par de llaves propio de HexaFac (no del SAT); este es su certificado público. ' +

@@ -23,6 +23,7 @@ const cuerpo = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'applic
 export const listar = createRoute({
   method: 'get',
   path: '/webhooks',
+  operationId: 'listarWebhooks',
   tags,
   summary: 'Lista los webhooks de la aplicación en el modo de la API key',
   security: [{ bearerAuth: ['webhooks:read'] }],
@@ -37,6 +38,7 @@ export const listar = createRoute({
 export const crear = createRoute({
   method: 'post',
   path: '/webhooks',
+  operationId: 'crearWebhook',
   tags,
   summary: 'Registra un webhook; la respuesta trae su secreto de firma por única vez',
   security: [{ bearerAuth: ['webhooks:write'] }],
@@ -51,6 +53,7 @@ export const crear = createRoute({
 export const obtener = createRoute({
   method: 'get',
   path: '/webhooks/{id}',
+  operationId: 'obtenerWebhook',
   tags,
   summary: 'Obtiene un webhook',
   security: [{ bearerAuth: ['webhooks:read'] }],
@@ -62,6 +65,7 @@ export const obtener = createRoute({
 export const actualizar = createRoute({
   method: 'patch',
   path: '/webhooks/{id}',
+  operationId: 'actualizarWebhook',
   tags,
   summary: 'Cambia URL, eventos, descripción o estado de un webhook',
   security: [{ bearerAuth: ['webhooks:write'] }],
@@ -73,6 +77,7 @@ export const actualizar = createRoute({
 export const eliminar = createRoute({
   method: 'delete',
   path: '/webhooks/{id}',
+  operationId: 'eliminarWebhook',
   tags,
   summary: 'Elimina un webhook; lo que esperaba entrega se descarta',
   security: [{ bearerAuth: ['webhooks:write'] }],
@@ -84,6 +89,7 @@ export const eliminar = createRoute({
 export const rotarSecreto = createRoute({
   method: 'post',
   path: '/webhooks/{id}/rotar-secreto',
+  operationId: 'rotarSecretoWebhook',
   tags,
   summary: 'Genera un secreto nuevo; el anterior sigue firmando 24 h',
   security: [{ bearerAuth: ['webhooks:write'] }],
@@ -98,6 +104,7 @@ export const rotarSecreto = createRoute({
 export const listarEntregas = createRoute({
   method: 'get',
   path: '/webhooks/{id}/entregas',
+  operationId: 'listarEntregas',
   tags,
   summary: 'Bitácora de entregas del webhook, con cada intento',
   security: [{ bearerAuth: ['webhooks:read'] }],
@@ -112,6 +119,7 @@ export const listarEntregas = createRoute({
 export const reenviarEntrega = createRoute({
   method: 'post',
   path: '/webhooks/{id}/entregas/{entrega}/reenviar',
+  operationId: 'reenviarEntrega',
   tags,
   summary: 'Vuelve a enviar una entrega terminada (mismo cuerpo y webhook-id)',
   security: [{ bearerAuth: ['webhooks:write'] }],
@@ -126,6 +134,7 @@ export const reenviarEntrega = createRoute({
 export const enviarPrueba = createRoute({
   method: 'post',
   path: '/webhooks/{id}/prueba',
+  operationId: 'probarWebhook',
   tags,
   summary: 'Envía un evento firmado `webhook.prueba`',
   security: [{ bearerAuth: ['webhooks:write'] }],
