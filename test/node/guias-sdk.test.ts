@@ -9,7 +9,8 @@ import { codigoTsDe } from '../guias';
 
 const raiz = path.resolve(__dirname, '../..');
 const carpeta = path.join(raiz, 'docs/guias');
-const salida = path.join(raiz, 'test/output/guias-ts');
+// Under node_modules: module resolution finds the installed packages, and the project's own tsc skips it.
+const salida = path.join(raiz, 'node_modules/.cache/hexafac-guias-ts');
 
 describe('docs/guias ts snippets', () => {
   it('type-check against sdk/src', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { verifySignature } from '../../sdk/src/index';
 import { interpolar, pasosDe, valorEn, type Paso } from '../guias';
 import { createEmisor, waitFor } from '../helpers';
-import { esperar, recibidas } from './webhooks-helpers';
+import { entregasDe, esperar, recibidas } from './webhooks-helpers';
 
 // Every ```http step of every guide runs, in order, against the real Worker (D1, the stamping queue, R2, the
 // webhook Durable Objects): a guide that goes stale fails here.
@@ -61,9 +61,12 @@ describe('docs/guias', () => {
     it(`${nombreDe(ruta)}: every step answers the status it states`, async () => {
       const { vars } = await ejecutar(md);
       // The webhook guide registers endpoints: each gets real signed deliveries, verified as the guide shows.
-      const webhooks = Object.values(vars).filter((v): v is { url: string; secret: string } => typeof (v as { secret?: unknown })?.secret === 'string');
+      const webhooks = Object.values(vars).filter((v): v is { id: string; url: string; secret: string } => typeof (v as { secret?: unknown })?.secret === 'string');
       for (const w of webhooks) {
-        const llegadas = await esperar(() => recibidas(new URL(w.url).host), (l) => l.length > 0);
+        // Every delivery the guide caused (the redelivered one too) has reached the receiver once.
+        const entregas = await esperar(() => entregasDe(vars.KEY as string, w.id), (l) => l.length > 0 && l.every((e) => e.status === 'entregada'));
+        const llegadas = await esperar(() => recibidas(new URL(w.url).host), (l) => l.length === entregas.length);
+        expect(llegadas.map((r) => r.headers['webhook-id']).sort()).toEqual(entregas.map((e) => e.evento_id).sort());
         for (const r of llegadas) {
           const conPaquete = new Webhook(w.secret).verify(r.body, r.headers) as { type: string };
           const conSdk = await verifySignature<{ type: string }>(r.body, r.headers, w.secret);
