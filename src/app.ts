@@ -16,6 +16,7 @@ import complementosPago from './routes/complementos-pago';
 import catalogos from './routes/catalogos';
 import cfdi from './routes/cfdi';
 import docs, { documentoOpenApi } from './routes/docs';
+import { FIRMA_WEBHOOK, webhooksDelDocumento } from './routes/eventos.schemas';
 
 // The API's app. Middleware order: request id (+ deps) → body limit → JSON content type → (per route)
 // auth + scope → zod → handler. Other apps (the admin panel) are mounted beside it by the Worker's entry
@@ -47,6 +48,9 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
     scheme: 'bearer',
     description: 'API key: `hfx_test_…` (sandbox) o `hfx_live_…`. Cada ruta indica el scope que requiere.',
   });
+  // What endpoints receive: each event in `webhooks:`, and their union as one schema for typed clients.
+  api.openAPIRegistry.registerComponent('securitySchemes', 'firmaWebhook', FIRMA_WEBHOOK);
+  for (const w of webhooksDelDocumento()) api.openAPIRegistry.registerWebhook(w);
   api.doc31('/openapi.json', (c) => documentoOpenApi(new URL(c.req.url).origin));
 
   app.route(API_BASE, api);

@@ -704,9 +704,885 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "factura.timbrada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * factura.timbrada
+         * @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoFacturaTimbrada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "factura.rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * factura.rechazada
+         * @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoFacturaRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "factura.error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * factura.error
+         * @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoFacturaError"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "factura.cancelada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * factura.cancelada
+         * @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoFacturaCancelada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "factura.cancelacion_rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * factura.cancelacion_rechazada
+         * @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoFacturaCancelacionRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "nota_credito.timbrada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * nota_credito.timbrada
+         * @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoNotaCreditoTimbrada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "nota_credito.rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * nota_credito.rechazada
+         * @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoNotaCreditoRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "nota_credito.error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * nota_credito.error
+         * @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoNotaCreditoError"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "nota_credito.cancelada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * nota_credito.cancelada
+         * @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoNotaCreditoCancelada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "nota_credito.cancelacion_rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * nota_credito.cancelacion_rechazada
+         * @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoNotaCreditoCancelacionRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "complemento_pago.timbrada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * complemento_pago.timbrada
+         * @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoComplementoPagoTimbrada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "complemento_pago.rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * complemento_pago.rechazada
+         * @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoComplementoPagoRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "complemento_pago.error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * complemento_pago.error
+         * @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoComplementoPagoError"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "complemento_pago.cancelada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * complemento_pago.cancelada
+         * @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoComplementoPagoCancelada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "complemento_pago.cancelacion_rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * complemento_pago.cancelacion_rechazada
+         * @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoComplementoPagoCancelacionRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "factura.sustituida": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * factura.sustituida
+         * @description Terminó una sustitución: el original quedó cancelado con motivo 01 y el UUID de la sustituta. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoFacturaSustituida"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "cancelacion_recibida.pendiente": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * cancelacion_recibida.pendiente
+         * @description Un proveedor pidió cancelar un CFDI dirigido a este emisor: acéptala o recházala en 72 horas. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoCancelacionRecibidaPendiente"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.prueba": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.prueba
+         * @description Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoWebhookPrueba"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "*": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * *
+         * @description Una suscripción a `*` recibe cualquiera de los eventos documentados, según su `type`. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /** @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. */
+        EventoFacturaTimbrada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "factura.timbrada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        ComprobanteEvento: {
+            id: string;
+            /** @enum {string} */
+            tipo: "I" | "E" | "P";
+            /** @enum {string} */
+            status: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+            /** @enum {string} */
+            mode: "test" | "live";
+            /** @example F */
+            serie: string;
+            /** @example 1 */
+            folio: string;
+            /** @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF */
+            uuid: string | null;
+            /** @example 2026-11-25T10:00:00 */
+            fecha: string;
+            fecha_timbrado: string | null;
+            no_certificado_sat: string | null;
+            /**
+             * @description El PAC que lo timbró (sw-sapien, finkok; sandbox o sandbox-respaldo en pruebas).
+             * @example sw-sapien
+             */
+            pac: string | null;
+            /** @description En una sustitución (POST /facturas/{id}/sustituir): el id del comprobante que este sustituye. */
+            sustituye_a: string | null;
+            receptor: {
+                rfc: string;
+                nombre: string;
+            };
+            cliente_id: string | null;
+            moneda: string;
+            metodo_pago: string | null;
+            /** @example 1000.00 */
+            subtotal: string;
+            /** @example 1160.00 */
+            total: string;
+            errores: {
+                code: string;
+                message: string;
+            }[];
+            cancelacion: {
+                motivo: string;
+                folio_sustitucion: string | null;
+            } | null;
+            created_at: string;
+            updated_at: string;
+        };
+        /** @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. */
+        EventoFacturaRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "factura.rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. */
+        EventoFacturaError: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "factura.error";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). */
+        EventoFacturaCancelada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "factura.cancelada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. */
+        EventoFacturaCancelacionRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "factura.cancelacion_rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. */
+        EventoNotaCreditoTimbrada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "nota_credito.timbrada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. */
+        EventoNotaCreditoRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "nota_credito.rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. */
+        EventoNotaCreditoError: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "nota_credito.error";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). */
+        EventoNotaCreditoCancelada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "nota_credito.cancelada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. */
+        EventoNotaCreditoCancelacionRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "nota_credito.cancelacion_rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. */
+        EventoComplementoPagoTimbrada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "complemento_pago.timbrada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. */
+        EventoComplementoPagoRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "complemento_pago.rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. */
+        EventoComplementoPagoError: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "complemento_pago.error";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). */
+        EventoComplementoPagoCancelada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "complemento_pago.cancelada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. */
+        EventoComplementoPagoCancelacionRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "complemento_pago.cancelacion_rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description Terminó una sustitución: el original quedó cancelado con motivo 01 y el UUID de la sustituta. */
+        EventoFacturaSustituida: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "factura.sustituida";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: {
+                sustituida: components["schemas"]["ComprobanteEvento"];
+                sustituta: components["schemas"]["ComprobanteEvento"];
+            };
+        };
+        /** @description Un proveedor pidió cancelar un CFDI dirigido a este emisor: acéptala o recházala en 72 horas. */
+        EventoCancelacionRecibidaPendiente: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "cancelacion_recibida.pendiente";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: {
+                id: string;
+                /** @description Folio fiscal del CFDI cuya cancelación pide el emisor. */
+                uuid: string;
+                /** @enum {string} */
+                mode: "test" | "live";
+                /**
+                 * @description `pendiente` (espera la respuesta), `aceptada`, `rechazada` o `vencida` (pasaron 72 horas sin respuesta: el SAT canceló el CFDI).
+                 * @enum {string}
+                 */
+                estado: "pendiente" | "aceptada" | "rechazada" | "vencida";
+                /** @description RFC del proveedor que emitió el CFDI y pide cancelarlo; null si el PAC no lo informa. */
+                rfc_emisor: string | null;
+                rfc_receptor: string;
+                total: string | null;
+                solicitada_at: string;
+                /** @description Fin del plazo de 72 horas para responder. */
+                vence_at: string;
+                respondida_at: string | null;
+                pac: string | null;
+                errores: {
+                    code: string;
+                    message: string;
+                }[];
+                created_at: string;
+                updated_at: string;
+            };
+        };
+        /** @description Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real. */
+        EventoWebhookPrueba: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook.prueba";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: {
+                webhook_id: string;
+                mensaje: string;
+            };
+        };
+        /** @description Cualquier evento que HexaFac entrega, según su `type`. */
+        EventoWebhook: components["schemas"]["EventoFacturaTimbrada"] | components["schemas"]["EventoFacturaRechazada"] | components["schemas"]["EventoFacturaError"] | components["schemas"]["EventoFacturaCancelada"] | components["schemas"]["EventoFacturaCancelacionRechazada"] | components["schemas"]["EventoNotaCreditoTimbrada"] | components["schemas"]["EventoNotaCreditoRechazada"] | components["schemas"]["EventoNotaCreditoError"] | components["schemas"]["EventoNotaCreditoCancelada"] | components["schemas"]["EventoNotaCreditoCancelacionRechazada"] | components["schemas"]["EventoComplementoPagoTimbrada"] | components["schemas"]["EventoComplementoPagoRechazada"] | components["schemas"]["EventoComplementoPagoError"] | components["schemas"]["EventoComplementoPagoCancelada"] | components["schemas"]["EventoComplementoPagoCancelacionRechazada"] | components["schemas"]["EventoFacturaSustituida"] | components["schemas"]["EventoCancelacionRecibidaPendiente"] | components["schemas"]["EventoWebhookPrueba"];
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -7474,6 +8350,690 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    recibirEventoFacturaTimbrada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoFacturaTimbrada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoFacturaRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoFacturaRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoFacturaError: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoFacturaError"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoFacturaCancelada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoFacturaCancelada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoFacturaCancelacionRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoFacturaCancelacionRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoNotaCreditoTimbrada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoNotaCreditoTimbrada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoNotaCreditoRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoNotaCreditoRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoNotaCreditoError: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoNotaCreditoError"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoNotaCreditoCancelada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoNotaCreditoCancelada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoNotaCreditoCancelacionRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoNotaCreditoCancelacionRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoComplementoPagoTimbrada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoComplementoPagoTimbrada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoComplementoPagoRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoComplementoPagoRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoComplementoPagoError: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoComplementoPagoError"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoComplementoPagoCancelada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoComplementoPagoCancelada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoComplementoPagoCancelacionRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoComplementoPagoCancelacionRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoFacturaSustituida: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoFacturaSustituida"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoCancelacionRecibidaPendiente: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoCancelacionRecibidaPendiente"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoWebhookPrueba: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoWebhookPrueba"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoWebhook"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

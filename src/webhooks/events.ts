@@ -32,9 +32,12 @@ const esPublico = (type: string): type is EventType => (EVENT_TYPES as readonly 
 /** What `POST /webhooks/{id}/prueba` sends; never a real event, so no configuration subscribes to it. */
 export const EVENTO_PRUEBA = 'webhook.prueba';
 
-/** The delivery body every endpoint receives: `{id, type, created, mode, data}`. */
+/**
+ * The delivery body every endpoint receives: `{id, type, timestamp, created, mode, data}`. `timestamp` is the
+ * field Standard Webhooks recommends; `created` (the same instant) stays for receivers written before it.
+ */
 export function cuerpoEvento(e: { id: string; type: string; created_at: string; mode: string; data: unknown }): string {
-  return JSON.stringify({ id: e.id, type: e.type, created: e.created_at, mode: e.mode, data: e.data });
+  return JSON.stringify({ id: e.id, type: e.type, timestamp: e.created_at, created: e.created_at, mode: e.mode, data: e.data });
 }
 
 /**

@@ -1,9 +1,16 @@
 import { validate } from '@hyperjump/json-schema/openapi-3-1';
+import { env } from 'cloudflare:workers';
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../src/app';
 import { API_BASE } from '../../src/env';
 import { SCOPES, type Scope } from '../../src/lib/auth';
-import { api, createEmisor, createKey, createTenant, facturaBase, json } from '../helpers';
+import { getDb } from '../../src/db/client';
+import { eventos, facturas } from '../../src/db/schema';
+import { EventoWebhookSchema } from '../../src/routes/eventos.schemas';
+import { aplicarCambio, cambiarEstado } from '../../src/services/estado';
+import { cuerpoEvento, EVENT_TYPES, EVENTO_PRUEBA } from '../../src/webhooks/events';
+import { api, createEmisor, createKey, createTenant, facturaBase, insertarFactura, json } from '../helpers';
 
 // The document against the app itself: generic over whatever routers are mounted, so a new route that is not
 // documented, documents no errors, or declares a scope it does not enforce fails here.
@@ -208,5 +215,31 @@ describe('documented error examples are what the app answers', () => {
       const { request_id: _, ...ejemplo } = exampleOf(path, method, status);
       expect(await answerOf(res), `${status}`).toEqual(ejemplo);
     }
+  });
+});
+
+describe('webhooks section', () => {
+  it('declares every event type, each with the Standard Webhooks headers and a signature security, and their union', () => {
+    expect(Object.keys(doc.webhooks).sort()).toEqual([...EVENT_TYPES, EVENTO_PRUEBA, '*'].sort());
+    for (const [type, item] of Object.entries(doc.webhooks as Json)) {
+      const headers = (item.post.parameters as Json[]).filter((p) => p.in === 'header').map((p) => p.name);
+      expect(headers, type).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      expect(item.post.security, type).toEqual([{ firmaWebhook: [] }]);
+      const body = schemaOf(item.post.requestBody.content['application/json'].schema)!;
+      if (type !== '*') expect(body.properties.type.enum, type).toEqual([type]);
+    }
+    expect(doc.components.schemas.EventoWebhook.oneOf).toHaveLength(EVENT_TYPES.length + 1);
+  });
+
+  it('the body the app sends for an event it really records matches its documented schema', async () => {
+    const { app: tenant } = await createTenant();
+    const id = await insertarFactura(tenant.id);
+    const fila = (await getDb(env).select().from(facturas).where(eq(facturas.id, id)).get())!;
+    const cambio = cambiarEstado(env.DB, fila, 'timbrada', { uuid: '5FB2822E-396D-4725-8521-CDC4BDD20CCF', fecha_timbrado: fila.fecha }, new Date());
+    expect(await aplicarCambio(env.DB, cambio)).toBe(cambio.eventoId);
+    const evento = (await getDb(env).select().from(eventos).where(eq(eventos.id, cambio.eventoId)).get())!;
+    const cuerpo = JSON.parse(cuerpoEvento(evento));
+    expect(EventoWebhookSchema.parse(cuerpo)).toMatchObject({ type: 'factura.timbrada', timestamp: evento.created_at, data: { id, status: 'timbrada' } });
+    expect(EventoWebhookSchema.safeParse({ ...cuerpo, type: 'factura.cancelada', data: { id } }).success).toBe(false);
   });
 });

@@ -42,13 +42,13 @@ describe('signature (Standard Webhooks)', () => {
     expect(await verificaStandardWebhooks(otro.secret, r!.headers, r!.body)).toBe(false);
   });
 
-  it('sends the body {id, type, created, mode, data}', async () => {
+  it('sends the body {id, type, timestamp, created, mode, data}', async () => {
     const { host, tenant } = await tenantConWebhook();
     const data = { id: uuidv7(), status: 'timbrada', total: '1160.00' };
     const evento = await registrarEvento(tenant, 'factura.timbrada', data);
     await despacharEvento(depsDe(env), evento.id);
     const [r] = await esperar(() => recibidas(host), (l) => l.length === 1);
-    expect(JSON.parse(r!.body)).toEqual({ id: evento.id, type: 'factura.timbrada', created: evento.created_at, mode: 'test', data });
+    expect(JSON.parse(r!.body)).toEqual({ id: evento.id, type: 'factura.timbrada', timestamp: evento.created_at, created: evento.created_at, mode: 'test', data });
   });
 });
 

@@ -1,0 +1,95 @@
+import { z } from '@hono/zod-openapi';
+import { EVENT_TYPES, EVENTO_PRUEBA } from '../webhooks/events';
+import { CancelacionRecibidaSchema } from './cancelaciones-recibidas/cancelaciones-recibidas.routes';
+import { FacturaSchema } from './comprobantes.schemas';
+
+// What every webhook endpoint receives, declared in the document's `webhooks:` so clients and the SDK get typed
+// events: one schema per type, all of them in the union EventoWebhook discriminated by `type`.
+
+/** An event carries the comprobante as data, not as an HTTP view: no links, and the cancellation without its acuse. */
+const ComprobanteEventoSchema = FacturaSchema.omit({ links: true })
+  .extend({ cancelacion: z.object({ motivo: z.string(), folio_sustitucion: z.string().nullable() }).nullable() })
+  .meta({ id: 'ComprobanteEvento' });
+
+const DATOS: Record<(typeof EVENT_TYPES)[number] | typeof EVENTO_PRUEBA, z.ZodType> = {
+  ...(Object.fromEntries(EVENT_TYPES.map((t) => [t, ComprobanteEventoSchema])) as unknown as Record<(typeof EVENT_TYPES)[number], z.ZodType>),
+  'factura.sustituida': z.object({ sustituida: ComprobanteEventoSchema, sustituta: ComprobanteEventoSchema }),
+  'cancelacion_recibida.pendiente': CancelacionRecibidaSchema.omit({ links: true }),
+  [EVENTO_PRUEBA]: z.object({ webhook_id: z.string(), mensaje: z.string() }),
+};
+
+const DESCRIPCION: Record<string, string> = {
+  timbrada: 'El PAC timbró el comprobante: ya tiene UUID, XML y PDF.',
+  rechazada: 'El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro.',
+  error: 'No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID.',
+  cancelada: 'El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación).',
+  cancelacion_rechazada: 'El receptor rechazó la cancelación o venció su plazo: sigue vigente.',
+  sustituida: 'Terminó una sustitución: el original quedó cancelado con motivo 01 y el UUID de la sustituta.',
+  pendiente: 'Un proveedor pidió cancelar un CFDI dirigido a este emisor: acéptala o recházala en 72 horas.',
+  prueba: 'Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real.',
+};
+const descripcionDe = (type: string) => DESCRIPCION[type.split('.')[1]!] ?? '';
+
+const nombreDe = (type: string) =>
+  `Evento${type
+    .split(/[._]/)
+    .map((p) => p[0]!.toUpperCase() + p.slice(1))
+    .join('')}`;
+
+const eventoSchema = (type: keyof typeof DATOS) =>
+  z
+    .object({
+      id: z.string().meta({ description: 'Id del evento; también `webhook-id`. Úsalo para descartar duplicados.' }),
+      type: z.literal(type),
+      timestamp: z.string().meta({ description: 'Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.', example: '2026-11-25T16:00:05.123Z' }),
+      created: z.string().meta({ description: 'Igual que `timestamp`; se conserva por compatibilidad.', deprecated: true }),
+      mode: z.enum(['test', 'live']),
+      data: DATOS[type],
+    })
+    .meta({ id: nombreDe(type), description: descripcionDe(type) });
+
+const TIPOS = [...EVENT_TYPES, EVENTO_PRUEBA] as const;
+export const EVENTOS = TIPOS.map((type) => ({ type, schema: eventoSchema(type) }));
+
+export const EventoWebhookSchema = z
+  .discriminatedUnion(
+    'type',
+    EVENTOS.map((e) => e.schema) as unknown as [ReturnType<typeof eventoSchema>, ...ReturnType<typeof eventoSchema>[]],
+  )
+  .meta({ id: 'EventoWebhook', description: 'Cualquier evento que HexaFac entrega, según su `type`.' });
+
+/** The Standard Webhooks headers every delivery carries (sdk verifySignature and the `standardwebhooks` package read them). */
+export const EncabezadosWebhookSchema = z.object({
+  'webhook-id': z.string().meta({ description: 'Id del evento (el mismo en cada reintento).', example: '01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90' }),
+  'webhook-timestamp': z.string().meta({ description: 'Segundos Unix del envío; rechaza los de más de 5 minutos.', example: '1764086405' }),
+  'webhook-signature': z.string().meta({ description: '`v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación.', example: 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=' }),
+});
+
+/** How a receiver knows a delivery is ours: the signature header, checked with the endpoint's secret. */
+export const FIRMA_WEBHOOK = {
+  type: 'apiKey' as const,
+  in: 'header' as const,
+  name: 'webhook-signature',
+  description: 'Firma Standard Webhooks de cada entrega, con el secreto `whsec_…` del webhook (ver `webhook-signature`).',
+};
+
+const entrada = (path: string, operationId: string, descripcion: string, schema: z.ZodType) => ({
+  method: 'post' as const,
+  path,
+  operationId,
+  tags: ['Webhooks'],
+  summary: path,
+  description: `${descripcion} Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.`,
+  security: [{ firmaWebhook: [] }],
+  request: { headers: EncabezadosWebhookSchema, body: { content: { 'application/json': { schema } }, required: true } },
+  responses: {
+    200: { description: 'Recibido (cualquier 2xx).' },
+    400: { description: 'El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas.' },
+  },
+});
+
+/** Each event as an entry of the document's `webhooks:` section, and `*` (a subscription to every event) with the union. */
+export const webhooksDelDocumento = () => [
+  ...EVENTOS.map(({ type, schema }) => entrada(type, `recibir${nombreDe(type)}`, descripcionDe(type), schema)),
+  entrada('*', 'recibirEventoWebhook', 'Una suscripción a `*` recibe cualquiera de los eventos documentados, según su `type`.', EventoWebhookSchema),
+];
