@@ -71,6 +71,13 @@ describe('GET /openapi.json', () => {
     expect([...documented].filter((d) => !registered.has(d)), 'documented but not served').toEqual([]);
   });
 
+  it('a request field with a default is optional', () => {
+    const bodies = operations.filter((o) => o.op.requestBody).map((o) => schemaOf(o.op.requestBody.content['application/json'].schema)!);
+    const conDefault = bodies.flatMap((b) => Object.entries((b.properties ?? {}) as Json).filter(([, p]) => p.default !== undefined).map(([k]) => [b, k] as const));
+    expect(conDefault.map(([, k]) => k)).toEqual(expect.arrayContaining(['moneda', 'exportacion', 'cfdi_relacionados']));
+    for (const [b, k] of conDefault) expect(b.required ?? [], k).not.toContain(k);
+  });
+
   it('names every operation with a unique camelCase operationId', () => {
     const ids = operations.map((o) => o.op.operationId as string);
     for (const [i, id] of ids.entries()) expect(id, label(operations[i]!)).toMatch(/^[a-z][a-zA-Z]+$/);
