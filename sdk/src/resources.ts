@@ -15,10 +15,14 @@ import type {
   ComprobanteAceptado,
   Entrega,
   EstadoSat,
+  EventoWebhook,
   Factura,
+  FacturaCancelada,
   FacturaDetalle,
   FacturaNueva,
   FacturasListParams,
+  FacturaStatus,
+  FacturaTimbrada,
   NotaCreditoNueva,
   PaginationParams,
   Validacion,
@@ -48,6 +52,7 @@ export interface WaitOptions {
 
 const seg = encodeURIComponent;
 const TERMINAL_FAILURES = new Set(['rechazada', 'error']);
+const CANCELACION_FALLIDA = new Set(['cancelacion_rechazada']);
 
 export class Facturas {
   constructor(private readonly t: Transport) {}
@@ -101,18 +106,36 @@ export class Facturas {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  /** The acuse de cancelación the SAT issued (XML, as text), once the factura is `cancelada`. */
+  async downloadAcuse(id: string): Promise<string> {
+    const res = await this.t.send({ method: 'GET', path: `/facturas/${seg(id)}/acuse` }, 'application/xml');
+    return res.text();
+  }
+
   /**
-   * Polls until the factura is `timbrada` and returns it. Throws HexaFacError `factura_rechazada` / `factura_error`
-   * (with the PAC's or the system's errors as details) when it ends otherwise, or `timeout`.
+   * Polls until the comprobante (any tipo) is `timbrada` and returns it. Throws HexaFacError `factura_rechazada`
+   * (the PAC refused it; its SAT codes as details) / `factura_error` when it ends otherwise, or `timeout`.
    */
-  async waitUntilTimbrada(id: string, options: WaitOptions = {}): Promise<FacturaDetalle> {
+  waitUntilTimbrada(id: string, options: WaitOptions = {}): Promise<FacturaTimbrada> {
+    return this.esperar(id, 'timbrada', TERMINAL_FAILURES, options) as Promise<FacturaTimbrada>;
+  }
+
+  /**
+   * Polls until a requested cancellation ends `cancelada` and returns it. Throws HexaFacError
+   * `factura_cancelacion_rechazada` when the receptor or the SAT refused it (the CFDI stays vigente), or `timeout`.
+   */
+  waitUntilCancelada(id: string, options: WaitOptions = {}): Promise<FacturaCancelada> {
+    return this.esperar(id, 'cancelada', CANCELACION_FALLIDA, options) as Promise<FacturaCancelada>;
+  }
+
+  private async esperar(id: string, meta: FacturaStatus, fallas: ReadonlySet<string>, options: WaitOptions): Promise<FacturaDetalle> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     const intervalMs = options.intervalMs ?? 1_000;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const f = await this.retrieve(id);
-      if (f.status === 'timbrada') return f;
-      if (TERMINAL_FAILURES.has(f.status)) {
+      if (f.status === meta) return f;
+      if (fallas.has(f.status)) {
         throw new HexaFacError({
           status: 0,
           code: `factura_${f.status}`,
@@ -133,6 +156,10 @@ export class NotasCredito {
   create(body: NotaCreditoNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
     return this.t.create('/notas-credito', body, options);
   }
+  /** A nota de crédito (tipo E) by id or UUID; facturas.retrieve reads it too. */
+  retrieve(id: string): Promise<FacturaDetalle> {
+    return this.t.json({ method: 'GET', path: `/notas-credito/${seg(id)}` });
+  }
   validar(body: NotaCreditoNueva): Promise<Validacion> {
     return this.t.json({ method: 'POST', path: '/notas-credito/validar', body });
   }
@@ -142,6 +169,10 @@ export class ComplementosPago {
   constructor(private readonly t: Transport) {}
   create(body: ComplementoPagoNuevo, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
     return this.t.create('/complementos-pago', body, options);
+  }
+  /** A complemento de pago (tipo P) by id or UUID; facturas.retrieve reads it too. */
+  retrieve(id: string): Promise<FacturaDetalle> {
+    return this.t.json({ method: 'GET', path: `/complementos-pago/${seg(id)}` });
   }
   validar(body: ComplementoPagoNuevo): Promise<Validacion> {
     return this.t.json({ method: 'POST', path: '/complementos-pago/validar', body });
@@ -231,7 +262,7 @@ export class Webhooks {
     return this.t.json({ method: 'POST', path: `/webhooks/${seg(id)}/prueba` });
   }
   /** See the standalone `verifySignature`. */
-  verifySignature<T = unknown>(rawBody: string | Uint8Array, headers: WebhookHeaders, secret: string, options?: VerifyOptions): Promise<T> {
+  verifySignature<T = EventoWebhook>(rawBody: string | Uint8Array, headers: WebhookHeaders, secret: string, options?: VerifyOptions): Promise<T> {
     return verifySignature<T>(rawBody, headers, secret, options);
   }
 }

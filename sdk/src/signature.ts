@@ -1,5 +1,6 @@
 import { webCrypto } from './crypto.js';
 import { WebhookVerificationError } from './errors.js';
+import type { EventoWebhook } from './types.js';
 
 // Standard Webhooks (https://www.standardwebhooks.com): the signature is HMAC-SHA256, keyed with the bytes that the
 // `whsec_` secret encodes, over `${webhook-id}.${webhook-timestamp}.${raw body}`; `webhook-signature` carries one or
@@ -40,10 +41,11 @@ function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
 const enc = new TextEncoder();
 
 /**
- * Checks a webhook delivery and returns its parsed JSON payload; throws WebhookVerificationError otherwise.
+ * Checks a webhook delivery and returns its parsed JSON payload, an EventoWebhook to narrow by `type`; throws
+ * WebhookVerificationError otherwise.
  * `rawBody` must be the body exactly as received (string or bytes), before any JSON parsing.
  */
-export async function verifySignature<T = unknown>(
+export async function verifySignature<T = EventoWebhook>(
   rawBody: string | Uint8Array,
   headers: WebhookHeaders,
   secret: string,

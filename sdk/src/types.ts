@@ -41,6 +41,19 @@ export type ResponseOf<P extends string, M extends Method, Fallback = unknown> =
 
 export type Factura = Schemas['Factura'];
 export type FacturaDetalle = ResponseOf<'/facturas/{id}', 'get'>;
+/** What waitUntilTimbrada resolves with: stamped, so its UUID and timbre are there. */
+export interface FacturaTimbrada extends FacturaDetalle {
+  status: 'timbrada';
+  uuid: string;
+  fecha_timbrado: string;
+  no_certificado_sat: string;
+}
+/** What waitUntilCancelada resolves with. */
+export interface FacturaCancelada extends FacturaDetalle {
+  status: 'cancelada';
+  uuid: string;
+  cancelacion: NonNullable<FacturaDetalle['cancelacion']>;
+}
 /** The body fields whose values are SAT catalog claves, by name, wherever they appear (receptor, conceptos, pagos…). */
 interface Claves {
   forma_pago: C.FormaPago;
@@ -61,7 +74,31 @@ type ConClaves<T> = T extends readonly (infer U)[]
     ? { [K in keyof T]: K extends keyof Claves ? Claves[K] | Extract<T[K], null | undefined> : ConClaves<T[K]> }
     : T;
 
-export type FacturaNueva = ConClaves<BodyOf<'/facturas', 'post'>>;
+type FacturaSchema = ConClaves<Schemas['FacturaNueva']>;
+type ConceptoSchema = FacturaSchema['conceptos'][number];
+type ImpuestosSchema = NonNullable<ConceptoSchema['impuestos']>;
+type TrasladoSchema = NonNullable<ImpuestosSchema['traslados']>[number];
+type RetencionSchema = NonNullable<ImpuestosSchema['retenciones']>[number];
+
+// Interfaces over the generated shapes, so that tsc's messages name them instead of printing the shape.
+export interface Receptor extends NonNullable<FacturaSchema['receptor']> {}
+export interface Traslado extends TrasladoSchema {}
+export interface Retencion extends RetencionSchema {}
+export interface Impuestos {
+  traslados?: Traslado[];
+  retenciones?: Retencion[];
+}
+export interface Concepto extends Omit<ConceptoSchema, 'impuestos'> {
+  impuestos?: Impuestos;
+}
+
+/** The receptor inline or a saved cliente's id: exactly one of them, never both nor neither. */
+export type ConDestinatario<Base, R = Receptor> = (Base & { receptor: R; cliente_id?: never }) | (Base & { cliente_id: string; receptor?: never });
+
+export interface FacturaDatos extends Omit<FacturaSchema, 'receptor' | 'cliente_id' | 'conceptos'> {
+  conceptos: Concepto[];
+}
+export type FacturaNueva = ConDestinatario<FacturaDatos>;
 export type FacturaStatus = Factura['status'];
 export type FacturasListParams = Omit<QueryOf<'/facturas', 'get'>, 'cursor'>;
 export type ComprobanteAceptado = ResponseOf<'/facturas', 'post'>;
@@ -71,14 +108,34 @@ export type EstadoSat = Schemas['EstadoSat'];
 export type Validacion = Schemas['Validacion'];
 export type CancelacionRecibida = Schemas['CancelacionRecibida'];
 export type CancelacionesRecibidasListParams = Omit<QueryOf<'/cancelaciones-recibidas', 'get'>, 'cursor'>;
-export type NotaCreditoNueva = ConClaves<BodyOf<'/notas-credito', 'post'>>;
-export type ComplementoPagoNuevo = ConClaves<BodyOf<'/complementos-pago', 'post'>>;
+type NotaCreditoSchema = ConClaves<Schemas['NotaCreditoNueva']>;
+export interface NotaCreditoDatos extends Omit<NotaCreditoSchema, 'receptor' | 'cliente_id' | 'conceptos'> {
+  conceptos: Concepto[];
+}
+export type NotaCreditoNueva = ConDestinatario<NotaCreditoDatos, NonNullable<NotaCreditoSchema['receptor']>>;
+
+type ComplementoPagoSchema = ConClaves<Schemas['ComplementoPagoNuevo']>;
+type PagoSchema = ComplementoPagoSchema['pagos'][number];
+type DocumentoRelacionadoSchema = PagoSchema['documentos'][number];
+export interface DocumentoRelacionado extends DocumentoRelacionadoSchema {}
+export interface Pago extends Omit<PagoSchema, 'documentos'> {
+  documentos: DocumentoRelacionado[];
+}
+/** A complemento's receptor: uso_cfdi is always CP01. */
+export interface ReceptorPago extends NonNullable<ComplementoPagoSchema['receptor']> {}
+export interface ComplementoPagoDatos extends Omit<ComplementoPagoSchema, 'receptor' | 'cliente_id' | 'pagos'> {
+  pagos: Pago[];
+}
+export type ComplementoPagoNuevo = ConDestinatario<ComplementoPagoDatos, ReceptorPago>;
+/** Same as ComplementoPagoNuevo. */
+export type ComplementoPagoNueva = ComplementoPagoNuevo;
 
 export type VerificacionCfdi = Schemas['VerificacionCfdi'];
 
-export type Cliente = Schemas['Cliente'];
-export type ClienteNuevo = ConClaves<BodyOf<'/clientes', 'post'>>;
-export type ClienteCambios = BodyOf<'/clientes/{id}', 'patch'>;
+type ClienteSchema = Schemas['Cliente'];
+export interface Cliente extends ClienteSchema {}
+export interface ClienteNuevo extends ConClaves<Schemas['ClienteNuevo']> {}
+export interface ClienteCambios extends ConClaves<Schemas['ClienteCambios']> {}
 export type ClientesListParams = Omit<QueryOf<'/clientes', 'get'>, 'cursor'>;
 
 export type Webhook = Schemas['Webhook'];
@@ -89,4 +146,10 @@ export type Entrega = Schemas['Entrega'];
 export type PaginationParams = { limit?: number };
 
 export type ErrorBody = Schemas['Error'];
+
+/** A webhook's body, discriminated by `type` (the OpenAPI document's `webhooks`). */
+export type EventoWebhook = Schemas['EventoWebhook'];
+export type TipoEventoWebhook = EventoWebhook['type'];
+/** The event of one type: `EventoDe<'factura.timbrada'>`. */
+export type EventoDe<T extends TipoEventoWebhook> = Extract<EventoWebhook, { type: T }>;
 export type { components, paths };
