@@ -56,6 +56,22 @@ function backoffMs(attempt: number): number {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
+/** fetch's own message ("fetch failed") plus every cause under it (AggregateError's too): `ECONNREFUSED 127.0.0.1:1`. */
+export function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (e: unknown) => {
+    if (e === undefined || e === null || seen.has(e)) return;
+    seen.add(e);
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !parts.includes(message)) parts.push(message);
+    if (e instanceof AggregateError) e.errors.forEach(walk);
+    if (e instanceof Error) walk(e.cause);
+  };
+  walk(error);
+  return parts.join(': ');
+}
+
 export class Transport {
   readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
@@ -113,7 +129,7 @@ export class Transport {
         throw new HexaFacError({
           status: 0,
           code: timedOut ? 'timeout' : 'connection_error',
-          message: timedOut ? `Sin respuesta en ${this.timeoutMs} ms: ${opts.method} ${url}` : `No se pudo conectar: ${(cause as Error)?.message ?? cause}`,
+          message: timedOut ? `Sin respuesta en ${this.timeoutMs} ms: ${opts.method} ${url}` : `No se pudo conectar con ${url}: ${describeCause(cause)}`,
           cause,
         });
       }

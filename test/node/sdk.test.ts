@@ -181,6 +181,24 @@ describe('retries', () => {
 });
 
 describe('errors', () => {
+  it('a refused connection is connection_error, its message naming the cause under fetch failed', async () => {
+    const cerrado = createServer();
+    await new Promise<void>((ok) => cerrado.listen(0, '127.0.0.1', ok));
+    const { port } = cerrado.address() as AddressInfo;
+    await new Promise((ok) => cerrado.close(ok));
+    const err = await new HexaFac('hfx_test_x', { baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 }).facturas.retrieve('x').catch((e) => e);
+    expect(err).toMatchObject({ name: 'HexaFacError', status: 0, code: 'connection_error' });
+    expect(err.message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('the codes tell a PAC rejection from a server error', async () => {
+    guion = [errorApi(422, 'validation_error', [{ path: 'conceptos[0].objeto_imp', message: 'x', code: 'CFDI40162' }]), errorApi(500, 'internal_error')];
+    const rechazo = await cliente({ maxRetries: 0 }).facturas.create({ cliente_id: 'c1', conceptos: [] }).catch((e) => e);
+    const servidor = await cliente({ maxRetries: 0 }).facturas.retrieve('x').catch((e) => e);
+    expect([rechazo.status, rechazo.code, rechazo.details[0].code]).toEqual([422, 'validation_error', 'CFDI40162']);
+    expect([servidor.status, servidor.code]).toEqual([500, 'internal_error']);
+  });
+
   it('maps the API error shape: status, code, message, details, request id', async () => {
     guion = [errorApi(422, 'validation_error', [{ path: 'receptor.rfc', message: 'RFC inválido.', code: 'CFDI40145' }])];
     const err = (await cliente().facturas.create(facturaMinima).catch((e) => e)) as HexaFacError;
@@ -225,6 +243,30 @@ describe('pagination', () => {
       break;
     }
     expect(recibidas.map((r) => r.url)).toEqual(['/api/hexafac/v1/webhooks/w1/entregas?limit=2', '/api/hexafac/v1/clientes']);
+  });
+});
+
+describe('cancelación and the other tipos', () => {
+  const factura = (status: string, errores: unknown[] = []) => responder(200, { id: 'f1', status, errores });
+
+  it('waitUntilCancelada resolves on cancelada and rejects on cancelacion_rechazada', async () => {
+    guion = [factura('cancelacion_pendiente'), factura('cancelada')];
+    expect((await cliente().facturas.waitUntilCancelada('f1', { intervalMs: 10 })).status).toBe('cancelada');
+    guion = [factura('cancelacion_pendiente'), factura('cancelacion_rechazada')];
+    await expect(cliente().facturas.waitUntilCancelada('f1', { intervalMs: 10 })).rejects.toMatchObject({ status: 0, code: 'factura_cancelacion_rechazada' });
+  });
+
+  it('downloadAcuse, notasCredito.retrieve and complementosPago.retrieve read their routes', async () => {
+    guion = [responder(200, '<Acuse/>'), responder(200, { id: 'n1' }), responder(200, { id: 'p1' })];
+    const h = cliente();
+    expect(await h.facturas.downloadAcuse('f1')).toBe('<Acuse/>');
+    expect((await h.notasCredito.retrieve('n1')).id).toBe('n1');
+    expect((await h.complementosPago.retrieve('p1')).id).toBe('p1');
+    expect(recibidas.map((r) => [r.url, r.headers.accept])).toEqual([
+      ['/api/hexafac/v1/facturas/f1/acuse', 'application/xml'],
+      ['/api/hexafac/v1/notas-credito/n1', 'application/json'],
+      ['/api/hexafac/v1/complementos-pago/p1', 'application/json'],
+    ]);
   });
 });
 
