@@ -57,7 +57,7 @@ function backoffMs(attempt: number): number {
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 /** fetch's own message ("fetch failed") plus every cause under it (AggregateError's too): `ECONNREFUSED 127.0.0.1:1`. */
-export function describeCause(error: unknown): string {
+function describeCause(error: unknown): string {
   const parts: string[] = [];
   const seen = new Set<unknown>();
   const walk = (e: unknown) => {
