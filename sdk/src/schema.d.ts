@@ -4997,6 +4997,38 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "G03"
+                 *       },
+                 *       "forma_pago": "03",
+                 *       "metodo_pago": "PUE",
+                 *       "conceptos": [
+                 *         {
+                 *           "clave_prod_serv": "43232408",
+                 *           "cantidad": "2",
+                 *           "clave_unidad": "E48",
+                 *           "descripcion": "Desarrollo de software",
+                 *           "valor_unitario": "500.00",
+                 *           "objeto_imp": "02",
+                 *           "impuestos": {
+                 *             "traslados": [
+                 *               {
+                 *                 "impuesto": "002",
+                 *                 "tipo_factor": "Tasa",
+                 *                 "tasa_o_cuota": "0.160000"
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["FacturaNueva"];
             };
         };
@@ -5595,6 +5627,38 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "G03"
+                 *       },
+                 *       "forma_pago": "03",
+                 *       "metodo_pago": "PUE",
+                 *       "conceptos": [
+                 *         {
+                 *           "clave_prod_serv": "43232408",
+                 *           "cantidad": "2",
+                 *           "clave_unidad": "E48",
+                 *           "descripcion": "Desarrollo de software",
+                 *           "valor_unitario": "500.00",
+                 *           "objeto_imp": "02",
+                 *           "impuestos": {
+                 *             "traslados": [
+                 *               {
+                 *                 "impuesto": "002",
+                 *                 "tipo_factor": "Tasa",
+                 *                 "tasa_o_cuota": "0.160000"
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["FacturaNueva"];
             };
         };
@@ -5784,6 +5848,38 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "G03"
+                 *       },
+                 *       "forma_pago": "03",
+                 *       "metodo_pago": "PUE",
+                 *       "conceptos": [
+                 *         {
+                 *           "clave_prod_serv": "43232408",
+                 *           "cantidad": "2",
+                 *           "clave_unidad": "E48",
+                 *           "descripcion": "Desarrollo de software",
+                 *           "valor_unitario": "500.00",
+                 *           "objeto_imp": "02",
+                 *           "impuestos": {
+                 *             "traslados": [
+                 *               {
+                 *                 "impuesto": "002",
+                 *                 "tipo_factor": "Tasa",
+                 *                 "tasa_o_cuota": "0.160000"
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["FacturaNueva"];
             };
         };
@@ -5942,6 +6038,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "motivo": "02"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SolicitudCancelacion"];
             };
         };
@@ -7105,6 +7206,46 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "G03"
+                 *       },
+                 *       "forma_pago": "03",
+                 *       "metodo_pago": "PUE",
+                 *       "cfdi_relacionados": [
+                 *         {
+                 *           "tipo_relacion": "01",
+                 *           "uuids": [
+                 *             "00000000-0000-4000-8000-000000000001"
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "conceptos": [
+                 *         {
+                 *           "clave_prod_serv": "84111506",
+                 *           "cantidad": "1",
+                 *           "clave_unidad": "ACT",
+                 *           "descripcion": "Bonificación por pronto pago",
+                 *           "valor_unitario": "100.00",
+                 *           "objeto_imp": "02",
+                 *           "impuestos": {
+                 *             "traslados": [
+                 *               {
+                 *                 "impuesto": "002",
+                 *                 "tipo_factor": "Tasa",
+                 *                 "tasa_o_cuota": "0.160000"
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotaCreditoNueva"];
             };
         };
@@ -7361,6 +7502,46 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "G03"
+                 *       },
+                 *       "forma_pago": "03",
+                 *       "metodo_pago": "PUE",
+                 *       "cfdi_relacionados": [
+                 *         {
+                 *           "tipo_relacion": "01",
+                 *           "uuids": [
+                 *             "00000000-0000-4000-8000-000000000001"
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "conceptos": [
+                 *         {
+                 *           "clave_prod_serv": "84111506",
+                 *           "cantidad": "1",
+                 *           "clave_unidad": "ACT",
+                 *           "descripcion": "Bonificación por pronto pago",
+                 *           "valor_unitario": "100.00",
+                 *           "objeto_imp": "02",
+                 *           "impuestos": {
+                 *             "traslados": [
+                 *               {
+                 *                 "impuesto": "002",
+                 *                 "tipo_factor": "Tasa",
+                 *                 "tasa_o_cuota": "0.160000"
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["NotaCreditoNueva"];
             };
         };
@@ -7516,6 +7697,29 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "CP01"
+                 *       },
+                 *       "pagos": [
+                 *         {
+                 *           "fecha_pago": "2026-12-01T12:00:00",
+                 *           "forma_pago": "03",
+                 *           "documentos": [
+                 *             {
+                 *               "uuid": "00000000-0000-4000-8000-000000000002",
+                 *               "imp_pagado": "580.00"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ComplementoPagoNuevo"];
             };
         };
@@ -7772,6 +7976,29 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "CP01"
+                 *       },
+                 *       "pagos": [
+                 *         {
+                 *           "fecha_pago": "2026-12-01T12:00:00",
+                 *           "forma_pago": "03",
+                 *           "documentos": [
+                 *             {
+                 *               "uuid": "00000000-0000-4000-8000-000000000002",
+                 *               "imp_pagado": "580.00"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ComplementoPagoNuevo"];
             };
         };
@@ -8211,6 +8438,11 @@ export interface operations {
         };
         requestBody?: {
             content: {
+                /**
+                 * @example {
+                 *       "xml": "<?xml version=\"1.0\" encoding=\"UTF-8\"?> (el XML completo del CFDI recibido)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["VerificarCfdi"];
                 "application/xml": string;
             };

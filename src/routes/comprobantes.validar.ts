@@ -30,7 +30,7 @@ export const ValidacionSchema = z
   })
   .meta({ id: 'Validacion' });
 
-export function rutaValidar(path: string, operationId: string, tags: string[], schema: z.ZodType, que: string) {
+export function rutaValidar(path: string, operationId: string, tags: string[], schema: z.ZodType, que: string, example: unknown) {
   return createRoute({
     method: 'post',
     path,
@@ -42,7 +42,7 @@ export function rutaValidar(path: string, operationId: string, tags: string[], s
       'con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.',
     security: [{ bearerAuth: ['facturas:read'] }],
     middleware: [requireAuth('facturas:read')] as const,
-    request: { body: { content: { 'application/json': { schema } }, required: true } },
+    request: { body: { content: { 'application/json': { schema, example } }, required: true } },
     responses: {
       200: jsonContent(ValidacionSchema, 'El resultado de las reglas y el comprobante que resultaría.'),
       ...errorResponses(400, 401, 403, 413, 415, 422),

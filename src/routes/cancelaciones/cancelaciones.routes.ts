@@ -3,6 +3,7 @@ import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { MOTIVOS_CANCELACION } from '../../services/cancelacion';
 import { FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { EJEMPLO_CANCELACION } from '../ejemplos';
 
 const tags = ['Cancelaciones'];
 
@@ -39,7 +40,7 @@ export const cancelar = createRoute({
   request: {
     params: IdParamsSchema,
     headers: SimulableHeadersSchema,
-    body: { content: { 'application/json': { schema: CancelacionSchema } }, required: true },
+    body: { content: { 'application/json': { schema: CancelacionSchema, example: EJEMPLO_CANCELACION } }, required: true },
   },
   responses: {
     202: {

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent } from '../../lib/openapi';
+import { EJEMPLO_VERIFICAR } from '../ejemplos';
 
 const tags = ['CFDI recibidos'];
 
@@ -81,7 +82,7 @@ export const verificar = createRoute({
   request: {
     body: {
       content: {
-        'application/json': { schema: VerificarCuerpoSchema },
+        'application/json': { schema: VerificarCuerpoSchema, example: EJEMPLO_VERIFICAR },
         'application/xml': { schema: z.string().meta({ description: 'El archivo XML tal cual.' }) },
       },
     },

@@ -3,6 +3,7 @@ import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { AceptadaSchema, ComplementoPagoCrearSchema, FacturaDetalleSchema, IdParamsSchema } from '../comprobantes.schemas';
 import { rutaValidar } from '../comprobantes.validar';
+import { EJEMPLO_COMPLEMENTO_PAGO } from '../ejemplos';
 
 const tags = ['Complementos de pago'];
 
@@ -23,7 +24,7 @@ export const crear = createRoute({
   middleware: [requireAuth('facturas:write')] as const,
   request: {
     headers: SimulableHeadersSchema,
-    body: { content: { 'application/json': { schema: ComplementoPagoCrearSchema } }, required: true },
+    body: { content: { 'application/json': { schema: ComplementoPagoCrearSchema, example: EJEMPLO_COMPLEMENTO_PAGO } }, required: true },
   },
   responses: {
     202: { ...jsonContent(AceptadaSchema, 'Aceptado para timbrado.'), headers: z.object({ Location: z.string() }) },
@@ -46,4 +47,4 @@ export const obtener = createRoute({
   },
 });
 
-export const validar = rutaValidar('/complementos-pago/validar', 'validarComplementoPago', tags, ComplementoPagoCrearSchema, 'un complemento de pago');
+export const validar = rutaValidar('/complementos-pago/validar', 'validarComplementoPago', tags, ComplementoPagoCrearSchema, 'un complemento de pago', EJEMPLO_COMPLEMENTO_PAGO);

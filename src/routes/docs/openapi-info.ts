@@ -41,6 +41,11 @@ Con llaves \`hfx_test_…\` el PAC de pruebas hace las validaciones de un PAC (s
 antigüedad de 72 h) y firma un TimbreFiscalDigital real con un certificado propio de HexaFac, publicado en
 \`GET ${API_BASE}/sandbox/certificado\`. Documentación interactiva: \`GET ${API_BASE}/docs\`.
 
+## Ejemplos
+Cada operación que recibe un cuerpo trae un ejemplo que funciona tal cual en el sandbox de \`npm start\` (se prueba en CI).
+Donde hace falta un objeto tuyo, el ejemplo lleva un marcador: \`00000000-0000-4000-8000-000000000001\` es el UUID de una
+factura timbrada; \`…000000000002\`, el de una factura PPD timbrada; en \`POST /cfdi/verificar\`, \`xml\` es el XML del CFDI.
+
 ## Servidores
 \`servers\` es el origen que sirvió este documento (local con \`npm start\`: \`http://127.0.0.1:8787${API_BASE}\`). Para producción,
 usa el documento que sirve tu instalación (\`https://<tu-host>${API_BASE}/openapi.json\`) o cambia solo el origen: las rutas

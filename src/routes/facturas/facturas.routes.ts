@@ -5,6 +5,7 @@ import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/o
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
 import { AceptadaSchema, EstadoSatSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
 import { rutaValidar } from '../comprobantes.validar';
+import { EJEMPLO_FACTURA } from '../ejemplos';
 
 const tags = ['Facturas'];
 
@@ -23,7 +24,7 @@ export const crear = createRoute({
   middleware: [requireAuth('facturas:write')] as const,
   request: {
     headers: SimulableHeadersSchema,
-    body: { content: { 'application/json': { schema: FacturaCrearSchema } }, required: true },
+    body: { content: { 'application/json': { schema: FacturaCrearSchema, example: EJEMPLO_FACTURA } }, required: true },
   },
   responses: {
     202: {
@@ -126,7 +127,7 @@ export const sustituir = createRoute({
   request: {
     params: IdParamsSchema,
     headers: SimulableHeadersSchema,
-    body: { content: { 'application/json': { schema: FacturaCrearSchema } }, required: true },
+    body: { content: { 'application/json': { schema: FacturaCrearSchema, example: EJEMPLO_FACTURA } }, required: true },
   },
   responses: {
     202: {
@@ -137,4 +138,4 @@ export const sustituir = createRoute({
   },
 });
 
-export const validar = rutaValidar('/facturas/validar', 'validarFactura', tags, FacturaCrearSchema, 'una factura');
+export const validar = rutaValidar('/facturas/validar', 'validarFactura', tags, FacturaCrearSchema, 'una factura', EJEMPLO_FACTURA);

@@ -3,6 +3,7 @@ import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { AceptadaSchema, FacturaCrearSchema, FacturaDetalleSchema, IdParamsSchema } from '../comprobantes.schemas';
 import { rutaValidar } from '../comprobantes.validar';
+import { EJEMPLO_NOTA_CREDITO } from '../ejemplos';
 
 const tags = ['Notas de crédito'];
 
@@ -28,7 +29,7 @@ export const crear = createRoute({
   middleware: [requireAuth('facturas:write')] as const,
   request: {
     headers: SimulableHeadersSchema,
-    body: { content: { 'application/json': { schema: NotaCreditoCrearSchema } }, required: true },
+    body: { content: { 'application/json': { schema: NotaCreditoCrearSchema, example: EJEMPLO_NOTA_CREDITO } }, required: true },
   },
   responses: {
     202: { ...jsonContent(AceptadaSchema, 'Aceptada para timbrado.'), headers: z.object({ Location: z.string() }) },
@@ -51,4 +52,4 @@ export const obtener = createRoute({
   },
 });
 
-export const validar = rutaValidar('/notas-credito/validar', 'validarNotaCredito', tags, NotaCreditoCrearSchema, 'una nota de crédito');
+export const validar = rutaValidar('/notas-credito/validar', 'validarNotaCredito', tags, NotaCreditoCrearSchema, 'una nota de crédito', EJEMPLO_NOTA_CREDITO);

@@ -1,0 +1,59 @@
+// One request example per creating operation, shown by the docs' "Probar" and sent as is by
+// test/workers/ejemplos-openapi.test.ts to the sandbox app `npm start` seeds (issuer EKU9003173C9, the SAT's test
+// CSD): each succeeds there. No `fecha` (now, so never older than the PAC's 72 hours); receptor, never also
+// cliente_id. An example that needs an object of yours names it with a MARCADOR: put your own value there. The
+// UUID ones are valid UUIDs (the schema's pattern), all zeros but the last digit, so no tool calls the example wrong.
+
+export const MARCADORES = {
+  uuidFacturaTimbrada: '00000000-0000-4000-8000-000000000001',
+  uuidFacturaPpd: '00000000-0000-4000-8000-000000000002',
+  xmlCfdi: '<?xml version="1.0" encoding="UTF-8"?> (el XML completo del CFDI recibido)',
+} as const;
+
+const receptor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' };
+const iva16 = { traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }] };
+
+export const EJEMPLO_FACTURA = {
+  receptor,
+  forma_pago: '03',
+  metodo_pago: 'PUE',
+  conceptos: [
+    {
+      clave_prod_serv: '43232408',
+      cantidad: '2',
+      clave_unidad: 'E48',
+      descripcion: 'Desarrollo de software',
+      valor_unitario: '500.00',
+      objeto_imp: '02',
+      impuestos: iva16,
+    },
+  ],
+};
+
+export const EJEMPLO_NOTA_CREDITO = {
+  receptor,
+  forma_pago: '03',
+  metodo_pago: 'PUE',
+  cfdi_relacionados: [{ tipo_relacion: '01', uuids: [MARCADORES.uuidFacturaTimbrada] }],
+  conceptos: [
+    {
+      clave_prod_serv: '84111506',
+      cantidad: '1',
+      clave_unidad: 'ACT',
+      descripcion: 'Bonificación por pronto pago',
+      valor_unitario: '100.00',
+      objeto_imp: '02',
+      impuestos: iva16,
+    },
+  ],
+};
+
+/** Pays half of a PPD factura of 1,000.00 + IVA (1,160.00): parcialidad 1, saldo insoluto 580.00. */
+export const EJEMPLO_COMPLEMENTO_PAGO = {
+  receptor: { ...receptor, uso_cfdi: 'CP01' },
+  pagos: [{ fecha_pago: '2026-12-01T12:00:00', forma_pago: '03', documentos: [{ uuid: MARCADORES.uuidFacturaPpd, imp_pagado: '580.00' }] }],
+};
+
+export const EJEMPLO_CANCELACION = { motivo: '02' };
+
+export const EJEMPLO_VERIFICAR = { xml: MARCADORES.xmlCfdi };
