@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { API_BASE } from '../../env';
 import { api, expectError } from '../../../test/helpers';
+import { CHROME_ES } from './swagger-ui-es';
 
 const ORIGIN = 'http://hexafac.test';
 
@@ -51,6 +52,27 @@ describe('GET /docs', () => {
     expect(js).toContain(`url: "${API_BASE}/openapi.json"`);
     expect(js).toContain('validatorUrl: null');
     expect(js).not.toMatch(/https?:\/\//);
+  });
+
+  it('the Spanish chrome comes in the same-origin script, after the bundle, and each string it replaces is one Swagger UI writes', async () => {
+    const page = await api('GET', '/docs');
+    expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<html lang="es">');
+    const scripts = [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => new URL(m[1]!, ORIGIN).pathname);
+    expect(scripts).toEqual([`${API_BASE}/docs/assets/swagger-ui-bundle.js`, `${API_BASE}/docs/assets/hexafac-docs.js`]);
+    const res = await api('GET', '/docs/assets/hexafac-docs.js');
+    expect(res.headers.get('Content-Type')).toMatch(/^text\/javascript/);
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    const js = await res.text();
+    expect(js).toContain('MutationObserver');
+    expect(js).toContain(JSON.stringify(CHROME_ES));
+    expect(CHROME_ES['Try it out']).toBe('Probar');
+    expect(CHROME_ES.Execute).toBe('Ejecutar');
+    const bundle = await (await api('GET', '/docs/assets/swagger-ui-bundle.js')).text();
+    for (const ingles of Object.keys(CHROME_ES)) expect(bundle, ingles).toContain(ingles);
+    // A translation that were itself a key would be translated again.
+    for (const espanol of Object.values(CHROME_ES)) expect(Object.keys(CHROME_ES)).not.toContain(espanol);
   });
 
   it('the bundle is the real Swagger UI, without a source-map reference to a file it does not serve', async () => {
