@@ -67,6 +67,9 @@ const rechazo = await hexafac.facturas
   .catch((e) => ({ code: e.code, detalles: e.details?.map((d) => d.code) }));
 const sustituta = await hexafac.facturas.sustituir(timbrada.id, factura);
 const sustitutaTimbrada = await hexafac.facturas.waitUntilTimbrada(sustituta.id, { timeoutMs: 90_000, intervalMs: 500 });
+// The replaced original ends cancelled with motivo 01, its acuse downloadable.
+const cancelada = await hexafac.facturas.waitUntilCancelada(timbrada.id, { timeoutMs: 90_000, intervalMs: 500 });
+const acuse = await hexafac.facturas.downloadAcuse(timbrada.id);
 
 receptor.close();
 console.log(
@@ -87,5 +90,8 @@ console.log(
     recuperada: { status: recuperada.status, pac: recuperada.pac, uuid: recuperada.uuid },
     rechazo,
     sustituta: { status: sustitutaTimbrada.status, sustituye_a: sustitutaTimbrada.sustituye_a },
+    cancelada: { status: cancelada.status, motivo: cancelada.cancelacion.motivo, folio_sustitucion: cancelada.cancelacion.folio_sustitucion },
+    sustitutaUuid: sustitutaTimbrada.uuid,
+    acuse,
   }),
 );

@@ -79,6 +79,9 @@ void h.cfdi.verificar(42);
 void h.facturas.create({ ...f, metodo_pago: 'PUX' });
 // @ts-expect-error: not a status of the API
 void h.facturas.list({ status: 'pagada' });
+// @ts-expect-error: receptor and cliente_id together
+void h.facturas.create({ ...f, cliente_id: 'c1' });
+void h.facturas.waitUntilTimbrada('f1').then((t): string => t.uuid);
 `,
     );
     writeFileSync(
@@ -124,5 +127,7 @@ void new sdk.HexaFac('k', { baseUrl: 'http://127.0.0.1' }).facturas.list({ statu
     expect(r.recuperada.uuid).toMatch(/^[0-9A-F-]{36}$/);
     expect(r.rechazo).toEqual({ code: 'factura_rechazada', detalles: ['CFDI40108'] });
     expect(r.sustituta).toEqual({ status: 'timbrada', sustituye_a: r.aceptada.id });
+    expect(r.cancelada).toEqual({ status: 'cancelada', motivo: '01', folio_sustitucion: r.sustitutaUuid });
+    expect(r.acuse).toContain(r.timbrada.uuid);
   });
 });
