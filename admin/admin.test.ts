@@ -484,6 +484,30 @@ describe('invoices', () => {
     expect(liveList).not.toContain(a.id);
   });
 
+  it('shows money as money, tipo by name and every date in one named zone; a complemento is named and cancelled as such', async () => {
+    const { browser } = await signedIn();
+    const app = await createApplication();
+    const f = await seedFactura(app.id, 'test', { subtotal: '2000', total: '2320.005' });
+    await seedFactura(app.id, 'test', { moneda: 'JPY', subtotal: '1234567', total: '1234567.4' });
+    const pago = await seedFactura(app.id, 'test', { tipo: 'P', moneda: 'XXX', subtotal: '0', total: '0' });
+    const list = await (await browser.get(`/admin/aplicaciones/${app.id}/facturas`)).text();
+    expect(list).toContain('$2,320.01 MXN');
+    expect(list).toContain('$1,234,567 JPY');
+    expect(list).toContain('<td>Ingreso</td>');
+    expect(list).toContain('<td>Pago</td>');
+    expect(list).not.toContain('<td>I</td>');
+    expect(list).toContain('(America/Mexico_City)');
+    expect(list).not.toMatch(/\d UTC/);
+
+    const detalle = await (await browser.get(`/admin/aplicaciones/${app.id}/facturas/${f.id}`)).text();
+    expect(detalle).toContain('$2,000.00 MXN');
+    expect(detalle).toContain('Cancelar factura');
+    const complemento = await (await browser.get(`/admin/aplicaciones/${app.id}/facturas/${pago.id}`)).text();
+    expect(complemento).toContain('<title>Complemento de pago');
+    expect(complemento).toContain('Cancelar complemento de pago');
+    expect(complemento).not.toMatch(/Factura A-|Cancelar factura/);
+  });
+
   it('shows the detail with its history', async () => {
     const { browser } = await signedIn();
     const app = await createApplication();

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { catalogs, dec, fechaLocal, formatear, instanteDeFechaLocal } from '../src/cfdi';
 import { MODES, type Mode } from '../src/lib/mode';
 import type { AdminEnv } from './auth';
 import { Shell, type ShellProps } from './components/layout';
@@ -64,9 +65,29 @@ export async function formFile(c: Context<AdminEnv>, name: string): Promise<File
   return first instanceof File && first.size > 0 ? first : undefined;
 }
 
-/** Our timestamps are UTC (…Z); a Comprobante's Fecha is the issuer's local time and says no zone. */
-export const fecha = (iso: string | null | undefined) =>
-  iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}${iso.endsWith('Z') ? ' UTC' : ''}` : '—';
+/** The one zone every date in the panel is shown in, named beside each date. */
+export const ZONA_PANEL = 'America/Mexico_City';
+
+/**
+ * Our timestamps are UTC (…Z); a date without a zone is wall-clock time in `zonaOrigen` (a Comprobante's Fecha:
+ * its lugar de expedición's zone, see `zonaHoraria`). Both are shown in ZONA_PANEL.
+ */
+export function fecha(iso: string | null | undefined, zonaOrigen: string = ZONA_PANEL): string {
+  if (!iso) return '—';
+  const instante = iso.endsWith('Z') ? new Date(iso) : instanteDeFechaLocal(iso.slice(0, 19), zonaOrigen);
+  const local = fechaLocal(instante, ZONA_PANEL);
+  return `${local.slice(0, 10)} ${local.slice(11, 16)} (${ZONA_PANEL})`;
+}
+
+/** `$2,320.00 MXN`: the decimal string rounded to the currency's c_Moneda decimals, grouped by thousands. */
+export function dinero(importe: string, moneda: string): string {
+  const texto = formatear(dec(importe), catalogs.decimalesMoneda(moneda) ?? 2);
+  const [entero = '', fraccion] = texto.replace('-', '').split('.');
+  const agrupado = entero.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${texto.startsWith('-') ? '-' : ''}$${agrupado}${fraccion ? `.${fraccion}` : ''} ${moneda}`;
+}
+
+export const TIPO_COMPROBANTE = { I: 'Ingreso', E: 'Egreso', P: 'Pago' } as const;
 
 // Post/Redirect/Get notices travel as a code in the query string, never as free text (no content spoofing).
 const AVISOS = {

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { FacturaStatus } from '../../src/db/schema';
+import { zonaHoraria } from '../../src/cfdi';
 import { cursorId, toPage } from '../../src/lib/pagination';
 import type { Tenant } from '../../src/lib/tenancy';
 import type { MotivoCancelacion } from '../../src/pac/types';
@@ -15,7 +16,7 @@ import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
 import { AppTabs, Empty, ESTADOS_FACTURA, FACTURA_STATUS, ModeBadge, StatusBadge, Tabla } from '../components/ui';
 import { enFormulario } from '../errors';
 import { AppStatus, loadApp } from './aplicaciones';
-import { aviso, currentMode, fecha, formFields, page, redirectWith } from '../render';
+import { aviso, currentMode, dinero, fecha, formFields, page, redirectWith, TIPO_COMPROBANTE } from '../render';
 
 const PAGE_SIZE = 25;
 
@@ -50,7 +51,10 @@ const appCrumbs = (app: Aplicacion) => [
 
 export const folioDe = (f: Pick<Factura, 'serie' | 'folio'>) => `${f.serie}${f.serie ? '-' : ''}${f.folio}`;
 
-const money = (amount: string, moneda: string) => `${amount} ${moneda}`;
+/** How a page names a comprobante and its cancellation, by tipo (a complemento is no factura). */
+const NOMBRE_TIPO = { I: 'Factura', E: 'Nota de crédito', P: 'Complemento de pago' } as const;
+// A Fecha is wall-clock time at the emisor's lugar de expedición.
+const fechaComprobante = (f: Pick<Factura, 'fecha'>, app: Aplicacion) => fecha(f.fecha, zonaHoraria(app.lugar_expedicion));
 
 const STATUS_OPTIONS = ESTADOS_FACTURA.map((s) => ({ value: s, label: FACTURA_STATUS[s].label }));
 
@@ -157,14 +161,14 @@ facturasPages.get('/:appId/facturas', async (c) => {
                 <td>
                   <a href={`${base}/${r.id}`}>{folioDe(r)}</a>
                 </td>
-                <td>{r.tipo}</td>
+                <td>{TIPO_COMPROBANTE[r.tipo]}</td>
                 <td>
                   {r.receptor_nombre}
                   <br />
                   <span class="mono small muted">{r.receptor_rfc}</span>
                 </td>
-                <td>{fecha(r.fecha)}</td>
-                <td class="num">{money(r.total, r.moneda)}</td>
+                <td>{fechaComprobante(r, app)}</td>
+                <td class="num">{dinero(r.total, r.moneda)}</td>
                 <td>
                   <StatusBadge status={r.status} />
                 </td>
@@ -201,9 +205,9 @@ async function DetailPage(
   const base = `/admin/aplicaciones/${app.id}/facturas/${factura.id}`;
   return page(
     c,
-    { title: `Factura ${folioDe(factura)}`, section: 'facturas' },
+    { title: `${NOMBRE_TIPO[factura.tipo]} ${folioDe(factura)}`, section: 'facturas' },
     <>
-      <PageHead title={`Factura ${folioDe(factura)}`} crumbs={[...appCrumbs(app), { href: `/admin/aplicaciones/${app.id}/facturas`, label: 'Facturas' }]}>
+      <PageHead title={`${NOMBRE_TIPO[factura.tipo]} ${folioDe(factura)}`} crumbs={[...appCrumbs(app), { href: `/admin/aplicaciones/${app.id}/facturas`, label: 'Facturas' }]}>
         <StatusBadge status={factura.status} />
         {factura.xml_key ? (
           <a class="btn btn-secondary" href={`${base}/xml`} download>
@@ -227,20 +231,20 @@ async function DetailPage(
           <h2>Comprobante</h2>
           <dl class="kv">
             <dt>Tipo</dt>
-            <dd>{{ I: 'Ingreso', E: 'Egreso (nota de crédito)', P: 'Pago' }[factura.tipo]}</dd>
+            <dd>{TIPO_COMPROBANTE[factura.tipo]}</dd>
             <dt>Serie y folio</dt>
             <dd>{folioDe(factura)}</dd>
             <dt>Fecha</dt>
-            <dd>{fecha(factura.fecha)}</dd>
+            <dd>{fechaComprobante(factura, app)}</dd>
             <dt>Receptor</dt>
             <dd>
               {factura.receptor_nombre} <span class="mono">({factura.receptor_rfc})</span>
             </dd>
             <dt>Subtotal</dt>
-            <dd>{money(factura.subtotal, factura.moneda)}</dd>
+            <dd>{dinero(factura.subtotal, factura.moneda)}</dd>
             <dt>Total</dt>
             <dd>
-              <strong>{money(factura.total, factura.moneda)}</strong>
+              <strong>{dinero(factura.total, factura.moneda)}</strong>
             </dd>
             <dt>Método de pago</dt>
             <dd>{factura.metodo_pago ?? '—'}</dd>
@@ -290,7 +294,7 @@ async function DetailPage(
           ) : null}
         </section>
       </div>
-      {CANCELABLES.includes(factura.status) ? <CancelarSection action={`${base}/cancelar`} csrf={c.get('session').csrf} {...cancelar} /> : null}
+      {CANCELABLES.includes(factura.status) ? <CancelarSection nombre={NOMBRE_TIPO[factura.tipo].toLowerCase()} action={`${base}/cancelar`} csrf={c.get('session').csrf} {...cancelar} /> : null}
       <section class="card">
         <h2>Historial</h2>
         {historia.length ? (
@@ -317,9 +321,9 @@ async function DetailPage(
   );
 }
 
-const CancelarSection = ({ action, csrf, form, errors }: { action: string; csrf: string; form: CancelarForm; errors: FieldErrors }) => (
+const CancelarSection = ({ nombre, action, csrf, form, errors }: { nombre: string; action: string; csrf: string; form: CancelarForm; errors: FieldErrors }) => (
   <section class="card" id="cancelar" aria-labelledby="cancelar-titulo">
-    <h2 id="cancelar-titulo">Cancelar factura</h2>
+    <h2 id="cancelar-titulo">Cancelar {nombre}</h2>
     <p class="muted small">La cancelación se solicita al SAT a través del PAC; el estado pasa a «Cancelación pendiente» hasta su respuesta.</p>
     <ErrorSummary errors={errors} message={errors.form} />
     <form method="post" action={action} class="stack" novalidate>
@@ -335,7 +339,7 @@ const CancelarSection = ({ action, csrf, form, errors }: { action: string; csrf:
       />
       <div class="formactions">
         <button type="submit" class="btn btn-danger">
-          Cancelar factura
+          Cancelar {nombre}
         </button>
       </div>
     </form>
