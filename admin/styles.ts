@@ -77,7 +77,7 @@ main { max-width: 1200px; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 .stat { border: 1px solid var(--c-border); border-radius: var(--radius); padding: .75rem 1rem; background: var(--c-surface); }
 .stat .n { font-size: 1.6rem; font-weight: 700; display: block; line-height: 1.2; }
 .stat .l { color: var(--c-muted); font-size: .85rem; }
-.tabs { display: flex; gap: .25rem; border-bottom: 1px solid var(--c-border); margin: 0 0 1.25rem; padding: 0; list-style: none; overflow-x: auto; }
+.tabs { display: flex; gap: .25rem; border-bottom: 1px solid var(--c-border); margin: 0 0 1.25rem; padding: 0; list-style: none; flex-wrap: wrap; }
 .tabs a { display: block; padding: .55rem .9rem; text-decoration: none; color: var(--c-muted); border-bottom: 3px solid transparent; font-weight: 500; white-space: nowrap; }
 .tabs a:hover { color: var(--c-text); }
 .tabs a[aria-current="page"] { color: var(--c-primary); border-bottom-color: var(--c-primary); }
@@ -118,8 +118,8 @@ input[type=file] { font: inherit; padding: .35rem 0; }
 input[aria-invalid="true"], select[aria-invalid="true"], textarea[aria-invalid="true"] { border-color: var(--c-danger); box-shadow: 0 0 0 1px var(--c-danger); }
 fieldset { border: 1px solid var(--c-border); border-radius: var(--radius); padding: .75rem 1rem 1rem; margin: 0; }
 fieldset.field legend { padding: 0 .35rem; }
-.checks { display: grid; gap: .35rem; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); }
-.checks label { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
+.checks { display: grid; gap: .35rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr)); }
+.checks label { font-weight: 400; display: flex; gap: .5rem; align-items: center; min-width: 0; overflow-wrap: anywhere; }
 .checks input, .radios input { width: 1.05rem; height: 1.05rem; }
 .radios { display: flex; gap: 1.25rem; flex-wrap: wrap; }
 .radios label { font-weight: 400; display: flex; gap: .45rem; align-items: center; }
