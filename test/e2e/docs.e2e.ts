@@ -73,8 +73,8 @@ async function main() {
     await page.locator('.btn.authorize').click();
     await page.locator('.modal-ux input').first().fill(stack.token);
     await shot(page, 'autorizar');
-    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
-    await page.locator('.modal-ux .auth-btn-wrapper button.btn-done').click();
+    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').first().click();
+    await page.locator('.modal-ux .auth-btn-wrapper button.btn-done').first().click();
 
     const op = page.locator('.opblock-post').filter({ has: page.locator('.opblock-summary-path[data-path="/facturas"]') });
     await op.locator('.opblock-summary').click();

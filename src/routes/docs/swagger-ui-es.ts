@@ -40,6 +40,9 @@ export const CHROME_ES: Record<string, string> = {
   Authorized: 'Autorizado',
   'Value:': 'Valor:',
   'Send empty value': 'Enviar valor vacío',
+  'Apply credentials': 'Aplicar credenciales',
+  'Remove authorization': 'Quitar autorización',
+  'Request content type': 'Tipo de contenido de la solicitud',
   Reset: 'Restablecer',
   'Failed to load API definition.': 'No se pudo cargar la definición de la API.',
   // "Controls <code>Accept</code> header." is three text nodes.
