@@ -6,6 +6,7 @@ import { type AdminEnv, requireCsrf, requireSession, safeReturnPath } from './au
 import { CLIENT_JS } from './client';
 import { onError } from './errors';
 import { aplicaciones } from './pages/aplicaciones';
+import { clientes } from './pages/clientes';
 import { csd } from './pages/csd';
 import { dashboard } from './pages/dashboard';
 import { facturasIndex, facturasPages } from './pages/facturas';
@@ -58,6 +59,7 @@ adminApp.route('/aplicaciones', csd);
 adminApp.route('/aplicaciones', llaves);
 adminApp.route('/aplicaciones', webhooks);
 adminApp.route('/aplicaciones', facturasPages);
+adminApp.route('/aplicaciones', clientes);
 adminApp.get('/facturas', facturasIndex);
 adminApp.route('/verificar', verificar);
 
