@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { csdDesdePkcs8 } from '../src/cfdi';
 import { getDb } from '../src/db/client';
-import { adminUsers, apiKeys, clientApplications, eventos, facturas } from '../src/db/schema';
+import { adminUsers, apiKeys, aplicaciones, clientApplications, eventos, facturas } from '../src/db/schema';
 import { decryptSecret, fromBase64 } from '../src/lib/crypto';
 import { uuidv7 } from '../src/lib/ids';
 import { api, createApplication, createEmisor, expectError, facturaBase, json, waitFor } from '../test/helpers';
@@ -129,7 +129,10 @@ describe('sign-in', () => {
     for (let i = 1; i < MAX_FAILED_ATTEMPTS; i++) expect((await b.signIn(admin.email, `mal-${i}`)).status).toBe(401);
     const fifth = await b.signIn(admin.email, 'mal-5');
     expect(fifth.status).toBe(429);
-    expect(await fifth.text()).toContain('bloqueada');
+    const bloqueo = await fifth.text();
+    expect(bloqueo).toContain('bloqueada');
+    expect(bloqueo).toContain('(America/Mexico_City)');
+    expect(bloqueo).not.toContain(' UTC');
     const row = await db().select().from(adminUsers).where(eq(adminUsers.email, admin.email)).get();
     const minutes = (Date.parse(row!.locked_until!) - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(LOCK_MINUTES - 1);
@@ -506,6 +509,40 @@ describe('invoices', () => {
     expect(complemento).toContain('<title>Complemento de pago');
     expect(complemento).toContain('Cancelar complemento de pago');
     expect(complemento).not.toMatch(/Factura A-|Cancelar factura/);
+  });
+
+  it('a PPD factura shows its saldo, pagos and notas de crédito; a complemento lists the facturas it pays and its row what it paid', async () => {
+    const { browser } = await signedIn();
+    const app = await createApplication();
+    const base = `/admin/aplicaciones/${app.id}/facturas`;
+    const ppd = await seedFactura(app.id, 'test', { metodo_pago: 'PPD', subtotal: '2000.00', total: '2320.00' });
+    const pago = await seedFactura(app.id, 'test', { tipo: 'P', moneda: 'XXX', subtotal: '0', total: '0' });
+    const nota = await seedFactura(app.id, 'test', { tipo: 'E', subtotal: '100.00', total: '116.00' });
+    const fila = { client_application_id: app.id, mode: 'test' as const, documento_id: ppd.id };
+    await db().insert(aplicaciones).values([
+      { ...fila, id: uuidv7(), origen_id: pago.id, tipo: 'pago', num_parcialidad: 1, imp_saldo_ant: '2320.00', importe: '1000.50', imp_saldo_insoluto: '1319.50' },
+      { ...fila, id: uuidv7(), origen_id: nota.id, tipo: 'nota_credito', imp_saldo_ant: '1319.50', importe: '116.00', imp_saldo_insoluto: '1203.50' },
+    ]);
+
+    const factura = await (await browser.get(`${base}/${ppd.id}`)).text();
+    expect(factura).toMatch(/Saldo insoluto<\/dt><dd><strong>\$1,203\.50 MXN/);
+    expect(factura).toContain(`href="${base}/${pago.id}"`);
+    expect(factura).toContain(pago.uuid);
+    expect(factura).toContain('$1,000.50 MXN');
+    expect(factura).toContain(nota.uuid);
+    expect(factura).toContain('$116.00 MXN');
+
+    const complemento = await (await browser.get(`${base}/${pago.id}`)).text();
+    expect(complemento).toContain('Facturas que paga');
+    expect(complemento).toContain(`href="${base}/${ppd.id}"`);
+    expect(complemento).toContain(ppd.uuid);
+    for (const importe of ['$2,320.00 MXN', '$1,000.50 MXN', '$1,319.50 MXN']) expect(complemento).toContain(importe);
+    expect(complemento).not.toContain('Cancelar factura');
+
+    const list = await (await browser.get(base)).text();
+    const filaPago = list.slice(list.indexOf(`${base}/${pago.id}`), list.indexOf('</tr>', list.indexOf(`${base}/${pago.id}`)));
+    expect(filaPago).toContain('$1,000.50 MXN');
+    expect(filaPago).not.toContain('XXX');
   });
 
   it('shows the detail with its history', async () => {

@@ -10,6 +10,7 @@ import { acuseDe, type Archivo, pdfDe, xmlDe } from '../../src/services/archivos
 import { cancelarComprobante, MOTIVOS_CANCELACION } from '../../src/services/cancelacion';
 import { type Aplicacion, cargarComprobante, historial, listarComprobantes } from '../../src/services/comprobantes';
 import { type Factura, VIGENTES } from '../../src/services/estado';
+import { buscarFacturas, pagadoPorComplemento, relacionesDe } from '../../src/services/saldos';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextField } from '../components/form';
 import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
@@ -125,6 +126,7 @@ facturasPages.get('/:appId/facturas', async (c) => {
     { limit: PAGE_SIZE, cursor: cursor && cursorId(cursor) ? cursor : undefined },
   );
   const { data: shown, next_cursor } = toPage(rows, PAGE_SIZE, (r) => r);
+  const pagado = await pagadoPorComplemento(c.var.deps, tenant, shown.filter((r) => r.tipo === 'P').map((r) => r.id));
   const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
   if (next_cursor) params.set('cursor', next_cursor);
   const base = `/admin/aplicaciones/${app.id}/facturas`;
@@ -168,7 +170,9 @@ facturasPages.get('/:appId/facturas', async (c) => {
                   <span class="mono small muted">{r.receptor_rfc}</span>
                 </td>
                 <td>{fechaComprobante(r, app)}</td>
-                <td class="num">{dinero(r.total, r.moneda)}</td>
+                <td class="num">
+                  {r.tipo === 'P' ? <ImportePagado importes={pagado.get(r.id) ?? []} /> : dinero(r.total, r.moneda)}
+                </td>
                 <td>
                   <StatusBadge status={r.status} />
                 </td>
@@ -191,6 +195,23 @@ facturasPages.get('/:appId/facturas', async (c) => {
   );
 });
 
+/** A complemento's Total is 0: its row shows what it paid, in the paid invoices' currency. */
+const ImportePagado = ({ importes }: { importes: { moneda: string; importe: string }[] }) =>
+  importes.length ? (
+    <>
+      {importes.map((i, n) => (
+        <>
+          {n ? <br /> : null}
+          {dinero(i.importe, i.moneda)}
+        </>
+      ))}
+      <br />
+      <span class="small muted">pagado</span>
+    </>
+  ) : (
+    '—'
+  );
+
 const loadFactura = (c: Context<AdminEnv>, app: Aplicacion): Promise<Factura> =>
   cargarComprobante(c.var.deps, tenantOfApp(c, app), c.req.param('facturaId') ?? '');
 
@@ -201,7 +222,9 @@ async function DetailPage(
   cancelar: { form: CancelarForm; errors: FieldErrors; flash?: Flash } = { form: CANCELAR_VACIO, errors: {} },
   status: ContentfulStatusCode = 200,
 ) {
-  const historia = await historial(c.var.deps, tenantOfApp(c, app), factura.id);
+  const tenant = tenantOfApp(c, app);
+  const [historia, relaciones] = await Promise.all([historial(c.var.deps, tenant, factura.id), relacionesDe(c.var.deps, tenant, factura)]);
+  const documentos = relaciones.aplicaciones ? await buscarFacturas(c.var.deps, tenant, relaciones.aplicaciones.map((a) => a.factura_id)) : new Map<string, Factura>();
   const base = `/admin/aplicaciones/${app.id}/facturas/${factura.id}`;
   return page(
     c,
@@ -294,6 +317,10 @@ async function DetailPage(
           ) : null}
         </section>
       </div>
+      {relaciones.saldo ? <SaldoSection saldo={relaciones.saldo} moneda={factura.moneda} facturasDe={`/admin/aplicaciones/${app.id}/facturas`} /> : null}
+      {relaciones.aplicaciones ? (
+        <AplicacionesSection tipo={factura.tipo} aplicaciones={relaciones.aplicaciones} documentos={documentos} facturasDe={`/admin/aplicaciones/${app.id}/facturas`} />
+      ) : null}
       {CANCELABLES.includes(factura.status) ? <CancelarSection nombre={NOMBRE_TIPO[factura.tipo].toLowerCase()} action={`${base}/cancelar`} csrf={c.get('session').csrf} {...cancelar} /> : null}
       <section class="card">
         <h2>Historial</h2>
@@ -320,6 +347,118 @@ async function DetailPage(
     status,
   );
 }
+
+type Relaciones = Awaited<ReturnType<typeof relacionesDe>>;
+const Uuid = ({ uuid, href }: { uuid: string | null; href: string }) => <a class="mono small" href={href}>{uuid ?? '—'}</a>;
+
+/** A PPD factura: what is still owed, and the complementos and notas de crédito that took from it. */
+const SaldoSection = ({ saldo, moneda, facturasDe }: { saldo: NonNullable<Relaciones['saldo']>; moneda: string; facturasDe: string }) => (
+  <section class="card" aria-labelledby="saldo-titulo">
+    <h2 id="saldo-titulo">Saldo</h2>
+    <dl class="kv">
+      <dt>Saldo insoluto</dt>
+      <dd>
+        <strong>{dinero(saldo.saldo_insoluto, moneda)}</strong>
+      </dd>
+      <dt>Pagado</dt>
+      <dd>{dinero(saldo.pagado, moneda)}</dd>
+      <dt>Notas de crédito aplicadas</dt>
+      <dd>{dinero(saldo.acreditado, moneda)}</dd>
+    </dl>
+    <h3>Pagos</h3>
+    {saldo.pagos.length ? (
+      <div class="tablewrap">
+        <Tabla columnas={['Parcialidad', 'Complemento (UUID)', { titulo: 'Saldo anterior', clase: 'num' }, { titulo: 'Pagado', clase: 'num' }, { titulo: 'Saldo insoluto', clase: 'num' }, 'Estado']}>
+          {saldo.pagos.map((p) => (
+            <tr>
+              <td>{p.num_parcialidad}</td>
+              <td>
+                <Uuid uuid={p.uuid} href={`${facturasDe}/${p.complemento_id}`} />
+              </td>
+              <td class="num">{dinero(p.imp_saldo_ant, moneda)}</td>
+              <td class="num">{dinero(p.imp_pagado, moneda)}</td>
+              <td class="num">{dinero(p.imp_saldo_insoluto, moneda)}</td>
+              <td>
+                <StatusBadge status={p.status} />
+              </td>
+            </tr>
+          ))}
+        </Tabla>
+      </div>
+    ) : (
+      <p class="muted">Sin pagos todavía.</p>
+    )}
+    <h3>Notas de crédito aplicadas</h3>
+    {saldo.notas_credito.length ? (
+      <div class="tablewrap">
+        <Tabla columnas={['Nota de crédito (UUID)', { titulo: 'Saldo anterior', clase: 'num' }, { titulo: 'Importe', clase: 'num' }, { titulo: 'Saldo insoluto', clase: 'num' }, 'Estado']}>
+          {saldo.notas_credito.map((n) => (
+            <tr>
+              <td>
+                <Uuid uuid={n.uuid} href={`${facturasDe}/${n.nota_credito_id}`} />
+              </td>
+              <td class="num">{dinero(n.imp_saldo_ant, moneda)}</td>
+              <td class="num">{dinero(n.importe, moneda)}</td>
+              <td class="num">{dinero(n.imp_saldo_insoluto, moneda)}</td>
+              <td>
+                <StatusBadge status={n.status} />
+              </td>
+            </tr>
+          ))}
+        </Tabla>
+      </div>
+    ) : (
+      <p class="muted">Sin notas de crédito.</p>
+    )}
+  </section>
+);
+
+/** A complemento (or nota de crédito): the facturas it pays (or credits), each in its own currency. */
+const AplicacionesSection = ({
+  tipo,
+  aplicaciones,
+  documentos,
+  facturasDe,
+}: {
+  tipo: Factura['tipo'];
+  aplicaciones: NonNullable<Relaciones['aplicaciones']>;
+  documentos: Map<string, Factura>;
+  facturasDe: string;
+}) => (
+  <section class="card" aria-labelledby="aplicaciones-titulo">
+    <h2 id="aplicaciones-titulo">{tipo === 'P' ? 'Facturas que paga' : 'Facturas a las que se aplica'}</h2>
+    {aplicaciones.length ? (
+      <div class="tablewrap">
+        <Tabla
+          columnas={[
+            'Factura (UUID)',
+            ...(tipo === 'P' ? ['Parcialidad'] : []),
+            { titulo: 'Saldo anterior', clase: 'num' },
+            { titulo: tipo === 'P' ? 'Pagado' : 'Importe', clase: 'num' },
+            { titulo: 'Saldo insoluto', clase: 'num' },
+          ]}
+        >
+          {aplicaciones.map((a) => {
+            const moneda = documentos.get(a.factura_id)?.moneda ?? 'MXN';
+            return (
+              <tr>
+                <td>
+                  <Uuid uuid={a.uuid} href={`${facturasDe}/${a.factura_id}`} />
+                </td>
+                {tipo === 'P' ? <td>{a.num_parcialidad}</td> : null}
+                <td class="num">{dinero(a.imp_saldo_ant, moneda)}</td>
+                <td class="num">{dinero(a.importe, moneda)}</td>
+                <td class="num">{dinero(a.imp_saldo_insoluto, moneda)}</td>
+              </tr>
+            );
+          })}
+        </Tabla>
+      </div>
+    ) : (
+      <p class="muted">Ninguna.</p>
+    )}
+  </section>
+);
 
 const CancelarSection = ({ nombre, action, csrf, form, errors }: { nombre: string; action: string; csrf: string; form: CancelarForm; errors: FieldErrors }) => (
   <section class="card" id="cancelar" aria-labelledby="cancelar-titulo">

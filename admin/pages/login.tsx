@@ -16,7 +16,7 @@ import {
 } from '../auth';
 import { Csrf, Document, Logo } from '../components/layout';
 import { TextField } from '../components/form';
-import { formFields, html } from '../render';
+import { fecha, formFields, html } from '../render';
 
 const LoginPage = ({ csrf, email, volver, error }: { csrf: string; email?: string; volver: string; error?: string }) => (
   <Document title="Iniciar sesión">
@@ -46,8 +46,6 @@ const LoginPage = ({ csrf, email, volver, error }: { csrf: string; email?: strin
   </Document>
 );
 
-const hora = (iso: string) => `${iso.slice(11, 16)} UTC`;
-
 export const login = new Hono<AdminEnv>();
 
 login.get('/login', async (c) => {
@@ -67,7 +65,7 @@ login.post('/login', async (c) => {
   const result = await signIn(c.var.deps, email, f.password);
   if (!result.ok) {
     return result.reason === 'locked'
-      ? again(`Demasiados intentos fallidos: la cuenta está bloqueada ${LOCK_MINUTES} minutos (hasta las ${hora(result.until)}).`, 429)
+      ? again(`Demasiados intentos fallidos: la cuenta está bloqueada ${LOCK_MINUTES} minutos (hasta ${fecha(result.until)}).`, 429)
       : again('Correo o contraseña incorrectos.');
   }
   deleteCookie(c, LOGIN_CSRF_COOKIE, { path: '/admin', secure: true });

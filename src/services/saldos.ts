@@ -222,6 +222,29 @@ async function aplicacionesDeOrigen(deps: DbDeps, t: Tenant, origenId: string) {
   }));
 }
 
+/** What each P of `origenIds` paid, summed by the paid invoices' currency (a P's own Total is 0). */
+export async function pagadoPorComplemento(deps: DbDeps, t: Tenant, origenIds: string[]): Promise<Map<string, { moneda: string; importe: string }[]>> {
+  const documento = alias(facturas, 'documento');
+  const { db } = tenantDb(deps, t);
+  // three parameters are the tenant's and the tipo
+  const rows = await inChunks(origenIds, D1_MAX_PARAMETERS - 3, (ids) =>
+    db
+      .select({ origen_id: aplicaciones.origen_id, importe: aplicaciones.importe, moneda: documento.moneda })
+      .from(aplicaciones)
+      .innerJoin(documento, eq(documento.id, aplicaciones.documento_id))
+      .where(tenantWhere(aplicaciones, t, eq(aplicaciones.tipo, 'pago'), inArray(aplicaciones.origen_id, ids))),
+  );
+  const sumas = new Map<string, Map<string, Decimal>>();
+  for (const r of rows) {
+    const porMoneda = sumas.get(r.origen_id) ?? new Map<string, Decimal>();
+    porMoneda.set(r.moneda, (porMoneda.get(r.moneda) ?? dec(0)).plus(dec(r.importe)));
+    sumas.set(r.origen_id, porMoneda);
+  }
+  return new Map(
+    [...sumas].map(([id, porMoneda]) => [id, [...porMoneda].map(([moneda, d]) => ({ moneda, importe: formatear(d, catalogs.decimalesMoneda(moneda) ?? 2) }))]),
+  );
+}
+
 /** The balance part of a comprobante's detail: `saldo` for a PPD invoice, `aplicaciones` for a P or E. */
 export async function relacionesDe(deps: DbDeps, t: Tenant, f: Factura) {
   if (f.tipo === 'I') {
