@@ -32,9 +32,16 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: path.join(shots, `${String(++n).padStart(2, '0')}-${name}.png`), fullPage: true });
 }
 
+interface PaginaDom {
+  body: { innerText: string };
+  querySelectorAll(selector: string): Iterable<{ getAttribute(name: string): string | null }>;
+}
+
 /** Every English chrome string still shown: text lines, placeholders, titles and aria-labels. */
 function inglesVisible(page: Page): Promise<string[]> {
   return page.evaluate((ingles) => {
+    // runs in the page; the project's tsc has no DOM lib (it would retype the Workers' BufferSource)
+    const document = (globalThis as unknown as { document: PaginaDom }).document;
     const quedan = new Set<string>();
     for (const linea of document.body.innerText.split('\n')) if (ingles.includes(linea.trim())) quedan.add(linea.trim());
     for (const e of document.querySelectorAll('[placeholder], [title], [aria-label]')) {
