@@ -5,6 +5,7 @@ import { API_BASE } from './env';
 import type { AppEnv } from './lib/context';
 import { DomainError, onError, renderError } from './lib/errors';
 import { limitBody, requestId, requireJsonBody } from './lib/middleware';
+import { mensajeDeForma } from './lib/mensajes';
 import sistema from './routes/sistema';
 import webhooks from './routes/webhooks';
 import clientes from './routes/clientes';
@@ -22,8 +23,8 @@ import { FIRMA_WEBHOOK, webhooksDelDocumento } from './routes/eventos.schemas';
 // auth + scope → zod → handler. Other apps (the admin panel) are mounted beside it by the Worker's entry
 // (worker.ts), so nothing in src/ depends on them.
 
-// Clients read validation messages in Spanish, like the fiscal ones.
-z.config(z.locales.es());
+// Clients read validation messages in Spanish, like the fiscal ones (zod's own Spanish for anything unforeseen).
+z.config({ localeError: z.locales.es().localeError, customError: mensajeDeForma });
 
 export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { log } from './log';
+import { CAMPO_OBLIGATORIO } from './mensajes';
 
 // One error type for every layer below the edge: services, jobs, lib and webhooks throw DomainError with
 // a kind; the kind becomes an HTTP status here, once (and an admin page in admin/errors.ts, once).
@@ -97,8 +98,8 @@ export function zodDetails(error: z.ZodError, prefix: readonly PropertyKey[] = [
     if (i.code === 'unrecognized_keys') {
       return i.keys.map((k) => ({ path: formatPath([...path, k]), message: `El campo ${k} no existe en esta API.`, code: 'HFX_CAMPO_DESCONOCIDO' }));
     }
-    const requerido = i.code === 'invalid_type' && /received undefined/.test(i.message);
-    return [{ path: formatPath(path), message: requerido ? 'Campo obligatorio.' : i.message, code: requerido ? 'HFX_CAMPO_REQUERIDO' : 'HFX_FORMATO' }];
+    const requerido = i.code === 'invalid_type' && i.message === CAMPO_OBLIGATORIO;
+    return [{ path: formatPath(path), message: i.message, code: requerido ? 'HFX_CAMPO_REQUERIDO' : 'HFX_FORMATO' }];
   });
 }
 
