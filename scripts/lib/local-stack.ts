@@ -2,7 +2,7 @@
 // secrets, migrated and seeded D1 (the sandbox application with the SAT test CSD, an admin), a fresh
 // test key, `wrangler dev` on 127.0.0.1, and the cron fired on a timer, as wrangler dev never fires it.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { adminSeedSql } from '../../admin/auth';
 import { leerCsd } from '../../src/cfdi';
@@ -11,7 +11,7 @@ import { encryptSecret, randomBytes, toBase64, toBase64Url } from '../../src/lib
 import { SECOND } from '../../src/lib/time';
 import { insertKeySql } from '../keys';
 import { generarCertificadoPacSandbox } from '../sandbox-pac-cert';
-import { applyMigrations, execSql, q, type LocalD1Options } from './local-d1';
+import { applyMigrations, execSql, q, querySql, type LocalD1Options } from './local-d1';
 
 const root = process.cwd();
 const devVarsPath = path.join(root, '.dev.vars');
@@ -69,9 +69,35 @@ VALUES (${q(SANDBOX_APP_ID)}, 'Sandbox', 'Aplicación de prueba con el CSD de pr
 ${await adminSeedSql({ email: ADMIN_EMAIL, name: 'Administrador', password: vars.ADMIN_PASSWORD! })}`;
 }
 
+/** Where the seeded app's key is kept beside the local state it lives in (wrangler's default: .wrangler/state). */
+const llaveGuardada = (o: LocalD1Options) => path.join(o.persistTo ?? path.join(root, '.wrangler/state'), 'hexafac-llave-local.json');
+
+/**
+ * The seeded app's test key: the one minted by an earlier run on this same local state while it is still usable
+ * (not revoked, not expired), else a new one. Only its hash is in D1, so the token is kept in a file beside it.
+ */
+async function llaveLocal(o: LocalD1Options): Promise<{ token: string; reutilizada: boolean }> {
+  const archivo = llaveGuardada(o);
+  if (existsSync(archivo)) {
+    const { id, token } = JSON.parse(readFileSync(archivo, 'utf8')) as { id: string; token: string };
+    const vigente = querySql(
+      `SELECT id FROM hexafac_api_keys WHERE id = ${q(id)} AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ${q(new Date().toISOString())})`,
+      o,
+    );
+    if (vigente.length) return { token, reutilizada: true };
+  }
+  const key = await insertKeySql({ applicationId: SANDBOX_APP_ID, mode: 'test', name: 'npm start (sandbox)', scopes: SCOPES });
+  execSql(key.sql, o);
+  mkdirSync(path.dirname(archivo), { recursive: true });
+  writeFileSync(archivo, JSON.stringify({ id: key.id, token: key.token }), { mode: 0o600 });
+  return { token: key.token, reutilizada: false };
+}
+
 export interface LocalStack {
   base: string;
   token: string;
+  /** The key is the one an earlier run on this local state minted. */
+  llaveReutilizada: boolean;
   adminPassword: string;
   wrangler: ChildProcess;
   stop(): Promise<void>;
@@ -94,8 +120,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   const vars = await ensureDevVars();
   applyMigrations(o);
   execSql(await seedSql(vars), o);
-  const key = await insertKeySql({ applicationId: SANDBOX_APP_ID, mode: 'test', name: `local ${new Date().toISOString()}`, scopes: SCOPES });
-  execSql(key.sql, o);
+  const llave = await llaveLocal(o);
   const [command, args] = o.benchmark
     ? [path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/lib/wrangler-dev-bench.ts'), String(o.port), ...(o.persistTo ? [o.persistTo] : [])]]
     : [
@@ -112,7 +137,9 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
           ...(o.persistTo ? ['--persist-to', o.persistTo] : []),
         ],
       ];
-  const wrangler = spawn(command, args, { stdio: o.verbose ? 'inherit' : 'ignore' });
+  // Offline, wrangler's fetch of Request.cf from workers.cloudflare.com only prints a stack trace (ENOTFOUND):
+  // without it requests carry miniflare's fixed cf object, which nothing here reads.
+  const wrangler = spawn(command, args, { stdio: o.verbose ? 'inherit' : 'ignore', env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false' } });
   const base = `http://127.0.0.1:${o.port}`;
   let barrido: NodeJS.Timeout | undefined;
   const end = (kill: () => void) =>
@@ -140,7 +167,7 @@ export async function startLocalStack(o: LocalStackOptions): Promise<LocalStack>
   }
   barrido = barridoLocal(base);
   wrangler.once('exit', () => clearInterval(barrido));
-  return { base, token: key.token, adminPassword: vars.ADMIN_PASSWORD!, wrangler, stop, crash };
+  return { base, token: llave.token, llaveReutilizada: llave.reutilizada, adminPassword: vars.ADMIN_PASSWORD!, wrangler, stop, crash };
 }
 
 /** Fires the cron that wrangler.toml declares now and every BARRIDO_LOCAL_MS, through wrangler dev's /__scheduled. */
