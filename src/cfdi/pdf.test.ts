@@ -186,7 +186,7 @@ describe('generarPdf', () => {
       '12,000.00',
       '7,000.00',
       'Traslado IVA 16% Base 10,344.83 Importe 1,655.17',
-      'Traslado IVA 16% Base 12,931.040000 Importe 2,068.960000',
+      'Traslado IVA 16% Base 12,931.04 Importe 2,068.96',
       '$12,931.04',
       '$2,068.96',
     ]) {

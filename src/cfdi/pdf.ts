@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { cadenaOriginalTfd } from './cadena';
 import * as cat from './catalogs';
+import { dec, formatear } from './decimal';
 import { importeConLetra } from './importe-letra';
 import type { XmlEntrada } from './dom';
 import { arbolImpreso, leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
@@ -40,11 +41,21 @@ function clave(valor: string | undefined, buscar: (id?: string) => { texto: stri
 
 const GRIS: Estilo = { size: 6.5, color: COLOR.suave };
 const NEGRITA: Estilo = { fuente: 'negrita' };
+const ETIQUETA: Estilo = { ...GRIS, fuente: 'negrita' };
 
 /** "1234567.5" → "1,234,567.5": thousands separators on the XML's own digits, never a float. */
 function importe(valor: string | undefined): string {
   if (!valor) return '';
   return valor.replace(/^(-?)(\d+)/, (_, signo: string, ent: string) => signo + ent.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+}
+
+/**
+ * An amount in `moneda` with that currency's c_Moneda decimals: Pagos carries its taxes at 6 decimals,
+ * printed beside amounts at 2. Display only, with the SAT's half-up rounding; the XML keeps its digits.
+ */
+function importeEn(moneda: string | undefined, valor: string | undefined): string {
+  if (!valor) return '';
+  return importe(formatear(dec(valor), (moneda && cat.decimalesMoneda(moneda)) ?? 2));
 }
 
 function dinero(valor: string | undefined): string {
@@ -65,10 +76,10 @@ function nombreImpuesto(a: Atributos, sufijo = ''): string {
   return factor ? `${impuesto} ${factor}` : impuesto;
 }
 
-/** One line per tax: "Traslado IVA 16% Base 100.00 Importe 16.00". */
-function detalleImpuestos(imp: ImpuestosNodo, sufijo = ''): string[] {
+/** One line per tax: "Traslado IVA 16% Base 100.00 Importe 16.00"; amounts as `monto` prints them. */
+function detalleImpuestos(imp: ImpuestosNodo, sufijo = '', monto: (valor: string) => string = importe): string[] {
   const linea = (tipo: string, a: Atributos) =>
-    [`${tipo} ${nombreImpuesto(a, sufijo)}`, a[`Base${sufijo}`] && `Base ${importe(a[`Base${sufijo}`])}`, a[`Importe${sufijo}`] && `Importe ${importe(a[`Importe${sufijo}`])}`]
+    [`${tipo} ${nombreImpuesto(a, sufijo)}`, a[`Base${sufijo}`] && `Base ${monto(a[`Base${sufijo}`])}`, a[`Importe${sufijo}`] && `Importe ${monto(a[`Importe${sufijo}`])}`]
       .filter(Boolean)
       .join(' ');
   return [...imp.traslados.map((t) => linea('Traslado', t)), ...imp.retenciones.map((r) => linea('Retención', r))];
@@ -80,6 +91,12 @@ interface Columna {
   titulo: string;
   ancho: number;
   alinear?: 'izq' | 'der' | 'centro';
+}
+
+/** Something laid out before it is drawn, so what must stay together can ask for its room first. */
+interface Bloque {
+  alto: number;
+  dibujar: () => void;
 }
 
 /** A table cell: paragraphs, each wrapped to the column; a row has one cell per column. */
@@ -114,35 +131,49 @@ class Representacion {
     const l = this.l;
     const visibles = filas.filter(([, v]) => v);
     const valorAncho = ancho - anchoEtiqueta - 10;
-    const bloques = visibles.map(([etiqueta, valor]) => ({ etiqueta, lineas: l.lineas(valor as string, valorAncho) }));
     const lh = l.altoLinea();
-    const alto = 13 + 4 + bloques.reduce((s, b) => s + b.lineas.length * lh, 0) + 3;
+    // A label longer than its column (a TipoRelacion's text) wraps too, and its row grows to hold it.
+    const bloques = visibles.map(([etiqueta, valor]) => {
+      const etiquetas = l.lineas(etiqueta, anchoEtiqueta - 4, ETIQUETA);
+      const lineas = l.lineas(valor as string, valorAncho);
+      return { etiquetas, lineas, alto: Math.max(etiquetas.length, lineas.length) * lh };
+    });
+    const alto = 13 + 4 + bloques.reduce((s, b) => s + b.alto, 0) + 3;
     const dibujar = (x: number, y: number, altoTotal = alto) => {
       l.rect(x, y - altoTotal, ancho, altoTotal, { borde: COLOR.linea });
       let yy = y - this.barra(x, y, ancho, titulo) - 4;
       for (const b of bloques) {
-        l.texto(b.etiqueta, x + 5, yy - lh + 2, { ...GRIS, fuente: 'negrita' });
-        for (const linea of b.lineas) {
-          yy -= lh;
-          l.texto(linea, x + anchoEtiqueta + 5, yy + 2);
-        }
+        b.etiquetas.forEach((linea, i) => l.texto(linea, x + 5, yy - (i + 1) * lh + 2, ETIQUETA));
+        b.lineas.forEach((linea, i) => l.texto(linea, x + anchoEtiqueta + 5, yy - (i + 1) * lh + 2));
+        yy -= b.alto;
       }
     };
     return { alto, dibujar };
   }
 
-  /** Boxes in a row sharing one height; the cursor moves below them. */
-  private cajas(...cajas: Array<{ ancho: number; titulo: string; filas: Fila[]; anchoEtiqueta?: number }>): void {
+  /**
+   * Boxes in a row sharing one height, measured: `dibujar` draws them at the cursor and moves it below them
+   * (`alto` includes the gap after them).
+   */
+  private filaDeCajas(...cajas: Array<{ ancho: number; titulo: string; filas: Fila[]; anchoEtiqueta?: number }>): Bloque {
     const separacion = 10;
     const hechas = cajas.map((c) => this.caja(c.ancho, c.titulo, c.filas, c.anchoEtiqueta));
     const alto = Math.max(...hechas.map((h) => h.alto));
-    this.l.asegurar(alto);
-    let x = this.l.izquierda;
-    hechas.forEach((h, i) => {
-      h.dibujar(x, this.l.y, alto);
-      x += cajas[i].ancho + separacion;
-    });
-    this.l.y -= alto + 10;
+    const dibujar = () => {
+      let x = this.l.izquierda;
+      hechas.forEach((h, i) => {
+        h.dibujar(x, this.l.y, alto);
+        x += cajas[i].ancho + separacion;
+      });
+      this.l.y -= alto + 10;
+    };
+    return { alto: alto + 10, dibujar };
+  }
+
+  private cajas(...cajas: Parameters<Representacion['filaDeCajas']>): void {
+    const fila = this.filaDeCajas(...cajas);
+    this.l.asegurar(fila.alto - 10);
+    fila.dibujar();
   }
 
   encabezado(): void {
@@ -278,13 +309,25 @@ class Representacion {
     }
   }
 
-  /** A table whose rows flow over pages, repeating the header row on each one. */
-  private tabla(columnas: Columna[], filas: FilaTabla[]): void {
+  /**
+   * A table whose rows flow over pages, repeating the header row on each one. The header never ends a
+   * page without its first row, nor does `titulo` (a pago's boxes) end one without the header.
+   */
+  private tabla(columnas: Columna[], filas: FilaTabla[], titulo?: Bloque): void {
     const l = this.l;
     const pad = 3;
+    const medidas = filas.map((celdas) => {
+      const bloques = celdas.map((celda, j) =>
+        celda
+          .filter((p) => p.texto)
+          .flatMap((p) => l.lineas(p.texto as string, columnas[j].ancho - 2 * pad, p.estilo).map((t) => ({ t, estilo: p.estilo ?? {} }))),
+      );
+      const alto = Math.max(...bloques.map((b) => b.reduce((s, x) => s + l.altoLinea(x.estilo), 0))) + 2 * pad;
+      return { bloques, alto };
+    });
+    const altoEncabezado = 14;
     const encabezado = () => {
-      const alto = 14;
-      l.asegurar(alto + 20);
+      const alto = altoEncabezado;
       l.rect(l.izquierda, l.y - alto, l.anchoUtil, alto, { relleno: COLOR.acento });
       let x = l.izquierda;
       for (const c of columnas) {
@@ -294,14 +337,10 @@ class Representacion {
       }
       l.y -= alto;
     };
+    l.asegurar((titulo?.alto ?? 0) + altoEncabezado + (medidas[0]?.alto ?? 0));
+    titulo?.dibujar();
     encabezado();
-    filas.forEach((celdas, i) => {
-      const bloques = celdas.map((celda, j) =>
-        celda
-          .filter((p) => p.texto)
-          .flatMap((p) => l.lineas(p.texto as string, columnas[j].ancho - 2 * pad, p.estilo).map((t) => ({ t, estilo: p.estilo ?? {} }))),
-      );
-      const alto = Math.max(...bloques.map((b) => b.reduce((s, x) => s + l.altoLinea(x.estilo), 0))) + 2 * pad;
+    medidas.forEach(({ bloques, alto }, i) => {
       if (l.asegurar(alto)) encabezado();
       if (i % 2 === 1) l.rect(l.izquierda, l.y - alto, l.anchoUtil, alto, { relleno: COLOR.fondo });
       let x = l.izquierda;
@@ -429,11 +468,9 @@ class Representacion {
         ['Monto', dinero(p.Monto)],
         ['Número de operación', p.NumOperacion],
       ];
-      if (cuentas.some(([, v]) => v)) {
-        this.cajas({ ancho: mitad, titulo, filas: datos }, { ancho: mitad, titulo: 'Cuentas', filas: cuentas });
-      } else {
-        this.cajas({ ancho: l.anchoUtil, titulo, filas: datos });
-      }
+      const cajas = cuentas.some(([, v]) => v)
+        ? this.filaDeCajas({ ancho: mitad, titulo, filas: datos }, { ancho: mitad, titulo: 'Cuentas', filas: cuentas })
+        : this.filaDeCajas({ ancho: l.anchoUtil, titulo, filas: datos });
       const columnas: Columna[] = [
         { titulo: 'Documento relacionado', ancho: 0 },
         { titulo: 'Serie y folio', ancho: 60 },
@@ -447,19 +484,21 @@ class Representacion {
       this.tabla(
         columnas,
         pago.documentos.map((d): FilaTabla => {
-          const detalle = [d.a.ObjetoImpDR && `Objeto de impuesto: ${d.a.ObjetoImpDR}`, ...detalleImpuestos(d, 'DR')];
+          const enDR = (valor: string | undefined) => importeEn(d.a.MonedaDR, valor);
+          const detalle = [d.a.ObjetoImpDR && `Objeto de impuesto: ${d.a.ObjetoImpDR}`, ...detalleImpuestos(d, 'DR', enDR)];
           return [
             [{ texto: d.a.IdDocumento }, { texto: detalle.filter(Boolean).join('\n'), estilo: GRIS }],
             [{ texto: [d.a.Serie, d.a.Folio].filter(Boolean).join('-') }],
             [{ texto: [d.a.MonedaDR, d.a.EquivalenciaDR].filter(Boolean).join(' / ') }],
             [{ texto: d.a.NumParcialidad }],
-            [{ texto: importe(d.a.ImpSaldoAnt) }],
-            [{ texto: importe(d.a.ImpPagado), estilo: NEGRITA }],
-            [{ texto: importe(d.a.ImpSaldoInsoluto) }],
+            [{ texto: enDR(d.a.ImpSaldoAnt) }],
+            [{ texto: enDR(d.a.ImpPagado), estilo: NEGRITA }],
+            [{ texto: enDR(d.a.ImpSaldoInsoluto) }],
           ];
         }),
+        cajas,
       );
-      const impuestosP = detalleImpuestos(pago, 'P');
+      const impuestosP = detalleImpuestos(pago, 'P', (valor) => importeEn(p.MonedaP, valor));
       if (impuestosP.length > 0) {
         this.parrafo('Impuestos del pago', { size: 7, fuente: 'negrita' });
         for (const linea of impuestosP) this.parrafo(linea, { size: 7 }, 8);
@@ -503,9 +542,7 @@ class Representacion {
       ['Sello digital del SAT', t.SelloSAT],
       ['Cadena original del complemento de certificación digital del SAT', this.cadenaTfd],
     ];
-    const bloques = largos.map(([etiqueta, valor]) => ({ etiqueta, lineas: l.lineas(valor ?? '', l.anchoUtil, mono) }));
     const lhMono = l.altoLinea(mono);
-    const altoLargos = bloques.reduce((s, b) => s + 10 + b.lineas.length * lhMono + 4, 0);
 
     const qr = 98;
     const datos: Fila[] = [
@@ -516,7 +553,7 @@ class Representacion {
       ['RFC del proveedor de certificación', t.RfcProvCertif],
       ['Leyenda', t.Leyenda],
     ];
-    l.asegurar(13 + 6 + qr + 8 + altoLargos);
+    l.asegurar(13 + 6 + qr + 8);
 
     const top = l.y;
     l.y -= this.barra(l.izquierda, top, l.anchoUtil, 'Timbre fiscal digital') + 6;
@@ -537,10 +574,14 @@ class Representacion {
     }
     l.y = Math.min(y, l.y - qr) - 8;
 
-    for (const b of bloques) {
+    // Sellos and cadena flow over the page break (a heading keeps its first line) instead of pushing the
+    // whole timbre onto a new page and leaving a third of this one empty.
+    for (const [etiqueta, valor] of largos) {
+      l.asegurar(10 + lhMono);
       l.y -= 10;
-      l.texto(b.etiqueta, l.izquierda, l.y + 2, { size: 7, fuente: 'negrita' });
-      for (const linea of b.lineas) {
+      l.texto(etiqueta, l.izquierda, l.y + 2, { size: 7, fuente: 'negrita' });
+      for (const linea of l.lineas(valor ?? '', l.anchoUtil, mono)) {
+        l.asegurar(lhMono);
         l.y -= lhMono;
         l.texto(linea, l.izquierda, l.y + 1.5, mono);
       }

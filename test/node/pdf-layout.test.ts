@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { generarPdf } from '../../src/cfdi/pdf';
+
+/**
+ * Layout of the representación impresa read back from the drawn PDF: poppler's `pdftotext -bbox-layout`
+ * gives every word's box, so overlaps, text outside the margins and half-empty pages show up for any
+ * kind of comprobante, not just the ones someone looked at.
+ */
+
+const raiz = fileURLToPath(new URL('../../', import.meta.url));
+const salida = `${raiz}test/output/pdf`;
+const muestra = (nombre: string) => readFileSync(`${raiz}test/fixtures/sat/samples/${nombre}`, 'utf8');
+const atributo = (xml: string, nombre: string) => (new RegExp(` ${nombre}="([^"]*)"`).exec(xml) as RegExpExecArray)[1];
+const REAL = muestra('cfdi40-real.xml');
+const PAGOS = muestra('created-cfdi40-pago20-valid.xml');
+
+/** Stamps a sample without TimbreFiscalDigital with a fictitious one (the PDF does not verify it). */
+function conTimbre(xml: string, uuid: string): string {
+  const tfd =
+    `<tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" Version="1.1" UUID="${uuid}" ` +
+    `FechaTimbrado="2023-06-18T19:22:00" RfcProvCertif="SPR190613I52" SelloCFD="${atributo(xml, 'Sello')}" ` +
+    `NoCertificadoSAT="30001000000500003456" SelloSAT="U2VsbG9TQVRkZVBydWViYQ=="/>`;
+  return xml.includes('<cfdi:Complemento>')
+    ? xml.replace('<cfdi:Complemento>', `<cfdi:Complemento>${tfd}`)
+    : xml.replace('</cfdi:Comprobante>', `<cfdi:Complemento>${tfd}</cfdi:Complemento></cfdi:Comprobante>`);
+}
+
+interface Palabra {
+  texto: string;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+interface Pagina {
+  ancho: number;
+  alto: number;
+  palabras: Palabra[];
+}
+
+const entidades = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+/** Writes the PDF to test/output/pdf/ for a human and reads back its words' boxes (y grows downwards). */
+function maquetar(nombre: string, pdf: Uint8Array): Pagina[] {
+  mkdirSync(salida, { recursive: true });
+  const archivo = `${salida}/${nombre}.pdf`;
+  writeFileSync(archivo, pdf);
+  const html = execFileSync('pdftotext', ['-bbox-layout', archivo, '-'], { encoding: 'utf8' });
+  return [...html.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g)].map((m) => ({
+    ancho: Number(m[1]),
+    alto: Number(m[2]),
+    palabras: [...m[3].matchAll(/<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<\/word>/g)].map((w) => ({
+      x0: Number(w[1]),
+      y0: Number(w[2]),
+      x1: Number(w[3]),
+      y1: Number(w[4]),
+      texto: entidades(w[5]),
+    })),
+  }));
+}
+
+// Font boxes include the line gap: boxes on adjacent lines may touch by a hair without the glyphs meeting.
+const HOLGURA = 0.8;
+
+function solapes(pagina: Pagina): string[] {
+  const out: string[] = [];
+  const p = pagina.palabras;
+  for (let i = 0; i < p.length; i++) {
+    for (let j = i + 1; j < p.length; j++) {
+      const a = p[i];
+      const b = p[j];
+      const enX = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+      const enY = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+      if (enX > HOLGURA && enY > HOLGURA) out.push(`"${a.texto}" × "${b.texto}" at (${a.x0.toFixed(1)}, ${a.y0.toFixed(1)})`);
+    }
+  }
+  return out;
+}
+
+const MARGEN = 36;
+/** The footer ("Página i de n") is drawn into the bottom margin on purpose, 6 points down. */
+const PIE = 6;
+/** The sandbox watermark is the one text meant to cross everything; no document here is sandbox. */
+function fueraDeMargen(pagina: Pagina): string[] {
+  return pagina.palabras
+    .filter((w) => w.x0 < MARGEN - 0.5 || w.x1 > pagina.ancho - MARGEN + 0.5 || w.y0 < MARGEN - 0.5 || w.y1 > pagina.alto - MARGEN + PIE)
+    .map((w) => `"${w.texto}" at (${w.x0.toFixed(1)}, ${w.y0.toFixed(1)})–(${w.x1.toFixed(1)}, ${w.y1.toFixed(1)})`);
+}
+
+/** Lowest word above the footer rule, as a fraction of the page's printable height left empty below it. */
+function vacioAlPie(pagina: Pagina): number {
+  const pie = pagina.alto - MARGEN - 6;
+  const fondo = Math.max(...pagina.palabras.filter((w) => w.y1 < pie).map((w) => w.y1));
+  return (pie - fondo) / (pagina.alto - 2 * MARGEN);
+}
+
+function comprobarMaquetacion(paginas: Pagina[]): void {
+  expect(paginas.length).toBeGreaterThan(0);
+  for (const pagina of paginas) {
+    expect(solapes(pagina)).toEqual([]);
+    expect(fueraDeMargen(pagina)).toEqual([]);
+  }
+}
+
+const palabras = (paginas: Pagina[]) => paginas.flatMap((p) => p.palabras.map((w) => w.texto));
+/** Money-looking words ("1,234.56", "$12.00", "-$3.1") and their number of decimals; "CFDI 4.0", "Pagos 2.0" are versions. */
+const decimalesDeImportes = (textos: string[]) =>
+  textos
+    .filter((t, i) => /^-?\$?\d{1,3}(,\d{3})*\.\d+$/.test(t) && !/^(CFDI|versión|Pagos)$/.test(textos[i - 1] ?? ''))
+    .map((t) => (t.split('.')[1] as string).length);
+
+/** "PAGO 2 DE 4 (COMPLEMENTO PAGOS 2.0)": the heading of each pago's boxes. */
+const tituloDePago = (t: string, i: number, textos: string[]) => t === 'PAGO' && /^\d+$/.test(textos[i + 1] ?? '');
+
+describe('PDF layout', () => {
+  it('a factura PUE: no overlapping words, nothing outside the margins', async () => {
+    comprobarMaquetacion(maquetar('layout-factura-pue', await generarPdf(REAL)));
+  });
+
+  it('a nota de crédito: the CFDI relacionados labels do not overlap their UUIDs', async () => {
+    const uuids = ['0A1B2C3D-0000-4000-8000-000000000001', '0A1B2C3D-0000-4000-8000-000000000002'];
+    const xml = REAL.replace('TipoDeComprobante="I"', 'TipoDeComprobante="E"').replace(
+      '<cfdi:Emisor ',
+      `<cfdi:CfdiRelacionados TipoRelacion="01">${uuids.map((u) => `<cfdi:CfdiRelacionado UUID="${u}"/>`).join('')}</cfdi:CfdiRelacionados>` +
+        `<cfdi:CfdiRelacionados TipoRelacion="07"><cfdi:CfdiRelacionado UUID="0A1B2C3D-0000-4000-8000-000000000003"/></cfdi:CfdiRelacionados>` +
+        '<cfdi:Emisor ',
+    );
+    const paginas = maquetar('layout-nota-de-credito', await generarPdf(xml));
+    comprobarMaquetacion(paginas);
+    const texto = palabras(paginas);
+    for (const u of [...uuids, '0A1B2C3D-0000-4000-8000-000000000003']) expect(texto).toContain(u);
+    expect(texto).toContain('NOTA');
+  });
+
+  /** The sample complemento with `pagos` copies of its Pago, each with `doctos` times its first DoctoRelacionado. */
+  function complemento(pagos: number, doctos: number): string {
+    const pago = /<pago20:Pago [\s\S]*<\/pago20:Pago>/.exec(PAGOS)?.[0] as string;
+    const docto = /<pago20:DoctoRelacionado [\s\S]*?<\/pago20:DoctoRelacionado>/.exec(pago)?.[0] as string;
+    return conTimbre(PAGOS.replace(pago, pago.replace(docto, docto.repeat(doctos)).repeat(pagos)), '4B1D5E2A-0000-4000-8000-0000000000A1');
+  }
+
+  it.each([
+    [1, 3],
+    [2, 1],
+    [4, 2],
+  ])('a complemento with %i pagos of %i+1 doctos: amounts at the currency decimals, no page left empty at its foot', async (pagos, doctos) => {
+    const paginas = maquetar(`layout-complemento-${pagos}-pagos-${doctos}-doctos`, await generarPdf(complemento(pagos, doctos)));
+    comprobarMaquetacion(paginas);
+    const texto = palabras(paginas);
+    // The XML has the taxes of each pago at 6 decimals; MXN prints 2, like every other amount.
+    expect(texto.join(' ')).toContain('Traslado IVA 16% Base 12,931.04 Importe 2,068.96');
+    expect(new Set(decimalesDeImportes(texto))).toEqual(new Set([2]));
+    expect(texto.filter(tituloDePago)).toHaveLength(pagos);
+    paginas.slice(0, -1).forEach((p, i) => expect(vacioAlPie(p), `page ${i + 1} left empty at its foot`).toBeLessThan(0.1));
+    // A pago's boxes never end a page without the table of its documentos relacionados.
+    for (const p of paginas) {
+      const t = p.palabras.map((w) => w.texto);
+      const ultimoPago = t.findLastIndex(tituloDePago);
+      if (ultimoPago >= 0) expect(t.indexOf('Documento', ultimoPago)).toBeGreaterThan(ultimoPago);
+    }
+  });
+
+  it('a factura in USD with TipoCambio, discounts and pedimentos', async () => {
+    comprobarMaquetacion(maquetar('layout-factura-usd', await generarPdf(conTimbre(muestra('created-with-discounts-40.xml'), 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE'))));
+  });
+});
