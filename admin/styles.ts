@@ -77,6 +77,11 @@ main { max-width: 1200px; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 .stat { border: 1px solid var(--c-border); border-radius: var(--radius); padding: .75rem 1rem; background: var(--c-surface); }
 .stat .n { font-size: 1.6rem; font-weight: 700; display: block; line-height: 1.2; }
 .stat .l { color: var(--c-muted); font-size: .85rem; }
+.grafica { margin: 1rem 0 0; }
+.grafica svg { width: 100%; height: auto; max-height: 12rem; display: block; }
+.grafica text { font-size: 9px; fill: var(--c-muted); }
+.barra-facturado, .clave-facturado { fill: var(--c-primary); color: var(--c-primary); }
+.barra-cobrado, .clave-cobrado { fill: var(--c-accent); color: var(--c-accent); }
 .tabs { display: flex; gap: .25rem; border-bottom: 1px solid var(--c-border); margin: 0 0 1.25rem; padding: 0; list-style: none; flex-wrap: wrap; }
 .tabs a { display: block; padding: .55rem .9rem; text-decoration: none; color: var(--c-muted); border-bottom: 3px solid transparent; font-weight: 500; white-space: nowrap; }
 .tabs a:hover { color: var(--c-text); }

@@ -44,7 +44,7 @@ interface SolicitudPago {
 }
 
 /** The invoice's Comprobante as it was stamped: its own Fecha is "now" for the rebuild. */
-async function comprobanteDeFactura(deps: Deps, f: Factura, emisor: Emisor): Promise<Comprobante> {
+export async function comprobanteDeFactura(deps: Deps, f: Factura, emisor: Emisor): Promise<Comprobante> {
   const ahora = instanteDeFechaLocal(f.fecha, zonaHoraria(emisor.lugarExpedicion));
   const prep = prepararComprobante({ ...(await datosDe(deps, f)), serie: f.serie, folio: f.folio, fecha: f.fecha }, emisor, { tipo: 'I', ahora });
   if (!prep.ok) throw new DomainError('factura_no_reconstruible', 'conflict', `No se pudieron leer los impuestos de la factura ${f.uuid}.`);
