@@ -9,6 +9,7 @@ import { aplicaciones } from './pages/aplicaciones';
 import { clientes } from './pages/clientes';
 import { csd } from './pages/csd';
 import { dashboard } from './pages/dashboard';
+import { emitir } from './pages/emitir';
 import { facturasIndex, facturasPages } from './pages/facturas';
 import { llaves } from './pages/llaves';
 import { login } from './pages/login';
@@ -60,6 +61,7 @@ adminApp.route('/aplicaciones', llaves);
 adminApp.route('/aplicaciones', webhooks);
 adminApp.route('/aplicaciones', facturasPages);
 adminApp.route('/aplicaciones', clientes);
+adminApp.route('/aplicaciones', emitir);
 adminApp.get('/facturas', facturasIndex);
 adminApp.route('/verificar', verificar);
 

@@ -50,7 +50,7 @@ export const Tabla: FC<PropsWithChildren<{ columnas: readonly Columna[]; accione
 );
 
 /** Tabs of one client application's pages. */
-export const AppTabs: FC<{ appId: string; current: 'datos' | 'csd' | 'llaves' | 'webhooks' | 'facturas' | 'clientes' }> = ({ appId, current }) => {
+export const AppTabs: FC<{ appId: string; current: 'datos' | 'csd' | 'llaves' | 'webhooks' | 'facturas' | 'clientes' | 'emitir' }> = ({ appId, current }) => {
   const base = `/admin/aplicaciones/${appId}`;
   const tabs = [
     { id: 'datos', href: base, label: 'Datos del emisor' },
@@ -59,6 +59,7 @@ export const AppTabs: FC<{ appId: string; current: 'datos' | 'csd' | 'llaves' | 
     { id: 'webhooks', href: `${base}/webhooks`, label: 'Webhooks' },
     { id: 'facturas', href: `${base}/facturas`, label: 'Facturas' },
     { id: 'clientes', href: `${base}/clientes`, label: 'Clientes' },
+    { id: 'emitir', href: `${base}/emitir`, label: 'Emitir' },
   ];
   return (
     <nav aria-label="Secciones de la aplicación">
