@@ -35,16 +35,19 @@ export async function vistaDetalle(deps: Deps, t: Tenant, idOrUuid: string, tipo
   return { ...vistaComprobante(f), historial: await historial(deps, t, f.id), ...(await relacionesDe(deps, t, f)) };
 }
 
-/** The 202 of an operation that goes on asynchronously: its Location, and whether an Idempotency-Key replayed it. */
+/**
+ * The 202 of an operation that goes on asynchronously: its Location (absolute; `self` is the resource's path,
+ * as every `links.self` is), and whether an Idempotency-Key replayed it.
+ */
 export function respuesta202<T extends object>(c: Context<AppEnv>, r: Idempotent<unknown>, self: string, body: T) {
-  c.header('Location', self);
+  c.header('Location', `${new URL(c.req.url).origin}${self}`);
   if (r.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(body, 202);
 }
 
 /** 202 of an accepted comprobante: its Location is the creating route's path plus its id. */
 export function respuestaAceptada(c: Context<AppEnv>, r: Idempotent<Aceptada>) {
-  const self = `${new URL(c.req.url).origin}${c.req.path.replace(/\/$/, '')}/${r.value.id}`;
+  const self = `${c.req.path.replace(/\/$/, '')}/${r.value.id}`;
   return respuesta202(c, r, self, { ...r.value, links: { self } });
 }
 

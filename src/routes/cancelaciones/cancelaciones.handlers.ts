@@ -13,7 +13,7 @@ export const cancelarHandler: RouteHandler<typeof cancelar, AppEnv> = async (c) 
     simulacion: simulacionDe(c),
   });
   const view = vistaComprobante(r.value);
-  return respuesta202(c, r, `${new URL(c.req.url).origin}${view.links.self}`, view);
+  return respuesta202(c, r, view.links.self, view);
 };
 
 export const acuseHandler: RouteHandler<typeof acuse, AppEnv> = async (c) => descarga(c, await acuseDe(c.var.deps, tenantOf(c), c.req.valid('param').id));

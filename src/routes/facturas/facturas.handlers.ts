@@ -34,7 +34,8 @@ export const estadoSatHandler: RouteHandler<typeof estadoSat, AppEnv> = async (c
 
 export const sustituirHandler: RouteHandler<typeof sustituir, AppEnv> = async (c) => {
   const r = await sustituirFactura(c.var.deps, tenantOf(c), c.req.valid('param').id, ...solicitudDe(c, c.req.valid('json')));
-  return respuesta202(c, r, `${new URL(c.req.url).origin}${API_BASE}/facturas/${r.value.id}`, { ...r.value, links: { self: `${API_BASE}/facturas/${r.value.id}` } });
+  const self = `${API_BASE}/facturas/${r.value.id}`;
+  return respuesta202(c, r, self, { ...r.value, links: { self } });
 };
 
 export const validarHandler = handlerValidar(FACTURA);

@@ -45,7 +45,7 @@ describe('POST /facturas — happy', () => {
     expect(res.status).toBe(202);
     const body = await json(res);
     expect(body.status).toBe('pendiente');
-    expect(res.headers.get('Location')).toBe(body.links.self);
+    expect(res.headers.get('Location')).toBe(`http://hexafac.test${body.links.self}`);
 
     const f = await esperarEstado(token, body.id);
     expect(f.status).toBe('timbrada');
