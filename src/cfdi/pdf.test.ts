@@ -98,7 +98,7 @@ describe('generarPdf', () => {
       'PUE - Pago en una sola exhibición',
       'COMISION RECARGA IDMX',
       '853.448276',
-      'Traslado IVA 16% Base 8.620690 Importe 1.379310',
+      'Traslado IVA 16% Base 8.62 Importe 1.38',
       '$862.07',
       '$137.93',
       '$1,000.00',

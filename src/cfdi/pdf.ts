@@ -50,12 +50,12 @@ function importe(valor: string | undefined): string {
 }
 
 /**
- * An amount in `moneda` with that currency's c_Moneda decimals: Pagos carries its taxes at 6 decimals,
- * printed beside amounts at 2. Display only, with the SAT's half-up rounding; the XML keeps its digits.
+ * An amount in `moneda` with that currency's c_Moneda decimals: conceptos and Pagos carry theirs at up to
+ * 6 decimals, printed beside totals at 2. Display only, with the SAT's half-up rounding; the XML keeps its digits.
  */
 function importeEn(moneda: string | undefined, valor: string | undefined): string {
   if (!valor) return '';
-  return importe(formatear(dec(valor), (moneda && cat.decimalesMoneda(moneda)) ?? 2));
+  return importe(formatear(dec(valor), (moneda ? cat.decimalesMoneda(moneda) : undefined) ?? 2));
 }
 
 function dinero(valor: string | undefined): string {
@@ -77,7 +77,7 @@ function nombreImpuesto(a: Atributos, sufijo = ''): string {
 }
 
 /** One line per tax: "Traslado IVA 16% Base 100.00 Importe 16.00"; amounts as `monto` prints them. */
-function detalleImpuestos(imp: ImpuestosNodo, sufijo = '', monto: (valor: string) => string = importe): string[] {
+function detalleImpuestos(imp: ImpuestosNodo, sufijo: string, monto: (valor: string) => string): string[] {
   const linea = (tipo: string, a: Atributos) =>
     [`${tipo} ${nombreImpuesto(a, sufijo)}`, a[`Base${sufijo}`] && `Base ${monto(a[`Base${sufijo}`])}`, a[`Importe${sufijo}`] && `Importe ${monto(a[`Importe${sufijo}`])}`]
       .filter(Boolean)
@@ -369,12 +369,14 @@ class Representacion {
       { titulo: 'Importe', ancho: 66, alinear: 'der' },
     ];
     columnas[3].ancho = this.l.anchoUtil - columnas.reduce((s, c) => s + c.ancho, 0);
+    // Importes print at the currency's decimals like the totals; ValorUnitario keeps its own (a unit price may need 6).
+    const enMoneda = (valor: string | undefined) => importeEn(this.cfdi.a.Moneda, valor);
     const filas = this.cfdi.conceptos.map((c): FilaTabla => {
       const a = c.a;
       const terceros = c.aCuentaTerceros;
       const detalle = [
         a.ObjetoImp && `Objeto de impuesto: ${clave(a.ObjetoImp, cat.objetoImp)}`,
-        ...detalleImpuestos(c),
+        ...detalleImpuestos(c, '', enMoneda),
         ...c.pedimentos.map((p) => `Pedimento ${p}`),
         ...c.cuentasPrediales.map((p) => `Cuenta predial ${p}`),
         terceros && `A cuenta de terceros: ${terceros.RfcACuentaTerceros} ${terceros.NombreACuentaTerceros ?? ''}`.trim(),
@@ -385,8 +387,8 @@ class Representacion {
         [{ texto: a.ClaveUnidad }, { texto: a.Unidad, estilo: GRIS }],
         [{ texto: a.Descripcion }, { texto: detalle.join('\n'), estilo: GRIS }],
         [{ texto: importe(a.ValorUnitario) }],
-        [{ texto: importe(a.Descuento) }],
-        [{ texto: importe(a.Importe), estilo: NEGRITA }],
+        [{ texto: enMoneda(a.Descuento) }],
+        [{ texto: enMoneda(a.Importe), estilo: NEGRITA }],
       ];
     });
     this.tabla(columnas, filas);
@@ -485,7 +487,7 @@ class Representacion {
         columnas,
         pago.documentos.map((d): FilaTabla => {
           const enDR = (valor: string | undefined) => importeEn(d.a.MonedaDR, valor);
-          const detalle = [d.a.ObjetoImpDR && `Objeto de impuesto: ${d.a.ObjetoImpDR}`, ...detalleImpuestos(d, 'DR', enDR)];
+          const detalle = [d.a.ObjetoImpDR && `Objeto de impuesto: ${clave(d.a.ObjetoImpDR, cat.objetoImp)}`, ...detalleImpuestos(d, 'DR', enDR)];
           return [
             [{ texto: d.a.IdDocumento }, { texto: detalle.filter(Boolean).join('\n'), estilo: GRIS }],
             [{ texto: [d.a.Serie, d.a.Folio].filter(Boolean).join('-') }],

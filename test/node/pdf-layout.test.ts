@@ -112,12 +112,49 @@ const decimalesDeImportes = (textos: string[]) =>
     .filter((t, i) => /^-?\$?\d{1,3}(,\d{3})*\.\d+$/.test(t) && !/^(CFDI|versión|Pagos)$/.test(textos[i - 1] ?? ''))
     .map((t) => (t.split('.')[1] as string).length);
 
+/** Every value of these attributes in the XML. */
+const valoresDe = (xml: string, ...nombres: string[]) => nombres.flatMap((n) => [...xml.matchAll(new RegExp(` ${n}="([^"]*)"`, 'g'))].map((m) => m[1]));
+
 /** "PAGO 2 DE 4 (COMPLEMENTO PAGOS 2.0)": the heading of each pago's boxes. */
 const tituloDePago = (t: string, i: number, textos: string[]) => t === 'PAGO' && /^\d+$/.test(textos[i + 1] ?? '');
 
 describe('PDF layout', () => {
-  it('a factura PUE: no overlapping words, nothing outside the margins', async () => {
-    comprobarMaquetacion(maquetar('layout-factura-pue', await generarPdf(REAL)));
+  it('a factura PUE: no overlapping words, nothing outside the margins, importes at 2 decimals', async () => {
+    const paginas = maquetar('layout-factura-pue', await generarPdf(REAL));
+    comprobarMaquetacion(paginas);
+    const texto = palabras(paginas);
+    // Cantidad and ValorUnitario keep the XML's 6 decimals (a unit price may need them); every importe shows MXN's 2.
+    const propios = valoresDe(REAL, 'Cantidad', 'ValorUnitario');
+    expect(texto).toEqual(expect.arrayContaining(propios));
+    expect(new Set(decimalesDeImportes(texto.filter((t) => !propios.includes(t))))).toEqual(new Set([2]));
+    expect(texto.join(' ')).toContain('Traslado IVA 16% Base 853.45 Importe 136.55');
+  });
+
+  it('a factura PPD with many conceptos, long descriptions and retenciones, over several pages', async () => {
+    const concepto = /<cfdi:Concepto [\s\S]*?<\/cfdi:Concepto>/.exec(REAL)?.[0] as string;
+    const conceptos = Array.from({ length: 40 }, (_, i) =>
+      concepto
+        .replace('Descripcion="COMISION RECARGA IDMX"', `Descripcion="Servicio ${i + 1}: ${'mantenimiento preventivo y correctivo de equipo de cómputo '.repeat(i % 5)}fin"`)
+        .replace('</cfdi:Traslados>', '</cfdi:Traslados><cfdi:Retenciones><cfdi:Retencion Base="8.620690" Impuesto="002" TipoFactor="Tasa" TasaOCuota="0.106667" Importe="0.919540"/><cfdi:Retencion Base="8.620690" Impuesto="001" TipoFactor="Tasa" TasaOCuota="0.100000" Importe="0.862069"/></cfdi:Retenciones>'),
+    ).join('');
+    const xml = REAL.replace('MetodoPago="PUE"', 'MetodoPago="PPD"')
+      .replace('FormaPago="04"', 'FormaPago="99"')
+      .replace(/<cfdi:Conceptos>[\s\S]*<\/cfdi:Conceptos>/, `<cfdi:Conceptos>${conceptos}</cfdi:Conceptos>`)
+      .replace(
+        '<cfdi:Impuestos TotalImpuestosTrasladados="137.93">',
+        '<cfdi:Impuestos TotalImpuestosTrasladados="137.93" TotalImpuestosRetenidos="71.56">' +
+          '<cfdi:Retenciones><cfdi:Retencion Impuesto="001" Importe="34.48"/><cfdi:Retencion Impuesto="002" Importe="37.08"/></cfdi:Retenciones>',
+      );
+    const paginas = maquetar('layout-factura-ppd-conceptos', await generarPdf(xml));
+    expect(paginas.length).toBeGreaterThan(1);
+    comprobarMaquetacion(paginas);
+    const texto = palabras(paginas);
+    expect(texto.join(' ')).toContain('Retención IVA 10.6667% Base 8.62 Importe 0.92');
+    expect(texto.join(' ')).toContain('PPD - Pago en parcialidades o diferido');
+    const propios = valoresDe(xml, 'Cantidad', 'ValorUnitario');
+    expect(new Set(decimalesDeImportes(texto.filter((t) => !propios.includes(t))))).toEqual(new Set([2]));
+    // A concepto's row is not split, so a page may end one tall row (here up to ~80 points) early.
+    paginas.slice(0, -1).forEach((p, i) => expect(vacioAlPie(p), `page ${i + 1} left empty at its foot`).toBeLessThan(0.15));
   });
 
   it('a nota de crédito: the CFDI relacionados labels do not overlap their UUIDs', async () => {
