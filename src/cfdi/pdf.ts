@@ -502,6 +502,8 @@ class Representacion {
       );
       const impuestosP = detalleImpuestos(pago, 'P', (valor) => importeEn(p.MonedaP, valor));
       if (impuestosP.length > 0) {
+        // the heading never ends a page without its first line
+        l.asegurar(2 * l.altoLinea({ size: 7 }));
         this.parrafo('Impuestos del pago', { size: 7, fuente: 'negrita' });
         for (const linea of impuestosP) this.parrafo(linea, { size: 7 }, 8);
         l.y -= 10;

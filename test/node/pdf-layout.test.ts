@@ -200,6 +200,19 @@ describe('PDF layout', () => {
     }
   });
 
+  it('long names, folio and condiciones wrap inside their boxes', async () => {
+    const xml = REAL.replace('Nombre="PASE, SERVICIOS ELECTRONICOS"', `Nombre="${'SERVICIOS ELECTRÓNICOS INTEGRALES DE LA REPÚBLICA '.repeat(3)}SA DE CV"`)
+      .replace('Nombre="CARLOS CORTES SOTO"', `Nombre="${'CARLOS ALBERTO CORTÉS SOTO DE LA FUENTE '.repeat(3)}"`)
+      .replace('Folio="52375239"', 'Folio="5237523952375239523752395237"')
+      .replace('<cfdi:Comprobante ', '<cfdi:Comprobante CondicionesDePago="Treinta días naturales a partir de la fecha de recepción de la factura, contra entrega" ');
+    comprobarMaquetacion(maquetar('layout-nombres-largos', await generarPdf(xml)));
+  });
+
+  it('a sandbox document: band and content do not overlap (the watermark crosses them on purpose)', async () => {
+    const paginas = maquetar('layout-sandbox', await generarPdf(REAL, { sandbox: true }));
+    comprobarMaquetacion(paginas.map((p) => ({ ...p, palabras: p.palabras.filter((w) => w.y1 - w.y0 < 30 && w.x1 - w.x0 < 200) })));
+  });
+
   it('a factura in USD with TipoCambio, discounts and pedimentos', async () => {
     comprobarMaquetacion(maquetar('layout-factura-usd', await generarPdf(conTimbre(muestra('created-with-discounts-40.xml'), 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE'))));
   });
