@@ -127,6 +127,13 @@ describe('issuing by hand in the panel', () => {
     expect(errorDe(cantidad, 'conceptos[0].cantidad')).toMatch(/decimal/);
     expect(cantidad).toContain('value="dos"');
     expect(await delApp(app.id)).toEqual([]);
+
+    // a refusal no field carries goes on top
+    const sinCsd = await createApplication();
+    const res = await browser.post(form(sinCsd.id, 'factura'), { ...(await ocultos(browser, form(sinCsd.id, 'factura'))), ...FACTURA });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toMatch(/role="alert">No se pudo completar\.<ul><li>Falta el CSD del emisor\.<\/li>/);
+    expect(await delApp(sinCsd.id)).toEqual([]);
   });
 
   it('no session goes to sign-in; a POST without CSRF is refused; another application’s cliente does not exist', async () => {

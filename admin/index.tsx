@@ -17,6 +17,7 @@ import { limiteVerificar, verificar } from './pages/verificar';
 import { webhooks } from './pages/webhooks';
 import { formFields, setMode } from './render';
 import { STYLES_CSS } from './styles';
+import { STYLES_EMISION_CSS } from './styles-emision';
 
 // The operators' panel, mounted by worker.ts at /admin. Server-rendered Hono JSX; works without JavaScript.
 // It reads and writes only through src/services, like the API.
@@ -35,7 +36,7 @@ adminApp.use('*', async (c, next) => {
 
 const asset = (body: string, type: string) => () =>
   new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' } });
-adminApp.get('/styles.css', asset(STYLES_CSS, 'text/css; charset=utf-8'));
+adminApp.get('/styles.css', asset(STYLES_CSS + STYLES_EMISION_CSS, 'text/css; charset=utf-8'));
 adminApp.get('/app.js', asset(CLIENT_JS, 'text/javascript; charset=utf-8'));
 
 adminApp.route('/', login);

@@ -144,11 +144,19 @@ export const Radios: FC<{ name: string; legend: string; options: { value: string
   </fieldset>
 );
 
-export const ErrorSummary: FC<{ errors: FieldErrors; message?: string }> = ({ errors, message }) => {
+/** The form's refusal on top: how many fields to check, and the messages no field carries (`generales`). */
+export const ErrorSummary: FC<{ errors: FieldErrors; message?: string; generales?: readonly string[] }> = ({ errors, message, generales = [] }) => {
   const n = Object.keys(errors).length;
-  return n ? (
+  return n || generales.length ? (
     <div class="alert alert-error" role="alert">
-      {message ?? (n === 1 ? 'Revisa el campo marcado.' : `Revisa los ${n} campos marcados.`)}
+      {message ?? (n === 1 ? 'Revisa el campo marcado.' : n ? `Revisa los ${n} campos marcados.` : 'No se pudo completar.')}
+      {generales.length ? (
+        <ul>
+          {generales.map((m) => (
+            <li>{m}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   ) : null;
 };

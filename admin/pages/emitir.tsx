@@ -15,7 +15,7 @@ import { aceptarFactura } from '../../src/services/facturas';
 import { aceptarNotaCredito } from '../../src/services/notas-credito';
 import type { Idempotent } from '../../src/lib/idempotency';
 import type { AdminEnv } from '../auth';
-import { type FieldErrors, SelectField, TextField } from '../components/form';
+import { ErrorSummary, type FieldErrors, SelectField, TextField } from '../components/form';
 import { Csrf, type Flash, FlashMessage, PageHead } from '../components/layout';
 import { AppTabs, ModeBadge } from '../components/ui';
 import { rechazoDe } from '../errors';
@@ -82,9 +82,14 @@ function cuerpoDe(campos: Campos): Solicitud {
       else o = (o[k] ??= typeof s[i + 1] === 'number' ? [] : {}) as Record<string | number, unknown>;
     });
   }
-  // a row in the middle left empty is sent empty, so its errors show on its own fields
-  const rellenar = (a: unknown): unknown => (Array.isArray(a) ? Array.from(a, (x) => rellenar(x ?? {})) : a && typeof a === 'object' ? Object.fromEntries(Object.entries(a).map(([k, x]) => [k, rellenar(x)])) : a);
-  return rellenar(body) as Solicitud;
+  return sinHuecos(body) as Solicitud;
+}
+
+/** A row in the middle left empty is sent empty, so its errors show on its own fields. */
+function sinHuecos(x: unknown): unknown {
+  if (Array.isArray(x)) return Array.from(x, (y) => sinHuecos(y ?? {}));
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, sinHuecos(y)]));
+  return x;
 }
 
 /** "conceptos[0].impuestos" → "conceptos[0]" → "conceptos" → "". */
@@ -240,7 +245,6 @@ async function FormPage(
     { href: `/admin/aplicaciones/${app.id}`, label: app.name },
     { href: baseDe(app), label: 'Emitir' },
   ];
-  const n = Object.keys(e).length;
   return page(
     c,
     { title: `${tipo.titulo} · ${app.name}`, section: 'aplicaciones' },
@@ -250,22 +254,11 @@ async function FormPage(
       </PageHead>
       <FlashMessage flash={s.flash} />
       <AppTabs appId={app.id} current="emitir" />
-      {n || s.generales.length ? (
-        <div class="alert alert-error" role="alert">
-          <p>{n ? (n === 1 ? 'Revisa el campo marcado.' : `Revisa los ${n} campos marcados.`) : 'No se pudo emitir.'}</p>
-          {s.generales.length ? (
-            <ul>
-              {s.generales.map((m) => (
-                <li>{m}</li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
-      ) : null}
+      <ErrorSummary errors={e} generales={s.generales} />
       <p class="muted small">
         Modo <ModeBadge mode={currentMode(c)} />: se timbra con el PAC de este modo.
       </p>
-      <form method="post" action={`${baseDe(app)}/${tipo.slug}`} class="stack" novalidate>
+      <form method="post" action={`${baseDe(app)}/${tipo.slug}`} class="stack emision" novalidate>
         <Csrf token={c.get('session').csrf} />
         <input type="hidden" name="_idempotencia" value={v._idempotencia} />
         <fieldset class="card stack">
