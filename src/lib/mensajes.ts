@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FacturaStatus } from '../db/schema';
 
 // Shape messages in the voice of the fiscal ones (src/cfdi): one short Spanish sentence per issue, with the
 // field's example from its documentation (.meta) when the schema has one. Set once, globally, by src/app.ts;
@@ -103,3 +104,17 @@ export function mensajeDeForma(iss: z.core.$ZodRawIssue): string | undefined {
       return 'Valor inválido.';
   }
 }
+
+// A status is the API's value, agreed with "la factura"; a message about any comprobante agrees with it.
+const ESTADO_DEL_COMPROBANTE: Record<FacturaStatus, string> = {
+  pendiente: 'pendiente de timbrar',
+  timbrada: 'timbrado',
+  rechazada: 'rechazado',
+  error: 'en error',
+  cancelacion_pendiente: 'en cancelación',
+  cancelada: 'cancelado',
+  cancelacion_rechazada: 'timbrado (su cancelación fue rechazada)',
+};
+
+/** "El comprobante está timbrado", for the messages that name a comprobante's status. */
+export const elComprobanteEsta = (s: FacturaStatus) => `El comprobante está ${ESTADO_DEL_COMPROBANTE[s]}`;

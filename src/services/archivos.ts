@@ -4,6 +4,7 @@ import { DomainError } from '../lib/errors';
 import type { Tenant } from '../lib/tenancy';
 import { cargarComprobante, claveArchivo } from './comprobantes';
 import type { Factura } from './estado';
+import { elComprobanteEsta } from '../lib/mensajes';
 
 // The files of a comprobante, for the API and the admin panel alike. The XML is stored by the stamping
 // job; the PDF is rendered from it on the first download and cached in R2 beside it, under a key that
@@ -25,7 +26,7 @@ const nombreDe = (f: Factura, sufijo: string) => `${f.serie}${f.folio}-${f.uuid}
 
 async function timbrado(deps: ArchivoDeps, t: Tenant, idOrUuid: string, que: string) {
   const f = await cargarComprobante(deps, t, idOrUuid);
-  if (!f.xml_key || !f.uuid) throw new DomainError('factura_no_timbrada', 'conflict', `El comprobante está ${f.status}: aún no tiene ${que}.`);
+  if (!f.xml_key || !f.uuid) throw new DomainError('factura_no_timbrada', 'conflict', `${elComprobanteEsta(f.status)}: aún no tiene ${que}.`);
   return f as Factura & { xml_key: string; uuid: string };
 }
 
@@ -59,7 +60,7 @@ export async function pdfDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Pro
 
 export async function acuseDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
   const f = await cargarComprobante(deps, t, idOrUuid);
-  if (!f.acuse_key) throw new DomainError('factura_no_cancelada', 'conflict', `El comprobante está ${f.status}: no tiene acuse de cancelación.`);
+  if (!f.acuse_key) throw new DomainError('factura_no_cancelada', 'conflict', `${elComprobanteEsta(f.status)}: no tiene acuse de cancelación.`);
   const obj = await deps.bucket.get(f.acuse_key);
   if (!obj) throw noDisponible('El acuse');
   return { body: obj.body, contentType: 'application/xml; charset=utf-8', nombre: nombreDe(f, '-acuse.xml') };

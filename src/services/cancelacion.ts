@@ -9,6 +9,7 @@ import type { MotivoCancelacion, Simulacion } from '../pac/types';
 import { despacharEvento } from '../webhooks/events';
 import { cargarComprobante } from './comprobantes';
 import { aplicarCambio, cambiarEstado, VIGENTES, type Factura } from './estado';
+import { elComprobanteEsta } from '../lib/mensajes';
 
 // Requesting a cancellation (API and admin panel alike): checks, timbrada|cancelacion_rechazada →
 // cancelacion_pendiente with its event, then the queue's CancelarFactura job talks to the PAC.
@@ -29,7 +30,7 @@ function noCancelable(f: Factura): DomainError {
     return new DomainError('cancelacion_en_curso', 'conflict', 'Ya hay una solicitud de cancelación en curso para este comprobante.');
   }
   if (f.status === 'cancelada') return new DomainError('ya_cancelada', 'conflict', 'El comprobante ya está cancelado.');
-  return new DomainError('no_cancelable', 'conflict', `El comprobante está ${f.status}: solo un CFDI timbrado puede cancelarse.`);
+  return new DomainError('no_cancelable', 'conflict', `${elComprobanteEsta(f.status)}: solo un CFDI timbrado puede cancelarse.`);
 }
 
 const invalido = (path: string, message: string) => DomainError.validation([{ path, message }], 'La solicitud de cancelación no es válida.');

@@ -3,12 +3,13 @@ import { DomainError } from '../lib/errors';
 import type { Tenant } from '../lib/tenancy';
 import { ConsultaSatError, type EstadoCfdi } from '../pac/types';
 import { cargarAplicacion, cargarComprobante, type Aplicacion } from './comprobantes';
+import { elComprobanteEsta } from '../lib/mensajes';
 
 /** What the SAT says of a tenant's stamped comprobante right now (ConsultaCFDIService; the sandbox in test mode). */
 export async function consultarEstadoSat(deps: Deps, t: Tenant, idOrUuid: string, app?: Aplicacion) {
   const f = await cargarComprobante(deps, t, idOrUuid);
   if (!f.uuid) {
-    throw new DomainError('sin_timbre', 'conflict', `El comprobante está ${f.status}: sin timbre no hay estado en el SAT.`, [
+    throw new DomainError('sin_timbre', 'conflict', `${elComprobanteEsta(f.status)}: sin timbre no hay estado en el SAT.`, [
       { path: 'id', message: 'El comprobante no está timbrado.' },
     ]);
   }

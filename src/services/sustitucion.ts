@@ -10,6 +10,7 @@ import { cargarComprobante } from './comprobantes';
 import type { Aceptada, OpcionesAceptar, Solicitud } from './emision';
 import { datosComprobante, VIGENTES, type CambioDeEstado, type Factura } from './estado';
 import { aceptarFactura } from './facturas';
+import { elComprobanteEsta } from '../lib/mensajes';
 
 // Sustitución in one call (motivo 01), in three steps that each survive a crash:
 // 1. the replacement is accepted like any factura, related to the original with CfdiRelacionados 04 and
@@ -24,7 +25,7 @@ const TIPO_RELACION_SUSTITUCION = '04';
 export async function sustituirFactura(deps: Deps, t: Tenant, id: string, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> {
   const original = await cargarComprobante(deps, t, id, 'I');
   if (!original.uuid || !(VIGENTES as readonly string[]).includes(original.status)) {
-    throw new DomainError('no_sustituible', 'conflict', `El comprobante está ${original.status}: solo un CFDI timbrado y vigente puede sustituirse.`);
+    throw new DomainError('no_sustituible', 'conflict', `${elComprobanteEsta(original.status)}: solo un CFDI timbrado y vigente puede sustituirse.`);
   }
   const relacionados = Array.isArray(solicitud.cfdi_relacionados) ? (solicitud.cfdi_relacionados as { tipo_relacion?: unknown }[]) : [];
   if (relacionados.some((r) => r?.tipo_relacion === TIPO_RELACION_SUSTITUCION)) {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { api, createEmisor, expectError, facturaBase } from '../helpers';
+import { api, createEmisor, expectError, facturaBase, insertarPendiente } from '../helpers';
 
 // Shape errors read like the fiscal ones (src/lib/mensajes.ts): a bad body through the real Worker, the exact
 // detail each field gets, with the codes clients rely on (HFX_CAMPO_REQUERIDO, HFX_CAMPO_DESCONOCIDO, HFX_FORMATO).
 
-const { token } = await createEmisor();
+const { app, token } = await createEmisor();
 const concepto = facturaBase().conceptos[0]!;
 const conConcepto = (over: Record<string, unknown>) => facturaBase({ conceptos: [{ ...concepto, ...over }] });
 
@@ -36,5 +36,15 @@ describe('shape messages through the API', () => {
     const err = await expectError(await api('POST', '/webhooks', { token, body: { url: 'https://ejemplo.com/h', events: ['factura.inventada'] } }), 422);
     expect(err.details[0]).toMatchObject({ path: 'events[0]', code: 'HFX_FORMATO' });
     expect(err.details[0]!.message).toMatch(/^Debe ser uno de: factura\.timbrada, .*\*\.$/);
+  });
+});
+
+describe('messages about a comprobante agree with it', () => {
+  it('a pending one has no XML yet and cannot be cancelled', async () => {
+    const id = await insertarPendiente(app.id);
+    const xml = await expectError(await api('GET', `/facturas/${id}/xml`, { token }), 409, 'factura_no_timbrada');
+    expect(xml.message).toBe('El comprobante está pendiente de timbrar: aún no tiene XML.');
+    const cancelar = await expectError(await api('POST', `/facturas/${id}/cancelar`, { token, body: { motivo: '02' } }), 409, 'no_cancelable');
+    expect(cancelar.message).toBe('El comprobante está pendiente de timbrar: solo un CFDI timbrado puede cancelarse.');
   });
 });
