@@ -77,7 +77,7 @@ const RECHAZO = /^(CFDI4\d+|CRP\d+|NOM\d+|CCE\d+|CP\d+|CC\d+|CO100[1-9]|30[1-8]|
 // The SW account's state: AU (authentication, balance, manifest), CO1000 (SW's "error no controlado").
 const CUENTA = /^(AU\d+|CO1000)$/;
 const QUE_HACER: Record<string, string> = {
-  AU2000: 'Revise el usuario y la contraseña de SW configurados.',
+  AU2000: 'Revisa el usuario y la contraseña de SW configurados.',
   AU2001: 'La cuenta de SW no tiene timbres: recárguela.',
   AU2002: 'El usuario de SW está inactivo: actívelo con su administrador en SW.',
   AU2003: 'El emisor no ha firmado el manifiesto de SW: debe firmarlo en el portal de SW antes de timbrar.',
@@ -136,7 +136,7 @@ const conConsejo = (e: PacError, consejo: string): PacError => ({ code: e.code, 
 
 // a 404 page, or a redirect (http → https, another host): the configured URL is not SW's API
 const rutaDesconocida = (status: number) => status === 404 || (status >= 300 && status < 400);
-const rutaNoReconocida = (status: number, url: string): PacError => ({ code: `HTTP${status}`, message: `SW no reconoce la ruta ${url}: revise la URL de SW configurada.` });
+const rutaNoReconocida = (status: number, url: string): PacError => ({ code: `HTTP${status}`, message: `SW no reconoce la ruta ${url}: revisa la URL de SW configurada.` });
 
 const esDuplicado = (e: PacError) => e.code === '307' || e.code === 'CFDI3307';
 
@@ -191,7 +191,7 @@ export class SwSapienPac implements PacAdapter {
       return incierto('respuesta_invalida', 'SW respondió éxito sin un CFDI timbrado legible de este comprobante; se le preguntará de nuevo.');
     }
     // before the codes: SW's code 401 (Fecha older than 72 h) comes with HTTP 400, an HTTP 401 is the token
-    if (status === 401) return noTimbrado('cuenta', conConsejo(error, 'SW rechaza el token aun recién obtenido: revise las credenciales de SW.'));
+    if (status === 401) return noTimbrado('cuenta', conConsejo(error, 'SW rechaza el token aun recién obtenido: revisa las credenciales de SW.'));
     if (RECHAZO.test(error.code)) return { ok: false, tipo: 'rechazo', errores: [error] };
     if (CUENTA.test(error.code)) return noTimbrado('cuenta', conConsejo(error, 'Un operador debe revisar la cuenta de SW.'));
     if (rutaDesconocida(status)) return noTimbrado('cuenta', rutaNoReconocida(status, `${this.baseUrl}/v4/cfdi33/stamp/v4`));
@@ -380,7 +380,7 @@ export class SwSapienPac implements PacAdapter {
     if (r.status !== 200 || cuerpo?.status !== 'success' || typeof valor !== 'string' || !valor) {
       const error = errorDeSw(cuerpo, r.status);
       const porCuenta = CUENTA.test(error.code);
-      return { ok: false, enviada: false, error: porCuenta ? conConsejo(error, 'Revise las credenciales de SW.') : error, porCuenta };
+      return { ok: false, enviada: false, error: porCuenta ? conConsejo(error, 'Revisa las credenciales de SW.') : error, porCuenta };
     }
     const expira = Number(campo(cuerpo.data, 'expires_in'));
     // SW's examples give an epoch in seconds; a small number would be a lifetime in seconds

@@ -130,7 +130,7 @@ describe('SwSapienPac.timbrar', () => {
     const { fake, adapter } = await montar({}, { password: 'otra' });
     const r = await adapter.timbrar(await cfdi('SW-13'), op());
     expect(r).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'cuenta', errores: [{ code: 'AU2000' }] });
-    expect(!r.ok && r.errores[0].message).toMatch(/Revise el usuario y la contraseña/);
+    expect(!r.ok && r.errores[0].message).toMatch(/Revisa el usuario y la contraseña/);
     expect(deTimbrado(fake)).toEqual([]);
   });
 
@@ -164,7 +164,7 @@ describe('SwSapienPac.timbrar', () => {
     const mal = new SwSapienPac({ baseUrl: `${fake.url}/api/v9`, user: USER, password: PASSWORD, timeoutMs: 2_000 });
     const r = await mal.timbrar(await cfdi('SW-15'), op());
     expect(r).toMatchObject({ ok: false, tipo: 'no_timbrado', causa: 'cuenta', errores: [{ code: 'HTTP404' }] });
-    expect(!r.ok && r.errores[0].message).toMatch(/revise la URL/);
+    expect(!r.ok && r.errores[0].message).toMatch(/revisa la URL/);
     expect(adapter.nombre).toBe('sw-sapien');
   });
 
