@@ -243,10 +243,15 @@ class Representacion {
   /** Emisor and document number repeated at the top of every continuation page. */
   encabezadoContinuacion(): void {
     const { l, cfdi } = this;
-    const y = l.y - 9;
-    l.texto(cfdi.emisor.Nombre ?? '', l.izquierda, y, { size: 9, fuente: 'negrita', color: COLOR.acento });
     const ref = [this.titulo, this.serieFolio, `Folio fiscal ${cfdi.timbre.UUID}`].filter(Boolean).join('  ·  ');
-    l.texto(ref, l.izquierda, y, { size: 7, color: COLOR.suave, alinear: 'der', ancho: l.anchoUtil });
+    const estiloRef: Estilo = { size: 7, color: COLOR.suave };
+    const estiloNombre: Estilo = { size: 9, fuente: 'negrita', color: COLOR.acento };
+    // A long name wraps in the room the reference leaves it, instead of running under it.
+    const nombre = l.lineas(cfdi.emisor.Nombre ?? '', l.anchoUtil - l.medir(ref, estiloRef) - 12, estiloNombre);
+    let y = l.y - 9;
+    l.texto(ref, l.izquierda, y, { ...estiloRef, alinear: 'der', ancho: l.anchoUtil });
+    nombre.forEach((linea, i) => l.texto(linea, l.izquierda, y - i * 11, estiloNombre));
+    y -= (nombre.length - 1) * 11;
     l.linea(l.izquierda, y - 5, l.derecha, y - 5);
     l.y = y - 14;
   }

@@ -206,6 +206,11 @@ describe('PDF layout', () => {
       .replace('Folio="52375239"', 'Folio="5237523952375239523752395237"')
       .replace('<cfdi:Comprobante ', '<cfdi:Comprobante CondicionesDePago="Treinta días naturales a partir de la fecha de recepción de la factura, contra entrega" ');
     comprobarMaquetacion(maquetar('layout-nombres-largos', await generarPdf(xml)));
+    // On continuation pages the emisor's name shares a line with the document's reference.
+    const concepto = /<cfdi:Concepto [\s\S]*?<\/cfdi:Concepto>/.exec(xml)?.[0] as string;
+    const paginas = maquetar('layout-nombres-largos-paginas', await generarPdf(xml.replace(concepto, concepto.repeat(30))));
+    expect(paginas.length).toBeGreaterThan(1);
+    comprobarMaquetacion(paginas);
   });
 
   it('a sandbox document: band and content do not overlap (the watermark crosses them on purpose)', async () => {
