@@ -79,7 +79,7 @@ const CUENTA = /^(AU\d+|CO1000)$/;
 const QUE_HACER: Record<string, string> = {
   AU2000: 'Revisa el usuario y la contraseña de SW configurados.',
   AU2001: 'La cuenta de SW no tiene timbres: recárguela.',
-  AU2002: 'El usuario de SW está inactivo: actívelo con su administrador en SW.',
+  AU2002: 'El usuario de SW está inactivo: actívalo con el administrador de tu cuenta de SW.',
   AU2003: 'El emisor no ha firmado el manifiesto de SW: debe firmarlo en el portal de SW antes de timbrar.',
   AU2004: 'El RFC emisor no está asignado a esta cuenta de SW: asígnelo en SW.',
 };
@@ -232,8 +232,8 @@ export class SwSapienPac implements PacAdapter {
     const cual = uuid ? ` (UUID ${uuid.toUpperCase()})` : '';
     return incierto(
       error.code,
-      `SW indica un timbre previo de esta factura${cual} pero no entregó el CFDI timbrado de este mismo sello. ` +
-        'No la timbre en otro PAC: se le preguntará de nuevo; si persiste, consulte ese folio fiscal en SW.',
+      `SW indica un timbre previo de este comprobante${cual} pero no entregó el CFDI timbrado de este mismo sello. ` +
+        'No lo timbres en otro PAC: se le preguntará de nuevo; si persiste, consulta ese folio fiscal en SW.',
     );
   }
 

@@ -9,7 +9,7 @@ import type { verificar, VerificarCuerpoSchema } from './cfdi.routes';
 async function documento(c: Parameters<RouteHandler<typeof verificar, AppEnv>>[0]): Promise<Uint8Array | string> {
   if (/xml/i.test(c.req.header('Content-Type') ?? '')) {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (!bytes.length) throw new DomainError('validation_error', 'invalid', 'El cuerpo está vacío: envíe el XML del CFDI.', [{ path: '', message: 'Cuerpo vacío.', code: 'HFX_CAMPO_REQUERIDO' }]);
+    if (!bytes.length) throw new DomainError('validation_error', 'invalid', 'El cuerpo está vacío: envía el XML del CFDI.', [{ path: '', message: 'Cuerpo vacío.', code: 'HFX_CAMPO_REQUERIDO' }]);
     return bytes;
   }
   // the JSON validator ran (the XML body has none): it is the JSON shape
