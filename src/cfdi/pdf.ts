@@ -572,9 +572,12 @@ class Representacion {
     const ancho = l.derecha - x;
     let y = l.y;
     for (const [etiqueta, valor] of datos.filter(([, v]) => v)) {
-      y -= 10;
-      l.texto(etiqueta, x, y + 2, { ...GRIS, fuente: 'negrita' });
-      l.texto(valor as string, x + 150, y + 2, { size: 7.5 });
+      l.texto(etiqueta, x, y - 8, ETIQUETA);
+      // a PAC's Leyenda can be longer than the line
+      for (const linea of l.lineas(valor as string, ancho - 150, { size: 7.5 })) {
+        y -= 10;
+        l.texto(linea, x + 150, y + 2, { size: 7.5 });
+      }
     }
     y -= 6;
     for (const linea of l.lineas(`Verifique este comprobante en ${url}`, ancho, GRIS)) {

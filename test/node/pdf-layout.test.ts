@@ -213,6 +213,17 @@ describe('PDF layout', () => {
     comprobarMaquetacion(paginas);
   });
 
+  it('a complemento paid in USD for facturas in USD and MXN, with a long Leyenda in its timbre', async () => {
+    const xml = complemento(1, 1)
+      .replace('MonedaP="MXN" TipoCambioP="1"', 'MonedaP="USD" TipoCambioP="17.123456"')
+      .replace('MonedaDR="MXN" EquivalenciaDR="1"', 'MonedaDR="USD" EquivalenciaDR="1"')
+      .replace('MonedaDR="MXN" EquivalenciaDR="1"', 'MonedaDR="MXN" EquivalenciaDR="17.123456"')
+      .replace('RfcProvCertif=', `Leyenda="${'Leyenda del proveedor de certificación para este comprobante '.repeat(3)}" RfcProvCertif=`);
+    const paginas = maquetar('layout-complemento-usd', await generarPdf(xml));
+    comprobarMaquetacion(paginas);
+    expect(palabras(paginas)).toEqual(expect.arrayContaining(['USD', '17.123456']));
+  });
+
   it('a sandbox document: band and content do not overlap (the watermark crosses them on purpose)', async () => {
     const paginas = maquetar('layout-sandbox', await generarPdf(REAL, { sandbox: true }));
     comprobarMaquetacion(paginas.map((p) => ({ ...p, palabras: p.palabras.filter((w) => w.y1 - w.y0 < 30 && w.x1 - w.x0 < 200) })));
