@@ -2,7 +2,8 @@
 // Debian's Chromium (apt-get install -y chromium) driven by playwright-core, against `wrangler dev` started here
 // on a free port with a fresh local state: migrations, a seeded admin, then everything else through the UI —
 // sign in, create an application, upload the SAT test CSD, mint a key, create a factura over the API with it,
-// see it timbrada, download its PDF. Screenshots of every page go to test/output/screenshots/.
+// see it timbrada, download its PDF; a PPD factura, its complemento de pago and the dashboard at desktop and
+// phone (390 px) widths. Screenshots of every page go to test/output/e2e/.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { adminSeedSql } from '../../admin/auth';
 import { applyMigrations, execSql } from '../../scripts/lib/local-d1';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const shots = path.join(root, 'test/output/screenshots');
+const shots = path.join(root, 'test/output/e2e');
 const fixture = (f: string) => path.join(root, 'test/fixtures', f);
 const ADMIN = { email: 'e2e@hexafac.local', name: 'Operadora E2E', password: 'e2e-password-123' };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -75,6 +76,31 @@ async function startWorker(persistTo: string, port: number): Promise<{ proc: Chi
     90_000,
   );
   return { proc, logs };
+}
+
+/** At the page's current width: nothing wider than the screen, the tabs (if any) all inside it, and the
+ * invoice table's Total, Estado and UUID cells reachable (visible, or scrolled into view inside their container). */
+async function sinRecortes(page: Page, donde: string) {
+  const ancho = page.viewportSize()!.width;
+  assert.ok(Number(await page.evaluate('document.documentElement.scrollWidth')) <= ancho, `${donde}: the page is no wider than ${ancho} px`);
+  for (const tab of await page.locator('.tabs a').all()) {
+    const box = (await tab.boundingBox())!;
+    assert.ok(box.x >= 0 && box.x + box.width <= ancho + 0.5, `${donde}: tab «${await tab.innerText()}» is not clipped (${box.x}+${box.width})`);
+  }
+  for (const label of await page.locator('fieldset .checks label').all()) {
+    const box = (await label.boundingBox())!;
+    const hueco = Number(await label.evaluate((el) => el.scrollWidth - el.clientWidth));
+    assert.ok(box.x >= 0 && box.x + box.width <= ancho + 0.5 && hueco <= 1, `${donde}: the label «${await label.innerText()}» is not clipped (${box.x}+${box.width}, ${hueco} px hidden)`);
+  }
+  const fila = page.locator('.tablewrap table tbody tr').first();
+  if (!(await fila.count())) return;
+  const encabezados = await page.locator('.tablewrap table').first().locator('thead th').allInnerTexts();
+  for (const col of ['Total', 'Estado', 'UUID'].filter((c) => encabezados.includes(c))) {
+    const celda = fila.locator('td').nth(encabezados.indexOf(col));
+    await celda.scrollIntoViewIfNeeded();
+    const box = (await celda.boundingBox())!;
+    assert.ok(box.x >= -0.5 && box.x + Math.min(box.width, ancho) <= ancho + 0.5, `${donde}: the ${col} cell is reachable (${box.x}+${box.width})`);
+  }
 }
 
 let n = 0;
@@ -192,11 +218,60 @@ async function main() {
 
     await page.click(`a[href="/admin/aplicaciones/${appId}/facturas/${facturaId}"]`);
     await page.getByText('Historial').waitFor();
+    const detalle0 = page.url();
     await shot(page, 'factura-detalle');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Descargar PDF')]);
     const pdf = readFileSync((await download.path())!);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-', 'the downloaded file is a PDF');
     assert.match(download.suggestedFilename(), /\.pdf$/);
+
+    // A PPD factura paid in part by a complemento de pago: the list, both pages and the dashboard, at both widths.
+    const api = (ruta: string, cuerpo: unknown) =>
+      fetch(`${base}/api/hexafac/v1${ruta}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `e2e-${ruta}-${Date.now()}` },
+        body: JSON.stringify(cuerpo),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { id: string } }));
+    const estado = (ruta: string, id: string) =>
+      fetch(`${base}/api/hexafac/v1${ruta}/${id}`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ status: string; uuid: string }>);
+    const timbrada = (ruta: string, id: string) =>
+      waitFor(`${ruta}/${id} timbrada`, async () => { const f = await estado(ruta, id); return f.status === 'timbrada' ? f : undefined; }, 60_000);
+    const datosPpd = { ...JSON.parse(body), metodo_pago: 'PPD', forma_pago: '99' };
+    const ppd = await api('/facturas', datosPpd);
+    assert.equal(ppd.status, 202, JSON.stringify(ppd.body));
+    const ppdTimbrada = await timbrada('/facturas', ppd.body.id);
+    const pago = await api('/complementos-pago', {
+      receptor: { ...datosPpd.receptor, uso_cfdi: 'CP01' },
+      pagos: [{ fecha_pago: new Date(Date.now() - 6 * 3600e3).toISOString().slice(0, 10), forma_pago: '03', documentos: [{ uuid: ppdTimbrada.uuid, imp_pagado: '10.00' }] }],
+    });
+    assert.equal(pago.status, 202, JSON.stringify(pago.body));
+    await timbrada('/complementos-pago', pago.body.id);
+    const facturas = `${base}/admin/aplicaciones/${appId}/facturas`;
+    for (const [ancho, alto, nombre] of [[1280, 860, 'escritorio'], [390, 844, 'movil']] as const) {
+      await page.setViewportSize({ width: ancho, height: alto });
+      await page.goto(facturas);
+      await sinRecortes(page, `facturas ${nombre}`);
+      await shot(page, `facturas-${nombre}`);
+      await page.goto(`${facturas}/${ppd.body.id}`);
+      await page.getByRole('heading', { name: 'Saldo' }).waitFor();
+      await page.getByText('Notas de crédito aplicadas').first().waitFor();
+      await sinRecortes(page, `factura PPD ${nombre}`);
+      await shot(page, `factura-ppd-${nombre}`);
+      await page.goto(`${facturas}/${pago.body.id}`);
+      await page.getByRole('heading', { name: 'Facturas que paga' }).waitFor();
+      assert.equal(await page.getByText('Cancelar factura').count(), 0, 'a complemento offers no «Cancelar factura»');
+      await sinRecortes(page, `complemento ${nombre}`);
+      await shot(page, `complemento-${nombre}`);
+      await page.goto(`${base}/admin?app=${appId}`);
+      await page.locator('.grafica svg title').first().waitFor({ state: 'attached' });
+      await sinRecortes(page, `panel ${nombre}`);
+      await shot(page, `panel-mes-${nombre}`);
+      await page.goto(`${base}/admin/aplicaciones/${appId}/webhooks`);
+      await sinRecortes(page, `webhooks ${nombre}`);
+      await shot(page, `webhooks-${nombre}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(detalle0);
 
     // Cancel it: motivo 01 needs a folio (field error, choice kept), then 02 goes through the queue to the sandbox PAC.
     const detalle = page.url();
