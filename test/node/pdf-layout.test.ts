@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generarPdf } from '../../src/cfdi/pdf';
+import { generarPdf } from '../../src/cfdi';
 
 /**
  * Layout of the representación impresa read back from the drawn PDF: poppler's `pdftotext -bbox-layout`
