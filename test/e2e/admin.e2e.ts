@@ -5,78 +5,11 @@
 // see it timbrada, download its PDF; a PPD factura, its complemento de pago and the dashboard at desktop and
 // phone (390 px) widths. Screenshots of every page go to test/output/e2e/.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { adminSeedSql } from '../../admin/auth';
-import { applyMigrations, execSql } from '../../scripts/lib/local-d1';
-
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const shots = path.join(root, 'test/output/e2e');
-const fixture = (f: string) => path.join(root, 'test/fixtures', f);
-const ADMIN = { email: 'e2e@hexafac.local', name: 'Operadora E2E', password: 'e2e-password-123' };
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-async function startWorker(persistTo: string, port: number): Promise<{ proc: ChildProcess; logs: string[] }> {
-  applyMigrations({ persistTo });
-  execSql(await adminSeedSql(ADMIN), { persistTo });
-  const vars: Record<string, string> = {
-    MASTER_KEY: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64'),
-    ADMIN_JWT_SECRET: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'),
-    SANDBOX_PAC_KEY_PEM: readFileSync(fixture('pac/sandbox-pac.key.pem'), 'utf8'),
-    SANDBOX_PAC_CERT_PEM: readFileSync(fixture('pac/sandbox-pac.cer.pem'), 'utf8'),
-  };
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--show-interactive-dev-session=false'];
-  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
-  const proc = spawn(path.join(root, 'node_modules/.bin/wrangler'), args, {
-    cwd: root,
-    env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const logs: string[] = [];
-  proc.stdout!.on('data', (d) => logs.push(String(d)));
-  proc.stderr!.on('data', (d) => logs.push(String(d)));
-  await waitFor(
-    'wrangler dev',
-    async () => {
-      if (proc.exitCode !== null) throw new Error(`wrangler dev exited: ${logs.join('')}`);
-      const res = await fetch(`http://127.0.0.1:${port}/api/hexafac/v1/health`);
-      return res.ok ? true : undefined;
-    },
-    90_000,
-  );
-  return { proc, logs };
-}
+import type { Page } from 'playwright-core';
+import { ADMIN, fixture, freePort, launchChromium, root, shots, startWorker, stopWorker, waitFor } from './lib';
 
 /** At the page's current width: nothing wider than the screen, the tabs (if any) all inside it, and the
  * invoice table's Total, Estado and UUID cells reachable (visible, or scrolled into view inside their container). */
@@ -114,10 +47,7 @@ async function main() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const { proc, logs } = await startWorker(persistTo, port);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   const external: string[] = [];
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, locale: 'es-MX' });
@@ -331,11 +261,7 @@ async function main() {
     throw e;
   } finally {
     await browser.close();
-    try {
-      process.kill(-proc.pid!, 'SIGTERM');
-    } catch {
-      // already gone
-    }
+    stopWorker(proc);
     rmSync(persistTo, { recursive: true, force: true });
   }
 }
