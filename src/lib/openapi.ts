@@ -6,50 +6,63 @@ export const jsonContent = <T extends z.ZodType>(schema: T, description: string)
   description,
 });
 
-const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'JSON inválido.',
-  401: 'API key ausente, inválida, revocada o expirada, o aplicación suspendida.',
-  403: 'La API key no tiene el scope requerido.',
-  404: 'No existe (o pertenece a otra aplicación o al otro modo).',
-  409: 'Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo.',
-  413: 'Cuerpo mayor a 1 MiB.',
-  415: 'Content-Type distinto de application/json.',
-  422: 'Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT.',
-  503: 'El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key).',
-};
-
 type ErrorExample = { code: string; message: string; details?: { path: string; message: string; code?: string }[] };
 
-/** One real answer per status, as the app gives it (test/workers/openapi.test.ts sends the request behind each). */
-export const ERROR_EXAMPLES: Record<number, ErrorExample> = {
-  400: { code: 'invalid_json', message: 'El cuerpo no es JSON válido.' },
-  401: { code: 'missing_api_key', message: 'Falta el encabezado Authorization: Bearer <API key>.' },
+/**
+ * What each error status means, and one real answer of the app for it (test/workers/openapi.test.ts sends the
+ * request behind each example and compares).
+ */
+const ERRORES: Record<number, { description: string; example: ErrorExample }> = {
+  400: { description: 'JSON inválido.', example: { code: 'invalid_json', message: 'El cuerpo no es JSON válido.' } },
+  401: {
+    description: 'API key ausente, inválida, revocada o expirada, o aplicación suspendida.',
+    example: { code: 'missing_api_key', message: 'Falta el encabezado Authorization: Bearer <API key>.' },
+  },
   403: {
-    code: 'insufficient_scope',
-    message: 'La API key no tiene el scope requerido: facturas:write.',
-    details: [{ path: 'scopes', message: 'Falta facturas:write.', code: 'insufficient_scope' }],
+    description: 'La API key no tiene el scope requerido.',
+    example: {
+      code: 'insufficient_scope',
+      message: 'La API key no tiene el scope requerido: facturas:write.',
+      details: [{ path: 'scopes', message: 'Falta facturas:write.', code: 'insufficient_scope' }],
+    },
   },
-  404: { code: 'not_found', message: 'El comprobante no existe.' },
-  409: { code: 'idempotency_key_reused', message: 'Esta Idempotency-Key ya se usó con otra solicitud.' },
-  413: { code: 'payload_too_large', message: 'El cuerpo excede el máximo de 1 MiB.' },
-  415: { code: 'unsupported_media_type', message: 'El cuerpo debe enviarse como application/json.' },
+  404: { description: 'No existe (o pertenece a otra aplicación o al otro modo).', example: { code: 'not_found', message: 'El comprobante no existe.' } },
+  409: {
+    description: 'Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo.',
+    example: { code: 'idempotency_key_reused', message: 'Esta Idempotency-Key ya se usó con otra solicitud.' },
+  },
+  413: { description: 'Cuerpo mayor a 1 MiB.', example: { code: 'payload_too_large', message: 'El cuerpo excede el máximo de 1 MiB.' } },
+  415: {
+    description: 'Content-Type distinto de application/json.',
+    example: { code: 'unsupported_media_type', message: 'El cuerpo debe enviarse como application/json.' },
+  },
   422: {
-    code: 'validation_error',
-    message: 'El comprobante no cumple las reglas del SAT.',
-    details: [{ path: 'receptor.uso_cfdi', message: 'El uso de CFDI CN01 no aplica a una persona moral.', code: 'CFDI40161' }],
+    description: 'Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT.',
+    example: {
+      code: 'validation_error',
+      message: 'El comprobante no cumple las reglas del SAT.',
+      details: [{ path: 'receptor.uso_cfdi', message: 'El uso de CFDI CN01 no aplica a una persona moral.', code: 'CFDI40161' }],
+    },
   },
-  503: { code: 'pac_no_disponible', message: 'El PAC no respondió: la respuesta no se envió. Reintenta.' },
+  503: {
+    description: 'El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key).',
+    example: { code: 'pac_no_disponible', message: 'El PAC no respondió: la respuesta no se envió. Reintenta.' },
+  },
 };
+
+type RespuestaError = { content: { 'application/json': { schema: typeof ErrorBodySchema; example: unknown } }; description: string };
 
 /** Error responses in the one error shape, for the statuses a route can answer, each with its own example. */
 export function errorResponses<S extends number>(...statuses: S[]) {
   return Object.fromEntries(
     statuses.map((s) => {
-      const ejemplo = ERROR_EXAMPLES[s];
-      const value = ejemplo && { error: { details: [], ...ejemplo, request_id: 'req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90' } };
-      return [s, { content: { 'application/json': { schema: ErrorBodySchema, ...(value ? { example: value } : {}) } }, description: ERROR_DESCRIPTIONS[s] ?? 'Error.' }];
+      const e = ERRORES[s];
+      if (!e) throw new Error(`errorResponses: no documented error for status ${s}`);
+      const { description, example } = e;
+      const value = { error: { details: [], ...example, request_id: 'req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90' } };
+      return [s, { content: { 'application/json': { schema: ErrorBodySchema, example: value } }, description }];
     }),
-  ) as Record<S, ReturnType<typeof jsonContent<typeof ErrorBodySchema>>>;
+  ) as Record<S, RespuestaError>;
 }
 
 /** Every creating route takes it (src/lib/idempotency.ts); declared here so each documents it the same way. */
