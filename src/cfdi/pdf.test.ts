@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream, type PDFObject } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { generarPdf, urlVerificacionSat } from './pdf';
+import { atributo, conTimbre } from './pdf-muestras';
 
 const raiz = fileURLToPath(new URL('../../', import.meta.url));
 const muestra = (nombre: string) => readFileSync(`${raiz}test/fixtures/sat/samples/${nombre}`, 'utf8');
 const REAL = muestra('cfdi40-real.xml');
 const UUID_REAL = 'C2832671-DA6D-11EF-A83D-00155D012007';
-const atributo = (xml: string, nombre: string) => (new RegExp(` ${nombre}="([^"]*)"`).exec(xml) as RegExpExecArray)[1];
 
 function guardar(nombre: string, pdf: Uint8Array): void {
   mkdirSync(`${raiz}test/output/pdf`, { recursive: true });
@@ -38,16 +38,6 @@ async function textoPorPagina(pdf: Uint8Array): Promise<string[][]> {
 
 const todo = (paginas: string[][]) => paginas.flat().join('\n');
 
-/** Stamps a sample that has no TimbreFiscalDigital with a fictitious one (the PDF does not verify it). */
-function conTimbre(xml: string, uuid: string): string {
-  const tfd =
-    `<tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" Version="1.1" UUID="${uuid}" ` +
-    `FechaTimbrado="2023-06-18T19:22:00" RfcProvCertif="SPR190613I52" SelloCFD="${atributo(xml, 'Sello')}" ` +
-    `NoCertificadoSAT="30001000000500003456" SelloSAT="U2VsbG9TQVRkZVBydWViYQ=="/>`;
-  return xml.includes('<cfdi:Complemento>')
-    ? xml.replace('<cfdi:Complemento>', `<cfdi:Complemento>${tfd}`)
-    : xml.replace('</cfdi:Comprobante>', `<cfdi:Complemento>${tfd}</cfdi:Complemento></cfdi:Comprobante>`);
-}
 
 describe('urlVerificacionSat', () => {
   const base = { uuid: UUID_REAL, rfcEmisor: 'ISD950921HE5', rfcReceptor: 'COSC8001137NA', sello: atributo(REAL, 'Sello') };

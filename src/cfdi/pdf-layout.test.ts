@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generarPdf } from '../../src/cfdi';
+import { generarPdf } from './pdf';
+import { conTimbre } from './pdf-muestras';
 
 /**
  * Layout of the representación impresa read back from the drawn PDF: poppler's `pdftotext -bbox-layout`
@@ -13,20 +14,9 @@ import { generarPdf } from '../../src/cfdi';
 const raiz = fileURLToPath(new URL('../../', import.meta.url));
 const salida = `${raiz}test/output/pdf`;
 const muestra = (nombre: string) => readFileSync(`${raiz}test/fixtures/sat/samples/${nombre}`, 'utf8');
-const atributo = (xml: string, nombre: string) => (new RegExp(` ${nombre}="([^"]*)"`).exec(xml) as RegExpExecArray)[1];
 const REAL = muestra('cfdi40-real.xml');
 const PAGOS = muestra('created-cfdi40-pago20-valid.xml');
 
-/** Stamps a sample without TimbreFiscalDigital with a fictitious one (the PDF does not verify it). */
-function conTimbre(xml: string, uuid: string): string {
-  const tfd =
-    `<tfd:TimbreFiscalDigital xmlns:tfd="http://www.sat.gob.mx/TimbreFiscalDigital" Version="1.1" UUID="${uuid}" ` +
-    `FechaTimbrado="2023-06-18T19:22:00" RfcProvCertif="SPR190613I52" SelloCFD="${atributo(xml, 'Sello')}" ` +
-    `NoCertificadoSAT="30001000000500003456" SelloSAT="U2VsbG9TQVRkZVBydWViYQ=="/>`;
-  return xml.includes('<cfdi:Complemento>')
-    ? xml.replace('<cfdi:Complemento>', `<cfdi:Complemento>${tfd}`)
-    : xml.replace('</cfdi:Comprobante>', `<cfdi:Complemento>${tfd}</cfdi:Complemento></cfdi:Comprobante>`);
-}
 
 interface Palabra {
   texto: string;
