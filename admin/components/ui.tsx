@@ -6,6 +6,7 @@ type Tone = 'ok' | 'bad' | 'warn' | 'info' | 'neutral';
 export const Badge: FC<PropsWithChildren<{ tone: Tone }>> = ({ tone, children }) => <span class={`badge b-${tone}`}>{children}</span>;
 
 export const FACTURA_STATUS: Record<FacturaStatus, { label: string; tone: Tone }> = {
+  borrador: { label: 'Borrador', tone: 'neutral' },
   pendiente: { label: 'Pendiente', tone: 'info' },
   timbrada: { label: 'Timbrada', tone: 'ok' },
   rechazada: { label: 'Rechazada', tone: 'bad' },

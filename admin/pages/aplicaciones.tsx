@@ -259,7 +259,7 @@ const EditAppPage = (c: Context<AdminEnv>, app: Aplicacion, v: Partial<AppForm>,
 
 aplicaciones.get('/:appId/editar', async (c) => {
   const app = await loadApp(c);
-  return EditAppPage(c, app, readAppForm({ ...app, pacs: app.pacs?.join(', ') }), {});
+  return EditAppPage(c, app, readAppForm({ name: app.name, description: app.description, rfc: app.rfc, razon_social: app.razon_social, regimen_fiscal: app.regimen_fiscal, lugar_expedicion: app.lugar_expedicion, pacs: app.pacs?.join(', ') }), {});
 });
 
 aplicaciones.post('/:appId/editar', async (c) => {

@@ -12,8 +12,68 @@ const timestamps = {
 
 export { MODES, type Mode } from '../lib/mode';
 
+/** Rate-limit plans (src/lib/rate-limit.ts has their numbers; the README publishes them). */
+export const PLANES = ['estandar', 'plataforma'] as const;
+export type Plan = (typeof PLANES)[number];
+
+// Platforms (an ERP, a marketplace, a POS vendor) manage, by API and with their own hfx_plat_ keys, the
+// applications of the issuers they invoice for. An application made by the operators has no platform.
+export const platforms = sqliteTable('hexafac_platforms', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
+  plan: text('plan', { enum: PLANES }).notNull().default('plataforma'),
+  ...timestamps,
+});
+
+export const platformKeys = sqliteTable(
+  'hexafac_platform_keys',
+  {
+    id: text('id').primaryKey(),
+    platform_id: text('platform_id')
+      .notNull()
+      .references(() => platforms.id),
+    name: text('name').notNull(),
+    prefix: text('prefix').notNull(),
+    token_hash: text('token_hash').notNull(),
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
+    last_used_at: text('last_used_at'),
+    expires_at: text('expires_at'),
+    revoked_at: text('revoked_at'),
+    created_at: timestamps.created_at,
+  },
+  (t) => [uniqueIndex('hexafac_platform_keys_token_hash_uq').on(t.token_hash), index('hexafac_platform_keys_platform_idx').on(t.platform_id)],
+);
+
+// A platform's own endpoints: events about its applications (aplicacion.csd_por_vencer, …) go here, signed
+// like an application's (src/webhooks/delivery.ts); the secret is encrypted the same way.
+export const platformWebhooks = sqliteTable(
+  'hexafac_platform_webhooks',
+  {
+    id: text('id').primaryKey(),
+    platform_id: text('platform_id')
+      .notNull()
+      .references(() => platforms.id),
+    url: text('url').notNull(),
+    description: text('description'),
+    secret_cifrado: text('secret_cifrado').notNull(),
+    secret_anterior_cifrado: text('secret_anterior_cifrado'),
+    secret_anterior_expira: text('secret_anterior_expira'),
+    events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    deleted_at: text('deleted_at'),
+    ...timestamps,
+  },
+  (t) => [index('hexafac_platform_webhooks_platform_idx').on(t.platform_id)],
+);
+
+/** The serie each kind takes when a request names none; absent: the kind's own default (F, NC, CP). */
+export type SeriesAplicacion = Partial<Record<'I' | 'E' | 'P', string>>;
+
 export const clientApplications = sqliteTable('hexafac_client_applications', {
   id: text('id').primaryKey(),
+  // The platform that manages it by API; null: made by the operators in the admin panel.
+  platform_id: text('platform_id').references(() => platforms.id),
   name: text('name').notNull(),
   description: text('description'),
   status: text('status', { enum: ['active', 'suspended'] }).notNull().default('active'),
@@ -30,8 +90,23 @@ export const clientApplications = sqliteTable('hexafac_client_applications', {
   csd_llave_cifrada: text('csd_llave_cifrada'),
   // Live mode: the PACs to stamp with, in order (src/pac/index.ts); null means the deployment's PACS_LIVE.
   pacs: text('pacs', { mode: 'json' }).$type<string[]>(),
+  series: text('series', { mode: 'json' }).$type<SeriesAplicacion>(),
+  plan: text('plan', { enum: PLANES }).notNull().default('estandar'),
+  // Which CSD-expiry notice was last recorded, as `<no_certificado>:<30|7|vencido>`: the cron sends each once.
+  csd_aviso: text('csd_aviso'),
+  // Branding on the PDF: the logo in R2 (checked PNG/JPEG), a #RRGGBB color, a footer line. marca_version
+  // changes with any of them and is part of the cached PDF's key, so later downloads re-render.
+  logo_key: text('logo_key'),
+  logo_tipo: text('logo_tipo'),
+  color_primario: text('color_primario'),
+  pie_pagina: text('pie_pagina'),
+  marca_version: text('marca_version'),
   ...timestamps,
-});
+}, (t) => [
+  index('hexafac_client_applications_platform_idx').on(t.platform_id, t.id),
+  // the cron's CSD-expiry notices read only the certificates close to their end
+  index('hexafac_client_applications_csd_vence_idx').on(t.csd_valido_hasta),
+]);
 
 export const apiKeys = sqliteTable(
   'hexafac_api_keys',
@@ -106,6 +181,7 @@ export const clientes = sqliteTable(
 );
 
 export const FACTURA_STATUSES = [
+  'borrador',
   'pendiente',
   'timbrada',
   'rechazada',
@@ -169,10 +245,15 @@ export const facturas = sqliteTable(
     // A sustitución (motivo 01): the replacement points at the comprobante it replaces; once stamped, that
     // one is cancelled with this one's UUID as FolioSustitucion (src/services/sustitucion.ts).
     sustituye_a: text('sustituye_a'),
+    // Issued in a batch (POST /lotes): the batch and the item's position in it.
+    lote_id: text('lote_id'),
+    lote_indice: integer('lote_indice'),
     ...timestamps,
   },
   (t) => [
-    uniqueIndex('hexafac_facturas_folio_uq').on(t.client_application_id, t.mode, t.serie, t.folio),
+    // A borrador has no folio yet (''): it takes one when it is sent to stamp.
+    uniqueIndex('hexafac_facturas_folio_uq').on(t.client_application_id, t.mode, t.serie, t.folio).where(sql`status <> 'borrador'`),
+    index('hexafac_facturas_lote_idx').on(t.lote_id, t.status).where(sql`lote_id IS NOT NULL`),
     uniqueIndex('hexafac_facturas_uuid_uq').on(t.client_application_id, t.mode, t.uuid),
     index('hexafac_facturas_list_idx').on(t.client_application_id, t.mode, t.id),
     index('hexafac_facturas_status_idx').on(t.client_application_id, t.mode, t.status),
@@ -188,6 +269,53 @@ export const facturas = sqliteTable(
       .on(t.sustituye_a)
       .where(sql`sustituye_a IS NOT NULL AND status IN ('pendiente', 'timbrada', 'cancelacion_pendiente', 'cancelacion_rechazada')`),
   ],
+);
+
+// A batch of comprobantes accepted in one request (POST /lotes): each accepted item is a hexafac_facturas row
+// with lote_id; the per-item answer (ids or errors) is in R2 at resultados_key. completado_at is set once, by
+// the guarded update that records lote.completado, when no item is left pendiente.
+export const lotes = sqliteTable(
+  'hexafac_lotes',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    total: integer('total').notNull(),
+    aceptados: integer('aceptados').notNull(),
+    rechazados: integer('rechazados').notNull(),
+    resultados_key: text('resultados_key'),
+    completado_at: text('completado_at'),
+    ...timestamps,
+  },
+  (t) => [index('hexafac_lotes_list_idx').on(t.client_application_id, t.mode, t.id)],
+);
+
+export const EXPORTACION_STATUSES = ['pendiente', 'procesando', 'lista', 'error'] as const;
+
+// An export (POST /exportaciones): a job writes the ZIP or CSV to R2 at archivo_key in steps; `progreso`
+// is its checkpoint (cursor, multipart upload, parts), so a redelivered or continued message resumes.
+export const exportaciones = sqliteTable(
+  'hexafac_exportaciones',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    formato: text('formato', { enum: ['zip', 'csv'] }).notNull(),
+    filtros: text('filtros', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: EXPORTACION_STATUSES }).notNull(),
+    progreso: text('progreso', { mode: 'json' }).$type<Record<string, unknown>>(),
+    archivo_key: text('archivo_key'),
+    comprobantes: integer('comprobantes'),
+    bytes: integer('bytes'),
+    error: text('error'),
+    completada_at: text('completada_at'),
+    ...timestamps,
+  },
+  (t) => [index('hexafac_exportaciones_list_idx').on(t.client_application_id, t.mode, t.id)],
 );
 
 // Cancellations that suppliers ask of CFDIs addressed to one of our issuers: pulled from the PAC by the cron,

@@ -27,6 +27,7 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported_media_type'
   | 'method_not_allowed'
+  | 'rate_limited'
   | 'internal';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
@@ -39,6 +40,7 @@ const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   too_large: 413,
   unsupported_media_type: 415,
   invalid: 422,
+  rate_limited: 429,
   internal: 500,
   unavailable: 503,
 };

@@ -107,6 +107,7 @@ export function mensajeDeForma(iss: z.core.$ZodRawIssue): string | undefined {
 
 // A status is the API's value, agreed with "la factura"; a message about any comprobante agrees with it.
 const ESTADO_DEL_COMPROBANTE: Record<FacturaStatus, string> = {
+  borrador: 'en borrador',
   pendiente: 'pendiente de timbrar',
   timbrada: 'timbrado',
   rechazada: 'rechazado',

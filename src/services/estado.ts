@@ -7,6 +7,8 @@ import { uuidv7 } from '../lib/ids';
 export type Factura = typeof facturas.$inferSelect;
 
 export const TRANSICIONES: Record<FacturaStatus, readonly FacturaStatus[]> = {
+  // a draft is edited in place; sent to stamp, it takes its folio and enters the pipeline
+  borrador: ['pendiente'],
   pendiente: ['timbrada', 'rechazada', 'error'],
   timbrada: ['cancelacion_pendiente'],
   rechazada: [],

@@ -24,6 +24,13 @@ export const EVENT_TYPES = [
   'factura.sustituida',
   // a supplier asked to cancel a CFDI addressed to this application's issuer: answer within 72 hours
   'cancelacion_recibida.pendiente',
+  // the application's CSD ends in 30 or 7 days, or has ended (the cron; to the application and its platform)
+  'aplicacion.csd_por_vencer',
+  'aplicacion.csd_vencido',
+  // every accepted item of a batch reached timbrada, rechazada or error
+  'lote.completado',
+  // an export's file is in R2, ready to download
+  'exportacion.lista',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
