@@ -56,6 +56,8 @@ export interface OpcionesAceptar {
   sustituyeA?: { id: string; receptorRfc: string };
   /** The Idempotency-Key scope, when not the kind's own creation. */
   operacion?: string;
+  /** Issued in a batch (src/services/lotes.ts): its row names the batch and position; the batch sends the stamping messages together. */
+  lote?: { id: string; indice: number };
 }
 
 /** A creating request as every client sends it: the comprobante's fields, with `receptor` or `cliente_id`. */
@@ -105,10 +107,11 @@ export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitu
       extra: prep.extra,
       simulacion: opts.simulacion,
       sustituyeA: opts.sustituyeA?.id,
+      lote: opts.lote,
       recibo: await recibo(aceptada),
     };
     await almacenar(deps, t, tipo, aceptada.id, almacenable);
-    deps.defer(encolarTimbrado(deps, aceptada.id));
+    if (!opts.lote) deps.defer(encolarTimbrado(deps, aceptada.id));
     return aceptada;
   });
 }
@@ -166,6 +169,7 @@ interface Almacenable {
   extra?: (facturaId: string) => D1PreparedStatement[];
   simulacion?: Simulacion;
   sustituyeA?: string;
+  lote?: { id: string; indice: number };
   /** The Idempotency-Key's answer (src/lib/idempotency.ts), written by the same batch. */
   recibo: D1PreparedStatement[];
 }
@@ -195,13 +199,13 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a
     d1
       .prepare(
         `INSERT INTO hexafac_facturas (id, client_application_id, mode, tipo, status, serie, folio, cliente_id, receptor_rfc, receptor_nombre,
-           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion, sustituye_a)
-         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion, sustituye_a, lote_id, lote_indice)
+         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         id, t.applicationId, t.mode, tipo.tipo, serie, ...folioParams, a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
         c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, datosKey ? '{}' : datos, datosKey,
-        a.simulacion ? JSON.stringify(a.simulacion) : null, a.sustituyeA ?? null,
+        a.simulacion ? JSON.stringify(a.simulacion) : null, a.sustituyeA ?? null, a.lote?.id ?? null, a.lote?.indice ?? null,
       ),
     // History starts with the creation; it is not a webhook event, so it needs no dispatch.
     d1
@@ -259,5 +263,20 @@ export async function encolarTimbrado(deps: Pick<Deps, 'queue' | 'log'>, id: str
     await deps.queue.send({ kind: 'timbrar', id });
   } catch (err) {
     deps.log.error('no se pudo encolar el timbrado; lo reenviará el barrido', { id, error: (err as Error).message });
+  }
+}
+
+/** A Queues sendBatch takes at most 100 messages. */
+const MENSAJES_POR_ENVIO = 100;
+
+/** encolarTimbrado for a batch's comprobantes: the queue's sendBatch, at most 100 messages a call. */
+export async function encolarTimbrados(deps: Pick<Deps, 'queue' | 'log'>, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += MENSAJES_POR_ENVIO) {
+    const parte = ids.slice(i, i + MENSAJES_POR_ENVIO);
+    try {
+      await deps.queue.sendBatch(parte.map((id) => ({ body: { kind: 'timbrar' as const, id } })));
+    } catch (err) {
+      deps.log.error('no se pudo encolar el timbrado; lo reenviará el barrido', { ids: parte, error: (err as Error).message });
+    }
   }
 }
