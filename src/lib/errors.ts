@@ -117,7 +117,8 @@ export function renderError(c: Context, err: DomainError): Response {
   return c.json(errorBody(c, err), statusOf(err.kind));
 }
 
-export const payloadTooLarge = () => new DomainError('payload_too_large', 'too_large', 'El cuerpo excede el máximo de 1 MiB.');
+export const payloadTooLarge = (bytes = 1024 * 1024) =>
+  new DomainError('payload_too_large', 'too_large', `El cuerpo excede el máximo de ${bytes / (1024 * 1024)} MiB.`);
 
 /** The single error handler: known errors keep their kind; anything else is a logged 500 without internals. */
 export function onError(err: Error, c: Context): Response {

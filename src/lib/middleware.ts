@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { API_BASE } from '../env';
 import type { AppEnv } from './context';
@@ -17,6 +18,10 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** POST /lotes carries up to 500 comprobantes (a few KB each): the one route with its own, larger limit. */
+export const MAX_LOTE_BODY_BYTES = 8 * MAX_BODY_BYTES;
+const limiteDe = (c: Context<AppEnv>) =>
+  c.req.method === 'POST' && c.req.path.replace(/\/$/, '') === `${API_BASE}/lotes` ? MAX_LOTE_BODY_BYTES : MAX_BODY_BYTES;
 /**
  * How much of a streamed body over the limit is still read (and dropped) before the 413. Answering while the
  * client is still sending leaves the connection mid-request: under `wrangler dev` its proxy then loses the
@@ -26,15 +31,16 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
 
 /**
- * Bodies over MAX_BODY_BYTES are a 413: by a declared Content-Length before anything is read, or while reading
+ * Bodies over MAX_BODY_BYTES (MAX_LOTE_BODY_BYTES for POST /lotes) are a 413: by a declared Content-Length before anything is read, or while reading
  * a streamed (chunked) one, which is then drained (up to MAX_DRAIN_BYTES) so the request ends where it should.
  */
 export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
   const body = c.req.raw.body;
   if (!body) return next();
+  const max = limiteDe(c);
   const declared = c.req.header('Content-Length');
   if (declared !== undefined && !c.req.header('Transfer-Encoding')) {
-    if (Number(declared) > MAX_BODY_BYTES) throw payloadTooLarge();
+    if (Number(declared) > max) throw payloadTooLarge(max);
     return next();
   }
   const reader = body.getReader();
@@ -44,14 +50,14 @@ export const limitBody = createMiddleware<AppEnv>(async (c, next) => {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > max) {
       while (size <= MAX_DRAIN_BYTES) {
         const rest = await reader.read();
-        if (rest.done) throw payloadTooLarge();
+        if (rest.done) throw payloadTooLarge(max);
         size += rest.value.byteLength;
       }
       await reader.cancel();
-      throw payloadTooLarge();
+      throw payloadTooLarge(max);
     }
     chunks.push(value);
   }
