@@ -65,23 +65,28 @@ function snake(v: unknown): unknown {
 export function hookComprobante(tipo: TipoEmision, modo: 'crear' | 'validar') {
   type Resultado = { success: boolean; data?: unknown; error?: z.ZodError; target: string };
   const fallo = async (result: Resultado, c: Context<AppEnv>): Promise<Response> => {
-    const forma = zodDetails(result.error!);
-    if (result.target !== 'json' || !result.data || typeof result.data !== 'object') throw DomainError.validation(forma);
-    // A kind's service may read stored data by what the shape promised (a P's documents by uuid or id): if the
-    // malformed body trips it, the shape's own problems are the answer.
-    const v = await validar(c.var.deps, tenantOf(c), tipo, ...solicitudDe(c, result.data)).catch((err: unknown) => {
-      if (err instanceof DomainError && err.kind !== 'invalid') throw err;
-      return null;
-    });
-    // the core names the shape's issues too (its shape is the documented one); a request-level refusal (no receptor)
-    // stops before it, so what the shape saw elsewhere is added
-    const dadas = new Set(v?.errores.map((e) => e.path) ?? []);
-    const errores = [...(v?.errores ?? []), ...forma.filter((e) => !dadas.has(e.path))];
-    if (modo === 'validar') return c.json({ valido: false, errores, advertencias: v?.advertencias ?? [], comprobante: null }, 200);
+    if (result.target !== 'json' || !result.data || typeof result.data !== 'object') throw DomainError.validation(zodDetails(result.error!));
+    const { errores, advertencias } = await problemasDeForma(c, tipo, result.data, result.error!);
+    if (modo === 'validar') return c.json({ valido: false, errores, advertencias, comprobante: null }, 200);
     throw DomainError.validation(errores, 'El comprobante no cumple las reglas del SAT.');
   };
   // typed as never: the route's typed answers stay the handler's; the only Response made here is validar's documented 200
   return (result: Resultado, c: Context<AppEnv>) => (result.success ? undefined : (fallo(result, c) as Promise<never>));
+}
+
+/** Every problem of a body of the kind that misses its documented shape: the shape's own and the rules' of the other fields. */
+export async function problemasDeForma(c: Context<AppEnv>, tipo: TipoEmision, data: object, error: z.ZodError) {
+  const forma = zodDetails(error);
+  // A kind's service may read stored data by what the shape promised (a P's documents by uuid or id): if the
+  // malformed body trips it, the shape's own problems are the answer.
+  const v = await validar(c.var.deps, tenantOf(c), tipo, ...solicitudDe(c, data)).catch((err: unknown) => {
+    if (err instanceof DomainError && err.kind !== 'invalid') throw err;
+    return null;
+  });
+  // the core names the shape's issues too (its shape is the documented one); a request-level refusal (no receptor)
+  // stops before it, so what the shape saw elsewhere is added
+  const dadas = new Set(v?.errores.map((e) => e.path) ?? []);
+  return { errores: [...(v?.errores ?? []), ...forma.filter((e) => !dadas.has(e.path))], advertencias: v?.advertencias ?? [] };
 }
 
 export const handlerValidar =
