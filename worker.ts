@@ -8,13 +8,14 @@ import { sincronizarRecibidas } from './src/jobs/recibidas';
 import { agotarReintentos, procesarFactura } from './src/jobs/procesar-factura';
 import { DEAD_LETTER_QUEUE, JobMessageSchema, type JobMessage } from './src/lib/queue';
 import { backoffSeconds } from './src/lib/retry';
+import { RateLimiter } from './src/lib/rate-limiter';
 import { CircuitoPac } from './src/pac/circuito';
 import { WebhookEndpoint } from './src/webhooks/delivery';
 
 // The Worker's entry and composition root: the API and the admin panel mounted side by side, the queue
 // consumer and the cron, each building its dependencies from the bindings in src/deps.ts.
 
-export { CircuitoPac, WebhookEndpoint };
+export { CircuitoPac, RateLimiter, WebhookEndpoint };
 
 const app = createApp({ '/admin': adminApp });
 

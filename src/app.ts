@@ -5,6 +5,7 @@ import { API_BASE } from './env';
 import type { AppEnv } from './lib/context';
 import { DomainError, onError, renderError } from './lib/errors';
 import { limitBody, requestId, requireJsonBody } from './lib/middleware';
+import { limitesDeUso } from './lib/rate-limit';
 import { mensajeDeForma } from './lib/mensajes';
 import sistema from './routes/sistema';
 import webhooks from './routes/webhooks';
@@ -19,9 +20,9 @@ import cfdi from './routes/cfdi';
 import docs, { documentoOpenApi } from './routes/docs';
 import { FIRMA_WEBHOOK, webhooksDelDocumento } from './routes/eventos.schemas';
 
-// The API's app. Middleware order: request id (+ deps) → body limit → JSON content type → (per route)
-// auth + scope → zod → handler. Other apps (the admin panel) are mounted beside it by the Worker's entry
-// (worker.ts), so nothing in src/ depends on them.
+// The API's app. Middleware order: request id (+ deps) → rate limit per IP without a key → body limit → JSON
+// content type → (per route) auth + rate limit per key + scope → zod → handler. Other apps (the admin panel)
+// are mounted beside it by the Worker's entry (worker.ts), so nothing in src/ depends on them.
 
 // Clients read validation messages in Spanish, like the fiscal ones (zod's own Spanish for anything unforeseen).
 z.config({ localeError: z.locales.es().localeError, customError: mensajeDeForma });
@@ -29,7 +30,7 @@ z.config({ localeError: z.locales.es().localeError, customError: mensajeDeForma 
 export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
   app.use('*', requestId);
-  app.use(`${API_BASE}/*`, limitBody, requireJsonBody);
+  app.use(`${API_BASE}/*`, limitesDeUso, limitBody, requireJsonBody);
 
   const api = new OpenAPIHono<AppEnv>({ strict: false });
   api.route('/', sistema);

@@ -14,6 +14,8 @@ export interface Deps {
   queue: Queue<JobMessage>;
   bucket: R2Bucket;
   webhookEndpoints: DurableObjectNamespace;
+  /** The per-key request counters of the published rate limits. */
+  rateLimiter: Env['RATE_LIMITER'];
   /** The PACs of a mode and application, their breakers, and the SAT's status service. */
   pacs: Pacs;
   clock: () => Date;
@@ -39,6 +41,7 @@ export function depsDe(env: Env, ctx?: Contexto, over: Partial<Deps> = {}): Deps
       queue: env.FACTURAS_QUEUE,
       bucket: env.CFDI_BUCKET,
       webhookEndpoints: env.WEBHOOK_ENDPOINT,
+      rateLimiter: env.RATE_LIMITER,
       pacs: pacsDe(env, () => new Date()),
       clock: () => new Date(),
       log,

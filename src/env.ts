@@ -8,6 +8,8 @@ export interface Env {
   WEBHOOK_ENDPOINT: DurableObjectNamespace;
   /** One circuit breaker per PAC (src/pac/circuito.ts). */
   PAC_CIRCUITO: DurableObjectNamespace<import('./pac/circuito').CircuitoPac>;
+  /** One request counter per API key (src/lib/rate-limiter.ts). */
+  RATE_LIMITER: DurableObjectNamespace<import('./lib/rate-limiter').RateLimiter>;
   /** base64 of 32 random bytes: AES-GCM key for CSD private keys and webhook secrets at rest. */
   MASTER_KEY: string;
   ADMIN_JWT_SECRET: string;
