@@ -1,12 +1,20 @@
 import type { Deps } from '../deps';
 import type { Env } from '../env';
-import type { clientApplications, Mode } from '../db/schema';
+import type { clientApplications, Mode, Plan } from '../db/schema';
 
 export interface AuthContext {
   keyId: string;
   applicationId: string;
   mode: Mode;
   scopes: string[];
+}
+
+/** The calling platform key (src/lib/auth-plataforma.ts): it manages that platform's applications. */
+export interface PlatformContext {
+  platformId: string;
+  keyId: string;
+  scopes: string[];
+  plan: Plan;
 }
 
 /** Hono environment shared by the API and the admin panel. */
@@ -19,5 +27,7 @@ export interface AppEnv {
     auth: AuthContext;
     /** The calling key's client application (set with `auth`). */
     application: typeof clientApplications.$inferSelect;
+    /** Set by requirePlatformAuth instead of `auth` on /plataforma routes. */
+    plataforma: PlatformContext;
   };
 }

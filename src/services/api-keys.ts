@@ -18,12 +18,8 @@ const PREFIX_LENGTH = 14;
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 
-export interface DatosApiKey {
-  name: string;
+export interface DatosApiKey extends DatosKey {
   mode: string;
-  scopes: readonly string[];
-  /** AAAA-MM-DD (valid to the end of that UTC day) or an RFC 3339 instant; empty: it never expires. */
-  expires?: string | null;
 }
 
 const DIA_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -39,23 +35,32 @@ function expiracion(valor: string, ahora: Date): { expiresAt: string } | { probl
   return { expiresAt: cuando.toISOString() };
 }
 
+/** What every kind of key is minted from (an application's also names its mode; a platform's has none). */
+export interface DatosKey {
+  name: string;
+  scopes: readonly string[];
+  /** AAAA-MM-DD (valid to the end of that UTC day) or an RFC 3339 instant; empty: it never expires. */
+  expires?: string | null;
+}
+
 /**
- * The row of a new key and its token, validated; pure (no database), so `npm run keys` writes the same
- * row as SQL. Scopes are kept in the catalog's order whatever order they came in.
+ * A new key's name, scopes (of `catalogo`, kept in its order whatever order they came in) and expiry, validated;
+ * `modo` is checked, after the name, for the keys that have one. Every problem on its field, in the form's order.
  */
-export async function nuevaApiKey(
-  applicationId: string,
-  d: DatosApiKey,
+export function validarDatosKey<S extends string>(
+  d: DatosKey & { mode?: string },
+  catalogo: readonly S[],
   ahora: Date,
-): Promise<{ token: string; fila: typeof apiKeys.$inferInsert }> {
+  opts: { conModo: boolean; mensaje: string },
+): { name: string; scopes: S[]; expiresAt: string | null } {
   const name = d.name.trim();
   const problemas: ErrorDetail[] = [];
   if (!name) problemas.push({ path: 'name', message: 'Escribe un nombre para la key.' });
   else if (name.length > 100) problemas.push({ path: 'name', message: 'Máximo 100 caracteres.' });
-  if (!(MODES as readonly string[]).includes(d.mode)) problemas.push({ path: 'mode', message: 'Elige el modo: pruebas o producción.' });
+  if (opts.conModo && !(MODES as readonly string[]).includes(d.mode ?? '')) problemas.push({ path: 'mode', message: 'Elige el modo: pruebas o producción.' });
   if (!d.scopes.length) problemas.push({ path: 'scopes', message: 'Elige al menos un scope.' });
   else {
-    const desconocidos = d.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    const desconocidos = d.scopes.filter((s) => !(catalogo as readonly string[]).includes(s));
     if (desconocidos.length) problemas.push({ path: 'scopes', message: `Scope desconocido: ${desconocidos.join(', ')}.` });
   }
   let expiresAt: string | null = null;
@@ -64,10 +69,28 @@ export async function nuevaApiKey(
     if ('problema' in e) problemas.push({ path: 'expires', message: e.problema });
     else expiresAt = e.expiresAt;
   }
-  if (problemas.length) throw DomainError.validation(problemas, 'La API key tiene datos inválidos.');
+  if (problemas.length) throw DomainError.validation(problemas, opts.mensaje);
+  return { name, scopes: catalogo.filter((s) => d.scopes.includes(s)), expiresAt };
+}
 
+/** A fresh token `<inicio><43 base64url chars = 256 random bits>`, the start shown in listings and the hash kept. */
+export async function nuevoToken(inicio: string): Promise<{ token: string; prefix: string; token_hash: string }> {
+  const token = `${inicio}${toBase64Url(randomBytes(32))}`;
+  return { token, prefix: token.slice(0, PREFIX_LENGTH), token_hash: await sha256Hex(token) };
+}
+
+/**
+ * The row of a new key and its token, validated; pure (no database), so `npm run keys` writes the same
+ * row as SQL.
+ */
+export async function nuevaApiKey(
+  applicationId: string,
+  d: DatosApiKey,
+  ahora: Date,
+): Promise<{ token: string; fila: typeof apiKeys.$inferInsert }> {
+  const { name, scopes, expiresAt } = validarDatosKey(d, SCOPES, ahora, { conModo: true, mensaje: 'La API key tiene datos inválidos.' });
   const mode = d.mode as Mode;
-  const token = `hfx_${mode}_${toBase64Url(randomBytes(32))}`;
+  const { token, ...guardado } = await nuevoToken(`hfx_${mode}_`);
   return {
     token,
     fila: {
@@ -75,9 +98,8 @@ export async function nuevaApiKey(
       client_application_id: applicationId,
       name,
       mode,
-      prefix: token.slice(0, PREFIX_LENGTH),
-      token_hash: await sha256Hex(token),
-      scopes: SCOPES.filter((s) => d.scopes.includes(s)),
+      ...guardado,
+      scopes,
       expires_at: expiresAt,
       created_at: ahora.toISOString(),
     },
