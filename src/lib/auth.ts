@@ -7,6 +7,7 @@ import { apiKeys, clientApplications } from '../db/schema';
 import type { AppEnv } from './context';
 import { sha256Hex, timingSafeEqual } from './crypto';
 import { DomainError } from './errors';
+import { limitarTasa } from './rate-limit';
 
 export const SCOPES = [
   'facturas:read',
@@ -100,6 +101,7 @@ export const requireAuth = (scope?: Scope) =>
       throw unauthorized('application_suspended', 'La aplicación cliente está suspendida.');
     }
     // Before the scope check: a key's refused requests are its traffic too, and its 403s carry the headers.
+    await limitarTasa(c, { keyId: row.key.id, plan: row.app.plan });
     exigirScope(row.key.scopes, scope);
     c.set('auth', {
       keyId: row.key.id,
