@@ -5,6 +5,7 @@ import { depsDe } from '../deps';
 import { anotarUso, bearerToken, comprobarVigencia, exigirScope, oncePerDb, unauthorized } from './auth';
 import type { AppEnv } from './context';
 import { sha256Hex, timingSafeEqual } from './crypto';
+import { limitarTasa } from './rate-limit';
 
 // Platform keys (hfx_plat_…): a platform (an ERP, a POS vendor) manages its issuers' applications by API.
 // They never operate comprobantes (src/lib/auth.ts refuses them) and application keys never reach here.
@@ -43,6 +44,8 @@ export const requirePlatformAuth = (scope?: PlatformScope) =>
     const now = new Date().toISOString();
     comprobarVigencia(row.key, now);
     if (row.platform.status !== 'active') throw unauthorized('platform_suspended', 'La plataforma está suspendida.');
+    // Before the scope check, as in requireAuth: a key's refused requests are its traffic too.
+    await limitarTasa(c, { keyId: row.key.id, plan: row.platform.plan });
     exigirScope(row.key.scopes, scope);
     c.set('plataforma', { platformId: row.platform.id, keyId: row.key.id, scopes: row.key.scopes, plan: row.platform.plan });
     anotarUso(c, row.key.last_used_at, () =>
