@@ -60,4 +60,4 @@ export {
   type NodoGenerico,
   type VerificacionRecibido,
 } from './recibido';
-export { generarPdf, type OpcionesPdf } from './pdf';
+export { generarPdf, medirLogo, type LogoPdf, type MarcaPdf, type OpcionesPdf } from './pdf';

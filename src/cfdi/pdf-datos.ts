@@ -44,7 +44,8 @@ export interface Comprobante {
   receptor: Atributos;
   conceptos: Concepto[];
   impuestos?: { a: Atributos } & ImpuestosNodo;
-  timbre: Atributos;
+  /** absent only when the caller allowed an unstamped document (a draft, a preview) */
+  timbre?: Atributos;
   pagos?: Pagos;
 }
 
@@ -95,14 +96,14 @@ export function arbolImpreso(xml: XmlEntrada): XmlElement {
   }
 }
 
-export function leerComprobante(xml: XmlEntrada): Comprobante {
+export function leerComprobante(xml: XmlEntrada, opts: { sinTimbre?: boolean } = {}): Comprobante {
   const raiz = arbolImpreso(xml);
   if (raiz.ns !== NS.cfdi || raiz.local !== 'Comprobante' || attr(raiz, 'Version') !== '4.0') {
     throw new Error('representación impresa: el documento no es un CFDI 4.0');
   }
   const complemento = hijo(raiz, NS.cfdi, 'Complemento');
   const tfd = hijo(complemento, NS.tfd, 'TimbreFiscalDigital');
-  if (!tfd) throw new Error('representación impresa: el CFDI no está timbrado (falta el TimbreFiscalDigital)');
+  if (!tfd && !opts.sinTimbre) throw new Error('representación impresa: el CFDI no está timbrado (falta el TimbreFiscalDigital)');
   const impuestos = hijo(raiz, NS.cfdi, 'Impuestos');
 
   return {
@@ -122,7 +123,7 @@ export function leerComprobante(xml: XmlEntrada): Comprobante {
       aCuentaTerceros: atributosSi(hijo(c, NS.cfdi, 'ACuentaTerceros')),
     })),
     impuestos: impuestos && { a: atributos(impuestos), ...impuestosDe(impuestos, NS.cfdi) },
-    timbre: atributos(tfd),
+    timbre: atributosSi(tfd),
     pagos: leerPagos(complemento),
   };
 }

@@ -37,7 +37,20 @@ export interface AvisoSandbox {
   banda: string;
   marca: string;
 }
+
+export interface OpcionesLienzo {
+  titulo: string;
+  sandbox?: AvisoSandbox;
+  /** the issuer's primary color: header band, section titles, table headers, totals; by default COLOR.acento */
+  acento?: RGB;
+  /** a diagonal watermark on every page (a draft's or a preview's); replaces the sandbox's */
+  marcaAgua?: string;
+  /** the issuer's text, wrapped at the bottom of every page above the page number */
+  piePagina?: string;
+}
+
 const INTERLINEA = 1.25;
+const TAMANO_PIE = 6.5;
 
 // Advance width of each character at size 1, per standard font. drawText writes the text without
 // kerning, so this sum is exactly what is drawn (pdf-lib's widthOfTextAtSize adds kerning pairs, and
@@ -60,24 +73,33 @@ export class Lienzo {
   readonly anchoPagina = 612;
   readonly altoPagina = 792;
   readonly margen = 36;
-  /** room kept at the bottom of every page for the footer */
-  readonly pie = 22;
+  /** room kept at the bottom of every page for the footer: the page number, plus the issuer's text if any */
+  readonly pie: number;
   readonly paginas: PDFPage[] = [];
+  readonly acento: RGB;
   y = 0;
   /** draws what repeats at the top of a continuation page (after the first) */
   alContinuar?: () => void;
 
   private readonly permitidos: Set<number>;
+  private readonly sandbox: AvisoSandbox | undefined;
+  private readonly marcaAgua: string | undefined;
+  private readonly lineasPie: string[];
 
   private constructor(
     readonly doc: PDFDocument,
     private readonly fuentes: Record<Fuente, PDFFont>,
-    private readonly sandbox: AvisoSandbox | undefined,
+    opts: OpcionesLienzo,
   ) {
     this.permitidos = new Set(fuentes.normal.getCharacterSet());
+    this.sandbox = opts.sandbox;
+    this.marcaAgua = opts.marcaAgua ?? opts.sandbox?.marca;
+    this.acento = opts.acento ?? COLOR.acento;
+    this.lineasPie = opts.piePagina ? this.lineas(opts.piePagina, this.anchoUtil, { size: TAMANO_PIE }) : [];
+    this.pie = 22 + this.lineasPie.length * this.altoLinea({ size: TAMANO_PIE });
   }
 
-  static async crear(opts: { titulo: string; sandbox?: AvisoSandbox }): Promise<Lienzo> {
+  static async crear(opts: OpcionesLienzo): Promise<Lienzo> {
     const doc = await PDFDocument.create();
     doc.setTitle(opts.titulo);
     doc.setProducer('HexaFac');
@@ -87,7 +109,7 @@ export class Lienzo {
       doc.embedFont(StandardFonts.HelveticaBold),
       doc.embedFont(StandardFonts.Courier),
     ]);
-    const lienzo = new Lienzo(doc, { normal, negrita, mono }, opts.sandbox);
+    const lienzo = new Lienzo(doc, { normal, negrita, mono }, opts);
     lienzo.nuevaPagina();
     return lienzo;
   }
@@ -246,11 +268,15 @@ export class Lienzo {
     this.y -= alto + 8;
   }
 
-  /** ...and a translucent diagonal watermark drawn over the content, so no filled box hides it. */
+  /**
+   * ...and a translucent diagonal watermark drawn over the content, so no filled box hides it (a draft's
+   * or a preview's too): sized to cross about two thirds of the diagonal, never larger than 96 points.
+   */
   private dibujarMarcaAgua(pagina: PDFPage, texto: string): void {
-    const size = 54;
     const font = this.fuentes.negrita;
     const limpio = this.limpiar(texto);
+    const diagonal = Math.hypot(this.anchoPagina, this.altoPagina);
+    const size = Math.min(96, (0.65 * diagonal) / anchoTexto(font, limpio, 1));
     const ancho = anchoTexto(font, limpio, size);
     const angulo = Math.atan2(this.altoPagina, this.anchoPagina);
     // Baseline start such that the rotated text is centred on the page (cap height ≈ 2/3 of size).
@@ -267,11 +293,13 @@ export class Lienzo {
     });
   }
 
-  /** Numbers every page ("Página i de n") and writes the file. */
+  /** Numbers every page ("Página i de n"), writes the issuer's footer above the rule and writes the file. */
   async guardar(pie: string): Promise<Uint8Array> {
     const total = this.paginas.length;
+    const estilo = { size: TAMANO_PIE, font: this.fuentes.normal, color: COLOR.suave };
+    const lh = this.altoLinea({ size: TAMANO_PIE });
     this.paginas.forEach((pagina, i) => {
-      if (this.sandbox) this.dibujarMarcaAgua(pagina, this.sandbox.marca);
+      if (this.marcaAgua) this.dibujarMarcaAgua(pagina, this.marcaAgua);
       const y = this.margen - 4;
       pagina.drawLine({
         start: { x: this.izquierda, y: y + 10 },
@@ -279,10 +307,12 @@ export class Lienzo {
         thickness: 0.6,
         color: COLOR.linea,
       });
-      const estilo = { size: 6.5, font: this.fuentes.normal, color: COLOR.suave };
+      this.lineasPie.forEach((linea, j) => {
+        pagina.drawText(linea, { x: this.izquierda, y: y + 14 + (this.lineasPie.length - 1 - j) * lh, ...estilo });
+      });
       pagina.drawText(this.limpiar(pie), { x: this.izquierda, y, ...estilo });
       const numero = `Página ${i + 1} de ${total}`;
-      const ancho = anchoTexto(this.fuentes.normal, this.limpiar(numero), 6.5);
+      const ancho = anchoTexto(this.fuentes.normal, this.limpiar(numero), TAMANO_PIE);
       pagina.drawText(this.limpiar(numero), { x: this.derecha - ancho, y, ...estilo });
     });
     return this.doc.save();

@@ -218,6 +218,19 @@ describe('generarPdf', () => {
     expect(texto).toMatch(/Retención ISR\n-\$86\.21/);
   });
 
+  it('prints an unstamped CFDI under a watermark, saying where the timbre would be that it is no CFDI', async () => {
+    const pdf = await generarPdf(muestra('created-with-discounts-40.xml'), { marcaAgua: 'BORRADOR' });
+    guardar('sample-borrador.pdf', pdf);
+    const paginas = await textoPorPagina(pdf);
+    for (const pagina of paginas) expect(pagina).toContain('BORRADOR');
+    const texto = todo(paginas);
+    expect(texto).toContain('Sin timbrar — no es un CFDI válido');
+    expect(texto).toContain('$3,248.00');
+    for (const ausente of ['Folio fiscal', 'Fecha de certificación', 'Sello digital del SAT', 'verificacfdi', 'representación impresa']) {
+      expect(texto).not.toContain(ausente);
+    }
+  });
+
   it('refuses what is not a stamped CFDI 4.0', async () => {
     await expect(generarPdf(muestra('created-with-discounts-40.xml'))).rejects.toThrow(/no está timbrado/);
     await expect(generarPdf('<a/>')).rejects.toThrow(/no es un CFDI 4.0/);

@@ -5,6 +5,7 @@ import { dec, formatear } from './decimal';
 import { importeConLetra } from './importe-letra';
 import type { XmlEntrada } from './dom';
 import { arbolImpreso, leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
+import { PDFDocument, rgb, type PDFImage } from 'pdf-lib';
 import { COLOR, Lienzo, type Estilo, type EstiloTexto } from './pdf-lienzo';
 import { modulosQr, urlVerificacionSat } from './qr';
 
@@ -17,12 +18,64 @@ export { urlVerificacionSat } from './qr';
  * the SAT's verification URL. pdf-lib only (no fonts or canvas), so it runs in Workers and in Node.
  */
 
+export interface LogoPdf {
+  bytes: Uint8Array;
+  tipo: 'image/png' | 'image/jpeg';
+}
+
+/** An issuer's identity on its documents; the service checks it (src/services/marca.ts), the PDF only draws it. */
+export interface MarcaPdf {
+  /** drawn at the top left, scaled to fit its box with its aspect kept */
+  logo?: LogoPdf;
+  /** "#RRGGBB": header band, section titles, table headers and the total, with white text on it */
+  colorPrimario?: string;
+  /** wrapped at the bottom of every page */
+  piePagina?: string;
+}
+
 export interface OpcionesPdf {
   /** heading of the document; by default from TipoDeComprobante ("Factura", "Nota de crédito"...) */
   titulo?: string;
   /** prints a "SIN VALIDEZ FISCAL — sandbox" band and watermark on every page */
   sandbox?: boolean;
+  marca?: MarcaPdf;
+  /**
+   * A large diagonal watermark on every page ('BORRADOR', 'VISTA PREVIA'). With it the XML may lack the
+   * TimbreFiscalDigital (a draft, a preview): no QR nor timbre block, a "Sin timbrar" notice instead.
+   */
+  marcaAgua?: string;
 }
+
+const LOGO = { ancho: 150, alto: 54 };
+
+async function incrustar(doc: PDFDocument, logo: LogoPdf): Promise<PDFImage> {
+  // pdf-lib's JPEG reader views the whole ArrayBuffer, not the array's slice of it (a Node Buffer is one): a copy
+  const bytes = new Uint8Array(logo.bytes);
+  return logo.tipo === 'image/png' ? doc.embedPng(bytes) : doc.embedJpg(bytes);
+}
+
+/**
+ * The logo's pixel size as pdf-lib reads it, or undefined when pdf-lib cannot embed it (an interlaced PNG
+ * it misreads, a JPEG it does not know): the branding service refuses what the PDF could not draw.
+ */
+export async function medirLogo(logo: LogoPdf): Promise<{ ancho: number; alto: number } | undefined> {
+  try {
+    const imagen = await incrustar(await PDFDocument.create(), logo);
+    // pdf-lib embeds lazily: writing the document is what decodes a PNG's pixels
+    await imagen.embed();
+    return { ancho: imagen.width, alto: imagen.height };
+  } catch {
+    return undefined;
+  }
+}
+
+function colorDe(hex: string) {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) throw new Error(`representación impresa: color inválido ${hex}`);
+  return rgb(parseInt(m[1], 16) / 255, parseInt(m[2], 16) / 255, parseInt(m[3], 16) / 255);
+}
+
+const SIN_TIMBRE = 'Sin timbrar — no es un CFDI válido';
 
 const TITULOS: Record<string, string> = {
   I: 'Factura',
@@ -108,7 +161,8 @@ class Representacion {
     private readonly l: Lienzo,
     private readonly cfdi: Comprobante,
     private readonly titulo: string,
-    private readonly cadenaTfd: string,
+    private readonly cadenaTfd: string | undefined,
+    private readonly logo: PDFImage | undefined,
   ) {}
 
   private get serieFolio(): string {
@@ -118,7 +172,7 @@ class Representacion {
   /** Section heading bar. */
   private barra(x: number, y: number, ancho: number, texto: string): number {
     const alto = 13;
-    this.l.rect(x, y - alto, ancho, alto, { relleno: COLOR.acento });
+    this.l.rect(x, y - alto, ancho, alto, { relleno: this.l.acento });
     this.l.texto(texto.toUpperCase(), x + 5, y - alto + 4, { size: 7, fuente: 'negrita', color: COLOR.blanco });
     return alto;
   }
@@ -182,12 +236,17 @@ class Representacion {
     const xCaja = l.derecha - anchoCaja;
     const top = l.y;
 
-    // Emisor, left.
+    // Emisor, left, under the logo if there is one.
     const anchoEmisor = l.anchoUtil - anchoCaja - 18;
     let y = top;
+    if (this.logo) {
+      const medida = this.logo.scaleToFit(Math.min(LOGO.ancho, anchoEmisor), LOGO.alto);
+      l.pagina.drawImage(this.logo, { x: l.izquierda, y: top - medida.height, width: medida.width, height: medida.height });
+      y -= medida.height + 6;
+    }
     for (const linea of l.lineas(cfdi.emisor.Nombre ?? '', anchoEmisor, { size: 14, fuente: 'negrita' })) {
       y -= 16;
-      l.texto(linea, l.izquierda, y + 3, { size: 14, fuente: 'negrita', color: COLOR.acento });
+      l.texto(linea, l.izquierda, y + 3, { size: 14, fuente: 'negrita', color: this.l.acento });
     }
     y -= 4;
     const datosEmisor: Fila[] = [
@@ -208,9 +267,9 @@ class Representacion {
     // Document identity, right.
     const filas: Fila[] = [
       ['Serie y folio', this.serieFolio],
-      ['Folio fiscal (UUID)', cfdi.timbre.UUID],
+      ['Folio fiscal (UUID)', cfdi.timbre?.UUID],
       ['Fecha de emisión', fecha(cfdi.a.Fecha)],
-      ['Fecha de certificación', fecha(cfdi.timbre.FechaTimbrado)],
+      ['Fecha de certificación', fecha(cfdi.timbre?.FechaTimbrado)],
       ['Tipo de comprobante', clave(cfdi.a.TipoDeComprobante, cat.tipoDeComprobante)],
     ];
     const valor: EstiloTexto = { size: 7.5, fuente: 'negrita', alinear: 'der', ancho: anchoCaja - 6 };
@@ -223,7 +282,7 @@ class Representacion {
     const altoTitulo = 22;
     const altoCaja = altoTitulo + 4 + bloques.reduce((s, b) => s + b.lineas.length * 11, 0) + 2;
     l.rect(xCaja, top - altoCaja, anchoCaja, altoCaja, { borde: COLOR.linea });
-    l.rect(xCaja, top - altoTitulo, anchoCaja, altoTitulo, { relleno: COLOR.acento });
+    l.rect(xCaja, top - altoTitulo, anchoCaja, altoTitulo, { relleno: this.l.acento });
     // A custom title shrinks to fit beside "CFDI 4.0".
     const titulo = this.titulo.toUpperCase();
     const size = Math.min(11, (11 * (anchoCaja - 60)) / l.medir(titulo, { size: 11, fuente: 'negrita' }));
@@ -243,9 +302,9 @@ class Representacion {
   /** Emisor and document number repeated at the top of every continuation page. */
   encabezadoContinuacion(): void {
     const { l, cfdi } = this;
-    const ref = [this.titulo, this.serieFolio, `Folio fiscal ${cfdi.timbre.UUID}`].filter(Boolean).join('  ·  ');
+    const ref = [this.titulo, this.serieFolio, cfdi.timbre ? `Folio fiscal ${cfdi.timbre.UUID}` : SIN_TIMBRE].filter(Boolean).join('  ·  ');
     const estiloRef: Estilo = { size: 7, color: COLOR.suave };
-    const estiloNombre: Estilo = { size: 9, fuente: 'negrita', color: COLOR.acento };
+    const estiloNombre: Estilo = { size: 9, fuente: 'negrita', color: this.l.acento };
     // A long name wraps in the room the reference leaves it, instead of running under it.
     const nombre = l.lineas(cfdi.emisor.Nombre ?? '', l.anchoUtil - l.medir(ref, estiloRef) - 12, estiloNombre);
     let y = l.y - 9;
@@ -333,7 +392,7 @@ class Representacion {
     const altoEncabezado = 14;
     const encabezado = () => {
       const alto = altoEncabezado;
-      l.rect(l.izquierda, l.y - alto, l.anchoUtil, alto, { relleno: COLOR.acento });
+      l.rect(l.izquierda, l.y - alto, l.anchoUtil, alto, { relleno: this.l.acento });
       let x = l.izquierda;
       for (const c of columnas) {
         const estilo: EstiloTexto = { size: 6.5, fuente: 'negrita', color: COLOR.blanco, alinear: c.alinear, ancho: c.ancho - 2 * pad };
@@ -445,7 +504,7 @@ class Representacion {
       l.linea(x, y, l.derecha, y);
     }
     y -= 4 + altoTotal;
-    l.rect(x, y, anchoTotales, altoTotal, { relleno: COLOR.acento });
+    l.rect(x, y, anchoTotales, altoTotal, { relleno: this.l.acento });
     l.texto(`Total ${a.Moneda}`, x + 6, y + 6, { size: 9, fuente: 'negrita', color: COLOR.blanco });
     l.texto(dinero(a.Total), x, y + 5.5, { size: 10, fuente: 'negrita', color: COLOR.blanco, alinear: 'der', ancho: anchoTotales - 6 });
     l.y = Math.min(y, top - altoIzq) - 12;
@@ -535,9 +594,21 @@ class Representacion {
     });
   }
 
-  timbre(): void {
+  /** A draft or a preview: said where the timbre would be, so nobody takes it for a CFDI. */
+  sinTimbre(): void {
+    const { l } = this;
+    const estilo: Estilo = { size: 9, fuente: 'negrita', color: COLOR.alerta };
+    const alto = 13 + 8 + l.altoLinea(estilo) + 6;
+    l.asegurar(alto);
+    const top = l.y;
+    l.rect(l.izquierda, top - alto, l.anchoUtil, alto, { borde: COLOR.alerta });
+    this.barra(l.izquierda, top, l.anchoUtil, 'Timbre fiscal digital');
+    l.texto(SIN_TIMBRE, l.izquierda + 6, top - 13 - 8 - l.altoLinea(estilo) + 3, estilo);
+    l.y = top - alto - 10;
+  }
+
+  timbre(t: Atributos): void {
     const { l, cfdi } = this;
-    const t = cfdi.timbre;
     const url = urlVerificacionSat({
       uuid: t.UUID ?? '',
       rfcEmisor: cfdi.emisor.Rfc ?? '',
@@ -621,17 +692,26 @@ class Representacion {
   }
 }
 
-export async function generarPdf(xmlTimbrado: XmlEntrada, opts: OpcionesPdf = {}): Promise<Uint8Array> {
-  const arbol = arbolImpreso(xmlTimbrado);
-  const cfdi = leerComprobante(arbol);
+/**
+ * The PDF of `xml`: a stamped CFDI, or with `marcaAgua` an unstamped one (a draft's, a preview's). The
+ * branding's logo must be one `medirLogo` accepts and its color "#RRGGBB".
+ */
+export async function generarPdf(xml: XmlEntrada, opts: OpcionesPdf = {}): Promise<Uint8Array> {
+  const arbol = arbolImpreso(xml);
+  const cfdi = leerComprobante(arbol, { sinTimbre: opts.marcaAgua !== undefined });
   const titulo = opts.titulo ?? TITULOS[cfdi.a.TipoDeComprobante] ?? 'CFDI';
+  const marca = opts.marca ?? {};
   const l = await Lienzo.crear({
-    titulo: `${titulo} ${[cfdi.a.Serie, cfdi.a.Folio].filter(Boolean).join('-')} ${cfdi.timbre.UUID}`.replace(/ +/g, ' '),
+    titulo: `${titulo} ${[cfdi.a.Serie, cfdi.a.Folio].filter(Boolean).join('-')} ${cfdi.timbre?.UUID ?? ''}`.replace(/ +/g, ' ').trim(),
     sandbox: opts.sandbox
       ? { banda: 'SIN VALIDEZ FISCAL — sandbox: timbrado por el PAC de pruebas de HexaFac', marca: 'SIN VALIDEZ FISCAL' }
       : undefined,
+    marcaAgua: opts.marcaAgua,
+    acento: marca.colorPrimario ? colorDe(marca.colorPrimario) : undefined,
+    piePagina: marca.piePagina,
   });
-  const r = new Representacion(l, cfdi, titulo, cadenaOriginalTfd(arbol));
+  const logo = marca.logo && (await incrustar(l.doc, marca.logo));
+  const r = new Representacion(l, cfdi, titulo, cfdi.timbre && cadenaOriginalTfd(arbol), logo);
   l.alContinuar = () => r.encabezadoContinuacion();
   r.encabezado();
   r.receptorYPago();
@@ -640,6 +720,7 @@ export async function generarPdf(xmlTimbrado: XmlEntrada, opts: OpcionesPdf = {}
   // A payment receipt's amounts live in its Pagos complement; its own Total is 0 in currency XXX.
   if (cfdi.a.TipoDeComprobante !== 'P') r.totales();
   r.pagos();
-  r.timbre();
-  return l.guardar('Este documento es una representación impresa de un CFDI versión 4.0');
+  if (cfdi.timbre) r.timbre(cfdi.timbre);
+  else r.sinTimbre();
+  return l.guardar(cfdi.timbre ? 'Este documento es una representación impresa de un CFDI versión 4.0' : SIN_TIMBRE);
 }
