@@ -2,13 +2,12 @@ import { DurableObject } from 'cloudflare:workers';
 import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
 import { drizzle, type DrizzleSqliteDODatabase } from 'drizzle-orm/durable-sqlite';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { webhookConfigurations } from '../db/schema';
 import { depsDe } from '../deps';
 import type { Env } from '../env';
 import { decryptSecretText } from '../lib/crypto';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
-import { tenantWhere, type Tenant } from '../lib/tenancy';
+import { cargarConfig, type ConfigWebhook, type Dueno } from './dueno';
 import { encabezadosFirmados } from './signature';
 import { motivoRechazoUrl } from './url-policy';
 
@@ -100,10 +99,11 @@ export interface Mensaje {
   origen?: 'evento' | 'prueba';
 }
 
-/** Which configuration this object serves; stored with the first message, read back by alarms. */
-export interface Destino extends Tenant {
-  configId: string;
-}
+/**
+ * Which configuration this object serves, and whose it is; stored with the first message, read back by alarms.
+ * Objects from before platforms hold `{applicationId, mode, configId}`: an application's, as they still read.
+ */
+export type Destino = Dueno & { configId: string };
 
 export type ResultadoReenvio = { entrega: EntregaView } | { error: 'no_existe' | 'pendiente' };
 
@@ -261,11 +261,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
         break;
       }
       // Re-read the configuration before every attempt: a disabled one pauses, a deleted one drops its queue.
-      const config = await depsDe(this.env).db
-        .select()
-        .from(webhookConfigurations)
-        .where(tenantWhere(webhookConfigurations, destino, eq(webhookConfigurations.id, destino.configId)))
-        .get();
+      const config = await cargarConfig(depsDe(this.env), destino, destino.configId);
       if (!config || config.deleted_at) {
         await this.descartar();
         break;
@@ -278,7 +274,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
   }
 
   /** One attempt at the head, recorded in the log; a failure schedules the next one or gives up (`fallida`). */
-  private async intentar(config: typeof webhookConfigurations.$inferSelect, fila: typeof entregas.$inferSelect): Promise<void> {
+  private async intentar(config: ConfigWebhook, fila: typeof entregas.$inferSelect): Promise<void> {
     const inicio = Date.now();
     let status: number | null = null;
     let respuesta: string | null = null;
@@ -327,7 +323,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
   }
 
   /** The current secret, plus the previous one while its 24 h of grace after a rotation last. */
-  private async secretos(config: typeof webhookConfigurations.$inferSelect): Promise<string[]> {
+  private async secretos(config: ConfigWebhook): Promise<string[]> {
     const actual = await decryptSecretText(depsDe(this.env).masterKey, config.secret_cifrado);
     const vigente = config.secret_anterior_cifrado && config.secret_anterior_expira && config.secret_anterior_expira > new Date().toISOString();
     return vigente ? [actual, await decryptSecretText(depsDe(this.env).masterKey, config.secret_anterior_cifrado!)] : [actual];

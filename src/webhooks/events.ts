@@ -1,8 +1,9 @@
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
-import { eventos, webhookConfigurations } from '../db/schema';
+import { clientApplications, eventos, MODES, platformWebhooks, webhookConfigurations, type Mode } from '../db/schema';
 import type { Deps } from '../deps';
-import { tenantDb, tenantOfRow, tenantWhere } from '../lib/tenancy';
-import { endpointStub } from './delivery';
+import { tenantDb, tenantOfRow } from '../lib/tenancy';
+import { endpointStub, type Destino } from './delivery';
+import { alcance, PREFIJO_EVENTOS_PLATAFORMA } from './dueno';
 
 export const EVENT_TYPES = [
   'factura.timbrada',
@@ -34,6 +35,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** What a platform's endpoints may hear: the events about its applications. */
+export const EVENTOS_PLATAFORMA = EVENT_TYPES.filter((t) => t.startsWith(PREFIJO_EVENTOS_PLATAFORMA));
+
 const esPublico = (type: string): type is EventType => (EVENT_TYPES as readonly string[]).includes(type);
 
 /** What `POST /webhooks/{id}/prueba` sends; never a real event, so no configuration subscribes to it. */
@@ -49,32 +53,61 @@ export function cuerpoEvento(e: { id: string; type: string; created_at: string; 
 
 /**
  * Hands one recorded event (a row of hexafac_eventos, already committed by the caller in the same D1 batch as the status change)
- * to every active, non-deleted webhook configuration of the same application+mode subscribed to its type (or '*'):
+ * to every active, non-deleted webhook configuration of the same application+mode subscribed to its type (or '*'), and an
+ * event about the application itself (`aplicacion.*`) also to its platform's subscribed endpoints:
  * each endpoint's Durable Object stores it durably before this resolves; then sets eventos.despachado_at.
  * Idempotent: calling it twice for the same event id never delivers twice (the DO dedupes by event id).
  */
 export type DespachoDeps = Pick<Deps, 'db' | 'd1' | 'webhookEndpoints' | 'clock'>;
 
+const suscrito = (type: string) => (c: { events: string[] }) => c.events.includes('*') || c.events.includes(type);
+
+/** The endpoints an event goes to, each with the mode its body states. */
+async function destinosDe(deps: DespachoDeps, evento: typeof eventos.$inferSelect): Promise<{ destino: Destino; mode: Mode }[]> {
+  const tenant = tenantOfRow(evento);
+  const deAplicacion = evento.type.startsWith(PREFIJO_EVENTOS_PLATAFORMA);
+  // The CSD seals in both modes (the sandbox's stamps are signed with it too) and ends for both: each of the
+  // application's endpoints hears about it, in its own mode. Every other event stays in the mode it happened in.
+  const modos = deAplicacion ? MODES : [tenant.mode];
+  const porModo = await Promise.all(
+    modos.map((mode) => {
+      const t = { ...tenant, mode };
+      const a = alcance(t);
+      return tenantDb(deps, t)
+        .db.select({ id: webhookConfigurations.id, events: webhookConfigurations.events })
+        .from(webhookConfigurations)
+        .where(a.donde(eq(webhookConfigurations.active, true), isNull(webhookConfigurations.deleted_at)))
+        .all()
+        .then((cs) => cs.filter(suscrito(evento.type)).map((c) => ({ destino: { ...t, configId: c.id }, mode })));
+    }),
+  );
+  const destinos: { destino: Destino; mode: Mode }[] = porModo.flat();
+  if (!deAplicacion) return destinos;
+  const app = await deps.db.select({ platform_id: clientApplications.platform_id }).from(clientApplications).where(eq(clientApplications.id, tenant.applicationId)).get();
+  if (!app?.platform_id) return destinos;
+  const plataforma = { platformId: app.platform_id };
+  const deLaPlataforma = await deps.db
+    .select({ id: platformWebhooks.id, events: platformWebhooks.events })
+    .from(platformWebhooks)
+    .where(alcance(plataforma).donde(eq(platformWebhooks.active, true), isNull(platformWebhooks.deleted_at)))
+    .all();
+  return [...destinos, ...deLaPlataforma.filter(suscrito(evento.type)).map((c) => ({ destino: { ...plataforma, configId: c.id }, mode: evento.mode }))];
+}
+
 export async function despacharEvento(deps: DespachoDeps, eventoId: string): Promise<void> {
   // The id comes from our own job, not from a client: the event row itself names its tenant.
   const evento = await deps.db.select().from(eventos).where(eq(eventos.id, eventoId)).get();
   if (!evento || evento.despachado_at) return;
-  const tenant = tenantOfRow(evento);
-  const { db } = tenantDb(deps, tenant);
-  const configs = await db
-    .select({ id: webhookConfigurations.id, events: webhookConfigurations.events })
-    .from(webhookConfigurations)
-    .where(tenantWhere(webhookConfigurations, tenant, eq(webhookConfigurations.active, true), isNull(webhookConfigurations.deleted_at)))
-    .all();
   // Only documented types leave the system: '*' never exposes intermediate states such as cancelacion_pendiente.
-  const suscritos = esPublico(evento.type) ? configs.filter((c) => c.events.includes('*') || c.events.includes(evento.type)) : [];
-  const body = cuerpoEvento(evento);
+  const destinos = esPublico(evento.type) ? await destinosDe(deps, evento) : [];
   // All endpoints at once: each one only stores here, so a slow receiver never holds the others back.
   await Promise.all(
-    suscritos.map((c) => endpointStub(deps.webhookEndpoints, c.id).encolar({ ...tenant, configId: c.id }, { evento_id: evento.id, type: evento.type, body })),
+    destinos.map(({ destino, mode }) =>
+      endpointStub(deps.webhookEndpoints, destino.configId).encolar(destino, { evento_id: evento.id, type: evento.type, body: cuerpoEvento({ ...evento, mode }) }),
+    ),
   );
-  await db
-    .update(eventos)
+  await tenantDb(deps, tenantOfRow(evento))
+    .db.update(eventos)
     .set({ despachado_at: deps.clock().toISOString() })
     .where(and(eq(eventos.id, evento.id), isNull(eventos.despachado_at)))
     .run();
