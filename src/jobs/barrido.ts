@@ -3,6 +3,8 @@ import { facturas } from '../db/schema';
 import type { Deps } from '../deps';
 import { backoffSeconds } from '../lib/retry';
 import { MINUTE, SECOND } from '../lib/time';
+import { tenantOfRow } from '../lib/tenancy';
+import { completarLote, lotesSinCompletar } from '../services/lotes';
 import { despacharPendientes } from '../webhooks/events';
 
 // The cron safety net: whatever a crash between two steps, or a lost queue message, could leave half
@@ -54,6 +56,8 @@ function pendienteOlvidada(ahora: Date) {
 export interface Barrido {
   eventos: number;
   reencolados: number;
+  /** Batches completed here: their last comprobante's job stopped before it checked. */
+  lotes: number;
   cancelaciones: number;
   purgados: number;
 }
@@ -80,7 +84,13 @@ export async function barrer(deps: Deps): Promise<Barrido> {
     .all();
   const reenviar = [...olvidadas, ...sinArchivar];
   if (reenviar.length) await deps.queue.sendBatch(reenviar.map(({ id }) => ({ body: { kind: 'timbrar' as const, id } })));
-  return { eventos, reencolados: reenviar.length, cancelaciones: await reenviarCancelaciones(deps, ahora), purgados: await purgar(deps, ahora) };
+  return { eventos, reencolados: reenviar.length, lotes: await completarLotes(deps), cancelaciones: await reenviarCancelaciones(deps, ahora), purgados: await purgar(deps, ahora) };
+}
+
+async function completarLotes(deps: Deps): Promise<number> {
+  let n = 0;
+  for (const l of await lotesSinCompletar(deps, LOTE)) if (await completarLote(deps, tenantOfRow(l), l.id)) n++;
+  return n;
 }
 
 /** What only lives for a while: Idempotency-Keys past their 24 h, admin sessions past their expiry (revoked ones too). */

@@ -10,6 +10,7 @@ import type { PacError, Timbre } from '../pac/types';
 import { cargarAplicacion, claveArchivo, datosDe, emisorDe } from '../services/comprobantes';
 import { csdDeAplicacion } from '../services/csd';
 import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
+import { completarLote } from '../services/lotes';
 import { liberarAplicaciones } from '../services/saldos';
 import { continuarSustitucion } from '../services/sustitucion';
 import { despacharEvento, despacharPendientes } from '../webhooks/events';
@@ -36,6 +37,7 @@ export async function procesarFactura(deps: Deps, id: string, intento: number): 
   if (factura.status !== 'pendiente') {
     // Done before (a redelivery): only finish what followed the stamp.
     await despacharPendientes(deps, { facturaId: factura.id });
+    if (factura.lote_id) await completarLote(deps, tenantOfRow(factura), factura.lote_id);
     if (factura.xml_timbrado !== null && !(await archivarXml(deps, factura, factura.xml_timbrado))) {
       return reintentar(intento);
     }
@@ -147,6 +149,8 @@ async function transicion(
   if (factura.tipo !== 'I' && status !== 'timbrada') cambio.statements.push(liberarAplicaciones(d1, factura.id));
   const eventoId = await aplicarCambio(d1, cambio);
   if (eventoId) await despacharEvento(deps, eventoId);
+  // the last of a batch's comprobantes to finish completes the batch (lote.completado, once)
+  if (eventoId && factura.lote_id) await completarLote(deps, tenantOfRow(factura), factura.lote_id);
   return eventoId !== null;
 }
 

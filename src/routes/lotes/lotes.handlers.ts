@@ -1,0 +1,57 @@
+import type { RouteHandler, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { API_BASE } from '../../env';
+import type { AppEnv } from '../../lib/context';
+import { toPage } from '../../lib/pagination';
+import { tenantOf } from '../../lib/tenancy';
+import { crearLote, listarLotes, obtenerLote, TIPOS_DE_LOTE, type ItemLote, type Lote, type LoteFila, type TipoDeLote } from '../../services/lotes';
+import { ComplementoPagoCrearSchema, FacturaCrearSchema } from '../comprobantes.schemas';
+import { solicitudDe } from '../comprobantes.mapper';
+import { problemasDeForma } from '../comprobantes.validar';
+import { respuesta202 } from '../comprobantes.views';
+import type { crear, listar, LoteCrearSchema, obtener } from './lotes.routes';
+
+/** The request schema of each kind's own route (a nota de crédito's is the factura's). */
+const ESQUEMAS: Record<TipoDeLote, z.ZodType> = { factura: FacturaCrearSchema, nota_credito: FacturaCrearSchema, complemento_pago: ComplementoPagoCrearSchema };
+
+/** An item's `datos` read as its own route reads its body: the kind's request, or every problem that route would name. */
+async function leerItem(c: Context<AppEnv>, item: z.infer<typeof LoteCrearSchema>['items'][number]): Promise<ItemLote> {
+  const base = { tipo: item.tipo, ...(item.idempotency_key !== undefined ? { idempotencyKey: item.idempotency_key } : {}) };
+  const r = await ESQUEMAS[item.tipo].safeParseAsync(item.datos);
+  if (r.success) return { ...base, solicitud: solicitudDe(c, r.data as object)[0] };
+  return { ...base, errores: (await problemasDeForma(c, TIPOS_DE_LOTE[item.tipo], item.datos, r.error)).errores };
+}
+
+const rutaLote = (id: string) => `${API_BASE}/lotes/${id}`;
+
+const resumen = (l: LoteFila) => ({
+  id: l.id,
+  total: l.total,
+  aceptados: l.aceptados,
+  rechazados: l.rechazados,
+  completado_at: l.completado_at,
+  created_at: l.created_at,
+  links: { self: rutaLote(l.id) },
+});
+
+const vistaLote = (l: Lote) => ({
+  ...resumen(l.fila),
+  por_status: l.por_status,
+  items: l.items.map((i) => (i.status === 'aceptado' ? { ...i, links: { self: `${API_BASE}/facturas/${i.id}` } } : i)),
+});
+
+export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) => {
+  const cuerpo = c.req.valid('json');
+  const [, opts] = solicitudDe(c, cuerpo);
+  const items = await Promise.all(cuerpo.items.map((i) => leerItem(c, i)));
+  const r = await crearLote(c.var.deps, tenantOf(c), { items, cuerpo }, opts);
+  return respuesta202(c, r, rutaLote(r.value.fila.id), vistaLote(r.value));
+};
+
+export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
+  c.json(vistaLote(await obtenerLote(c.var.deps, tenantOf(c), c.req.valid('param').id)), 200);
+
+export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
+  const q = c.req.valid('query');
+  return c.json(toPage(await listarLotes(c.var.deps, tenantOf(c), q), q.limit, resumen), 200);
+};

@@ -1,0 +1,178 @@
+import { and, count, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { FACTURA_STATUSES, facturas, lotes, type FacturaStatus } from '../db/schema';
+import type { Deps } from '../deps';
+import { DomainError, type ErrorDetail } from '../lib/errors';
+import { withIdempotency, type Idempotent } from '../lib/idempotency';
+import { uuidv7 } from '../lib/ids';
+import { cursorCondition } from '../lib/pagination';
+import { findOwned, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
+import { despacharEvento, type DespachoDeps } from '../webhooks/events';
+import { claveArchivo } from './comprobantes';
+import { COMPLEMENTO_PAGO } from './complementos-pago';
+import { aceptar, encolarTimbrados, type OpcionesAceptar, type Solicitud, type TipoEmision } from './emision';
+import { FACTURA } from './facturas';
+import { NOTA_CREDITO } from './notas-credito';
+
+// A batch (POST /lotes): up to 500 comprobantes of any kind, each accepted on its own by its kind's emission
+// service (src/services/emision.ts), in order, so a bad item never sinks the others and items that touch the same
+// invoice's balance see each other. The batch's row holds its counts; the per-item answer (ids or errors) is in R2,
+// since 500 of them outgrow a small row. An item's own Idempotency-Key is its kind's (`facturas.crear`, …): the same
+// key alone, in another batch or in a replay gives the same comprobante. The batch's key replays the whole answer.
+//
+// The row is written first without resultados_key and gets it, with its counts, once every item was tried: until
+// then the batch cannot complete (its first items may be stamped while later ones are still being accepted).
+
+export const TIPOS_DE_LOTE = { factura: FACTURA, nota_credito: NOTA_CREDITO, complemento_pago: COMPLEMENTO_PAGO } as const satisfies Record<string, TipoEmision>;
+export type TipoDeLote = keyof typeof TIPOS_DE_LOTE;
+export const MAX_ITEMS_LOTE = 500;
+
+/** The states a batch's comprobantes are counted by (a draft is never in a batch). */
+export const STATUS_DE_LOTE = FACTURA_STATUSES.filter((s) => s !== 'borrador');
+export type PorStatus = Record<Exclude<FacturaStatus, 'borrador'>, number>;
+
+/** An item as the edge read it: its kind's request, or the problems of its shape (what its own route would answer). */
+export type ItemLote = { tipo: TipoDeLote; idempotencyKey?: string } & ({ solicitud: Solicitud } | { errores: ErrorDetail[] });
+
+export type ResultadoItem =
+  | { indice: number; tipo: TipoDeLote; status: 'aceptado'; id: string; advertencias: ErrorDetail[]; replayed: boolean }
+  | { indice: number; tipo: TipoDeLote; status: 'rechazado'; error: { code: string; message: string; details: ErrorDetail[] } };
+
+export type LoteFila = typeof lotes.$inferSelect;
+
+export interface Lote {
+  fila: LoteFila;
+  por_status: PorStatus;
+  items: ResultadoItem[];
+}
+
+/** Where an item's problems are in the batch's body: `items[3].datos.receptor.rfc`, `items[3].idempotency_key`. */
+function rechazo(indice: number, tipo: TipoDeLote, err: DomainError): ResultadoItem {
+  const base = `items[${indice}]`;
+  const ruta = (path: string) => (path === 'Idempotency-Key' ? `${base}.idempotency_key` : path ? `${base}.datos.${path}` : `${base}.datos`);
+  const details = err.details.length ? err.details.map((d) => ({ ...d, path: ruta(d.path), code: d.code ?? err.code })) : [{ path: base, message: err.message, code: err.code }];
+  return { indice, tipo, status: 'rechazado', error: { code: err.code, message: err.message, details } };
+}
+
+async function aceptarItem(deps: Deps, t: Tenant, loteId: string, indice: number, item: ItemLote, opts: OpcionesAceptar): Promise<ResultadoItem> {
+  if ('errores' in item) return rechazo(indice, item.tipo, DomainError.validation(item.errores, 'El comprobante no cumple las reglas del SAT.'));
+  try {
+    const r = await aceptar(deps, t, TIPOS_DE_LOTE[item.tipo], item.solicitud, { ...opts, idempotencyKey: item.idempotencyKey, lote: { id: loteId, indice } });
+    return { indice, tipo: item.tipo, status: 'aceptado', id: r.value.id, advertencias: r.value.advertencias, replayed: r.replayed };
+  } catch (err) {
+    if (err instanceof DomainError) return rechazo(indice, item.tipo, err);
+    // Not the item's fault, but the items before it are accepted: the client keeps their ids and resends this one.
+    deps.log.error('un comprobante del lote no se pudo aceptar', { lote: loteId, indice, error: (err as Error).message });
+    return rechazo(indice, item.tipo, new DomainError('internal_error', 'internal', 'Error interno al aceptar este comprobante; reenvíalo.'));
+  }
+}
+
+export async function crearLote(
+  deps: Deps,
+  t: Tenant,
+  entrada: { items: ItemLote[]; cuerpo: unknown },
+  opts: OpcionesAceptar = {},
+): Promise<Idempotent<Lote>> {
+  const { idempotencyKey, ...deCadaItem } = opts;
+  // this call's own answer, kept so that it is not read back from R2
+  const hecho: { lote?: Lote } = {};
+  const r = await withIdempotency<{ id: string }>(deps, t, { key: idempotencyKey, operation: 'lotes.crear', input: entrada.cuerpo }, async (recibo) => {
+    const { db, d1 } = tenantDb(deps, t);
+    const ahora = deps.clock();
+    const id = uuidv7(ahora.getTime());
+    const total = entrada.items.length;
+    await db.insert(lotes).values({ id, ...tenantColumns(t), total, aceptados: 0, rechazados: 0 });
+    const items: ResultadoItem[] = [];
+    for (const [indice, item] of entrada.items.entries()) items.push(await aceptarItem(deps, t, id, indice, item, deCadaItem));
+    const aceptados = items.filter((i) => i.status === 'aceptado').length;
+    const key = claveArchivo({ ...tenantColumns(t), fecha: ahora.toISOString() }, `lotes/${id}`, 'json');
+    await deps.bucket.put(key, JSON.stringify(items), { httpMetadata: { contentType: 'application/json' } });
+    await d1.batch([
+      d1
+        .prepare('UPDATE hexafac_lotes SET aceptados = ?, rechazados = ?, resultados_key = ?, updated_at = ? WHERE id = ? AND client_application_id = ? AND mode = ?')
+        .bind(aceptados, total - aceptados, key, deps.clock().toISOString(), id, t.applicationId, t.mode),
+      ...(await recibo({ id })),
+    ]);
+    const nuevos = items.flatMap((i) => (i.status === 'aceptado' && !i.replayed ? [i.id] : []));
+    deps.defer(encolarTimbrados(deps, nuevos));
+    hecho.lote = { fila: await findOwned(db, lotes, t, id, 'El lote'), por_status: await porStatus(deps, t, id), items };
+    return { id };
+  });
+  if (r.replayed || !hecho.lote) return { value: await obtenerLote(deps, t, r.value.id), replayed: r.replayed };
+  // All refused, or every item replayed a comprobante of elsewhere: nothing of its own is left to wait for.
+  if (await completarLote(deps, t, r.value.id)) return { value: await obtenerLote(deps, t, r.value.id), replayed: false };
+  return { value: hecho.lote, replayed: false };
+}
+
+async function porStatus(deps: Deps, t: Tenant, loteId: string): Promise<PorStatus> {
+  const { db } = tenantDb(deps, t);
+  const filas = await db
+    .select({ status: facturas.status, n: count() })
+    .from(facturas)
+    .where(tenantWhere(facturas, t, eq(facturas.lote_id, loteId)))
+    .groupBy(facturas.status)
+    .all();
+  const cuenta = Object.fromEntries(STATUS_DE_LOTE.map((s) => [s, 0])) as PorStatus;
+  for (const f of filas) if (f.status !== 'borrador') cuenta[f.status] = f.n;
+  return cuenta;
+}
+
+export async function obtenerLote(deps: Deps, t: Tenant, id: string): Promise<Lote> {
+  const { db } = tenantDb(deps, t);
+  const fila = await findOwned(db, lotes, t, id, 'El lote');
+  let items: ResultadoItem[] = [];
+  if (fila.resultados_key) {
+    const obj = await deps.bucket.get(fila.resultados_key);
+    if (!obj) throw new Error(`faltan en R2 los resultados del lote ${id} (${fila.resultados_key})`);
+    items = await obj.json();
+  }
+  return { fila, por_status: await porStatus(deps, t, id), items };
+}
+
+export async function listarLotes(deps: Deps, t: Tenant, q: { limit: number; cursor?: string }): Promise<LoteFila[]> {
+  const { db } = tenantDb(deps, t);
+  return db
+    .select()
+    .from(lotes)
+    .where(tenantWhere(lotes, t, cursorCondition(lotes.id, q.cursor)))
+    .orderBy(desc(lotes.id))
+    .limit(q.limit + 1)
+    .all();
+}
+
+/**
+ * Records `lote.completado` once no comprobante of the batch is left pendiente, exactly once however many jobs (and
+ * the cron) ask at the same time: the event INSERT … SELECT finds the batch only while it is not completed, its
+ * acceptance is over and nothing is pendiente, with the counts read in that same statement; the UPDATE that marks it
+ * completed only finds that very event (D1 runs a batch as one transaction, one batch at a time). Then dispatched.
+ */
+export async function completarLote(deps: DespachoDeps, t: Tenant, loteId: string): Promise<boolean> {
+  const { d1 } = tenantDb(deps, t);
+  const ahora = deps.clock();
+  const cuando = ahora.toISOString();
+  const eventoId = uuidv7(ahora.getTime());
+  // the statuses are our own constants, not input
+  const conteos = STATUS_DE_LOTE.map((s) => `'${s}', (SELECT COUNT(*) FROM hexafac_facturas f WHERE f.lote_id = l.id AND f.status = '${s}')`).join(', ');
+  const evento = d1
+    .prepare(
+      `INSERT INTO hexafac_eventos (id, client_application_id, mode, factura_id, type, data, created_at)
+       SELECT ?, l.client_application_id, l.mode, NULL, 'lote.completado',
+         json_object('id', l.id, 'total', l.total, 'aceptados', l.aceptados, 'rechazados', l.rechazados, 'por_status', json_object(${conteos}),
+           'created_at', l.created_at, 'completado_at', ?), ?
+       FROM hexafac_lotes l
+       WHERE l.id = ? AND l.client_application_id = ? AND l.mode = ? AND l.completado_at IS NULL AND l.resultados_key IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM hexafac_facturas f WHERE f.lote_id = l.id AND f.status = 'pendiente')`,
+    )
+    .bind(eventoId, cuando, cuando, loteId, t.applicationId, t.mode);
+  const marca = d1
+    .prepare('UPDATE hexafac_lotes SET completado_at = ?, updated_at = ? WHERE id = ? AND completado_at IS NULL AND EXISTS (SELECT 1 FROM hexafac_eventos WHERE id = ?)')
+    .bind(cuando, cuando, loteId, eventoId);
+  const [insertado] = await d1.batch([evento, marca]);
+  if (!insertado!.meta.changes) return false;
+  await despacharEvento(deps, eventoId);
+  return true;
+}
+
+/** The batches the cron checks: accepted, not completed (a safety net for a job that stopped before its check). */
+export async function lotesSinCompletar(deps: Pick<Deps, 'db'>, limite: number): Promise<LoteFila[]> {
+  return deps.db.select().from(lotes).where(and(isNull(lotes.completado_at), isNotNull(lotes.resultados_key))).limit(limite).all();
+}
