@@ -1,5 +1,6 @@
 import { Catalogos } from './catalogos.js';
 import { Transport, type HexaFacOptions } from './client.js';
+import { Lotes } from './lotes.js';
 import { CancelacionesRecibidas, Cfdi, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
 
 /** The HexaFac API client. `new HexaFac('hfx_test_…', { baseUrl: 'http://127.0.0.1:8787' })`. */
@@ -12,6 +13,7 @@ export class HexaFac {
   readonly cancelacionesRecibidas: CancelacionesRecibidas;
   readonly catalogos: Catalogos;
   readonly cfdi: Cfdi;
+  readonly lotes: Lotes;
   readonly baseUrl: string;
 
   constructor(apiKey: string, options: HexaFacOptions) {
@@ -25,6 +27,7 @@ export class HexaFac {
     this.cancelacionesRecibidas = new CancelacionesRecibidas(t);
     this.catalogos = new Catalogos(t);
     this.cfdi = new Cfdi(t);
+    this.lotes = new Lotes(t);
   }
 }
 
@@ -35,4 +38,5 @@ export { List, type Page } from './pagination.js';
 export type { CreateOptions, WaitOptions } from './resources.js';
 export { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
 export type * from './types.js';
+export type { ItemLote, Lote, LoteNuevo, LoteResumen } from './lotes.js';
 export * as catalogos from './catalogos.js';
