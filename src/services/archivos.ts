@@ -2,13 +2,15 @@ import { generarPdf } from '../cfdi';
 import type { Deps } from '../deps';
 import { DomainError } from '../lib/errors';
 import type { Tenant } from '../lib/tenancy';
-import { cargarComprobante, claveArchivo } from './comprobantes';
+import { cargarAplicacion, cargarComprobante, claveArchivo } from './comprobantes';
 import type { Factura } from './estado';
+import { marcaPdf } from './marca';
 import { elComprobanteEsta } from '../lib/mensajes';
 
 // The files of a comprobante, for the API and the admin panel alike. The XML is stored by the stamping
 // job; the PDF is rendered from it on the first download and cached in R2 beside it, under a key that
-// names the layout it was drawn with, so a new layout (or, later, an issuer's branding) re-renders.
+// names the layout and the issuer's branding version it was drawn with, so a new layout or a branding
+// change (src/services/marca.ts) re-renders the next download.
 
 /** The printed layout; part of the cached PDF's key. */
 const DISENO_PDF = 'hexafac-1';
@@ -48,11 +50,16 @@ export async function xmlDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Pro
 export async function pdfDe(deps: ArchivoDeps, t: Tenant, idOrUuid: string): Promise<Archivo> {
   const f = await timbrado(deps, t, idOrUuid, 'PDF');
   const archivo = { contentType: 'application/pdf', nombre: nombreDe(f, '.pdf') };
-  const clave = claveArchivo(f, `${f.uuid}.${DISENO_PDF}`, 'pdf');
+  const app = await cargarAplicacion(deps, t);
+  // never branded: the key PDFs had before branding existed, so they stay cached
+  const clave = claveArchivo(f, [f.uuid, DISENO_PDF, app.marca_version].filter(Boolean).join('.'), 'pdf');
   const guardado = await deps.bucket.get(clave);
   if (guardado) return { ...archivo, body: guardado.body };
   const xml = await xmlTimbrado(deps, f);
-  const pdf = await generarPdf(typeof xml === 'string' ? xml : await new Response(xml).text(), { sandbox: f.mode === 'test' });
+  const pdf = await generarPdf(typeof xml === 'string' ? xml : await new Response(xml).text(), {
+    sandbox: f.mode === 'test',
+    marca: await marcaPdf(deps, app),
+  });
   // Two first downloads at once render twice and store the same bytes: harmless.
   await deps.bucket.put(clave, pdf, { httpMetadata: { contentType: archivo.contentType } });
   return { ...archivo, body: pdf };
