@@ -53,7 +53,7 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   // What endpoints receive: each event in `webhooks:`, and their union as one schema for typed clients.
   api.openAPIRegistry.registerComponent('securitySchemes', 'firmaWebhook', FIRMA_WEBHOOK);
   for (const w of webhooksDelDocumento()) api.openAPIRegistry.registerWebhook(w);
-  api.doc31('/openapi.json', (c) => documentoOpenApi(new URL(c.req.url).origin));
+  api.get('/openapi.json', (c) => c.json(documentoOpenApi(new URL(c.req.url).origin, (config) => api.getOpenAPI31Document(config))));
 
   app.route(API_BASE, api);
   for (const [ruta, otra] of Object.entries(otras)) app.route(ruta, otra);

@@ -44,6 +44,15 @@ const ERRORES: Record<number, { description: string; example: ErrorExample }> = 
       details: [{ path: 'receptor.uso_cfdi', message: 'El uso de CFDI CN01 no aplica a una persona moral.', code: 'CFDI40161' }],
     },
   },
+  429: {
+    description:
+      'Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`.',
+    example: {
+      code: 'rate_limit_exceeded',
+      message: 'Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).',
+      details: [{ path: 'Authorization', message: 'Se agotó la cuota de escrituras de esta API key.', code: 'rate_limit_exceeded' }],
+    },
+  },
   503: {
     description: 'El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key).',
     example: { code: 'pac_no_disponible', message: 'El PAC no respondió: la respuesta no se envió. Reintenta.' },
@@ -52,15 +61,20 @@ const ERRORES: Record<number, { description: string; example: ErrorExample }> = 
 
 type RespuestaError = { content: { 'application/json': { schema: typeof ErrorBodySchema; example: unknown } }; description: string };
 
+/** A status's description and example body, as the document shows them. */
+export function errorDocumentado(s: number) {
+  const e = ERRORES[s];
+  if (!e) throw new Error(`errorResponses: no documented error for status ${s}`);
+  const { description, example } = e;
+  return { description, example: { error: { details: [], ...example, request_id: 'req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90' } } };
+}
+
 /** Error responses in the one error shape, for the statuses a route can answer, each with its own example. */
 export function errorResponses<S extends number>(...statuses: S[]) {
   return Object.fromEntries(
     statuses.map((s) => {
-      const e = ERRORES[s];
-      if (!e) throw new Error(`errorResponses: no documented error for status ${s}`);
-      const { description, example } = e;
-      const value = { error: { details: [], ...example, request_id: 'req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90' } };
-      return [s, { content: { 'application/json': { schema: ErrorBodySchema, example: value } }, description }];
+      const { description, example } = errorDocumentado(s);
+      return [s, { content: { 'application/json': { schema: ErrorBodySchema, example } }, description }];
     }),
   ) as Record<S, RespuestaError>;
 }

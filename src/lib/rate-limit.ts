@@ -5,10 +5,11 @@ import { API_BASE } from '../env';
 import type { Plan } from '../db/schema';
 import type { AppEnv } from './context';
 import { DomainError, errorBody, statusOf } from './errors';
+import { log } from './log';
 import type { Politica } from './rate-limiter';
 
 // Published rate limits (README "Límites de uso"): per API key and per operation class, with the IETF httpapi
-// draft's headers (draft-ietf-httpapi-ratelimit-headers: `RateLimit-Policy: "escrituras";q=1000;w=60` and
+// draft's headers (draft-ietf-httpapi-ratelimit-headers-11: `RateLimit-Policy: "escrituras";q=1000;w=60` and
 // `RateLimit: "escrituras";r=999;t=1`) on every answer, and a 429 `rate_limit_exceeded` with Retry-After.
 //
 // Why a Durable Object (src/lib/rate-limiter.ts) and not Cloudflare's Rate Limiting binding: the binding answers
@@ -39,7 +40,7 @@ const CLASES: ReadonlyArray<{ metodos: readonly string[]; ruta: RegExp; clase: C
 ];
 
 /** Paths never limited: liveness probes (load balancers, monitors, the bench's ceiling) must not get a 429. */
-const EXENTAS = new Set(['/health']);
+export const EXENTAS = new Set(['/health']);
 
 const rutaDe = (c: Context<AppEnv>) => c.req.path.slice(API_BASE.length).replace(/\/$/, '') || '/';
 
@@ -55,32 +56,31 @@ const cabeceras = new WeakMap<Context, Record<string, string>>();
  * 429 when the budget is spent. Called by the authentication middlewares once the key is known.
  */
 export async function limitarTasa(c: Context<AppEnv>, quien: { keyId: string; plan: string }): Promise<void> {
-  const deps = c.var.deps ?? depsDe(c.env, c.executionCtx);
   const clase = claseDe(c.req.method, rutaDe(c));
   const tarifa: Tarifa = quien.plan in LIMITES ? (quien.plan as Tarifa) : 'estandar';
   const politica = LIMITES[tarifa][clase];
   let consumo;
   try {
-    consumo = await deps.rateLimiter.get(deps.rateLimiter.idFromName(quien.keyId)).consumir(clase, politica, deps.clock().getTime());
+    const { rateLimiter, clock } = c.var.deps ?? depsDe(c.env);
+    consumo = await rateLimiter.get(rateLimiter.idFromName(quien.keyId)).consumir(clase, politica, clock().getTime());
   } catch (err) {
-    deps.log.error('límite de uso no disponible; la solicitud sigue sin límite', { error: (err as Error).message, request_id: c.get('requestId') });
+    log.error('límite de uso no disponible; la solicitud sigue sin límite', { error: (err as Error).message, request_id: c.get('requestId') });
     cabeceras.set(c, {});
     return;
   }
   const puestas = {
     'RateLimit-Policy': `"${clase}";q=${politica.q};w=${politica.w}`,
-    RateLimit: `"${clase}";r=${consumo.restantes};t=${consumo.reinicio}`,
+    RateLimit: `"${clase}";r=${consumo.restantes};t=${consumo.espera}`,
   };
   cabeceras.set(c, puestas);
   for (const [k, v] of Object.entries(puestas)) c.header(k, v);
   if (!consumo.permitido) {
-    const espera = String(consumo.reintentarEn);
     throw new DomainError(
       'rate_limit_exceeded',
       'rate_limited',
-      `Límite de uso excedido para ${clase}: ${politica.q} solicitudes cada ${politica.w} s. Reintenta en ${espera} s (Retry-After).`,
-      [{ path: 'Authorization', message: `La API key agotó su cuota de ${clase}; se repone en ${consumo.reinicio} s.` }],
-      { 'Retry-After': espera },
+      `Límite de uso excedido en ${clase}: ${politica.q} solicitudes cada ${politica.w} s. Reintenta en ${consumo.espera} s (Retry-After).`,
+      [{ path: 'Authorization', message: `Se agotó la cuota de ${clase} ${tarifa === 'sin_api_key' ? 'de esta IP (sin API key)' : 'de esta API key'}.` }],
+      { 'Retry-After': String(consumo.espera) },
     );
   }
 }

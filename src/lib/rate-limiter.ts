@@ -19,12 +19,13 @@ export interface Politica {
 
 export interface Consumo {
   permitido: boolean;
-  /** Whole requests left right now. */
+  /** Whole requests left right now (the draft's `r`). */
   restantes: number;
-  /** Seconds until the bucket is full again. */
-  reinicio: number;
-  /** Seconds until `costo` tokens are there again (0 when allowed). */
-  reintentarEn: number;
+  /**
+   * Seconds until one more request is available (the draft's `t`: until then no more than `restantes` can be
+   * used), and so the Retry-After of a refusal: a bucket refills continuously, not all at once.
+   */
+  espera: number;
 }
 
 interface Cubeta {
@@ -39,15 +40,12 @@ export class RateLimiter extends DurableObject<Env> {
     const porMs = q / (w * 1000);
     const previa = this.cubetas.get(clase);
     // callers' clocks differ a little (several isolates): time never runs backwards for a bucket
-    const fichas = previa ? Math.min(q, previa.fichas + Math.max(0, ahora - previa.en) * porMs) : q;
+    const en = previa ? Math.max(ahora, previa.en) : ahora;
+    const fichas = previa ? Math.min(q, previa.fichas + (en - previa.en) * porMs) : q;
     const permitido = fichas >= costo;
     const quedan = permitido ? fichas - costo : fichas;
-    this.cubetas.set(clase, { fichas: quedan, en: previa ? Math.max(ahora, previa.en) : ahora });
-    return {
-      permitido,
-      restantes: Math.floor(quedan),
-      reinicio: Math.ceil((q - quedan) / porMs / 1000),
-      reintentarEn: permitido ? 0 : Math.max(1, Math.ceil((costo - quedan) / porMs / 1000)),
-    };
+    this.cubetas.set(clase, { fichas: quedan, en });
+    const restantes = Math.floor(quedan);
+    return { permitido, restantes, espera: Math.max(1, Math.ceil((restantes + 1 - quedan) / porMs / 1000)) };
   }
 }

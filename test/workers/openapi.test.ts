@@ -11,6 +11,7 @@ import { EventoWebhookSchema } from '../../src/routes/eventos.schemas';
 import { aplicarCambio, cambiarEstado } from '../../src/services/estado';
 import { cuerpoEvento, EVENT_TYPES, EVENTO_PRUEBA } from '../../src/webhooks/events';
 import { api, createEmisor, createKey, createTenant, facturaBase, insertarFactura, json } from '../helpers';
+import { dejarCuota, idDeClave } from '../limites';
 
 // The document against the app itself: generic over whatever routers are mounted, so a new route that is not
 // documented, documents no errors, or declares a scope it does not enforce fails here.
@@ -193,7 +194,7 @@ describe('documented error examples are what the app answers', () => {
     return { code: error.code, message: error.message, details: error.details };
   };
 
-  it('400, 401, 403, 404, 409, 413, 415 and 422 each show their own real answer', async () => {
+  it('400, 401, 403, 404, 409, 413, 415, 422 and 429 each show their own real answer', async () => {
     const { token } = await createEmisor();
     const { app: tenant } = await createTenant();
     const lector = await createKey(tenant.id, { scopes: ['facturas:read'] });
@@ -215,6 +216,16 @@ describe('documented error examples are what the app answers', () => {
       [413, '/clientes', 'post', () => api('POST', '/clientes', { token, body: `"${'x'.repeat(1024 * 1024)}"` })],
       [415, '/clientes', 'post', () => api('POST', '/clientes', { token, body: 'rfc=X', headers: { 'Content-Type': 'text/plain' } })],
       [422, '/facturas', 'post', () => api('POST', '/facturas', { token, body: facturaBase({ receptor: { ...facturaBase().receptor, uso_cfdi: 'CN01' } }) })],
+      [
+        429,
+        '/facturas',
+        'post',
+        async () => {
+          const gastada = await createKey(tenant.id);
+          await dejarCuota(await idDeClave(gastada), 'escrituras', 0);
+          return api('POST', '/facturas', { token: gastada, body: facturaBase() });
+        },
+      ],
     ];
     for (const [status, path, method, enviar] of casos) {
       const res = await enviar();

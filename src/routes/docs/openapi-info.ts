@@ -1,5 +1,7 @@
 import { API_BASE } from '../../env';
 import { SCOPES } from '../../lib/auth';
+import { errorDocumentado } from '../../lib/openapi';
+import { EXENTAS, LIMITES } from '../../lib/rate-limit';
 
 // The top of /openapi.json: what a developer reads before any route.
 
@@ -27,6 +29,14 @@ Todo \`POST\` que crea algo (comprobantes, cancelaciones, clientes, webhooks) ac
 clave con el mismo cuerpo devuelve la respuesta original (con \`Idempotent-Replayed: true\`) durante 24 h, así que
 un reintento nunca crea dos; con otro cuerpo, \`409\`. La clave se guarda en la misma escritura que lo creado: ni
 una caída a media solicitud deja una clave bloqueada o un comprobante sin su respuesta.
+
+## Límites de uso
+Por API key y por clase de operación: lecturas (\`GET\`), escrituras (\`POST\`, \`PUT\`, \`PATCH\`, \`DELETE\`) y costosas
+(lotes y exportaciones). Con el plan estándar: ${Object.entries(LIMITES.estandar)
+  .map(([clase, { q, w }]) => `${clase} ${q} cada ${w} s`)
+  .join(', ')}; una ráfaga puede gastar la cuota entera, que se repone de forma continua. Cada respuesta lleva
+\`RateLimit-Policy\` y \`RateLimit\` (borrador IETF httpapi-ratelimit-headers); al agotarse, \`429\`
+\`rate_limit_exceeded\` con \`Retry-After\` en segundos. Sin API key se cuenta por IP. Tabla completa en el README.
 
 ## Paginación
 Los listados devuelven \`{"data": [...], "next_cursor": "…" | null}\`, del más reciente al más antiguo.
@@ -64,13 +74,59 @@ export const TAGS = [
   { name: 'Sistema', description: 'Salud del servicio, identidad de la API key y certificado del PAC sandbox.' },
 ];
 
-/**
- * What `doc31('/openapi.json', …)` serves for a request: the server is absolute and the one that answered, so a
- * client generated from `npm start`'s document points at http://127.0.0.1:8787 and one from production at its host.
- */
-export const documentoOpenApi = (origen: string) => ({
+const configuracion = (origen: string) => ({
   openapi: '3.1.0',
   info: { title: 'HexaFac API', version: '1.0.0', description: descripcion, license: { name: 'MIT', identifier: 'MIT' } },
   servers: [{ url: `${origen}${API_BASE}`, description: 'Este servidor' }],
   tags: TAGS,
 });
+
+const cabecera = (description: string, example: string) => ({ description, schema: { type: 'string' }, example });
+
+/** The rate limits' headers, declared once and referenced by every limited response. */
+const CABECERAS = {
+  'RateLimit-Policy': cabecera(
+    'La cuota de la clase de la operación: `"<clase>";q=<solicitudes>;w=<segundos>` (borrador IETF httpapi-ratelimit-headers).',
+    '"escrituras";q=1000;w=60',
+  ),
+  RateLimit: cabecera(
+    'Lo que queda: `r` solicitudes ahora, y en `t` segundos una más (la cuota se repone de forma continua).',
+    '"escrituras";r=999;t=1',
+  ),
+  'Retry-After': { description: 'Segundos hasta poder reintentar.', schema: { type: 'integer', minimum: 1 }, example: 1 },
+};
+const ref = (nombre: string) => ({ $ref: `#/components/headers/${nombre}` });
+
+type Respuesta = { headers?: Record<string, unknown> } & Record<string, unknown>;
+type Paths = Record<string, Record<string, { responses?: Record<string, Respuesta> }>>;
+const METODOS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/**
+ * The document `GET /openapi.json` serves, from the routes' own (`generar`): the server is absolute and the one that
+ * answered, so a client generated from `npm start`'s document points at http://127.0.0.1:8787 and one from production
+ * at its host. Every limited operation (all but EXENTAS, src/lib/rate-limit.ts) documents the 429 and the rate-limit
+ * headers on each of its responses here, in one place, rather than in every route.
+ */
+export function documentoOpenApi<D extends { paths?: object; components?: object }>(
+  origen: string,
+  generar: (config: ReturnType<typeof configuracion>) => D,
+): D {
+  const doc = generar(configuracion(origen));
+  const { description, example } = errorDocumentado(429);
+  for (const [ruta, item] of Object.entries((doc.paths ?? {}) as Paths)) {
+    if (EXENTAS.has(ruta)) continue;
+    for (const [metodo, op] of Object.entries(item)) {
+      if (!METODOS.has(metodo)) continue;
+      const responses = (op.responses ??= {});
+      responses['429'] = {
+        description,
+        headers: { 'Retry-After': ref('Retry-After') },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example } },
+      };
+      for (const r of Object.values(responses)) r.headers = { ...r.headers, 'RateLimit-Policy': ref('RateLimit-Policy'), RateLimit: ref('RateLimit') };
+    }
+  }
+  const components = doc.components as { headers?: object } | undefined;
+  doc.components = { ...components, headers: { ...components?.headers, ...CABECERAS } };
+  return doc;
+}
