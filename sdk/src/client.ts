@@ -10,6 +10,8 @@ export interface HexaFacOptions {
   maxRetries?: number;
   /** Time limit of each attempt in ms (default 30 000). */
   timeoutMs?: number;
+  /** How to wait before a retry (default a timer): Retry-After's delay, else the backoff's. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
@@ -77,6 +79,7 @@ export class Transport {
   private readonly fetchImpl: typeof fetch;
   private readonly maxRetries: number;
   private readonly timeoutMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     private readonly apiKey: string,
@@ -90,6 +93,7 @@ export class Transport {
     this.fetchImpl = f.bind(globalThis);
     this.maxRetries = options.maxRetries ?? 2;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.sleep = options.sleep ?? sleep;
   }
 
   url(path: string, query?: Query): string {
@@ -123,7 +127,7 @@ export class Transport {
         clearTimeout(timer);
         const timedOut = controller.signal.aborted;
         if (!last && safeToRepeat) {
-          await sleep(backoffMs(attempt));
+          await this.sleep(backoffMs(attempt));
           continue;
         }
         throw new HexaFacError({
@@ -139,7 +143,7 @@ export class Transport {
       if (!last && retryable) {
         const wait = retryAfterMs(res) ?? backoffMs(attempt);
         await res.body?.cancel().catch(() => undefined);
-        await sleep(wait);
+        await this.sleep(wait);
         continue;
       }
       throw await errorFromResponse(res);
