@@ -1,7 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { getDb } from '../../src/db/client';
 import { eventos, type Mode } from '../../src/db/schema';
+import { depsDe } from '../../src/deps';
+import { PLATFORM_SCOPES } from '../../src/lib/auth-plataforma';
 import { uuidv7 } from '../../src/lib/ids';
+import { crearPlataforma, crearPlatformKey } from '../../src/services/plataformas';
 import { api, createTenant, json } from '../helpers';
 
 // Webhook tests talk to a real receiver: the Node-side TEST_RECEIVER that gets every outbound fetch of the Worker.
@@ -111,3 +114,21 @@ export const esperarIntentos = (token: string, webhookId: string, n = 1) =>
     () => entregasDe(token, webhookId),
     (l) => l.reduce((a, e) => a + e.intentos.length, 0) >= n,
   );
+
+/** A platform with a key (platform scopes, all unless told otherwise), minted as the admin panel does. */
+export async function plataformaConKey(scopes: readonly string[] = PLATFORM_SCOPES) {
+  const deps = depsDe(env);
+  const plataforma = await crearPlataforma(deps, { name: `Plataforma ${uuidv7().slice(-6)}` });
+  const { token } = await crearPlatformKey(deps, plataforma.id, { name: 'test key', scopes });
+  return { platformId: plataforma.id, token };
+}
+
+/** A platform with one webhook to a fresh receiver host. */
+export async function plataformaConWebhook(events: string[] = ['*']) {
+  const { platformId, token } = await plataformaConKey();
+  const host = hostUnico();
+  const res = await api('POST', '/plataforma/webhooks', { token, body: { url: `https://${host}/hook`, events } });
+  if (res.status !== 201) throw new Error(`platform webhook not created: ${res.status} ${await res.text()}`);
+  const webhook = await json(res);
+  return { platformId, token, host, webhook, secret: webhook.secret as string };
+}

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
@@ -9,16 +9,9 @@ import {
   WebhookCrearSchema,
   WebhookSchema,
 } from '../../webhooks/schemas';
+import { cuerpo, EntregaParams, IdParams } from '../webhooks.schemas';
 
 const tags = ['Webhooks'];
-
-const IdParams = z.object({
-  id: z.string().meta({ param: { name: 'id', in: 'path' }, example: '0196f3c2-7a10-7c3e-9a51-3f0d2b8c4e11' }),
-});
-const EntregaParams = IdParams.extend({
-  entrega: z.string().meta({ param: { name: 'entrega', in: 'path' }, example: '0196f3c2-9b00-7d11-8e2a-5a6b7c8d9e0f' }),
-});
-const cuerpo = <T extends z.ZodType>(schema: T) => ({ body: { content: { 'application/json': { schema } }, required: true } });
 
 export const listar = createRoute({
   method: 'get',
