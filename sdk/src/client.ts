@@ -56,7 +56,7 @@ function backoffMs(attempt: number): number {
   return d / 2 + Math.random() * (d / 2);
 }
 
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const sleep = (ms: number) => new Promise<void>((ok) => setTimeout(ok, ms));
 
 /** fetch's own message ("fetch failed") plus every cause under it (AggregateError's too): `ECONNREFUSED 127.0.0.1:1`. */
 function describeCause(error: unknown): string {
