@@ -12,6 +12,12 @@
 // request of the application for 30 s while the second is up. Prints how many each PAC stamped, the time until all
 // are timbrada, the slowest stamping, lost and duplicated UUIDs; then 20 more once the outage and the breaker's wait
 // are over, which the first PAC must stamp again. Targets: 0 lost, 0 duplicated, 20 of 20 back at the first PAC.
+// npm run bench:api -- --lote 500 [--timeout 600]: batch issuance instead. First 30 PUE and 30 PPD facturas one by one
+// (what the notas de crédito and complementos relate to), then ONE POST /lotes with N mixed items (2 notas de crédito
+// per PUE, one complemento paying each PPD in full, facturas for the rest). Prints the batch request's time and how
+// many it accepted (target: all N in that one request), the time until all are timbrada, stamped/s, lost (accepted,
+// not timbrada), duplicated (rows, UUIDs or serie+folio) and how many lote.completado events were recorded (target 1,
+// with completado_at set). A 429 of the rate limit is printed as such, not retried.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -31,6 +37,7 @@ const { values } = parseArgs({
     'kill-after': { type: 'string' },
     timeout: { type: 'string', default: '300' },
     'pac-caido': { type: 'string' },
+    lote: { type: 'string' },
   },
 });
 const N = Number(values.n ?? (values.crash ? 200 : 300));
@@ -409,6 +416,141 @@ async function recuperacion() {
   }
 }
 
+/** What the batch's notas de crédito and complementos relate to: this many PUE and as many PPD facturas. */
+const RELACIONADAS = 30;
+
+/** The batch's items: per PUE factura two notas de crédito of 116.00, per PPD one complemento of its whole saldo, facturas for the rest. */
+function itemsDeLote(n: number, pue: string[], ppd: string[]) {
+  const receptor = factura(0).receptor;
+  // now in Mexico City (UTC−6), as the SAT wants FechaPago
+  const fechaPago = new Date(Date.now() - 6 * 3600 * SECOND).toISOString().slice(0, 19);
+  const notas = pue.flatMap((uuid) => [0, 1].map(() => ({
+    tipo: 'nota_credito',
+    datos: {
+      ...factura(0),
+      cfdi_relacionados: [{ tipo_relacion: '01', uuids: [uuid] }],
+      conceptos: [{ ...factura(0).conceptos[0]!, clave_prod_serv: '84111506', clave_unidad: 'ACT', descripcion: 'Bonificación' }],
+    },
+  })));
+  const pagos = ppd.map((uuid) => ({
+    tipo: 'complemento_pago',
+    datos: { receptor: { ...receptor, uso_cfdi: 'CP01' }, pagos: [{ fecha_pago: fechaPago, forma_pago: '03', documentos: [{ uuid }] }] },
+  }));
+  const relacionados = [...notas, ...pagos].slice(0, n);
+  const facturas = Array.from({ length: n - relacionados.length }, (_, i) => ({ tipo: 'factura', idempotency_key: `lote-${i}`, datos: factura(i) }));
+  return [...facturas, ...relacionados];
+}
+
+/** npm run bench:api -- --lote N: see the top of this file. */
+async function lote() {
+  const n = Number(values.lote);
+  if (!(n >= 1 && n <= 500)) throw new Error('--lote takes 1 to 500 items');
+  const persistTo = mkdtempSync(path.join(scratch, 'hexafac-lote-'));
+  const stack = await startLocalStack({ port: Number(values.port), persistTo, benchmark: true });
+  const api = `${stack.base}/api/hexafac/v1`;
+  const headers = { Authorization: `Bearer ${stack.token}`, 'Content-Type': 'application/json' };
+  const plazo = Number(values.timeout) * SECOND;
+  let tLote = 0;
+  let t202 = 0;
+  let tFin = 0;
+  let loteId = '';
+  // the last GET /lotes/{id}
+  const visto: { fin?: { completado_at: string | null; por_status: Record<string, number> } } = {};
+  let aceptados: string[] = [];
+  let rechazados: { indice: number; error: unknown }[] = [];
+  try {
+    await calentar(api, headers);
+    // the invoices the batch relates to, stamped before it
+    const previas = async (metodo: 'PUE' | 'PPD') => {
+      const ids = await Promise.all(
+        Array.from({ length: RELACIONADAS }, async (_, i) => {
+          // 1,160.00 each: two notas de crédito of 116.00 fit in a PUE's saldo
+          const base = factura(10_000 + i);
+          const body = { ...base, metodo_pago: metodo, forma_pago: metodo === 'PPD' ? '99' : '03', conceptos: [{ ...base.conceptos[0]!, cantidad: '10' }] };
+          return (JSON.parse((await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(body) })).text) as { id: string }).id;
+        }),
+      );
+      const estados = new Map<string, string>();
+      const limite = Date.now() + 120_000;
+      while (Date.now() < limite) {
+        await listarEstados(api, headers, estados);
+        if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
+        await dormir(300);
+      }
+      return ids.map((id) => estados.get(id)!.split('|')[1]!);
+    };
+    const items = itemsDeLote(n, await previas('PUE'), await previas('PPD'));
+    const cuerpo = JSON.stringify({ items });
+    tLote = Date.now();
+    const respuesta = await request(`${api}/lotes`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': `bench-lote-${tLote}` }, body: cuerpo });
+    t202 = Date.now();
+    if (respuesta.status === 429) {
+      console.log(`\nPOST /lotes answered 429 (rate limit): ${respuesta.text}\nNot retried: the batch class's quota must allow one batch.`);
+      return;
+    }
+    if (respuesta.status !== 202) throw new Error(`POST /lotes: ${respuesta.status} ${respuesta.text.slice(0, 2000)}`);
+    const r = JSON.parse(respuesta.text) as { id: string; items: { indice: number; status: string; id?: string; error?: unknown }[] };
+    loteId = r.id;
+    aceptados = r.items.flatMap((i) => (i.status === 'aceptado' ? [i.id!] : []));
+    rechazados = r.items.flatMap((i) => (i.status === 'rechazado' ? [{ indice: i.indice, error: i.error }] : []));
+    const limite = Date.now() + plazo;
+    while (Date.now() < limite) {
+      visto.fin = JSON.parse((await request(`${api}/lotes/${loteId}`, { headers })).text) as typeof visto.fin;
+      if (visto.fin!.completado_at) break;
+      await dormir(250);
+    }
+    tFin = Date.now();
+  } finally {
+    agent.destroy();
+    await stack.stop();
+  }
+  try {
+    if (!loteId) return;
+    // With wrangler stopped, its D1 to ourselves: the batch's rows, their stamps (timed by their event rows), and the events.
+    const filas = querySql<{ id: string; status: string; uuid: string | null; serie: string; folio: string; timbrada_at: string | null }>(
+      `SELECT f.id, f.status, f.uuid, f.serie, f.folio,
+         (SELECT MAX(e.created_at) FROM hexafac_eventos e WHERE e.factura_id = f.id AND e.status_nuevo = 'timbrada') AS timbrada_at
+       FROM hexafac_facturas f WHERE f.lote_id = ${`'${loteId}'`}`,
+      { persistTo },
+    );
+    const todas = querySql<{ serie: string; folio: string; uuid: string | null }>('SELECT serie, folio, uuid FROM hexafac_facturas', { persistTo });
+    const [{ completados }] = querySql<{ completados: number }>(
+      `SELECT COUNT(*) AS completados FROM hexafac_eventos WHERE type = 'lote.completado' AND json_extract(data, '$.id') = '${loteId}'`,
+      { persistTo },
+    ) as [{ completados: number }];
+    const porId = new Map(filas.map((f) => [f.id, f]));
+    const timbradas = aceptados.filter((id) => porId.get(id)?.status === 'timbrada' && porId.get(id)!.timbrada_at);
+    const uuids = todas.flatMap((f) => (f.uuid ? [f.uuid] : []));
+    const folios = todas.map((f) => `${f.serie}|${f.folio}`);
+    const duplicadas = filas.length - new Set(aceptados).size + (uuids.length - new Set(uuids).size) + (folios.length - new Set(folios).size);
+    const ultima = Math.max(...timbradas.map((id) => Date.parse(porId.get(id)!.timbrada_at!)));
+    const porTipo = new Map<string, number>();
+    for (const i of itemsDeLote(n, Array(RELACIONADAS).fill(''), Array(RELACIONADAS).fill(''))) porTipo.set(i.tipo, (porTipo.get(i.tipo) ?? 0) + 1);
+    const { fin } = visto;
+    const todasTimbradas = timbradas.length === aceptados.length && aceptados.length > 0;
+    const tabla = [
+      ['items sent (one request)', String(n), ''],
+      ['  by tipo', [...porTipo].map(([t, k]) => `${k} ${t}`).join(', '), ''],
+      ['accepted in that request', String(aceptados.length), String(n)],
+      ['refused items', String(rechazados.length), '0'],
+      ['batch request (s)', ((t202 - tLote) / SECOND).toFixed(2), ''],
+      ['accepted items/s', (aceptados.length / ((t202 - tLote) / SECOND)).toFixed(1), ''],
+      ['request → all timbrada (s)', todasTimbradas ? ((ultima - tLote) / SECOND).toFixed(1) : `> ${((tFin - tLote) / SECOND).toFixed(0)}`, ''],
+      ['stamped/s (202 → last stamp)', todasTimbradas ? (timbradas.length / Math.max(0.001, (ultima - t202) / SECOND)).toFixed(1) : '-', ''],
+      ['por_status (GET /lotes/{id})', fin ? Object.entries(fin.por_status).filter(([, k]) => k).map(([s, k]) => `${k} ${s}`).join(', ') : '-', ''],
+      ['lost', String(aceptados.length - timbradas.length), '0'],
+      ['duplicated', String(duplicadas), '0'],
+      ['completado_at set', fin?.completado_at ? 'yes' : 'no', 'yes'],
+      ['lote.completado events', String(completados), '1'],
+    ];
+    console.log(`\nHexaFac batch issuance — one POST /lotes of ${n} items, sandbox PAC, wrangler dev (no inspector, warn logs, D1 in ${scratch})\n`);
+    for (const [k, v, t] of tabla) console.log(`${k!.padEnd(32)}${v!.padStart(14)}   ${t ? `target ${t}` : ''}`);
+    if (rechazados.length) console.log(`\nfirst refused items: ${JSON.stringify(rechazados.slice(0, 3))}`);
+  } finally {
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
 /** Facturas sent once the outage and the breaker's wait are over. */
 const DESPUES = 20;
 
@@ -511,7 +653,7 @@ async function failover() {
   }
 }
 
-(values['pac-caido'] ? failover() : values.crash ? recuperacion() : main()).catch((e) => {
+(values.lote ? lote() : values['pac-caido'] ? failover() : values.crash ? recuperacion() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
