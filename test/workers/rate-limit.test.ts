@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { API_BASE } from '../../src/env';
 import { claseDe, LIMITES } from '../../src/lib/rate-limit';
 import { uuidv7 } from '../../src/lib/ids';
+import { depsDe } from '../../src/deps';
+import { crearPlataforma, crearPlatformKey } from '../../src/services/plataformas';
 import worker from '../../worker';
 import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarFactura, json } from '../helpers';
 import { contador, dejarCuota, idDeClave } from '../limites';
@@ -103,6 +105,20 @@ describe('límites de uso por API key', () => {
     );
     expect(res.status).toBe(200);
     expect(res.headers.get('RateLimit')).toBeNull();
+  });
+});
+
+describe('límites de uso por key de plataforma', () => {
+  it('cuenta por key de plataforma con el plan de la plataforma, y al agotarse responde 429', async () => {
+    const deps = depsDe(env);
+    const plataforma = await crearPlataforma(deps, { name: `Plataforma ${uuidv7().slice(-6)}` });
+    const { token, platformKey } = await crearPlatformKey(deps, plataforma.id, { name: 'limites', scopes: ['webhooks:read'] });
+    const res = await api('GET', '/plataforma/webhooks', { token });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('RateLimit-Policy')).toBe(politica('lecturas', LIMITES.plataforma.lecturas));
+    expect(restantes(res)).toBe(LIMITES.plataforma.lecturas.q - 1);
+    await dejarCuota(platformKey.id, 'lecturas', 0, 'plataforma');
+    await expectError(await api('GET', '/plataforma/webhooks', { token }), 429, 'rate_limit_exceeded');
   });
 });
 
