@@ -157,10 +157,25 @@ export const ReceptorPorCliente = {
   cliente_id: z.string().optional().meta({ description: 'Id de un cliente guardado (en lugar de `receptor`).', example: '019ab1c2-0000-7000-8000-0000000000c1' }),
 };
 
-export const FacturaCrearSchema = Factura.extend({
+/** The body of a factura that is issued now: a sustitución's replacement (never a draft). */
+export const FacturaSustitutaSchema = Factura.extend({
   receptor: Factura.shape.receptor.optional(),
   ...ReceptorPorCliente,
-}).meta({ id: 'FacturaNueva' });
+}).meta({ id: 'FacturaSustituta' });
+
+export const BORRADOR_CAMPO = {
+  borrador: z
+    .boolean()
+    .default(false)
+    .meta({
+      description:
+        'true: se guarda como borrador (201, estado `borrador`): validado como cualquier otro, sin folio, sin CSD requerido y sin llegar al PAC; ' +
+        'se modifica con PATCH, se previsualiza en …/pdf y se timbra con POST …/{id}/timbrar.',
+      example: false,
+    }),
+};
+
+export const FacturaCrearSchema = FacturaSustitutaSchema.extend(BORRADOR_CAMPO).meta({ id: 'FacturaNueva' });
 
 export const FacturaSchema = z
   .object({
@@ -169,7 +184,7 @@ export const FacturaSchema = z
     status: z.enum(FACTURA_STATUSES),
     mode: z.enum(['test', 'live']),
     serie: z.string().meta({ example: 'F' }),
-    folio: z.string().meta({ example: '1' }),
+    folio: z.string().nullable().meta({ description: 'null en un borrador: el folio se asigna al timbrarlo.', example: '1' }),
     uuid: z.string().nullable().meta({ example: '5FB2822E-396D-4725-8521-CDC4BDD20CCF' }),
     fecha: z.string().meta({ example: '2026-11-25T10:00:00' }),
     fecha_timbrado: z.string().nullable(),
@@ -191,7 +206,12 @@ export const FacturaSchema = z
       .nullable(),
     created_at: z.string(),
     updated_at: z.string(),
-    links: z.object({ self: z.string(), xml: z.string().optional(), pdf: z.string().optional() }),
+    links: z.object({
+      self: z.string(),
+      xml: z.string().optional(),
+      pdf: z.string().optional().meta({ description: 'En un borrador, su vista previa marcada BORRADOR.' }),
+      timbrar: z.string().optional().meta({ description: 'Solo en un borrador: POST para timbrarlo.' }),
+    }),
   })
   .meta({ id: 'Factura' });
 
@@ -252,13 +272,30 @@ export const FacturaDetalleSchema = FacturaSchema.extend({
   aplicaciones: z.array(AplicacionSchema).optional().meta({ description: 'Solo notas de crédito y complementos de pago.' }),
 }).meta({ id: 'FacturaDetalle' });
 
+const AdvertenciasSchema = z
+  .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
+  .meta({ description: 'Lo que el SAT admite pero conviene revisar (p. ej. IVA 8 % fuera de la franja fronteriza); no impide el timbrado.' });
+
+export const BorradorSchema = FacturaSchema.extend({ advertencias: AdvertenciasSchema }).meta({
+  id: 'Borrador',
+  description: 'Un comprobante en borrador (status `borrador`, folio null) con las advertencias de su solicitud.',
+});
+
+export const BorradorCambiosSchema = z
+  .record(z.string(), z.unknown())
+  .meta({
+    id: 'BorradorCambios',
+    description:
+      'JSON Merge Patch (RFC 7396) de la solicitud guardada: un campo con valor lo reemplaza (un objeto se combina campo por campo, ' +
+      'una lista se reemplaza completa), un campo en null lo quita. El resultado se valida completo, como al crear.',
+    example: { forma_pago: '01', condiciones_de_pago: 'Contado' },
+  });
+
 export const AceptadaSchema = z
   .object({
     id: z.string(),
     status: z.literal('pendiente'),
-    advertencias: z
-      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
-      .meta({ description: 'Lo que el SAT admite pero conviene revisar (p. ej. IVA 8 % fuera de la franja fronteriza); no impide el timbrado.' }),
+    advertencias: AdvertenciasSchema,
     links: z.object({ self: z.string() }),
   })
   .meta({ id: 'ComprobanteAceptado' });

@@ -4,9 +4,10 @@ import { API_BASE } from '../env';
 import type { AppEnv } from '../lib/context';
 import { contentDisposition } from '../lib/http';
 import type { Idempotent } from '../lib/idempotency';
-import type { Tenant } from '../lib/tenancy';
+import { tenantOf, type Tenant } from '../lib/tenancy';
+import type { ErrorDetail } from '../lib/errors';
 import { cargarComprobante, historial, type TipoComprobante } from '../services/comprobantes';
-import type { Aceptada } from '../services/emision';
+import type { Aceptada, BorradorCreado } from '../services/emision';
 import { datosComprobante, type Factura } from '../services/estado';
 import type { Archivo } from '../services/archivos';
 import { relacionesDe } from '../services/saldos';
@@ -18,13 +19,24 @@ const RUTA_POR_TIPO: Record<TipoComprobante, string> = { I: 'facturas', E: 'nota
 
 export function vistaComprobante(f: Factura) {
   const base = `${API_BASE}/facturas/${f.id}`;
+  const self = `${API_BASE}/${RUTA_POR_TIPO[f.tipo]}/${f.id}`;
   const datos = datosComprobante(f);
+  const borrador = f.status === 'borrador';
   return {
     ...datos,
+    // a draft's folio is assigned when it is sent to stamp
+    folio: borrador ? null : datos.folio,
     cancelacion: datos.cancelacion && { ...datos.cancelacion, acuse: f.acuse_key ? `${base}/acuse` : null },
-    links: { self: `${API_BASE}/${RUTA_POR_TIPO[f.tipo]}/${f.id}`, ...(f.xml_key ? { xml: `${base}/xml`, pdf: `${base}/pdf` } : {}) },
+    links: {
+      self,
+      ...(f.xml_key ? { xml: `${base}/xml`, pdf: `${base}/pdf` } : {}),
+      ...(borrador ? { pdf: `${base}/pdf`, timbrar: `${self}/timbrar` } : {}),
+    },
   };
 }
+
+/** A draft's answer (its creation, a PATCH): the view with the advertencias of its request as it stands. */
+export const vistaBorrador = (f: Factura, advertencias: ErrorDetail[]) => ({ ...vistaComprobante(f), advertencias });
 
 /**
  * GET detail of a tenant's comprobante (the tipo-specific routes pass their tipo): the view, its history and
@@ -49,6 +61,15 @@ export function respuesta202<T extends object>(c: Context<AppEnv>, r: Idempotent
 export function respuestaAceptada(c: Context<AppEnv>, r: Idempotent<Aceptada>) {
   const self = `${c.req.path.replace(/\/$/, '')}/${r.value.id}`;
   return respuesta202(c, r, self, { ...r.value, links: { self } });
+}
+
+/** 201 of a stored draft: the draft as it is now, at its Location. */
+export async function respuestaBorrador(c: Context<AppEnv>, r: Idempotent<BorradorCreado>) {
+  const f = await cargarComprobante(c.var.deps, tenantOf(c), r.value.id);
+  const vista = vistaBorrador(f, r.value.advertencias);
+  c.header('Location', `${new URL(c.req.url).origin}${vista.links.self}`);
+  if (r.replayed) c.header('Idempotent-Replayed', 'true');
+  return c.json(vista, 201);
 }
 
 export function descarga(c: Context<AppEnv>, a: Archivo): Response {

@@ -14,6 +14,8 @@ import { PREFIJO_EVENTO } from './estado';
 // issuer's CSD → the kind's own preparation (the fiscal core's validation and arithmetic, plus what the
 // kind checks against stored data) → the `pendiente` row with its folio, in one batch → the stamping job.
 // A kind is a TipoEmision; src/services/{facturas,notas-credito,complementos-pago}.ts are the three today.
+// A borrador goes through the same preparation but is stored as its request, with no folio, no reservation
+// and no job: src/services/borradores.ts edits it and sends it to stamp.
 
 export type Preparado =
   | {
@@ -39,12 +41,16 @@ export interface TipoEmision {
   preparar(deps: Deps, t: Tenant, datos: Record<string, unknown>, emisor: Emisor): Promise<Preparado>;
 }
 
-/** What a creating call gets: the new comprobante's id, `pendiente` until the job stamps it, and any advertencias. */
-export interface Aceptada {
+/** What a creating call gets: the new comprobante's id, its status and any advertencias. */
+interface Registrado<S extends 'pendiente' | 'borrador'> {
   id: string;
-  status: 'pendiente';
+  status: S;
   advertencias: ErrorDetail[];
 }
+/** An accepted comprobante: `pendiente` until the job stamps it. */
+export type Aceptada = Registrado<'pendiente'>;
+/** A stored draft: `borrador` until it is sent to stamp (src/services/borradores.ts). */
+export type BorradorCreado = Registrado<'borrador'>;
 
 export interface OpcionesAceptar {
   idempotencyKey?: string;
@@ -67,7 +73,7 @@ export type Solicitud = Record<string, unknown> & { cliente_id?: string; recepto
  * What accepting and validating share: receptor (inline or cliente_id), the issuer, and the kind's own
  * preparation. Throws the request's own mistakes (both receptor and cliente_id, an unknown cliente…).
  */
-async function preparar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar & { exigirCsd: boolean }) {
+export async function preparar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar & { exigirCsd: boolean }) {
   const { cliente_id: clienteId, ...datos } = solicitud;
   if (clienteId !== undefined && datos.receptor !== undefined) {
     throw DomainError.validation([{ path: 'cliente_id', code: 'HFX_RECEPTOR_DOBLE', message: 'Indica `receptor` o `cliente_id`, no ambos.' }]);
@@ -93,28 +99,60 @@ async function preparar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Sol
 const SIN_CSD = { path: 'emisor', code: 'csd_no_configurado', message: 'Falta el CSD del emisor.' };
 const sinCsd = () => new DomainError('csd_no_configurado', 'invalid', 'La aplicación no tiene un CSD cargado; súbelo en el panel de administración.', [SIN_CSD]);
 
-export async function aceptar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> {
-  const idem = { key: opts.idempotencyKey, operation: opts.operacion ?? tipo.operacion, input: solicitud };
+export const aceptar = (deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<Aceptada>> =>
+  registrar(deps, t, tipo, solicitud, opts, 'pendiente');
+
+/**
+ * Stores a borrador: the same preparation as aceptar (a draft that breaks the SAT's rules is refused the same way),
+ * but no CSD is needed yet, no folio is taken, nothing is reserved and nothing is sent to stamp.
+ */
+export const crearBorrador = (deps: Deps, t: Tenant, tipo: TipoEmision, solicitud: Solicitud, opts: OpcionesAceptar = {}): Promise<Idempotent<BorradorCreado>> =>
+  registrar(deps, t, tipo, solicitud, opts, 'borrador');
+
+async function registrar<S extends 'pendiente' | 'borrador'>(
+  deps: Deps,
+  t: Tenant,
+  tipo: TipoEmision,
+  solicitud: Solicitud,
+  opts: OpcionesAceptar,
+  status: S,
+): Promise<Idempotent<Registrado<S>>> {
+  const borrador = status === 'borrador';
+  // a draft and a real one of the same body are two requests: one key cannot answer both
+  const idem = { key: opts.idempotencyKey, operation: opts.operacion ?? tipo.operacion, input: borrador ? { ...solicitud, borrador } : solicitud };
   return withIdempotency(deps, t, idem, async (recibo) => {
-    const { datos, clienteId, prep } = await preparar(deps, t, tipo, solicitud, { ...opts, exigirCsd: true });
-    if (!prep.ok) throw DomainError.validation(detallesDe(prep.errors), 'El comprobante no cumple las reglas del SAT.');
-    const aceptada = { id: uuidv7(deps.clock().getTime()), status: 'pendiente' as const, advertencias: detallesDe(prep.advertencias ?? []) };
+    const { datos, clienteId, app, prep: preparado } = await preparar(deps, t, tipo, solicitud, { ...opts, exigirCsd: !borrador });
+    const prep = comprobantePreparado(preparado);
+    const registrado = { id: uuidv7(deps.clock().getTime()), status, advertencias: detallesDe(prep.advertencias ?? []) };
     // The key's answer is stored by the batch that stores the row: a crash cannot keep one without the other.
-    const almacenable = {
-      datos: prep.datos ?? datos,
+    const almacenable: Almacenable = {
+      // a draft keeps its request as sent (cliente_id, no fecha unless given): it is edited and prepared again
+      datos: borrador ? solicitud : (prep.datos ?? datos),
       comprobante: prep.comprobante,
+      serie: serieDe(app, tipo, prep.comprobante),
       clienteId,
-      extra: prep.extra,
+      // a draft reserves nothing: its aplicaciones are written when it is sent to stamp
+      extra: borrador ? undefined : prep.extra,
       simulacion: opts.simulacion,
       sustituyeA: opts.sustituyeA?.id,
       lote: opts.lote,
-      recibo: await recibo(aceptada),
+      borrador,
+      recibo: await recibo(registrado),
     };
-    await almacenar(deps, t, tipo, aceptada.id, almacenable);
-    if (!opts.lote) deps.defer(encolarTimbrado(deps, aceptada.id));
-    return aceptada;
+    await almacenar(deps, t, tipo, registrado.id, almacenable);
+    if (!opts.lote && !borrador) deps.defer(encolarTimbrado(deps, registrado.id));
+    return registrado;
   });
 }
+
+/** The kind's preparation, or the SAT's refusal as the one error shape. */
+export function comprobantePreparado(prep: Preparado): Extract<Preparado, { ok: true }> {
+  if (!prep.ok) throw DomainError.validation(detallesDe(prep.errors), 'El comprobante no cumple las reglas del SAT.');
+  return prep;
+}
+
+/** The serie a comprobante takes: its own, else the application's for its tipo, else the kind's. */
+export const serieDe = (app: Aplicacion, tipo: TipoEmision, c: Comprobante) => c.serie ?? app.series?.[tipo.tipo] ?? tipo.seriePorOmision;
 
 /** A dry run of a creating request: what the SAT's rules say and what the CFDI would be. Stores nothing, no PAC. */
 export interface Validacion {
@@ -140,8 +178,8 @@ export async function validar(deps: Deps, t: Tenant, tipo: TipoEmision, solicitu
   const { app, prep } = preparado;
   const advertencias = detallesDe(prep.advertencias ?? []);
   if (!prep.ok) return { valido: false, errores: detallesDe(prep.errors), advertencias, comprobante: null };
-  // as almacenar() stores it: the kind's serie when none is given (an automatic folio is only assigned on creation)
-  const comprobante = { ...prep.comprobante, serie: prep.comprobante.serie ?? tipo.seriePorOmision };
+  // as almacenar() stores it: the application's or the kind's serie when none is given (an automatic folio is only assigned on creation)
+  const comprobante = { ...prep.comprobante, serie: serieDe(app, tipo, prep.comprobante) };
   const certificado = app.csd_certificado && app.csd_no_certificado ? { noCertificado: app.csd_no_certificado, certificadoBase64: app.csd_certificado } : null;
   return {
     valido: certificado !== null,
@@ -165,76 +203,109 @@ const DATOS_EN_FILA_MAX = 640;
 interface Almacenable {
   datos: Record<string, unknown>;
   comprobante: Comprobante;
+  serie: string;
   clienteId?: string;
   extra?: (facturaId: string) => D1PreparedStatement[];
   simulacion?: Simulacion;
   sustituyeA?: string;
   lote?: { id: string; indice: number };
+  borrador: boolean;
   /** The Idempotency-Key's answer (src/lib/idempotency.ts), written by the same batch. */
   recibo: D1PreparedStatement[];
 }
 
+/** Where a comprobante's request is kept: in its row, or '{}' there and the R2 key a large one went to. */
+export interface DatosGuardados {
+  fila: Record<string, unknown>;
+  datosKey: string | null;
+}
+
+/** Puts a large request in R2 under `nombre` (before the batch that points at it); a small one stays for the row. */
+export async function guardarDatos(deps: Pick<Deps, 'bucket'>, t: Tenant, fecha: string, nombre: string, datos: Record<string, unknown>): Promise<DatosGuardados> {
+  const json = JSON.stringify(datos);
+  if (json.length <= DATOS_EN_FILA_MAX) return { fila: datos, datosKey: null };
+  const datosKey = claveArchivo({ client_application_id: t.applicationId, mode: t.mode, fecha }, nombre, 'json');
+  await deps.bucket.put(datosKey, json, { httpMetadata: { contentType: 'application/json' } });
+  return { fila: {}, datosKey };
+}
+
+/** The request as the stamping job rebuilds the CFDI from it: its serie and fecha fixed. */
+export const datosParaTimbrar = (datos: Record<string, unknown>, serie: string, c: Comprobante) => ({ ...datos, serie, fecha: c.fecha });
+
 /**
- * Stores a validated comprobante as `pendiente` with its folio. The folio comes from the same D1 batch as
- * the row, so a refused insert burns none, and a redelivered job reuses the row's folio.
+ * The folio of a comprobante as SQL: the one the client gave, or the serie's counter that `avanzar` (first in
+ * the same batch) moves on.
+ */
+export function folioEnLote(d1: D1Database, t: Tenant, serie: string, folioDado: string | undefined) {
+  const avanzar = d1
+    .prepare(`INSERT INTO hexafac_folios (client_application_id, mode, serie, ultimo) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET ultimo = ultimo + 1`)
+    .bind(t.applicationId, t.mode, serie);
+  return folioDado
+    ? { serie, folioDado, avanzar: null, sql: '?', params: [folioDado] }
+    : { serie, folioDado, avanzar, sql: '(SELECT CAST(ultimo AS TEXT) FROM hexafac_folios WHERE client_application_id = ? AND mode = ? AND serie = ?)', params: [t.applicationId, t.mode, serie] };
+}
+export type FolioEnLote = ReturnType<typeof folioEnLote>;
+
+/**
+ * Stores a validated comprobante as `pendiente` with its folio, or as a `borrador` without one. The folio comes
+ * from the same D1 batch as the row, so a refused insert burns none, and a redelivered job reuses the row's folio.
  */
 async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a: Almacenable): Promise<void> {
   const c = a.comprobante;
-  const serie = c.serie ?? tipo.seriePorOmision;
-  const folioDado = c.folio;
   const { d1 } = tenantDb(deps, t);
-  const datos = JSON.stringify({ ...a.datos, serie, fecha: c.fecha });
-  let datosKey: string | null = null;
-  if (datos.length > DATOS_EN_FILA_MAX) {
-    datosKey = claveArchivo({ client_application_id: t.applicationId, mode: t.mode, fecha: c.fecha }, `datos/${id}`, 'json');
-    await deps.bucket.put(datosKey, datos, { httpMetadata: { contentType: 'application/json' } });
-  }
-  const avanzarFolio = d1
-    .prepare(`INSERT INTO hexafac_folios (client_application_id, mode, serie, ultimo) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET ultimo = ultimo + 1`)
-    .bind(t.applicationId, t.mode, serie);
-  const folioSql = folioDado ? '?' : '(SELECT CAST(ultimo AS TEXT) FROM hexafac_folios WHERE client_application_id = ? AND mode = ? AND serie = ?)';
-  const folioParams = folioDado ? [folioDado] : [t.applicationId, t.mode, serie];
+  const status = a.borrador ? 'borrador' : 'pendiente';
+  const guardados = await guardarDatos(deps, t, c.fecha, `datos/${id}`, a.borrador ? a.datos : datosParaTimbrar(a.datos, a.serie, c));
+  // a draft's folio is '' (outside the unique index) until it is sent to stamp; a folio it names stays in its request
+  const folio = a.borrador ? null : folioEnLote(d1, t, a.serie, c.folio);
   const statements = [
-    ...(folioDado ? [] : [avanzarFolio]),
+    ...(folio?.avanzar ? [folio.avanzar] : []),
     d1
       .prepare(
         `INSERT INTO hexafac_facturas (id, client_application_id, mode, tipo, status, serie, folio, cliente_id, receptor_rfc, receptor_nombre,
            moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion, sustituye_a, lote_id, lote_indice)
-         VALUES (?, ?, ?, ?, 'pendiente', ?, ${folioSql}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ${folio?.sql ?? "''"}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
-        id, t.applicationId, t.mode, tipo.tipo, serie, ...folioParams, a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
-        c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, datosKey ? '{}' : datos, datosKey,
+        id, t.applicationId, t.mode, tipo.tipo, status, a.serie, ...(folio?.params ?? []), a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
+        c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, JSON.stringify(guardados.fila), guardados.datosKey,
         a.simulacion ? JSON.stringify(a.simulacion) : null, a.sustituyeA ?? null, a.lote?.id ?? null, a.lote?.indice ?? null,
       ),
     // History starts with the creation; it is not a webhook event, so it needs no dispatch.
     d1
       .prepare(
         `INSERT INTO hexafac_eventos (id, client_application_id, mode, factura_id, type, status_anterior, status_nuevo, data, despachado_at)
-         VALUES (?, ?, ?, ?, ?, NULL, 'pendiente', '{}', ?)`,
+         VALUES (?, ?, ?, ?, ?, NULL, ?, '{}', ?)`,
       )
-      .bind(uuidv7(), t.applicationId, t.mode, id, `${PREFIJO_EVENTO[tipo.tipo]}.creada`, deps.clock().toISOString()),
+      .bind(uuidv7(), t.applicationId, t.mode, id, `${PREFIJO_EVENTO[tipo.tipo]}.creada`, status, deps.clock().toISOString()),
     ...(a.extra?.(id) ?? []),
     ...a.recibo,
   ];
+  await ejecutarConFolio(deps, statements, folio, guardados.datosKey);
+}
+
+/**
+ * Runs the batch that writes a comprobante (and its folio, when it takes one). An automatic folio that met one a
+ * client chose by hand in the same serie moves the counter past it and tries again. The batch is one
+ * transaction: refused, it left nothing, so the R2 copy of its request goes too; the refusals a client can
+ * cause become their DomainError.
+ */
+export async function ejecutarConFolio(deps: Deps, statements: D1PreparedStatement[], folio: FolioEnLote | null, datosKey: string | null): Promise<void> {
   try {
     for (let saltos = 0; ; saltos++) {
       try {
-        await d1.batch(statements);
+        await deps.d1.batch(statements);
         return;
       } catch (err) {
-        if (folioDado || saltos >= MAX_SALTOS_FOLIO || !esFolioRepetido(err)) throw err;
-        // An automatic folio met one a client chose by hand in the same serie: move the counter past it.
-        await avanzarFolio.run();
+        if (!folio?.avanzar || saltos >= MAX_SALTOS_FOLIO || !esFolioRepetido(err)) throw err;
+        await folio.avanzar.run();
       }
     }
   } catch (err) {
-    // The batch is one transaction: refused, it left no row, so its R2 copy of the request goes too.
     if (datosKey) deps.defer(deps.bucket.delete(datosKey));
-    if (esFolioRepetido(err)) {
-      const mensaje = folioDado
-        ? `Ya existe un comprobante con serie ${serie} y folio ${folioDado}.`
-        : `Los siguientes ${MAX_SALTOS_FOLIO} folios de la serie ${serie} ya se usaron a mano; indica el folio.`;
+    if (folio && esFolioRepetido(err)) {
+      const mensaje = folio.folioDado
+        ? `Ya existe un comprobante con serie ${folio.serie} y folio ${folio.folioDado}.`
+        : `Los siguientes ${MAX_SALTOS_FOLIO} folios de la serie ${folio.serie} ya se usaron a mano; indica el folio.`;
       throw new DomainError('folio_duplicado', 'conflict', mensaje, [{ path: 'folio', message: 'Serie y folio ya usados.' }]);
     }
     // A guarded application found the invoice's balance changed since it was read (src/services/saldos.ts).

@@ -3,18 +3,19 @@ import type { AppEnv } from '../../lib/context';
 import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
 import { handlerValidar } from '../comprobantes.validar';
-import { pdfDe, xmlDe } from '../../services/archivos';
+import { xmlDe } from '../../services/archivos';
+import { pdfDeComprobante } from '../../services/borradores';
+import { crearComprobante, handlerActualizar, handlerDescartar, handlerTimbrar } from '../comprobantes.borradores';
 import { listarComprobantes } from '../../services/comprobantes';
 import { consultarEstadoSat } from '../../services/estado-sat';
 import { sustituirFactura } from '../../services/sustitucion';
 import { aceptarFactura, FACTURA } from '../../services/facturas';
 import { solicitudDe } from '../comprobantes.mapper';
-import { descarga, respuesta202, respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
+import { descarga, respuesta202, vistaComprobante, vistaDetalle } from '../comprobantes.views';
 import { API_BASE } from '../../env';
 import type { crear, estadoSat, listar, obtener, pdf, sustituir, xml } from './facturas.routes';
 
-export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
-  respuestaAceptada(c, await aceptarFactura(c.var.deps, tenantOf(c), ...solicitudDe(c, c.req.valid('json'))));
+export const crearHandler: RouteHandler<typeof crear, AppEnv> = (c) => crearComprobante(c, FACTURA, aceptarFactura);
 
 export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
   const q = c.req.valid('query');
@@ -27,7 +28,7 @@ export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
   c.json(await vistaDetalle(c.var.deps, tenantOf(c), c.req.valid('param').id), 200);
 
 export const xmlHandler: RouteHandler<typeof xml, AppEnv> = async (c) => descarga(c, await xmlDe(c.var.deps, tenantOf(c), c.req.valid('param').id));
-export const pdfHandler: RouteHandler<typeof pdf, AppEnv> = async (c) => descarga(c, await pdfDe(c.var.deps, tenantOf(c), c.req.valid('param').id));
+export const pdfHandler: RouteHandler<typeof pdf, AppEnv> = async (c) => descarga(c, await pdfDeComprobante(c.var.deps, tenantOf(c), c.req.valid('param').id));
 
 export const estadoSatHandler: RouteHandler<typeof estadoSat, AppEnv> = async (c) =>
   c.json(await consultarEstadoSat(c.var.deps, tenantOf(c), c.req.valid('param').id, c.get('application')), 200);
@@ -39,3 +40,7 @@ export const sustituirHandler: RouteHandler<typeof sustituir, AppEnv> = async (c
 };
 
 export const validarHandler = handlerValidar(FACTURA);
+
+export const actualizarHandler = handlerActualizar();
+export const timbrarHandler = handlerTimbrar();
+export const descartarHandler = handlerDescartar();

@@ -3,7 +3,8 @@ import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
-import { AceptadaSchema, EstadoSatSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { AceptadaSchema, EstadoSatSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, FacturaSustitutaSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { respuestaBorradorCreado, rutaActualizar, rutaDescartar, rutaTimbrar } from '../comprobantes.borradores';
 import { rutaValidar } from '../comprobantes.validar';
 import { EJEMPLO_FACTURA } from '../ejemplos';
 
@@ -19,7 +20,8 @@ export const crear = createRoute({
     'Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: ' +
     'responde 202 con el id y las `advertencias` (lo que el SAT admite pero conviene revisar); el estado pasa a `timbrada`, `rechazada` o `error` ' +
     'y se notifica por webhook. Las reglas son las de la matriz de errores del SAT (docs/reglas-sat.md), incluidos c_ClaveProdServ y c_CodigoPostal; ' +
-    '`POST /facturas/validar` las aplica sin emitir.',
+    '`POST /facturas/validar` las aplica sin emitir. Con `borrador: true` se guarda como borrador (201) sin timbrar: ' +
+    'PATCH /facturas/{id} lo modifica, GET /facturas/{id}/pdf lo previsualiza y POST /facturas/{id}/timbrar lo emite.',
   security: [{ bearerAuth: ['facturas:write'] }],
   middleware: [requireAuth('facturas:write')] as const,
   request: {
@@ -27,6 +29,7 @@ export const crear = createRoute({
     body: { content: { 'application/json': { schema: FacturaCrearSchema, example: EJEMPLO_FACTURA } }, required: true },
   },
   responses: {
+    ...respuestaBorradorCreado,
     202: {
       ...jsonContent(AceptadaSchema, 'Aceptada para timbrado.'),
       headers: z.object({ Location: z.string() }),
@@ -41,6 +44,7 @@ export const listar = createRoute({
   operationId: 'listarComprobantes',
   tags,
   summary: 'Listar comprobantes',
+  description: 'Con `status=borrador`, los borradores (sin folio).',
   security: [{ bearerAuth: ['facturas:read'] }],
   middleware: [requireAuth('facturas:read')] as const,
   request: {
@@ -73,24 +77,32 @@ export const obtener = createRoute({
   },
 });
 
-const archivo = (ext: 'xml' | 'pdf', operationId: string, mime: string, summary: string) =>
+const archivo = (ext: 'xml' | 'pdf', operationId: string, mime: string, summary: string, description: string, errores: (401 | 403 | 404 | 409 | 422)[]) =>
   createRoute({
     method: 'get',
     path: `/facturas/{id}/${ext}`,
     operationId,
     tags,
     summary,
+    description,
     security: [{ bearerAuth: ['facturas:read'] }],
     middleware: [requireAuth('facturas:read')] as const,
     request: { params: IdParamsSchema },
     responses: {
       200: { content: { [mime]: { schema: z.string().meta({ format: 'binary' }) } }, description: summary },
-      ...errorResponses(401, 403, 404, 409),
+      ...errorResponses(...errores),
     },
   });
 
-export const xml = archivo('xml', 'descargarXml', 'application/xml', 'Descargar el XML timbrado');
-export const pdf = archivo('pdf', 'descargarPdf', 'application/pdf', 'Descargar la representación impresa (PDF)');
+export const xml = archivo('xml', 'descargarXml', 'application/xml', 'Descargar el XML timbrado', 'Un comprobante sin timbrar (pendiente, borrador…) aún no tiene XML: 409.', [401, 403, 404, 409]);
+export const pdf = archivo(
+  'pdf',
+  'descargarPdf',
+  'application/pdf',
+  'Descargar la representación impresa (PDF)',
+  'De un borrador: una vista previa de su solicitud tal como está, sin timbre y marcada BORRADOR (no es un CFDI); 422 si ya no cumple las reglas.',
+  [401, 403, 404, 409, 422],
+);
 
 export const estadoSat = createRoute({
   method: 'get',
@@ -127,7 +139,7 @@ export const sustituir = createRoute({
   request: {
     params: IdParamsSchema,
     headers: SimulableHeadersSchema,
-    body: { content: { 'application/json': { schema: FacturaCrearSchema, example: EJEMPLO_FACTURA } }, required: true },
+    body: { content: { 'application/json': { schema: FacturaSustitutaSchema, example: EJEMPLO_FACTURA } }, required: true },
   },
   responses: {
     202: {
@@ -139,3 +151,8 @@ export const sustituir = createRoute({
 });
 
 export const validar = rutaValidar('/facturas/validar', 'validarFactura', tags, FacturaCrearSchema, 'una factura', EJEMPLO_FACTURA);
+
+const borradores = { base: '/facturas', tags, que: 'un borrador', sufijo: '' };
+export const actualizar = rutaActualizar(borradores);
+export const timbrar = rutaTimbrar(borradores);
+export const descartar = rutaDescartar(borradores);

@@ -1,5 +1,17 @@
 import { createRouter } from '../../lib/create-app';
-import { crearHandler, estadoSatHandler, sustituirHandler, validarHandler, listarHandler, obtenerHandler, pdfHandler, xmlHandler } from './facturas.handlers';
+import {
+  actualizarHandler,
+  crearHandler,
+  descartarHandler,
+  estadoSatHandler,
+  listarHandler,
+  obtenerHandler,
+  pdfHandler,
+  sustituirHandler,
+  timbrarHandler,
+  validarHandler,
+  xmlHandler,
+} from './facturas.handlers';
 import { FACTURA } from '../../services/facturas';
 import { hookComprobante } from '../comprobantes.validar';
 import * as routes from './facturas.routes';
@@ -12,4 +24,7 @@ export default createRouter()
   .openapi(routes.pdf, pdfHandler)
   .openapi(routes.estadoSat, estadoSatHandler)
   .openapi(routes.sustituir, sustituirHandler, hookComprobante(FACTURA, 'crear'))
-  .openapi(routes.validar, validarHandler, hookComprobante(FACTURA, 'validar'));
+  .openapi(routes.validar, validarHandler, hookComprobante(FACTURA, 'validar'))
+  .openapi(routes.actualizar, actualizarHandler)
+  .openapi(routes.timbrar, timbrarHandler)
+  .openapi(routes.descartar, descartarHandler);

@@ -3,14 +3,16 @@ import type { AppEnv } from '../../lib/context';
 import { tenantOf } from '../../lib/tenancy';
 import { handlerValidar } from '../comprobantes.validar';
 import { aceptarNotaCredito, NOTA_CREDITO } from '../../services/notas-credito';
-import { solicitudDe } from '../comprobantes.mapper';
-import { respuestaAceptada, vistaDetalle } from '../comprobantes.views';
+import { crearComprobante, handlerActualizar, handlerTimbrar } from '../comprobantes.borradores';
+import { vistaDetalle } from '../comprobantes.views';
 import type { crear, obtener } from './notas-credito.routes';
 
-export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
-  respuestaAceptada(c, await aceptarNotaCredito(c.var.deps, tenantOf(c), ...solicitudDe(c, c.req.valid('json'))));
+export const crearHandler: RouteHandler<typeof crear, AppEnv> = (c) => crearComprobante(c, NOTA_CREDITO, aceptarNotaCredito);
 
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
   c.json(await vistaDetalle(c.var.deps, tenantOf(c), c.req.valid('param').id, 'E'), 200);
 
 export const validarHandler = handlerValidar(NOTA_CREDITO);
+
+export const actualizarHandler = handlerActualizar('E');
+export const timbrarHandler = handlerTimbrar('E');
