@@ -6,8 +6,8 @@ import { eventos, facturas, lotes } from '../../src/db/schema';
 import { depsDe } from '../../src/deps';
 import { uuidv7 } from '../../src/lib/ids';
 import { barrer } from '../../src/jobs/barrido';
-import { procesarFactura } from '../../src/jobs/procesar-factura';
-import { completarLote } from '../../src/services/lotes';
+import { agotarReintentos, procesarFactura } from '../../src/jobs/procesar-factura';
+import { completarLote, crearLote } from '../../src/services/lotes';
 import { api, cargarCsdDePrueba, createEmisor, expectError, facturaBase, json, waitFor } from '../helpers';
 import { esperar, recibidas, tenantConWebhook } from './webhooks-helpers';
 
@@ -123,6 +123,20 @@ describe('lote.completado', () => {
     expect(lote.completado_at).not.toBeNull();
     const [evento] = await eventosDeLote(app.id);
     expect(evento!.data).toMatchObject({ id: lote.id, aceptados: 0, rechazados: 1 });
+  });
+
+  it('a comprobante whose retries are spent (the dead-letter path) ends the batch as error', async () => {
+    const { app } = await createEmisor();
+    const tenant = { applicationId: app.id, mode: 'test' as const };
+    // no message leaves: the comprobante stays pendiente until the dead-letter consumer gives up on it
+    const sinCola = depsDe(env, undefined, { queue: { send: async () => {}, sendBatch: async () => {} } as unknown as Queue });
+    const r = await crearLote(sinCola, tenant, { items: [{ tipo: 'factura', solicitud: facturaBase() }], cuerpo: {} });
+    const [aceptado] = r.value.items;
+    expect(aceptado).toMatchObject({ status: 'aceptado' });
+    expect(r.value.fila.completado_at).toBeNull();
+    await agotarReintentos(depsDe(env), (aceptado as { id: string }).id);
+    const [evento] = await eventosDeLote(app.id);
+    expect(evento!.data).toMatchObject({ id: r.value.fila.id, por_status: { pendiente: 0, error: 1, timbrada: 0 } });
   });
 
   it('the cron completes a batch whose last job stopped before its check', async () => {
