@@ -9,6 +9,7 @@ import { limitesDeUso } from './lib/rate-limit';
 import { mensajeDeForma } from './lib/mensajes';
 import sistema from './routes/sistema';
 import webhooks from './routes/webhooks';
+import plataforma from './routes/plataforma';
 import clientes from './routes/clientes';
 import facturasRoutes from './routes/facturas';
 import cancelaciones from './routes/cancelaciones';
@@ -35,6 +36,7 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   const api = new OpenAPIHono<AppEnv>({ strict: false });
   api.route('/', sistema);
   api.route('/', webhooks);
+  api.route('/', plataforma);
   api.route('/', clientes);
   api.route('/', facturasRoutes);
   api.route('/', cancelaciones);
@@ -49,6 +51,11 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
     type: 'http',
     scheme: 'bearer',
     description: 'API key: `hfx_test_…` (sandbox) o `hfx_live_…`. Cada ruta indica el scope que requiere.',
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'platformAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Key de plataforma: `hfx_plat_…`. Administra las aplicaciones de la plataforma (rutas `/plataforma/…`); no opera comprobantes.',
   });
   // What endpoints receive: each event in `webhooks:`, and their union as one schema for typed clients.
   api.openAPIRegistry.registerComponent('securitySchemes', 'firmaWebhook', FIRMA_WEBHOOK);

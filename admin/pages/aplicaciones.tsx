@@ -23,7 +23,8 @@ const REGIMENES = catalogs.catalogos.regimenesFiscales
   .filter((r) => !r.vigencia.hasta)
   .map((r) => ({ value: r.id, label: `${r.id} · ${r.texto}` }));
 
-type AppForm = Required<{ [K in keyof DatosAplicacion]: string }>;
+// Default series are set by the platforms' API (PATCH /plataforma/aplicaciones/{id}), not in this form.
+type AppForm = Required<{ [K in Exclude<keyof DatosAplicacion, 'series'>]: string }>;
 
 const FIELDS = ['name', 'description', 'rfc', 'razon_social', 'regimen_fiscal', 'lugar_expedicion', 'pacs'] as const satisfies readonly (keyof AppForm)[];
 

@@ -77,15 +77,25 @@ const XML_TYPE = /^(application|text)\/([\w.+-]+\+)?xml\s*(;|$)/i;
 /** The routes that also take a CFDI as the XML body itself (paths below API_BASE). */
 export const XML_BODY_PATHS = new Set(['/cfdi/verificar']);
 
-/** Request bodies of the API are JSON (or XML where XML_BODY_PATHS says); anything else is refused before it is read. */
+const MULTIPART_TYPE = /^multipart\/form-data\s*;/i;
+
+/** The routes that take files: also as multipart/form-data (paths below API_BASE). */
+export const MULTIPART_BODY_PATHS = [/^\/plataforma\/aplicaciones\/[^/]+\/csd$/, /^\/plataforma\/aplicaciones\/[^/]+\/marca\/logo$/];
+
+/**
+ * Request bodies of the API are JSON (or XML where XML_BODY_PATHS says, multipart where MULTIPART_BODY_PATHS says);
+ * anything else is refused before it is read.
+ */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   const method = c.req.method;
   if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
     const type = c.req.header('Content-Type') ?? '';
     const hasBody = c.req.header('Content-Type') !== undefined || (c.req.header('Content-Length') ?? '0') !== '0';
-    const xml = XML_BODY_PATHS.has(c.req.path.slice(API_BASE.length).replace(/\/$/, ''));
-    if (hasBody && !JSON_TYPE.test(type) && !(xml && XML_TYPE.test(type))) {
-      const aceptados = xml ? 'application/json, application/xml o text/xml' : 'application/json';
+    const path = c.req.path.slice(API_BASE.length).replace(/\/$/, '');
+    const xml = XML_BODY_PATHS.has(path);
+    const multipart = MULTIPART_BODY_PATHS.some((re) => re.test(path));
+    if (hasBody && !JSON_TYPE.test(type) && !(xml && XML_TYPE.test(type)) && !(multipart && MULTIPART_TYPE.test(type))) {
+      const aceptados = xml ? 'application/json, application/xml o text/xml' : multipart ? 'application/json o multipart/form-data' : 'application/json';
       throw new DomainError('unsupported_media_type', 'unsupported_media_type', `El cuerpo debe enviarse como ${aceptados}.`);
     }
   }

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
-import { catalogs, validarRfc } from '../cfdi';
-import { clientApplications } from '../db/schema';
+import { catalogs, FacturaEntradaSchema, validarRfc } from '../cfdi';
+import { clientApplications, type SeriesAplicacion } from '../db/schema';
 import type { Deps } from '../deps';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
@@ -19,14 +19,28 @@ export interface DatosAplicacion {
   lugar_expedicion: string;
   /** Live mode's PACs in failover order, comma-separated ("sw-sapien, finkok"); empty: the deployment's order. */
   pacs?: string | null;
+  /** The serie each kind takes when a request names none; absent: unchanged (a new application: none). */
+  series?: SeriesAplicacion | null;
+}
+
+const TIPOS_CON_SERIE = ['I', 'E', 'P'] as const;
+// A serie as the CFDI's Serie attribute allows it (the fiscal core's rule for a request's `serie`).
+const SerieSchema = FacturaEntradaSchema.shape.serie.unwrap();
+
+/** Why `serie` cannot be a CFDI's Serie, or null. */
+export function problemaDeSerie(serie: unknown): string | null {
+  const r = SerieSchema.safeParse(serie);
+  return r.success ? null : `Serie inválida: ${r.error.issues.map((i) => i.message).join('; ')}`;
 }
 
 type DbDeps = Pick<Deps, 'db' | 'd1' | 'clock'>;
 
 function normalizar(d: DatosAplicacion): Omit<DatosAplicacion, 'pacs'> & { description: string | null; pacs: string[] | null } {
   const pacs = (d.pacs ?? '').split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const series = d.series && Object.fromEntries(Object.entries(d.series).map(([tipo, serie]) => [tipo, typeof serie === 'string' ? serie.trim() : serie]));
   return {
     pacs: pacs.length ? pacs : null,
+    ...(d.series === undefined ? {} : { series: series && Object.keys(series).length ? series : null }),
     name: d.name.trim(),
     description: d.description?.trim() || null,
     rfc: d.rfc.trim().toUpperCase(),
@@ -60,6 +74,13 @@ function problemas(v: ReturnType<typeof normalizar>, actual?: Aplicacion): Error
   const desconocido = v.pacs?.find((p) => !(PACS_LIVE as readonly string[]).includes(p));
   if (desconocido) en('pacs', `PAC desconocido: ${desconocido}. Disponibles: ${PACS_LIVE.join(', ')}.`);
   else if (v.pacs && new Set(v.pacs).size !== v.pacs.length) en('pacs', 'Cada PAC una sola vez.');
+  for (const [tipo, serie] of Object.entries(v.series ?? {})) {
+    if (!(TIPOS_CON_SERIE as readonly string[]).includes(tipo)) en(`series.${tipo}`, 'Solo los tipos I, E y P llevan serie por omisión.');
+    else {
+      const problema = problemaDeSerie(serie);
+      if (problema) en(`series.${tipo}`, problema);
+    }
+  }
   return out;
 }
 
@@ -70,14 +91,13 @@ function validar(d: DatosAplicacion, actual?: Aplicacion) {
   return v;
 }
 
+/** The row of a new application, validated; pure, so a caller may write it in a batch of its own. */
+export function nuevaAplicacion(d: DatosAplicacion, ahora: Date): typeof clientApplications.$inferInsert {
+  return { id: uuidv7(ahora.getTime()), ...validar(d), created_at: ahora.toISOString(), updated_at: ahora.toISOString() };
+}
+
 export async function crearAplicacion(deps: DbDeps, d: DatosAplicacion): Promise<Aplicacion> {
-  const v = validar(d);
-  const ahora = deps.clock();
-  return deps.db
-    .insert(clientApplications)
-    .values({ id: uuidv7(ahora.getTime()), ...v, created_at: ahora.toISOString(), updated_at: ahora.toISOString() })
-    .returning()
-    .get();
+  return deps.db.insert(clientApplications).values(nuevaAplicacion(d, deps.clock())).returning().get();
 }
 
 /** Every application, newest first: the operators' list (a platform view, not a tenant's). */

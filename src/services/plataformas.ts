@@ -1,11 +1,17 @@
 import { and, desc, eq, isNull, type SQL } from 'drizzle-orm';
-import { clientApplications, PLANES, platformKeys, platforms, type Plan } from '../db/schema';
+import { statementOf } from '../db/client';
+import { apiKeys, clientApplications, folios, MODES, PLANES, platformKeys, platforms, type Mode, type Plan } from '../db/schema';
 import type { Deps } from '../deps';
 import { PLATFORM_SCOPES } from '../lib/auth-plataforma';
 import { DomainError } from '../lib/errors';
+import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { uuidv7 } from '../lib/ids';
-import { nuevoToken, validarDatosKey, type DatosKey } from './api-keys';
+import { cursorCondition, toPage } from '../lib/pagination';
+import { tenantDb, type Tenant } from '../lib/tenancy';
+import { listarApiKeys, nuevaApiKey, nuevoToken, revocarApiKey, validarDatosKey, type ApiKey, type DatosApiKey, type DatosKey } from './api-keys';
+import { actualizarAplicacion, nuevaAplicacion, problemaDeSerie, reactivarAplicacion, suspenderAplicacion, type DatosAplicacion } from './aplicaciones';
 import type { Aplicacion } from './comprobantes';
+import { guardarCsd, type ArchivosCsd } from './csd';
 
 // Platforms (an ERP, a marketplace, a POS vendor): created by the operators in the admin panel, each with its
 // own hfx_plat_ keys (shown once, only their SHA-256 kept, like an application's); with them a platform manages
@@ -101,3 +107,151 @@ export async function aplicacionDePlataforma(deps: Pick<Deps, 'db'>, platformId:
   if (!app) throw DomainError.notFound('La aplicación');
   return app;
 }
+
+// A platform's own operations are made idempotent in the same table as an application's, under the platform's
+// id (a UUIDv7 like an application's, so the two never meet) and one fixed mode.
+const porPlataforma = (platformId: string): Tenant => ({ applicationId: platformId, mode: 'live' });
+
+type PlatformDeps = Pick<Deps, 'db' | 'd1' | 'clock' | 'masterKey'>;
+
+/** A new application owned by the platform; with an Idempotency-Key, the same application again on a replay. */
+export async function crearAplicacionDePlataforma(
+  deps: PlatformDeps,
+  platformId: string,
+  d: DatosAplicacion,
+  opts: { idempotencyKey?: string } = {},
+): Promise<Idempotent<Aplicacion>> {
+  const idem = { key: opts.idempotencyKey, operation: 'plataforma.aplicaciones.crear', input: d };
+  const r = await withIdempotency<{ id: string }>(deps, porPlataforma(platformId), idem, async (recibo) => {
+    const fila = { ...nuevaAplicacion(d, deps.clock()), platform_id: platformId };
+    await deps.d1.batch([statementOf(deps.d1, deps.db.insert(clientApplications).values(fila)), ...(await recibo({ id: fila.id }))]);
+    return { id: fila.id };
+  });
+  return { value: await aplicacionDePlataforma(deps, platformId, r.value.id), replayed: r.replayed };
+}
+
+/** The platform's applications, newest first, by pages; `status` filters. */
+export async function listarAplicacionesDePlataforma(
+  deps: Pick<Deps, 'db'>,
+  platformId: string,
+  q: { limit: number; cursor?: string; status?: Aplicacion['status'] },
+) {
+  const filas = await deps.db
+    .select()
+    .from(clientApplications)
+    .where(dePlataforma(platformId, cursorCondition(clientApplications.id, q.cursor), q.status ? eq(clientApplications.status, q.status) : undefined))
+    .orderBy(desc(clientApplications.id))
+    .limit(q.limit + 1)
+    .all();
+  return toPage(filas, q.limit, (a) => a);
+}
+
+/** PATCH: only the given fields change, the resulting issuer is validated whole (the RFC stays once a CSD is loaded). */
+export async function actualizarAplicacionDePlataforma(deps: PlatformDeps, platformId: string, id: string, cambios: Partial<DatosAplicacion>): Promise<Aplicacion> {
+  const actual = await aplicacionDePlataforma(deps, platformId, id);
+  const { name, description, rfc, razon_social, regimen_fiscal, lugar_expedicion } = actual;
+  const dados = Object.fromEntries(Object.entries(cambios).filter(([, v]) => v !== undefined));
+  return actualizarAplicacion(deps, id, { name, description, rfc, razon_social, regimen_fiscal, lugar_expedicion, pacs: actual.pacs?.join(',') ?? null, ...dados });
+}
+
+export async function suspenderAplicacionDePlataforma(deps: PlatformDeps, platformId: string, id: string): Promise<Aplicacion> {
+  await aplicacionDePlataforma(deps, platformId, id);
+  return suspenderAplicacion(deps, id);
+}
+
+export async function reactivarAplicacionDePlataforma(deps: PlatformDeps, platformId: string, id: string): Promise<Aplicacion> {
+  await aplicacionDePlataforma(deps, platformId, id);
+  return reactivarAplicacion(deps, id);
+}
+
+/** The CSD upload of the admin panel (every check of src/services/csd.ts), for one of the platform's applications. */
+export async function guardarCsdDePlataforma(deps: PlatformDeps, platformId: string, id: string, archivos: ArchivosCsd): Promise<Aplicacion> {
+  await aplicacionDePlataforma(deps, platformId, id);
+  return guardarCsd(deps, id, archivos);
+}
+
+/** Mints a key of the platform's application; with an Idempotency-Key, the same key (and token) again on a replay. */
+export async function crearApiKeyDePlataforma(
+  deps: PlatformDeps,
+  platformId: string,
+  applicationId: string,
+  d: DatosApiKey,
+  opts: { idempotencyKey?: string } = {},
+): Promise<Idempotent<{ token: string; apiKey: ApiKey }>> {
+  await aplicacionDePlataforma(deps, platformId, applicationId);
+  const idem = { key: opts.idempotencyKey, operation: 'plataforma.api_keys.crear', input: { applicationId, ...d }, secret: true };
+  const r = await withIdempotency<{ token: string; id: string }>(deps, porPlataforma(platformId), idem, async (recibo) => {
+    const { token, fila } = await nuevaApiKey(applicationId, d, deps.clock());
+    await deps.d1.batch([statementOf(deps.d1, deps.db.insert(apiKeys).values(fila)), ...(await recibo({ token, id: fila.id }))]);
+    return { token, id: fila.id };
+  });
+  const apiKey = (await listarApiKeysDePlataforma(deps, platformId, applicationId)).find((k) => k.id === r.value.id);
+  if (!apiKey) throw DomainError.notFound('La API key');
+  return { value: { token: r.value.token, apiKey }, replayed: r.replayed };
+}
+
+export async function listarApiKeysDePlataforma(deps: PlatformDeps, platformId: string, applicationId: string): Promise<ApiKey[]> {
+  await aplicacionDePlataforma(deps, platformId, applicationId);
+  return listarApiKeys(deps, applicationId);
+}
+
+export async function revocarApiKeyDePlataforma(deps: PlatformDeps, platformId: string, applicationId: string, keyId: string): Promise<void> {
+  await aplicacionDePlataforma(deps, platformId, applicationId);
+  await revocarApiKey(deps, applicationId, keyId);
+}
+
+/**
+ * Moves a serie's folio counter (hexafac_folios) so that the next comprobante of that serie takes `siguiente`,
+ * in one mode or, without one, in both. It only moves forward: a folio already given cannot be given again,
+ * so a `siguiente` at or below one already used is a 409 and nothing changes.
+ */
+export async function fijarSiguienteFolio(
+  deps: PlatformDeps,
+  platformId: string,
+  applicationId: string,
+  serie: string,
+  d: { siguiente: number; mode?: Mode },
+): Promise<{ serie: string; siguiente: Partial<Record<Mode, number>> }> {
+  await aplicacionDePlataforma(deps, platformId, applicationId);
+  const problema = problemaDeSerie(serie);
+  if (problema) throw DomainError.validation([{ path: 'serie', message: problema }]);
+  const modos = d.mode ? [d.mode] : MODES;
+  const ultimo = d.siguiente - 1;
+  const tenants = modos.map((mode) => ({ applicationId, mode }));
+  const actuales = await Promise.all(tenants.map((t) => ultimoFolio(deps, t, serie)));
+  if (actuales.some((a) => (a ?? 0) > ultimo)) throw folioRetrocede(serie, ultimo, modos, actuales);
+  // The guard keeps the counter from going back if an emission took a folio since the read above.
+  const hechos = await deps.d1.batch(
+    tenants.map((t) =>
+      tenantDb(deps, t)
+        .d1.prepare(
+          'INSERT INTO hexafac_folios (client_application_id, mode, serie, ultimo) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET ultimo = excluded.ultimo WHERE ultimo <= excluded.ultimo',
+        )
+        .bind(t.applicationId, t.mode, serie, ultimo),
+    ),
+  );
+  if (hechos.some((h) => !h.meta.changes)) {
+    throw folioRetrocede(serie, ultimo, modos, await Promise.all(tenants.map((t) => ultimoFolio(deps, t, serie))));
+  }
+  return { serie, siguiente: Object.fromEntries(modos.map((m) => [m, d.siguiente])) };
+}
+
+async function ultimoFolio(deps: Pick<Deps, 'db' | 'd1'>, t: Tenant, serie: string): Promise<number | undefined> {
+  const fila = await tenantDb(deps, t)
+    .db.select({ ultimo: folios.ultimo })
+    .from(folios)
+    .where(and(eq(folios.client_application_id, t.applicationId), eq(folios.mode, t.mode), eq(folios.serie, serie)))
+    .get();
+  return fila?.ultimo;
+}
+
+/** The 409, with a detail for each mode whose counter is already past `ultimo`. */
+const folioRetrocede = (serie: string, ultimo: number, modos: readonly Mode[], actuales: (number | undefined)[]) =>
+  new DomainError(
+    'folio_retrocede',
+    'conflict',
+    `El contador de folios de la serie ${serie} solo avanza.`,
+    modos.flatMap((m, i) =>
+      (actuales[i] ?? 0) <= ultimo ? [] : [{ path: 'siguiente', message: `En ${m} ya se usó el folio ${actuales[i]}: el siguiente debe ser mayor que ${actuales[i]}.`, code: 'folio_retrocede' }],
+    ),
+  );

@@ -1,5 +1,6 @@
 import { API_BASE } from '../../env';
 import { SCOPES } from '../../lib/auth';
+import { PLATFORM_SCOPES } from '../../lib/auth-plataforma';
 import { errorDocumentado } from '../../lib/openapi';
 import { EXENTAS, LIMITES } from '../../lib/rate-limit';
 
@@ -13,6 +14,8 @@ los timbra con un PAC, los cancela ante el SAT y avisa de cada cambio por webhoo
 Cada solicitud lleva \`Authorization: Bearer <API key>\`. Las llaves \`hfx_test_…\` operan en **sandbox** (PAC de
 pruebas, sin validez fiscal) y las \`hfx_live_…\` en producción; los datos de un modo no se ven desde el otro.
 Sin llave o con una llave inválida, revocada o expirada la respuesta es \`401\`.
+Una plataforma (ERP, punto de venta) administra las aplicaciones de sus emisores en las rutas \`/plataforma/…\` con su
+key \`hfx_plat_…\` (esquema \`platformAuth\`, scopes ${PLATFORM_SCOPES.map((s) => `\`${s}\``).join(', ')}); esa key no opera comprobantes.
 
 ## Scopes
 Cada llave tiene una lista de scopes y cada ruta indica el que requiere (en \`security\`); sin él, \`403\`.
@@ -71,6 +74,11 @@ export const TAGS = [
   { name: 'Webhooks', description: 'Suscripciones a eventos, bitácora de entregas, reenvíos y rotación del secreto de firma.' },
   { name: 'CFDI recibidos', description: 'Verificación de los CFDI que envían los proveedores: Sello, timbre, XSD y reglas del SAT, y el CFDI como JSON. No guarda nada.' },
   { name: 'Catálogos', description: 'Catálogos del SAT: búsqueda de c_ClaveProdServ y c_ClaveUnidad, códigos postales con su zona horaria, y los catálogos pequeños.' },
+  {
+    name: 'Plataforma',
+    description:
+      'Con una key de plataforma (`hfx_plat_…`): las aplicaciones (emisores) de la plataforma, su CSD, sus API keys, sus series y folios, y los webhooks de la plataforma.',
+  },
   { name: 'Sistema', description: 'Salud del servicio, identidad de la API key y certificado del PAC sandbox.' },
 ];
 
