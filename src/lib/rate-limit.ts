@@ -13,7 +13,7 @@ import type { Politica } from './rate-limiter';
 // `RateLimit: "escrituras";r=999;t=1`) on every answer, and a 429 `rate_limit_exceeded` with Retry-After.
 //
 // Why a Durable Object (src/lib/rate-limiter.ts) and not Cloudflare's Rate Limiting binding: the binding answers
-// only {success}, so neither the remaining quota nor the reset the headers publish can be known, its periods are
+// only {success}, so neither the remaining quota nor the wait the headers publish can be known, its periods are
 // 10 or 60 s only, and it counts per Cloudflare location (a key spread over locations gets more than published).
 // One object per key counts exactly, and its answer carries what the headers need. The cost is one Durable Object
 // call per request (bench:api default mode, see the commit that added it). If the object cannot be reached the
@@ -57,7 +57,7 @@ const cabeceras = new WeakMap<Context, Record<string, string>>();
  */
 export async function limitarTasa(c: Context<AppEnv>, quien: { keyId: string; plan: string }): Promise<void> {
   const clase = claseDe(c.req.method, rutaDe(c));
-  const tarifa: Tarifa = quien.plan in LIMITES ? (quien.plan as Tarifa) : 'estandar';
+  const tarifa: Tarifa = Object.hasOwn(LIMITES, quien.plan) ? (quien.plan as Tarifa) : 'estandar';
   const politica = LIMITES[tarifa][clase];
   let consumo;
   try {

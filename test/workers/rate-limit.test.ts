@@ -73,6 +73,17 @@ describe('límites de uso por API key', () => {
     expect(res.headers.get('RateLimit-Policy')).toBe(politica('lecturas', lecturas));
   });
 
+  it('un lote es costoso: con esa cuota agotada POST /lotes responde 429 y lo demás sigue', async () => {
+    const { token } = await createEmisor();
+    await dejarCuota(await idDeClave(token), 'costosas', 0);
+    const res = await api('POST', '/lotes', { token, body: { items: [{ tipo: 'factura', datos: facturaBase() }] } });
+    await expectError(res, 429, 'rate_limit_exceeded');
+    expect(res.headers.get('RateLimit-Policy')).toBe(politica('costosas', LIMITES.estandar.costosas));
+    expect(res.headers.get('Retry-After')).toBe(String(LIMITES.estandar.costosas.w / LIMITES.estandar.costosas.q));
+    expect((await api('POST', '/facturas', { token, body: facturaBase() })).status).toBe(202);
+    expect((await api('GET', '/lotes', { token })).status).toBe(200);
+  });
+
   it('cuenta también lo que la key no puede hacer: un 403 por scope lleva los encabezados y gasta la cuota', async () => {
     const { app } = await createTenant();
     const lector = await createKey(app.id, { scopes: ['facturas:read'] });
