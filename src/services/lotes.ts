@@ -2,6 +2,7 @@ import { and, count, desc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { FACTURA_STATUSES, facturas, lotes, type FacturaStatus } from '../db/schema';
 import type { Deps } from '../deps';
 import { DomainError, type ErrorDetail } from '../lib/errors';
+import { sha256Hex } from '../lib/crypto';
 import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition } from '../lib/pagination';
@@ -21,6 +22,11 @@ import { NOTA_CREDITO } from './notas-credito';
 //
 // The row is written first without resultados_key and gets it, with its counts, once every item was tried: until
 // then the batch cannot complete (its first items may be stamped while later ones are still being accepted).
+//
+// A crash mid-batch leaves items accepted but the batch's key without an answer, so the client's retry with that
+// key runs the batch again: an item without a key of its own then takes one derived from the batch's key and its
+// position, replays what the first try accepted, and moves into the new batch (only out of a batch whose acceptance
+// never finished), so nothing is issued twice and the new batch waits for it.
 
 export const TIPOS_DE_LOTE = { factura: FACTURA, nota_credito: NOTA_CREDITO, complemento_pago: COMPLEMENTO_PAGO } as const satisfies Record<string, TipoEmision>;
 export type TipoDeLote = keyof typeof TIPOS_DE_LOTE;
@@ -53,10 +59,38 @@ function rechazo(indice: number, tipo: TipoDeLote, err: DomainError): ResultadoI
   return { indice, tipo, status: 'rechazado', error: { code: err.code, message: err.message, details } };
 }
 
-async function aceptarItem(deps: Deps, t: Tenant, loteId: string, indice: number, item: ItemLote, opts: OpcionesAceptar): Promise<ResultadoItem> {
+/** An item's key when it brings none and the batch has one: the batch's retry finds what its first try accepted. */
+const claveDerivada = async (claveLote: string, indice: number) => `lote:${(await sha256Hex(claveLote)).slice(0, 32)}:${indice}`;
+
+/** A comprobante a crashed try of the same batch accepted joins the retry's batch (never one that finished accepting). */
+function adoptar(deps: Deps, t: Tenant, facturaId: string, loteId: string, indice: number) {
+  return tenantDb(deps, t)
+    .d1.prepare(
+      `UPDATE hexafac_facturas SET lote_id = ?, lote_indice = ? WHERE id = ? AND client_application_id = ? AND mode = ?
+         AND lote_id IN (SELECT id FROM hexafac_lotes WHERE resultados_key IS NULL AND id <> ?)`,
+    )
+    .bind(loteId, indice, facturaId, t.applicationId, t.mode, loteId)
+    .run();
+}
+
+async function aceptarItem(
+  deps: Deps,
+  t: Tenant,
+  loteId: string,
+  indice: number,
+  item: ItemLote,
+  opts: OpcionesAceptar & { claveLote?: string },
+  porEncolar: string[],
+): Promise<ResultadoItem> {
   if ('errores' in item) return rechazo(indice, item.tipo, DomainError.validation(item.errores, 'El comprobante no cumple las reglas del SAT.'));
+  const { claveLote, ...deAceptar } = opts;
+  const derivada = !item.idempotencyKey && claveLote !== undefined;
   try {
-    const r = await aceptar(deps, t, TIPOS_DE_LOTE[item.tipo], item.solicitud, { ...opts, idempotencyKey: item.idempotencyKey, lote: { id: loteId, indice } });
+    const idempotencyKey = derivada ? await claveDerivada(claveLote, indice) : item.idempotencyKey;
+    const r = await aceptar(deps, t, TIPOS_DE_LOTE[item.tipo], item.solicitud, { ...deAceptar, idempotencyKey, lote: { id: loteId, indice } });
+    // an adopted comprobante's stamping was to be sent by the try that died: this batch sends it (a job runs once anyway)
+    const adoptado = derivada && r.replayed && (await adoptar(deps, t, r.value.id, loteId, indice)).meta.changes > 0;
+    if (!r.replayed || adoptado) porEncolar.push(r.value.id);
     return { indice, tipo: item.tipo, status: 'aceptado', id: r.value.id, advertencias: r.value.advertencias, replayed: r.replayed };
   } catch (err) {
     if (err instanceof DomainError) return rechazo(indice, item.tipo, err);
@@ -82,7 +116,10 @@ export async function crearLote(
     const total = entrada.items.length;
     await db.insert(lotes).values({ id, ...tenantColumns(t), total, aceptados: 0, rechazados: 0 });
     const items: ResultadoItem[] = [];
-    for (const [indice, item] of entrada.items.entries()) items.push(await aceptarItem(deps, t, id, indice, item, deCadaItem));
+    const porEncolar: string[] = [];
+    for (const [indice, item] of entrada.items.entries()) {
+      items.push(await aceptarItem(deps, t, id, indice, item, { ...deCadaItem, claveLote: idempotencyKey }, porEncolar));
+    }
     const aceptados = items.filter((i) => i.status === 'aceptado').length;
     const key = claveArchivo({ ...tenantColumns(t), fecha: ahora.toISOString() }, `lotes/${id}`, 'json');
     await deps.bucket.put(key, JSON.stringify(items), { httpMetadata: { contentType: 'application/json' } });
@@ -92,8 +129,7 @@ export async function crearLote(
         .bind(aceptados, total - aceptados, key, deps.clock().toISOString(), id, t.applicationId, t.mode),
       ...(await recibo({ id })),
     ]);
-    const nuevos = items.flatMap((i) => (i.status === 'aceptado' && !i.replayed ? [i.id] : []));
-    deps.defer(encolarTimbrados(deps, nuevos));
+    deps.defer(encolarTimbrados(deps, porEncolar));
     hecho.lote = { fila: await findOwned(db, lotes, t, id, 'El lote'), por_status: await porStatus(deps, t, id), items };
     return { id };
   });

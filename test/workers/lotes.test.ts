@@ -7,6 +7,7 @@ import { depsDe } from '../../src/deps';
 import { uuidv7 } from '../../src/lib/ids';
 import { barrer } from '../../src/jobs/barrido';
 import { agotarReintentos, procesarFactura } from '../../src/jobs/procesar-factura';
+import { FacturaCrearSchema } from '../../src/routes/comprobantes.schemas';
 import { completarLote, crearLote } from '../../src/services/lotes';
 import { api, cargarCsdDePrueba, createEmisor, expectError, facturaBase, json, waitFor } from '../helpers';
 import { esperar, recibidas, tenantConWebhook } from './webhooks-helpers';
@@ -75,6 +76,41 @@ describe('lotes — Idempotency-Keys', () => {
     await expectError(await crear(token, { items: [item(facturaBase())] }, headers), 409, 'idempotency_key_reused');
     expect(await getDb(env).select().from(lotes).where(eq(lotes.client_application_id, app.id)).all()).toHaveLength(1);
     expect(await filasDe(app.id)).toHaveLength(2);
+  });
+
+  it('a batch that died mid-way, resent with its key, issues nothing twice and waits for what the first try accepted', async () => {
+    const { app, token } = await createEmisor();
+    const tenant = { applicationId: app.id, mode: 'test' as const };
+    const datos = [facturaBase({ condiciones_de_pago: 'uno' }), facturaBase({ condiciones_de_pago: 'dos' })];
+    // The first try accepts both items, then R2 refuses the per-item answer: the request dies, its key unanswered.
+    const bucket = env.CFDI_BUCKET;
+    const r2Caido = new Proxy(bucket, {
+      get: (b, p) => {
+        if (p === 'put') return (key: string, ...rest: [never]) => (key.includes('/lotes/') ? Promise.reject(new Error('R2 no responde')) : b.put(key, ...rest));
+        const v = Reflect.get(b, p);
+        return typeof v === 'function' ? v.bind(b) : v;
+      },
+    });
+    // as the route reads an item (its schema, without the create-only `borrador`)
+    const items = datos.map((d) => {
+      const { borrador: _, ...solicitud } = FacturaCrearSchema.parse(d);
+      return { tipo: 'factura' as const, solicitud };
+    });
+    await expect(crearLote(depsDe(env, undefined, { bucket: r2Caido }), tenant, { items, cuerpo: { items: datos.map((d) => item(d)) } }, { idempotencyKey: 'lote-caido' })).rejects.toThrow('R2 no responde');
+    const huerfano = (await filasDe(app.id))[0]!.lote_id;
+    expect(await filasDe(app.id)).toHaveLength(2);
+
+    const reintento = await crear(token, { items: datos.map((d) => item(d)) }, { 'Idempotency-Key': 'lote-caido' });
+    expect(reintento.status).toBe(202);
+    const lote = await json(reintento);
+    expect(lote.items.map((i: { replayed: boolean }) => i.replayed)).toEqual([true, true]);
+    const filas = await filasDe(app.id);
+    expect(filas).toHaveLength(2);
+    // both moved into the batch the client now holds, which completes only once they are stamped
+    expect(filas.map((f) => f.lote_id)).toEqual([lote.id, lote.id]);
+    expect(lote.id).not.toBe(huerfano);
+    const fin = await completado(token, lote.id);
+    expect(fin.por_status.timbrada).toBe(2);
   });
 });
 
