@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ComplementoPagoEntradaSchema, FacturaEntradaSchema } from '../cfdi';
 import { FACTURA_STATUSES } from '../db/schema';
+import { EJEMPLO_BORRADOR_CAMBIOS } from './ejemplos';
 
 // The HTTP contract of the comprobantes (facturas, notas de crédito, complementos de pago): the fiscal
 // core's input shapes with their OpenAPI text, and the shared request and response schemas.
@@ -288,7 +289,7 @@ export const BorradorCambiosSchema = z
     description:
       'JSON Merge Patch (RFC 7396) de la solicitud guardada: un campo con valor lo reemplaza (un objeto se combina campo por campo, ' +
       'una lista se reemplaza completa), un campo en null lo quita. El resultado se valida completo, como al crear.',
-    example: { forma_pago: '01', condiciones_de_pago: 'Contado' },
+    example: EJEMPLO_BORRADOR_CAMBIOS,
   });
 
 export const AceptadaSchema = z

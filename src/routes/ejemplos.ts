@@ -54,6 +54,9 @@ export const EJEMPLO_COMPLEMENTO_PAGO = {
   pagos: [{ fecha_pago: '2026-12-01T12:00:00', forma_pago: '03', documentos: [{ uuid: MARCADORES.uuidFacturaPpd, imp_pagado: '580.00' }] }],
 };
 
+/** A draft's PATCH (JSON Merge Patch): paid in cash on the spot instead of by transfer. */
+export const EJEMPLO_BORRADOR_CAMBIOS = { forma_pago: '01', condiciones_de_pago: 'Contado' };
+
 export const EJEMPLO_CANCELACION = { motivo: '02' };
 
 export const EJEMPLO_VERIFICAR = { xml: MARCADORES.xmlCfdi };

@@ -16,7 +16,7 @@ import {
   detallesDe,
   ejecutarConFolio,
   encolarTimbrado,
-  folioEnLote,
+  folioSql,
   guardarDatos,
   preparar,
   serieDe,
@@ -164,7 +164,7 @@ export async function timbrarBorrador(
       deps.clock(),
     );
     const aceptada: Aceptada = { id: f.id, status: 'pendiente', advertencias: detallesDe(prep.advertencias ?? []) };
-    const folio = folioEnLote(d1, t, serie, c.folio);
+    const folio = folioSql(d1, t, serie, c.folio);
     const [transicion, evento] = cambio.statements;
     const statements = [
       ...(folio.avanzar ? [folio.avanzar] : []),

@@ -236,7 +236,7 @@ export const datosParaTimbrar = (datos: Record<string, unknown>, serie: string, 
  * The folio of a comprobante as SQL: the one the client gave, or the serie's counter that `avanzar` (first in
  * the same batch) moves on.
  */
-export function folioEnLote(d1: D1Database, t: Tenant, serie: string, folioDado: string | undefined) {
+export function folioSql(d1: D1Database, t: Tenant, serie: string, folioDado: string | undefined) {
   const avanzar = d1
     .prepare(`INSERT INTO hexafac_folios (client_application_id, mode, serie, ultimo) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET ultimo = ultimo + 1`)
     .bind(t.applicationId, t.mode, serie);
@@ -244,7 +244,7 @@ export function folioEnLote(d1: D1Database, t: Tenant, serie: string, folioDado:
     ? { serie, folioDado, avanzar: null, sql: '?', params: [folioDado] }
     : { serie, folioDado, avanzar, sql: '(SELECT CAST(ultimo AS TEXT) FROM hexafac_folios WHERE client_application_id = ? AND mode = ? AND serie = ?)', params: [t.applicationId, t.mode, serie] };
 }
-export type FolioEnLote = ReturnType<typeof folioEnLote>;
+export type FolioSql = ReturnType<typeof folioSql>;
 
 /**
  * Stores a validated comprobante as `pendiente` with its folio, or as a `borrador` without one. The folio comes
@@ -256,7 +256,7 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a
   const status = a.borrador ? 'borrador' : 'pendiente';
   const guardados = await guardarDatos(deps, t, c.fecha, `datos/${id}`, a.borrador ? a.datos : datosParaTimbrar(a.datos, a.serie, c));
   // a draft's folio is '' (outside the unique index) until it is sent to stamp; a folio it names stays in its request
-  const folio = a.borrador ? null : folioEnLote(d1, t, a.serie, c.folio);
+  const folio = a.borrador ? null : folioSql(d1, t, a.serie, c.folio);
   const statements = [
     ...(folio?.avanzar ? [folio.avanzar] : []),
     d1
@@ -289,7 +289,7 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a
  * transaction: refused, it left nothing, so the R2 copy of its request goes too; the refusals a client can
  * cause become their DomainError.
  */
-export async function ejecutarConFolio(deps: Deps, statements: D1PreparedStatement[], folio: FolioEnLote | null, datosKey: string | null): Promise<void> {
+export async function ejecutarConFolio(deps: Deps, statements: D1PreparedStatement[], folio: FolioSql | null, datosKey: string | null): Promise<void> {
   try {
     for (let saltos = 0; ; saltos++) {
       try {

@@ -1,7 +1,10 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { MARCADORES } from '../../src/routes/ejemplos';
+import { EJEMPLO_CSD } from '../../src/routes/plataforma/plataforma.routes';
+import { EJEMPLO_NOTA_CREDITO, MARCADORES } from '../../src/routes/ejemplos';
 import { esperarFin, facturaPPD, facturaTimbrada } from '../comprobantes';
 import { api, createEmisor, facturaBase, json } from '../helpers';
+import { createPlataforma } from '../plataformas';
 
 // Every operation that takes a JSON body documents one request example, and that example, sent as the docs'
 // "Probar" sends it, succeeds against a sandbox application with the SAT test CSD (what `npm start` seeds). A
@@ -21,15 +24,32 @@ describe('documented request examples', () => {
       [MARCADORES.uuidFacturaTimbrada]: pue.uuid,
       [MARCADORES.uuidFacturaPpd]: ppd.uuid,
       [MARCADORES.xmlCfdi]: xml,
+      // the docs show the start of the SAT's test CSD; the call sends the whole files
+      [EJEMPLO_CSD.cer_base64]: env.TEST_CSD_CER,
+      [EJEMPLO_CSD.key_base64]: env.TEST_CSD_KEY,
     };
     const conValores = (ejemplo: unknown): unknown => JSON.parse(JSON.stringify(ejemplo), (_, v) => (typeof v === 'string' && v in reemplazos ? reemplazos[v] : v));
 
     // Path ids: an object of the kind the route acts on, made fresh so that no example consumes another's.
     const cliente = await json(await api('POST', '/clientes', { token, body: { rfc: 'XOJI740919U48', nombre: 'Ingrid Xodar Jimenez', domicilio_fiscal: '88965', regimen_fiscal: '612' } }));
     const webhook = await json(await api('POST', '/webhooks', { token, body: { url: 'https://example.com/hexafac', events: ['*'] } }));
+    // the /plataforma operations are called with a platform key, on an application of that platform
+    const plataforma = await createPlataforma();
+    const tokenDe = (op: Json) => (op.security?.[0]?.platformAuth ? plataforma.token : token);
+    const emisor = { name: 'Ejemplo', rfc: 'EKU9003173C9', razon_social: 'ESCUELA KEMPER URGATE', regimen_fiscal: '601', lugar_expedicion: '42501' };
+    const nuevaAplicacion = async () => (await json(await api('POST', '/plataforma/aplicaciones', { token: plataforma.token, body: emisor }))).id as string;
     const idPara: Record<string, () => Promise<string>> = {
       '/facturas/{id}/cancelar': async () => (await facturaTimbrada(token, facturaBase())).id,
       '/facturas/{id}/sustituir': async () => (await facturaTimbrada(token, facturaBase())).id,
+      '/facturas/{id}': async () => (await json(await api('POST', '/facturas', { token, body: { ...facturaBase(), borrador: true } }))).id,
+      '/notas-credito/{id}': async () =>
+        (await json(await api('POST', '/notas-credito', { token, body: { ...(conValores(EJEMPLO_NOTA_CREDITO) as object), borrador: true } }))).id,
+      '/plataforma/webhooks/{id}': async () =>
+        (await json(await api('POST', '/plataforma/webhooks', { token: plataforma.token, body: { url: 'https://example.com/plataforma', events: ['*'] } }))).id,
+      '/plataforma/aplicaciones/{id}': nuevaAplicacion,
+      '/plataforma/aplicaciones/{id}/csd': nuevaAplicacion,
+      '/plataforma/aplicaciones/{id}/api-keys': nuevaAplicacion,
+      '/plataforma/aplicaciones/{id}/folios/{serie}': nuevaAplicacion,
       '/clientes/{id}': async () => cliente.id,
       '/webhooks/{id}': async () => webhook.id,
     };
@@ -46,9 +66,9 @@ describe('documented request examples', () => {
         let ruta = path;
         if (path.includes('{id}')) {
           expect(idPara[path], `${label}: which object its {id} is`).toBeDefined();
-          ruta = path.replace('{id}', await idPara[path]!());
+          ruta = path.replace('{id}', await idPara[path]!()).replace('{serie}', 'PAC');
         }
-        const res = await api(method.toUpperCase(), ruta, { token, body: conValores(ejemplo) });
+        const res = await api(method.toUpperCase(), ruta, { token: tokenDe(op), body: conValores(ejemplo) });
         const cuerpo = await res.text();
         expect(exitos, `${label} answered ${res.status}: ${cuerpo}`).toContain(String(res.status));
         // A comprobante accepted for stamping is stamped: the example is fiscally right, not only well formed.
