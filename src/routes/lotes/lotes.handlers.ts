@@ -6,7 +6,7 @@ import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
 import { crearLote, listarLotes, obtenerLote, TIPOS_DE_LOTE, type ItemLote, type Lote, type LoteFila, type TipoDeLote } from '../../services/lotes';
 import { ComplementoPagoCrearSchema, FacturaCrearSchema } from '../comprobantes.schemas';
-import { solicitudDe } from '../comprobantes.mapper';
+import { esBorrador, solicitudDe } from '../comprobantes.mapper';
 import { problemasDeForma } from '../comprobantes.validar';
 import { respuesta202 } from '../comprobantes.views';
 import type { crear, listar, LoteCrearSchema, obtener } from './lotes.routes';
@@ -18,9 +18,17 @@ const ESQUEMAS: Record<TipoDeLote, z.ZodType> = { factura: FacturaCrearSchema, n
 async function leerItem(c: Context<AppEnv>, item: z.infer<typeof LoteCrearSchema>['items'][number]): Promise<ItemLote> {
   const base = { tipo: item.tipo, ...(item.idempotency_key !== undefined ? { idempotencyKey: item.idempotency_key } : {}) };
   const r = await ESQUEMAS[item.tipo].safeParseAsync(item.datos);
+  // a batch issues: a draft is made alone (POST /facturas with borrador) and sent with …/timbrar
+  if (r.success && esBorrador(r.data as object)) return { ...base, errores: [BORRADOR_EN_LOTE] };
   if (r.success) return { ...base, solicitud: solicitudDe(c, r.data as object)[0] };
   return { ...base, errores: (await problemasDeForma(c, TIPOS_DE_LOTE[item.tipo], item.datos, r.error)).errores };
 }
+
+const BORRADOR_EN_LOTE = {
+  path: 'borrador',
+  code: 'HFX_BORRADOR_EN_LOTE',
+  message: 'Un lote emite comprobantes; un borrador se crea con POST /facturas o /notas-credito y se timbra con …/timbrar.',
+};
 
 const rutaLote = (id: string) => `${API_BASE}/lotes/${id}`;
 

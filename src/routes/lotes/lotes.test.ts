@@ -75,6 +75,15 @@ describe('POST /lotes — errors', () => {
     expect(fin.por_status).toMatchObject({ pendiente: 0, timbrada: 2 });
   });
 
+  it('an item asking for a borrador is refused on its own: a batch issues, drafts are made alone', async () => {
+    const { app, token } = await createEmisor();
+    const lote = await json(await crear(token, { items: [item({ ...facturaBase(), borrador: true }), item(facturaBase())] }));
+    expect(lote.items.map((i: any) => i.status)).toEqual(['rechazado', 'aceptado']);
+    expect(lote.items[0].error.details).toEqual([expect.objectContaining({ path: 'items[0].datos.borrador', code: 'HFX_BORRADOR_EN_LOTE' })]);
+    const filas = await getDb(env).select().from(facturas).where(eq(facturas.client_application_id, app.id)).all();
+    expect(filas.map((f) => f.status)).not.toContain('borrador');
+  });
+
   it('more than 500 items, or none: 422 on items and nothing stored', async () => {
     const { app, token } = await createEmisor();
     const e = await expectError(await crear(token, { items: Array.from({ length: 501 }, () => item(facturaBase())) }), 422, 'validation_error');
