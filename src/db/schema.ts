@@ -289,7 +289,11 @@ export const lotes = sqliteTable(
     completado_at: text('completado_at'),
     ...timestamps,
   },
-  (t) => [index('hexafac_lotes_list_idx').on(t.client_application_id, t.mode, t.id)],
+  (t) => [
+    index('hexafac_lotes_list_idx').on(t.client_application_id, t.mode, t.id),
+    // the cron's safety net reads only the batches not yet completed
+    index('hexafac_lotes_sin_completar_idx').on(t.id).where(sql`completado_at IS NULL`),
+  ],
 );
 
 export const EXPORTACION_STATUSES = ['pendiente', 'procesando', 'lista', 'error'] as const;

@@ -1,0 +1,1 @@
+CREATE INDEX `hexafac_lotes_sin_completar_idx` ON `hexafac_lotes` (`id`) WHERE completado_at IS NULL;
