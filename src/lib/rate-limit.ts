@@ -16,8 +16,9 @@ import type { Politica } from './rate-limiter';
 // only {success}, so neither the remaining quota nor the wait the headers publish can be known, its periods are
 // 10 or 60 s only, and it counts per Cloudflare location (a key spread over locations gets more than published).
 // One object per key counts exactly, and its answer carries what the headers need. The cost is one Durable Object
-// call per request (bench:api default mode, see the commit that added it). If the object cannot be reached the
-// request goes on unlimited and is logged: issuing invoices matters more than limiting them.
+// call per request, in memory on its side (no storage write); in production the object sits where its key's traffic
+// started. If the object cannot be reached the request goes on unlimited and is logged: issuing invoices matters
+// more than limiting them.
 
 export type Clase = 'lecturas' | 'escrituras' | 'costosas';
 /** Requests without an API key are counted per client IP under this row. */
