@@ -77,6 +77,12 @@ async function main() {
               await dormir(Number(res.headers.get('Retry-After') ?? '1') * 1000);
               continue;
             }
+            // wrangler dev restarts the Worker when a source file changes: the same Idempotency-Key again is safe
+            if (res.status === 503) {
+              await res.arrayBuffer();
+              await dormir(1000);
+              continue;
+            }
             if (res.status !== 202) throw new Error(`POST /facturas ${res.status}: ${await res.text()}`);
             ids.push(((await res.json()) as { id: string }).id);
             break;

@@ -179,8 +179,12 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
     if (msg.id && msg.id === p.mensaje) await deps.queue.send({ kind: 'exportar', id, paso: p.paso });
     return ACK;
   }
-  // The message of a step whose predecessor has not committed yet (sent twice): wait for it.
-  if (paso > p.paso) return { action: 'retry', delaySeconds: 5 };
+  // Messages go out only after their step's commit, so none can be ahead of the checkpoint: not ours to act on (a
+  // retry would only end in the DLQ and fail the export).
+  if (paso > p.paso) {
+    deps.log.error('mensaje de exportación adelantado al checkpoint', { id, paso, checkpoint: p.paso });
+    return ACK;
+  }
 
   const t = tenantOfRow(exp);
   const filtros = exp.filtros as unknown as FiltrosExportacion;
