@@ -8,6 +8,7 @@ import { barrer } from '../../src/jobs/barrido';
 import { procesarFactura } from '../../src/jobs/procesar-factura';
 import { MINUTE } from '../../src/lib/time';
 import { esperarFin, facturaPPD, facturaTimbrada } from '../comprobantes';
+import { signedIn } from '../../admin/test-helpers';
 import { api, createEmisor, createKey, createTenant, expectError, facturaBase, guardarParaOraculo, json, pacCon, pacsCon, sandboxPac } from '../helpers';
 
 // Borradores end to end through the API: stored without folio nor PAC, edited by merge patch, previewed as a PDF
@@ -284,5 +285,21 @@ describe('borradores — security', () => {
     await expectError(await api('POST', `/notas-credito/${d.id}/timbrar`, { token }), 404, 'not_found');
     expect((await fila(d.id)).status).toBe('borrador');
     expect((await fila(d.id)).datos).not.toHaveProperty('forma_pago', '01');
+  });
+});
+
+describe('borradores — admin panel', () => {
+  it('the list and the page of a draft render, with its Borrador badge', async () => {
+    const { app, token } = await createEmisor();
+    const d = await crearBorrador(token);
+    const { browser } = await signedIn();
+    const lista = await browser.get(`/admin/aplicaciones/${app.id}/facturas?status=borrador`);
+    expect(lista.status).toBe(200);
+    const html = await lista.text();
+    expect(html).toContain(d.id);
+    expect(html).toContain('Borrador');
+    const pagina = await browser.get(`/admin/aplicaciones/${app.id}/facturas/${d.id}`);
+    expect(pagina.status).toBe(200);
+    expect(await pagina.text()).toContain('Borrador');
   });
 });
