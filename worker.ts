@@ -3,7 +3,9 @@ import { createApp } from './src/app';
 import { depsDe, type Deps } from './src/deps';
 import type { Env } from './src/env';
 import { agotarReintentosCancelacion, procesarCancelacion } from './src/jobs/cancelar-factura';
+import { avisarCsd } from './src/jobs/avisos-csd';
 import { barrer } from './src/jobs/barrido';
+import { agotarReintentosExportacion, procesarExportacion } from './src/jobs/exportar';
 import { sincronizarRecibidas } from './src/jobs/recibidas';
 import { agotarReintentos, procesarFactura } from './src/jobs/procesar-factura';
 import { DEAD_LETTER_QUEUE, JobMessageSchema, type JobMessage } from './src/lib/queue';
@@ -22,6 +24,7 @@ const app = createApp({ '/admin': adminApp });
 const JOBS = {
   timbrar: { procesar: procesarFactura, agotar: agotarReintentos },
   cancelar: { procesar: procesarCancelacion, agotar: agotarReintentosCancelacion },
+  exportar: { procesar: procesarExportacion, agotar: agotarReintentosExportacion },
 } as const;
 
 async function ejecutar(deps: Deps, cola: string, msg: Message<JobMessage>): Promise<void> {
@@ -38,7 +41,7 @@ async function ejecutar(deps: Deps, cola: string, msg: Message<JobMessage>): Pro
       msg.ack();
       return;
     }
-    const r = await job.procesar(deps, parsed.data.id, msg.attempts);
+    const r = await job.procesar(deps, parsed.data.id, msg.attempts, { paso: parsed.data.paso, id: msg.id });
     if (r.action === 'retry') msg.retry({ delaySeconds: r.delaySeconds });
     else msg.ack();
   } catch (err) {
@@ -61,7 +64,12 @@ export default {
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
     const deps = depsDe(env, ctx);
     // the receptors' inbox is a separate pull from the PACs: its failure must not stop the safety net
-    const [r, recibidas] = await Promise.all([barrer(deps), sincronizarRecibidas(deps).catch((err: Error) => (deps.log.error('cancelaciones recibidas', { error: err.message }), 0))]);
-    if (Object.values(r).some(Boolean) || recibidas) deps.log.info('barrido', { ...r, recibidas });
+    // and so must the CSD-expiry notices' (each one recorded is sent once, whatever run it falls in)
+    const [r, recibidas, avisosCsd] = await Promise.all([
+      barrer(deps),
+      sincronizarRecibidas(deps).catch((err: Error) => (deps.log.error('cancelaciones recibidas', { error: err.message }), 0)),
+      avisarCsd(deps).catch((err: Error) => (deps.log.error('avisos de CSD', { error: err.message }), 0)),
+    ]);
+    if (Object.values(r).some(Boolean) || recibidas || avisosCsd) deps.log.info('barrido', { ...r, recibidas, avisosCsd });
   },
 } satisfies ExportedHandler<Env, JobMessage>;

@@ -2,6 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { EVENT_TYPES, EVENTO_PRUEBA } from '../webhooks/events';
 import { CancelacionRecibidaSchema } from './cancelaciones-recibidas/cancelaciones-recibidas.routes';
 import { FacturaSchema } from './comprobantes.schemas';
+import { ExportacionSchema } from './exportaciones/exportaciones.routes';
+import { LoteEventoSchema } from './lotes/lotes.routes';
 
 // What every webhook endpoint receives, declared in the document's `webhooks:` so clients and the SDK get typed
 // events: one schema per type, all of them in the union EventoWebhook discriminated by `type`.
@@ -11,10 +13,27 @@ const ComprobanteEventoSchema = FacturaSchema.omit({ links: true })
   .extend({ cancelacion: z.object({ motivo: z.string(), folio_sustitucion: z.string().nullable() }).nullable() })
   .meta({ id: 'ComprobanteEvento' });
 
+/** What a CSD-expiry notice says about the application (src/jobs/avisos-csd.ts). */
+const AvisoCsdSchema = z
+  .object({
+    id: z.string().meta({ description: 'Id de la aplicación.' }),
+    rfc: z.string(),
+    razon_social: z.string(),
+    platform_id: z.string().nullable().meta({ description: 'La plataforma que la administra; null si la dio de alta HexaFac.' }),
+    no_certificado: z.string().meta({ description: 'Número del CSD que vence.', example: '30001000000500003416' }),
+    valido_hasta: z.string().meta({ description: 'Fin de vigencia del CSD (RFC 3339).', example: '2027-05-18T11:43:51.000Z' }),
+    dias_restantes: z.number().int().meta({ description: 'Días completos o parciales que le quedan; 0 si ya venció.', example: 7 }),
+  })
+  .meta({ id: 'AvisoCsd' });
+
 const DATOS: Record<(typeof EVENT_TYPES)[number] | typeof EVENTO_PRUEBA, z.ZodType> = {
   ...(Object.fromEntries(EVENT_TYPES.map((t) => [t, ComprobanteEventoSchema])) as unknown as Record<(typeof EVENT_TYPES)[number], z.ZodType>),
   'factura.sustituida': z.object({ sustituida: ComprobanteEventoSchema, sustituta: ComprobanteEventoSchema }),
   'cancelacion_recibida.pendiente': CancelacionRecibidaSchema.omit({ links: true }),
+  'exportacion.lista': ExportacionSchema.omit({ links: true }).meta({ id: 'ExportacionEvento' }),
+  'lote.completado': LoteEventoSchema,
+  'aplicacion.csd_por_vencer': AvisoCsdSchema,
+  'aplicacion.csd_vencido': AvisoCsdSchema,
   [EVENTO_PRUEBA]: z.object({ webhook_id: z.string(), mensaje: z.string() }),
 };
 
@@ -26,6 +45,10 @@ const DESCRIPCION: Record<string, string> = {
   cancelacion_rechazada: 'El receptor rechazó la cancelación o venció su plazo: sigue vigente.',
   sustituida: 'Terminó una sustitución: el original quedó cancelado con motivo 01 y el UUID de la sustituta.',
   pendiente: 'Un proveedor pidió cancelar un CFDI dirigido a este emisor: acéptala o recházala en 72 horas.',
+  completado: 'Ningún comprobante del lote quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado.',
+  lista: 'Una exportación terminó: su archivo está listo para descargarse en `GET /exportaciones/{id}/archivo`.',
+  csd_por_vencer: 'El CSD de la aplicación vence en 30 días o menos (un aviso) y en 7 o menos (otro): carga uno vigente antes. Llega a sus webhooks de ambos modos y a los de su plataforma.',
+  csd_vencido: 'Venció el CSD de la aplicación: no puede timbrar hasta cargar uno vigente. Llega a sus webhooks de ambos modos y a los de su plataforma.',
   prueba: 'Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real.',
 };
 const descripcionDe = (type: string) => DESCRIPCION[type.split('.')[1]!] ?? '';
