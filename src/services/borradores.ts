@@ -27,6 +27,7 @@ import {
 } from './emision';
 import { cambiarEstado, type Factura } from './estado';
 import { FACTURA } from './facturas';
+import { marcaPdf } from './marca';
 import { NOTA_CREDITO } from './notas-credito';
 import { despacharEvento } from '../webhooks/events';
 
@@ -226,7 +227,8 @@ export async function pdfDeComprobante(deps: Deps, t: Tenant, id: string): Promi
   const { app, prep } = await preparar(deps, t, tipo, (await datosDe(deps, f)) as Solicitud, { exigirCsd: false });
   const c = comprobantePreparado(prep).comprobante;
   const xml = comprobanteXml({ ...c, serie: serieDe(app, tipo, c) });
-  // no sandbox band either: it says the sandbox stamped it, and a draft is stamped by no one
-  const pdf = await generarPdf(xml, { marcaAgua: MARCA_AGUA_BORRADOR });
+  // with the issuer's branding, as its PDF will look; no sandbox band: it says the sandbox stamped it, and no one did
+  const marca = await marcaPdf(deps, app);
+  const pdf = await generarPdf(xml, { marcaAgua: MARCA_AGUA_BORRADOR, ...(marca ? { marca } : {}) });
   return { body: pdf, contentType: 'application/pdf', nombre: `borrador-${f.id}.pdf` };
 }

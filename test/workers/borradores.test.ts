@@ -75,6 +75,11 @@ describe('borradores — happy', () => {
     expect(new TextDecoder().decode(bytes.slice(0, 5))).toBe('%PDF-');
     await env.TEST_OUTPUT.fetch('http://output/borradores/vista-previa.pdf', { method: 'PUT', body: bytes });
     expect(dibuja(await textoDePdf(bytes), 'BORRADOR')).toBe(true);
+    // the issuer's branding is on it, as on its stamped PDF
+    await db().update(clientApplications).set({ pie_pagina: 'Gracias por su compra' }).where(eq(clientApplications.id, (await fila(a.id)).client_application_id));
+    const conMarca = new Uint8Array(await (await api('GET', `/facturas/${a.id}/pdf`, { token })).arrayBuffer());
+    expect(dibuja(await textoDePdf(conMarca), 'Gracias por su compra')).toBe(true);
+    expect(dibuja(await textoDePdf(bytes), 'Gracias por su compra')).toBe(false);
     // never cached as the stamped PDF: nothing of it in R2
     expect((await env.CFDI_BUCKET.list({ prefix: `${(await fila(a.id)).client_application_id}/` })).objects.filter((o) => o.key.endsWith('.pdf'))).toEqual([]);
 
