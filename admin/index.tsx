@@ -13,6 +13,7 @@ import { emitir } from './pages/emitir';
 import { facturasIndex, facturasPages } from './pages/facturas';
 import { llaves } from './pages/llaves';
 import { login } from './pages/login';
+import { plataformas } from './pages/plataformas';
 import { limiteVerificar, verificar } from './pages/verificar';
 import { webhooks } from './pages/webhooks';
 import { formFields, setMode } from './render';
@@ -63,6 +64,7 @@ adminApp.route('/aplicaciones', webhooks);
 adminApp.route('/aplicaciones', facturasPages);
 adminApp.route('/aplicaciones', clientes);
 adminApp.route('/aplicaciones', emitir);
+adminApp.route('/plataformas', plataformas);
 adminApp.get('/facturas', facturasIndex);
 adminApp.route('/verificar', verificar);
 

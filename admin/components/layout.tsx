@@ -16,12 +16,13 @@ export interface ShellProps {
   mode: Mode;
   /** The current path, so the mode switch comes back here. */
   path: string;
-  section?: 'panel' | 'aplicaciones' | 'facturas' | 'verificar';
+  section?: 'panel' | 'aplicaciones' | 'plataformas' | 'facturas' | 'verificar';
 }
 
 const NAV = [
   { id: 'panel', href: '/admin', label: 'Panel' },
   { id: 'aplicaciones', href: '/admin/aplicaciones', label: 'Aplicaciones' },
+  { id: 'plataformas', href: '/admin/plataformas', label: 'Plataformas' },
   { id: 'facturas', href: '/admin/facturas', label: 'Facturas' },
   { id: 'verificar', href: '/admin/verificar', label: 'Verificar CFDI' },
 ] as const;

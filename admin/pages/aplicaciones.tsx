@@ -9,6 +9,7 @@ import {
   suspenderAplicacion,
 } from '../../src/services/aplicaciones';
 import { type Aplicacion, cargarAplicacion } from '../../src/services/comprobantes';
+import { listarPlataformas } from '../../src/services/plataformas';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextArea, TextField } from '../components/form';
 import { Csrf, FlashMessage, PageHead } from '../components/layout';
@@ -84,7 +85,8 @@ export const AppStatus = ({ app }: { app: Aplicacion }) =>
 export const aplicaciones = new Hono<AdminEnv>();
 
 aplicaciones.get('/', async (c) => {
-  const apps = await listarAplicaciones(c.var.deps);
+  const [apps, plataformas] = await Promise.all([listarAplicaciones(c.var.deps), listarPlataformas(c.var.deps)]);
+  const plataforma = new Map(plataformas.map((p) => [p.id, p]));
   return page(
     c,
     { title: 'Aplicaciones', section: 'aplicaciones' },
@@ -97,7 +99,7 @@ aplicaciones.get('/', async (c) => {
       <FlashMessage flash={aviso(c)} />
       <div class="tablewrap">
         {apps.length ? (
-          <Tabla columnas={['Nombre', 'RFC', 'Razón social', 'Estado', 'CSD', 'Creada']}>
+          <Tabla columnas={['Nombre', 'RFC', 'Razón social', 'Plataforma', 'Estado', 'CSD', 'Creada']}>
             {apps.map((a) => (
               <tr>
                 <td>
@@ -105,6 +107,7 @@ aplicaciones.get('/', async (c) => {
                 </td>
                 <td class="mono">{a.rfc}</td>
                 <td>{a.razon_social}</td>
+                <td>{a.platform_id ? <a href={`/admin/plataformas/${a.platform_id}`}>{plataforma.get(a.platform_id)?.name}</a> : 'Operadores'}</td>
                 <td>
                   <AppStatus app={a} />
                 </td>
