@@ -1,9 +1,13 @@
 import { Catalogos } from './catalogos.js';
 import { Transport, type HexaFacOptions } from './client.js';
 import { Lotes } from './lotes.js';
+import { Plataforma } from './plataforma.js';
 import { CancelacionesRecibidas, Cfdi, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
 
-/** The HexaFac API client. `new HexaFac('hfx_test_…', { baseUrl: 'http://127.0.0.1:8787' })`. */
+/**
+ * The HexaFac API client. `new HexaFac('hfx_test_…', { baseUrl: 'http://127.0.0.1:8787' })`; with a platform key
+ * (`hfx_plat_…`), `platform.applications` manages the platform's applications.
+ */
 export class HexaFac {
   readonly facturas: Facturas;
   readonly notasCredito: NotasCredito;
@@ -14,6 +18,7 @@ export class HexaFac {
   readonly catalogos: Catalogos;
   readonly cfdi: Cfdi;
   readonly lotes: Lotes;
+  readonly platform: Plataforma;
   readonly baseUrl: string;
 
   constructor(apiKey: string, options: HexaFacOptions) {
@@ -28,6 +33,7 @@ export class HexaFac {
     this.catalogos = new Catalogos(t);
     this.cfdi = new Cfdi(t);
     this.lotes = new Lotes(t);
+    this.platform = new Plataforma(t);
   }
 }
 
@@ -39,4 +45,17 @@ export type { CreateOptions, WaitOptions } from './resources.js';
 export { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
 export type * from './types.js';
 export type { ItemLote, Lote, LoteNuevo, LoteResumen } from './lotes.js';
+export type {
+  AplicacionCambios,
+  AplicacionesListParams,
+  AplicacionNueva,
+  AplicacionPlataforma,
+  ApiKeyAplicacion,
+  ApiKeyAplicacionCreada,
+  ApiKeyNueva,
+  ArchivosCsd,
+  CsdAplicacion,
+  FolioFijado,
+  FolioSiguiente,
+} from './plataforma.js';
 export * as catalogos from './catalogos.js';

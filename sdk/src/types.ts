@@ -4,7 +4,7 @@ import type { components, paths } from './schema.js';
 // Names for the API's schemas and operations, all derived from the generated schema.d.ts.
 
 type Schemas = components['schemas'];
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 type Op<P extends string, M extends Method> = P extends keyof paths
   ? M extends keyof paths[P]

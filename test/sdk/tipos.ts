@@ -1,6 +1,7 @@
 // Type-level test of the SDK, checked by test/node/sdk-tipos.test.ts with tsc: each @ts-expect-error fails the
 // build if the mistake below it ever compiles.
 import type {
+  AplicacionNueva,
   ComplementoPagoNuevo,
   Concepto,
   EventoWebhook,
@@ -46,4 +47,22 @@ export function evento(e: EventoWebhook): string {
   // @ts-expect-error not an event type
   if (e.type === 'factura.inventada') return '';
   return e.type;
+}
+
+// A platform key's client: its applications' bodies and answers are the document's.
+export async function plataforma(h: HexaFac) {
+  const nueva: AplicacionNueva = { name: 'Sucursal', rfc: 'EKU9003173C9', razon_social: 'ESCUELA KEMPER URGATE', regimen_fiscal: '601', lugar_expedicion: '42501', series: { I: 'A' } };
+  // @ts-expect-error the issuer's RFC is required
+  const sinRfc: AplicacionNueva = { name: 'x', razon_social: 'X', regimen_fiscal: '601', lugar_expedicion: '42501' };
+  // @ts-expect-error only I, E and P take a default serie
+  const serieN: AplicacionNueva = { ...nueva, series: { N: 'A' } };
+  const app = await h.platform.applications.create(nueva);
+  const platformId: string = app.platform_id;
+  const key = await h.platform.applications.keys.create(app.id, { name: 'pos', mode: 'test', scopes: ['facturas:write'] });
+  const token: string = key.token;
+  // @ts-expect-error a key is test or live
+  await h.platform.applications.keys.create(app.id, { name: 'pos', mode: 'prod', scopes: ['facturas:write'] });
+  for await (const a of h.platform.applications.list({ status: 'suspended' })) void a.csd?.no_certificado;
+  const folio = await h.platform.applications.setFolio(app.id, 'A', { siguiente: 10 });
+  void [sinRfc, serieN, platformId, token, folio.siguiente.live];
 }
