@@ -5,12 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { app } from '../../src/app';
 import { API_BASE } from '../../src/env';
 import { SCOPES, type Scope } from '../../src/lib/auth';
+import { PLATFORM_SCOPES, type PlatformScope } from '../../src/lib/auth-plataforma';
 import { getDb } from '../../src/db/client';
 import { eventos, facturas } from '../../src/db/schema';
 import { EventoWebhookSchema } from '../../src/routes/eventos.schemas';
 import { aplicarCambio, cambiarEstado } from '../../src/services/estado';
 import { cuerpoEvento, EVENT_TYPES, EVENTO_PRUEBA } from '../../src/webhooks/events';
 import { api, createEmisor, createKey, createTenant, facturaBase, insertarFactura, json } from '../helpers';
+import { createPlataforma } from '../plataformas';
 import { dejarCuota, idDeClave } from '../limites';
 
 // The document against the app itself: generic over whatever routers are mounted, so a new route that is not
@@ -106,15 +108,18 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('every secured operation uses bearerAuth with known scopes and documents 401 (and 403 when scoped)', () => {
+  it('every secured operation uses bearerAuth (or, under /plataforma, platformAuth) with known scopes and documents 401 (and 403 when scoped)', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.platformAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     const conLlave = operations.filter(secured);
     expect(conLlave.length).toBeGreaterThan(10);
     for (const o of conLlave) {
       for (const req of o.op.security) {
-        expect(Object.keys(req), label(o)).toEqual(['bearerAuth']);
-        for (const s of req.bearerAuth) expect(SCOPES, label(o)).toContain(s);
-        if (req.bearerAuth.length) expect(o.op.responses, label(o)).toHaveProperty('403');
+        const [esquema, ...otros] = Object.keys(req);
+        expect(otros, label(o)).toEqual([]);
+        expect(esquema, label(o)).toBe(o.path.startsWith('/plataforma/') ? 'platformAuth' : 'bearerAuth');
+        for (const s of req[esquema!]) expect(esquema === 'platformAuth' ? PLATFORM_SCOPES : SCOPES, label(o)).toContain(s);
+        if (req[esquema!].length) expect(o.op.responses, label(o)).toHaveProperty('403');
       }
       expect(o.op.responses, label(o)).toHaveProperty('401');
     }
@@ -170,15 +175,26 @@ describe('declared security is the enforced security', () => {
 
   it('a key without the declared scope gets 403; with only that scope it passes auth, and what it gets is documented', async () => {
     const { app: tenant } = await createTenant();
+    // a platform key for the platformAuth operations, an application key for the rest
+    // (one platform per set of scopes: a platform and its key cost more to make than an application's key)
+    const plataformas = new Map<string, Promise<string>>();
+    const deLaPlataforma = (scopes: PlatformScope[]) => {
+      if (!plataformas.has(scopes.join())) plataformas.set(scopes.join(), createPlataforma({ scopes }).then((p) => p.token));
+      return plataformas.get(scopes.join())!;
+    };
+    const llave = async (o: Operation, excepto: boolean, scopes: string[]) =>
+      o.op.security[0].platformAuth
+        ? deLaPlataforma(PLATFORM_SCOPES.filter((s) => scopes.includes(s) !== excepto))
+        : createKey(tenant.id, { scopes: SCOPES.filter((s) => scopes.includes(s) !== excepto) as Scope[] });
     for (const o of operations.filter(secured)) {
-      const scopes: Scope[] = o.op.security[0].bearerAuth;
+      const scopes: string[] = o.op.security[0].bearerAuth ?? o.op.security[0].platformAuth;
       if (scopes.length) {
-        const sinScope = await createKey(tenant.id, { scopes: SCOPES.filter((s) => !scopes.includes(s)) });
+        const sinScope = await llave(o, true, scopes);
         const res = await call(o, sinScope);
         expect(res.status, label(o)).toBe(403);
         await res.body?.cancel();
       }
-      const justo = await createKey(tenant.id, { scopes });
+      const justo = await llave(o, false, scopes);
       const res = await call(o, justo);
       expect([401, 403], label(o)).not.toContain(res.status);
       if (res.status >= 400) expect(o.op.responses, `${label(o)} answered ${res.status}`).toHaveProperty(String(res.status));
