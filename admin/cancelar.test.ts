@@ -152,3 +152,18 @@ describe('cancelling an invoice from its detail page', () => {
     expect(eventosAjenos).toEqual([]);
   });
 });
+
+describe('a borrador in the panel', () => {
+  it('is listed and shown with its Borrador badge and no folio', async () => {
+    const { app, token } = await createEmisor();
+    const res = await api('POST', '/facturas', { token, body: { ...facturaBase(), borrador: true } });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    const { browser } = await signedIn();
+    const lista = await (await browser.get(`/admin/aplicaciones/${app.id}/facturas`)).text();
+    expect(lista).toContain('F (borrador)');
+    expect(lista).not.toContain('F-</a>');
+    const pagina = await (await browser.get(detalle(app.id, id))).text();
+    expect(pagina).toContain('Borrador');
+  });
+});

@@ -50,7 +50,9 @@ const appCrumbs = (app: Aplicacion) => [
   { href: `/admin/aplicaciones/${app.id}`, label: app.name },
 ];
 
-export const folioDe = (f: Pick<Factura, 'serie' | 'folio'>) => `${f.serie}${f.serie ? '-' : ''}${f.folio}`;
+/** "F-12"; a draft has no folio until it is sent to stamp: "F (borrador)". */
+export const folioDe = (f: Pick<Factura, 'serie' | 'folio' | 'status'>) =>
+  f.status === 'borrador' ? `${f.serie} (borrador)` : `${f.serie}${f.serie ? '-' : ''}${f.folio}`;
 
 /** How a page names a comprobante and its cancellation, by tipo (a complemento is no factura). */
 const NOMBRE_TIPO = { I: 'Factura', E: 'Nota de crédito', P: 'Complemento de pago' } as const;
