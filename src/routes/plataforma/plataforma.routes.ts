@@ -113,13 +113,16 @@ const base64 = (que: string) =>
     .regex(/^[A-Za-z0-9+/=\s]*$/, 'Debe ser base64.')
     .describe(`El archivo ${que} en base64.`);
 
+/** The start of the SAT's test CSD (EKU9003173C9) and its password: the docs' example, the whole files in a real call. */
+export const EJEMPLO_CSD = { cer_base64: 'MIIFsDCCA5igAwIBAgIUMzAwMDEwMDAwMDA1MDAwMDM0MTY=', key_base64: 'MIIFDjBABgkqhkiG9w0BBQ0wMzAbBgkqhkiG9w0BBQww', password: '12345678a' };
+
 export const CsdJsonSchema = z
   .strictObject({
     cer_base64: base64('.cer (certificado del CSD, DER)'),
     key_base64: base64('.key (llave privada PKCS#8 cifrada)'),
     password: z.string().max(256).describe('La contraseña de la llave privada: se usa una vez y no se guarda ni se registra.'),
   })
-  .meta({ id: 'CsdBase64', example: { cer_base64: 'MIIFsDCCA5igAwIBAgIU…', key_base64: 'MIIFDjBABgkqhkiG9w0BBQ0w…', password: '12345678a' } });
+  .meta({ id: 'CsdBase64', example: EJEMPLO_CSD });
 
 const archivo = (que: string) =>
   z
