@@ -99,7 +99,8 @@ export function rutaTimbrar(r: Ruta) {
     request: { params: IdParamsSchema, headers: SimulableHeadersSchema },
     responses: {
       202: { ...jsonContent(AceptadaSchema, 'Aceptado para timbrado.'), headers: z.object({ Location: z.string() }) },
-      ...errorResponses(401, 403, 404, 409, 422),
+      // No body is read, but one sent is still checked on the way in (size, Content-Type).
+      ...errorResponses(401, 403, 404, 409, 413, 415, 422),
     },
   });
 }
