@@ -223,6 +223,15 @@ aplicaciones.get('/:appId', async (c) => {
           </p>
         </section>
         <section class="card">
+          <h2>Identidad en el PDF</h2>
+          <p class="muted">Logo, color y pie de página de sus PDF.</p>
+          <p class="mt">
+            <a class="btn btn-secondary" href={`${base}/marca`}>
+              Editar la identidad en el PDF
+            </a>
+          </p>
+        </section>
+        <section class="card">
           <h2>Aplicación</h2>
           <dl class="kv">
             <dt>ID</dt>
