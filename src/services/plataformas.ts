@@ -123,7 +123,9 @@ export async function crearAplicacionDePlataforma(
 ): Promise<Idempotent<Aplicacion>> {
   const idem = { key: opts.idempotencyKey, operation: 'plataforma.aplicaciones.crear', input: d };
   const r = await withIdempotency<{ id: string }>(deps, porPlataforma(platformId), idem, async (recibo) => {
-    const fila = { ...nuevaAplicacion(d, deps.clock()), platform_id: platformId };
+    // the platform's plan governs its issuers' keys too: it is the platform that sends their traffic
+    const { plan } = await cargarPlataforma(deps, platformId);
+    const fila = { ...nuevaAplicacion(d, deps.clock()), platform_id: platformId, plan };
     await deps.d1.batch([statementOf(deps.d1, deps.db.insert(clientApplications).values(fila)), ...(await recibo({ id: fila.id }))]);
     return { id: fila.id };
   });

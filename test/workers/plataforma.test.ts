@@ -1,4 +1,5 @@
 import { env, exports } from 'cloudflare:workers';
+import { LIMITES } from '../../src/lib/rate-limit';
 import { describe, expect, it } from 'vitest';
 import { fielCer, fielKey, CSD_PASSWORD } from '../../admin/test-fixtures/csd';
 import { API_BASE } from '../../src/env';
@@ -38,6 +39,8 @@ describe('a platform through the API', () => {
     );
     const aceptada = await api('POST', '/facturas', { token: key.token, body: facturaBase({ serie: 'PLAT' }) });
     expect(aceptada.status).toBe(202);
+    // the issuer's key is counted under its platform's plan
+    expect(aceptada.headers.get('RateLimit-Policy')).toBe(`"escrituras";q=${LIMITES.plataforma.escrituras.q};w=${LIMITES.plataforma.escrituras.w}`);
     const f = await esperarFin(key.token, '/facturas', (await json(aceptada)).id);
     expect(f.status, JSON.stringify(f.errores)).toBe('timbrada');
     const xml = await (await api('GET', `/facturas/${f.id}/xml`, { token: key.token })).text();
