@@ -1,5 +1,6 @@
 import { Catalogos } from './catalogos.js';
 import { Transport, type HexaFacOptions } from './client.js';
+import { Exportaciones } from './exportaciones.js';
 import { Lotes } from './lotes.js';
 import { Plataforma } from './plataforma.js';
 import { CancelacionesRecibidas, Cfdi, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
@@ -18,6 +19,7 @@ export class HexaFac {
   readonly catalogos: Catalogos;
   readonly cfdi: Cfdi;
   readonly lotes: Lotes;
+  readonly exportaciones: Exportaciones;
   readonly platform: Plataforma;
   readonly baseUrl: string;
 
@@ -33,6 +35,7 @@ export class HexaFac {
     this.catalogos = new Catalogos(t);
     this.cfdi = new Cfdi(t);
     this.lotes = new Lotes(t);
+    this.exportaciones = new Exportaciones(t);
     this.platform = new Plataforma(t);
   }
 }
