@@ -282,7 +282,8 @@ export const suspender = createRoute({
   request: { params: IdParams },
   responses: {
     200: jsonContent(AplicacionPlataformaSchema, 'La aplicación suspendida.'),
-    ...errorResponses(401, 403, 404),
+    // No body is read, but one is still checked on the way in (size, Content-Type), and so is the id's length.
+    ...errorResponses(401, 403, 404, 413, 415, 422),
   },
 });
 
@@ -297,7 +298,8 @@ export const reactivar = createRoute({
   request: { params: IdParams },
   responses: {
     200: jsonContent(AplicacionPlataformaSchema, 'La aplicación activa.'),
-    ...errorResponses(401, 403, 404),
+    // No body is read, but one is still checked on the way in (size, Content-Type), and so is the id's length.
+    ...errorResponses(401, 403, 404, 413, 415, 422),
   },
 });
 
