@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 
 // What a refused request must leave as it found: the row count of every D1 table (found in the schema, so a
 // table added later is counted too) for the tenants under test, the folio counters, and the tenants' R2
-// objects. A table without a tenant column is counted whole (the applications' own table by id).
+// objects. A table without a tenant column is counted whole (the applications' own table by id or platform).
 
 export type Instantanea = Record<string, number>;
 
@@ -42,9 +42,11 @@ export async function instantanea(apps: string[]): Promise<Instantanea> {
   const columnas: string[] = [];
   const params: string[] = [];
   for (const t of tablas) {
-    const donde = t.porTenant ? ` WHERE client_application_id IN (${marcas})` : t.porId ? ` WHERE id IN (${marcas})` : '';
+    // A platform's id among `apps` counts the applications it owns too (a refused create must add none).
+    const donde = t.porTenant ? ` WHERE client_application_id IN (${marcas})` : t.porId ? ` WHERE id IN (${marcas}) OR platform_id IN (${marcas})` : '';
     columnas.push(`(SELECT COUNT(*) FROM ${q(t.nombre)}${donde}) AS ${q(t.nombre)}`);
-    if (t.porTenant || t.porId) params.push(...apps);
+    if (t.porTenant) params.push(...apps);
+    if (t.porId) params.push(...apps, ...apps);
     for (const c of t.contadores) {
       columnas.push(`(SELECT COALESCE(SUM(${q(c)}), 0) FROM ${q(t.nombre)}${donde}) AS ${q(`${t.nombre}.${c}`)}`);
       if (t.porTenant) params.push(...apps);

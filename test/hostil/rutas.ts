@@ -2,13 +2,17 @@ import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { parseXml, pemToDer, validateXsd, verificarCfdi, type XmlLeido } from '../../src/cfdi';
 import { getDb } from '../../src/db/client';
-import { facturas } from '../../src/db/schema';
+import { folios, facturas } from '../../src/db/schema';
 import { depsDe } from '../../src/deps';
 import { procesarCancelacion } from '../../src/jobs/cancelar-factura';
 import { procesarFactura } from '../../src/jobs/procesar-factura';
 import { facturaPPD, facturaTimbrada } from '../comprobantes';
-import { api, createEmisor, createTenant, facturaBase, guardarParaOraculo } from '../helpers';
-import { hostUnico } from '../workers/webhooks-helpers';
+import { procesarExportacion } from '../../src/jobs/exportar';
+import { reactivarAplicacionDePlataforma, suspenderAplicacionDePlataforma } from '../../src/services/plataformas';
+import { toBase64 } from '../../src/cfdi';
+import { logo } from '../fixtures/marca/logos';
+import { api, createEmisor, createKey, createTenant, facturaBase, guardarParaOraculo } from '../helpers';
+import { hostUnico, plataformaConKey } from '../workers/webhooks-helpers';
 import { jsonDe, llamar, type Respuesta } from './llamar';
 import type { Cuerpo, Json, Muestras } from './corpus';
 import { caracterNoXml, problemaContentDisposition, problemasDeError, rastroInterno } from './oraculos';
@@ -47,6 +51,11 @@ export interface Contexto {
   sinIdempotencia?: string;
   /** The corpus's sample sizes where this route needs other ones. */
   muestras?: Partial<Muestras>;
+  /**
+   * A key for each body in place of `token`, for a route whose rate limit (the costosas class: 5 a minute per key)
+   * would otherwise answer 429 to most of the corpus instead of reading it.
+   */
+  tokenPorCuerpo?: () => Promise<string>;
 }
 
 export type Preparar = () => Promise<Contexto>;
@@ -370,7 +379,311 @@ export const RUTAS: Record<string, Preparar> = {
   'POST /webhooks/{id}/rotar-secreto': async () => webhookConAccion('rotar-secreto'),
   'POST /webhooks/{id}/prueba': async () => webhookConAccion('prueba'),
   'POST /webhooks/{id}/entregas/{entrega}/reenviar': async () => webhookConAccion('reenviar'),
+
+  'POST /plataforma/webhooks': async () => {
+    const { platformId, token } = await plataformaConKey();
+    return {
+      token,
+      apps: [platformId],
+      parametros: {},
+      base: { url: `https://${hostUnico()}/hexafac`, events: ['aplicacion.csd_por_vencer', 'aplicacion.csd_vencido'], description: 'Panel de la plataforma' },
+      // The endpoint is the platform's, with what the answer said; deleting it is what proves it existed.
+      async tras2xx(r) {
+        const id = r.body?.id as string;
+        const leido = await llamar('GET', `/plataforma/webhooks/${id}`, { token });
+        const p = respuestaSecundaria(leido, 'GET /plataforma/webhooks/{id}', '');
+        if (leido.status !== 200) p.push(`GET /plataforma/webhooks/{id} → ${leido.status}`);
+        else if (jsonDe(leido).url !== r.body.url || JSON.stringify(jsonDe(leido).events) !== JSON.stringify(r.body.events)) p.push(`el webhook guardado no es el respondido: ${leido.texto.slice(0, 200)}`);
+        const borrado = await llamar('DELETE', `/plataforma/webhooks/${id}`, { token });
+        if (borrado.status !== 204) p.push(`DELETE /plataforma/webhooks/{id} → ${borrado.status}`);
+        return p;
+      },
+    };
+  },
+  'POST /plataforma/webhooks/{id}/rotar-secreto': async () => webhookConAccion('rotar-secreto', '/plataforma/webhooks'),
+  'POST /plataforma/webhooks/{id}/prueba': async () => webhookConAccion('prueba', '/plataforma/webhooks'),
+  'POST /plataforma/webhooks/{id}/entregas/{entrega}/reenviar': async () => webhookConAccion('reenviar', '/plataforma/webhooks'),
+
+  'POST /plataforma/aplicaciones': async () => {
+    const { platformId, token } = await plataformaConKey();
+    return {
+      token,
+      apps: [platformId],
+      parametros: {},
+      base: { ...EMISOR, description: 'Tienda 14 del ERP', series: { I: 'PAC', E: 'PNC', P: 'PCP' } },
+      // It is the platform's, with the issuer sent; suspended afterwards, so what the next body creates is alone active.
+      async tras2xx(r) {
+        const id = r.body?.id as string;
+        const p: string[] = [];
+        const enviado = jsonEnviado(r.cuerpo);
+        const leido = await llamar('GET', `/plataforma/aplicaciones/${id}`, { token });
+        if (leido.status !== 200) return [`GET /plataforma/aplicaciones/{id} → ${leido.status} ${leido.texto.slice(0, 200)}`];
+        const a = jsonDe(leido);
+        if (a.platform_id !== platformId) p.push(`la aplicación es de ${a.platform_id}, no de ${platformId}`);
+        for (const k of ['rfc', 'regimen_fiscal', 'lugar_expedicion'] as const) {
+          if (a[k] !== r.body[k]) p.push(`${k} guardado ${a[k]}, respondido ${r.body[k]}`);
+          if (enviado && typeof enviado[k] === 'string' && a[k] !== enviado[k].trim().toUpperCase()) p.push(`${k} guardado ${a[k]}, enviado ${enviado[k]}`);
+        }
+        if (a.status !== 'active' || a.csd !== null) p.push(`recién creada pero ${a.status}, csd ${JSON.stringify(a.csd)}`);
+        const s = await llamar('POST', `/plataforma/aplicaciones/${id}/suspender`, { token });
+        if (s.status !== 200) p.push(`POST …/suspender → ${s.status}`);
+        return p;
+      },
+    };
+  },
+  'POST /plataforma/aplicaciones/{id}/suspender': async () => aplicacionConAccion('suspender'),
+  'POST /plataforma/aplicaciones/{id}/reactivar': async () => aplicacionConAccion('reactivar'),
+
+  // The JSON variant (base64 files) is what is fuzzed; a multipart Content-Type on a JSON body is a 400/415.
+  'PUT /plataforma/aplicaciones/{id}/csd': async () => {
+    const { platformId, token, app } = await aplicacionDePrueba();
+    return {
+      token,
+      apps: [platformId, app.id],
+      parametros: { id: app.id },
+      base: { cer_base64: env.TEST_CSD_CER, key_base64: env.TEST_CSD_KEY, password: '12345678a' },
+      // The application now signs with that certificate: its view names it and the stored row too.
+      async tras2xx(r) {
+        const a = jsonDe(await llamar('GET', `/plataforma/aplicaciones/${app.id}`, { token }));
+        const p: string[] = [];
+        if (r.body?.no_certificado !== NO_CERTIFICADO_PRUEBA || a.csd?.no_certificado !== NO_CERTIFICADO_PRUEBA || a.csd?.rfc !== app.rfc || a.csd?.vigente !== true)
+          p.push(`CSD aceptado pero la aplicación muestra ${JSON.stringify(a.csd)} (respuesta ${JSON.stringify(r.body)})`);
+        if (JSON.stringify(r.body).includes('12345678a')) p.push('la respuesta trae la contraseña');
+        return p;
+      },
+      sinIdempotencia: 'PUT: subir el mismo CSD otra vez lo deja igual',
+    };
+  },
+
+  'POST /plataforma/aplicaciones/{id}/api-keys': async () => {
+    const { platformId, token, app } = await aplicacionDePrueba();
+    return {
+      token,
+      apps: [platformId, app.id],
+      parametros: { id: app.id },
+      base: { name: 'Punto de venta', mode: 'test', scopes: ['facturas:read', 'facturas:write'], expires: '2099-12-31' },
+      // The token authenticates as the application (200, or 403 for a scope it lacks), is listed, and once revoked is a 401.
+      async tras2xx(r) {
+        const p: string[] = [];
+        const k = r.body ?? {};
+        if (typeof k.token !== 'string' || !k.token.startsWith(`hfx_${k.mode}_`)) return [`token ${JSON.stringify(k.token)} para el modo ${k.mode}`];
+        const uso = await llamar('GET', '/facturas', { token: k.token });
+        if (uso.status !== 200 && uso.status !== 403) p.push(`la key nueva en GET /facturas → ${uso.status} ${uso.texto.slice(0, 200)}`);
+        const lista = jsonDe(await llamar('GET', `/plataforma/aplicaciones/${app.id}/api-keys`, { token }));
+        if (!lista.data?.some((x: { id: string }) => x.id === k.id)) p.push('la key creada no está en la lista de la aplicación');
+        const revocada = await llamar('DELETE', `/plataforma/aplicaciones/${app.id}/api-keys/${k.id}`, { token });
+        if (revocada.status !== 204) p.push(`DELETE …/api-keys/{key_id} → ${revocada.status}`);
+        if ((await llamar('GET', '/facturas', { token: k.token })).status !== 401) p.push('la key revocada sigue funcionando');
+        return p;
+      },
+    };
+  },
+
+  // The counter only moves forward: once one body has moved a serie, the next body gets a serie of its own.
+  'PUT /plataforma/aplicaciones/{id}/folios/{serie}': async () => {
+    const { platformId, token, app } = await aplicacionDePrueba();
+    let series = 0;
+    const ctx: Contexto = {
+      token,
+      apps: [platformId, app.id],
+      parametros: { id: app.id, serie: 'HOSTIL0' },
+      base: { siguiente: 1001, mode: 'test' },
+      async tras2xx(r) {
+        // A hostile serie in the path is a serie too (any text without | is one): the counter moved is that one.
+        const enRuta = r.cuerpo.parametros?.serie;
+        const serie = enRuta === undefined ? ctx.parametros.serie! : decodificado(enRuta);
+        const p: string[] = [];
+        const filas = await getDb(env).select().from(folios).where(eq(folios.client_application_id, app.id)).all();
+        const deLaSerie = filas.filter((f) => f.serie === serie);
+        if (r.body?.serie !== serie) p.push(`la respuesta nombra la serie ${r.body?.serie}, no ${serie}`);
+        for (const [mode, siguiente] of Object.entries((r.body?.siguiente ?? {}) as Record<string, number>)) {
+          const f = deLaSerie.find((x) => x.mode === mode);
+          if (f?.ultimo !== siguiente - 1) p.push(`${mode}: siguiente ${siguiente} respondido, el contador quedó en ${f?.ultimo}`);
+        }
+        if (!deLaSerie.length) p.push(`ningún contador para la serie ${serie}`);
+        if (enRuta === undefined) ctx.parametros.serie = `HOSTIL${++series}`;
+        return p;
+      },
+      sinIdempotencia: 'PUT: fijar el mismo siguiente otra vez lo deja igual',
+    };
+    return ctx;
+  },
+
+  'PUT /plataforma/aplicaciones/{id}/marca/logo': async () => {
+    const { platformId, token, app } = await aplicacionDePrueba();
+    const png = logo('logo.png');
+    let versionAnterior: string | null = null;
+    return {
+      token,
+      apps: [platformId, app.id],
+      parametros: { id: app.id },
+      base: { logo_base64: toBase64(png), tipo: 'image/png' },
+      // The application's branding now has that logo, its version changed, and its bytes are the ones sent.
+      async tras2xx(r) {
+        const m = jsonDe(await llamar('GET', `/plataforma/aplicaciones/${app.id}/marca`, { token }));
+        const p: string[] = [];
+        if (JSON.stringify(m.logo) !== JSON.stringify(r.body?.logo) || m.logo?.bytes !== png.length || m.logo?.tipo !== 'image/png') p.push(`logo aceptado pero la marca muestra ${JSON.stringify(m.logo)}`);
+        if (!m.version || m.version === versionAnterior) p.push(`la versión de la marca no cambió (${m.version})`);
+        versionAnterior = m.version;
+        return p;
+      },
+      sinIdempotencia: 'PUT: subir el mismo logo otra vez lo deja igual',
+    };
+  },
+
+  // Each body with a key of its own: the costosas class allows 5 a minute per key.
+  'POST /lotes': async () => {
+    const { app, token } = await createEmisor();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      tokenPorCuerpo: () => createKey(app.id),
+      base: { items: [{ tipo: 'factura', datos: facturaBase({ serie: 'LOTE' }) as Json }] },
+      // Every accepted item is a comprobante stamped here; every refused one carries its route's error.
+      async tras2xx(r) {
+        const p: string[] = [];
+        const items = (r.body?.items ?? []) as { status: string; id?: string; error?: { code: string } }[];
+        if (!items.length) p.push('lote aceptado sin items');
+        for (const [i, it] of items.entries()) {
+          if (it.status === 'aceptado') p.push(...(await verificarComprobante(token, it.id!, `hostil-lotes-${r.n}-${i}`, { completo: completo(r) })).map((m) => `items[${i}]: ${m}`));
+          else if (!/^[a-z][a-z0-9_]*$/.test(it.error?.code ?? '')) p.push(`items[${i}] rechazado sin código: ${JSON.stringify(it).slice(0, 200)}`);
+        }
+        const lote = await llamar('GET', `/lotes/${r.body?.id}`, { token });
+        if (lote.status !== 200 || jsonDe(lote).items?.length !== items.length) p.push(`GET /lotes/{id} → ${lote.status} ${lote.texto.slice(0, 200)}`);
+        // A refused item stored nothing: the batch's rows are exactly its accepted items.
+        const filas = await getDb(env).select({ id: facturas.id }).from(facturas).where(eq(facturas.lote_id, r.body?.id)).all();
+        const aceptados = items.filter((it) => it.status === 'aceptado').map((it) => it.id);
+        if (filas.map((f) => f.id).sort().join() !== aceptados.sort().join()) p.push(`el lote guardó ${filas.length} comprobantes, aceptó ${aceptados.length}`);
+        return p;
+      },
+      // Its items' datos are the shapes POST /facturas already gets at full size.
+      muestras: { tipo: 1, control: 2, especial: 1, inyeccion: 1, longitud: 1, numero: 2 },
+    };
+  },
+
+  'POST /exportaciones': async () => {
+    const { app, token } = await createEmisor();
+    await timbrarYa(token, '/facturas', facturaBase());
+    const hasta = hoyMexico();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      tokenPorCuerpo: () => createKey(app.id),
+      base: { formato: 'csv', desde: `${hasta.slice(0, 8)}01`, hasta, tipo: 'I', status: 'timbrada' },
+      // The export row is the tenant's: its job runs here to the end (the queue's copy then finds it done) and the file exists.
+      async tras2xx(r) {
+        const id = r.body?.id as string;
+        for (let i = 0; i < 20 && jsonDe(await llamar('GET', `/exportaciones/${id}`, { token })).status !== 'lista'; i++) await procesarExportacion(depsDe(env), id, 1);
+        const e = await llamar('GET', `/exportaciones/${id}`, { token });
+        if (e.status !== 200) return [`GET /exportaciones/{id} → ${e.status} ${e.texto.slice(0, 200)}`];
+        const x = jsonDe(e);
+        const p: string[] = [];
+        if (x.status !== 'lista' || x.formato !== r.body.formato || !x.bytes) p.push(`exportación aceptada pero quedó ${x.status} (${x.formato}, ${x.bytes} bytes): ${x.error}`);
+        // The base's filters match the tenant's one stamped factura.
+        if (r.n === 0 && x.comprobantes !== 1) p.push(`la exportación de la base tiene ${x.comprobantes} comprobantes, no 1`);
+        return p;
+      },
+    };
+  },
+
+  'POST /facturas/{id}/timbrar': async () => borradorATimbrar('/facturas', async () => facturaCompleta()),
+  'POST /notas-credito/{id}/timbrar': async () =>
+    borradorATimbrar('/notas-credito', async (token) => {
+      const relacionada = await timbrarYa(token, '/facturas', { ...facturaPPD('1000000.00'), metodo_pago: 'PUE', forma_pago: '03' });
+      const base = facturaCompleta() as Record<string, Json>;
+      const concepto = (base.conceptos as Record<string, Json>[])[0]!;
+      return {
+        ...base,
+        serie: 'NCH',
+        receptor: { ...RECEPTOR, uso_cfdi: 'G02' },
+        conceptos: [{ ...concepto, clave_prod_serv: '84111506', clave_unidad: 'ACT', descripcion: 'Bonificación', cantidad: '1', valor_unitario: '1.00', descuento: '0.10' }],
+        cfdi_relacionados: [{ tipo_relacion: '01', uuids: [relacionada.uuid] }],
+      };
+    }),
 };
+
+const EMISOR = { name: 'Sucursal Pachuca', rfc: 'EKU9003173C9', razon_social: 'Escuela Kemper Urgate', regimen_fiscal: '601', lugar_expedicion: '42501' };
+/** The SAT's test CSD (EKU9003173C9) in env.TEST_CSD_CER. */
+const NO_CERTIFICADO_PRUEBA = '30001000000500003416';
+
+/** A path parameter as the router reads it (one that is not valid percent-encoding stays as sent). */
+function decodificado(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+}
+
+/** The body as sent, when it is a JSON object (for comparing what was stored with it). */
+function jsonEnviado(c: Cuerpo): Record<string, any> | undefined {
+  try {
+    const v = JSON.parse(new TextDecoder().decode(c.bytes));
+    return v && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A platform with a key and one application of its own, created through the API. */
+async function aplicacionDePrueba() {
+  const { platformId, token } = await plataformaConKey();
+  const res = await llamar('POST', '/plataforma/aplicaciones', { token, body: EMISOR });
+  if (res.status !== 201) throw new Error(`aplicación: ${res.status} ${res.texto}`);
+  return { platformId, token, app: jsonDe(res) as { id: string; rfc: string } };
+}
+
+/** Suspending or reactivating takes no body; each one accepted is undone so the next body finds the same state. */
+async function aplicacionConAccion(accion: 'suspender' | 'reactivar'): Promise<Contexto> {
+  const { platformId, token, app } = await aplicacionDePrueba();
+  const deps = depsDe(env);
+  if (accion === 'reactivar') await suspenderAplicacionDePlataforma(deps, platformId, app.id);
+  const esperado = accion === 'suspender' ? 'suspended' : 'active';
+  return {
+    token,
+    apps: [platformId, app.id],
+    parametros: { id: app.id },
+    base: {},
+    async tras2xx(r) {
+      const a = jsonDe(await llamar('GET', `/plataforma/aplicaciones/${app.id}`, { token }));
+      const p = r.body?.id === app.id && r.body?.status === esperado && a.status === esperado ? [] : [`${accion}: la respuesta dice ${r.body?.status}, la aplicación quedó ${a.status}`];
+      await (accion === 'suspender' ? reactivarAplicacionDePlataforma : suspenderAplicacionDePlataforma)(deps, platformId, app.id);
+      return p;
+    },
+    sinIdempotencia: 'acción sobre una aplicación existente, sin cuerpo',
+    // The body is never read: a few of the whole-body classes are enough.
+    muestras: { crudos: 6, content_type: 5 },
+  };
+}
+
+/** A draft stored with borrador: true; POST …/{id}/timbrar takes no body and stamps it; the next body gets a fresh draft. */
+async function borradorATimbrar(ruta: string, cuerpo: (token: string) => Promise<Json>): Promise<Contexto> {
+  const { app, token } = await createEmisor();
+  const datos = (await cuerpo(token)) as Record<string, Json>;
+  const borrador = async () => {
+    const res = await llamar('POST', ruta, { token, body: { ...datos, borrador: true } });
+    if (res.status !== 201) throw new Error(`borrador: ${res.status} ${res.texto}`);
+    return jsonDe(res).id as string;
+  };
+  const ctx: Contexto = {
+    token,
+    apps: [app.id],
+    parametros: { id: await borrador() },
+    base: {},
+    async tras2xx(r) {
+      const id = ctx.parametros.id!;
+      const p = r.body?.id === id ? [] : [`la respuesta nombra ${r.body?.id}, no el borrador ${id}`];
+      p.push(...(await verificarComprobante(token, id, `hostil-timbrar${ruta.replace(/\//g, '-')}-${r.n}`, { completo: r.n === 0 })));
+      ctx.parametros.id = await borrador();
+      return p;
+    },
+    // The body is never read: a few of the whole-body classes are enough.
+    muestras: { crudos: 6, content_type: 5 },
+  };
+  return ctx;
+}
 
 async function validarSinEfecto(ruta: string, base: (token: string) => Promise<Json>): Promise<Contexto> {
   const { app, token } = await createEmisor();
@@ -394,26 +707,37 @@ async function validarSinEfecto(ruta: string, base: (token: string) => Promise<J
   return ctx;
 }
 
-async function webhookConAccion(accion: string): Promise<Contexto> {
-  const { app, token } = await createTenant();
-  const res = await llamar('POST', '/webhooks', { token, body: { url: `https://${hostUnico()}/hook`, events: ['*'] } });
+/** A webhook of an application (/webhooks) or of a platform (/plataforma/webhooks) and the action on it, which takes no body. */
+async function webhookConAccion(accion: 'rotar-secreto' | 'prueba' | 'reenviar', prefijo = '/webhooks'): Promise<Contexto> {
+  const plataforma = prefijo !== '/webhooks';
+  const { id: dueno, token } = plataforma ? await plataformaConKey().then((p) => ({ id: p.platformId, token: p.token })) : await createTenant().then((t) => ({ id: t.app.id, token: t.token }));
+  const res = await llamar('POST', prefijo, { token, body: { url: `https://${hostUnico()}/hook`, events: ['*'] } });
   if (res.status !== 201) throw new Error(`webhook: ${res.status} ${res.texto}`);
   const webhook = jsonDe(res);
   const parametros: Record<string, string> = { id: webhook.id };
+  const entregas = async () => jsonDe(await llamar('GET', `${prefijo}/${webhook.id}/entregas?limit=100`, { token })).data as { id: string; status: string }[];
   if (accion === 'reenviar') {
     // A finished delivery to resend: the webhook's test event, once its receiver answered.
-    const prueba = jsonDe(await llamar('POST', `/webhooks/${webhook.id}/prueba`, { token }));
+    const prueba = jsonDe(await llamar('POST', `${prefijo}/${webhook.id}/prueba`, { token }));
     const { esperar } = await import('../workers/webhooks-helpers');
-    const entregas = async () => jsonDe(await llamar('GET', `/webhooks/${webhook.id}/entregas?limit=100`, { token })).data as { id: string; status: string }[];
     await esperar(entregas, (l) => l.some((e) => e.id === prueba.id && e.status !== 'pendiente'));
     parametros.entrega = prueba.id;
   }
+  let secreto = webhook.secret as string;
   return {
     token,
-    apps: [app.id],
+    apps: [dueno],
     parametros,
     base: {},
-    tras2xx: async () => [],
+    // What the action says it did: a new secret (the old one still named), or a delivery now in the webhook's log.
+    async tras2xx(r) {
+      if (accion === 'rotar-secreto') {
+        const p = typeof r.body?.secret === 'string' && r.body.secret.startsWith('whsec_') && r.body.secret !== secreto ? [] : [`rotar-secreto no dio un secreto nuevo: ${JSON.stringify(r.body?.secret)}`];
+        secreto = r.body?.secret ?? secreto;
+        return p;
+      }
+      return (await entregas()).some((e) => e.id === r.body?.id) ? [] : [`${accion}: la entrega ${r.body?.id} no está en las entregas del webhook`];
+    },
     sinIdempotencia: 'acción sobre un webhook existente, sin cuerpo',
     // The body is never read: a few of the whole-body classes are enough.
     muestras: { crudos: 6, content_type: 5 },
