@@ -319,7 +319,11 @@ export const exportaciones = sqliteTable(
     completada_at: text('completada_at'),
     ...timestamps,
   },
-  (t) => [index('hexafac_exportaciones_list_idx').on(t.client_application_id, t.mode, t.id)],
+  (t) => [
+    index('hexafac_exportaciones_list_idx').on(t.client_application_id, t.mode, t.id),
+    // the cron re-sends the step of an export whose message was lost: it reads only the ones in flight
+    index('hexafac_exportaciones_en_curso_idx').on(t.updated_at).where(sql`status IN ('pendiente', 'procesando')`),
+  ],
 );
 
 // Cancellations that suppliers ask of CFDIs addressed to one of our issuers: pulled from the PAC by the cron,

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import { facturas } from '../db/schema';
+import { exportaciones, facturas } from '../db/schema';
 import type { Deps } from '../deps';
 import { backoffSeconds } from '../lib/retry';
 import { MINUTE, SECOND } from '../lib/time';
@@ -30,6 +30,12 @@ const CANCELACION_OLVIDADA_MS = 10 * MINUTE;
  * (src/jobs/procesar-factura.ts); past that message's whole retry chain, as for a cancellation, it is re-sent.
  */
 const XML_SIN_ARCHIVAR_MS = 10 * MINUTE;
+/**
+ * An export's step commits its checkpoint (updated_at) and sends the next message; a step quiet for longer than a
+ * message's whole retry chain, doubled, lost it (wrangler dev keeps the queue in memory; a restart drops it). The
+ * step is sent again: a step is guarded by its number, so a late original and this one commit it once.
+ */
+const EXPORTACION_OLVIDADA_MS = 10 * MINUTE;
 /** Expired Idempotency-Keys and admin sessions are removed a batch at a time, so a run stays short. */
 const LOTE_PURGA = 500;
 /** A job dispatches right after its transition; older undispatched events were left by a crash. */
@@ -59,6 +65,8 @@ export interface Barrido {
   /** Batches completed here: their last comprobante's job stopped before it checked. */
   lotes: number;
   cancelaciones: number;
+  /** Exports whose step was sent again. */
+  exportaciones: number;
   purgados: number;
 }
 
@@ -84,7 +92,27 @@ export async function barrer(deps: Deps): Promise<Barrido> {
     .all();
   const reenviar = [...olvidadas, ...sinArchivar];
   if (reenviar.length) await deps.queue.sendBatch(reenviar.map(({ id }) => ({ body: { kind: 'timbrar' as const, id } })));
-  return { eventos, reencolados: reenviar.length, lotes: await completarLotes(deps), cancelaciones: await reenviarCancelaciones(deps, ahora), purgados: await purgar(deps, ahora) };
+  return {
+    eventos,
+    reencolados: reenviar.length,
+    lotes: await completarLotes(deps),
+    cancelaciones: await reenviarCancelaciones(deps, ahora),
+    exportaciones: await reenviarExportaciones(deps, ahora),
+    purgados: await purgar(deps, ahora),
+  };
+}
+
+async function reenviarExportaciones(deps: Deps, ahora: Date): Promise<number> {
+  const quietas = await deps.db
+    .select({ id: exportaciones.id, progreso: exportaciones.progreso })
+    .from(exportaciones)
+    .where(and(inArray(exportaciones.status, ['pendiente', 'procesando']), lt(exportaciones.updated_at, new Date(ahora.getTime() - EXPORTACION_OLVIDADA_MS).toISOString())))
+    .limit(LOTE)
+    .all();
+  if (quietas.length) {
+    await deps.queue.sendBatch(quietas.map((e) => ({ body: { kind: 'exportar' as const, id: e.id, paso: (e.progreso as { paso?: number } | null)?.paso ?? 0 } })));
+  }
+  return quietas.length;
 }
 
 async function completarLotes(deps: Deps): Promise<number> {

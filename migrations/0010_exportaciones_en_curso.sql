@@ -1,0 +1,1 @@
+CREATE INDEX `hexafac_exportaciones_en_curso_idx` ON `hexafac_exportaciones` (`updated_at`) WHERE status IN ('pendiente', 'procesando');
