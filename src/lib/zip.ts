@@ -53,7 +53,7 @@ export function crc32(data: Uint8Array, crc = 0): number {
 
 /** Raw DEFLATE (RFC 1951), as a ZIP entry with method 8 holds it. */
 export async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as BlobPart]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
