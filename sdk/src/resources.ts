@@ -3,6 +3,8 @@ import { HexaFacError } from './errors.js';
 import { List } from './pagination.js';
 import { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
 import type {
+  Borrador,
+  BorradorCambios,
   Cancelacion,
   CancelacionesRecibidasListParams,
   CancelacionRecibida,
@@ -54,8 +56,43 @@ const seg = encodeURIComponent;
 const TERMINAL_FAILURES = new Set(['rechazada', 'error']);
 const CANCELACION_FALLIDA = new Set(['cancelacion_rechazada']);
 
+/**
+ * Drafts of a kind (`borrador: true`): validated and stored, no folio and no PAC until `timbrar`. Same methods for
+ * facturas and notas de crédito, on their own paths.
+ */
+export class Borradores<Nuevo extends object> {
+  constructor(
+    private readonly t: Transport,
+    private readonly ruta: '/facturas' | '/notas-credito',
+  ) {}
+
+  /** 201 with the draft (`status: 'borrador'`, `folio: null`); nothing is reserved. */
+  create(body: Nuevo, options: CreateOptions = {}): Promise<Borrador> {
+    return this.t.create(this.ruta, { ...body, borrador: true }, options);
+  }
+
+  /** JSON Merge Patch of the stored request (null removes a field), validated whole; only while borrador. */
+  update(id: string, cambios: BorradorCambios): Promise<Borrador> {
+    return this.t.json({ method: 'PATCH', path: `${this.ruta}/${seg(id)}`, body: cambios });
+  }
+
+  /** Sends it to stamp: takes its folio and goes `pendiente` (then as any create: waitUntilTimbrada). */
+  timbrar(id: string, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
+    return this.t.create(`${this.ruta}/${seg(id)}/timbrar`, undefined, options);
+  }
+
+  /** Discards it (it never was a CFDI); 409 once it was sent to stamp. */
+  descartar(id: string): Promise<void> {
+    return this.t.json({ method: 'DELETE', path: `/facturas/${seg(id)}` });
+  }
+}
+
 export class Facturas {
-  constructor(private readonly t: Transport) {}
+  readonly borradores: Borradores<FacturaNueva>;
+
+  constructor(private readonly t: Transport) {
+    this.borradores = new Borradores(t, '/facturas');
+  }
 
   /** Accepts a factura for stamping: 202 {id, status: 'pendiente', links}. */
   create(body: FacturaNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
@@ -152,7 +189,11 @@ export class Facturas {
 }
 
 export class NotasCredito {
-  constructor(private readonly t: Transport) {}
+  readonly borradores: Borradores<NotaCreditoNueva>;
+
+  constructor(private readonly t: Transport) {
+    this.borradores = new Borradores(t, '/notas-credito');
+  }
   create(body: NotaCreditoNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
     return this.t.create('/notas-credito', body, options);
   }

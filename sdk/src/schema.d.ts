@@ -160,6 +160,286 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/plataforma/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lista los webhooks de la plataforma
+         * @description Un webhook de la plataforma recibe los eventos de sus aplicaciones (`aplicacion.*`; `*` los suscribe todos), firmados como los de una aplicación. La URL sigue las reglas de modo live (https).
+         */
+        get: operations["listarWebhooksPlataforma"];
+        put?: never;
+        /**
+         * Registra un webhook de la plataforma; la respuesta trae su secreto de firma por única vez
+         * @description Un webhook de la plataforma recibe los eventos de sus aplicaciones (`aplicacion.*`; `*` los suscribe todos), firmados como los de una aplicación. La URL sigue las reglas de modo live (https).
+         */
+        post: operations["crearWebhookPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Obtiene un webhook de la plataforma */
+        get: operations["obtenerWebhookPlataforma"];
+        put?: never;
+        post?: never;
+        /** Elimina un webhook de la plataforma; lo que esperaba entrega se descarta */
+        delete: operations["eliminarWebhookPlataforma"];
+        options?: never;
+        head?: never;
+        /** Cambia URL, eventos, descripción o estado de un webhook de la plataforma */
+        patch: operations["actualizarWebhookPlataforma"];
+        trace?: never;
+    };
+    "/plataforma/webhooks/{id}/rotar-secreto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Genera un secreto nuevo para un webhook de la plataforma; el anterior sigue firmando 24 h */
+        post: operations["rotarSecretoWebhookPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/webhooks/{id}/entregas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bitácora de entregas de un webhook de la plataforma, con cada intento */
+        get: operations["listarEntregasPlataforma"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/webhooks/{id}/entregas/{entrega}/reenviar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Vuelve a enviar una entrega terminada de un webhook de la plataforma (mismo cuerpo y webhook-id) */
+        post: operations["reenviarEntregaPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/webhooks/{id}/prueba": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Envía un evento firmado `webhook.prueba` a un webhook de la plataforma */
+        post: operations["probarWebhookPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lista las aplicaciones de la plataforma
+         * @description De la más reciente a la más antigua, paginadas con `cursor`; `status` filtra.
+         */
+        get: operations["listarAplicacionesPlataforma"];
+        put?: never;
+        /**
+         * Crea una aplicación (un emisor) de la plataforma
+         * @description Valida el RFC, la razón social, el régimen fiscal (aplicable al tipo de persona), el código postal y las series, y reporta todos los problemas a la vez. Después se sube su CSD (`PUT …/csd`) y se crean sus API keys (`POST …/api-keys`).
+         */
+        post: operations["crearAplicacionPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consulta una aplicación de la plataforma */
+        get: operations["obtenerAplicacionPlataforma"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Modifica una aplicación de la plataforma
+         * @description Solo cambian los campos enviados, pero se valida el emisor resultante completo. El RFC no puede cambiar una vez cargado un CSD (el certificado lo nombra). Los comprobantes ya emitidos no cambian.
+         */
+        patch: operations["actualizarAplicacionPlataforma"];
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/suspender": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspende una aplicación
+         * @description Sus API keys dejan de funcionar de inmediato (401 `application_suspended`); nada se borra.
+         */
+        post: operations["suspenderAplicacionPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/reactivar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reactiva una aplicación suspendida
+         * @description Sus API keys vigentes vuelven a funcionar.
+         */
+        post: operations["reactivarAplicacionPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/csd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Carga (o reemplaza) el CSD de la aplicación
+         * @description Como `multipart/form-data` (campos `cer`, `key`, `password`) o como JSON con los archivos en base64. Se comprueba que sea un CSD (no la e.firma/FIEL), del RFC del emisor, vigente, que la llave corresponda al certificado y que la contraseña la abra; cada problema en su campo (422). La llave se guarda cifrada; la contraseña no se guarda ni se registra, y la respuesta no trae ninguna.
+         */
+        put: operations["subirCsdAplicacionPlataforma"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lista las API keys de la aplicación
+         * @description De la más reciente a la más antigua, revocadas y expiradas incluidas; nunca los tokens.
+         */
+        get: operations["listarApiKeysAplicacionPlataforma"];
+        put?: never;
+        /**
+         * Crea una API key de la aplicación
+         * @description El token (`hfx_test_…` o `hfx_live_…`) viene solo en esta respuesta (y en su repetición con la misma Idempotency-Key).
+         */
+        post: operations["crearApiKeyAplicacionPlataforma"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/api-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoca una API key de la aplicación
+         * @description Deja de funcionar de inmediato (401 `api_key_revoked`). Una ya revocada responde 404.
+         */
+        delete: operations["revocarApiKeyAplicacionPlataforma"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/folios/{serie}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Fija el siguiente folio de una serie
+         * @description Para continuar la numeración de otro sistema: el siguiente comprobante de la serie que no indique folio toma `siguiente`. El contador solo avanza: un `siguiente` que no sea mayor que un folio ya asignado es un 409 `folio_retrocede` y nada cambia. Con `mode` se fija solo en ese modo; sin él, en ambos.
+         */
+        put: operations["fijarFolioAplicacionPlataforma"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/clientes": {
         parameters: {
             query?: never;
@@ -216,12 +496,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Listar comprobantes */
+        /**
+         * Listar comprobantes
+         * @description Con `status=borrador`, los borradores (sin folio).
+         */
         get: operations["listarComprobantes"];
         put?: never;
         /**
          * Emitir una factura (CFDI de ingreso)
-         * @description Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: responde 202 con el id y las `advertencias` (lo que el SAT admite pero conviene revisar); el estado pasa a `timbrada`, `rechazada` o `error` y se notifica por webhook. Las reglas son las de la matriz de errores del SAT (docs/reglas-sat.md), incluidos c_ClaveProdServ y c_CodigoPostal; `POST /facturas/validar` las aplica sin emitir.
+         * @description Valida el comprobante completo (todas las reglas fiscales, cada problema con su ruta) y lo acepta para timbrado asíncrono: responde 202 con el id y las `advertencias` (lo que el SAT admite pero conviene revisar); el estado pasa a `timbrada`, `rechazada` o `error` y se notifica por webhook. Las reglas son las de la matriz de errores del SAT (docs/reglas-sat.md), incluidos c_ClaveProdServ y c_CodigoPostal; `POST /facturas/validar` las aplica sin emitir. Con `borrador: true` se guarda como borrador (201) sin timbrar: PATCH /facturas/{id} lo modifica, GET /facturas/{id}/pdf lo previsualiza y POST /facturas/{id}/timbrar lo emite.
          */
         post: operations["crearFactura"];
         delete?: never;
@@ -241,10 +524,18 @@ export interface paths {
         get: operations["obtenerComprobante"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Descartar un borrador
+         * @description Borra definitivamente un borrador (nunca fue un CFDI: no tiene folio ni llegó al PAC); después responde 404. Un comprobante que no está en borrador no se borra: 409 `comprobante_no_borrador` (un CFDI timbrado se cancela).
+         */
+        delete: operations["descartarBorrador"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Modificar un borrador
+         * @description JSON Merge Patch (RFC 7396) de la solicitud guardada; el resultado se valida completo con las reglas de la creación (422 con cada problema, y el borrador no cambia). Solo mientras el estado es `borrador` (si no, 409 `comprobante_no_borrador`). Para cambiar `cliente_id` por `receptor` envía `"cliente_id": null` junto con el receptor.
+         */
+        patch: operations["actualizarBorrador"];
         trace?: never;
     };
     "/facturas/{id}/xml": {
@@ -254,7 +545,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Descargar el XML timbrado */
+        /**
+         * Descargar el XML timbrado
+         * @description Un comprobante sin timbrar (pendiente, borrador…) aún no tiene XML: 409.
+         */
         get: operations["descargarXml"];
         put?: never;
         post?: never;
@@ -271,7 +565,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Descargar la representación impresa (PDF) */
+        /**
+         * Descargar la representación impresa (PDF)
+         * @description De un borrador: una vista previa de su solicitud tal como está, sin timbre y marcada BORRADOR (no es un CFDI); 422 si ya no cumple las reglas.
+         */
         get: operations["descargarPdf"];
         put?: never;
         post?: never;
@@ -335,6 +632,26 @@ export interface paths {
          * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
         post: operations["validarFactura"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/facturas/{id}/timbrar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Timbrar un borrador
+         * @description Valida de nuevo la solicitud guardada (la `fecha` pasa a ser ahora, salvo que la solicitud la fije: el SAT exige timbrar dentro de las 72 h de la Fecha), le asigna su folio (el indicado o el siguiente de la serie) y la acepta para timbrado asíncrono como una creación: 202, estado `pendiente`. Si ya no cumple las reglas, 422 y sigue en borrador. Dos llamadas a la vez: una timbra y la otra recibe 409 `comprobante_no_borrador` (o, con la misma Idempotency-Key, la misma respuesta).
+         */
+        post: operations["timbrarBorrador"];
         delete?: never;
         options?: never;
         head?: never;
@@ -503,7 +820,7 @@ export interface paths {
         put?: never;
         /**
          * Emitir una nota de crédito (CFDI de egreso)
-         * @description Relaciona (tipo_relacion 01) una o varias facturas timbradas vigentes de esta aplicación y modo, del mismo RFC receptor y la misma moneda, por su folio fiscal (UUID). Su total no puede exceder la suma de los saldos de esas facturas (total − pagos − notas de crédito previas): si lo excede, 422 `excede_saldo` con los números. El importe se aplica a las facturas en el orden en que se relacionan, a cada una hasta agotar su saldo, y se descuenta de su saldo desde que la nota se acepta (si termina `rechazada` o `error` se devuelve). Si otro pago o nota cambió el saldo al mismo tiempo: 409 `saldo_cambio`, reintenta. Timbrado asíncrono como POST /facturas (202).
+         * @description Relaciona (tipo_relacion 01) una o varias facturas timbradas vigentes de esta aplicación y modo, del mismo RFC receptor y la misma moneda, por su folio fiscal (UUID). Su total no puede exceder la suma de los saldos de esas facturas (total − pagos − notas de crédito previas): si lo excede, 422 `excede_saldo` con los números. El importe se aplica a las facturas en el orden en que se relacionan, a cada una hasta agotar su saldo, y se descuenta de su saldo desde que la nota se acepta (si termina `rechazada` o `error` se devuelve). Si otro pago o nota cambió el saldo al mismo tiempo: 409 `saldo_cambio`, reintenta. Timbrado asíncrono como POST /facturas (202). Con `borrador: true` se guarda como borrador (201) sin aplicar nada a los saldos hasta POST /notas-credito/{id}/timbrar.
          */
         post: operations["crearNotaCredito"];
         delete?: never;
@@ -526,7 +843,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Modificar una nota de crédito en borrador
+         * @description JSON Merge Patch (RFC 7396) de la solicitud guardada; el resultado se valida completo con las reglas de la creación (422 con cada problema, y el borrador no cambia). Solo mientras el estado es `borrador` (si no, 409 `comprobante_no_borrador`). Para cambiar `cliente_id` por `receptor` envía `"cliente_id": null` junto con el receptor.
+         */
+        patch: operations["actualizarBorradorNotaCredito"];
         trace?: never;
     };
     "/notas-credito/validar": {
@@ -543,6 +864,26 @@ export interface paths {
          * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
         post: operations["validarNotaCredito"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notas-credito/{id}/timbrar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Timbrar una nota de crédito en borrador
+         * @description Valida de nuevo la solicitud guardada (la `fecha` pasa a ser ahora, salvo que la solicitud la fije: el SAT exige timbrar dentro de las 72 h de la Fecha), le asigna su folio (el indicado o el siguiente de la serie) y la acepta para timbrado asíncrono como una creación: 202, estado `pendiente`. Si ya no cumple las reglas, 422 y sigue en borrador. Dos llamadas a la vez: una timbra y la otra recibe 409 `comprobante_no_borrador` (o, con la misma Idempotency-Key, la misma respuesta).
+         */
+        post: operations["timbrarBorradorNotaCredito"];
         delete?: never;
         options?: never;
         head?: never;
@@ -600,6 +941,160 @@ export interface paths {
          * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
          */
         post: operations["validarComplementoPago"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/marca": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Obtiene la marca de la aplicación en sus PDF */
+        get: operations["obtenerMarcaAplicacion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Cambia el color primario o el pie de página de los PDF
+         * @description Un campo ausente no cambia; null lo quita. Cada problema en su campo (422) y nada cambia.
+         */
+        patch: operations["actualizarMarcaAplicacion"];
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/marca/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Carga (o reemplaza) el logo de los PDF
+         * @description Como `multipart/form-data` (campo `logo`) o como JSON en base64. PNG o JPEG (baseline o progresivo) de hasta 512 KB, de 16 a 4000 px por lado y a lo más 8:1 entre su lado mayor y el menor; se revisa el contenido del archivo, no su nombre. Cada problema en su campo (422).
+         */
+        put: operations["subirLogoAplicacion"];
+        post?: never;
+        /** Quita el logo de los PDF */
+        delete: operations["quitarLogoAplicacion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plataforma/aplicaciones/{id}/marca/vista-previa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Un PDF de ejemplo con la marca actual
+         * @description Una factura de ejemplo con el emisor de la aplicación, un receptor y un concepto ficticios y la marca de agua VISTA PREVIA. No se sella, no se timbra ni se guarda: no es un CFDI.
+         */
+        get: operations["vistaPreviaMarcaAplicacion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listar lotes */
+        get: operations["listarLotes"];
+        put?: never;
+        /**
+         * Emitir un lote de comprobantes
+         * @description Hasta 500 facturas, notas de crédito y complementos de pago en una solicitud (cuerpo de hasta 8 MiB; el resto de la API, 1 MiB). Cada item se valida y acepta por sí solo, en orden, como en la ruta de su tipo: uno inválido no impide los demás. Responde 202 con el id del lote y el resultado de cada item (su id o sus errores); los aceptados se timbran como cualquier otro comprobante (webhooks por comprobante) y, cuando ninguno queda `pendiente`, se envía `lote.completado`. La Idempotency-Key del lote repite la respuesta entera; la de cada item (`idempotency_key`) nunca crea un segundo comprobante. `X-HexaFac-Simular` aplica a todos los items.
+         */
+        post: operations["crearLote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/lotes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar un lote: conteos por estado y el resultado de cada item */
+        get: operations["obtenerLote"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exportaciones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exporta los comprobantes de un periodo a un ZIP o un CSV
+         * @description Se procesa en segundo plano: responde 202 con la exportación `pendiente`; consulta `links.self` o espera el webhook `exportacion.lista`. El ZIP trae, en una carpeta por mes (`AAAA-MM/`), el XML timbrado exactamente como se guardó y el PDF de cada CFDI (`<serie><folio>-<UUID>.xml/.pdf`), y `manifiesto.csv`. El CSV (UTF-8 con BOM, RFC 4180) trae uuid, serie, folio, tipo, fecha, receptor, moneda, subtotal, total de impuestos trasladados y retenidos (como los declara el XML), total y estado. Un comprobante sin timbrar (pendiente, rechazada, error) aparece en el manifiesto y en el CSV con su estado, sin impuestos ni archivos.
+         */
+        post: operations["crearExportacion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exportaciones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Estado de una exportación y, cuando está lista, su enlace de descarga */
+        get: operations["obtenerExportacion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exportaciones/{id}/archivo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Descarga el archivo de una exportación lista */
+        get: operations["descargarExportacion"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1045,6 +1540,86 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "aplicacion.csd_por_vencer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * aplicacion.csd_por_vencer
+         * @description El CSD de la aplicación vence en 30 días o menos (un aviso) y en 7 o menos (otro): carga uno vigente antes. Llega a sus webhooks de ambos modos y a los de su plataforma. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoAplicacionCsdPorVencer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "aplicacion.csd_vencido": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * aplicacion.csd_vencido
+         * @description Venció el CSD de la aplicación: no puede timbrar hasta cargar uno vigente. Llega a sus webhooks de ambos modos y a los de su plataforma. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoAplicacionCsdVencido"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "lote.completado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * lote.completado
+         * @description Ningún comprobante del lote quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoLoteCompletado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "exportacion.lista": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * exportacion.lista
+         * @description Una exportación terminó: su archivo está listo para descargarse en `GET /exportaciones/{id}/archivo`. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoExportacionLista"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.prueba": {
         parameters: {
             query?: never;
@@ -1116,13 +1691,16 @@ export interface components {
             /** @enum {string} */
             tipo: "I" | "E" | "P";
             /** @enum {string} */
-            status: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+            status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             /** @enum {string} */
             mode: "test" | "live";
             /** @example F */
             serie: string;
-            /** @example 1 */
-            folio: string;
+            /**
+             * @description null en un borrador: el folio se asigna al timbrarlo.
+             * @example 1
+             */
+            folio: string | null;
             /** @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF */
             uuid: string | null;
             /** @example 2026-11-25T10:00:00 */
@@ -1555,6 +2133,182 @@ export interface components {
                 updated_at: string;
             };
         };
+        /** @description El CSD de la aplicación vence en 30 días o menos (un aviso) y en 7 o menos (otro): carga uno vigente antes. Llega a sus webhooks de ambos modos y a los de su plataforma. */
+        EventoAplicacionCsdPorVencer: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "aplicacion.csd_por_vencer";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["AvisoCsd"];
+        };
+        AvisoCsd: {
+            /** @description Id de la aplicación. */
+            id: string;
+            rfc: string;
+            razon_social: string;
+            /** @description La plataforma que la administra; null si la dio de alta HexaFac. */
+            platform_id: string | null;
+            /**
+             * @description Número del CSD que vence.
+             * @example 30001000000500003416
+             */
+            no_certificado: string;
+            /**
+             * @description Fin de vigencia del CSD (RFC 3339).
+             * @example 2027-05-18T11:43:51.000Z
+             */
+            valido_hasta: string;
+            /**
+             * @description Días completos o parciales que le quedan; 0 si ya venció.
+             * @example 7
+             */
+            dias_restantes: number;
+        };
+        /** @description Venció el CSD de la aplicación: no puede timbrar hasta cargar uno vigente. Llega a sus webhooks de ambos modos y a los de su plataforma. */
+        EventoAplicacionCsdVencido: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "aplicacion.csd_vencido";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["AvisoCsd"];
+        };
+        /** @description Ningún comprobante del lote quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado. */
+        EventoLoteCompletado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lote.completado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["LoteEvento"];
+        };
+        LoteEvento: {
+            id: string;
+            total: number;
+            /** @description Items con comprobante (nuevo, o el de su `idempotency_key`). */
+            aceptados: number;
+            rechazados: number;
+            completado_at: string;
+            created_at: string;
+            /** @description Comprobantes emitidos por este lote, por estado. */
+            por_status: {
+                pendiente: number;
+                timbrada: number;
+                rechazada: number;
+                error: number;
+                cancelacion_pendiente: number;
+                cancelada: number;
+                cancelacion_rechazada: number;
+            };
+        };
+        /** @description Una exportación terminó: su archivo está listo para descargarse en `GET /exportaciones/{id}/archivo`. */
+        EventoExportacionLista: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "exportacion.lista";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ExportacionEvento"];
+        };
+        ExportacionEvento: {
+            id: string;
+            /** @enum {string} */
+            formato: "zip" | "csv";
+            filtros: components["schemas"]["FiltrosExportacion"];
+            /**
+             * @description `pendiente` → `procesando` → `lista` (el archivo se puede descargar) o `error` (ver `error`).
+             * @enum {string}
+             */
+            status: "pendiente" | "procesando" | "lista" | "error";
+            /** @description Comprobantes escritos hasta ahora; al estar lista, el total. */
+            comprobantes: number;
+            /** @description Tamaño del archivo, cuando está lista. */
+            bytes: number | null;
+            error: string | null;
+            created_at: string;
+            completada_at: string | null;
+        };
+        FiltrosExportacion: {
+            /**
+             * Format: date
+             * @description Fecha del comprobante desde (inclusive), AAAA-MM-DD.
+             * @example 2026-11-01
+             */
+            desde: string;
+            /**
+             * Format: date
+             * @description Fecha del comprobante hasta (inclusive), AAAA-MM-DD; a lo más 366 días después de `desde`.
+             * @example 2026-11-30
+             */
+            hasta: string;
+            /**
+             * @description Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago).
+             * @enum {string}
+             */
+            tipo?: "I" | "E" | "P";
+            /**
+             * @description Solo los comprobantes en este estado. Sin él, todos salvo los borradores.
+             * @enum {string}
+             */
+            status?: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+        };
         /** @description Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real. */
         EventoWebhookPrueba: {
             /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
@@ -1582,7 +2336,7 @@ export interface components {
             };
         };
         /** @description Cualquier evento que HexaFac entrega, según su `type`. */
-        EventoWebhook: components["schemas"]["EventoFacturaTimbrada"] | components["schemas"]["EventoFacturaRechazada"] | components["schemas"]["EventoFacturaError"] | components["schemas"]["EventoFacturaCancelada"] | components["schemas"]["EventoFacturaCancelacionRechazada"] | components["schemas"]["EventoNotaCreditoTimbrada"] | components["schemas"]["EventoNotaCreditoRechazada"] | components["schemas"]["EventoNotaCreditoError"] | components["schemas"]["EventoNotaCreditoCancelada"] | components["schemas"]["EventoNotaCreditoCancelacionRechazada"] | components["schemas"]["EventoComplementoPagoTimbrada"] | components["schemas"]["EventoComplementoPagoRechazada"] | components["schemas"]["EventoComplementoPagoError"] | components["schemas"]["EventoComplementoPagoCancelada"] | components["schemas"]["EventoComplementoPagoCancelacionRechazada"] | components["schemas"]["EventoFacturaSustituida"] | components["schemas"]["EventoCancelacionRecibidaPendiente"] | components["schemas"]["EventoWebhookPrueba"];
+        EventoWebhook: components["schemas"]["EventoFacturaTimbrada"] | components["schemas"]["EventoFacturaRechazada"] | components["schemas"]["EventoFacturaError"] | components["schemas"]["EventoFacturaCancelada"] | components["schemas"]["EventoFacturaCancelacionRechazada"] | components["schemas"]["EventoNotaCreditoTimbrada"] | components["schemas"]["EventoNotaCreditoRechazada"] | components["schemas"]["EventoNotaCreditoError"] | components["schemas"]["EventoNotaCreditoCancelada"] | components["schemas"]["EventoNotaCreditoCancelacionRechazada"] | components["schemas"]["EventoComplementoPagoTimbrada"] | components["schemas"]["EventoComplementoPagoRechazada"] | components["schemas"]["EventoComplementoPagoError"] | components["schemas"]["EventoComplementoPagoCancelada"] | components["schemas"]["EventoComplementoPagoCancelacionRechazada"] | components["schemas"]["EventoFacturaSustituida"] | components["schemas"]["EventoCancelacionRecibidaPendiente"] | components["schemas"]["EventoAplicacionCsdPorVencer"] | components["schemas"]["EventoAplicacionCsdVencido"] | components["schemas"]["EventoLoteCompletado"] | components["schemas"]["EventoExportacionLista"] | components["schemas"]["EventoWebhookPrueba"];
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -1698,7 +2452,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url: string;
-            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "*")[];
+            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "*")[];
             description?: string;
         };
         /**
@@ -1712,7 +2466,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url?: string;
-            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "*")[];
+            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "*")[];
             description?: string | null;
             /** @description false pausa las entregas; true las reanuda. */
             active?: boolean;
@@ -1764,6 +2518,431 @@ export interface components {
                 respuesta: string | null;
                 error: string | null;
             }[];
+        };
+        ListaWebhooksPlataforma: {
+            data: components["schemas"]["WebhookPlataforma"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "0196f3c2-7a10-7c3e-9a51-3f0d2b8c4e11",
+         *       "url": "https://mi-erp.example.com/webhooks/hexafac",
+         *       "events": [
+         *         "aplicacion.csd_por_vencer",
+         *         "aplicacion.csd_vencido"
+         *       ],
+         *       "description": null,
+         *       "active": true,
+         *       "secreto_anterior_vigente_hasta": null,
+         *       "created_at": "2026-05-01T12:00:00.000Z",
+         *       "updated_at": "2026-05-01T12:00:00.000Z"
+         *     }
+         */
+        WebhookPlataforma: {
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            active: boolean;
+            /** @description Tras una rotación, hasta cuándo se firma también con el secreto anterior. */
+            secreto_anterior_vigente_hasta: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        WebhookPlataformaConSecreto: {
+            id: string;
+            url: string;
+            events: string[];
+            description: string | null;
+            active: boolean;
+            /** @description Tras una rotación, hasta cuándo se firma también con el secreto anterior. */
+            secreto_anterior_vigente_hasta: string | null;
+            created_at: string;
+            updated_at: string;
+            /**
+             * @description Secreto de firma (Standard Webhooks): `whsec_` + base64 de 32 bytes. Solo se muestra esta vez.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        /**
+         * @example {
+         *       "url": "https://mi-erp.example.com/webhooks/hexafac",
+         *       "events": [
+         *         "aplicacion.csd_por_vencer",
+         *         "aplicacion.csd_vencido"
+         *       ]
+         *     }
+         */
+        WebhookPlataformaCrear: {
+            /**
+             * @description https en modo live. No se admiten direcciones internas, privadas, de enlace local ni credenciales en la URL.
+             * @example https://mi-app.example.com/webhooks/hexafac
+             */
+            url: string;
+            events: ("aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "*")[];
+            description?: string;
+        };
+        /**
+         * @example {
+         *       "active": false
+         *     }
+         */
+        WebhookPlataformaActualizar: {
+            /**
+             * @description https en modo live. No se admiten direcciones internas, privadas, de enlace local ni credenciales en la URL.
+             * @example https://mi-app.example.com/webhooks/hexafac
+             */
+            url?: string;
+            events?: ("aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "*")[];
+            description?: string | null;
+            /** @description false pausa las entregas; true las reanuda. */
+            active?: boolean;
+        };
+        ListaEntregasPlataforma: {
+            data: components["schemas"]["Entrega"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f21",
+         *       "platform_id": "019a3c5e-0000-7c3a-9d2e-5b7a1c0e4f00",
+         *       "name": "Sucursal Pachuca",
+         *       "description": "Tienda 14 del ERP",
+         *       "status": "active",
+         *       "rfc": "EKU9003173C9",
+         *       "razon_social": "ESCUELA KEMPER URGATE",
+         *       "regimen_fiscal": "601",
+         *       "lugar_expedicion": "42501",
+         *       "series": {
+         *         "I": "PAC",
+         *         "E": "PNC"
+         *       },
+         *       "csd": {
+         *         "rfc": "EKU9003173C9",
+         *         "no_certificado": "30001000000500003416",
+         *         "valido_hasta": "2027-05-18T11:43:51.000Z",
+         *         "vigente": true
+         *       },
+         *       "created_at": "2026-11-20T18:00:00.000Z",
+         *       "updated_at": "2026-11-20T18:00:00.000Z",
+         *       "links": {
+         *         "self": "/api/hexafac/v1/plataforma/aplicaciones/019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f21",
+         *         "csd": "/api/hexafac/v1/plataforma/aplicaciones/019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f21/csd",
+         *         "api_keys": "/api/hexafac/v1/plataforma/aplicaciones/019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f21/api-keys"
+         *       }
+         *     }
+         */
+        AplicacionPlataforma: {
+            id: string;
+            platform_id: string;
+            name: string;
+            description: string | null;
+            /**
+             * @description `suspended`: sus API keys reciben 401 `application_suspended`.
+             * @enum {string}
+             */
+            status: "active" | "suspended";
+            rfc: string;
+            razon_social: string;
+            regimen_fiscal: string;
+            lugar_expedicion: string;
+            series: components["schemas"]["SeriesAplicacion"];
+            /**
+             * @description El CSD cargado (nunca la llave ni su contraseña); null si aún no hay.
+             * @example {
+             *       "rfc": "EKU9003173C9",
+             *       "no_certificado": "30001000000500003416",
+             *       "valido_hasta": "2027-05-18T11:43:51.000Z",
+             *       "vigente": true
+             *     }
+             */
+            csd: {
+                /** @description RFC del emisor, el del certificado. */
+                rfc: string;
+                /** @description Número de certificado (20 dígitos). */
+                no_certificado: string;
+                /** @description Fin de la vigencia del certificado (ISO 8601). */
+                valido_hasta: string;
+                /** @description Si hoy está dentro de su vigencia. */
+                vigente: boolean;
+            } | null;
+            created_at: string;
+            updated_at: string;
+            links: {
+                self: string;
+                csd: string;
+                api_keys: string;
+            };
+        };
+        /**
+         * @example {
+         *       "I": "PAC",
+         *       "E": "PNC"
+         *     }
+         */
+        SeriesAplicacion: {
+            /** @description Serie de las facturas (ingreso) que no indican una; sin ella, F. */
+            I?: string;
+            /** @description Serie de las notas de crédito (egreso); sin ella, NC. */
+            E?: string;
+            /** @description Serie de los complementos de pago; sin ella, CP. */
+            P?: string;
+        };
+        /**
+         * @example {
+         *       "name": "Sucursal Pachuca",
+         *       "rfc": "EKU9003173C9",
+         *       "razon_social": "Escuela Kemper Urgate",
+         *       "regimen_fiscal": "601",
+         *       "lugar_expedicion": "42501",
+         *       "series": {
+         *         "I": "PAC"
+         *       }
+         *     }
+         */
+        AplicacionNueva: {
+            /**
+             * @description Nombre para reconocerla (1–100 caracteres).
+             * @example Sucursal Pachuca
+             */
+            name: string;
+            /**
+             * @description Opcional, hasta 500 caracteres.
+             * @example Tienda 14 del ERP
+             */
+            description?: string;
+            /**
+             * @description RFC del emisor; no cambia una vez cargado su CSD.
+             * @example EKU9003173C9
+             */
+            rfc: string;
+            /**
+             * @description Como en la Constancia de Situación Fiscal, sin régimen societario; se guarda en mayúsculas.
+             * @example ESCUELA KEMPER URGATE
+             */
+            razon_social: string;
+            /**
+             * @description c_RegimenFiscal aplicable al tipo de persona del RFC.
+             * @example 601
+             */
+            regimen_fiscal: string;
+            /**
+             * @description Código postal de expedición (5 dígitos).
+             * @example 42501
+             */
+            lugar_expedicion: string;
+            series?: components["schemas"]["SeriesAplicacion"];
+        };
+        AplicacionPlataformaLista: {
+            data: components["schemas"]["AplicacionPlataforma"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "Sucursal Centro",
+         *       "series": {
+         *         "I": "C",
+         *         "P": "CP"
+         *       }
+         *     }
+         */
+        AplicacionCambios: {
+            /**
+             * @description Nombre para reconocerla (1–100 caracteres).
+             * @example Sucursal Pachuca
+             */
+            name?: string;
+            /**
+             * @description Opcional, hasta 500 caracteres.
+             * @example Tienda 14 del ERP
+             */
+            description?: string | null;
+            /**
+             * @description RFC del emisor; no cambia una vez cargado su CSD.
+             * @example EKU9003173C9
+             */
+            rfc?: string;
+            /**
+             * @description Como en la Constancia de Situación Fiscal, sin régimen societario; se guarda en mayúsculas.
+             * @example ESCUELA KEMPER URGATE
+             */
+            razon_social?: string;
+            /**
+             * @description c_RegimenFiscal aplicable al tipo de persona del RFC.
+             * @example 601
+             */
+            regimen_fiscal?: string;
+            /**
+             * @description Código postal de expedición (5 dígitos).
+             * @example 42501
+             */
+            lugar_expedicion?: string;
+            /**
+             * @description Reemplaza las series por omisión; null las quita todas.
+             * @example {
+             *       "I": "PAC",
+             *       "E": "PNC"
+             *     }
+             */
+            series?: {
+                /** @description Serie de las facturas (ingreso) que no indican una; sin ella, F. */
+                I?: string;
+                /** @description Serie de las notas de crédito (egreso); sin ella, NC. */
+                E?: string;
+                /** @description Serie de los complementos de pago; sin ella, CP. */
+                P?: string;
+            } | null;
+        };
+        /**
+         * @example {
+         *       "rfc": "EKU9003173C9",
+         *       "no_certificado": "30001000000500003416",
+         *       "valido_hasta": "2027-05-18T11:43:51.000Z",
+         *       "vigente": true
+         *     }
+         */
+        CsdAplicacion: {
+            /** @description RFC del emisor, el del certificado. */
+            rfc: string;
+            /** @description Número de certificado (20 dígitos). */
+            no_certificado: string;
+            /** @description Fin de la vigencia del certificado (ISO 8601). */
+            valido_hasta: string;
+            /** @description Si hoy está dentro de su vigencia. */
+            vigente: boolean;
+        };
+        CsdArchivos: {
+            /**
+             * Format: binary
+             * @description El archivo .cer del CSD.
+             */
+            cer?: string;
+            /**
+             * Format: binary
+             * @description El archivo .key del CSD.
+             */
+            key?: string;
+            /** @description La contraseña de la llave privada: se usa una vez y no se guarda ni se registra. */
+            password?: string;
+        };
+        /**
+         * @example {
+         *       "cer_base64": "MIIFsDCCA5igAwIBAgIUMzAwMDEwMDAwMDA1MDAwMDM0MTY=",
+         *       "key_base64": "MIIFDjBABgkqhkiG9w0BBQ0wMzAbBgkqhkiG9w0BBQww",
+         *       "password": "12345678a"
+         *     }
+         */
+        CsdBase64: {
+            /** @description El archivo .cer (certificado del CSD, DER) en base64. */
+            cer_base64: string;
+            /** @description El archivo .key (llave privada PKCS#8 cifrada) en base64. */
+            key_base64: string;
+            /** @description La contraseña de la llave privada: se usa una vez y no se guarda ni se registra. */
+            password: string;
+        };
+        ApiKeyAplicacionCreada: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /** @description El inicio del token, para reconocerla. */
+            prefix: string;
+            scopes: string[];
+            expires_at: string | null;
+            /** @description Último uso, con precisión de un minuto. */
+            last_used_at: string | null;
+            revoked_at: string | null;
+            created_at: string;
+            /** @description El token completo: se muestra solo en esta respuesta; se guarda solo su SHA-256. */
+            token: string;
+        };
+        /**
+         * @example {
+         *       "name": "Punto de venta",
+         *       "mode": "test",
+         *       "scopes": [
+         *         "facturas:read",
+         *         "facturas:write"
+         *       ]
+         *     }
+         */
+        ApiKeyNueva: {
+            /** @description Para reconocerla (1–100 caracteres). */
+            name: string;
+            /**
+             * @description `test`: sandbox; `live`: producción.
+             * @enum {string}
+             */
+            mode: "test" | "live";
+            /** @description Al menos uno. */
+            scopes: ("facturas:read" | "facturas:write" | "clientes:read" | "clientes:write" | "cancelaciones:write" | "webhooks:read" | "webhooks:write" | "cfdi:verificar")[];
+            /** @description AAAA-MM-DD (válida hasta el fin de ese día UTC) o un instante RFC 3339; sin él, no expira. */
+            expires?: string;
+        };
+        ApiKeyAplicacionLista: {
+            data: components["schemas"]["ApiKeyAplicacion"][];
+        };
+        /**
+         * @example {
+         *       "id": "019a3c5f-1111-7c3a-9d2e-5b7a1c0e4f21",
+         *       "name": "Punto de venta",
+         *       "mode": "test",
+         *       "prefix": "hfx_test_Ab3dE",
+         *       "scopes": [
+         *         "facturas:read",
+         *         "facturas:write"
+         *       ],
+         *       "expires_at": null,
+         *       "last_used_at": null,
+         *       "revoked_at": null,
+         *       "created_at": "2026-11-20T18:00:00.000Z"
+         *     }
+         */
+        ApiKeyAplicacion: {
+            id: string;
+            name: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            /** @description El inicio del token, para reconocerla. */
+            prefix: string;
+            scopes: string[];
+            expires_at: string | null;
+            /** @description Último uso, con precisión de un minuto. */
+            last_used_at: string | null;
+            revoked_at: string | null;
+            created_at: string;
+        };
+        /**
+         * @example {
+         *       "serie": "PAC",
+         *       "siguiente": {
+         *         "live": 1001
+         *       }
+         *     }
+         */
+        FolioFijado: {
+            serie: string;
+            /** @description Por modo, el folio siguiente. */
+            siguiente: {
+                test?: number;
+                live?: number;
+            };
+        };
+        /**
+         * @example {
+         *       "siguiente": 1001,
+         *       "mode": "live"
+         *     }
+         */
+        FolioSiguiente: {
+            /** @description El folio que tomará el siguiente comprobante de la serie que no indique uno. */
+            siguiente: number;
+            /**
+             * @description Solo ese modo; sin él, ambos.
+             * @enum {string}
+             */
+            mode?: "test" | "live";
         };
         ClienteLista: {
             data: components["schemas"]["Cliente"][];
@@ -1882,6 +3061,72 @@ export interface components {
              * @example facturas@ejemplo.mx
              */
             email?: string | null;
+        };
+        /** @description Un comprobante en borrador (status `borrador`, folio null) con las advertencias de su solicitud. */
+        Borrador: {
+            id: string;
+            /** @enum {string} */
+            tipo: "I" | "E" | "P";
+            /** @enum {string} */
+            status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+            /** @enum {string} */
+            mode: "test" | "live";
+            /** @example F */
+            serie: string;
+            /**
+             * @description null en un borrador: el folio se asigna al timbrarlo.
+             * @example 1
+             */
+            folio: string | null;
+            /** @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF */
+            uuid: string | null;
+            /** @example 2026-11-25T10:00:00 */
+            fecha: string;
+            fecha_timbrado: string | null;
+            no_certificado_sat: string | null;
+            /**
+             * @description El PAC que lo timbró (sw-sapien, finkok; sandbox o sandbox-respaldo en pruebas).
+             * @example sw-sapien
+             */
+            pac: string | null;
+            /** @description En una sustitución (POST /facturas/{id}/sustituir): el id del comprobante que este sustituye. */
+            sustituye_a: string | null;
+            receptor: {
+                rfc: string;
+                nombre: string;
+            };
+            cliente_id: string | null;
+            moneda: string;
+            metodo_pago: string | null;
+            /** @example 1000.00 */
+            subtotal: string;
+            /** @example 1160.00 */
+            total: string;
+            errores: {
+                code: string;
+                message: string;
+            }[];
+            cancelacion: {
+                motivo: string;
+                folio_sustitucion: string | null;
+                acuse: string | null;
+            } | null;
+            created_at: string;
+            updated_at: string;
+            links: {
+                self: string;
+                xml?: string;
+                /** @description En un borrador, su vista previa marcada BORRADOR. */
+                pdf?: string;
+                /** @description Solo en un borrador: POST para timbrarlo. */
+                timbrar?: string;
+            };
+            /** @description Lo que el SAT admite pero conviene revisar (p. ej. IVA 8 % fuera de la franja fronteriza); no impide el timbrado. */
+            advertencias: {
+                path: string;
+                message: string;
+                code?: string;
+            }[];
         };
         ComprobanteAceptado: {
             id: string;
@@ -2117,19 +3362,28 @@ export interface components {
              * @example 019ab1c2-0000-7000-8000-0000000000c1
              */
             cliente_id?: string;
+            /**
+             * @description true: se guarda como borrador (201, estado `borrador`): validado como cualquier otro, sin folio, sin CSD requerido y sin llegar al PAC; se modifica con PATCH, se previsualiza en …/pdf y se timbra con POST …/{id}/timbrar.
+             * @default false
+             * @example false
+             */
+            borrador?: boolean;
         };
         Factura: {
             id: string;
             /** @enum {string} */
             tipo: "I" | "E" | "P";
             /** @enum {string} */
-            status: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+            status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             /** @enum {string} */
             mode: "test" | "live";
             /** @example F */
             serie: string;
-            /** @example 1 */
-            folio: string;
+            /**
+             * @description null en un borrador: el folio se asigna al timbrarlo.
+             * @example 1
+             */
+            folio: string | null;
             /** @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF */
             uuid: string | null;
             /** @example 2026-11-25T10:00:00 */
@@ -2168,7 +3422,10 @@ export interface components {
             links: {
                 self: string;
                 xml?: string;
+                /** @description En un borrador, su vista previa marcada BORRADOR. */
                 pdf?: string;
+                /** @description Solo en un borrador: POST para timbrarlo. */
+                timbrar?: string;
             };
         };
         FacturaDetalle: {
@@ -2176,13 +3433,16 @@ export interface components {
             /** @enum {string} */
             tipo: "I" | "E" | "P";
             /** @enum {string} */
-            status: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+            status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             /** @enum {string} */
             mode: "test" | "live";
             /** @example F */
             serie: string;
-            /** @example 1 */
-            folio: string;
+            /**
+             * @description null en un borrador: el folio se asigna al timbrarlo.
+             * @example 1
+             */
+            folio: string | null;
             /** @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF */
             uuid: string | null;
             /** @example 2026-11-25T10:00:00 */
@@ -2221,7 +3481,10 @@ export interface components {
             links: {
                 self: string;
                 xml?: string;
+                /** @description En un borrador, su vista previa marcada BORRADOR. */
                 pdf?: string;
+                /** @description Solo en un borrador: POST para timbrarlo. */
+                timbrar?: string;
             };
             historial: {
                 id: string;
@@ -2265,7 +3528,7 @@ export interface components {
                 /** @example 580.00 */
                 imp_saldo_insoluto: string;
                 /** @enum {string} */
-                status: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+                status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             }[];
             notas_credito: {
                 nota_credito_id: string;
@@ -2277,7 +3540,7 @@ export interface components {
                 /** @example 1044.00 */
                 imp_saldo_insoluto: string;
                 /** @enum {string} */
-                status: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+                status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             }[];
         };
         /** @description Lo que un complemento de pago o una nota de crédito aplica a una factura. */
@@ -2310,6 +3573,227 @@ export interface components {
             validacion_efos: string | null;
             consultado_at: string;
         };
+        FacturaSustituta: {
+            /** @description Receptor del comprobante. */
+            receptor?: {
+                /**
+                 * @description RFC del receptor: 12 caracteres persona moral, 13 persona física; XAXX010101000 público en general, XEXX010101000 extranjero.
+                 * @example XAXX010101000
+                 */
+                rfc: string;
+                /**
+                 * @description Nombre o razón social, como en la constancia de situación fiscal (sin régimen societario).
+                 * @example PUBLICO EN GENERAL
+                 */
+                nombre: string;
+                /**
+                 * @description Código postal del domicilio fiscal del receptor (5 dígitos; solo se valida el formato).
+                 * @example 42501
+                 */
+                domicilio_fiscal: string;
+                /**
+                 * @description c_RegimenFiscal del receptor.
+                 * @example 616
+                 */
+                regimen_fiscal: string;
+                /**
+                 * @description c_UsoCFDI; debe corresponder al régimen y al tipo de persona del receptor.
+                 * @example S01
+                 */
+                uso_cfdi: string;
+                /**
+                 * @description c_Pais de residencia fiscal (solo receptores extranjeros).
+                 * @example USA
+                 */
+                residencia_fiscal?: string;
+                /**
+                 * @description Número de registro de identidad fiscal extranjero.
+                 * @example 123456789
+                 */
+                num_reg_id_trib?: string;
+            };
+            /** @description Conceptos del comprobante (al menos uno). */
+            conceptos: {
+                /**
+                 * @description c_ClaveProdServ (8 dígitos). Se valida solo el formato: el catálogo aún no está disponible.
+                 * @example 43232408
+                 */
+                clave_prod_serv: string;
+                /**
+                 * @description Número de parte, SKU o identificador del producto.
+                 * @example SKU-001
+                 */
+                no_identificacion?: string;
+                /**
+                 * @description Cantidad de bienes o servicios (hasta 6 decimales, mayor que cero).
+                 * @example 2
+                 */
+                cantidad: string | number;
+                /**
+                 * @description c_ClaveUnidad.
+                 * @example E48
+                 */
+                clave_unidad: string;
+                /**
+                 * @description Unidad de medida propia del emisor.
+                 * @example Servicio
+                 */
+                unidad?: string;
+                /**
+                 * @description Descripción del bien o servicio.
+                 * @example Desarrollo de software a la medida
+                 */
+                descripcion: string;
+                /**
+                 * @description Valor unitario, sin impuestos.
+                 * @example 1500.00
+                 */
+                valor_unitario: string | number;
+                /**
+                 * @description Descuento del concepto (no mayor que su importe).
+                 * @example 0
+                 */
+                descuento?: string | number;
+                /**
+                 * @description c_ObjetoImp: 01 no objeto, 02 sí objeto (requiere impuestos), 03 sí objeto sin desglose, ...
+                 * @example 02
+                 */
+                objeto_imp: string;
+                /** @description Obligatorio si objeto_imp es 02; prohibido si es 01. */
+                impuestos?: {
+                    /**
+                     * @description Impuestos trasladados.
+                     * @default []
+                     */
+                    traslados?: {
+                        /**
+                         * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
+                         * @example 002
+                         */
+                        impuesto: string;
+                        /**
+                         * @description c_TipoFactor: Tasa, Cuota o Exento (Exento solo en traslados).
+                         * @example Tasa
+                         */
+                        tipo_factor: string;
+                        /**
+                         * @description c_TasaOCuota: tasa o cuota del impuesto (se omite si el tipo de factor es Exento).
+                         * @example 0.160000
+                         */
+                        tasa_o_cuota?: string | number;
+                    }[];
+                    /**
+                     * @description Impuestos retenidos.
+                     * @default []
+                     */
+                    retenciones?: {
+                        /**
+                         * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
+                         * @example 002
+                         */
+                        impuesto: string;
+                        /**
+                         * @description c_TipoFactor: Tasa, Cuota o Exento (Exento solo en traslados).
+                         * @example Tasa
+                         */
+                        tipo_factor: string;
+                        /**
+                         * @description c_TasaOCuota: tasa o cuota del impuesto (se omite si el tipo de factor es Exento).
+                         * @example 0.160000
+                         */
+                        tasa_o_cuota?: string | number;
+                    }[];
+                };
+            }[];
+            /**
+             * @description c_FormaPago; con método PPD debe ser 99 (por definir).
+             * @example 03
+             */
+            forma_pago?: string;
+            /**
+             * @description c_MetodoPago: PUE una sola exhibición, PPD parcialidades o diferido.
+             * @example PUE
+             */
+            metodo_pago?: string;
+            /**
+             * @description c_Moneda (ISO 4217).
+             * @default MXN
+             * @example MXN
+             */
+            moneda?: string;
+            /**
+             * @description Pesos por unidad de la moneda; obligatorio si la moneda no es MXN ni XXX.
+             * @example 17.2345
+             */
+            tipo_cambio?: string | number;
+            /**
+             * @description Serie para control interno.
+             * @example A
+             */
+            serie?: string;
+            /**
+             * @description Folio para control interno.
+             * @example 1001
+             */
+            folio?: string;
+            /**
+             * @description Fecha de expedición en hora local del lugar de expedición, AAAA-MM-DDThh:mm:ss sin zona horaria; si se omite, ahora.
+             * @example 2026-11-20T12:00:00
+             */
+            fecha?: string;
+            /**
+             * @description c_Exportacion; 01 no aplica.
+             * @default 01
+             * @example 01
+             */
+            exportacion?: string;
+            /**
+             * @description Condiciones comerciales de pago.
+             * @example Contado
+             */
+            condiciones_de_pago?: string;
+            /** @description Obligatoria para la factura global a PUBLICO EN GENERAL (RFC XAXX010101000). */
+            informacion_global?: {
+                /**
+                 * @description c_Periodicidad.
+                 * @example 04
+                 */
+                periodicidad: string;
+                /**
+                 * @description c_Meses: 01–12 un mes, 13–18 bimestres.
+                 * @example 11
+                 */
+                meses: string;
+                /**
+                 * @description Año de las operaciones globales.
+                 * @example 2026
+                 */
+                "a\u00F1o": number;
+            };
+            /**
+             * @description CFDI relacionados; obligatorio en notas de crédito (tipo E).
+             * @default []
+             */
+            cfdi_relacionados?: {
+                /**
+                 * @description c_TipoRelacion; 01 nota de crédito.
+                 * @example 01
+                 */
+                tipo_relacion: string;
+                /**
+                 * @description Folios fiscales (UUID) de los CFDI relacionados.
+                 * @example [
+                 *       "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+                 *     ]
+                 */
+                uuids: string[];
+            }[];
+            /**
+             * @description Id de un cliente guardado (en lugar de `receptor`).
+             * @example 019ab1c2-0000-7000-8000-0000000000c1
+             */
+            cliente_id?: string;
+        };
         Validacion: {
             /** @description true: la solicitud de creación sería aceptada (202) con estos datos, ahora. */
             valido: boolean;
@@ -2329,6 +3813,16 @@ export interface components {
             comprobante: {
                 [key: string]: unknown;
             } | null;
+        };
+        /**
+         * @description JSON Merge Patch (RFC 7396) de la solicitud guardada: un campo con valor lo reemplaza (un objeto se combina campo por campo, una lista se reemplaza completa), un campo en null lo quita. El resultado se valida completo, como al crear.
+         * @example {
+         *       "forma_pago": "01",
+         *       "condiciones_de_pago": "Contado"
+         *     }
+         */
+        BorradorCambios: {
+            [key: string]: unknown;
         };
         /**
          * @example {
@@ -2638,6 +4132,12 @@ export interface components {
              * @example 019ab1c2-0000-7000-8000-0000000000c1
              */
             cliente_id?: string;
+            /**
+             * @description true: se guarda como borrador (201, estado `borrador`): validado como cualquier otro, sin folio, sin CSD requerido y sin llegar al PAC; se modifica con PATCH, se previsualiza en …/pdf y se timbra con POST …/{id}/timbrar.
+             * @default false
+             * @example false
+             */
+            borrador?: boolean;
         };
         ComplementoPagoNuevo: {
             /**
@@ -2794,6 +4294,232 @@ export interface components {
              * @example 019ab1c2-0000-7000-8000-0000000000c1
              */
             cliente_id?: string;
+        };
+        /**
+         * @example {
+         *       "logo": {
+         *         "tipo": "image/png",
+         *         "ancho": 240,
+         *         "alto": 80,
+         *         "bytes": 2287
+         *       },
+         *       "color_primario": "#0F766E",
+         *       "pie_pagina": "Gracias por tu compra. Atención a clientes: 55 1234 5678.",
+         *       "version": "019a3c60-2b40-7c3a-9d2e-5b7a1c0e4f21"
+         *     }
+         */
+        Marca: {
+            /** @description El logo del encabezado del PDF; null sin logo. */
+            logo: {
+                /** @enum {string} */
+                tipo: "image/png" | "image/jpeg";
+                /** @description Ancho en píxeles. */
+                ancho: number;
+                /** @description Alto en píxeles. */
+                alto: number;
+                /** @description Tamaño del archivo. */
+                bytes: number;
+            } | null;
+            /** @description #RRGGBB de la banda del encabezado, los títulos, los encabezados de tabla y el total; null: el azul de HexaFac. */
+            color_primario: string | null;
+            /** @description Texto al pie de cada página. */
+            pie_pagina: string | null;
+            /** @description Cambia con cada cambio de la marca; los PDF descargados después se generan de nuevo con ella. null: nunca tuvo marca. */
+            version: string | null;
+        };
+        /**
+         * @example {
+         *       "color_primario": "#0f766e",
+         *       "pie_pagina": "Gracias por tu compra. Atención a clientes: 55 1234 5678."
+         *     }
+         */
+        MarcaCambios: {
+            /** @description #RRGGBB (mayúsculas o minúsculas; se guarda en mayúsculas). Con contraste de al menos 3:1 contra el blanco (WCAG): los títulos van en blanco sobre él. null lo quita. */
+            color_primario?: string | null;
+            /** @description Un párrafo de hasta 300 caracteres, sin saltos de línea ni caracteres de control. null (o vacío) lo quita. */
+            pie_pagina?: string | null;
+        };
+        LogoArchivo: {
+            /**
+             * Format: binary
+             * @description El archivo del logo.
+             */
+            logo: string;
+        };
+        /**
+         * @example {
+         *       "logo_base64": "iVBORw0KGgoAAAANSUhEUgAAAPAAAABQCAYAAAA…",
+         *       "tipo": "image/png"
+         *     }
+         */
+        LogoBase64: {
+            /** @description El archivo en base64. */
+            logo_base64: string;
+            /**
+             * @description Debe coincidir con el contenido.
+             * @enum {string}
+             */
+            tipo: "image/png" | "image/jpeg";
+        };
+        Lote: {
+            id: string;
+            total: number;
+            /** @description Items con comprobante (nuevo, o el de su `idempotency_key`). */
+            aceptados: number;
+            rechazados: number;
+            /** @description Cuándo ningún comprobante del lote quedó `pendiente` (webhook `lote.completado`). */
+            completado_at: string | null;
+            created_at: string;
+            links: {
+                self: string;
+            };
+            /** @description Comprobantes emitidos por este lote, por estado. */
+            por_status: {
+                pendiente: number;
+                timbrada: number;
+                rechazada: number;
+                error: number;
+                cancelacion_pendiente: number;
+                cancelada: number;
+                cancelacion_rechazada: number;
+            };
+            /** @description Un resultado por item, en el orden enviado. */
+            items: ({
+                indice: number;
+                /**
+                 * @description Qué se emite; `datos` es el cuerpo de su propia ruta.
+                 * @enum {string}
+                 */
+                tipo: "factura" | "nota_credito" | "complemento_pago";
+                /** @enum {string} */
+                status: "aceptado";
+                /** @description El comprobante, `pendiente` al aceptarse; consúltalo en `links.self`. */
+                id: string;
+                advertencias: {
+                    path: string;
+                    message: string;
+                    code?: string;
+                }[];
+                /** @description true: su `idempotency_key` ya había creado este comprobante (en otro lote o solicitud, donde se cuenta). */
+                replayed: boolean;
+                links: {
+                    self: string;
+                };
+            } | {
+                indice: number;
+                /**
+                 * @description Qué se emite; `datos` es el cuerpo de su propia ruta.
+                 * @enum {string}
+                 */
+                tipo: "factura" | "nota_credito" | "complemento_pago";
+                /** @enum {string} */
+                status: "rechazado";
+                /** @description Lo que su propia ruta habría respondido (422, 409…), con rutas `items[i].datos.…`. No se guardó nada de él. */
+                error: {
+                    code: string;
+                    message: string;
+                    details: {
+                        path: string;
+                        message: string;
+                        code?: string;
+                    }[];
+                };
+            })[];
+        };
+        LoteNuevo: {
+            /** @description De 1 a 500 comprobantes, de cualquier tipo. */
+            items: {
+                /**
+                 * @description Qué se emite; `datos` es el cuerpo de su propia ruta.
+                 * @enum {string}
+                 */
+                tipo: "factura" | "nota_credito" | "complemento_pago";
+                /**
+                 * @description La Idempotency-Key del comprobante: la misma clave con los mismos `datos` (en este lote, en otro o en la ruta del tipo) da el mismo comprobante, nunca otro.
+                 * @example pedido-1234
+                 */
+                idempotency_key?: string;
+                /** @description El cuerpo de `POST /facturas` (FacturaNueva), `POST /notas-credito` (NotaCreditoNueva) o `POST /complementos-pago` (ComplementoPagoNuevo), validado con las mismas reglas: los errores de un comprobante son los de su ruta, con la ruta `items[i].datos.…`. */
+                datos: {
+                    [key: string]: unknown;
+                };
+            }[];
+        };
+        ListaLotes: {
+            data: components["schemas"]["LoteResumen"][];
+            next_cursor: string | null;
+        };
+        LoteResumen: {
+            id: string;
+            total: number;
+            /** @description Items con comprobante (nuevo, o el de su `idempotency_key`). */
+            aceptados: number;
+            rechazados: number;
+            /** @description Cuándo ningún comprobante del lote quedó `pendiente` (webhook `lote.completado`). */
+            completado_at: string | null;
+            created_at: string;
+            links: {
+                self: string;
+            };
+        };
+        Exportacion: {
+            id: string;
+            /** @enum {string} */
+            formato: "zip" | "csv";
+            filtros: components["schemas"]["FiltrosExportacion"];
+            /**
+             * @description `pendiente` → `procesando` → `lista` (el archivo se puede descargar) o `error` (ver `error`).
+             * @enum {string}
+             */
+            status: "pendiente" | "procesando" | "lista" | "error";
+            /** @description Comprobantes escritos hasta ahora; al estar lista, el total. */
+            comprobantes: number;
+            /** @description Tamaño del archivo, cuando está lista. */
+            bytes: number | null;
+            error: string | null;
+            created_at: string;
+            completada_at: string | null;
+            links: {
+                self: string;
+                /** @description Cuando está lista: `GET` con la misma API key descarga el archivo. */
+                descarga?: string;
+            };
+        };
+        /**
+         * @example {
+         *       "formato": "zip",
+         *       "desde": "2026-11-01",
+         *       "hasta": "2026-11-30"
+         *     }
+         */
+        ExportacionCrear: {
+            /**
+             * @description `zip`: XML timbrado + PDF de cada CFDI y `manifiesto.csv`; `csv`: un resumen.
+             * @enum {string}
+             */
+            formato: "zip" | "csv";
+            /**
+             * Format: date
+             * @description Fecha del comprobante desde (inclusive), AAAA-MM-DD.
+             * @example 2026-11-01
+             */
+            desde: string;
+            /**
+             * Format: date
+             * @description Fecha del comprobante hasta (inclusive), AAAA-MM-DD; a lo más 366 días después de `desde`.
+             * @example 2026-11-30
+             */
+            hasta: string;
+            /**
+             * @description Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago).
+             * @enum {string}
+             */
+            tipo?: "I" | "E" | "P";
+            /**
+             * @description Solo los comprobantes en este estado. Sin él, todos salvo los borradores.
+             * @enum {string}
+             */
+            status?: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
         };
         ProductoServicio: {
             /** @example 50201706 */
@@ -2989,7 +4715,23 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description La cuota de la clase de la operación: `"<clase>";q=<solicitudes>;w=<segundos>` (borrador IETF httpapi-ratelimit-headers).
+         * @example "escrituras";q=1000;w=60
+         */
+        "RateLimit-Policy": string;
+        /**
+         * @description Lo que queda: `r` solicitudes ahora, y en `t` segundos una más (la cuota se repone de forma continua).
+         * @example "escrituras";r=999;t=1
+         */
+        RateLimit: string;
+        /**
+         * @description Segundos hasta poder reintentar.
+         * @example 1
+         */
+        "Retry-After": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -3045,6 +4787,8 @@ export interface operations {
             /** @description La identidad de la API key. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3054,6 +4798,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3063,6 +4809,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "missing_api_key",
                      *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3086,6 +4860,8 @@ export interface operations {
             /** @description El certificado. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3096,6 +4872,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3111,6 +4889,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3137,6 +4943,8 @@ export interface operations {
             /** @description Página de webhooks, del más reciente al más antiguo. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3146,6 +4954,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3165,6 +4975,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3190,6 +5002,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3205,6 +5019,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3233,6 +5075,8 @@ export interface operations {
             /** @description Webhook creado. Guarda `secret`: no se vuelve a mostrar. */
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3242,6 +5086,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3261,6 +5107,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3280,6 +5128,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3305,6 +5155,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3324,6 +5176,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3343,6 +5197,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3362,6 +5218,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3377,6 +5235,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3400,6 +5286,8 @@ export interface operations {
             /** @description El webhook. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3409,6 +5297,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3428,6 +5318,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3453,6 +5345,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3462,6 +5356,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3485,6 +5407,8 @@ export interface operations {
             /** @description Eliminado. */
             204: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3492,6 +5416,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3511,6 +5437,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3536,6 +5464,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3545,6 +5475,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3572,6 +5530,8 @@ export interface operations {
             /** @description El webhook actualizado. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3581,6 +5541,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3600,6 +5562,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3619,6 +5583,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3644,6 +5610,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3663,6 +5631,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3682,6 +5652,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3701,6 +5673,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3716,6 +5690,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3739,6 +5741,8 @@ export interface operations {
             /** @description El secreto nuevo, por única vez. Durante 24 h cada entrega lleva ambas firmas. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3748,6 +5752,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3767,6 +5773,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3792,6 +5800,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3811,6 +5821,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3830,6 +5842,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3839,6 +5853,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "unsupported_media_type",
                      *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3867,6 +5909,8 @@ export interface operations {
             /** @description Página de entregas, de la más reciente a la más antigua. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3876,6 +5920,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3895,6 +5941,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3920,6 +5968,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3939,6 +5989,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3954,6 +6006,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -3978,6 +6058,8 @@ export interface operations {
             /** @description La nueva entrega, en cola. */
             202: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3987,6 +6069,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4006,6 +6090,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4031,6 +6117,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4050,6 +6138,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4069,6 +6159,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4088,6 +6180,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4097,6 +6191,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "unsupported_media_type",
                      *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -4120,6 +6242,8 @@ export interface operations {
             /** @description La entrega de prueba, en cola. */
             202: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4129,6 +6253,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4148,6 +6274,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4173,6 +6301,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4192,6 +6322,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4211,6 +6343,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4230,6 +6364,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4239,6 +6375,3533 @@ export interface operations {
                      *         "details": [],
                      *         "code": "unsupported_media_type",
                      *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarWebhooksPlataforma: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Página de webhooks, del más reciente al más antiguo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaWebhooksPlataforma"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearWebhookPlataforma: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPlataformaCrear"];
+            };
+        };
+        responses: {
+            /** @description Webhook creado. Guarda `secret`: no se vuelve a mostrar. */
+            201: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPlataformaConSecreto"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerWebhookPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El webhook. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPlataforma"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    eliminarWebhookPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Eliminado. */
+            204: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actualizarWebhookPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPlataformaActualizar"];
+            };
+        };
+        responses: {
+            /** @description El webhook actualizado. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPlataforma"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotarSecretoWebhookPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El secreto nuevo, por única vez. Durante 24 h cada entrega lleva ambas firmas. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPlataformaConSecreto"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarEntregasPlataforma: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Página de entregas, de la más reciente a la más antigua. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaEntregasPlataforma"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reenviarEntregaPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                entrega: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La nueva entrega, en cola. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entrega"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    probarWebhookPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La entrega de prueba, en cola. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entrega"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarAplicacionesPlataforma: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+                /** @description Solo las de ese estado. */
+                status?: "active" | "suspended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de aplicaciones. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AplicacionPlataformaLista"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description El emisor. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AplicacionNueva"];
+            };
+        };
+        responses: {
+            /** @description La aplicación creada (en `Location`). */
+            201: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AplicacionPlataforma"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La aplicación. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AplicacionPlataforma"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actualizarAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Los campos a cambiar. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AplicacionCambios"];
+            };
+        };
+        responses: {
+            /** @description La aplicación modificada. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AplicacionPlataforma"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    suspenderAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La aplicación suspendida. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AplicacionPlataforma"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    reactivarAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La aplicación activa. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AplicacionPlataforma"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subirCsdAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description El certificado, la llave privada y su contraseña. */
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["CsdArchivos"];
+                "application/json": components["schemas"]["CsdBase64"];
+            };
+        };
+        responses: {
+            /** @description El CSD cargado. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsdAplicacion"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarApiKeysAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Las API keys. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyAplicacionLista"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearApiKeyAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description La API key. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyNueva"];
+            };
+        };
+        responses: {
+            /** @description La API key, con su token por única vez. */
+            201: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyAplicacionCreada"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revocarApiKeyAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+                /** @description Id de la API key. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revocada. */
+            204: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    fijarFolioAplicacionPlataforma: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+                /** @description La serie (1–25 caracteres). */
+                serie: string;
+            };
+            cookie?: never;
+        };
+        /** @description El siguiente folio. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FolioSiguiente"];
+            };
+        };
+        responses: {
+            /** @description El contador movido. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolioFijado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -4267,6 +9930,8 @@ export interface operations {
             /** @description Una página de clientes. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4276,6 +9941,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4295,6 +9962,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4320,6 +9989,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4335,6 +10006,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -4364,6 +10063,8 @@ export interface operations {
             /** @description El cliente registrado. */
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4373,6 +10074,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4392,6 +10095,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4411,6 +10116,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4436,6 +10143,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4455,6 +10164,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4474,6 +10185,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4493,6 +10206,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4508,6 +10223,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -4532,6 +10275,8 @@ export interface operations {
             /** @description El cliente. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4541,6 +10286,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4560,6 +10307,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4585,6 +10334,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4594,6 +10345,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -4618,6 +10397,8 @@ export interface operations {
             /** @description Cliente eliminado. */
             204: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4625,6 +10406,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4644,6 +10427,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4669,6 +10454,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4678,6 +10465,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -4707,6 +10522,8 @@ export interface operations {
             /** @description El cliente modificado. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4716,6 +10533,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4735,6 +10554,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4754,6 +10575,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4779,6 +10602,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4798,6 +10623,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4817,6 +10644,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4836,6 +10665,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4855,6 +10686,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4877,6 +10710,34 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listarComprobantes: {
@@ -4886,7 +10747,7 @@ export interface operations {
                 limit?: number;
                 /** @description El `next_cursor` de la página anterior. */
                 cursor?: string;
-                status?: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+                status?: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
                 tipo?: "I" | "E" | "P";
                 receptor_rfc?: string;
                 /** @description Fecha de emisión desde (inclusive), AAAA-MM-DD. */
@@ -4903,6 +10764,8 @@ export interface operations {
             /** @description Una página de comprobantes, del más reciente al más antiguo. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4915,6 +10778,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4934,6 +10799,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4959,6 +10826,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4974,6 +10843,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -5033,10 +10930,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Guardado como borrador (`borrador: true`): no se timbra hasta POST …/{id}/timbrar. */
+            201: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Borrador"];
+                };
+            };
             /** @description Aceptada para timbrado. */
             202: {
                 headers: {
                     Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5046,6 +10957,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5065,6 +10978,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5084,6 +10999,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5109,6 +11026,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5128,6 +11047,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5147,6 +11068,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5166,6 +11089,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5181,6 +11106,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -5205,6 +11158,8 @@ export interface operations {
             /** @description El comprobante; una factura PPD con su saldo, pagos y notas de crédito. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5214,6 +11169,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5233,6 +11190,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5258,6 +11217,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5267,6 +11228,413 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descartarBorrador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Borrador descartado. */
+            204: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actualizarBorrador: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["BorradorCambios"];
+                "application/json": components["schemas"]["BorradorCambios"];
+            };
+        };
+        responses: {
+            /** @description El borrador modificado. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Borrador"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -5291,6 +11659,8 @@ export interface operations {
             /** @description Descargar el XML timbrado */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5300,6 +11670,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5319,6 +11691,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5344,6 +11718,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5363,6 +11739,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5372,6 +11750,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "idempotency_key_reused",
                      *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -5396,6 +11802,8 @@ export interface operations {
             /** @description Descargar la representación impresa (PDF) */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5405,6 +11813,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5424,6 +11834,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5449,6 +11861,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5468,6 +11882,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5477,6 +11893,61 @@ export interface operations {
                      *         "details": [],
                      *         "code": "idempotency_key_reused",
                      *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -5501,6 +11972,8 @@ export interface operations {
             /** @description Lo que el SAT responde ahora. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5510,6 +11983,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5529,6 +12004,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5554,6 +12031,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5573,6 +12052,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5589,9 +12070,39 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
             503: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5659,7 +12170,7 @@ export interface operations {
                  *       ]
                  *     }
                  */
-                "application/json": components["schemas"]["FacturaNueva"];
+                "application/json": components["schemas"]["FacturaSustituta"];
             };
         };
         responses: {
@@ -5667,6 +12178,8 @@ export interface operations {
             202: {
                 headers: {
                     Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5676,6 +12189,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5695,6 +12210,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5714,6 +12231,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5739,6 +12258,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5758,6 +12279,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5777,6 +12300,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5796,6 +12321,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5815,6 +12342,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5830,6 +12359,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -5887,6 +12444,8 @@ export interface operations {
             /** @description El resultado de las reglas y el comprobante que resultaría. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5896,6 +12455,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5915,6 +12476,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5934,6 +12497,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5959,6 +12524,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5978,6 +12545,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5997,6 +12566,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6012,6 +12583,252 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    timbrarBorrador: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aceptado para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -6051,6 +12868,8 @@ export interface operations {
             202: {
                 headers: {
                     Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6060,6 +12879,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6079,6 +12900,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6098,6 +12921,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6123,6 +12948,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6142,6 +12969,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6161,6 +12990,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6180,6 +13011,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6199,6 +13032,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6214,6 +13049,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -6238,6 +13101,8 @@ export interface operations {
             /** @description El acuse de cancelación (XML). */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6247,6 +13112,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6266,6 +13133,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6291,6 +13160,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6310,6 +13181,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6319,6 +13192,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "idempotency_key_reused",
                      *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -6346,6 +13247,8 @@ export interface operations {
             /** @description Una página de solicitudes. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6355,6 +13258,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6374,6 +13279,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6399,6 +13306,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6414,6 +13323,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -6438,6 +13375,8 @@ export interface operations {
             /** @description La solicitud. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6447,6 +13386,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6466,6 +13407,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6491,6 +13434,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6500,6 +13445,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -6524,6 +13497,8 @@ export interface operations {
             /** @description El acuse de la respuesta (XML). */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6533,6 +13508,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6552,6 +13529,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6577,6 +13556,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6596,6 +13577,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6605,6 +13588,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "idempotency_key_reused",
                      *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -6632,6 +13643,8 @@ export interface operations {
             /** @description La solicitud respondida. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6641,6 +13654,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6660,6 +13675,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6685,6 +13702,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6704,6 +13723,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6723,6 +13744,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6742,6 +13765,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6761,6 +13786,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6783,9 +13810,39 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
             503: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6822,6 +13879,8 @@ export interface operations {
             /** @description La solicitud respondida. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6831,6 +13890,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6850,6 +13911,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6875,6 +13938,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6894,6 +13959,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6913,6 +13980,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6932,6 +14001,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6951,6 +14022,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6973,9 +14046,39 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
             503: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7011,6 +14114,8 @@ export interface operations {
             /** @description La solicitud, que ya existía. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7020,6 +14125,8 @@ export interface operations {
             /** @description La solicitud, nueva. */
             201: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7029,6 +14136,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7048,6 +14157,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7067,6 +14178,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7092,6 +14205,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7111,6 +14226,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7130,6 +14247,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7149,6 +14268,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7171,9 +14292,39 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description El PAC o el SAT no respondió; nada cambió. Reintenta tras `Retry-After` (con la misma Idempotency-Key). */
             503: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7250,10 +14401,24 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Guardado como borrador (`borrador: true`): no se timbra hasta POST …/{id}/timbrar. */
+            201: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Borrador"];
+                };
+            };
             /** @description Aceptada para timbrado. */
             202: {
                 headers: {
                     Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7263,6 +14428,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7282,6 +14449,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7301,6 +14470,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7326,6 +14497,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7345,6 +14518,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7364,6 +14539,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7383,6 +14560,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7398,6 +14577,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -7422,6 +14629,8 @@ export interface operations {
             /** @description La nota de crédito. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7431,6 +14640,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7450,6 +14661,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7475,6 +14688,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7484,6 +14699,272 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actualizarBorradorNotaCredito: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["BorradorCambios"];
+                "application/json": components["schemas"]["BorradorCambios"];
+            };
+        };
+        responses: {
+            /** @description El borrador modificado. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Borrador"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -7549,6 +15030,8 @@ export interface operations {
             /** @description El resultado de las reglas y el comprobante que resultaría. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7558,6 +15041,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7577,6 +15062,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7596,6 +15083,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7621,6 +15110,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7640,6 +15131,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7659,6 +15152,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7674,6 +15169,252 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    timbrarBorradorNotaCredito: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aceptado para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -7728,6 +15469,8 @@ export interface operations {
             202: {
                 headers: {
                     Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7737,6 +15480,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7756,6 +15501,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7775,6 +15522,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7800,6 +15549,8 @@ export interface operations {
             /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
             409: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7819,6 +15570,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7838,6 +15591,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7857,6 +15612,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7872,6 +15629,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -7896,6 +15681,8 @@ export interface operations {
             /** @description El complemento de pago. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7905,6 +15692,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7924,6 +15713,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7949,6 +15740,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -7958,6 +15751,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -8006,6 +15827,8 @@ export interface operations {
             /** @description El resultado de las reglas y el comprobante que resultaría. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8015,6 +15838,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8034,6 +15859,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8053,6 +15880,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8078,6 +15907,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8097,6 +15928,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8116,6 +15949,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8131,6 +15966,1953 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerMarcaAplicacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La marca. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Marca"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actualizarMarcaAplicacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarcaCambios"];
+            };
+        };
+        responses: {
+            /** @description La marca cambiada. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Marca"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    subirLogoAplicacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description El logo. */
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["LogoArchivo"];
+                "application/json": components["schemas"]["LogoBase64"];
+            };
+        };
+        responses: {
+            /** @description La marca con el logo nuevo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Marca"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    quitarLogoAplicacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La marca sin logo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Marca"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    vistaPreviaMarcaAplicacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la aplicación. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El PDF de ejemplo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarLotes: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de lotes, del más reciente al más antiguo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaLotes"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearLote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "tipo": "factura",
+                 *           "idempotency_key": "pedido-1234",
+                 *           "datos": {
+                 *             "receptor": {
+                 *               "rfc": "EKU9003173C9",
+                 *               "nombre": "ESCUELA KEMPER URGATE",
+                 *               "domicilio_fiscal": "42501",
+                 *               "regimen_fiscal": "601",
+                 *               "uso_cfdi": "G03"
+                 *             },
+                 *             "forma_pago": "03",
+                 *             "metodo_pago": "PUE",
+                 *             "conceptos": [
+                 *               {
+                 *                 "clave_prod_serv": "43232408",
+                 *                 "cantidad": "2",
+                 *                 "clave_unidad": "E48",
+                 *                 "descripcion": "Desarrollo de software",
+                 *                 "valor_unitario": "500.00",
+                 *                 "objeto_imp": "02",
+                 *                 "impuestos": {
+                 *                   "traslados": [
+                 *                     {
+                 *                       "impuesto": "002",
+                 *                       "tipo_factor": "Tasa",
+                 *                       "tasa_o_cuota": "0.160000"
+                 *                     }
+                 *                   ]
+                 *                 }
+                 *               }
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "tipo": "nota_credito",
+                 *           "datos": {
+                 *             "receptor": {
+                 *               "rfc": "EKU9003173C9",
+                 *               "nombre": "ESCUELA KEMPER URGATE",
+                 *               "domicilio_fiscal": "42501",
+                 *               "regimen_fiscal": "601",
+                 *               "uso_cfdi": "G03"
+                 *             },
+                 *             "forma_pago": "03",
+                 *             "metodo_pago": "PUE",
+                 *             "cfdi_relacionados": [
+                 *               {
+                 *                 "tipo_relacion": "01",
+                 *                 "uuids": [
+                 *                   "00000000-0000-4000-8000-000000000001"
+                 *                 ]
+                 *               }
+                 *             ],
+                 *             "conceptos": [
+                 *               {
+                 *                 "clave_prod_serv": "84111506",
+                 *                 "cantidad": "1",
+                 *                 "clave_unidad": "ACT",
+                 *                 "descripcion": "Bonificación por pronto pago",
+                 *                 "valor_unitario": "100.00",
+                 *                 "objeto_imp": "02",
+                 *                 "impuestos": {
+                 *                   "traslados": [
+                 *                     {
+                 *                       "impuesto": "002",
+                 *                       "tipo_factor": "Tasa",
+                 *                       "tasa_o_cuota": "0.160000"
+                 *                     }
+                 *                   ]
+                 *                 }
+                 *               }
+                 *             ]
+                 *           }
+                 *         },
+                 *         {
+                 *           "tipo": "complemento_pago",
+                 *           "datos": {
+                 *             "receptor": {
+                 *               "rfc": "EKU9003173C9",
+                 *               "nombre": "ESCUELA KEMPER URGATE",
+                 *               "domicilio_fiscal": "42501",
+                 *               "regimen_fiscal": "601",
+                 *               "uso_cfdi": "CP01"
+                 *             },
+                 *             "pagos": [
+                 *               {
+                 *                 "fecha_pago": "2026-12-01T12:00:00",
+                 *                 "forma_pago": "03",
+                 *                 "documentos": [
+                 *                   {
+                 *                     "uuid": "00000000-0000-4000-8000-000000000002",
+                 *                     "imp_pagado": "580.00"
+                 *                   }
+                 *                 ]
+                 *               }
+                 *             ]
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["LoteNuevo"];
+            };
+        };
+        responses: {
+            /** @description Lote aceptado: el resultado de cada item. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lote"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerLote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del lote. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El lote. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lote"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearExportacion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportacionCrear"];
+            };
+        };
+        responses: {
+            /** @description Exportación aceptada; `Location` apunta a ella. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exportacion"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerExportacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La exportación. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Exportacion"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarExportacion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El ZIP o el CSV. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -8157,6 +17939,8 @@ export interface operations {
             /** @description Las claves encontradas. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8168,6 +17952,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8187,6 +17973,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8202,6 +17990,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -8228,6 +18044,8 @@ export interface operations {
             /** @description Las claves encontradas. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8239,6 +18057,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8258,6 +18078,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8273,6 +18095,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -8297,6 +18147,8 @@ export interface operations {
             /** @description El código postal. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8306,6 +18158,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8325,6 +18179,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8344,6 +18200,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8359,6 +18217,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -8383,6 +18269,8 @@ export interface operations {
             /** @description El catálogo. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8392,6 +18280,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8411,6 +18301,8 @@ export interface operations {
             /** @description No existe (o pertenece a otra aplicación o al otro modo). */
             404: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8420,6 +18312,34 @@ export interface operations {
                      *         "details": [],
                      *         "code": "not_found",
                      *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -8451,6 +18371,8 @@ export interface operations {
             /** @description El resultado de la verificación. */
             200: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8460,6 +18382,8 @@ export interface operations {
             /** @description JSON inválido. */
             400: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8479,6 +18403,8 @@ export interface operations {
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
             401: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8498,6 +18424,8 @@ export interface operations {
             /** @description La API key no tiene el scope requerido. */
             403: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8523,6 +18451,8 @@ export interface operations {
             /** @description Cuerpo mayor a 1 MiB. */
             413: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8542,6 +18472,8 @@ export interface operations {
             /** @description Content-Type distinto de application/json. */
             415: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8561,6 +18493,8 @@ export interface operations {
             /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
             422: {
                 headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -8576,6 +18510,34 @@ export interface operations {
                      *         ],
                      *         "code": "validation_error",
                      *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
@@ -9178,6 +19140,150 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EventoCancelacionRecibidaPendiente"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoAplicacionCsdPorVencer: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoAplicacionCsdPorVencer"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoAplicacionCsdVencido: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoAplicacionCsdVencido"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoLoteCompletado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoLoteCompletado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoExportacionLista: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoExportacionLista"];
             };
         };
         responses: {

@@ -101,7 +101,10 @@ export interface FacturaDatos extends Omit<FacturaSchema, 'receptor' | 'cliente_
 export type FacturaNueva = ConDestinatario<FacturaDatos>;
 export type FacturaStatus = Factura['status'];
 export type FacturasListParams = Omit<QueryOf<'/facturas', 'get'>, 'cursor'>;
-export type ComprobanteAceptado = ResponseOf<'/facturas', 'post'>;
+// Named, not ResponseOf: a creating route answers 202 (accepted) or, with `borrador: true`, 201 (a draft).
+export type ComprobanteAceptado = Schemas['ComprobanteAceptado'];
+export type Borrador = Schemas['Borrador'];
+export type BorradorCambios = Schemas['BorradorCambios'];
 export type Cancelacion = BodyOf<'/facturas/{id}/cancelar', 'post', { motivo: '01' | '02' | '03' | '04'; folio_sustitucion?: string | null }>;
 export type CancelacionSolicitada = ResponseOf<'/facturas/{id}/cancelar', 'post'>;
 export type EstadoSat = Schemas['EstadoSat'];

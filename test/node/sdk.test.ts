@@ -70,6 +70,23 @@ describe('requests', () => {
     expect(req!.headers['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('drafts: created with borrador true, patched by merge patch, sent to stamp with a key, discarded', async () => {
+    const borrador = { ...aceptada, status: 'borrador', folio: null };
+    guion = [responder(201, borrador), responder(200, borrador), responder(202, aceptada), responder(204), responder(201, borrador)];
+    const h = cliente();
+    expect(await h.facturas.borradores.create(facturaMinima)).toEqual(borrador);
+    await h.facturas.borradores.update(borrador.id, { forma_pago: '01', condiciones_de_pago: null } as never);
+    expect(await h.facturas.borradores.timbrar(borrador.id, { idempotencyKey: 'timbrar-1' })).toEqual(aceptada);
+    await h.facturas.borradores.descartar(borrador.id);
+    await h.notasCredito.borradores.create(facturaMinima);
+    const [crear, parche, timbrar, borrar, nota] = recibidas;
+    expect(JSON.parse(crear!.body)).toEqual({ ...facturaMinima, borrador: true });
+    expect([parche!.method, parche!.url, JSON.parse(parche!.body)]).toEqual(['PATCH', `/api/hexafac/v1/facturas/${borrador.id}`, { forma_pago: '01', condiciones_de_pago: null }]);
+    expect([timbrar!.method, timbrar!.url, timbrar!.headers['idempotency-key'], timbrar!.body]).toEqual(['POST', `/api/hexafac/v1/facturas/${borrador.id}/timbrar`, 'timbrar-1', '']);
+    expect([borrar!.method, borrar!.url]).toEqual(['DELETE', `/api/hexafac/v1/facturas/${borrador.id}`]);
+    expect([nota!.url, JSON.parse(nota!.body).borrador]).toEqual(['/api/hexafac/v1/notas-credito', true]);
+  });
+
   it('downloads the XML as text and the PDF as bytes', async () => {
     guion = [responder(200, '<cfdi:Comprobante/>'), (_q, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.from('%PDF-1.7'))];
     const h = cliente();

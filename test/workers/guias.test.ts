@@ -1,11 +1,11 @@
 /// <reference types="vite/client" />
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { verifySignature } from '../../sdk/src/index';
 import { interpolar, pasosDe, valorEn, type Paso } from '../guias';
 import { createEmisor, waitFor } from '../helpers';
-import { entregasDe, esperar, recibidas } from './webhooks-helpers';
+import { entregasDe, esperar, plataformaConKey, recibidas } from './webhooks-helpers';
 
 // Every ```http step of every guide runs, in order, against the real Worker (D1, the stamping queue, R2, the
 // webhook Durable Objects): a guide that goes stale fails here.
@@ -30,10 +30,16 @@ async function llamar(p: Paso, vars: Record<string, unknown>) {
 const cumple = (json: unknown, e: { campo: string; valor: string }, vars: Record<string, unknown>) =>
   String(valorEn(json, e.campo)) === interpolar(e.valor, vars);
 
-/** Runs a guide's steps with a fresh issuer (SAT test CSD) and test key; the named answers. */
+/** Runs a guide's steps with a fresh issuer (SAT test CSD), its test key and a platform key; the named answers. */
 async function ejecutar(markdown: string) {
-  const { token } = await createEmisor();
-  const vars: Record<string, unknown> = { KEY: token, hoy: new Date(Date.now() - 6 * 3600e3).toISOString().slice(0, 10) };
+  const [{ token }, plataforma] = await Promise.all([createEmisor(), plataformaConKey()]);
+  const vars: Record<string, unknown> = {
+    KEY: token,
+    PLATFORM_KEY: plataforma.token,
+    CSD_CER: env.TEST_CSD_CER,
+    CSD_KEY: env.TEST_CSD_KEY,
+    hoy: new Date(Date.now() - 6 * 3600e3).toISOString().slice(0, 10),
+  };
   const pasos = pasosDe(markdown);
   for (const p of pasos) {
     const donde = `línea ${p.linea}: ${p.metodo} ${p.ruta}`;
@@ -53,7 +59,7 @@ async function ejecutar(markdown: string) {
 
 describe('docs/guias', () => {
   it('there are guides, and each one has steps', () => {
-    expect(Object.keys(GUIAS).length).toBeGreaterThanOrEqual(7);
+    expect(Object.keys(GUIAS).length).toBeGreaterThanOrEqual(8);
     for (const [ruta, md] of Object.entries(GUIAS)) if (nombreDe(ruta) !== 'README.md') expect(pasosDe(md).length, ruta).toBeGreaterThan(0);
   });
 
