@@ -325,6 +325,10 @@ export const RUTAS: Record<string, Preparar> = {
         const p = await verificarComprobante(token, r.body.id, `hostil-sustituir-${r.n}`, { completo: completo(r) });
         const f = jsonDe(await llamar('GET', `/facturas/${r.body.id}`, { token }));
         if (f.sustituye_a !== ctx.parametros.id) p.push(`la sustituta no apunta a ${ctx.parametros.id}: ${f.sustituye_a}`);
+        // The stamped substitute goes on with the original's cancellation: run here, not by the queue while the next bodies are checked.
+        await procesarCancelacion(depsDe(env), ctx.parametros.id!, 1);
+        const original = jsonDe(await llamar('GET', `/facturas/${ctx.parametros.id}`, { token }));
+        if (!['cancelada', 'cancelacion_pendiente'].includes(original.status)) p.push(`la original sustituida quedó ${original.status}`);
         ctx.parametros.id = (await timbrarYa(token, '/facturas', facturaBase())).id;
         return p;
       },
