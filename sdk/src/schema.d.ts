@@ -4348,7 +4348,7 @@ export interface components {
         };
         /**
          * @example {
-         *       "logo_base64": "iVBORw0KGgoAAAANSUhEUgAAAPAAAABQCAYAAAA…",
+         *       "logo_base64": "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAgCAIAAAAt/+nTAAAAN0lEQVR42u3PQQkAAAgEsPsbz2oGNoNPYbACS/W8FgEBAQEBAQEBAQEBAQEBAQEBAQEBAQGBqwUohpBq2wj4cQAAAABJRU5ErkJggg==",
          *       "tipo": "image/png"
          *     }
          */

@@ -48,6 +48,7 @@ describe('documented request examples', () => {
         (await json(await api('POST', '/plataforma/webhooks', { token: plataforma.token, body: { url: 'https://example.com/plataforma', events: ['*'] } }))).id,
       '/plataforma/aplicaciones/{id}': nuevaAplicacion,
       '/plataforma/aplicaciones/{id}/marca': nuevaAplicacion,
+      '/plataforma/aplicaciones/{id}/marca/logo': nuevaAplicacion,
       '/plataforma/aplicaciones/{id}/csd': nuevaAplicacion,
       '/plataforma/aplicaciones/{id}/api-keys': nuevaAplicacion,
       '/plataforma/aplicaciones/{id}/folios/{serie}': nuevaAplicacion,

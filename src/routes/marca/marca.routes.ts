@@ -13,6 +13,10 @@ const IdParams = z.object({
   id: z.string().max(64).meta({ param: { name: 'id', in: 'path' }, example: '019a3c5e-7f10-7c3a-9d2e-5b7a1c0e4f21', description: 'Id de la aplicación.' }),
 });
 
+/** A real 64×32 PNG (solid #0B5394): the documented example uploads as it is. */
+const EJEMPLO_LOGO =
+  'iVBORw0KGgoAAAANSUhEUgAAAEAAAAAgCAIAAAAt/+nTAAAAN0lEQVR42u3PQQkAAAgEsPsbz2oGNoNPYbACS/W8FgEBAQEBAQEBAQEBAQEBAQEBAQEBAQGBqwUohpBq2wj4cQAAAABJRU5ErkJggg==';
+
 const ejemplo = {
   logo: { tipo: 'image/png', ancho: 240, alto: 80, bytes: 2287 },
   color_primario: '#0F766E',
@@ -65,7 +69,7 @@ export const LogoJsonSchema = z
     logo_base64: z.string().max(Math.ceil((LOGO_MAX_BYTES * 4) / 3) + 4).describe('El archivo en base64.'),
     tipo: z.enum(TIPOS_LOGO).describe('Debe coincidir con el contenido.'),
   })
-  .meta({ id: 'LogoBase64', example: { logo_base64: 'iVBORw0KGgoAAAANSUhEUgAAAPAAAABQCAYAAAA…', tipo: 'image/png' } });
+  .meta({ id: 'LogoBase64', example: { logo_base64: EJEMPLO_LOGO, tipo: 'image/png' } });
 
 export const LogoMultipartSchema = z
   .object({ logo: z.instanceof(File).meta({ type: 'string', format: 'binary' }).describe('El archivo del logo.') })
