@@ -128,8 +128,15 @@ const COLUMNAS = [
   'status',
 ];
 
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; lines end in CRLF. */
-const campo = (v: string | null | undefined) => (v == null ? '' : /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/**
+ * RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled; lines end in CRLF. A text that a
+ * spreadsheet would run as a formula (a receptor named "=HYPERLINK(…)") is led by an apostrophe, as OWASP advises.
+ */
+const campo = (v: string | null | undefined) => {
+  if (v == null) return '';
+  const seguro = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",\r\n]/.test(seguro) ? `"${seguro.replace(/"/g, '""')}"` : seguro;
+};
 const linea = (campos: (string | null | undefined)[]) => `${campos.map(campo).join(',')}\r\n`;
 
 interface Leido {

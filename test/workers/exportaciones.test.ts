@@ -146,6 +146,15 @@ describe('POST /exportaciones', () => {
     expect(suya).toBe([f.uuid, f.serie, f.folio, 'I', f.fecha, f.receptor_rfc, f.receptor_nombre, f.moneda, f.subtotal, trasladados, '', f.total, 'timbrada'].join(','));
   });
 
+  it('a text a spreadsheet would run as a formula is led by an apostrophe in the CSV', async () => {
+    const otro = await createEmisor();
+    await insertarFactura(otro.app.id, { receptor_nombre: '=HYPERLINK("http://x.test","y")' });
+    const { id } = await json(await api('POST', '/exportaciones', { token: otro.token, body: { formato: 'csv', ...RANGO } }));
+    await lista(otro.token, id);
+    const texto = await (await api('GET', `/exportaciones/${id}/archivo`, { token: otro.token })).text();
+    expect(texto).toContain(`,"'=HYPERLINK(""http://x.test"",""y"")",`);
+  });
+
   it('a redelivered step stands down, and the committing message re-sends the next one, so no entry is written twice', async () => {
     const enviados: JobMessage[] = [];
     const deps = depsDe(env, undefined, { queue: { send: async (m: JobMessage) => void enviados.push(m) } as unknown as Queue<JobMessage> });
