@@ -183,7 +183,7 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
   const paso = msg.paso ?? p.paso;
   if (paso < p.paso) {
     // Its step is done. If this very message committed it, the next message may not have gone out.
-    if (msg.id && msg.id === p.mensaje) await deps.queue.send({ kind: 'exportar', id, paso: p.paso });
+    if (msg.id && msg.id === p.mensaje) siguientePaso(deps, id, p.paso);
     return ACK;
   }
   // Messages go out only after their step's commit, so none can be ahead of the checkpoint: not ours to act on (a
@@ -275,8 +275,17 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
   // Another delivery of this step committed first: its checkpoint (and its next message) stand.
   if (!r.meta.changes) return ACK;
   if (ultimo) return terminar(deps, { ...exp, status: 'procesando' }, siguiente);
-  await deps.queue.send({ kind: 'exportar', id, paso: paso + 1 });
+  siguientePaso(deps, id, paso + 1);
   return ACK;
+}
+
+/**
+ * The next step's message, sent beside the answer (waitUntil), not awaited: a consumer that awaits a send to its own
+ * queue never ends its batch under wrangler dev, and the whole queue stops behind it (seen: an export stuck at its
+ * second step, and no comprobante stamped after it). A send lost this way is re-sent by the cron (src/jobs/barrido.ts).
+ */
+function siguientePaso(deps: Deps, id: string, paso: number): void {
+  deps.defer(deps.queue.send({ kind: 'exportar', id, paso }).catch((err: Error) => deps.log.error('no se envió el paso de la exportación', { id, paso, error: err.message })));
 }
 
 const concat = (bs: Uint8Array[]) => {
