@@ -322,7 +322,9 @@ for (const tipo of TIPOS) {
     try {
       const r = tipo.schema.safeParse(cuerpoDe({ ...v, ...tipo.fijos }));
       if (!r.success) throw DomainError.validation(zodDetails(r.error));
-      ({ value: aceptada } = await tipo.aceptar(c.var.deps, tenantDe(c, app), r.data as Solicitud, { idempotencyKey: v._idempotencia || undefined, aplicacion: app }));
+      // the panel issues; `borrador` (the API's, defaulted by the schema) is not a field of the comprobante
+      const { borrador: _, ...solicitud } = r.data as Solicitud & { borrador?: boolean };
+      ({ value: aceptada } = await tipo.aceptar(c.var.deps, tenantDe(c, app), solicitud, { idempotencyKey: v._idempotencia || undefined, aplicacion: app }));
     } catch (err) {
       const { status, flash } = rechazoDe(err);
       const { errors, generales } = err instanceof DomainError && err.kind === 'invalid' ? ubicar(err.details, nombres) : { errors: {}, generales: [] };
