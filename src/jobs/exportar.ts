@@ -280,15 +280,12 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
 }
 
 /**
- * The next step's message, due a second later and sent beside the answer (waitUntil), not awaited: under wrangler dev
- * a consumer sending an immediate message to its own queue never ends its batch and the whole queue stops behind it
- * (workers-sdk#4639; seen here: an export stuck at its second step, and nothing stamped after it), while a delayed
- * one goes through miniflare's timers, as the stamping job's retries do. A send lost this way is re-sent by the cron
- * (src/jobs/barrido.ts). In production a second per step of 100 comprobantes is the whole cost.
+ * The next step's message, sent beside the answer (waitUntil), not awaited: the step's batch ends without waiting on its
+ * own queue (a consumer awaiting an immediate send to its own queue stopped the whole queue under wrangler dev,
+ * workers-sdk#4639). A send lost this way is re-sent by the cron (src/jobs/barrido.ts).
  */
 function siguientePaso(deps: Deps, id: string, paso: number): void {
-  const enviado = deps.queue.send({ kind: 'exportar', id, paso }, { delaySeconds: 1 });
-  deps.defer(enviado.catch((err: Error) => deps.log.error('no se envió el paso de la exportación', { id, paso, error: err.message })));
+  deps.defer(deps.queue.send({ kind: 'exportar', id, paso }).catch((err: Error) => deps.log.error('no se envió el paso de la exportación', { id, paso, error: err.message })));
 }
 
 const concat = (bs: Uint8Array[]) => {
