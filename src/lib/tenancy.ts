@@ -25,6 +25,12 @@ export function tenantOf(c: Context<AppEnv>): Tenant {
   return { applicationId, mode };
 }
 
+/**
+ * Where a platform's own Idempotency-Keys live (its applications and webhook endpoints): the idempotency table is keyed
+ * by tenant, and a platform's id (a UUIDv7 of its own) never collides with an application's.
+ */
+export const idempotenciaDePlataforma = (platformId: string): Tenant => ({ applicationId: platformId, mode: 'live' });
+
 /** The tenant a stored row belongs to (jobs act for the row's own tenant: the id came from our queue). */
 export const tenantOfRow = (row: { client_application_id: string; mode: Mode }): Tenant => ({ applicationId: row.client_application_id, mode: row.mode });
 

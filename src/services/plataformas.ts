@@ -7,7 +7,7 @@ import { DomainError } from '../lib/errors';
 import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { uuidv7 } from '../lib/ids';
 import { cursorCondition, toPage } from '../lib/pagination';
-import { tenantDb, type Tenant } from '../lib/tenancy';
+import { idempotenciaDePlataforma, tenantDb, type Tenant } from '../lib/tenancy';
 import { listarApiKeys, nuevaApiKey, nuevoToken, revocarApiKey, validarDatosKey, type ApiKey, type DatosApiKey, type DatosKey } from './api-keys';
 import { actualizarAplicacion, nuevaAplicacion, problemaDeSerie, reactivarAplicacion, suspenderAplicacion, type DatosAplicacion } from './aplicaciones';
 import type { Aplicacion } from './comprobantes';
@@ -110,8 +110,6 @@ export async function aplicacionDePlataforma(deps: Pick<Deps, 'db'>, platformId:
 
 // A platform's own operations are made idempotent in the same table as an application's, under the platform's
 // id (a UUIDv7 like an application's, so the two never meet) and one fixed mode.
-const porPlataforma = (platformId: string): Tenant => ({ applicationId: platformId, mode: 'live' });
-
 type PlatformDeps = Pick<Deps, 'db' | 'd1' | 'clock' | 'masterKey'>;
 
 /** A new application owned by the platform; with an Idempotency-Key, the same application again on a replay. */
@@ -122,7 +120,7 @@ export async function crearAplicacionDePlataforma(
   opts: { idempotencyKey?: string } = {},
 ): Promise<Idempotent<Aplicacion>> {
   const idem = { key: opts.idempotencyKey, operation: 'plataforma.aplicaciones.crear', input: d };
-  const r = await withIdempotency<{ id: string }>(deps, porPlataforma(platformId), idem, async (recibo) => {
+  const r = await withIdempotency<{ id: string }>(deps, idempotenciaDePlataforma(platformId), idem, async (recibo) => {
     // the platform's plan governs its issuers' keys too: it is the platform that sends their traffic
     const { plan } = await cargarPlataforma(deps, platformId);
     const fila = { ...nuevaAplicacion(d, deps.clock()), platform_id: platformId, plan };
@@ -182,7 +180,7 @@ export async function crearApiKeyDePlataforma(
 ): Promise<Idempotent<{ token: string; apiKey: ApiKey }>> {
   await aplicacionDePlataforma(deps, platformId, applicationId);
   const idem = { key: opts.idempotencyKey, operation: 'plataforma.api_keys.crear', input: { applicationId, ...d }, secret: true };
-  const r = await withIdempotency<{ token: string; id: string }>(deps, porPlataforma(platformId), idem, async (recibo) => {
+  const r = await withIdempotency<{ token: string; id: string }>(deps, idempotenciaDePlataforma(platformId), idem, async (recibo) => {
     const { token, fila } = await nuevaApiKey(applicationId, d, deps.clock());
     await deps.d1.batch([statementOf(deps.d1, deps.db.insert(apiKeys).values(fila)), ...(await recibo({ token, id: fila.id }))]);
     return { token, id: fila.id };

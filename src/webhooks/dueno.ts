@@ -2,7 +2,7 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { platformWebhooks, webhookConfigurations } from '../db/schema';
 import type { Mode } from '../lib/mode';
-import { tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
+import { idempotenciaDePlataforma, tenantColumns, tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
 
 // Whose webhook endpoints: an application in one mode (hexafac_webhook_configurations), or a platform
 // (hexafac_platform_webhooks), which hears about the applications it manages. The service and the delivery
@@ -45,7 +45,7 @@ export function alcance(d: Dueno): Alcance {
       donde: (...extra) => and(eq(platformWebhooks.platform_id, d.platformId), ...extra)!,
       columnas: { platform_id: d.platformId },
       mode: 'live',
-      idempotencia: { applicationId: d.platformId, mode: 'live' },
+      idempotencia: idempotenciaDePlataforma(d.platformId),
       admite: (type) => type === '*' || type.startsWith(PREFIJO_EVENTOS_PLATAFORMA),
     };
   }
