@@ -12,6 +12,18 @@ const timestamps = {
 
 export { MODES, type Mode } from '../lib/mode';
 
+/** How an application's recibos are invoiced; null fields take the defaults of src/services/recibos.ts. */
+export interface ConfiguracionRecibos {
+  /** Days after its fecha a recibo may be self-invoiced. */
+  dias_autofactura?: number;
+  /** A recibo already in a factura global: refused on the portal, or invoiced with a nota de crédito to the global. */
+  tras_global?: 'rechazar' | 'nota_credito';
+  /** c_Periodicidad of the automatic factura global (the cron issues it when the period closes); null: only by API. */
+  periodicidad_global?: '01' | '02' | '03' | '04' | '05' | null;
+  /** Serie of the facturas globales. */
+  serie_global?: string;
+}
+
 /** Rate-limit plans (src/lib/rate-limit.ts has their numbers; the README publishes them). */
 export const PLANES = ['estandar', 'plataforma'] as const;
 export type Plan = (typeof PLANES)[number];
@@ -101,8 +113,13 @@ export const clientApplications = sqliteTable('hexafac_client_applications', {
   color_primario: text('color_primario'),
   pie_pagina: text('pie_pagina'),
   marca_version: text('marca_version'),
+  // Retail (src/services/recibos.ts): the public self-invoicing portal's address /autofactura/{slug}, and how
+  // its recibos are invoiced (the window, what happens after a factura global, the automatic global's periodicity).
+  autofactura_slug: text('autofactura_slug'),
+  recibos_config: text('recibos_config', { mode: 'json' }).$type<ConfiguracionRecibos>(),
   ...timestamps,
 }, (t) => [
+  uniqueIndex('hexafac_client_applications_slug_uq').on(t.autofactura_slug),
   index('hexafac_client_applications_platform_idx').on(t.platform_id, t.id),
   // the cron's CSD-expiry notices read only the certificates close to their end
   index('hexafac_client_applications_csd_vence_idx').on(t.csd_valido_hasta),
@@ -248,6 +265,11 @@ export const facturas = sqliteTable(
     // Issued in a batch (POST /lotes): the batch and the item's position in it.
     lote_id: text('lote_id'),
     lote_indice: integer('lote_indice'),
+    // Retail: an invoice from a recibo on the portal ('recibo') or a factura global of recibos ('global');
+    // their recibos point back at it (hexafac_recibos.factura_id).
+    origen: text('origen', { enum: ['recibo', 'global'] }),
+    // Whom the XML and PDF are emailed to once stamped, when the request named them (the portal's customer).
+    enviar_a: text('enviar_a', { mode: 'json' }).$type<string[]>(),
     ...timestamps,
   },
   (t) => [
@@ -293,6 +315,85 @@ export const lotes = sqliteTable(
     index('hexafac_lotes_list_idx').on(t.client_application_id, t.mode, t.id),
     // the cron's safety net reads only the batches not yet completed
     index('hexafac_lotes_sin_completar_idx').on(t.id).where(sql`completado_at IS NULL`),
+  ],
+);
+
+export const RECIBO_STATUSES = ['vigente', 'facturado', 'facturado_global', 'cancelado'] as const;
+export type ReciboStatus = (typeof RECIBO_STATUSES)[number];
+
+// Recibos (tickets) from a point of sale: invoiced later by the customer on the portal (facturado) or, if
+// nobody does, in the period's factura global (facturado_global). factura_id / factura_global_id is the CFDI
+// that holds it, set in the same batch as that CFDI's row and guarded by the recibo's status, so no recibo is in
+// two live CFDIs. A recibo taken out of a global to be invoiced on its own (tras_global 'nota_credito') keeps
+// factura_global_id and gains the nota de crédito to the global (nota_credito_id) and its own factura_id.
+export const recibos = sqliteTable(
+  'hexafac_recibos',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    status: text('status', { enum: RECIBO_STATUSES }).notNull(),
+    folio: text('folio').notNull(),
+    external_id: text('external_id'),
+    // What the customer types on the portal: random, never the id; unique across every tenant.
+    clave: text('clave').notNull(),
+    fecha: text('fecha').notNull(),
+    forma_pago: text('forma_pago').notNull(),
+    moneda: text('moneda').notNull(),
+    // The request's conceptos (the facturas' model) and its computed amounts, as decimal strings.
+    datos: text('datos', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    subtotal: text('subtotal').notNull(),
+    descuento: text('descuento'),
+    total_impuestos_trasladados: text('total_impuestos_trasladados'),
+    total_impuestos_retenidos: text('total_impuestos_retenidos'),
+    total: text('total').notNull(),
+    vigente_hasta: text('vigente_hasta').notNull(),
+    factura_id: text('factura_id'),
+    factura_global_id: text('factura_global_id'),
+    nota_credito_id: text('nota_credito_id'),
+    cancelado_at: text('cancelado_at'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('hexafac_recibos_clave_uq').on(t.clave),
+    uniqueIndex('hexafac_recibos_folio_uq').on(t.client_application_id, t.mode, t.folio),
+    uniqueIndex('hexafac_recibos_external_uq').on(t.client_application_id, t.mode, t.external_id).where(sql`external_id IS NOT NULL`),
+    index('hexafac_recibos_list_idx').on(t.client_application_id, t.mode, t.id),
+    // the factura global's selection: a period's recibos nobody invoiced
+    index('hexafac_recibos_global_idx').on(t.client_application_id, t.mode, t.status, t.fecha),
+    index('hexafac_recibos_factura_idx').on(t.factura_id).where(sql`factura_id IS NOT NULL`),
+    index('hexafac_recibos_global_factura_idx').on(t.factura_global_id).where(sql`factura_global_id IS NOT NULL`),
+  ],
+);
+
+export const ENVIO_STATUSES = ['pendiente', 'enviado', 'error'] as const;
+
+// Every email of a comprobante's XML and PDF (POST /facturas/{id}/enviar, or automatic once stamped): a row
+// before the send, its outcome after; a failed send is retried by the queue and never touches the comprobante.
+export const envios = sqliteTable(
+  'hexafac_envios',
+  {
+    id: text('id').primaryKey(),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    factura_id: text('factura_id').notNull(),
+    para: text('para', { mode: 'json' }).$type<string[]>().notNull(),
+    cc: text('cc', { mode: 'json' }).$type<string[]>(),
+    automatico: integer('automatico', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: ENVIO_STATUSES }).notNull(),
+    message_id: text('message_id'),
+    intentos: integer('intentos').notNull().default(0),
+    error: text('error'),
+    enviado_at: text('enviado_at'),
+    ...timestamps,
+  },
+  (t) => [
+    index('hexafac_envios_factura_idx').on(t.factura_id, t.id),
+    index('hexafac_envios_pendientes_idx').on(t.updated_at).where(sql`status = 'pendiente'`),
   ],
 );
 

@@ -14,6 +14,8 @@ export const SCOPES = [
   'facturas:write',
   'clientes:read',
   'clientes:write',
+  'recibos:read',
+  'recibos:write',
   'cancelaciones:write',
   'webhooks:read',
   'webhooks:write',

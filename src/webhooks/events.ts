@@ -32,6 +32,10 @@ export const EVENT_TYPES = [
   'lote.completado',
   // an export's file is in R2, ready to download
   'exportacion.lista',
+  // a recibo's own CFDI (from the autofactura portal or the API) is stamped
+  'recibo.facturado',
+  // a factura global of the recibos nobody invoiced is stamped
+  'factura_global.timbrada',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
