@@ -64,6 +64,10 @@ export interface OpcionesAceptar {
   operacion?: string;
   /** Issued in a batch (src/services/lotes.ts): its row names the batch and position; the batch sends the stamping messages together. */
   lote?: { id: string; indice: number };
+  /** Retail: issued for a recibo (the portal, POST /recibos/{id}/facturar) or as a factura global of recibos. */
+  origen?: 'recibo' | 'global';
+  /** Whom its XML and PDF are emailed to once stamped (the portal's customer). */
+  enviarA?: string[];
 }
 
 /** A creating request as every client sends it: the comprobante's fields, with `receptor` or `cliente_id`. */
@@ -136,6 +140,8 @@ async function registrar<S extends 'pendiente' | 'borrador'>(
       simulacion: opts.simulacion,
       sustituyeA: opts.sustituyeA?.id,
       lote: opts.lote,
+      origen: opts.origen,
+      enviarA: opts.enviarA,
       borrador,
       recibo: await recibo(registrado),
     };
@@ -209,6 +215,8 @@ interface Almacenable {
   simulacion?: Simulacion;
   sustituyeA?: string;
   lote?: { id: string; indice: number };
+  origen?: 'recibo' | 'global';
+  enviarA?: string[];
   borrador: boolean;
   /** The Idempotency-Key's answer (src/lib/idempotency.ts), written by the same batch. */
   recibo: D1PreparedStatement[];
@@ -262,13 +270,14 @@ async function almacenar(deps: Deps, t: Tenant, tipo: TipoEmision, id: string, a
     d1
       .prepare(
         `INSERT INTO hexafac_facturas (id, client_application_id, mode, tipo, status, serie, folio, cliente_id, receptor_rfc, receptor_nombre,
-           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion, sustituye_a, lote_id, lote_indice)
-         VALUES (?, ?, ?, ?, ?, ?, ${folio?.sql ?? "''"}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           moneda, metodo_pago, subtotal, total, fecha, datos, datos_key, simulacion, sustituye_a, lote_id, lote_indice, origen, enviar_a)
+         VALUES (?, ?, ?, ?, ?, ?, ${folio?.sql ?? "''"}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         id, t.applicationId, t.mode, tipo.tipo, status, a.serie, ...(folio?.params ?? []), a.clienteId ?? null, c.receptor.rfc, c.receptor.nombre,
         c.moneda, c.metodoPago ?? null, c.subTotal, c.total, c.fecha, JSON.stringify(guardados.fila), guardados.datosKey,
         a.simulacion ? JSON.stringify(a.simulacion) : null, a.sustituyeA ?? null, a.lote?.id ?? null, a.lote?.indice ?? null,
+        a.origen ?? null, a.enviarA ? JSON.stringify(a.enviarA) : null,
       ),
     // History starts with the creation; it is not a webhook event, so it needs no dispatch.
     d1
