@@ -94,7 +94,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'workers',
-            include: ['src/**/*.test.ts', 'admin/**/*.test.ts', 'test/workers/**/*.test.ts'],
+            include: ['src/**/*.test.ts', 'admin/**/*.test.ts', 'autofactura/**/*.test.ts', 'test/workers/**/*.test.ts'],
             exclude: ['src/cfdi/**'],
             setupFiles: ['./test/setup.ts'],
             testTimeout: 30_000,

@@ -21,14 +21,19 @@ import type { Politica } from './rate-limiter';
 // more than limiting them.
 
 export type Clase = 'lecturas' | 'escrituras' | 'costosas';
-/** Requests without an API key are counted per client IP under this row. */
-export type Tarifa = Plan | 'sin_api_key';
+/** Requests without an API key are counted per client IP under this row; the autofactura portal's rows after it. */
+export type Tarifa = Plan | 'sin_api_key' | 'autofactura_ip' | 'autofactura_clave' | 'autofactura_fallos';
 
 /** Requests per window, per plan and class. The creates class takes bursts (a 300-invoice run at full speed). */
 export const LIMITES: Record<Tarifa, Record<Clase, Politica>> = {
   estandar: { lecturas: { q: 2000, w: 60 }, escrituras: { q: 1000, w: 60 }, costosas: { q: 5, w: 60 } },
   plataforma: { lecturas: { q: 5000, w: 60 }, escrituras: { q: 3000, w: 60 }, costosas: { q: 20, w: 60 } },
   sin_api_key: { lecturas: { q: 600, w: 60 }, escrituras: { q: 300, w: 60 }, costosas: { q: 300, w: 60 } },
+  // The public portal (autofactura/): per client IP its pages and its submits; per ticket clave the tries to
+  // invoice it; and per IP the wrong claves, far fewer, so guessing claves stops long before it could pay off.
+  autofactura_ip: { lecturas: { q: 120, w: 60 }, escrituras: { q: 20, w: 60 }, costosas: { q: 20, w: 60 } },
+  autofactura_clave: { lecturas: { q: 60, w: 60 }, escrituras: { q: 10, w: 600 }, costosas: { q: 10, w: 600 } },
+  autofactura_fallos: { lecturas: { q: 10, w: 600 }, escrituras: { q: 10, w: 600 }, costosas: { q: 10, w: 600 } },
 };
 
 /** Which class a request is: the first row whose method and path (below API_BASE) match. */

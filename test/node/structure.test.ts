@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// The layout's rules, checked over the import graph of src/, admin/, scripts/ and test/:
+// The layout's rules, checked over the import graph of src/, admin/, autofactura/, scripts/ and test/:
 // 1. outside src/cfdi, the fiscal core is imported only through src/cfdi (its index.ts), tests included;
 // 2. src/cfdi imports only itself and the pure packages below (no Hono, Drizzle, Workers);
 // 3. a route folder src/routes/<a>/ does not import another route folder (files directly under src/routes/ are shared);
 // 4. a job in src/jobs/ does not import another job (its own test file imports it);
-// 5. nothing under src/ imports admin/.
+// 5. nothing under src/ imports admin/ or autofactura/ (the apps mounted beside the API).
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -74,13 +74,13 @@ function violaciones(archivos: Record<string, string>): Record<Regla, string[]> 
         if (!suPropioJob) r['jobs-aparte'].push(linea);
       }
       // 5
-      if (dentro(archivo, 'src') && destino && dentro(destino, 'admin')) r['src-sin-admin'].push(linea);
+      if (dentro(archivo, 'src') && destino && (dentro(destino, 'admin') || dentro(destino, 'autofactura'))) r['src-sin-admin'].push(linea);
     }
   }
   return r;
 }
 
-/** The repository's .ts/.tsx files under src/, admin/, scripts/, test/: no node_modules, fixtures, outputs or *.gen.*. */
+/** The repository's .ts/.tsx files under src/, admin/, autofactura/, scripts/, test/: no node_modules, fixtures, outputs or *.gen.*. */
 function fuentesDelRepositorio(): Record<string, string> {
   const archivos: Record<string, string> = {};
   const recorrer = (dir: string) => {
@@ -93,7 +93,7 @@ function fuentesDelRepositorio(): Record<string, string> {
       }
     }
   };
-  for (const dir of ['src', 'admin', 'scripts', 'test']) recorrer(dir);
+  for (const dir of ['src', 'admin', 'autofactura', 'scripts', 'test']) recorrer(dir);
   return archivos;
 }
 
@@ -116,7 +116,7 @@ describe('structure: the import graph keeps the layout', () => {
     expect(v['jobs-aparte']).toEqual([]);
   });
 
-  it('nothing under src/ imports admin/', () => {
+  it('nothing under src/ imports admin/ or autofactura/', () => {
     expect(v['src-sin-admin']).toEqual([]);
   });
 });
@@ -142,6 +142,7 @@ describe('structure: the checker itself', () => {
       'src/jobs/procesar-factura.ts': "import { barrer } from './barrido';",
       'src/jobs/cancelar-factura.test.ts': "import { procesarFactura } from './procesar-factura';",
       'src/app.ts': "import type { AdminEnv } from '../admin/context';",
+      'src/lib/portal.ts': "import { portal } from '../../autofactura';",
     };
     expect(violaciones(falsos)).toEqual({
       'nucleo-por-indice': [
@@ -163,7 +164,7 @@ describe('structure: the checker itself', () => {
         "src/jobs/procesar-factura.ts imports './barrido'",
         "src/jobs/cancelar-factura.test.ts imports './procesar-factura'",
       ],
-      'src-sin-admin': ["src/app.ts imports '../admin/context'"],
+      'src-sin-admin': ["src/app.ts imports '../admin/context'", "src/lib/portal.ts imports '../../autofactura'"],
     });
   });
 });
