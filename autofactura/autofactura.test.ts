@@ -94,6 +94,24 @@ describe('autofactura portal', () => {
     expect(fieldError(await regimen.text(), 'uso_cfdi')).toMatch(/^El uso CFDI G03 no aplica al régimen 605\./);
   });
 
+  it('error: a refusal at stamping is explained on the status page with a way back to the form', async () => {
+    const t = await comercio();
+    const r = await ticketDe(t.app.id);
+    const { browser, csrf } = await abrir(t.slug, r.clave);
+    const estado = (await browser.post(`/autofactura/${t.slug}/facturar`, { _csrf: csrf, clave: r.clave, ...DATOS_OK })).headers.get('Location')!;
+    await waitFor(async () => (await (await browser.get(estado)).text()).includes('data-status="timbrada"'), 'timbrada');
+    // what the PAC answers for a name that is not the Constancia's (the sandbox does not know the SAT's registry)
+    await getDb(env)
+      .update(facturas)
+      .set({ status: 'rechazada', errores: [{ code: 'CFDI40145', message: 'El campo Nombre del receptor no corresponde al RFC.' }] })
+      .where(eq(facturas.client_application_id, t.app.id));
+    const html = await (await browser.get(estado)).text();
+    expect(html).toContain('data-status="rechazada"');
+    expect(html).toContain('El nombre o razón social no coincide con el que el SAT tiene para ese RFC.');
+    expect(html).toContain(`href="/autofactura/${t.slug}?clave=${encodeURIComponent(r.clave)}"`);
+    expect((await browser.get(`${estado}/pdf`)).status).toBe(404);
+  });
+
   it('security: a POST without the CSRF cookie and token is a 403 and issues nothing', async () => {
     const t = await comercio();
     const r = await ticketDe(t.app.id);
@@ -110,12 +128,13 @@ describe('autofactura portal', () => {
     const b = await comercio();
     const deB = await ticketDe(b.app.id);
     const otra = await abrir(a.slug, deB.clave);
-    const nadie = await abrir(a.slug, 'NOEXISTE123');
+    const nadie = await abrir(a.slug, '2345-6789-ABCD-EFGHJ');
     const sinPortal = await abrir('no-existe', deB.clave);
     for (const x of [otra, nadie, sinPortal]) {
       expect(x.res.status).toBe(404);
       expect(x.html).toContain('No encontramos ese ticket');
-      expect(x.html).not.toContain(deB.folio);
+      expect(x.html).not.toContain(`Ticket ${deB.folio}`);
+      expect(x.html).not.toContain('Tus datos fiscales');
     }
     expect(otra.html).toBe(nadie.html);
     // nor can it be invoiced through the other portal

@@ -9,7 +9,7 @@ import { log } from '../src/lib/log';
 import { limitarTasa, type Tarifa } from '../src/lib/rate-limit';
 import { pdfDe, xmlDe } from '../src/services/archivos';
 import { cargarComprobante } from '../src/services/comprobantes';
-import { configuracionRecibos, facturarRecibo, impedimentoAutofactura, reciboPorClave } from './recibos-provisional';
+import { configuracionRecibos, facturarRecibo, impedimentoAutofactura, normalizarClave, reciboPorClave } from '../src/services/recibos';
 import { CLIENT_JS } from './client';
 import { csrfToken, csrfValido } from './csrf';
 import { firmarEnlace, leerEnlace } from './enlaces';
@@ -60,7 +60,8 @@ function limitar(c: Context<PortalEnv>, tarifa: Tarifa, quien: string): Promise<
  * answer after the same work (one lookup), and each counts as a wrong guess against the IP.
  */
 async function ticket(c: Context<PortalEnv>, slug: string, clave: string) {
-  await limitar(c, 'autofactura_clave', clave.slice(0, 64));
+  // counted as stored, so typing it in lower case or without dashes is the same bucket
+  await limitar(c, 'autofactura_clave', normalizarClave(clave) ?? clave.slice(0, 64));
   const hallado = await reciboPorClave(c.var.deps, slug, clave);
   if (!hallado) await limitar(c, 'autofactura_fallos', ipDe(c));
   return hallado;

@@ -1,5 +1,5 @@
 import { dec, formatear } from '../../src/cfdi';
-import type { Recibo } from '../recibos-provisional';
+import type { Recibo } from '../../src/services/recibos';
 import { REGIMENES, USOS } from '../catalogos';
 import { type MarcaPortal, Portal } from './layout';
 
