@@ -20,6 +20,7 @@ import complementosPago from './routes/complementos-pago';
 import marca from './routes/marca';
 import lotes from './routes/lotes';
 import exportaciones from './routes/exportaciones';
+import facturaGlobal from './routes/factura-global';
 import catalogos from './routes/catalogos';
 import cfdi from './routes/cfdi';
 import docs, { documentoOpenApi } from './routes/docs';
@@ -51,6 +52,8 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   api.route('/', marca);
   api.route('/', lotes);
   api.route('/', exportaciones);
+  // before /recibos/{id}: 'factura-global' is not a recibo's id
+  api.route('/', facturaGlobal);
   api.route('/', catalogos);
   api.route('/', cfdi);
   api.route('/', docs);

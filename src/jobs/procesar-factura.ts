@@ -12,8 +12,9 @@ import { csdDeAplicacion } from '../services/csd';
 import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
 import { completarLote } from '../services/lotes';
 import { liberarAplicaciones } from '../services/saldos';
+import { eventoGlobalTimbrada } from '../services/factura-global';
 import { continuarSustitucion } from '../services/sustitucion';
-import { despacharEvento, despacharPendientes } from '../webhooks/events';
+import { despacharPendientes } from '../webhooks/events';
 
 // ProcesarFacturaJob: pendiente → timbrada | rechazada | error, for every tipo de comprobante (the fiscal
 // core's registry knows how each is built). At-least-once safe: it re-reads the row, acts only on
@@ -147,8 +148,10 @@ async function transicion(
   const cambio = cambiarEstado(d1, factura, status, { ...cambios, ...(errores ? { errores } : {}) }, deps.clock());
   // A P or E that will never be valid gives back the balance it reserved on its invoices.
   if (factura.tipo !== 'I' && status !== 'timbrada') cambio.statements.push(liberarAplicaciones(d1, factura.id));
+  if (status === 'timbrada') cambio.statements.push(...(await eventoGlobalTimbrada(deps, factura, cambio)));
   const eventoId = await aplicarCambio(d1, cambio);
-  if (eventoId) await despacharEvento(deps, eventoId);
+  // the transition's event and any the same batch recorded beside it (factura_global.timbrada), in order
+  if (eventoId) await despacharPendientes(deps, { facturaId: factura.id });
   // the last of a batch's comprobantes to finish completes the batch (lote.completado, once)
   if (eventoId && factura.lote_id) await completarLote(deps, tenantOfRow(factura), factura.lote_id);
   return eventoId !== null;
