@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { eq } from 'drizzle-orm';
 import { parseXml, pemToDer, validateXsd, verificarCfdi, type XmlLeido } from '../../src/cfdi';
 import { getDb } from '../../src/db/client';
-import { folios, facturas } from '../../src/db/schema';
+import { folios, facturas, recibos } from '../../src/db/schema';
 import { depsDe } from '../../src/deps';
 import { procesarCancelacion } from '../../src/jobs/cancelar-factura';
 import { procesarFactura } from '../../src/jobs/procesar-factura';
@@ -14,6 +14,7 @@ import { logo } from '../fixtures/marca/logos';
 import { api, createEmisor, createKey, createTenant, facturaBase, guardarParaOraculo } from '../helpers';
 import { hostUnico, plataformaConKey } from '../workers/webhooks-helpers';
 import { jsonDe, llamar, type Respuesta } from './llamar';
+import { insertarRecibo } from '../recibos-prueba';
 import type { Cuerpo, Json, Muestras } from './corpus';
 import { caracterNoXml, problemaContentDisposition, problemasDeError, rastroInterno } from './oraculos';
 
@@ -588,6 +589,25 @@ export const RUTAS: Record<string, Preparar> = {
         // The base's filters match the tenant's one stamped factura.
         if (r.n === 0 && x.comprobantes !== 1) p.push(`la exportación de la base tiene ${x.comprobantes} comprobantes, no 1`);
         return p;
+      },
+    };
+  },
+
+  'POST /recibos/factura-global': async () => {
+    const { app, token } = await createEmisor();
+    await insertarRecibo(app.id, { fecha: '2026-11-03T10:00:00' });
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: { periodicidad: '04', meses: '11', año: 2026 },
+      // The accepted global holds the tenant's one recibo of the period, now facturado_global; it is stamped here (the
+      // queue's copy then finds it done) so its events and XML are not taken for a later body's change.
+      async tras2xx(r) {
+        const f = r.body?.facturas?.[0];
+        if (f?.id) await procesarFactura(depsDe(env), f.id, 1);
+        const filas = await getDb(env).select().from(recibos).where(eq(recibos.client_application_id, app.id)).all();
+        return filas.every((x) => x.status === 'facturado_global' && x.factura_global_id === f?.id) ? [] : [`los recibos quedaron ${filas.map((x) => x.status).join()}`];
       },
     };
   },

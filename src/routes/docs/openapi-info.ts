@@ -70,6 +70,7 @@ export const TAGS = [
   { name: 'Notas de crédito', description: 'CFDI de egreso relacionados con una factura timbrada.' },
   { name: 'Complementos de pago', description: 'CFDI de tipo P (Pagos 2.0) que registran el cobro de facturas PPD.' },
   { name: 'Exportaciones', description: 'Todos los comprobantes de un periodo en un ZIP (XML idéntico al timbrado, PDF y manifiesto) o un CSV; se generan en segundo plano y avisan con exportacion.lista.' },
+  { name: 'Recibos', description: 'Tickets del punto de venta: autofactura del cliente en el portal y, al cerrar el periodo, la factura global a PUBLICO EN GENERAL de lo que nadie facturó (webhook factura_global.timbrada).' },
   { name: 'Lotes', description: 'Hasta 500 facturas, notas de crédito y complementos de pago en una solicitud, cada uno aceptado por sí solo; conteos por estado y el webhook lote.completado.' },
   { name: 'Cancelaciones', description: 'Cancelación ante el SAT con motivo (01–04) y, si aplica, folio de sustitución.' },
   { name: 'Clientes', description: 'Receptores guardados con sus datos fiscales validados (RFC, régimen, uso CFDI, CP).' },
