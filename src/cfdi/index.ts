@@ -7,7 +7,7 @@
  */
 export type { Complemento, Comprobante, Concepto, Emisor, ImpuestoConcepto, TipoDeComprobante, TipoFactor } from './comprobante';
 export type { ValidationIssue } from './validar';
-export { emitir, emitirCfdi, emitirComplementoPago, type ClaseDeComprobante, type TipoEmitible } from './comprobantes';
+export { emitir, emitirCfdi, emitirComplementoPago, emitirNomina, type ClaseDeComprobante, type TipoEmitible } from './comprobantes';
 export { prepararComprobante, FacturaEntradaSchema, ConceptoEntradaSchema, type ConceptoEntrada, type FacturaEntrada } from './comprobantes/ingreso-egreso';
 export {
   prepararComplementoPago,
@@ -18,6 +18,15 @@ export {
   type PagoEntrada,
   type Pagos,
 } from './comprobantes/pago';
+export {
+  prepararNomina,
+  NominaEntradaSchema,
+  type DeduccionEntrada,
+  type Nomina,
+  type NominaEntrada,
+  type OtroPagoEntrada,
+  type PercepcionEntrada,
+} from './comprobantes/nomina';
 export { renderXml } from './xml';
 export { cadenaPrevista, comprobanteXml, sellarComprobante, type Emision, type Preparacion } from './emision';
 export { dec, formatear, type Dec } from './decimal';
