@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { pemToDer, verificarCfdi } from '../../cfdi';
 import { getDb } from '../../db/client';
 import { eventos, recibos } from '../../db/schema';
+import { depsDe } from '../../deps';
+import { emitirFacturaGlobal } from '../../services/factura-global';
+import { facturarRecibo } from '../../services/recibos';
 import { api, createApplication, createEmisor, createKey, createTenant, expectError, guardarParaOraculo, json, waitFor } from '../../../test/helpers';
 import { esperarFin, nodos } from '../../../test/comprobantes';
 import { cargarCsdPersonaFisica, insertarRecibo, IVA0, linea } from '../../../test/recibos-prueba';
@@ -164,6 +167,34 @@ describe('POST /recibos/factura-global — concurrency', () => {
     const filas = await recibosDe(app.id);
     expect(filas.every((r) => r.status === 'facturado_global' && ids.includes(r.factura_global_id))).toBe(true);
     expect(cuerpos.reduce((n, c) => n + c.recibos, 0)).toBe(30);
+  });
+});
+
+describe('the portal and the global at the same moment', () => {
+  it('every recibo ends in exactly one CFDI: its own (facturado) or the global (facturado_global), none lost', async () => {
+    const { app } = await createEmisor();
+    const deps = depsDe(env);
+    const t = { applicationId: app.id, mode: 'test' as const };
+    const todos = [];
+    for (let n = 0; n < 12; n++) todos.push(await insertarRecibo(app.id, { fecha: `2026-11-${String(1 + n).padStart(2, '0')}T10:00:00` }));
+    const receptor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' };
+    const [global, ...portal] = await Promise.allSettled([
+      emitirFacturaGlobal(deps, t, { periodicidad: '04', meses: '11', año: 2026 }),
+      ...todos.filter((_, n) => n % 2 === 0).map((r) => facturarRecibo(deps, t, r.id, { receptor })),
+    ]);
+    for (const p of portal) if (p.status === 'rejected') expect((p.reason as { code?: string }).code).toBe('recibo_no_facturable');
+    const idsGlobal = global.status === 'fulfilled' ? global.value.value.facturas.map((f) => f.id) : [];
+    const idsPortal = portal.flatMap((p) => (p.status === 'fulfilled' ? [p.value.value.id] : []));
+    const filas = await recibosDe(app.id);
+    for (const r of filas) {
+      const enGlobal = r.status === 'facturado_global' && idsGlobal.includes(r.factura_global_id!);
+      const propio = r.status === 'facturado' && idsPortal.includes(r.factura_id!);
+      expect(enGlobal !== propio, JSON.stringify(r)).toBe(true);
+      expect(r.factura_global_id !== null && r.factura_id !== null).toBe(false);
+    }
+    // each CFDI holds exactly the recibos that point at it
+    expect(filas.filter((r) => r.status === 'facturado')).toHaveLength(idsPortal.length);
+    if (global.status === 'fulfilled') expect(global.value.value.recibos).toBe(filas.filter((r) => r.status === 'facturado_global').length);
   });
 });
 
