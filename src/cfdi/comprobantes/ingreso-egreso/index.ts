@@ -3,6 +3,7 @@
  * egreso adds that it must relate the CFDI it credits.
  */
 import { decimalesMoneda } from '../../catalogs';
+import { calcularCartaPorte, complementoCartaPorte } from '../../complementos/carta-porte';
 import type { Emisor } from '../../comprobante';
 import type { Preparacion } from '../../emision';
 import { leerEntrada, receptorDe, sinForma } from '../../entrada';
@@ -33,6 +34,7 @@ export function prepararComprobante(input: unknown, emisor: Emisor, opts: { tipo
   const totales = calcularComprobante(completos.conceptos, decimalesMoneda(completos.moneda)!);
   const rango = new Problemas();
   importesEnRango(totales, rango.add);
+  const cartaPorte = completos.carta_porte && calcularCartaPorte(completos.carta_porte, rango);
   if (rango.lista.length) return { ok: false, errors: rango.lista, ...advertencias };
   const g = completos.informacion_global;
   return {
@@ -60,6 +62,7 @@ export function prepararComprobante(input: unknown, emisor: Emisor, opts: { tipo
       receptor: receptorDe(completos.receptor),
       conceptos: totales.conceptos,
       impuestos: totales.impuestos,
+      ...(cartaPorte ? { complementos: [complementoCartaPorte(cartaPorte)] } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@
  * fiscal rules are validar.ts's and the OpenAPI text is the routes'.
  */
 import { z } from 'zod';
+import { CartaPorteEntradaSchema } from '../../complementos/carta-porte';
 import { clave, decimal, objeto, ReceptorEntradaSchema, texto, UUID, type Parcial } from '../../entrada';
 
 const ImpuestoConceptoEntradaSchema = objeto({
@@ -56,6 +57,8 @@ export const FacturaEntradaSchema = objeto({
       }),
     )
     .default([]),
+  // A freight invoice (I) carries the complemento Carta Porte 3.1.
+  carta_porte: CartaPorteEntradaSchema.optional(),
 });
 
 export type FacturaEntrada = z.infer<typeof FacturaEntradaSchema>;

@@ -11,6 +11,7 @@ import type { Emisor } from '../../comprobante';
 import { dec, positivo } from '../../decimal';
 import { NOMBRE_PUBLICO_EN_GENERAL, RFC_EXTRANJERO, RFC_PUBLICO_EN_GENERAL } from '../../rfc';
 import { impuestosRepetidos, Problemas, validarEmisor, validarReceptor, type Add } from '../../validar';
+import { validarCartaPorte } from '../../complementos/carta-porte';
 import { importeConcepto } from './calcular';
 import type { ConceptoParcial, FacturaParcial } from './modelo';
 
@@ -259,5 +260,21 @@ export function validarFactura(input: FacturaParcial, emisor: Emisor, ctx: Conte
   validarInformacionGlobal(input, emisor, ctx, p);
   validarRelacionados(input, ctx, p);
   validarConceptos(input, emisor, ctx, p);
+  if (input.carta_porte) validarFlete(input, emisor, ctx, p);
   return p;
+}
+
+/** What the Carta Porte matrix puts on the CFDI de ingreso that carries it (CP104, CP106, CP114), then its own rules. */
+function validarFlete(input: FacturaParcial, emisor: Emisor, ctx: ContextoValidacion, p: Problemas) {
+  if (ctx.tipo !== 'I') {
+    p.add('carta_porte', 'La Carta Porte va en un traslado (T) o en un ingreso (I), no en un egreso.', 'CP114');
+    return;
+  }
+  if (input.moneda === 'XXX') p.add('moneda', 'Un ingreso con Carta Porte no puede tener moneda XXX.', 'CP104');
+  input.conceptos?.forEach((c, n) => {
+    if (c.objeto_imp !== undefined && !['01', '02', '03', '04', '05'].includes(c.objeto_imp)) {
+      p.add(`conceptos[${n}].objeto_imp`, 'Con Carta Porte el objeto de impuesto es 01, 02, 03, 04 o 05.', 'CP106');
+    }
+  });
+  validarCartaPorte(p, input.carta_porte!, { tipo: 'I', fecha: ctx.fecha, emisor, clavesConceptos: (input.conceptos ?? []).map((c) => c.clave_prod_serv) });
 }
