@@ -10,6 +10,7 @@ import { transicionar } from '../services/cancelacion';
 import { cargarAplicacion, claveArchivo } from '../services/comprobantes';
 import { csdParaPac } from '../services/csd';
 import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
+import { recibosTrasTransicion } from '../services/recibos';
 import { eventoSustitucion } from '../services/sustitucion';
 import { tenantDb, tenantOfRow } from '../lib/tenancy';
 import { despacharEvento, despacharPendientes } from '../webhooks/events';
@@ -157,6 +158,8 @@ async function cancelada(deps: Deps, factura: Factura, acuseKey: string): Promis
   const cambio = cambiarEstado(d1, factura, 'cancelada', { acuse_key: acuseKey, errores: null }, deps.clock());
   const sustitucion = await eventoSustitucion(deps, factura, cambio);
   if (sustitucion) cambio.statements.push(sustitucion.statement);
+  // a cancelled recibo CFDI or factura global gives its recibos back
+  cambio.statements.push(...recibosTrasTransicion(d1, factura, cambio));
   if (!(await aplicarCambio(d1, cambio))) return;
   await despacharEvento(deps, cambio.eventoId);
   if (sustitucion) await despacharEvento(deps, sustitucion.eventoId);

@@ -13,6 +13,7 @@ import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
 import { completarLote } from '../services/lotes';
 import { liberarAplicaciones } from '../services/saldos';
 import { eventoGlobalTimbrada } from '../services/factura-global';
+import { recibosTrasTransicion } from '../services/recibos';
 import { continuarSustitucion } from '../services/sustitucion';
 import { despacharPendientes } from '../webhooks/events';
 
@@ -149,6 +150,8 @@ async function transicion(
   // A P or E that will never be valid gives back the balance it reserved on its invoices.
   if (factura.tipo !== 'I' && status !== 'timbrada') cambio.statements.push(liberarAplicaciones(d1, factura.id));
   if (status === 'timbrada') cambio.statements.push(...(await eventoGlobalTimbrada(deps, factura, cambio)));
+  // recibo.facturado, or the recibos a CFDI that ends unstamped gives back
+  cambio.statements.push(...recibosTrasTransicion(d1, factura, cambio));
   const eventoId = await aplicarCambio(d1, cambio);
   // the transition's event and any the same batch recorded beside it (factura_global.timbrada), in order
   if (eventoId) await despacharPendientes(deps, { facturaId: factura.id });

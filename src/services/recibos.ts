@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lte } from 'drizzle-orm';
 import { fechaLocal, instanteDeFechaLocal, modulosQr, prepararComprobante, zonaHoraria } from '../cfdi';
 import { constraintViolation } from '../db/constraints';
+import type { Simulacion } from '../pac/types';
 import { clientApplications, recibos, type ConfiguracionRecibos, type ReciboStatus } from '../db/schema';
 import type { Deps } from '../deps';
 import { DomainError, type ErrorDetail } from '../lib/errors';
@@ -332,7 +333,7 @@ export async function facturarRecibo(
   t: Tenant,
   reciboId: string,
   datos: DatosFacturacion,
-  opts: { idempotencyKey?: string; aplicacion?: Aplicacion } = {},
+  opts: { idempotencyKey?: string; aplicacion?: Aplicacion; simulacion?: Simulacion } = {},
 ): Promise<Idempotent<Aceptada>> {
   const recibo = await cargarRecibo(deps, t, reciboId);
   const app = opts.aplicacion ?? (await cargarAplicacion(deps, t));
@@ -363,6 +364,7 @@ export async function facturarRecibo(
     return await aceptar(deps, t, tipo, solicitud, {
       idempotencyKey: opts.idempotencyKey,
       aplicacion: app,
+      simulacion: opts.simulacion,
       origen: 'recibo',
       enviarA: datos.email ? [datos.email] : undefined,
     });
