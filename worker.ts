@@ -6,6 +6,7 @@ import type { Env } from './src/env';
 import { agotarReintentosCancelacion, procesarCancelacion } from './src/jobs/cancelar-factura';
 import { avisarCsd } from './src/jobs/avisos-csd';
 import { barrer } from './src/jobs/barrido';
+import { emitirGlobalesAutomaticas } from './src/jobs/factura-global';
 import { agotarReintentosExportacion, procesarExportacion } from './src/jobs/exportar';
 import { sincronizarRecibidas } from './src/jobs/recibidas';
 import { agotarReintentos, procesarFactura } from './src/jobs/procesar-factura';
@@ -68,11 +69,13 @@ export default {
     const deps = depsDe(env, ctx);
     // the receptors' inbox is a separate pull from the PACs: its failure must not stop the safety net
     // and so must the CSD-expiry notices' (each one recorded is sent once, whatever run it falls in)
-    const [r, recibidas, avisosCsd] = await Promise.all([
+    // and the automatic facturas globales' (a period's recibos are reserved once, whatever run issues them)
+    const [r, recibidas, avisosCsd, globales] = await Promise.all([
       barrer(deps),
       sincronizarRecibidas(deps).catch((err: Error) => (deps.log.error('cancelaciones recibidas', { error: err.message }), 0)),
       avisarCsd(deps).catch((err: Error) => (deps.log.error('avisos de CSD', { error: err.message }), 0)),
+      emitirGlobalesAutomaticas(deps).catch((err: Error) => (deps.log.error('facturas globales', { error: err.message }), 0)),
     ]);
-    if (Object.values(r).some(Boolean) || recibidas || avisosCsd) deps.log.info('barrido', { ...r, recibidas, avisosCsd });
+    if (Object.values(r).some(Boolean) || recibidas || avisosCsd || globales) deps.log.info('barrido', { ...r, recibidas, avisosCsd, globales });
   },
 } satisfies ExportedHandler<Env, JobMessage>;
