@@ -26,6 +26,18 @@ const AvisoCsdSchema = z
   })
   .meta({ id: 'AvisoCsd' });
 
+/** A recibo as the retail events name it (src/services/recibos.ts). */
+const ReciboEventoSchema = z
+  .object({
+    id: z.string(),
+    folio: z.string(),
+    external_id: z.string().nullable(),
+    fecha: z.string(),
+    total: z.string(),
+    status: z.enum(['vigente', 'facturado', 'facturado_global', 'cancelado']),
+  })
+  .meta({ id: 'ReciboEvento' });
+
 const DATOS: Record<(typeof EVENT_TYPES)[number] | typeof EVENTO_PRUEBA, z.ZodType> = {
   ...(Object.fromEntries(EVENT_TYPES.map((t) => [t, ComprobanteEventoSchema])) as unknown as Record<(typeof EVENT_TYPES)[number], z.ZodType>),
   'factura.sustituida': z.object({ sustituida: ComprobanteEventoSchema, sustituta: ComprobanteEventoSchema }),
@@ -34,6 +46,12 @@ const DATOS: Record<(typeof EVENT_TYPES)[number] | typeof EVENTO_PRUEBA, z.ZodTy
   'lote.completado': LoteEventoSchema,
   'aplicacion.csd_por_vencer': AvisoCsdSchema,
   'aplicacion.csd_vencido': AvisoCsdSchema,
+  'recibo.facturado': z.object({ recibo: ReciboEventoSchema, comprobante: ComprobanteEventoSchema }),
+  'factura_global.timbrada': z.object({
+    comprobante: ComprobanteEventoSchema,
+    recibos: z.number().int().meta({ description: 'Cuántos recibos incluye.' }),
+    periodo: z.object({ periodicidad: z.string(), meses: z.string(), año: z.number().int() }).meta({ description: 'Su InformacionGlobal.' }),
+  }),
   [EVENTO_PRUEBA]: z.object({ webhook_id: z.string(), mensaje: z.string() }),
 };
 
@@ -49,9 +67,11 @@ const DESCRIPCION: Record<string, string> = {
   lista: 'Una exportación terminó: su archivo está listo para descargarse en `GET /exportaciones/{id}/archivo`.',
   csd_por_vencer: 'El CSD de la aplicación vence en 30 días o menos (un aviso) y en 7 o menos (otro): carga uno vigente antes. Llega a sus webhooks de ambos modos y a los de su plataforma.',
   csd_vencido: 'Venció el CSD de la aplicación: no puede timbrar hasta cargar uno vigente. Llega a sus webhooks de ambos modos y a los de su plataforma.',
+  facturado: 'Se timbró el CFDI propio de un recibo (desde el portal de autofactura o `POST /recibos/{id}/facturar`).',
+  'factura_global.timbrada': 'Se timbró una factura global a PUBLICO EN GENERAL de los recibos de un periodo que nadie facturó; con cuántos incluye y su periodo.',
   prueba: 'Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real.',
 };
-const descripcionDe = (type: string) => DESCRIPCION[type.split('.')[1]!] ?? '';
+const descripcionDe = (type: string) => DESCRIPCION[type] ?? DESCRIPCION[type.split('.')[1]!] ?? '';
 
 const nombreDe = (type: string) =>
   `Evento${type
