@@ -21,6 +21,7 @@ import marca from './routes/marca';
 import lotes from './routes/lotes';
 import exportaciones from './routes/exportaciones';
 import facturaGlobal from './routes/factura-global';
+import recibos from './routes/recibos';
 import catalogos from './routes/catalogos';
 import cfdi from './routes/cfdi';
 import docs, { documentoOpenApi } from './routes/docs';
@@ -54,6 +55,7 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   api.route('/', exportaciones);
   // before /recibos/{id}: 'factura-global' is not a recibo's id
   api.route('/', facturaGlobal);
+  api.route('/', recibos);
   api.route('/', catalogos);
   api.route('/', cfdi);
   api.route('/', docs);
