@@ -14,7 +14,7 @@ import { logo } from '../fixtures/marca/logos';
 import { api, createEmisor, createKey, createTenant, facturaBase, guardarParaOraculo } from '../helpers';
 import { hostUnico, plataformaConKey } from '../workers/webhooks-helpers';
 import { jsonDe, llamar, type Respuesta } from './llamar';
-import { insertarRecibo } from '../recibos-prueba';
+import { insertarRecibo, linea } from '../recibos-prueba';
 import type { Cuerpo, Json, Muestras } from './corpus';
 import { caracterNoXml, problemaContentDisposition, problemasDeError, rastroInterno } from './oraculos';
 
@@ -610,6 +610,81 @@ export const RUTAS: Record<string, Preparar> = {
         return filas.every((x) => x.status === 'facturado_global' && x.factura_global_id === f?.id) ? [] : [`los recibos quedaron ${filas.map((x) => x.status).join()}`];
       },
     };
+  },
+
+  'POST /recibos': async () => {
+    const { app, token } = await createEmisor();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: { forma_pago: '01', conceptos: [linea('45.00')] } as Json,
+      // The stored recibo reads back as answered, and is cancelled so a body that repeats it (its folio) meets the same state.
+      async tras2xx(r) {
+        const leido = await llamar('GET', `/recibos/${r.body?.id}`, { token });
+        const p = respuestaSecundaria(leido, 'GET /recibos/{id}', '');
+        if (leido.status === 200 && (jsonDe(leido).total !== r.body.total || jsonDe(leido).clave_autofactura !== r.body.clave_autofactura)) {
+          p.push(`GET /recibos/{id} no es lo respondido: ${leido.texto.slice(0, 200)}`);
+        }
+        return p;
+      },
+    };
+  },
+
+  'PUT /recibos/configuracion': async () => {
+    const { app, token } = await createTenant();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: { autofactura_slug: `hostil-${app.id.slice(-8)}`, dias_autofactura: 30, tras_global: 'rechazar' },
+      // The configuration reads back as answered.
+      async tras2xx(r) {
+        const leida = await llamar('GET', '/recibos/configuracion', { token });
+        return JSON.stringify(jsonDe(leida)) === JSON.stringify(r.body) ? [] : [`GET /recibos/configuracion → ${leida.texto.slice(0, 200)}, PUT respondió ${JSON.stringify(r.body)}`];
+      },
+      sinIdempotencia: 'PUT: la misma configuración otra vez la deja igual',
+    };
+  },
+
+  'POST /recibos/{id}/cancelar': async () => {
+    const { app, token } = await createEmisor();
+    const recibo = async () => (await insertarRecibo(app.id, { fecha: '2026-11-03T10:00:00' })).id;
+    const ctx: Contexto = {
+      token,
+      apps: [app.id],
+      parametros: { id: await recibo() },
+      base: {},
+      // The recibo is cancelled; the next body gets a fresh vigente one.
+      async tras2xx(r) {
+        const p = r.body?.status === 'cancelado' && r.body.id === ctx.parametros.id ? [] : [`cancelado pero respondió ${JSON.stringify(r.body).slice(0, 200)}`];
+        ctx.parametros.id = await recibo();
+        return p;
+      },
+      sinIdempotencia: 'cancelar otra vez un recibo cancelado es 409: no crea nada que repetir',
+    };
+    return ctx;
+  },
+
+  'POST /recibos/{id}/facturar': async () => {
+    const { app, token } = await createEmisor();
+    const recibo = async () => (await insertarRecibo(app.id, { fecha: hoyMexico() + 'T08:00:00' })).id;
+    const ctx: Contexto = {
+      token,
+      apps: [app.id],
+      parametros: { id: await recibo() },
+      base: { receptor: { ...RECEPTOR, uso_cfdi: 'G03' }, email: 'cliente@ejemplo.mx' },
+      tokenPorCuerpo: () => createKey(app.id),
+      // The recibo's CFDI is stamped and verified; the recibo is facturado; the next body gets a fresh one.
+      async tras2xx(r) {
+        const p = await verificarComprobante(token, r.body.id, `hostil-recibos-facturar-${r.n}`, { completo: completo(r) });
+        const fila = await getDb(env).select().from(recibos).where(eq(recibos.id, ctx.parametros.id!)).get();
+        if (fila?.status !== 'facturado' || fila.factura_id !== r.body.id) p.push(`el recibo quedó ${fila?.status} (${fila?.factura_id})`);
+        ctx.parametros.id = await recibo();
+        return p;
+      },
+    };
+    return ctx;
   },
 
   'POST /facturas/{id}/timbrar': async () => borradorATimbrar('/facturas', async () => facturaCompleta()),

@@ -2,9 +2,11 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { EJEMPLO_CSD } from '../../src/routes/plataforma/plataforma.routes';
 import { EJEMPLO_NOTA_CREDITO, MARCADORES } from '../../src/routes/ejemplos';
+import { EJEMPLO_RECIBO } from '../../src/routes/recibos/recibos.routes';
 import { esperarFin, facturaPPD, facturaTimbrada } from '../comprobantes';
 import { api, createEmisor, facturaBase, json } from '../helpers';
 import { createPlataforma } from '../plataformas';
+import { insertarRecibo } from '../recibos-prueba';
 
 // Every operation that takes a JSON body documents one request example, and that example, sent as the docs'
 // "Probar" sends it, succeeds against a sandbox application with the SAT test CSD (what `npm start` seeds). A
@@ -14,7 +16,9 @@ type Json = Record<string, any>;
 
 describe('documented request examples', () => {
   it('each one answers its documented success status', async () => {
-    const { token } = await createEmisor();
+    const { app, token } = await createEmisor();
+    // a recibo of the period the example of POST /recibos/factura-global invoices (noviembre 2026)
+    await insertarRecibo(app.id, { fecha: '2026-11-03T10:00:00' });
     const doc: Json = await json(await api('GET', '/openapi.json'));
 
     const pue = await facturaTimbrada(token, facturaBase());
@@ -54,6 +58,8 @@ describe('documented request examples', () => {
       '/plataforma/aplicaciones/{id}/folios/{serie}': nuevaAplicacion,
       '/clientes/{id}': async () => cliente.id,
       '/webhooks/{id}': async () => webhook.id,
+      // its own recibo: the example of POST /recibos already took that external_id
+      '/recibos/{id}/facturar': async () => (await json(await api('POST', '/recibos', { token, body: { ...EJEMPLO_RECIBO, external_id: undefined } }))).id,
     };
 
     let probados = 0;

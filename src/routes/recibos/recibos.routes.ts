@@ -184,7 +184,7 @@ const cancelacion = <M extends 'delete' | 'post'>(method: M, path: string, opera
     security: [{ bearerAuth: ['recibos:write'] }],
     middleware: [requireAuth('recibos:write')] as const,
     request: { params: IdParamsSchema },
-    responses: { 200: jsonContent(ReciboSchema, 'El recibo, cancelado.'), ...errorResponses(401, 403, 404, 409) },
+    responses: { 200: jsonContent(ReciboSchema, 'El recibo, cancelado.'), ...errorResponses(401, 403, 404, 409, 413, 415) },
   });
 export const eliminar = cancelacion('delete', '/recibos/{id}', 'eliminarRecibo');
 export const cancelar = cancelacion('post', '/recibos/{id}/cancelar', 'cancelarRecibo');
