@@ -3,6 +3,7 @@ import { Transport, type HexaFacOptions } from './client.js';
 import { Exportaciones } from './exportaciones.js';
 import { Lotes } from './lotes.js';
 import { Plataforma } from './plataforma.js';
+import { Recibos } from './recibos.js';
 import { CancelacionesRecibidas, Cfdi, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
 
 /**
@@ -20,6 +21,7 @@ export class HexaFac {
   readonly cfdi: Cfdi;
   readonly lotes: Lotes;
   readonly exportaciones: Exportaciones;
+  readonly recibos: Recibos;
   readonly platform: Plataforma;
   readonly baseUrl: string;
 
@@ -36,6 +38,7 @@ export class HexaFac {
     this.cfdi = new Cfdi(t);
     this.lotes = new Lotes(t);
     this.exportaciones = new Exportaciones(t);
+    this.recibos = new Recibos(t);
     this.platform = new Plataforma(t);
   }
 }
@@ -48,6 +51,17 @@ export type { CreateOptions, WaitOptions } from './resources.js';
 export { verifySignature, type VerifyOptions, type WebhookHeaders } from './signature.js';
 export type * from './types.js';
 export type { ItemLote, Lote, LoteNuevo, LoteResumen } from './lotes.js';
+export type {
+  ConfiguracionRecibos,
+  ConfiguracionRecibosCambios,
+  FacturaGlobal,
+  FacturaGlobalNueva,
+  FacturarRecibo,
+  Recibo,
+  ReciboFacturado,
+  ReciboNuevo,
+  RecibosListParams,
+} from './recibos.js';
 export type {
   AplicacionCambios,
   AplicacionesListParams,
