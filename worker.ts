@@ -6,6 +6,7 @@ import type { Env } from './src/env';
 import { agotarReintentosCancelacion, procesarCancelacion } from './src/jobs/cancelar-factura';
 import { avisarCsd } from './src/jobs/avisos-csd';
 import { barrer } from './src/jobs/barrido';
+import { agotarReintentosEnvio, procesarEnvio } from './src/jobs/enviar-correo';
 import { emitirGlobalesAutomaticas } from './src/jobs/factura-global';
 import { agotarReintentosExportacion, procesarExportacion } from './src/jobs/exportar';
 import { sincronizarRecibidas } from './src/jobs/recibidas';
@@ -29,6 +30,7 @@ const JOBS = {
   timbrar: { procesar: procesarFactura, agotar: agotarReintentos },
   cancelar: { procesar: procesarCancelacion, agotar: agotarReintentosCancelacion },
   exportar: { procesar: procesarExportacion, agotar: agotarReintentosExportacion },
+  enviar: { procesar: procesarEnvio, agotar: agotarReintentosEnvio },
 } as const;
 
 async function ejecutar(deps: Deps, cola: string, msg: Message<JobMessage>): Promise<void> {

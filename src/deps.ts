@@ -1,3 +1,4 @@
+import { EmailMessage } from 'cloudflare:email';
 import { getDb, type Db } from './db/client';
 import type { Env } from './env';
 import { log, type Logger } from './lib/log';
@@ -23,6 +24,8 @@ export interface Deps {
   /** AES-GCM key (base64) for secrets at rest. */
   masterKey: string;
   allowLocalWebhooks: boolean;
+  /** Email: the sender's address and one raw MIME message to one envelope recipient (src/lib/correo.ts says why raw). */
+  correo: { remitente: string; enviar: (para: string, raw: string) => Promise<unknown> };
   /** Work that may finish after the answer (ctx.waitUntil in a request or a queue batch). */
   defer: (work: Promise<unknown>) => void;
 }
@@ -47,6 +50,7 @@ export function depsDe(env: Env, ctx?: Contexto, over: Partial<Deps> = {}): Deps
       log,
       masterKey: env.MASTER_KEY,
       allowLocalWebhooks: env.ALLOW_LOCAL_WEBHOOKS === 'true',
+      correo: correoDe(env),
     };
     porEnv.set(env, base);
   }
@@ -54,4 +58,9 @@ export function depsDe(env: Env, ctx?: Contexto, over: Partial<Deps> = {}): Deps
   // a test's own clock reaches the PACs' and breakers' decisions too
   const pacs = over.clock && !over.pacs ? { pacs: pacsDe(env, over.clock) } : {};
   return { ...base, defer, ...pacs, ...over };
+}
+
+function correoDe(env: Env): Deps['correo'] {
+  const remitente = env.CORREO_REMITENTE || 'facturas@hexafac.mx';
+  return { remitente, enviar: (para, raw) => env.CORREO.send(new EmailMessage(remitente, para, raw)) };
 }

@@ -11,6 +11,10 @@ export interface Env {
   /** One request counter per API key (src/lib/rate-limiter.ts). */
   RATE_LIMITER: DurableObjectNamespace<import('./lib/rate-limiter').RateLimiter>;
   /** base64 of 32 random bytes: AES-GCM key for CSD private keys and webhook secrets at rest. */
+  /** Cloudflare Email Service (send_email): the comprobantes' emails. */
+  CORREO: SendEmail;
+  /** The address the comprobantes are emailed from (a domain set up in Email Service); the emisor's name goes with it. */
+  CORREO_REMITENTE?: string;
   MASTER_KEY: string;
   ADMIN_JWT_SECRET: string;
   /** The sandbox PAC's own stamping key pair (never the SAT's). */

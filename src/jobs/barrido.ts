@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { backoffSeconds } from '../lib/retry';
 import { MINUTE, SECOND } from '../lib/time';
 import { tenantOfRow } from '../lib/tenancy';
+import { enviosOlvidados } from '../services/envios';
 import { completarLote, lotesSinCompletar } from '../services/lotes';
 import { despacharPendientes } from '../webhooks/events';
 
@@ -36,6 +37,8 @@ const XML_SIN_ARCHIVAR_MS = 10 * MINUTE;
  * step is sent again: a step is guarded by its number, so a late original and this one commit it once.
  */
 const EXPORTACION_OLVIDADA_MS = 10 * MINUTE;
+/** An envío retried by the queue (10 s + 20 s + … ≈ 5 min before the dead-letter queue), doubled, as for an export. */
+const ENVIO_OLVIDADO_MS = 10 * MINUTE;
 /** Expired Idempotency-Keys and admin sessions are removed a batch at a time, so a run stays short. */
 const LOTE_PURGA = 500;
 /** A job dispatches right after its transition; older undispatched events were left by a crash. */
@@ -67,6 +70,8 @@ export interface Barrido {
   cancelaciones: number;
   /** Exports whose step was sent again. */
   exportaciones: number;
+  /** Envíos (emails) whose message was sent again. */
+  envios: number;
   purgados: number;
 }
 
@@ -98,8 +103,16 @@ export async function barrer(deps: Deps): Promise<Barrido> {
     lotes: await completarLotes(deps),
     cancelaciones: await reenviarCancelaciones(deps, ahora),
     exportaciones: await reenviarExportaciones(deps, ahora),
+    envios: await reenviarEnvios(deps, ahora),
     purgados: await purgar(deps, ahora),
   };
+}
+
+/** An envío's retries leave it pendiente with updated_at at the last try; past its whole retry chain it lost its message. */
+async function reenviarEnvios(deps: Deps, ahora: Date): Promise<number> {
+  const ids = await enviosOlvidados(deps, new Date(ahora.getTime() - ENVIO_OLVIDADO_MS).toISOString(), LOTE);
+  if (ids.length) await deps.queue.sendBatch(ids.map((id) => ({ body: { kind: 'enviar' as const, id } })));
+  return ids.length;
 }
 
 async function reenviarExportaciones(deps: Deps, ahora: Date): Promise<number> {

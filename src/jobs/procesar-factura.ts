@@ -10,6 +10,7 @@ import type { PacError, Timbre } from '../pac/types';
 import { cargarAplicacion, claveArchivo, datosDe, emisorDe } from '../services/comprobantes';
 import { csdDeAplicacion } from '../services/csd';
 import { aplicarCambio, cambiarEstado, type Factura } from '../services/estado';
+import { encolarEnvioTrasTimbrado, enviosTrasTimbrado } from '../services/envios';
 import { completarLote } from '../services/lotes';
 import { liberarAplicaciones } from '../services/saldos';
 import { eventoGlobalTimbrada } from '../services/factura-global';
@@ -152,7 +153,10 @@ async function transicion(
   if (status === 'timbrada') cambio.statements.push(...(await eventoGlobalTimbrada(deps, factura, cambio)));
   // recibo.facturado, or the recibos a CFDI that ends unstamped gives back
   cambio.statements.push(...recibosTrasTransicion(d1, factura, cambio));
+  // the automatic email of a timbrada (src/services/envios.ts), written with it and sent by its own job
+  cambio.statements.push(...enviosTrasTimbrado(d1, factura, cambio));
   const eventoId = await aplicarCambio(d1, cambio);
+  if (eventoId) await encolarEnvioTrasTimbrado(deps, factura, cambio);
   // the transition's event and any the same batch recorded beside it (factura_global.timbrada), in order
   if (eventoId) await despacharPendientes(deps, { facturaId: factura.id });
   // the last of a batch's comprobantes to finish completes the batch (lote.completado, once)

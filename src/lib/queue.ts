@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 // What travels on the jobs queue: just enough to re-read the row; the row is the truth.
 export const JobMessageSchema = z.object({
-  kind: z.enum(['timbrar', 'cancelar', 'exportar']),
+  kind: z.enum(['timbrar', 'cancelar', 'exportar', 'enviar']),
   id: z.string(),
   /** A job done in steps (exportar): the step this message asks for. */
   paso: z.number().int().nonnegative().optional(),
