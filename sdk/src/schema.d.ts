@@ -1101,6 +1101,169 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recibos/factura-global": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Emite la factura global de los recibos no facturados de un periodo
+         * @description Un CFDI de ingreso a XAXX010101000 / PUBLICO EN GENERAL (régimen 616, uso S01, código postal = lugar de expedición) con `InformacionGlobal`, MetodoPago PUE, y un Concepto por recibo vigente del periodo (ClaveProdServ 01010101, ClaveUnidad ACT, Cantidad 1, Descripcion "Venta", NoIdentificacion = folio del recibo, su subtotal, descuento e impuestos trasladados). Un CFDI por forma de pago. La fecha de cada recibo decide su periodo. Los recibos pasan a `facturado_global` en la misma transacción que guarda el CFDI: un recibo que el portal factura en ese momento queda en uno solo de los dos. Sin recibos por facturar responde 422 `sin_recibos_por_facturar`.
+         */
+        post: operations["crearFacturaGlobal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos/configuracion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configuración de recibos y autofactura */
+        get: operations["obtenerConfiguracionRecibos"];
+        /**
+         * Cambiar la configuración de recibos y autofactura
+         * @description Cambia solo los campos enviados. Un `autofactura_slug` que ya usa otro comercio responde 409 `slug_en_uso`.
+         */
+        put: operations["configurarRecibos"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listar recibos */
+        get: operations["listarRecibos"];
+        put?: never;
+        /**
+         * Registrar un recibo (ticket) del punto de venta
+         * @description Guarda la venta con sus conceptos (el mismo modelo que POST /facturas, con sus impuestos) y calcula sus importes como los llevará su CFDI. Responde 201 con la clave y la URL del portal de autofactura (y los QR PNG/SVG de esa URL para el ticket). Solo MXN y una forma de pago distinta de 99.
+         */
+        post: operations["crearRecibo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar un recibo */
+        get: operations["obtenerRecibo"];
+        put?: never;
+        post?: never;
+        /**
+         * Cancelar un recibo (la venta se deshizo)
+         * @description Solo un recibo `vigente`: uno facturado (por separado o en la global) o ya cancelado responde 409 `recibo_no_cancelable`.
+         */
+        delete: operations["eliminarRecibo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos/{id}/qr.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * QR (PNG) de la URL de autofactura del recibo
+         * @description Para imprimirlo en el ticket. Sin `autofactura_slug` en la configuración no hay URL que codificar: 409 `sin_slug_autofactura`.
+         */
+        get: operations["obtenerQrPngRecibo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos/{id}/qr.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * QR (SVG) de la URL de autofactura del recibo
+         * @description Para imprimirlo en el ticket. Sin `autofactura_slug` en la configuración no hay URL que codificar: 409 `sin_slug_autofactura`.
+         */
+        get: operations["obtenerQrSvgRecibo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos/{id}/cancelar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancelar un recibo (la venta se deshizo)
+         * @description Solo un recibo `vigente`: uno facturado (por separado o en la global) o ya cancelado responde 409 `recibo_no_cancelable`.
+         */
+        post: operations["cancelarRecibo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos/{id}/facturar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Facturar un recibo a su cliente
+         * @description Emite el CFDI de ingreso del recibo (sus conceptos, su forma de pago, PUE) al receptor dado, como POST /facturas: 202 y timbrado asíncrono (webhook `recibo.facturado`). El recibo queda `facturado` en la misma transacción; uno cancelado, ya facturado, vencido o en una factura global responde 409 `recibo_no_facturable` (el motivo en `details[0].code`). Si el CFDI termina rechazado, con error o cancelado, el recibo vuelve a estar vigente.
+         */
+        post: operations["facturarRecibo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalogos/productos-servicios": {
         parameters: {
             query?: never;
@@ -1614,6 +1777,46 @@ export interface webhooks {
          * @description Una exportación terminó: su archivo está listo para descargarse en `GET /exportaciones/{id}/archivo`. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
          */
         post: operations["recibirEventoExportacionLista"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "recibo.facturado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * recibo.facturado
+         * @description Se timbró el CFDI propio de un recibo (desde el portal de autofactura o `POST /recibos/{id}/facturar`). Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoReciboFacturado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "factura_global.timbrada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * factura_global.timbrada
+         * @description Se timbró una factura global a PUBLICO EN GENERAL de los recibos de un periodo que nadie facturó; con cuántos incluye y su periodo. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoFacturaGlobalTimbrada"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2309,6 +2512,74 @@ export interface components {
              */
             status?: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
         };
+        /** @description Se timbró el CFDI propio de un recibo (desde el portal de autofactura o `POST /recibos/{id}/facturar`). */
+        EventoReciboFacturado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recibo.facturado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: {
+                recibo: components["schemas"]["ReciboEvento"];
+                comprobante: components["schemas"]["ComprobanteEvento"];
+            };
+        };
+        ReciboEvento: {
+            id: string;
+            folio: string;
+            external_id: string | null;
+            fecha: string;
+            total: string;
+            /** @enum {string} */
+            status: "vigente" | "facturado" | "facturado_global" | "cancelado";
+        };
+        /** @description Se timbró una factura global a PUBLICO EN GENERAL de los recibos de un periodo que nadie facturó; con cuántos incluye y su periodo. */
+        EventoFacturaGlobalTimbrada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "factura_global.timbrada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: {
+                comprobante: components["schemas"]["ComprobanteEvento"];
+                /** @description Cuántos recibos incluye. */
+                recibos: number;
+                /** @description Su InformacionGlobal. */
+                periodo: {
+                    periodicidad: string;
+                    meses: string;
+                    "a\u00F1o": number;
+                };
+            };
+        };
         /** @description Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real. */
         EventoWebhookPrueba: {
             /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
@@ -2336,7 +2607,7 @@ export interface components {
             };
         };
         /** @description Cualquier evento que HexaFac entrega, según su `type`. */
-        EventoWebhook: components["schemas"]["EventoFacturaTimbrada"] | components["schemas"]["EventoFacturaRechazada"] | components["schemas"]["EventoFacturaError"] | components["schemas"]["EventoFacturaCancelada"] | components["schemas"]["EventoFacturaCancelacionRechazada"] | components["schemas"]["EventoNotaCreditoTimbrada"] | components["schemas"]["EventoNotaCreditoRechazada"] | components["schemas"]["EventoNotaCreditoError"] | components["schemas"]["EventoNotaCreditoCancelada"] | components["schemas"]["EventoNotaCreditoCancelacionRechazada"] | components["schemas"]["EventoComplementoPagoTimbrada"] | components["schemas"]["EventoComplementoPagoRechazada"] | components["schemas"]["EventoComplementoPagoError"] | components["schemas"]["EventoComplementoPagoCancelada"] | components["schemas"]["EventoComplementoPagoCancelacionRechazada"] | components["schemas"]["EventoFacturaSustituida"] | components["schemas"]["EventoCancelacionRecibidaPendiente"] | components["schemas"]["EventoAplicacionCsdPorVencer"] | components["schemas"]["EventoAplicacionCsdVencido"] | components["schemas"]["EventoLoteCompletado"] | components["schemas"]["EventoExportacionLista"] | components["schemas"]["EventoWebhookPrueba"];
+        EventoWebhook: components["schemas"]["EventoFacturaTimbrada"] | components["schemas"]["EventoFacturaRechazada"] | components["schemas"]["EventoFacturaError"] | components["schemas"]["EventoFacturaCancelada"] | components["schemas"]["EventoFacturaCancelacionRechazada"] | components["schemas"]["EventoNotaCreditoTimbrada"] | components["schemas"]["EventoNotaCreditoRechazada"] | components["schemas"]["EventoNotaCreditoError"] | components["schemas"]["EventoNotaCreditoCancelada"] | components["schemas"]["EventoNotaCreditoCancelacionRechazada"] | components["schemas"]["EventoComplementoPagoTimbrada"] | components["schemas"]["EventoComplementoPagoRechazada"] | components["schemas"]["EventoComplementoPagoError"] | components["schemas"]["EventoComplementoPagoCancelada"] | components["schemas"]["EventoComplementoPagoCancelacionRechazada"] | components["schemas"]["EventoFacturaSustituida"] | components["schemas"]["EventoCancelacionRecibidaPendiente"] | components["schemas"]["EventoAplicacionCsdPorVencer"] | components["schemas"]["EventoAplicacionCsdVencido"] | components["schemas"]["EventoLoteCompletado"] | components["schemas"]["EventoExportacionLista"] | components["schemas"]["EventoReciboFacturado"] | components["schemas"]["EventoFacturaGlobalTimbrada"] | components["schemas"]["EventoWebhookPrueba"];
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -2452,7 +2723,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url: string;
-            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "*")[];
+            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "recibo.facturado" | "factura_global.timbrada" | "*")[];
             description?: string;
         };
         /**
@@ -2466,7 +2737,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url?: string;
-            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "*")[];
+            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "recibo.facturado" | "factura_global.timbrada" | "*")[];
             description?: string | null;
             /** @description false pausa las entregas; true las reanuda. */
             active?: boolean;
@@ -2876,7 +3147,7 @@ export interface components {
              */
             mode: "test" | "live";
             /** @description Al menos uno. */
-            scopes: ("facturas:read" | "facturas:write" | "clientes:read" | "clientes:write" | "cancelaciones:write" | "webhooks:read" | "webhooks:write" | "cfdi:verificar")[];
+            scopes: ("facturas:read" | "facturas:write" | "clientes:read" | "clientes:write" | "recibos:read" | "recibos:write" | "cancelaciones:write" | "webhooks:read" | "webhooks:write" | "cfdi:verificar")[];
             /** @description AAAA-MM-DD (válida hasta el fin de ese día UTC) o un instante RFC 3339; sin él, no expira. */
             expires?: string;
         };
@@ -3357,6 +3628,156 @@ export interface components {
                  */
                 uuids: string[];
             }[];
+            carta_porte?: {
+                id_ccp?: string;
+                /**
+                 * @default No
+                 * @enum {string}
+                 */
+                transp_internac?: "Sí" | "No";
+                regimenes_aduaneros?: string[];
+                /** @enum {string} */
+                entrada_salida_merc?: "Entrada" | "Salida";
+                pais_origen_destino?: string;
+                via_entrada_salida?: string;
+                ubicaciones: {
+                    /** @enum {string} */
+                    tipo_ubicacion: "Origen" | "Destino";
+                    id_ubicacion?: string;
+                    rfc_remitente_destinatario: string;
+                    nombre_remitente_destinatario?: string;
+                    num_reg_id_trib?: string;
+                    residencia_fiscal?: string;
+                    num_estacion?: string;
+                    fecha_hora_salida_llegada: string;
+                    distancia_recorrida?: string | number;
+                    domicilio?: {
+                        calle?: string;
+                        numero_exterior?: string;
+                        numero_interior?: string;
+                        colonia?: string;
+                        localidad?: string;
+                        referencia?: string;
+                        municipio?: string;
+                        estado: string;
+                        /** @default MEX */
+                        pais?: string;
+                        codigo_postal: string;
+                    };
+                }[];
+                mercancias: {
+                    /** @default KGM */
+                    unidad_peso?: string;
+                    /** @enum {string} */
+                    logistica_inversa_recoleccion_devolucion?: "Sí";
+                    mercancia: {
+                        bienes_transp: string;
+                        clave_stcc?: string;
+                        descripcion: string;
+                        cantidad: string | number;
+                        clave_unidad: string;
+                        unidad?: string;
+                        dimensiones?: string;
+                        /** @enum {string} */
+                        material_peligroso?: "Sí" | "No";
+                        cve_material_peligroso?: string;
+                        embalaje?: string;
+                        descrip_embalaje?: string;
+                        sector_cofepris?: string;
+                        nombre_ingrediente_activo?: string;
+                        nom_quimico?: string;
+                        denominacion_generica_prod?: string;
+                        denominacion_distintiva_prod?: string;
+                        fabricante?: string;
+                        fecha_caducidad?: string;
+                        lote_medicamento?: string;
+                        forma_farmaceutica?: string;
+                        condiciones_esp_transp?: string;
+                        registro_sanitario_folio_autorizacion?: string;
+                        permiso_importacion?: string;
+                        folio_impo_vucem?: string;
+                        num_cas?: string;
+                        razon_social_emp_imp?: string;
+                        num_reg_san_plag_cofepris?: string;
+                        datos_fabricante?: string;
+                        datos_formulador?: string;
+                        datos_maquilador?: string;
+                        uso_autorizado?: string;
+                        peso_en_kg: string | number;
+                        valor_mercancia?: string | number;
+                        moneda?: string;
+                        fraccion_arancelaria?: string;
+                        uuid_comercio_ext?: string;
+                        tipo_materia?: string;
+                        descripcion_materia?: string;
+                        documentacion_aduanera?: {
+                            tipo_documento: string;
+                            num_pedimento?: string;
+                            ident_doc_aduanero?: string;
+                            rfc_impo?: string;
+                        }[];
+                        guias_identificacion?: {
+                            numero_guia_identificacion: string;
+                            descrip_guia_identificacion: string;
+                            peso_guia_identificacion: string | number;
+                        }[];
+                        cantidad_transporta?: {
+                            cantidad: string | number;
+                            id_origen: string;
+                            id_destino: string;
+                            cves_transporte?: string;
+                        }[];
+                    }[];
+                    autotransporte?: {
+                        perm_sct: string;
+                        num_permiso_sct: string;
+                        identificacion_vehicular: {
+                            config_vehicular: string;
+                            peso_bruto_vehicular: string | number;
+                            placa_vm: string;
+                            anio_modelo_vm: string;
+                        };
+                        seguros: {
+                            asegura_resp_civil: string;
+                            poliza_resp_civil: string;
+                            asegura_med_ambiente?: string;
+                            poliza_med_ambiente?: string;
+                            asegura_carga?: string;
+                            poliza_carga?: string;
+                            prima_seguro?: string | number;
+                        };
+                        remolques?: {
+                            sub_tipo_rem: string;
+                            placa: string;
+                        }[];
+                    };
+                    transporte_maritimo?: unknown;
+                    transporte_aereo?: unknown;
+                    transporte_ferroviario?: unknown;
+                };
+                figura_transporte?: {
+                    tipo_figura: string;
+                    rfc_figura?: string;
+                    num_licencia?: string;
+                    nombre_figura: string;
+                    num_reg_id_trib_figura?: string;
+                    residencia_fiscal_figura?: string;
+                    partes_transporte?: string[];
+                    domicilio?: {
+                        calle?: string;
+                        numero_exterior?: string;
+                        numero_interior?: string;
+                        colonia?: string;
+                        localidad?: string;
+                        referencia?: string;
+                        municipio?: string;
+                        estado: string;
+                        /** @default MEX */
+                        pais?: string;
+                        codigo_postal: string;
+                    };
+                }[];
+            };
             /**
              * @description Id de un cliente guardado (en lugar de `receptor`).
              * @example 019ab1c2-0000-7000-8000-0000000000c1
@@ -3788,6 +4209,156 @@ export interface components {
                  */
                 uuids: string[];
             }[];
+            carta_porte?: {
+                id_ccp?: string;
+                /**
+                 * @default No
+                 * @enum {string}
+                 */
+                transp_internac?: "Sí" | "No";
+                regimenes_aduaneros?: string[];
+                /** @enum {string} */
+                entrada_salida_merc?: "Entrada" | "Salida";
+                pais_origen_destino?: string;
+                via_entrada_salida?: string;
+                ubicaciones: {
+                    /** @enum {string} */
+                    tipo_ubicacion: "Origen" | "Destino";
+                    id_ubicacion?: string;
+                    rfc_remitente_destinatario: string;
+                    nombre_remitente_destinatario?: string;
+                    num_reg_id_trib?: string;
+                    residencia_fiscal?: string;
+                    num_estacion?: string;
+                    fecha_hora_salida_llegada: string;
+                    distancia_recorrida?: string | number;
+                    domicilio?: {
+                        calle?: string;
+                        numero_exterior?: string;
+                        numero_interior?: string;
+                        colonia?: string;
+                        localidad?: string;
+                        referencia?: string;
+                        municipio?: string;
+                        estado: string;
+                        /** @default MEX */
+                        pais?: string;
+                        codigo_postal: string;
+                    };
+                }[];
+                mercancias: {
+                    /** @default KGM */
+                    unidad_peso?: string;
+                    /** @enum {string} */
+                    logistica_inversa_recoleccion_devolucion?: "Sí";
+                    mercancia: {
+                        bienes_transp: string;
+                        clave_stcc?: string;
+                        descripcion: string;
+                        cantidad: string | number;
+                        clave_unidad: string;
+                        unidad?: string;
+                        dimensiones?: string;
+                        /** @enum {string} */
+                        material_peligroso?: "Sí" | "No";
+                        cve_material_peligroso?: string;
+                        embalaje?: string;
+                        descrip_embalaje?: string;
+                        sector_cofepris?: string;
+                        nombre_ingrediente_activo?: string;
+                        nom_quimico?: string;
+                        denominacion_generica_prod?: string;
+                        denominacion_distintiva_prod?: string;
+                        fabricante?: string;
+                        fecha_caducidad?: string;
+                        lote_medicamento?: string;
+                        forma_farmaceutica?: string;
+                        condiciones_esp_transp?: string;
+                        registro_sanitario_folio_autorizacion?: string;
+                        permiso_importacion?: string;
+                        folio_impo_vucem?: string;
+                        num_cas?: string;
+                        razon_social_emp_imp?: string;
+                        num_reg_san_plag_cofepris?: string;
+                        datos_fabricante?: string;
+                        datos_formulador?: string;
+                        datos_maquilador?: string;
+                        uso_autorizado?: string;
+                        peso_en_kg: string | number;
+                        valor_mercancia?: string | number;
+                        moneda?: string;
+                        fraccion_arancelaria?: string;
+                        uuid_comercio_ext?: string;
+                        tipo_materia?: string;
+                        descripcion_materia?: string;
+                        documentacion_aduanera?: {
+                            tipo_documento: string;
+                            num_pedimento?: string;
+                            ident_doc_aduanero?: string;
+                            rfc_impo?: string;
+                        }[];
+                        guias_identificacion?: {
+                            numero_guia_identificacion: string;
+                            descrip_guia_identificacion: string;
+                            peso_guia_identificacion: string | number;
+                        }[];
+                        cantidad_transporta?: {
+                            cantidad: string | number;
+                            id_origen: string;
+                            id_destino: string;
+                            cves_transporte?: string;
+                        }[];
+                    }[];
+                    autotransporte?: {
+                        perm_sct: string;
+                        num_permiso_sct: string;
+                        identificacion_vehicular: {
+                            config_vehicular: string;
+                            peso_bruto_vehicular: string | number;
+                            placa_vm: string;
+                            anio_modelo_vm: string;
+                        };
+                        seguros: {
+                            asegura_resp_civil: string;
+                            poliza_resp_civil: string;
+                            asegura_med_ambiente?: string;
+                            poliza_med_ambiente?: string;
+                            asegura_carga?: string;
+                            poliza_carga?: string;
+                            prima_seguro?: string | number;
+                        };
+                        remolques?: {
+                            sub_tipo_rem: string;
+                            placa: string;
+                        }[];
+                    };
+                    transporte_maritimo?: unknown;
+                    transporte_aereo?: unknown;
+                    transporte_ferroviario?: unknown;
+                };
+                figura_transporte?: {
+                    tipo_figura: string;
+                    rfc_figura?: string;
+                    num_licencia?: string;
+                    nombre_figura: string;
+                    num_reg_id_trib_figura?: string;
+                    residencia_fiscal_figura?: string;
+                    partes_transporte?: string[];
+                    domicilio?: {
+                        calle?: string;
+                        numero_exterior?: string;
+                        numero_interior?: string;
+                        colonia?: string;
+                        localidad?: string;
+                        referencia?: string;
+                        municipio?: string;
+                        estado: string;
+                        /** @default MEX */
+                        pais?: string;
+                        codigo_postal: string;
+                    };
+                }[];
+            };
             /**
              * @description Id de un cliente guardado (en lugar de `receptor`).
              * @example 019ab1c2-0000-7000-8000-0000000000c1
@@ -4127,6 +4698,156 @@ export interface components {
                  */
                 uuids: string[];
             }[];
+            carta_porte?: {
+                id_ccp?: string;
+                /**
+                 * @default No
+                 * @enum {string}
+                 */
+                transp_internac?: "Sí" | "No";
+                regimenes_aduaneros?: string[];
+                /** @enum {string} */
+                entrada_salida_merc?: "Entrada" | "Salida";
+                pais_origen_destino?: string;
+                via_entrada_salida?: string;
+                ubicaciones: {
+                    /** @enum {string} */
+                    tipo_ubicacion: "Origen" | "Destino";
+                    id_ubicacion?: string;
+                    rfc_remitente_destinatario: string;
+                    nombre_remitente_destinatario?: string;
+                    num_reg_id_trib?: string;
+                    residencia_fiscal?: string;
+                    num_estacion?: string;
+                    fecha_hora_salida_llegada: string;
+                    distancia_recorrida?: string | number;
+                    domicilio?: {
+                        calle?: string;
+                        numero_exterior?: string;
+                        numero_interior?: string;
+                        colonia?: string;
+                        localidad?: string;
+                        referencia?: string;
+                        municipio?: string;
+                        estado: string;
+                        /** @default MEX */
+                        pais?: string;
+                        codigo_postal: string;
+                    };
+                }[];
+                mercancias: {
+                    /** @default KGM */
+                    unidad_peso?: string;
+                    /** @enum {string} */
+                    logistica_inversa_recoleccion_devolucion?: "Sí";
+                    mercancia: {
+                        bienes_transp: string;
+                        clave_stcc?: string;
+                        descripcion: string;
+                        cantidad: string | number;
+                        clave_unidad: string;
+                        unidad?: string;
+                        dimensiones?: string;
+                        /** @enum {string} */
+                        material_peligroso?: "Sí" | "No";
+                        cve_material_peligroso?: string;
+                        embalaje?: string;
+                        descrip_embalaje?: string;
+                        sector_cofepris?: string;
+                        nombre_ingrediente_activo?: string;
+                        nom_quimico?: string;
+                        denominacion_generica_prod?: string;
+                        denominacion_distintiva_prod?: string;
+                        fabricante?: string;
+                        fecha_caducidad?: string;
+                        lote_medicamento?: string;
+                        forma_farmaceutica?: string;
+                        condiciones_esp_transp?: string;
+                        registro_sanitario_folio_autorizacion?: string;
+                        permiso_importacion?: string;
+                        folio_impo_vucem?: string;
+                        num_cas?: string;
+                        razon_social_emp_imp?: string;
+                        num_reg_san_plag_cofepris?: string;
+                        datos_fabricante?: string;
+                        datos_formulador?: string;
+                        datos_maquilador?: string;
+                        uso_autorizado?: string;
+                        peso_en_kg: string | number;
+                        valor_mercancia?: string | number;
+                        moneda?: string;
+                        fraccion_arancelaria?: string;
+                        uuid_comercio_ext?: string;
+                        tipo_materia?: string;
+                        descripcion_materia?: string;
+                        documentacion_aduanera?: {
+                            tipo_documento: string;
+                            num_pedimento?: string;
+                            ident_doc_aduanero?: string;
+                            rfc_impo?: string;
+                        }[];
+                        guias_identificacion?: {
+                            numero_guia_identificacion: string;
+                            descrip_guia_identificacion: string;
+                            peso_guia_identificacion: string | number;
+                        }[];
+                        cantidad_transporta?: {
+                            cantidad: string | number;
+                            id_origen: string;
+                            id_destino: string;
+                            cves_transporte?: string;
+                        }[];
+                    }[];
+                    autotransporte?: {
+                        perm_sct: string;
+                        num_permiso_sct: string;
+                        identificacion_vehicular: {
+                            config_vehicular: string;
+                            peso_bruto_vehicular: string | number;
+                            placa_vm: string;
+                            anio_modelo_vm: string;
+                        };
+                        seguros: {
+                            asegura_resp_civil: string;
+                            poliza_resp_civil: string;
+                            asegura_med_ambiente?: string;
+                            poliza_med_ambiente?: string;
+                            asegura_carga?: string;
+                            poliza_carga?: string;
+                            prima_seguro?: string | number;
+                        };
+                        remolques?: {
+                            sub_tipo_rem: string;
+                            placa: string;
+                        }[];
+                    };
+                    transporte_maritimo?: unknown;
+                    transporte_aereo?: unknown;
+                    transporte_ferroviario?: unknown;
+                };
+                figura_transporte?: {
+                    tipo_figura: string;
+                    rfc_figura?: string;
+                    num_licencia?: string;
+                    nombre_figura: string;
+                    num_reg_id_trib_figura?: string;
+                    residencia_fiscal_figura?: string;
+                    partes_transporte?: string[];
+                    domicilio?: {
+                        calle?: string;
+                        numero_exterior?: string;
+                        numero_interior?: string;
+                        colonia?: string;
+                        localidad?: string;
+                        referencia?: string;
+                        municipio?: string;
+                        estado: string;
+                        /** @default MEX */
+                        pais?: string;
+                        codigo_postal: string;
+                    };
+                }[];
+            };
             /**
              * @description Id de un cliente guardado (en lugar de `receptor`).
              * @example 019ab1c2-0000-7000-8000-0000000000c1
@@ -4520,6 +5241,339 @@ export interface components {
              * @enum {string}
              */
             status?: "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+        };
+        FacturaGlobal: {
+            periodo: components["schemas"]["PeriodoFacturaGlobal"];
+            /** @description Los CFDI aceptados; se timbran en segundo plano (webhook `factura_global.timbrada`). */
+            facturas: {
+                id: string;
+                /** @enum {string} */
+                status: "pendiente";
+                /** @description Un CFDI global por forma de pago (guía de llenado del CFDI global). */
+                forma_pago: string;
+                /** @description Recibos que incluye (un Concepto cada uno, o uno por tasa si sus líneas tienen tasas distintas). */
+                recibos: number;
+                total: string;
+                links: {
+                    self: string;
+                };
+            }[];
+            /** @description Recibos facturados en total (ahora `facturado_global`). */
+            recibos: number;
+            /** @description Recibos del periodo que no caben en una factura global (retenciones, impuesto por cuota, moneda distinta de MXN): siguen vigentes para facturarse por separado. */
+            excluidos: {
+                id: string;
+                folio: string;
+                motivo: string;
+            }[];
+        };
+        PeriodoFacturaGlobal: {
+            periodicidad: string;
+            meses: string;
+            "a\u00F1o": number;
+            /** @description Primer día del periodo (AAAA-MM-DD), según la fecha de los recibos. */
+            desde: string;
+            /** @description Día siguiente al último del periodo (no incluido). */
+            hasta: string;
+        };
+        /**
+         * @example {
+         *       "periodicidad": "04",
+         *       "meses": "11",
+         *       "año": 2026
+         *     }
+         */
+        FacturaGlobalCrear: {
+            /**
+             * @description c_Periodicidad: 01 diario, 02 semanal, 03 quincenal, 04 mensual, 05 bimestral (solo régimen 621, CFDI40132).
+             * @enum {string}
+             */
+            periodicidad: "01" | "02" | "03" | "04" | "05";
+            /**
+             * @description c_Meses: 01 a 12; con periodicidad 05, 13 (enero-febrero) a 18 (noviembre-diciembre).
+             * @example 11
+             */
+            meses: string;
+            /**
+             * @description Año del periodo (el en curso o hasta 5 anteriores, CFDI40136).
+             * @example 2026
+             */
+            "a\u00F1o": number;
+            /**
+             * Format: date
+             * @description Un día del periodo (AAAA-MM-DD), obligatorio con 01, 02 y 03: el día (diario), su semana de lunes a domingo dentro del mes (semanal), o su quincena 1–15 / 16–fin de mes (quincenal).
+             * @example 2026-11-30
+             */
+            fecha?: string;
+            /** @description Serie de los CFDI; por omisión la de la configuración de recibos (`serie_global`) o `G`. */
+            serie?: string;
+        };
+        ConfiguracionRecibos: {
+            /**
+             * @description La dirección del portal: /autofactura/{slug}. De 3 a 40 caracteres (minúsculas, dígitos, guiones); única entre comercios (409 si ya la usa otro).
+             * @example tortas-pachuca
+             */
+            autofactura_slug: string | null;
+            /**
+             * @description Días tras la fecha del recibo en que puede facturarse por separado (1 a 365).
+             * @example 30
+             */
+            dias_autofactura: number;
+            /**
+             * @description Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (se excluye de la global con un CFDI de egreso relacionado 01, guía del CFDI global, Apéndice 2).
+             * @enum {string}
+             */
+            tras_global: "rechazar" | "nota_credito";
+            /**
+             * @description c_Periodicidad de la factura global automática; null: no se emite sola.
+             * @enum {string|null}
+             */
+            periodicidad_global: "01" | "02" | "03" | "04" | "05" | null;
+            /**
+             * @description Serie de las facturas globales.
+             * @example G
+             */
+            serie_global: string;
+        };
+        /**
+         * @example {
+         *       "autofactura_slug": "tortas-pachuca",
+         *       "dias_autofactura": 30,
+         *       "tras_global": "rechazar"
+         *     }
+         */
+        ConfiguracionRecibosCambios: {
+            /**
+             * @description La dirección del portal: /autofactura/{slug}. De 3 a 40 caracteres (minúsculas, dígitos, guiones); única entre comercios (409 si ya la usa otro).
+             * @example tortas-pachuca
+             */
+            autofactura_slug?: string | null;
+            /**
+             * @description Días tras la fecha del recibo en que puede facturarse por separado (1 a 365).
+             * @example 30
+             */
+            dias_autofactura?: number;
+            /**
+             * @description Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (se excluye de la global con un CFDI de egreso relacionado 01, guía del CFDI global, Apéndice 2).
+             * @enum {string}
+             */
+            tras_global?: "rechazar" | "nota_credito";
+            /**
+             * @description c_Periodicidad de la factura global automática; null: no se emite sola.
+             * @enum {string|null}
+             */
+            periodicidad_global?: "01" | "02" | "03" | "04" | "05" | null;
+            serie_global?: string;
+        };
+        Recibo: {
+            id: string;
+            folio: string;
+            external_id: string | null;
+            /**
+             * @description Lo que el cliente teclea en el portal (no adivinable; no es el id).
+             * @example 7KQ2-9XMA-40RT-HV3B
+             */
+            clave_autofactura: string;
+            /** @description La página del portal para este recibo (lo que codifica el QR); null mientras la aplicación no tenga `autofactura_slug` (PUT /recibos/configuracion). */
+            url_autofactura: string | null;
+            fecha: string;
+            forma_pago: string;
+            moneda: string;
+            subtotal: string;
+            descuento: string | null;
+            total_impuestos_trasladados: string | null;
+            total_impuestos_retenidos: string | null;
+            total: string;
+            /**
+             * @description vigente (se puede facturar), facturado (su propio CFDI), facturado_global, cancelado.
+             * @enum {string}
+             */
+            status: "vigente" | "facturado" | "facturado_global" | "cancelado";
+            /** @description Hasta cuándo puede facturarse por separado (fecha + `dias_autofactura`). */
+            vigente_hasta: string;
+            factura_id: string | null;
+            factura_global_id: string | null;
+            created_at: string;
+            links: {
+                self: string;
+                qr_png: string;
+                qr_svg: string;
+            };
+        };
+        /**
+         * @example {
+         *       "forma_pago": "01",
+         *       "external_id": "ticket-0001",
+         *       "conceptos": [
+         *         {
+         *           "clave_prod_serv": "50192100",
+         *           "cantidad": "2",
+         *           "clave_unidad": "H87",
+         *           "descripcion": "Torta de jamón",
+         *           "valor_unitario": "45.00",
+         *           "objeto_imp": "02",
+         *           "impuestos": {
+         *             "traslados": [
+         *               {
+         *                 "impuesto": "002",
+         *                 "tipo_factor": "Tasa",
+         *                 "tasa_o_cuota": "0.160000"
+         *               }
+         *             ]
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        ReciboNuevo: {
+            /** @description Conceptos del comprobante (al menos uno). */
+            conceptos: {
+                /**
+                 * @description c_ClaveProdServ (8 dígitos). Se valida solo el formato: el catálogo aún no está disponible.
+                 * @example 43232408
+                 */
+                clave_prod_serv: string;
+                /**
+                 * @description Número de parte, SKU o identificador del producto.
+                 * @example SKU-001
+                 */
+                no_identificacion?: string;
+                /**
+                 * @description Cantidad de bienes o servicios (hasta 6 decimales, mayor que cero).
+                 * @example 2
+                 */
+                cantidad: string | number;
+                /**
+                 * @description c_ClaveUnidad.
+                 * @example E48
+                 */
+                clave_unidad: string;
+                /**
+                 * @description Unidad de medida propia del emisor.
+                 * @example Servicio
+                 */
+                unidad?: string;
+                /**
+                 * @description Descripción del bien o servicio.
+                 * @example Desarrollo de software a la medida
+                 */
+                descripcion: string;
+                /**
+                 * @description Valor unitario, sin impuestos.
+                 * @example 1500.00
+                 */
+                valor_unitario: string | number;
+                /**
+                 * @description Descuento del concepto (no mayor que su importe).
+                 * @example 0
+                 */
+                descuento?: string | number;
+                /**
+                 * @description c_ObjetoImp: 01 no objeto, 02 sí objeto (requiere impuestos), 03 sí objeto sin desglose, ...
+                 * @example 02
+                 */
+                objeto_imp: string;
+                /** @description Obligatorio si objeto_imp es 02; prohibido si es 01. */
+                impuestos?: {
+                    /**
+                     * @description Impuestos trasladados.
+                     * @default []
+                     */
+                    traslados?: {
+                        /**
+                         * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
+                         * @example 002
+                         */
+                        impuesto: string;
+                        /**
+                         * @description c_TipoFactor: Tasa, Cuota o Exento (Exento solo en traslados).
+                         * @example Tasa
+                         */
+                        tipo_factor: string;
+                        /**
+                         * @description c_TasaOCuota: tasa o cuota del impuesto (se omite si el tipo de factor es Exento).
+                         * @example 0.160000
+                         */
+                        tasa_o_cuota?: string | number;
+                    }[];
+                    /**
+                     * @description Impuestos retenidos.
+                     * @default []
+                     */
+                    retenciones?: {
+                        /**
+                         * @description c_Impuesto: 001 ISR, 002 IVA, 003 IEPS.
+                         * @example 002
+                         */
+                        impuesto: string;
+                        /**
+                         * @description c_TipoFactor: Tasa, Cuota o Exento (Exento solo en traslados).
+                         * @example Tasa
+                         */
+                        tipo_factor: string;
+                        /**
+                         * @description c_TasaOCuota: tasa o cuota del impuesto (se omite si el tipo de factor es Exento).
+                         * @example 0.160000
+                         */
+                        tasa_o_cuota?: string | number;
+                    }[];
+                };
+            }[];
+            /**
+             * @description c_FormaPago con que se pagó (99 "Por definir" no aplica: un recibo ya está pagado).
+             * @example 01
+             */
+            forma_pago: string;
+            /**
+             * @description AAAA-MM-DDThh:mm:ss, hora local del lugar de expedición; por omisión, ahora. Decide el periodo de su factura global.
+             * @example 2026-11-30T13:05:00
+             */
+            fecha?: string;
+            /**
+             * @description Solo MXN (la factura global que los reúne es de una sola moneda).
+             * @example MXN
+             */
+            moneda?: string;
+            /**
+             * @description Folio del punto de venta; por omisión, un consecutivo propio de los recibos.
+             * @example A-1024
+             */
+            folio?: string;
+            /**
+             * @description Tu identificador del ticket: único por aplicación (409 si se repite).
+             * @example ticket-0001
+             */
+            external_id?: string;
+        };
+        ListaRecibos: {
+            data: components["schemas"]["Recibo"][];
+            next_cursor: string | null;
+        };
+        /**
+         * @example {
+         *       "receptor": {
+         *         "rfc": "EKU9003173C9",
+         *         "nombre": "ESCUELA KEMPER URGATE",
+         *         "domicilio_fiscal": "42501",
+         *         "regimen_fiscal": "601",
+         *         "uso_cfdi": "G03"
+         *       },
+         *       "email": "cliente@example.com"
+         *     }
+         */
+        FacturarRecibo: {
+            receptor: {
+                rfc: string;
+                nombre: string;
+                domicilio_fiscal: string;
+                regimen_fiscal: string;
+                uso_cfdi: string;
+            };
+            /**
+             * Format: email
+             * @description A quién se envían el XML y el PDF al timbrarse.
+             */
+            email?: string;
         };
         ProductoServicio: {
             /** @example 50201706 */
@@ -17922,6 +18976,1821 @@ export interface operations {
             };
         };
     };
+    crearFacturaGlobal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacturaGlobalCrear"];
+            };
+        };
+        responses: {
+            /** @description Facturas globales aceptadas, `pendiente` hasta su timbrado. */
+            202: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacturaGlobal"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerConfiguracionRecibos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La configuración, con los valores por omisión aplicados. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfiguracionRecibos"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    configurarRecibos: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfiguracionRecibosCambios"];
+            };
+        };
+        responses: {
+            /** @description La configuración resultante. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfiguracionRecibos"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarRecibos: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+                status?: "vigente" | "facturado" | "facturado_global" | "cancelado";
+                /** @description Fecha del recibo desde (AAAA-MM-DD, incluido). */
+                desde?: string;
+                /** @description Fecha del recibo hasta (AAAA-MM-DD, el día entero). */
+                hasta?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de recibos, del más reciente al más antiguo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaRecibos"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearRecibo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReciboNuevo"];
+            };
+        };
+        responses: {
+            /** @description El recibo. */
+            201: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recibo"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerRecibo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del recibo. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El recibo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recibo"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    eliminarRecibo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del recibo. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El recibo, cancelado. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recibo"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerQrPngRecibo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del recibo. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La imagen del QR. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerQrSvgRecibo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del recibo. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La imagen del QR. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelarRecibo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id del recibo. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El recibo, cancelado. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recibo"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    facturarRecibo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path: {
+                /** @description Id del recibo. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacturarRecibo"];
+            };
+        };
+        responses: {
+            /** @description CFDI aceptado para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     buscarProductosServicios: {
         parameters: {
             query: {
@@ -19284,6 +22153,78 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EventoExportacionLista"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoReciboFacturado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoReciboFacturado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoFacturaGlobalTimbrada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoFacturaGlobalTimbrada"];
             };
         };
         responses: {

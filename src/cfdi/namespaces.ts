@@ -3,6 +3,8 @@
 export const NS = {
   cfdi: 'http://www.sat.gob.mx/cfd/4',
   pago20: 'http://www.sat.gob.mx/Pagos20',
+  nomina12: 'http://www.sat.gob.mx/nomina12',
+  cartaporte31: 'http://www.sat.gob.mx/CartaPorte31',
   tfd: 'http://www.sat.gob.mx/TimbreFiscalDigital',
   xsi: 'http://www.w3.org/2001/XMLSchema-instance',
   xml: 'http://www.w3.org/XML/1998/namespace',
@@ -12,6 +14,8 @@ export const NS = {
 export const XSD = {
   cfdi: 'http://www.sat.gob.mx/sitio_internet/cfd/4/cfdv40.xsd',
   pago20: 'http://www.sat.gob.mx/sitio_internet/cfd/Pagos/Pagos20.xsd',
+  nomina12: 'http://www.sat.gob.mx/sitio_internet/cfd/nomina/nomina12.xsd',
+  cartaporte31: 'http://www.sat.gob.mx/sitio_internet/cfd/CartaPorte/CartaPorte31.xsd',
   tfd: 'http://www.sat.gob.mx/sitio_internet/cfd/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd',
 } as const satisfies Partial<Record<keyof typeof NS, string>>;
 

@@ -8,7 +8,9 @@ import type { Emisor, TipoDeComprobante } from '../comprobante';
 import type { Csd } from '../csd';
 import { sellarComprobante, type Emision, type Preparacion } from '../emision';
 import { prepararComprobante } from './ingreso-egreso';
+import { prepararNomina } from './nomina';
 import { prepararComplementoPago } from './pago';
+import { prepararTraslado } from './traslado';
 
 export interface ClaseDeComprobante {
   /** Input (unknown JSON) → the validated Comprobante, or every problem. */
@@ -23,6 +25,8 @@ export const COMPROBANTES = {
   I: ingresoEgreso('I'),
   E: ingresoEgreso('E'),
   P: { preparar: prepararComplementoPago },
+  N: { preparar: prepararNomina },
+  T: { preparar: prepararTraslado },
 } as const satisfies Partial<Record<TipoDeComprobante, ClaseDeComprobante>>;
 
 export type TipoEmitible = keyof typeof COMPROBANTES;
@@ -37,6 +41,12 @@ export async function emitir(tipo: TipoEmitible, entrada: unknown, emisor: Emiso
 /** emitir() of a factura ('I', the default) or nota de crédito ('E'). */
 export const emitirCfdi = (entrada: unknown, emisor: Emisor, csd: Csd, opts: { tipo?: 'I' | 'E'; ahora?: Date } = {}) =>
   emitir(opts.tipo ?? 'I', entrada, emisor, csd, opts);
+
+/** emitir() of a traslado (with its Carta Porte, when given). */
+export const emitirTraslado = (entrada: unknown, emisor: Emisor, csd: Csd, opts: { ahora?: Date } = {}) => emitir('T', entrada, emisor, csd, opts);
+
+/** emitir() of a recibo de nómina. */
+export const emitirNomina = (entrada: unknown, emisor: Emisor, csd: Csd, opts: { ahora?: Date } = {}) => emitir('N', entrada, emisor, csd, opts);
 
 /** emitir() of a complemento de pago. */
 export const emitirComplementoPago = (entrada: unknown, emisor: Emisor, csd: Csd, opts: { ahora?: Date } = {}) => emitir('P', entrada, emisor, csd, opts);
