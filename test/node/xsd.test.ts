@@ -15,7 +15,7 @@ const satDir = path.resolve(process.env.SAT_DIR ?? path.join(root, '../shared/sa
 const cfd = path.join(satDir, 'sitio_internet/cfd');
 const tmp = mkdtempSync(path.join(tmpdir(), 'hexafac-xsd-'));
 
-// xmllint takes one schema: one that imports the three the core writes
+// xmllint takes one schema: one that imports the ones the core writes
 const esquema = path.join(tmp, 'cfdi.xsd');
 writeFileSync(
   esquema,
@@ -23,6 +23,8 @@ writeFileSync(
   <xs:import namespace="http://www.sat.gob.mx/cfd/4" schemaLocation="${cfd}/4/cfdv40.xsd"/>
   <xs:import namespace="http://www.sat.gob.mx/TimbreFiscalDigital" schemaLocation="${cfd}/TimbreFiscalDigital/TimbreFiscalDigitalv11.xsd"/>
   <xs:import namespace="http://www.sat.gob.mx/Pagos20" schemaLocation="${cfd}/Pagos/Pagos20.xsd"/>
+  <xs:import namespace="http://www.sat.gob.mx/nomina12" schemaLocation="${cfd}/nomina/nomina12.xsd"/>
+  <xs:import namespace="http://www.sat.gob.mx/CartaPorte31" schemaLocation="${cfd}/CartaPorte/CartaPorte31.xsd"/>
 </xs:schema>`,
 );
 
