@@ -20089,6 +20089,48 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
             429: {
                 headers: {
@@ -20511,6 +20553,48 @@ export interface operations {
                      *         "details": [],
                      *         "code": "idempotency_key_reused",
                      *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
                      *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
                      *       }
                      *     }
