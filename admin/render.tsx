@@ -87,7 +87,7 @@ export function dinero(importe: string, moneda: string): string {
   return `${texto.startsWith('-') ? '-' : ''}$${agrupado}${fraccion ? `.${fraccion}` : ''} ${moneda}`;
 }
 
-export const TIPO_COMPROBANTE = { I: 'Ingreso', E: 'Egreso', P: 'Pago' } as const;
+export const TIPO_COMPROBANTE = { I: 'Ingreso', E: 'Egreso', P: 'Pago', N: 'Nómina', T: 'Traslado' } as const;
 
 // Post/Redirect/Get notices travel as a code in the query string, never as free text (no content spoofing).
 const AVISOS = {

@@ -55,7 +55,7 @@ export const folioDe = (f: Pick<Factura, 'serie' | 'folio' | 'status'>) =>
   f.status === 'borrador' ? `${f.serie} (borrador)` : `${f.serie}${f.serie ? '-' : ''}${f.folio}`;
 
 /** How a page names a comprobante and its cancellation, by tipo (a complemento is no factura). */
-const NOMBRE_TIPO = { I: 'Factura', E: 'Nota de crédito', P: 'Complemento de pago' } as const;
+const NOMBRE_TIPO = { I: 'Factura', E: 'Nota de crédito', P: 'Complemento de pago', N: 'Recibo de nómina', T: 'Traslado' } as const;
 // A Fecha is wall-clock time at the emisor's lugar de expedición.
 const fechaComprobante = (f: Pick<Factura, 'fecha'>, app: Aplicacion) => fecha(f.fecha, zonaHoraria(app.lugar_expedicion));
 

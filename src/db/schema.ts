@@ -80,7 +80,7 @@ export const platformWebhooks = sqliteTable(
 );
 
 /** The serie each kind takes when a request names none; absent: the kind's own default (F, NC, CP). */
-export type SeriesAplicacion = Partial<Record<'I' | 'E' | 'P', string>>;
+export type SeriesAplicacion = Partial<Record<'I' | 'E' | 'P' | 'N' | 'T', string>>;
 
 export const clientApplications = sqliteTable('hexafac_client_applications', {
   id: text('id').primaryKey(),
@@ -218,7 +218,7 @@ export const facturas = sqliteTable(
       .notNull()
       .references(() => clientApplications.id),
     mode: text('mode', { enum: MODES }).notNull(),
-    tipo: text('tipo', { enum: ['I', 'E', 'P'] }).notNull(),
+    tipo: text('tipo', { enum: ['I', 'E', 'P', 'N', 'T'] }).notNull(),
     status: text('status', { enum: FACTURA_STATUSES }).notNull(),
     serie: text('serie').notNull(),
     folio: text('folio').notNull(),
@@ -309,12 +309,46 @@ export const lotes = sqliteTable(
     rechazados: integer('rechazados').notNull(),
     resultados_key: text('resultados_key'),
     completado_at: text('completado_at'),
+    // A payroll (POST /nominas) is a batch of recibos de nómina for one pay period: its own routes and event
+    // (nomina.completada), the same engine.
+    clase: text('clase', { enum: ['lote', 'nomina'] }).notNull().default('lote'),
+    periodo: text('periodo', { mode: 'json' }).$type<{ tipo_nomina: 'O' | 'E'; fecha_pago: string; fecha_inicial_pago: string; fecha_final_pago: string }>(),
     ...timestamps,
   },
   (t) => [
     index('hexafac_lotes_list_idx').on(t.client_application_id, t.mode, t.id),
     // the cron's safety net reads only the batches not yet completed
     index('hexafac_lotes_sin_completar_idx').on(t.id).where(sql`completado_at IS NULL`),
+  ],
+);
+
+// What a recibo de nómina (a comprobante tipo N) is searched and shown by, written with its hexafac_facturas row
+// in the same batch: the employee (CURP, número de empleado), the pay period and the amounts of its complement.
+export const recibosNomina = sqliteTable(
+  'hexafac_recibos_nomina',
+  {
+    factura_id: text('factura_id')
+      .primaryKey()
+      .references(() => facturas.id),
+    client_application_id: text('client_application_id')
+      .notNull()
+      .references(() => clientApplications.id),
+    mode: text('mode', { enum: MODES }).notNull(),
+    curp: text('curp').notNull(),
+    num_empleado: text('num_empleado').notNull(),
+    tipo_nomina: text('tipo_nomina', { enum: ['O', 'E'] }).notNull(),
+    fecha_pago: text('fecha_pago').notNull(),
+    fecha_inicial_pago: text('fecha_inicial_pago').notNull(),
+    fecha_final_pago: text('fecha_final_pago').notNull(),
+    total_percepciones: text('total_percepciones').notNull(),
+    total_deducciones: text('total_deducciones').notNull(),
+    total_otros_pagos: text('total_otros_pagos').notNull(),
+    // what the employee receives: percepciones + otros pagos − deducciones (the Comprobante's Total)
+    neto: text('neto').notNull(),
+  },
+  (t) => [
+    index('hexafac_recibos_nomina_curp_idx').on(t.client_application_id, t.mode, t.curp),
+    index('hexafac_recibos_nomina_periodo_idx').on(t.client_application_id, t.mode, t.fecha_final_pago),
   ],
 );
 

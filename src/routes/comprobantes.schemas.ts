@@ -181,7 +181,7 @@ export const FacturaCrearSchema = FacturaSustitutaSchema.extend(BORRADOR_CAMPO).
 export const FacturaSchema = z
   .object({
     id: z.string(),
-    tipo: z.enum(['I', 'E', 'P']),
+    tipo: z.enum(['I', 'E', 'P', 'N', 'T']).meta({ description: 'I factura, E nota de crédito, P complemento de pago, N recibo de nómina, T traslado.' }),
     status: z.enum(FACTURA_STATUSES),
     mode: z.enum(['test', 'live']),
     serie: z.string().meta({ example: 'F' }),

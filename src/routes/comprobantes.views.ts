@@ -15,7 +15,7 @@ import { relacionesDe } from '../services/saldos';
 // How the API shows a comprobante of any kind (facturas, notas de crédito, complementos de pago and their
 // cancelaciones answer with the same views): the state machine's data plus the links to its resources.
 
-const RUTA_POR_TIPO: Record<TipoComprobante, string> = { I: 'facturas', E: 'notas-credito', P: 'complementos-pago' };
+const RUTA_POR_TIPO: Record<TipoComprobante, string> = { I: 'facturas', E: 'notas-credito', P: 'complementos-pago', N: 'recibos-nomina', T: 'traslados' };
 
 export function vistaComprobante(f: Factura) {
   const base = `${API_BASE}/facturas/${f.id}`;

@@ -71,7 +71,12 @@ const DESCRIPCION: Record<string, string> = {
   'factura_global.timbrada': 'Se timbró una factura global a PUBLICO EN GENERAL de los recibos de un periodo que nadie facturó; con cuántos incluye y su periodo.',
   prueba: 'Enviado por `POST /webhooks/{id}/prueba`; nunca es un evento real.',
 };
-const descripcionDe = (type: string) => DESCRIPCION[type] ?? DESCRIPCION[type.split('.')[1]!] ?? '';
+// recibo_nomina.timbrado and traslado.cancelado say what factura.timbrada and factura.cancelada say
+const FEMENINO: Record<string, string> = { timbrado: 'timbrada', rechazado: 'rechazada', cancelado: 'cancelada' };
+const descripcionDe = (type: string) => {
+  const estado = type.split('.')[1]!;
+  return DESCRIPCION[type] ?? DESCRIPCION[FEMENINO[estado] ?? estado] ?? '';
+};
 
 const nombreDe = (type: string) =>
   `Evento${type

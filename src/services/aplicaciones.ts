@@ -23,7 +23,7 @@ export interface DatosAplicacion {
   series?: SeriesAplicacion | null;
 }
 
-const TIPOS_CON_SERIE = ['I', 'E', 'P'] as const;
+const TIPOS_CON_SERIE = ['I', 'E', 'P', 'N', 'T'] as const;
 // A serie as the CFDI's Serie attribute allows it (the fiscal core's rule for a request's `serie`).
 const SerieSchema = FacturaEntradaSchema.shape.serie.unwrap();
 
@@ -75,7 +75,7 @@ function problemas(v: ReturnType<typeof normalizar>, actual?: Aplicacion): Error
   if (desconocido) en('pacs', `PAC desconocido: ${desconocido}. Disponibles: ${PACS_LIVE.join(', ')}.`);
   else if (v.pacs && new Set(v.pacs).size !== v.pacs.length) en('pacs', 'Cada PAC una sola vez.');
   for (const [tipo, serie] of Object.entries(v.series ?? {})) {
-    if (!(TIPOS_CON_SERIE as readonly string[]).includes(tipo)) en(`series.${tipo}`, 'Solo los tipos I, E y P llevan serie por omisión.');
+    if (!(TIPOS_CON_SERIE as readonly string[]).includes(tipo)) en(`series.${tipo}`, 'Solo los tipos I, E, P, N y T llevan serie por omisión.');
     else {
       const problema = problemaDeSerie(serie);
       if (problema) en(`series.${tipo}`, problema);

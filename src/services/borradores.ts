@@ -36,7 +36,13 @@ import { despacharEvento } from '../webhooks/events';
 // request, previewed as an unsigned PDF marked BORRADOR, discarded, or sent to stamp: prepared again (the Fecha
 // becomes now unless the client fixed one) and moved to `pendiente` with its folio in one guarded batch.
 
-const TIPOS: Record<TipoComprobante, TipoEmision> = { I: FACTURA, E: NOTA_CREDITO, P: COMPLEMENTO_PAGO };
+// Only these kinds are kept as drafts: a recibo de nómina or a traslado is never stored as borrador.
+const TIPOS: Partial<Record<TipoComprobante, TipoEmision>> = { I: FACTURA, E: NOTA_CREDITO, P: COMPLEMENTO_PAGO };
+function tipoDe(f: Factura): TipoEmision {
+  const tipo = TIPOS[f.tipo];
+  if (!tipo) throw noBorrador(f, 'usar');
+  return tipo;
+}
 
 /** A tenant's draft (of `tipo`, when the route is a kind's); any other status is a 409 that names it. */
 async function cargarBorrador(deps: Deps, t: Tenant, id: string, que: string, tipo?: TipoComprobante): Promise<Factura> {
@@ -83,7 +89,7 @@ export async function actualizarBorrador(
   opts: { tipo?: TipoComprobante; aplicacion?: Aplicacion } = {},
 ): Promise<BorradorActualizado> {
   const f = await cargarBorrador(deps, t, id, 'modificar', opts.tipo);
-  const tipo = TIPOS[f.tipo];
+  const tipo = tipoDe(f);
   const solicitud = aplicarMergePatch(await datosDe(deps, f), parche) as Solicitud;
   const { clienteId, app, prep: preparado } = await preparar(deps, t, tipo, solicitud, { aplicacion: opts.aplicacion, exigirCsd: false });
   const { comprobante: c, advertencias } = comprobantePreparado(preparado);
@@ -133,7 +139,7 @@ export async function timbrarBorrador(
   const idem = { key: opts.idempotencyKey, operation: 'borradores.timbrar', input: { id, simulacion: opts.simulacion ?? null } };
   return withIdempotency(deps, t, idem, async (recibo) => {
     const f = await cargarBorrador(deps, t, id, 'timbrar', opts.tipo);
-    const tipo = TIPOS[f.tipo];
+    const tipo = tipoDe(f);
     const { datos, clienteId, app, prep: preparado } = await preparar(deps, t, tipo, (await datosDe(deps, f)) as Solicitud, {
       aplicacion: opts.aplicacion,
       exigirCsd: true,
@@ -223,7 +229,7 @@ export const MARCA_AGUA_BORRADOR = 'BORRADOR';
 export async function pdfDeComprobante(deps: Deps, t: Tenant, id: string): Promise<Archivo> {
   const f = await cargarComprobante(deps, t, id);
   if (f.status !== 'borrador') return pdfDe(deps, t, id);
-  const tipo = TIPOS[f.tipo];
+  const tipo = tipoDe(f);
   const { app, prep } = await preparar(deps, t, tipo, (await datosDe(deps, f)) as Solicitud, { exigirCsd: false });
   const c = comprobantePreparado(prep).comprobante;
   const xml = comprobanteXml({ ...c, serie: serieDe(app, tipo, c) });

@@ -21,10 +21,15 @@ export const TRANSICIONES: Record<FacturaStatus, readonly FacturaStatus[]> = {
 /** A stamped CFDI that is valid before the SAT and may be cancelled, paid or credited. */
 export const VIGENTES = ['timbrada', 'cancelacion_rechazada'] as const satisfies readonly FacturaStatus[];
 
-export const PREFIJO_EVENTO = { I: 'factura', E: 'nota_credito', P: 'complemento_pago' } as const;
+export const PREFIJO_EVENTO = { I: 'factura', E: 'nota_credito', P: 'complemento_pago', N: 'recibo_nomina', T: 'traslado' } as const;
 
-/** Event type of a status for a tipo de comprobante: factura.timbrada, nota_credito.cancelada, … */
-export const tipoEvento = (tipo: Factura['tipo'], status: FacturaStatus) => `${PREFIJO_EVENTO[tipo]}.${status}`;
+/** The kinds whose noun is masculine: their events say recibo_nomina.timbrado, traslado.cancelado. */
+const MASCULINOS: ReadonlySet<Factura['tipo']> = new Set(['N', 'T']);
+const PARTICIPIOS: Partial<Record<FacturaStatus, string>> = { timbrada: 'timbrado', rechazada: 'rechazado', cancelada: 'cancelado' };
+
+/** Event type of a status for a tipo de comprobante: factura.timbrada, nota_credito.cancelada, recibo_nomina.timbrado, … */
+export const tipoEvento = (tipo: Factura['tipo'], status: FacturaStatus) =>
+  `${PREFIJO_EVENTO[tipo]}.${(MASCULINOS.has(tipo) && PARTICIPIOS[status]) || status}`;
 
 /**
  * What an event says about its comprobante: the state it reached, in the API's vocabulary. It is data,

@@ -21,6 +21,16 @@ export const EVENT_TYPES = [
   'complemento_pago.error',
   'complemento_pago.cancelada',
   'complemento_pago.cancelacion_rechazada',
+  'recibo_nomina.timbrado',
+  'recibo_nomina.rechazado',
+  'recibo_nomina.error',
+  'recibo_nomina.cancelado',
+  'recibo_nomina.cancelacion_rechazada',
+  'traslado.timbrado',
+  'traslado.rechazado',
+  'traslado.error',
+  'traslado.cancelado',
+  'traslado.cancelacion_rechazada',
   // a sustitución ended: the original is cancelled with motivo 01 and the replacement's UUID
   'factura.sustituida',
   // a supplier asked to cancel a CFDI addressed to this application's issuer: answer within 72 hours
@@ -30,6 +40,8 @@ export const EVENT_TYPES = [
   'aplicacion.csd_vencido',
   // every accepted item of a batch reached timbrada, rechazada or error
   'lote.completado',
+  // every recibo of a payroll (POST /nominas) reached timbrado, rechazado or error
+  'nomina.completada',
   // an export's file is in R2, ready to download
   'exportacion.lista',
   // a recibo's own CFDI (from the autofactura portal or the API) is stamped

@@ -15,7 +15,7 @@ const IdParams = z.object({
 const filtros = {
   desde: z.iso.date().meta({ description: 'Fecha del comprobante desde (inclusive), AAAA-MM-DD.', example: '2026-11-01' }),
   hasta: z.iso.date().meta({ description: `Fecha del comprobante hasta (inclusive), AAAA-MM-DD; a lo más ${MAX_RANGO_DIAS} días después de \`desde\`.`, example: '2026-11-30' }),
-  tipo: z.enum(['I', 'E', 'P']).optional().meta({ description: 'Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago).' }),
+  tipo: z.enum(['I', 'E', 'P', 'N', 'T']).optional().meta({ description: 'Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago), N (recibo de nómina), T (traslado).' }),
   status: z
     .enum(FACTURA_STATUSES.filter((s) => s !== 'borrador') as [string, ...string[]])
     .optional()

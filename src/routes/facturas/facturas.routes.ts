@@ -50,7 +50,7 @@ export const listar = createRoute({
   request: {
     query: PaginationQuerySchema.extend({
       status: z.enum(FACTURA_STATUSES).optional(),
-      tipo: z.enum(['I', 'E', 'P']).optional(),
+      tipo: z.enum(['I', 'E', 'P', 'N', 'T']).optional(),
       receptor_rfc: z.string().max(13).optional().meta({ example: 'XAXX010101000' }),
       desde: z.iso.date().optional().meta({ description: 'Fecha de emisión desde (inclusive), AAAA-MM-DD.', example: '2026-11-01' }),
       hasta: z.iso.date().optional().meta({ description: 'Fecha de emisión hasta (inclusive), AAAA-MM-DD.', example: '2026-11-30' }),

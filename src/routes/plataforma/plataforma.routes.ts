@@ -43,6 +43,8 @@ export const SeriesAplicacionSchema = z
     I: serie().optional().describe('Serie de las facturas (ingreso) que no indican una; sin ella, F.'),
     E: serie().optional().describe('Serie de las notas de crédito (egreso); sin ella, NC.'),
     P: serie().optional().describe('Serie de los complementos de pago; sin ella, CP.'),
+    N: serie().optional().describe('Serie de los recibos de nómina; sin ella, N.'),
+    T: serie().optional().describe('Serie de los traslados; sin ella, T.'),
   })
   .meta({ id: 'SeriesAplicacion', example: ejemplo.series });
 
