@@ -7,7 +7,7 @@
  */
 export type { Complemento, Comprobante, Concepto, Emisor, ImpuestoConcepto, TipoDeComprobante, TipoFactor } from './comprobante';
 export type { ValidationIssue } from './validar';
-export { emitir, emitirCfdi, emitirComplementoPago, emitirNomina, type ClaseDeComprobante, type TipoEmitible } from './comprobantes';
+export { emitir, emitirCfdi, emitirComplementoPago, emitirNomina, emitirTraslado, type ClaseDeComprobante, type TipoEmitible } from './comprobantes';
 export { prepararComprobante, FacturaEntradaSchema, ConceptoEntradaSchema, type ConceptoEntrada, type FacturaEntrada } from './comprobantes/ingreso-egreso';
 export {
   prepararComplementoPago,
@@ -27,6 +27,14 @@ export {
   type OtroPagoEntrada,
   type PercepcionEntrada,
 } from './comprobantes/nomina';
+export { prepararTraslado, TrasladoEntradaSchema, type TrasladoEntrada } from './comprobantes/traslado';
+export {
+  CartaPorteEntradaSchema,
+  conIdCcp,
+  ID_CCP,
+  type CartaPorte,
+  type CartaPorteEntrada,
+} from './complementos/carta-porte';
 export { renderXml } from './xml';
 export { cadenaPrevista, comprobanteXml, sellarComprobante, type Emision, type Preparacion } from './emision';
 export { dec, formatear, type Dec } from './decimal';

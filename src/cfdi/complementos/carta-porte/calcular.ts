@@ -13,6 +13,16 @@ const DISTANCIA_MAXIMA = dec(99999);
 /** An IdCCP as the SAT's estándar gives it: an RFC 4122 UUID (v4) whose first three characters are "CCC". */
 export const generarIdCcp = (): string => `CCC${crypto.randomUUID().slice(3)}`;
 
+/**
+ * `datos` (a request of a T or an I) with its carta_porte's IdCCP fixed, generated when absent: the stored request
+ * is what every rebuild of the CFDI (each stamping attempt) reads, so they all carry the same IdCCP.
+ */
+export function conIdCcp<T extends Record<string, unknown>>(datos: T): T {
+  const cp = datos.carta_porte;
+  if (!cp || typeof cp !== 'object' || Array.isArray(cp) || (cp as { id_ccp?: unknown }).id_ccp !== undefined) return datos;
+  return { ...datos, carta_porte: { ...cp, id_ccp: generarIdCcp() } };
+}
+
 const suma = (valores: (string | number)[]): Dec => valores.reduce<Dec>((s, v) => s.plus(dec(v)), dec(0));
 const texto = (v: string | number | undefined) => (v === undefined ? undefined : String(v));
 

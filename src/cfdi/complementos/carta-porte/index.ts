@@ -3,7 +3,7 @@
  * (I). The kind reads `carta_porte` with CartaPorteEntradaSchema, runs validarCartaPorte over what parsed and,
  * with no problem, adds complementoCartaPorte(calcularCartaPorte(...)) to its Comprobante.
  */
-export { calcularCartaPorte, generarIdCcp } from './calcular';
+export { calcularCartaPorte, conIdCcp, generarIdCcp } from './calcular';
 export { CartaPorteEntradaSchema, ID_CCP, type CartaPorte, type CartaPorteEntrada, type CartaPorteParcial } from './modelo';
 export { CLAVES_FLETE, validarCartaPorte, type ContextoCartaPorte } from './validar';
 export { cartaPorteXml, complementoCartaPorte } from './xml';
