@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
@@ -38,6 +39,23 @@ async function receptorControl(request: Request): Promise<Response> {
   }
   if (accion === 'recibidas') return Response.json(h.recibidas);
   return new Response('not found', { status: 404 });
+}
+
+// The emails the send_email binding accepted: miniflare keeps each as <its tmp dir>/email/email/<uuid>.eml. Tests ask
+// by Message-ID (unique per envío) and get every copy (one per envelope recipient), base64, in order of writing.
+async function correosEnviados(request: Request): Promise<Response> {
+  const messageId = decodeURIComponent(new URL(request.url).pathname.slice(1));
+  const cabecera = `\r\nMessage-ID: ${messageId}\r\n`;
+  const dirs = (await readdir(tmpdir())).filter((d) => d.startsWith('miniflare-')).map((d) => path.join(tmpdir(), d, 'email', 'email'));
+  const copias: { mtime: number; eml: string }[] = [];
+  for (const dir of dirs) {
+    const archivos = await readdir(dir).catch(() => [] as string[]);
+    for (const a of archivos.filter((x) => x.endsWith('.eml'))) {
+      const bytes = await readFile(path.join(dir, a)).catch(() => null);
+      if (bytes?.includes(cabecera)) copias.push({ mtime: (await stat(path.join(dir, a))).mtimeMs, eml: bytes.toString('base64') });
+    }
+  }
+  return Response.json(copias.sort((x, y) => x.mtime - y.mtime).map((c) => c.eml));
 }
 
 const fixture = (f: string) => (existsSync(path.join(root, 'test/fixtures', f)) ? readFileSync(path.join(root, 'test/fixtures', f), 'utf8') : '');
@@ -80,6 +98,7 @@ export default defineConfig(async () => {
                 // Lets tests inside workerd hand files (stamped XML, PDFs) to the oracle folder on disk.
                 serviceBindings: {
                   TEST_RECEIVER: receptorControl,
+                  TEST_CORREO: correosEnviados,
                   TEST_OUTPUT: async (request: Request) => {
                     const rel = decodeURIComponent(new URL(request.url).pathname).replace(/^\/+/, '');
                     if (rel.includes('..')) return new Response('bad path', { status: 400 });

@@ -17,6 +17,7 @@ import cancelaciones from './routes/cancelaciones';
 import cancelacionesRecibidas from './routes/cancelaciones-recibidas';
 import notasCredito from './routes/notas-credito';
 import complementosPago from './routes/complementos-pago';
+import envios from './routes/envios';
 import marca from './routes/marca';
 import lotes from './routes/lotes';
 import exportaciones from './routes/exportaciones';
@@ -50,6 +51,7 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   api.route('/', cancelacionesRecibidas);
   api.route('/', notasCredito);
   api.route('/', complementosPago);
+  api.route('/', envios);
   api.route('/', marca);
   api.route('/', lotes);
   api.route('/', exportaciones);

@@ -16,6 +16,8 @@ declare global {
       TEST_CSD_KEY: string;
       /** Node-side webhook receiver (every outbound fetch lands there): PUT /guion/<host>, GET /recibidas/<host>. */
       TEST_RECEIVER: Fetcher;
+      /** Node-side reader of the emails the send_email binding accepted: GET /<Message-ID> → base64 .eml copies. */
+      TEST_CORREO: Fetcher;
     }
   }
 }

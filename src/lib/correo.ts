@@ -49,6 +49,15 @@ function palabra(s: string): string {
   return trozos.map((t) => `=?UTF-8?B?${base64(encoder.encode(t))}?=`).join('\r\n ');
 }
 
+/**
+ * A From display name: non-ASCII as encoded-words, and an ASCII one with RFC 5322 specials (a razón social with a
+ * comma, a period, parentheses) as a quoted-string, or a reader would split it into several addresses.
+ */
+function nombreVisible(s: string): string {
+  if (!ascii.test(s)) return palabra(s);
+  return /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]*$/.test(s) ? s : `"${s.replace(/["\\]/g, '\\$&')}"`;
+}
+
 const nombreArchivo = (n: string) => n.replace(/["\\\r\n]/g, '_');
 
 const parte = (tipo: string, contenido: Uint8Array, extra: string[] = []) =>
@@ -60,7 +69,7 @@ export function mime(c: Correo): string {
   const mixto = `mixto_${semilla}`;
   const alternativo = `alt_${semilla}`;
   const cabeceras = [
-    `From: ${palabra(c.de.nombre)} <${c.de.email}>`,
+    `From: ${nombreVisible(c.de.nombre)} <${c.de.email}>`,
     `To: ${c.para.join(', ')}`,
     ...(c.cc?.length ? [`Cc: ${c.cc.join(', ')}`] : []),
     `Subject: ${palabra(c.asunto)}`,

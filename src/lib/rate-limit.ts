@@ -41,6 +41,8 @@ const CLASES: ReadonlyArray<{ metodos: readonly string[]; ruta: RegExp; clase: C
   { metodos: ['POST'], ruta: /^\/lotes$/, clase: 'costosas' },
   { metodos: ['POST'], ruta: /^\/exportaciones$/, clase: 'costosas' },
   { metodos: ['GET', 'HEAD'], ruta: /^\/exportaciones\/[^/]+\/archivo$/, clase: 'costosas' },
+  // each one renders a PDF and emails it: a key must not turn the service into a mass mailer
+  { metodos: ['POST'], ruta: /^\/(facturas|notas-credito|complementos-pago)\/[^/]+\/enviar$/, clase: 'costosas' },
   { metodos: ['GET', 'HEAD', 'OPTIONS'], ruta: /^/, clase: 'lecturas' },
   { metodos: ['POST', 'PUT', 'PATCH', 'DELETE'], ruta: /^/, clase: 'escrituras' },
 ];

@@ -10,6 +10,7 @@ import { cargarComprobante, historial, type TipoComprobante } from '../services/
 import type { Aceptada, BorradorCreado } from '../services/emision';
 import { datosComprobante, type Factura } from '../services/estado';
 import type { Archivo } from '../services/archivos';
+import { datosEnvio, enviosDe } from '../services/envios';
 import { relacionesDe } from '../services/saldos';
 
 // How the API shows a comprobante of any kind (facturas, notas de crédito, complementos de pago and their
@@ -39,12 +40,13 @@ export function vistaComprobante(f: Factura) {
 export const vistaBorrador = (f: Factura, advertencias: ErrorDetail[]) => ({ ...vistaComprobante(f), advertencias });
 
 /**
- * GET detail of a tenant's comprobante (the tipo-specific routes pass their tipo): the view, its history and
- * its balances (saldo of a PPD invoice, aplicaciones of a P or E).
+ * GET detail of a tenant's comprobante (the tipo-specific routes pass their tipo): the view, its history,
+ * its balances (saldo of a PPD invoice, aplicaciones of a P or E) and its envíos por correo.
  */
 export async function vistaDetalle(deps: Deps, t: Tenant, idOrUuid: string, tipo?: TipoComprobante) {
   const f = await cargarComprobante(deps, t, idOrUuid, tipo);
-  return { ...vistaComprobante(f), historial: await historial(deps, t, f.id), ...(await relacionesDe(deps, t, f)) };
+  const [eventos, relaciones, envios] = await Promise.all([historial(deps, t, f.id), relacionesDe(deps, t, f), enviosDe(deps, t, f.id)]);
+  return { ...vistaComprobante(f), historial: eventos, ...relaciones, envios: envios.map(datosEnvio) };
 }
 
 /**

@@ -116,6 +116,9 @@ export async function listarEnvios(deps: Deps, t: Tenant, idOrUuid: string, tipo
   return enviosDe(deps, t, f.id);
 }
 
+/** How the message names the comprobante. */
+const NOMBRE_DEL_TIPO: Record<TipoComprobante, string> = { I: 'factura', E: 'nota de crédito', P: 'complemento de pago', N: 'recibo de nómina', T: 'comprobante de traslado' };
+
 const bytesDe = async (body: ReadableStream | Uint8Array | string) => new Uint8Array(await new Response(body).arrayBuffer());
 
 /** The message of an envío: Spanish, the emisor, serie-folio, total and moneda, the SAT's verification link, XML + PDF. */
@@ -129,7 +132,7 @@ export async function correoDe(deps: Deps, f: Factura, envio: Envio): Promise<Co
   const url = urlVerificacionSat({ uuid: f.uuid!, rfcEmisor: app.rfc, rfcReceptor: f.receptor_rfc, total: f.total, sello });
   const folio = `${f.serie}-${f.folio}`;
   const total = `${f.total} ${f.moneda}`;
-  const tipo = f.tipo === 'I' ? 'factura' : f.tipo === 'E' ? 'nota de crédito' : 'complemento de pago';
+  const tipo = NOMBRE_DEL_TIPO[f.tipo];
   const texto = [
     `Hola, ${f.receptor_nombre}:`,
     '',

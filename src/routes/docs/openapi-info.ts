@@ -35,7 +35,7 @@ una caída a media solicitud deja una clave bloqueada o un comprobante sin su re
 
 ## Límites de uso
 Por API key y por clase de operación: lecturas (\`GET\`), escrituras (\`POST\`, \`PUT\`, \`PATCH\`, \`DELETE\`) y costosas
-(lotes y exportaciones). Con el plan estándar: ${Object.entries(LIMITES.estandar)
+(lotes, exportaciones y envíos por correo). Con el plan estándar: ${Object.entries(LIMITES.estandar)
   .map(([clase, { q, w }]) => `${clase} ${q} cada ${w} s`)
   .join(', ')}; una ráfaga puede gastar la cuota entera, que se repone de forma continua. Cada respuesta lleva
 \`RateLimit-Policy\` y \`RateLimit\` (borrador IETF httpapi-ratelimit-headers); al agotarse, \`429\`
@@ -71,6 +71,7 @@ export const TAGS = [
   { name: 'Complementos de pago', description: 'CFDI de tipo P (Pagos 2.0) que registran el cobro de facturas PPD.' },
   { name: 'Exportaciones', description: 'Todos los comprobantes de un periodo en un ZIP (XML idéntico al timbrado, PDF y manifiesto) o un CSV; se generan en segundo plano y avisan con exportacion.lista.' },
   { name: 'Recibos', description: 'Tickets del punto de venta: autofactura del cliente en el portal y, al cerrar el periodo, la factura global a PUBLICO EN GENERAL de lo que nadie facturó (webhook factura_global.timbrada).' },
+  { name: 'Envíos por correo', description: 'El XML y el PDF de un CFDI vigente por correo (Cloudflare Email Service): automático al timbrar cuando el cliente tiene email, o a pedido; cada envío con su estado, Message-ID e intentos.' },
   { name: 'Lotes', description: 'Hasta 500 facturas, notas de crédito y complementos de pago en una solicitud, cada uno aceptado por sí solo; conteos por estado y el webhook lote.completado.' },
   { name: 'Cancelaciones', description: 'Cancelación ante el SAT con motivo (01–04) y, si aplica, folio de sustitución.' },
   { name: 'Clientes', description: 'Receptores guardados con sus datos fiscales validados (RFC, régimen, uso CFDI, CP).' },
