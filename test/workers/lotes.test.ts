@@ -8,7 +8,7 @@ import { uuidv7 } from '../../src/lib/ids';
 import { barrer } from '../../src/jobs/barrido';
 import { agotarReintentos, procesarFactura } from '../../src/jobs/procesar-factura';
 import { FacturaCrearSchema } from '../../src/routes/comprobantes.schemas';
-import { completarLote, crearLote } from '../../src/services/lotes';
+import { completarLote, crearLote, LOTE } from '../../src/services/lotes';
 import { api, cargarCsdDePrueba, createEmisor, expectError, facturaBase, json, waitFor } from '../helpers';
 import { esperar, recibidas, tenantConWebhook } from './webhooks-helpers';
 
@@ -96,7 +96,7 @@ describe('lotes — Idempotency-Keys', () => {
       const { borrador: _, ...solicitud } = FacturaCrearSchema.parse(d);
       return { tipo: 'factura' as const, solicitud };
     });
-    await expect(crearLote(depsDe(env, undefined, { bucket: r2Caido }), tenant, { items, cuerpo: { items: datos.map((d) => item(d)) } }, { idempotencyKey: 'lote-caido' })).rejects.toThrow('R2 no responde');
+    await expect(crearLote(depsDe(env, undefined, { bucket: r2Caido }), tenant, LOTE, { items, cuerpo: { items: datos.map((d) => item(d)) } }, { idempotencyKey: 'lote-caido' })).rejects.toThrow('R2 no responde');
     const huerfano = (await filasDe(app.id))[0]!.lote_id;
     expect(await filasDe(app.id)).toHaveLength(2);
 
@@ -166,7 +166,7 @@ describe('lote.completado', () => {
     const tenant = { applicationId: app.id, mode: 'test' as const };
     // no message leaves: the comprobante stays pendiente until the dead-letter consumer gives up on it
     const sinCola = depsDe(env, undefined, { queue: { send: async () => {}, sendBatch: async () => {} } as unknown as Queue });
-    const r = await crearLote(sinCola, tenant, { items: [{ tipo: 'factura', solicitud: facturaBase() }], cuerpo: {} });
+    const r = await crearLote(sinCola, tenant, LOTE, { items: [{ tipo: 'factura', solicitud: facturaBase() }], cuerpo: {} });
     const [aceptado] = r.value.items;
     expect(aceptado).toMatchObject({ status: 'aceptado' });
     expect(r.value.fila.completado_at).toBeNull();

@@ -4,7 +4,7 @@ import { API_BASE } from '../../env';
 import type { AppEnv } from '../../lib/context';
 import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
-import { crearLote, listarLotes, obtenerLote, TIPOS_DE_LOTE, type ItemLote, type Lote, type LoteFila, type TipoDeLote } from '../../services/lotes';
+import { crearLote, listarLotes, LOTE, obtenerLote, TIPOS_DE_LOTE, type ItemLote, type Lote, type LoteFila, type TipoDeLote } from '../../services/lotes';
 import { ComplementoPagoCrearSchema, FacturaCrearSchema } from '../comprobantes.schemas';
 import { esBorrador, solicitudDe } from '../comprobantes.mapper';
 import { problemasDeForma } from '../comprobantes.validar';
@@ -15,7 +15,7 @@ import type { crear, listar, LoteCrearSchema, obtener } from './lotes.routes';
 const ESQUEMAS: Record<TipoDeLote, z.ZodType> = { factura: FacturaCrearSchema, nota_credito: FacturaCrearSchema, complemento_pago: ComplementoPagoCrearSchema };
 
 /** An item's `datos` read as its own route reads its body: the kind's request, or every problem that route would name. */
-async function leerItem(c: Context<AppEnv>, item: z.infer<typeof LoteCrearSchema>['items'][number]): Promise<ItemLote> {
+async function leerItem(c: Context<AppEnv>, item: z.infer<typeof LoteCrearSchema>['items'][number]): Promise<ItemLote<TipoDeLote>> {
   const base = { tipo: item.tipo, ...(item.idempotency_key !== undefined ? { idempotencyKey: item.idempotency_key } : {}) };
   const r = await ESQUEMAS[item.tipo].safeParseAsync(item.datos);
   // a batch issues: a draft is made alone (POST /facturas with borrador) and sent with …/timbrar
@@ -42,7 +42,7 @@ const resumen = (l: LoteFila) => ({
   links: { self: rutaLote(l.id) },
 });
 
-const vistaLote = (l: Lote) => ({
+const vistaLote = (l: Lote<TipoDeLote>) => ({
   ...resumen(l.fila),
   por_status: l.por_status,
   items: l.items.map((i) => (i.status === 'aceptado' ? { ...i, links: { self: `${API_BASE}/facturas/${i.id}` } } : i)),
@@ -52,14 +52,14 @@ export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) => {
   const cuerpo = c.req.valid('json');
   const [, opts] = solicitudDe(c, cuerpo);
   const items = await Promise.all(cuerpo.items.map((i) => leerItem(c, i)));
-  const r = await crearLote(c.var.deps, tenantOf(c), { items, cuerpo }, opts);
+  const r = await crearLote(c.var.deps, tenantOf(c), LOTE, { items, cuerpo }, opts);
   return respuesta202(c, r, rutaLote(r.value.fila.id), vistaLote(r.value));
 };
 
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
-  c.json(vistaLote(await obtenerLote(c.var.deps, tenantOf(c), c.req.valid('param').id)), 200);
+  c.json(vistaLote(await obtenerLote(c.var.deps, tenantOf(c), LOTE, c.req.valid('param').id)), 200);
 
 export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
   const q = c.req.valid('query');
-  return c.json(toPage(await listarLotes(c.var.deps, tenantOf(c), q), q.limit, resumen), 200);
+  return c.json(toPage(await listarLotes(c.var.deps, tenantOf(c), LOTE, q), q.limit, resumen), 200);
 };
