@@ -1,5 +1,5 @@
 import { asc, eq, gte, lt } from 'drizzle-orm';
-import { dec, formatear, type ConceptoEntrada, type Dec } from '../cfdi';
+import { dec, fechaLocal, formatear, prepararComprobante, zonaHoraria, type ConceptoEntrada, type Dec } from '../cfdi';
 import { constraintViolation } from '../db/constraints';
 import { recibos, type ConfiguracionRecibos } from '../db/schema';
 import type { Deps } from '../deps';
@@ -7,7 +7,7 @@ import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
 import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { tenantDb, tenantWhere, type Tenant } from '../lib/tenancy';
-import { cargarAplicacion, datosDe, type Aplicacion } from './comprobantes';
+import { cargarAplicacion, datosDe, emisorDe, type Aplicacion } from './comprobantes';
 import { aceptar, validar, type TipoEmision } from './emision';
 import { FACTURA } from './facturas';
 import { datosComprobante, type CambioDeEstado, type Factura } from './estado';
@@ -22,8 +22,6 @@ export const RFC_PUBLICO = 'XAXX010101000';
 export const NOMBRE_PUBLICO = 'PUBLICO EN GENERAL';
 export type Periodicidad = NonNullable<ConfiguracionRecibos['periodicidad_global']>;
 export const PERIODICIDADES = ['01', '02', '03', '04', '05'] as const satisfies readonly Periodicidad[];
-/** The régimen the SAT allows a bimonthly global to (CFDI40132: RIF, 621). */
-export const REGIMEN_BIMESTRAL = '621';
 const SERIE_GLOBAL = 'G';
 /** Selections read again when a recibo was taken between reading and reserving. */
 const INTENTOS_RESERVA = 5;
@@ -81,6 +79,32 @@ export function periodoDe(e: Omit<EntradaGlobal, 'serie'>): Periodo {
   const siguienteLunes = dia(e.año, m, d - dow + 7);
   return { ...base, desde: lunes < inicioMes ? inicioMes : lunes, hasta: siguienteLunes > finMes ? finMes : siguienteLunes };
 }
+
+/**
+ * What the fiscal core says of an emisor's InformacionGlobal Periodicidad (CFDI40132: 05, bimestral, only for régimen
+ * 621), at `path`: asked before any recibo is read (the configuration, the start of a global), so the rule stays the
+ * core's alone. The question is a minimal comprobante to PUBLICO EN GENERAL of that periodicidad; only what the core
+ * finds in the periodicidad itself is the answer.
+ */
+export function problemasPeriodicidad(app: Aplicacion, periodicidad: Periodicidad, path: string, ahora: Date): ErrorDetail[] {
+  const emisor = emisorDe(app);
+  const año = Number(fechaLocal(ahora, zonaHoraria(emisor.lugarExpedicion)).slice(0, 4));
+  const prep = prepararComprobante(
+    {
+      receptor: receptorPublico(app),
+      conceptos: [{ clave_prod_serv: '01010101', cantidad: '1', clave_unidad: 'ACT', descripcion: 'Venta', valor_unitario: '1.00', objeto_imp: '01' }],
+      forma_pago: '01',
+      metodo_pago: 'PUE',
+      moneda: 'MXN',
+      informacion_global: { periodicidad, meses: periodicidad === '05' ? '13' : '01', año },
+    },
+    emisor,
+    { tipo: 'I', ahora },
+  );
+  return prep.ok ? [] : prep.errors.filter((e) => e.path === 'informacion_global.periodicidad').map((e) => ({ path, message: e.message, ...(e.code ? { code: e.code } : {}) }));
+}
+
+const receptorPublico = (app: Aplicacion) => ({ rfc: RFC_PUBLICO, nombre: NOMBRE_PUBLICO, domicilio_fiscal: app.lugar_expedicion, regimen_fiscal: '616', uso_cfdi: 'S01' });
 
 /** The period of `periodicidad` that holds the day `fecha` (AAAA-MM-DD): what the cron issues once it has closed. */
 export function periodoQueContiene(periodicidad: Periodicidad, fecha: string): Periodo {
@@ -162,13 +186,32 @@ export interface ResultadoGlobal {
 /** The request of the CFDI global of one forma de pago. */
 function solicitudGlobal(app: Aplicacion, periodo: Periodo, formaPago: string, serie: string, de: Recibo[]) {
   return {
-    receptor: { rfc: RFC_PUBLICO, nombre: NOMBRE_PUBLICO, domicilio_fiscal: app.lugar_expedicion, regimen_fiscal: '616', uso_cfdi: 'S01' },
+    receptor: receptorPublico(app),
     conceptos: de.flatMap(conceptosGlobales),
     forma_pago: formaPago,
     metodo_pago: 'PUE',
     moneda: 'MXN',
     serie,
     informacion_global: { periodicidad: periodo.periodicidad, meses: periodo.meses, año: periodo.año },
+  };
+}
+
+/**
+ * The nota de crédito that takes a recibo out of its factura global so its customer gets a CFDI of their own: the
+ * guía's Apéndice 2, III ("CFDI de egreso relacionado por la emisión de un CFDI nominativo"). As its example: tipo E to
+ * PUBLICO EN GENERAL (XAXX010101000, régimen 616, the emisor's código postal) with uso G02 (devoluciones, descuentos o
+ * bonificaciones), related 01 to the global's UUID, the recibo's forma de pago and PUE, no InformacionGlobal, and the
+ * very Conceptos the global carries for it (its folio as NoIdentificacion, Cantidad 1, ACT, its amounts and taxes) with
+ * ClaveProdServ 84111506, so it cancels exactly what the global declared of that operation.
+ */
+export function solicitudNotaCredito(app: Aplicacion, r: Recibo, uuidGlobal: string) {
+  return {
+    receptor: { ...receptorPublico(app), uso_cfdi: 'G02' },
+    cfdi_relacionados: [{ tipo_relacion: '01', uuids: [uuidGlobal] }],
+    conceptos: conceptosGlobales(r).map((c) => ({ ...c, clave_prod_serv: '84111506' })),
+    forma_pago: r.forma_pago,
+    metodo_pago: 'PUE',
+    moneda: 'MXN',
   };
 }
 
@@ -239,12 +282,8 @@ export async function emitirFacturaGlobal(
   const periodo = periodoDe(entrada);
   return withIdempotency(deps, t, { key: opts.idempotencyKey, operation: 'facturas_globales.crear', input: entrada }, async () => {
     const app = opts.aplicacion ?? (await cargarAplicacion(deps, t));
-    if (periodo.periodicidad === '05' && app.regimen_fiscal !== REGIMEN_BIMESTRAL) {
-      throw DomainError.validation(
-        [{ path: 'periodicidad', code: 'CFDI40132', message: `La periodicidad 05 (bimestral) es solo del régimen ${REGIMEN_BIMESTRAL}; el emisor tiene ${app.regimen_fiscal}.` }],
-        'El periodo de la factura global no es válido.',
-      );
-    }
+    const problemas = problemasPeriodicidad(app, periodo.periodicidad, 'periodicidad', deps.clock());
+    if (problemas.length) throw DomainError.validation(problemas, 'El periodo de la factura global no es válido.');
     const serie = entrada.serie ?? (app.recibos_config as ConfiguracionRecibos | null)?.serie_global ?? app.series?.I ?? SERIE_GLOBAL;
     return emitirPeriodo(deps, t, app, periodo, serie);
   });

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lte } from 'drizzle-orm';
 import { fechaLocal, instanteDeFechaLocal, modulosQr, prepararComprobante, zonaHoraria } from '../cfdi';
 import { constraintViolation } from '../db/constraints';
 import type { Simulacion } from '../pac/types';
-import { clientApplications, recibos, type ConfiguracionRecibos, type ReciboStatus } from '../db/schema';
+import { clientApplications, facturas, recibos, type ConfiguracionRecibos, type ReciboStatus } from '../db/schema';
 import type { Deps } from '../deps';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { uuidv7 } from '../lib/ids';
@@ -11,9 +11,11 @@ import { cursorCondition, toPage } from '../lib/pagination';
 import { tenantColumns, tenantDb, tenantWhere, findOwned, type Tenant } from '../lib/tenancy';
 import { DAY } from '../lib/time';
 import { cargarAplicacion, emisorDe, type Aplicacion } from './comprobantes';
-import { aceptar, detallesDe, type Aceptada, type TipoEmision } from './emision';
+import { aceptar, detallesDe, validar, type Aceptada, type TipoEmision } from './emision';
 import { datosComprobante, type CambioDeEstado, type Factura } from './estado';
+import { problemasPeriodicidad, solicitudNotaCredito } from './factura-global';
 import { FACTURA } from './facturas';
+import { NOTA_CREDITO } from './notas-credito';
 import { crc32 } from '../lib/zip';
 
 // Recibos (tickets) from a point of sale. The customer invoices one later on the autofactura portal (or the
@@ -23,7 +25,7 @@ import { crc32 } from '../lib/zip';
 // A recibo may be invoiced on its own while it is `vigente` and until `vigente_hasta` (fecha + dias_autofactura).
 // Once a factura global covers it (`facturado_global`), it can no longer be invoiced on its own — unless the
 // application's tras_global is 'nota_credito': then the recibo is taken out of the global with a CFDI de egreso
-// to PUBLICO EN GENERAL related 01 to the global (Apéndice 2, option I) and invoiced to its customer.
+// to PUBLICO EN GENERAL related 01 to the global (Apéndice 2, III) and invoiced to its customer (sacarDeLaGlobal).
 //
 // A recibo is reserved by the very batch that writes its CFDI (guarded by its status), so two requests, or the
 // portal and the global, can never both take it; the CFDI's end (rechazada, error, cancelada) gives it back
@@ -300,7 +302,8 @@ export function impedimentoAutofactura(recibo: Recibo, config: Required<Configur
     case 'facturado':
       return { code: 'recibo_facturado', message: 'Este ticket ya fue facturado.' };
     case 'facturado_global':
-      if (config.tras_global === 'rechazar' || recibo.nota_credito_id) {
+      // with its nota de crédito issued the recibo is already out of the global, whatever the configuration says now
+      if (config.tras_global === 'rechazar' && !recibo.nota_credito_id) {
         return {
           code: 'recibo_en_factura_global',
           message: 'Este ticket ya se incluyó en la factura global del periodo; por las reglas del SAT ya no puede facturarse por separado.',
@@ -326,7 +329,8 @@ export interface DatosFacturacion {
 /**
  * Issues the recibo's own CFDI I to its customer, through the facturas' emission (folio, sealing, PAC, R2,
  * webhooks), reserving the recibo in the same D1 batch: a recibo another request (or the factura global) took
- * in the meantime makes the whole batch fail, and nothing is stored (409 recibo_no_facturable).
+ * in the meantime makes the whole batch fail, and nothing is stored (409 recibo_no_facturable). A recibo in a
+ * factura global first gets its nota de crédito (sacarDeLaGlobal).
  */
 export async function facturarRecibo(
   deps: Deps,
@@ -335,15 +339,16 @@ export async function facturarRecibo(
   datos: DatosFacturacion,
   opts: { idempotencyKey?: string; aplicacion?: Aplicacion; simulacion?: Simulacion } = {},
 ): Promise<Idempotent<Aceptada>> {
-  const recibo = await cargarRecibo(deps, t, reciboId);
+  const leido = await cargarRecibo(deps, t, reciboId);
   const app = opts.aplicacion ?? (await cargarAplicacion(deps, t));
   const solicitud = {
     receptor: datos.receptor,
-    conceptos: (recibo.datos as { conceptos: unknown[] }).conceptos,
-    forma_pago: recibo.forma_pago,
+    conceptos: (leido.datos as { conceptos: unknown[] }).conceptos,
+    forma_pago: leido.forma_pago,
     metodo_pago: 'PUE',
-    moneda: recibo.moneda,
+    moneda: leido.moneda,
   };
+  const recibo = leido.status === 'facturado_global' ? await sacarDeLaGlobal(deps, t, app, leido, solicitud) : leido;
   // The rule is checked inside the emission's idempotent run: a replay answers what the first call did, though
   // the recibo is no longer vigente by then.
   const tipo: TipoEmision = {
@@ -352,10 +357,6 @@ export async function facturarRecibo(
     preparar: async (d, tt, entrada, emisor) => {
       const impedimento = impedimentoAutofactura(recibo, configuracionRecibos(app), deps.clock());
       if (impedimento) throw noFacturable(impedimento);
-      if (recibo.status === 'facturado_global') {
-        // tras_global 'nota_credito' (Apéndice 2, option I) is configurable but its nota de crédito is not issued automatically yet
-        throw noFacturable({ code: 'recibo_en_factura_global', message: 'Este ticket ya se incluyó en la factura global del periodo; pide al comercio la nota de crédito.' });
-      }
       const prep = await FACTURA.preparar(d, tt, entrada, emisor);
       return prep.ok ? { ...prep, extra: (facturaId) => reservar(deps.d1, recibo, facturaId, deps.clock()) } : prep;
     },
@@ -376,19 +377,83 @@ export async function facturarRecibo(
   }
 }
 
-const noFacturable = (i: { code: string; message: string }) =>
-  new DomainError('recibo_no_facturable', 'conflict', i.message, [{ path: 'recibo', code: i.code, message: i.message }]);
+const noFacturable = (i: { code: string; message: string }, headers?: Record<string, string>) =>
+  new DomainError('recibo_no_facturable', 'conflict', i.message, [{ path: 'recibo', code: i.code, message: i.message }], headers);
 
 /**
- * The recibo's reservation, for the CFDI's own batch: it takes the recibo only from the status it was read in; when
- * that guard matched nothing (someone took it first), the second statement re-inserts the row's own id, and the
- * unique primary key fails the whole batch — the CFDI, its folio and the Idempotency-Key's answer with it.
+ * Takes a recibo out of its factura global (tras_global 'nota_credito'): the nota de crédito of the guía's Apéndice 2,
+ * III (solicitudNotaCredito), through the notas de crédito's emission (its aplicación lowers the global's saldo), and
+ * returns the recibo as it is now. The order, so that nothing is done twice and nothing lost:
+ * 1. the customer's CFDI is checked first (a dry run): a receptor the SAT refuses issues no nota;
+ * 2. the nota's batch records it in the recibo (nota_credito_id), guarded: only while the recibo is in that global
+ *    with no nota, else the whole batch fails — so there is one nota a recibo, whichever request, retry or
+ *    Idempotency-Key replay gets there first (a retry finds it recorded and goes straight to 3);
+ * 3. the factura's batch (reservar) takes the recibo only while that very nota is recorded. A nota that ends
+ *    rechazada, error or cancelada before then is erased from the recibo (recibosTrasTransicion), and the next try
+ *    issues a new one.
+ * The global must be stamped already: the nota relates its UUID (409 factura_global_en_proceso while it is not).
+ */
+async function sacarDeLaGlobal(deps: Deps, t: Tenant, app: Aplicacion, recibo: Recibo, solicitud: Record<string, unknown>): Promise<Recibo> {
+  const impedimento = impedimentoAutofactura(recibo, configuracionRecibos(app), deps.clock());
+  if (impedimento) throw noFacturable(impedimento);
+  if (recibo.nota_credito_id) return recibo;
+  const v = await validar(deps, t, FACTURA, solicitud, { aplicacion: app });
+  // a missing CSD is the nota's own refusal (csd_no_configurado), not a rule of this CFDI
+  const errores = v.errores.filter((e) => e.code !== 'csd_no_configurado');
+  if (errores.length) throw DomainError.validation(errores, 'El comprobante no cumple las reglas del SAT.');
+  const global = await findOwned(deps.db, facturas, t, recibo.factura_global_id!, 'La factura global');
+  if (!global.uuid) {
+    throw noFacturable({ code: 'factura_global_en_proceso', message: 'La factura global que incluye este ticket aún se está timbrando; vuelve a intentarlo en unos minutos.' }, { 'Retry-After': '60' });
+  }
+  const tipo: TipoEmision = {
+    ...NOTA_CREDITO,
+    operacion: `recibos.nota_credito:${recibo.id}`,
+    preparar: async (d, tt, entrada, emisor) => {
+      const prep = await NOTA_CREDITO.preparar(d, tt, entrada, emisor);
+      return prep.ok ? { ...prep, extra: (notaId) => [...(prep.extra?.(notaId) ?? []), ...registrarNota(deps.d1, recibo, notaId, deps.clock())] } : prep;
+    },
+  };
+  try {
+    const { value } = await aceptar(deps, t, tipo, solicitudNotaCredito(app, recibo, global.uuid), { aplicacion: app, origen: 'recibo' });
+    return { ...recibo, nota_credito_id: value.id };
+  } catch (err) {
+    // another request recorded the recibo's nota first: its guard, or its aplicación on the global's saldo, failed ours
+    const perdida = constraintViolation(err)?.table === 'hexafac_recibos' || (err instanceof DomainError && err.code === 'saldo_cambio');
+    if (!perdida) throw err;
+    const actual = await cargarRecibo(deps, t, recibo.id);
+    if (actual.status === 'facturado_global' && actual.nota_credito_id) return actual;
+    if (err instanceof DomainError) throw err;
+    throw noFacturable(impedimentoAutofactura(actual, configuracionRecibos(app), deps.clock()) ?? { code: 'recibo_tomado', message: 'Este ticket acaba de cambiar; vuelve a intentarlo.' });
+  }
+}
+
+/**
+ * The nota de crédito's record in the recibo, for the nota's own batch: set only on the recibo still in its global
+ * with no nota; when that guard matched nothing, re-inserting the row's own id fails the batch (as reservar does).
+ */
+function registrarNota(d1: D1Database, recibo: Recibo, notaId: string, ahora: Date): D1PreparedStatement[] {
+  return [
+    d1
+      .prepare(
+        `UPDATE hexafac_recibos SET nota_credito_id = ?, updated_at = ?
+         WHERE id = ? AND status = 'facturado_global' AND factura_global_id = ? AND nota_credito_id IS NULL`,
+      )
+      .bind(notaId, ahora.toISOString(), recibo.id, recibo.factura_global_id),
+    d1.prepare(`INSERT INTO hexafac_recibos SELECT * FROM hexafac_recibos WHERE id = ? AND nota_credito_id IS NOT ?`).bind(recibo.id, notaId),
+  ];
+}
+
+/**
+ * The recibo's reservation, for the CFDI's own batch: it takes the recibo only from the status (and nota de crédito)
+ * it was read in; when that guard matched nothing (someone took it first, or its nota failed meanwhile), the second
+ * statement re-inserts the row's own id, and the unique primary key fails the whole batch — the CFDI, its folio and
+ * the Idempotency-Key's answer with it.
  */
 function reservar(d1: D1Database, recibo: Recibo, facturaId: string, ahora: Date): D1PreparedStatement[] {
   return [
     d1
-      .prepare(`UPDATE hexafac_recibos SET status = 'facturado', factura_id = ?, updated_at = ? WHERE id = ? AND status = ? AND factura_id IS NULL`)
-      .bind(facturaId, ahora.toISOString(), recibo.id, recibo.status),
+      .prepare(`UPDATE hexafac_recibos SET status = 'facturado', factura_id = ?, updated_at = ? WHERE id = ? AND status = ? AND factura_id IS NULL AND nota_credito_id IS ?`)
+      .bind(facturaId, ahora.toISOString(), recibo.id, recibo.status, recibo.nota_credito_id),
     d1
       .prepare(`INSERT INTO hexafac_recibos SELECT * FROM hexafac_recibos WHERE id = ? AND factura_id IS NOT ?`)
       .bind(recibo.id, facturaId),
@@ -403,15 +468,25 @@ const LIBERAN = ['rechazada', 'error', 'cancelada'];
 /**
  * Extra statements for a comprobante's transition batch (src/jobs/procesar-factura.ts, cancelar-factura.ts), each
  * guarded by that very transition (transicion_id), so a lost race or a redelivery does nothing twice:
+ * - a recibo's nota de crédito (tipo E) rechazada / error / cancelada while its factura is not issued yet → erased
+ *   from the recibo, so the next try issues another (once the factura is issued it stays: see the README);
  * - a recibo's own CFDI timbrada → the `recibo.facturado` event (the recibo and the comprobante);
  * - a recibo's own CFDI rechazada / error / cancelada → the recibo back to vigente (or to facturado_global if a
  *   global still holds it);
- * - a factura global rechazada / error / cancelada → its recibos back to vigente.
+ * - a factura global rechazada / error / cancelada → its recibos back to vigente (a nota to it goes with it).
  */
 export function recibosTrasTransicion(d1: D1Database, factura: Factura, cambio: CambioDeEstado): D1PreparedStatement[] {
   const nuevo = cambio.despues.status;
   const guardia = `EXISTS (SELECT 1 FROM hexafac_facturas WHERE id = ? AND transicion_id = ?)`;
   const ahora = cambio.despues.updated_at;
+  if (factura.origen === 'recibo' && factura.tipo === 'E') {
+    if (!LIBERAN.includes(nuevo)) return [];
+    return [
+      d1
+        .prepare(`UPDATE hexafac_recibos SET nota_credito_id = NULL, updated_at = ? WHERE nota_credito_id = ? AND status = 'facturado_global' AND ${guardia}`)
+        .bind(ahora, factura.id, factura.id, cambio.eventoId),
+    ];
+  }
   if (factura.origen === 'recibo' && nuevo === 'timbrada') {
     return [
       d1
@@ -440,7 +515,7 @@ export function recibosTrasTransicion(d1: D1Database, factura: Factura, cambio: 
     return [
       d1
         .prepare(
-          `UPDATE hexafac_recibos SET status = 'vigente', factura_global_id = NULL, updated_at = ?
+          `UPDATE hexafac_recibos SET status = 'vigente', factura_global_id = NULL, nota_credito_id = NULL, updated_at = ?
            WHERE factura_global_id = ? AND status = 'facturado_global' AND ${guardia}`,
         )
         .bind(ahora, factura.id, factura.id, cambio.eventoId),
@@ -460,7 +535,7 @@ export const SLUG_RE = /^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$/;
 export const vistaConfiguracion = (app: Aplicacion) => ({ autofactura_slug: app.autofactura_slug, ...configuracionRecibos(app) });
 
 /** Changes the given fields of the application's recibos configuration; a slug another application has is a 409. */
-export async function configurarRecibos(deps: DbDeps, t: Tenant, cambios: ConfiguracionEntrada): Promise<ReturnType<typeof vistaConfiguracion>> {
+export async function configurarRecibos(deps: Pick<Deps, 'db' | 'd1' | 'clock'>, t: Tenant, cambios: ConfiguracionEntrada): Promise<ReturnType<typeof vistaConfiguracion>> {
   const app = await cargarAplicacion(deps, t);
   const errores: ErrorDetail[] = [];
   const { autofactura_slug: slug, ...config } = cambios;
@@ -471,6 +546,8 @@ export async function configurarRecibos(deps: DbDeps, t: Tenant, cambios: Config
   if (dias !== undefined && (!Number.isInteger(dias) || dias < DIAS_AUTOFACTURA.min || dias > DIAS_AUTOFACTURA.max)) {
     errores.push({ path: 'dias_autofactura', code: 'HFX_DIAS_AUTOFACTURA', message: `Un número entero de días entre ${DIAS_AUTOFACTURA.min} y ${DIAS_AUTOFACTURA.max}.` });
   }
+  // the automatic global would be refused each period: refused now, by the core's own rule (CFDI40132)
+  if (config.periodicidad_global) errores.push(...problemasPeriodicidad(app, config.periodicidad_global, 'periodicidad_global', deps.clock()));
   if (errores.length) throw DomainError.validation(errores);
   const recibos_config = { ...(app.recibos_config ?? {}), ...config };
   try {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, IdempotencyHeadersSchema, jsonContent } from '../../lib/openapi';
-import { PERIODICIDADES, REGIMEN_BIMESTRAL } from '../../services/factura-global';
+import { PERIODICIDADES } from '../../services/factura-global';
 
 const tags = ['Recibos'];
 const security = [{ bearerAuth: ['recibos:write'] }];
@@ -9,7 +9,7 @@ const security = [{ bearerAuth: ['recibos:write'] }];
 export const FacturaGlobalCrearSchema = z
   .strictObject({
     periodicidad: z.enum(PERIODICIDADES).meta({
-      description: `c_Periodicidad: 01 diario, 02 semanal, 03 quincenal, 04 mensual, 05 bimestral (solo régimen ${REGIMEN_BIMESTRAL}, CFDI40132).`,
+      description: 'c_Periodicidad: 01 diario, 02 semanal, 03 quincenal, 04 mensual, 05 bimestral (solo un emisor del régimen 621, Incorporación Fiscal: CFDI40132; si no, 422 en `periodicidad`).',
     }),
     meses: z
       .string()

@@ -3,11 +3,11 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { pemToDer, verificarCfdi } from '../../cfdi';
 import { getDb } from '../../db/client';
-import { eventos, recibos } from '../../db/schema';
+import { eventos, facturas, recibos } from '../../db/schema';
 import { depsDe } from '../../deps';
 import { emitirFacturaGlobal } from '../../services/factura-global';
 import { facturarRecibo } from '../../services/recibos';
-import { api, createApplication, createEmisor, createKey, createTenant, expectError, guardarParaOraculo, json, waitFor } from '../../../test/helpers';
+import { api, createApplication, createEmisor, createKey, createTenant, expectError, guardarParaOraculo, insertarPendiente, json, waitFor } from '../../../test/helpers';
 import { esperarFin, nodos } from '../../../test/comprobantes';
 import { cargarCsdPersonaFisica, insertarRecibo, IVA0, linea } from '../../../test/recibos-prueba';
 
@@ -195,6 +195,106 @@ describe('the portal and the global at the same moment', () => {
     // each CFDI holds exactly the recibos that point at it
     expect(filas.filter((r) => r.status === 'facturado')).toHaveLength(idsPortal.length);
     if (global.status === 'fulfilled') expect(global.value.value.recibos).toBe(filas.filter((r) => r.status === 'facturado_global').length);
+  });
+});
+
+describe('a recibo invoiced after its factura global (tras_global nota_credito, the guía Apéndice 2, III)', () => {
+  const receptor = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'G03' };
+  const facturar = (token: string, id: string, body: unknown = { receptor }, headers: Record<string, string> = {}) =>
+    api('POST', `/recibos/${id}/facturar`, { token, body, headers });
+  const egresosDe = (appId: string) => db().select().from(facturas).where(and(eq(facturas.client_application_id, appId), eq(facturas.tipo, 'E'))).all();
+
+  /** An emisor with tras_global nota_credito, two November recibos and their stamped global. */
+  async function enGlobal() {
+    const { app, token } = await createEmisor();
+    expect((await api('PUT', '/recibos/configuracion', { token, body: { tras_global: 'nota_credito' } })).status).toBe(200);
+    const recibo = await insertarRecibo(app.id, { fecha: '2026-11-20T10:00:00', forma_pago: '04', conceptos: [linea('200.00', undefined, { descuento: '20.00' }), linea('50.00', IVA0)] });
+    const otro = await insertarRecibo(app.id, { fecha: '2026-11-21T10:00:00', forma_pago: '04' });
+    const body = await json(await crear(token, NOVIEMBRE));
+    const global = (await timbrada(token, body.facturas[0].id)).f;
+    return { app, token, recibo, otro, global };
+  }
+
+  it('the nota de crédito to the global, then the factura; a retry with the same Idempotency-Key issues neither again', async () => {
+    const { app, token, recibo, otro, global } = await enGlobal();
+    const res = await facturar(token, recibo.id, { receptor }, { 'Idempotency-Key': 'tras-global-1' });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const a = await json(res);
+    const fila = (await recibosDe(app.id)).find((r) => r.id === recibo.id)!;
+    expect(fila).toMatchObject({ status: 'facturado', factura_id: a.id, factura_global_id: global.id, nota_credito_id: expect.any(String) });
+
+    const repetida = await facturar(token, recibo.id, { receptor }, { 'Idempotency-Key': 'tras-global-1' });
+    expect(repetida.headers.get('Idempotent-Replayed')).toBe('true');
+    expect((await json(repetida)).id).toBe(a.id);
+    const notas = await egresosDe(app.id);
+    expect(notas.map((n) => n.id)).toEqual([fila.nota_credito_id]);
+
+    // the nota: as the guía's example III, exactly what the global carried of that recibo
+    const nota = await esperarFin(token, '/notas-credito', fila.nota_credito_id!);
+    expect(nota.status, JSON.stringify(nota.errores)).toBe('timbrada');
+    const xml = await (await api('GET', `/facturas/${nota.id}/xml`, { token })).text();
+    const v = await verificarCfdi(xml, { pacCertificates: [pemToDer(env.SANDBOX_PAC_CERT_PEM)] });
+    expect(v.valido, JSON.stringify(v)).toBe(true);
+    expect(nodos(xml, 'Comprobante')[0]).toMatchObject({ TipoDeComprobante: 'E', FormaPago: '04', MetodoPago: 'PUE', Moneda: 'MXN', Total: recibo.total, Descuento: '20.00' });
+    expect(xml).not.toContain('InformacionGlobal');
+    expect(nodos(xml, 'CfdiRelacionados')[0]).toEqual({ TipoRelacion: '01' });
+    expect(nodos(xml, 'CfdiRelacionado')[0]).toEqual({ UUID: global.uuid });
+    expect(nodos(xml, 'Receptor')[0]).toMatchObject({ Rfc: 'XAXX010101000', Nombre: 'PUBLICO EN GENERAL', DomicilioFiscalReceptor: '42501', RegimenFiscalReceptor: '616', UsoCFDI: 'G02' });
+    expect(nodos(xml, 'Concepto').map((c) => [c.ClaveProdServ, c.NoIdentificacion, c.Cantidad, c.ClaveUnidad, c.ValorUnitario, c.Descuento ?? null])).toEqual([
+      ['84111506', recibo.folio, '1', 'ACT', '200.00', '20.00'],
+      ['84111506', recibo.folio, '1', 'ACT', '50.00', null],
+    ]);
+    await guardarParaOraculo('nota-credito-tras-global', xml);
+
+    // the factura is the customer's own; the other recibo stays in the global
+    const f = (await timbrada(token, a.id)).f;
+    expect(f).toMatchObject({ total: recibo.total, receptor: expect.objectContaining({ rfc: 'EKU9003173C9' }) });
+    expect((await recibosDe(app.id)).find((r) => r.id === otro.id)).toMatchObject({ status: 'facturado_global', nota_credito_id: null });
+    // without the key, it is now simply facturado
+    const otraVez = await expectError(await facturar(token, recibo.id), 409, 'recibo_no_facturable');
+    expect(otraVez.details[0].code).toBe('recibo_facturado');
+    expect(await egresosDe(app.id)).toHaveLength(1);
+  });
+
+  it('two requests at once issue one nota and one factura', async () => {
+    const { app, token, recibo } = await enGlobal();
+    const [a, b] = await Promise.all([facturar(token, recibo.id), facturar(token, recibo.id)]);
+    expect([a.status, b.status].sort()).toEqual([202, 409]);
+    expect(await egresosDe(app.id)).toHaveLength(1);
+    const fila = (await recibosDe(app.id)).find((r) => r.id === recibo.id)!;
+    expect(fila.status).toBe('facturado');
+    expect(fila.nota_credito_id).toBe((await egresosDe(app.id))[0]!.id);
+  });
+
+  it('a receptor the SAT refuses issues no nota; with tras_global rechazar, or the global not stamped yet, a 409 and nothing changes', async () => {
+    const { app, token, recibo } = await enGlobal();
+    const e = await expectError(await facturar(token, recibo.id, { receptor: { ...receptor, regimen_fiscal: '605' } }), 422, 'validation_error');
+    expect(e.details.length).toBeGreaterThan(0);
+    expect(await egresosDe(app.id)).toHaveLength(0);
+    expect((await recibosDe(app.id)).find((r) => r.id === recibo.id)).toMatchObject({ status: 'facturado_global', nota_credito_id: null, factura_id: null });
+
+    await api('PUT', '/recibos/configuracion', { token, body: { tras_global: 'rechazar' } });
+    const rechazo = await expectError(await facturar(token, recibo.id), 409, 'recibo_no_facturable');
+    expect(rechazo.details[0].code).toBe('recibo_en_factura_global');
+
+    // a recibo whose global is still pendiente: nothing to relate the nota to yet
+    await api('PUT', '/recibos/configuracion', { token, body: { tras_global: 'nota_credito' } });
+    const pendiente = await insertarPendiente(app.id);
+    const enProceso = await insertarRecibo(app.id, { fecha: '2026-11-25T10:00:00' });
+    await db().update(recibos).set({ status: 'facturado_global', factura_global_id: pendiente }).where(eq(recibos.id, enProceso.id));
+    const res = await facturar(token, enProceso.id);
+    const proceso = await expectError(res, 409, 'recibo_no_facturable');
+    expect(proceso.details[0].code).toBe('factura_global_en_proceso');
+    expect(res.headers.get('Retry-After')).toBe('60');
+    expect(await egresosDe(app.id)).toHaveLength(0);
+  });
+
+  it('another tenant cannot take a recibo out of a global: 404, no nota', async () => {
+    const { app, recibo } = await enGlobal();
+    const otro = await createEmisor();
+    await expectError(await facturar(otro.token, recibo.id), 404);
+    expect(await egresosDe(app.id)).toHaveLength(0);
+    expect(await egresosDe(otro.app.id)).toHaveLength(0);
   });
 });
 

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { getDb } from '../../db/client';
 import { recibos } from '../../db/schema';
-import { api, createEmisor, createKey, createTenant, expectError, json, waitFor } from '../../../test/helpers';
+import { api, createApplication, createEmisor, createKey, createTenant, expectError, json, waitFor } from '../../../test/helpers';
 import { linea } from '../../../test/recibos-prueba';
 import { EJEMPLO_RECIBO } from './recibos.routes';
 
@@ -192,6 +192,20 @@ describe('recibos — errors', () => {
     expect(e.details[0]!.path).toBe('autofactura_slug');
     await expectError(await api('PUT', '/recibos/configuracion', { token: otro.token, body: { autofactura_slug: '-No Vale' } }), 422);
     await expectError(await api('PUT', '/recibos/configuracion', { token: otro.token, body: { dias_autofactura: 0 } }), 422);
+  });
+
+  it('periodicidad_global 05 (bimestral) only for an emisor in régimen 621 (CFDI40132): 422 at the field, nothing changes', async () => {
+    const { token } = await createTenant();
+    await api('PUT', '/recibos/configuracion', { token, body: { periodicidad_global: '04' } });
+    const res = await api('PUT', '/recibos/configuracion', { token, body: { periodicidad_global: '05', dias_autofactura: 15 } });
+    const e = await expectError(res, 422, 'validation_error');
+    expect(e.details).toEqual([expect.objectContaining({ path: 'periodicidad_global', code: 'CFDI40132', message: expect.stringContaining('621') })]);
+    expect(await json(await api('GET', '/recibos/configuracion', { token }))).toMatchObject({ periodicidad_global: '04', dias_autofactura: 30 });
+    // the persona física in Incorporación Fiscal may
+    const rif = await createKey((await createApplication({ rfc: 'CACX7605101P8', razon_social: 'XOCHILT CASAS CHAVEZ', regimen_fiscal: '621' })).id);
+    const ok = await api('PUT', '/recibos/configuracion', { token: rif, body: { periodicidad_global: '05' } });
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    expect(await json(ok)).toMatchObject({ periodicidad_global: '05' });
   });
 
   it('409 sin_slug_autofactura for the QR while the application has no slug; url_autofactura is null', async () => {
