@@ -222,6 +222,7 @@ describe('a recibo invoiced after its factura global (tras_global nota_credito, 
     const a = await json(res);
     const fila = (await recibosDe(app.id)).find((r) => r.id === recibo.id)!;
     expect(fila).toMatchObject({ status: 'facturado', factura_id: a.id, factura_global_id: global.id, nota_credito_id: expect.any(String) });
+    expect(await json(await api('GET', `/recibos/${recibo.id}`, { token }))).toMatchObject({ status: 'facturado', nota_credito_id: fila.nota_credito_id });
 
     const repetida = await facturar(token, recibo.id, { receptor }, { 'Idempotency-Key': 'tras-global-1' });
     expect(repetida.headers.get('Idempotent-Replayed')).toBe('true');

@@ -44,6 +44,7 @@ function vistaRecibo(c: Context<AppEnv>, r: Recibo) {
     vigente_hasta: r.vigente_hasta,
     factura_id: r.factura_id,
     factura_global_id: r.factura_global_id,
+    nota_credito_id: r.nota_credito_id,
     created_at: r.created_at,
     links: { self, qr_png: `${self}/qr.png`, qr_svg: `${self}/qr.svg` },
   };

@@ -63,6 +63,10 @@ export const ReciboSchema = z
     vigente_hasta: z.string().meta({ description: 'Hasta cuándo puede facturarse por separado (fecha + `dias_autofactura`).' }),
     factura_id: z.string().nullable(),
     factura_global_id: z.string().nullable(),
+    nota_credito_id: z
+      .string()
+      .nullable()
+      .meta({ description: 'La nota de crédito (tipo E) que lo sacó de su factura global para facturarlo por separado (`tras_global: nota_credito`).' }),
     created_at: z.string(),
     links: z.object({ self: z.string(), qr_png: z.string(), qr_svg: z.string() }),
   })
@@ -95,9 +99,12 @@ const ConfiguracionCampos = {
     .meta({ description: `Días tras la fecha del recibo en que puede facturarse por separado (${DIAS_AUTOFACTURA.min} a ${DIAS_AUTOFACTURA.max}).`, example: 30 }),
   tras_global: z.enum(['rechazar', 'nota_credito']).meta({
     description:
-      'Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (se excluye de la global con un CFDI de egreso relacionado 01, guía del CFDI global, Apéndice 2).',
+      'Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (al facturarlo se emite antes una nota de crédito a PUBLICO EN GENERAL, uso G02, relacionada 01 con la global, con los conceptos e importes que la global lleva de ese recibo: guía del CFDI global, Apéndice 2, III).',
   }),
-  periodicidad_global: z.enum(['01', '02', '03', '04', '05']).nullable().meta({ description: 'c_Periodicidad de la factura global automática; null: no se emite sola.' }),
+  periodicidad_global: z
+    .enum(['01', '02', '03', '04', '05'])
+    .nullable()
+    .meta({ description: 'c_Periodicidad de la factura global automática; null: no se emite sola. 05 (bimestral) solo para un emisor del régimen 621 (CFDI40132; si no, 422 en este campo).' }),
   serie_global: z.string().meta({ description: 'Serie de las facturas globales.', example: 'G' }),
 };
 
@@ -198,7 +205,9 @@ export const facturar = createRoute({
   description:
     'Emite el CFDI de ingreso del recibo (sus conceptos, su forma de pago, PUE) al receptor dado, como POST /facturas: 202 y timbrado asíncrono ' +
     '(webhook `recibo.facturado`). El recibo queda `facturado` en la misma transacción; uno cancelado, ya facturado, vencido o en una factura ' +
-    'global responde 409 `recibo_no_facturable` (el motivo en `details[0].code`). Si el CFDI termina rechazado, con error o cancelado, el recibo vuelve a estar vigente.',
+    'global responde 409 `recibo_no_facturable` (el motivo en `details[0].code`). Si el CFDI termina rechazado, con error o cancelado, el recibo vuelve a estar vigente. ' +
+      'Con `tras_global: nota_credito`, un recibo `facturado_global` se factura: primero la nota de crédito a la global (una sola por recibo, en `nota_credito_id`; ' +
+      'su receptor se revisa antes, así que un 422 no emite nota), luego este CFDI; mientras la global no esté timbrada, 409 con `details[0].code` `factura_global_en_proceso` y Retry-After.',
   security: [{ bearerAuth: ['recibos:write'] }],
   middleware: [requireAuth('recibos:write')] as const,
   request: { params: IdParamsSchema, headers: SimulableHeadersSchema, body: { content: { 'application/json': { schema: FacturarReciboSchema } }, required: true } },
@@ -225,7 +234,8 @@ export const configurar = createRoute({
   operationId: 'configurarRecibos',
   tags,
   summary: 'Cambiar la configuración de recibos y autofactura',
-  description: 'Cambia solo los campos enviados. Un `autofactura_slug` que ya usa otro comercio responde 409 `slug_en_uso`.',
+  description:
+    'Cambia solo los campos enviados. Un `autofactura_slug` que ya usa otro comercio responde 409 `slug_en_uso`; `periodicidad_global` 05 de un emisor que no es del régimen 621, 422 (CFDI40132).',
   security: [{ bearerAuth: ['recibos:write'] }],
   middleware: [requireAuth('recibos:write')] as const,
   request: { body: { content: { 'application/json': { schema: ConfiguracionCambiosSchema } }, required: true } },
