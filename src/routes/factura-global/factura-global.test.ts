@@ -257,6 +257,29 @@ describe('a recibo invoiced after its factura global (tras_global nota_credito, 
     expect(await egresosDe(app.id)).toHaveLength(1);
   });
 
+  it('a cancelled factura gives the recibo back with its nota; a cancelled nota is erased, and the next try issues another', async () => {
+    const { app, token, recibo } = await enGlobal();
+    const a = await json(await facturar(token, recibo.id));
+    await timbrada(token, a.id);
+    const nota = (await recibosDe(app.id)).find((r) => r.id === recibo.id)!.nota_credito_id!;
+    expect((await esperarFin(token, '/notas-credito', nota)).status).toBe('timbrada');
+    const cancelar = async (id: string) => {
+      const res = await api('POST', `/facturas/${id}/cancelar`, { token, body: { motivo: '02' } });
+      expect(res.status, await res.clone().text()).toBe(202);
+      await waitFor(async () => ((await json(await api('GET', `/facturas/${id}`, { token }))).status === 'cancelada' ? true : null), `${id} cancelada`);
+    };
+    await cancelar(a.id);
+    expect((await recibosDe(app.id)).find((r) => r.id === recibo.id)).toMatchObject({ status: 'facturado_global', factura_id: null, nota_credito_id: nota });
+    await cancelar(nota);
+    expect((await recibosDe(app.id)).find((r) => r.id === recibo.id)).toMatchObject({ status: 'facturado_global', nota_credito_id: null });
+    const otra = await facturar(token, recibo.id);
+    expect(otra.status, await otra.clone().text()).toBe(202);
+    const fila = (await recibosDe(app.id)).find((r) => r.id === recibo.id)!;
+    expect(fila).toMatchObject({ status: 'facturado', factura_id: (await json(otra)).id });
+    expect(fila.nota_credito_id).not.toBe(nota);
+    expect((await egresosDe(app.id)).map((n) => n.id).sort()).toEqual([nota, fila.nota_credito_id].sort());
+  });
+
   it('two requests at once issue one nota and one factura', async () => {
     const { app, token, recibo } = await enGlobal();
     const [a, b] = await Promise.all([facturar(token, recibo.id), facturar(token, recibo.id)]);
