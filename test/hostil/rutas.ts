@@ -16,6 +16,7 @@ import { api, createEmisor, createKey, createTenant, facturaBase, guardarParaOra
 import { hostUnico, plataformaConKey } from '../workers/webhooks-helpers';
 import { jsonDe, llamar, type Respuesta } from './llamar';
 import { insertarRecibo, linea } from '../recibos-prueba';
+import { EJEMPLO_RECIBO_NOMINA } from '../../src/routes/recibos-nomina/recibos-nomina.schemas';
 import type { Cuerpo, Json, Muestras } from './corpus';
 import { caracterNoXml, problemaContentDisposition, problemasDeError, rastroInterno } from './oraculos';
 
@@ -171,6 +172,33 @@ async function timbrarYa(token: string, ruta: string, body: unknown) {
   return f;
 }
 
+const MUESTRAS_ENVIO: Partial<Muestras> = { tipo: 1, control: 1, especial: 1, inyeccion: 1, longitud: 1, numero: 1, contenedor: 1, claves_duplicadas: 2, faltantes: 2, crudos: 6, content_type: 4 };
+
+/**
+ * POST /{kind}/{id}/enviar on a stamped comprobante of the kind: an accepted envío is delivered here (the queue's copy
+ * then finds it sent), through the real send_email binding, to exactly the addresses the body named.
+ */
+function envioPorCorreo(kind: string, comprobante: (token: string) => Promise<{ id: string }>, muestras?: Partial<Muestras>): Preparar {
+  return async () => {
+    const { app, token } = await createEmisor();
+    const { id } = await comprobante(token);
+    return {
+      token,
+      apps: [app.id],
+      parametros: { id },
+      base: { to: ['contabilidad@cliente.mx'], cc: ['compras@cliente.mx'] },
+      tokenPorCuerpo: () => createKey(app.id),
+      async tras2xx(r) {
+        await procesarEnvio(depsDe(env), r.body?.id, 1);
+        const e = jsonDe(await llamar('GET', `/${kind}/${id}/envios`, { token })).data?.find((x: { id: string }) => x.id === r.body?.id);
+        const igual = e?.status === 'enviado' && JSON.stringify([e.to, e.cc]) === JSON.stringify([r.body.to, r.body.cc]);
+        return igual ? [] : [`envío aceptado (${JSON.stringify(r.body).slice(0, 200)}) pero quedó ${JSON.stringify(e)?.slice(0, 300)}`];
+      },
+      ...(muestras ? { muestras } : {}),
+    };
+  };
+}
+
 /** The checks of an answer that is not the corpus's own (a hook's follow-up request). */
 function respuestaSecundaria(res: Respuesta, que: string, peticion: string): string[] {
   const texto = res.texto;
@@ -257,6 +285,17 @@ export const RUTAS: Record<string, Preparar> = {
     };
   },
 
+  'POST /recibos-nomina': async () => {
+    const { app, token } = await createEmisor();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: EJEMPLO_RECIBO_NOMINA,
+      tras2xx: (r) => comprobanteAceptado(token, r, `hostil-recibos-nomina-${r.n}`),
+    };
+  },
+
   'POST /clientes': async () => {
     const { app, token } = await createEmisor();
     const { receptor: _, ...sinReceptor } = facturaBase();
@@ -292,6 +331,26 @@ export const RUTAS: Record<string, Preparar> = {
       },
     };
   },
+
+  'POST /facturas/{id}/enviar': envioPorCorreo('facturas', (token) => timbrarYa(token, '/facturas', facturaBase())),
+  // The same factory's route on the other kinds (src/routes/envios): a smaller sample of the same body.
+  'POST /notas-credito/{id}/enviar': envioPorCorreo('notas-credito', async (token) => {
+    const relacionada = await timbrarYa(token, '/facturas', facturaBase());
+    const base = facturaBase();
+    return timbrarYa(token, '/notas-credito', {
+      ...base,
+      receptor: { ...base.receptor, uso_cfdi: 'G02' },
+      conceptos: [{ ...base.conceptos[0]!, clave_prod_serv: '84111506', clave_unidad: 'ACT', descripcion: 'Bonificación', cantidad: '1', valor_unitario: '1.00' }],
+      cfdi_relacionados: [{ tipo_relacion: '01', uuids: [relacionada.uuid] }],
+    });
+  }, MUESTRAS_ENVIO),
+  'POST /complementos-pago/{id}/enviar': envioPorCorreo('complementos-pago', async (token) => {
+    const ppd = await timbrarYa(token, '/facturas', facturaPPD());
+    return timbrarYa(token, '/complementos-pago', {
+      receptor: RECEPTOR,
+      pagos: [{ fecha_pago: hoyMexico(), forma_pago: '03', moneda: 'MXN', documentos: [{ uuid: ppd.uuid, imp_pagado: '1.00' }] }],
+    });
+  }, MUESTRAS_ENVIO),
 
   'POST /facturas/{id}/cancelar': async () => {
     const { app, token } = await createEmisor();
@@ -334,6 +393,27 @@ export const RUTAS: Record<string, Preparar> = {
       };
     }),
 
+  'POST /recibos-nomina/validar': async () => validarSinEfecto('/recibos-nomina', async () => EJEMPLO_RECIBO_NOMINA),
+  // A recibo de nómina is cancelled without the employee's acceptance: an accepted request ends at once.
+  'POST /recibos-nomina/{id}/cancelar': async () => {
+    const { app, token } = await createEmisor();
+    const ctx: Contexto = {
+      token,
+      apps: [app.id],
+      parametros: { id: (await timbrarYa(token, '/recibos-nomina', EJEMPLO_RECIBO_NOMINA)).id },
+      base: { motivo: '02' },
+      async tras2xx(r) {
+        const id = ctx.parametros.id!;
+        await procesarCancelacion(depsDe(env), id, 1);
+        const f = jsonDe(await llamar('GET', `/recibos-nomina/${id}`, { token }));
+        const p = f.status === 'cancelada' ? [] : [`cancelación aceptada pero quedó ${f.status}`];
+        ctx.parametros.id = (await timbrarYa(token, '/recibos-nomina', EJEMPLO_RECIBO_NOMINA)).id;
+        return p;
+      },
+    };
+    return ctx;
+  },
+
   // The corrected factura replaces the one in the path; once one is accepted, the next body replaces a fresh original.
   'POST /facturas/{id}/sustituir': async () => {
     const { app, token } = await createEmisor();
@@ -353,6 +433,9 @@ export const RUTAS: Record<string, Preparar> = {
         ctx.parametros.id = (await timbrarYa(token, '/facturas', facturaBase())).id;
         return p;
       },
+      // Its body is POST /facturas's, which gets the leaf mutations at full size; each accepted one here costs a
+      // stamping, a cancellation and a fresh original.
+      muestras: { tipo: 1, control: 2, especial: 1, inyeccion: 1, longitud: 1, numero: 1, fecha: 1 },
     };
     return ctx;
   },
