@@ -12,7 +12,7 @@ import { EJEMPLO_RECIBO_NOMINA } from './recibos-nomina.schemas';
 // list and the security cases; the cancellation stamps its replacement.
 
 type Cuerpo = typeof EJEMPLO_RECIBO_NOMINA;
-const recibo = (over: Partial<Cuerpo> = {}, receptor: Partial<Cuerpo['receptor']> = {}) => ({ ...EJEMPLO_RECIBO_NOMINA, ...over, receptor: { ...EJEMPLO_RECIBO_NOMINA.receptor, ...receptor } });
+const recibo = (over: Partial<Cuerpo> = {}, receptor: Record<string, unknown> = {}) => ({ ...EJEMPLO_RECIBO_NOMINA, ...over, receptor: { ...EJEMPLO_RECIBO_NOMINA.receptor, ...receptor } });
 const crear = (token: string, body: unknown, headers?: Record<string, string>) => api('POST', '/recibos-nomina', { token, body, headers });
 
 async function timbrado(token: string, body: unknown) {
