@@ -7,6 +7,7 @@ import type { AppEnv } from '../src/lib/context';
 import { DomainError } from '../src/lib/errors';
 import { log } from '../src/lib/log';
 import { limitarTasa, type Tarifa } from '../src/lib/rate-limit';
+import { securityHeaders } from '../src/lib/security-headers';
 import { pdfDe, xmlDe } from '../src/services/archivos';
 import { cargarComprobante } from '../src/services/comprobantes';
 import { configuracionRecibos, facturarRecibo, impedimentoAutofactura, normalizarClave, reciboPorClave } from '../src/services/recibos';
@@ -31,12 +32,9 @@ const portal = new Hono<PortalEnv>();
 portal.use('*', async (c, next) => {
   c.set('deps', depsDe(c.env, c.executionCtx));
   await next();
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('X-Frame-Options', 'DENY');
-  // the status page's address is the invoice's key: it must never travel in a Referer
-  c.header('Referrer-Policy', 'no-referrer');
 });
+// the status page's address is the invoice's key: it must never travel in a Referer
+portal.use('*', securityHeaders({ referrerPolicy: 'no-referrer' }));
 
 const asset = (body: string, type: string) => () => new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' } });
 portal.get('/styles.css', asset(STYLES_CSS, 'text/css; charset=utf-8'));
