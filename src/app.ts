@@ -17,9 +17,12 @@ import cancelaciones from './routes/cancelaciones';
 import cancelacionesRecibidas from './routes/cancelaciones-recibidas';
 import notasCredito from './routes/notas-credito';
 import complementosPago from './routes/complementos-pago';
+import recibosNomina from './routes/recibos-nomina';
+import traslados from './routes/traslados';
 import envios from './routes/envios';
 import marca from './routes/marca';
 import lotes from './routes/lotes';
+import nominas from './routes/nominas';
 import exportaciones from './routes/exportaciones';
 import facturaGlobal from './routes/factura-global';
 import recibos from './routes/recibos';
@@ -51,9 +54,12 @@ export function createApp<E extends HonoEnv>(otras: Record<string, Hono<E>> = {}
   api.route('/', cancelacionesRecibidas);
   api.route('/', notasCredito);
   api.route('/', complementosPago);
+  api.route('/', recibosNomina);
+  api.route('/', traslados);
   api.route('/', envios);
   api.route('/', marca);
   api.route('/', lotes);
+  api.route('/', nominas);
   api.route('/', exportaciones);
   // before /recibos/{id}: 'factura-global' is not a recibo's id
   api.route('/', facturaGlobal);

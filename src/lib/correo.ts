@@ -97,5 +97,8 @@ export function mime(c: Correo): string {
   return [...cabeceras, '', ...cuerpo].join('\r\n');
 }
 
-/** An address the API accepts: one mailbox, no display name, no header-breaking characters. */
-export const EMAIL_RE = /^[^\s@<>,;"()\\]+@[^\s@<>,;"()\\]+\.[^\s@<>,;"()\\]+$/;
+/**
+ * An address the API accepts: one ASCII mailbox (RFC 5321 dot-atom local part, a domain of LDH labels), no display
+ * name. Anything else (a control character, a space, non-ASCII) would break or smuggle a header of the raw message.
+ */
+export const EMAIL_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;

@@ -18,10 +18,10 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** POST /lotes carries up to 500 comprobantes (a few KB each): the one route with its own, larger limit. */
+/** POST /lotes carries up to 500 comprobantes (a few KB each), POST /nominas up to 1,000 recibos: the routes with their own, larger limit. */
 export const MAX_LOTE_BODY_BYTES = 8 * MAX_BODY_BYTES;
-const limiteDe = (c: Context<AppEnv>) =>
-  c.req.method === 'POST' && c.req.path.replace(/\/$/, '') === `${API_BASE}/lotes` ? MAX_LOTE_BODY_BYTES : MAX_BODY_BYTES;
+const RUTAS_DE_LOTE = new Set([`${API_BASE}/lotes`, `${API_BASE}/nominas`]);
+const limiteDe = (c: Context<AppEnv>) => (c.req.method === 'POST' && RUTAS_DE_LOTE.has(c.req.path.replace(/\/$/, '')) ? MAX_LOTE_BODY_BYTES : MAX_BODY_BYTES);
 /**
  * How much of a streamed body over the limit is still read (and dropped) before the 413. Answering while the
  * client is still sending leaves the connection mid-request: under `wrangler dev` its proxy then loses the
@@ -31,7 +31,7 @@ const limiteDe = (c: Context<AppEnv>) =>
 export const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
 
 /**
- * Bodies over MAX_BODY_BYTES (MAX_LOTE_BODY_BYTES for POST /lotes) are a 413: by a declared Content-Length before anything is read, or while reading
+ * Bodies over MAX_BODY_BYTES (MAX_LOTE_BODY_BYTES for POST /lotes and /nominas) are a 413: by a declared Content-Length before anything is read, or while reading
  * a streamed (chunked) one, which is then drained (up to MAX_DRAIN_BYTES) so the request ends where it should.
  */
 export const limitBody = createMiddleware<AppEnv>(async (c, next) => {

@@ -1,19 +1,20 @@
 import { z } from '@hono/zod-openapi';
-import { ComplementoPagoEntradaSchema, FacturaEntradaSchema } from '../cfdi';
-import { FACTURA_STATUSES } from '../db/schema';
+import { ComplementoPagoEntradaSchema, FacturaEntradaSchema, TrasladoEntradaSchema } from '../cfdi';
+import { ENVIO_STATUSES, FACTURA_STATUSES } from '../db/schema';
+import { EJEMPLO_FLETE, textosCartaPorte, TRASLADO } from './comprobantes.carta-porte';
 import { EJEMPLO_BORRADOR_CAMBIOS } from './ejemplos';
 
 // The HTTP contract of the comprobantes (facturas, notas de crédito, complementos de pago): the fiscal
 // core's input shapes with their OpenAPI text, and the shared request and response schemas.
 
 /** OpenAPI text of a field: its description, or the description and an example. */
-type Texto = string | { description: string; example: unknown };
+export type Texto = string | { description: string; example: unknown };
 
 /**
  * `schema` with the text of `textos` on its fields, keyed by path ('receptor.rfc', 'conceptos[].cantidad';
  * '' is the schema itself). Optional and default wrappers share their field's path.
  */
-function documentar<T extends z.ZodType>(schema: T, textos: Record<string, Texto>, ruta = ''): T {
+export function documentar<T extends z.ZodType>(schema: T, textos: Record<string, Texto>, ruta = ''): T {
   const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
   const hijo = (s: unknown, r: string) => documentar(s as z.ZodType, textos, r);
   if (def.type === 'optional' || def.type === 'default') return schema.clone({ ...def, innerType: hijo(def.innerType, ruta) } as typeof def) as T;
@@ -29,7 +30,7 @@ function documentar<T extends z.ZodType>(schema: T, textos: Record<string, Texto
 }
 
 // Fields every kind shares.
-const COMUNES: Record<string, Texto> = {
+export const COMUNES: Record<string, Texto> = {
   'receptor.rfc': {
     description: 'RFC del receptor: 12 caracteres persona moral, 13 persona física; XAXX010101000 público en general, XEXX010101000 extranjero.',
     example: 'XAXX010101000',
@@ -87,6 +88,8 @@ const FACTURA: Record<string, Texto> = {
   cfdi_relacionados: 'CFDI relacionados; obligatorio en notas de crédito (tipo E).',
   'cfdi_relacionados[].tipo_relacion': { description: 'c_TipoRelacion; 01 nota de crédito.', example: '01' },
   'cfdi_relacionados[].uuids': { description: 'Folios fiscales (UUID) de los CFDI relacionados.', example: ['5FB2822E-396D-4725-8521-CDC4BDD20CCF'] },
+  // a freight invoice (clave de servicio de transporte) with its Carta Porte
+  ...textosCartaPorte('carta_porte', EJEMPLO_FLETE.carta_porte),
 };
 
 const IMPUESTO_DOCUMENTO = (p: string): Record<string, Texto> => ({
@@ -149,6 +152,9 @@ const COMPLEMENTO_PAGO: Record<string, Texto> = {
 
 const Factura = documentar(FacturaEntradaSchema, FACTURA);
 const ComplementoPago = documentar(ComplementoPagoEntradaSchema, COMPLEMENTO_PAGO);
+
+/** The body of POST /traslados: the receptor is the issuer itself (CP107), so there is no cliente_id. */
+export const TrasladoCrearSchema = documentar(TrasladoEntradaSchema, { ...COMUNES, ...TRASLADO }).meta({ id: 'TrasladoNuevo' });
 
 export const IdParamsSchema = z.object({
   id: z.string().meta({ description: 'Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT).', example: '019ab1c2-0000-7000-8000-000000000001' }),
@@ -267,10 +273,28 @@ export const AplicacionSchema = z
   })
   .meta({ id: 'Aplicacion', description: 'Lo que un complemento de pago o una nota de crédito aplica a una factura.' });
 
+export const EnvioSchema = z
+  .object({
+    id: z.string(),
+    to: z.array(z.string()).meta({ example: ['contabilidad@cliente.mx'] }),
+    cc: z.array(z.string()).meta({ example: [] }),
+    automatico: z.boolean().meta({ description: 'true: el envío al timbrar (al email del cliente o del portal); false: POST …/{id}/enviar.' }),
+    status: z.enum(ENVIO_STATUSES).meta({
+      description: '`pendiente` (en cola o reintentando) → `enviado` (el servicio de correo lo aceptó) o `error` (se agotaron los reintentos; ver `error`).',
+    }),
+    message_id: z.string().nullable().meta({ description: 'Message-ID del correo, el mismo en cada reintento.', example: '<019ab1c2-0000-7000-8000-0000000000e1@hexafac.mx>' }),
+    intentos: z.number().int(),
+    error: z.string().nullable().meta({ description: 'La razón del último intento fallido.' }),
+    created_at: z.string(),
+    enviado_at: z.string().nullable(),
+  })
+  .meta({ id: 'Envio', description: 'Un envío por correo del XML y el PDF de un comprobante.' });
+
 export const FacturaDetalleSchema = FacturaSchema.extend({
   historial: z.array(EventoSchema),
   saldo: SaldoSchema.optional(),
   aplicaciones: z.array(AplicacionSchema).optional().meta({ description: 'Solo notas de crédito y complementos de pago.' }),
+  envios: z.array(EnvioSchema).meta({ description: 'Sus envíos por correo, del más antiguo al más reciente.' }),
 }).meta({ id: 'FacturaDetalle' });
 
 const AdvertenciasSchema = z

@@ -4,6 +4,7 @@ import { CancelacionRecibidaSchema } from './cancelaciones-recibidas/cancelacion
 import { FacturaSchema } from './comprobantes.schemas';
 import { ExportacionSchema } from './exportaciones/exportaciones.routes';
 import { LoteEventoSchema } from './lotes/lotes.routes';
+import { NominaEventoSchema } from './nominas/nominas.routes';
 
 // What every webhook endpoint receives, declared in the document's `webhooks:` so clients and the SDK get typed
 // events: one schema per type, all of them in the union EventoWebhook discriminated by `type`.
@@ -44,6 +45,7 @@ const DATOS: Record<(typeof EVENT_TYPES)[number] | typeof EVENTO_PRUEBA, z.ZodTy
   'cancelacion_recibida.pendiente': CancelacionRecibidaSchema.omit({ links: true }),
   'exportacion.lista': ExportacionSchema.omit({ links: true }).meta({ id: 'ExportacionEvento' }),
   'lote.completado': LoteEventoSchema,
+  'nomina.completada': NominaEventoSchema,
   'aplicacion.csd_por_vencer': AvisoCsdSchema,
   'aplicacion.csd_vencido': AvisoCsdSchema,
   'recibo.facturado': z.object({ recibo: ReciboEventoSchema, comprobante: ComprobanteEventoSchema }),
@@ -64,6 +66,7 @@ const DESCRIPCION: Record<string, string> = {
   sustituida: 'Terminó una sustitución: el original quedó cancelado con motivo 01 y el UUID de la sustituta.',
   pendiente: 'Un proveedor pidió cancelar un CFDI dirigido a este emisor: acéptala o recházala en 72 horas.',
   completado: 'Ningún comprobante del lote quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado.',
+  'nomina.completada': 'Ningún recibo de la nómina quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado y el periodo.',
   lista: 'Una exportación terminó: su archivo está listo para descargarse en `GET /exportaciones/{id}/archivo`.',
   csd_por_vencer: 'El CSD de la aplicación vence en 30 días o menos (un aviso) y en 7 o menos (otro): carga uno vigente antes. Llega a sus webhooks de ambos modos y a los de su plataforma.',
   csd_vencido: 'Venció el CSD de la aplicación: no puede timbrar hasta cargar uno vigente. Llega a sus webhooks de ambos modos y a los de su plataforma.',

@@ -54,8 +54,8 @@ export async function plataforma(h: HexaFac) {
   const nueva: AplicacionNueva = { name: 'Sucursal', rfc: 'EKU9003173C9', razon_social: 'ESCUELA KEMPER URGATE', regimen_fiscal: '601', lugar_expedicion: '42501', series: { I: 'A' } };
   // @ts-expect-error the issuer's RFC is required
   const sinRfc: AplicacionNueva = { name: 'x', razon_social: 'X', regimen_fiscal: '601', lugar_expedicion: '42501' };
-  // @ts-expect-error only I, E and P take a default serie
-  const serieN: AplicacionNueva = { ...nueva, series: { N: 'A' } };
+  // @ts-expect-error only the kinds I, E, P, N and T take a default serie
+  const serieZ: AplicacionNueva = { ...nueva, series: { Z: 'A' } };
   const app = await h.platform.applications.create(nueva);
   const platformId: string = app.platform_id;
   const key = await h.platform.applications.keys.create(app.id, { name: 'pos', mode: 'test', scopes: ['facturas:write'] });
@@ -64,5 +64,5 @@ export async function plataforma(h: HexaFac) {
   await h.platform.applications.keys.create(app.id, { name: 'pos', mode: 'prod', scopes: ['facturas:write'] });
   for await (const a of h.platform.applications.list({ status: 'suspended' })) void a.csd?.no_certificado;
   const folio = await h.platform.applications.setFolio(app.id, 'A', { siguiente: 10 });
-  void [sinRfc, serieN, platformId, token, folio.siguiente.live];
+  void [sinRfc, serieZ, platformId, token, folio.siguiente.live];
 }

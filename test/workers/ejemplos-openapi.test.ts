@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EJEMPLO_CSD } from '../../src/routes/plataforma/plataforma.routes';
 import { EJEMPLO_NOTA_CREDITO, MARCADORES } from '../../src/routes/ejemplos';
 import { EJEMPLO_RECIBO } from '../../src/routes/recibos/recibos.routes';
+import { EJEMPLO_RECIBO_NOMINA } from '../../src/routes/recibos-nomina/recibos-nomina.schemas';
 import { esperarFin, facturaPPD, facturaTimbrada } from '../comprobantes';
 import { api, createEmisor, facturaBase, json } from '../helpers';
 import { createPlataforma } from '../plataformas';
@@ -45,6 +46,10 @@ describe('documented request examples', () => {
     const idPara: Record<string, () => Promise<string>> = {
       '/facturas/{id}/cancelar': async () => (await facturaTimbrada(token, facturaBase())).id,
       '/facturas/{id}/sustituir': async () => (await facturaTimbrada(token, facturaBase())).id,
+      '/recibos-nomina/{id}/cancelar': async () => {
+        const r = await json(await api('POST', '/recibos-nomina', { token, body: EJEMPLO_RECIBO_NOMINA }));
+        return (await esperarFin(token, '/facturas', r.id)).id;
+      },
       '/facturas/{id}': async () => (await json(await api('POST', '/facturas', { token, body: { ...facturaBase(), borrador: true } }))).id,
       '/notas-credito/{id}': async () =>
         (await json(await api('POST', '/notas-credito', { token, body: { ...(conValores(EJEMPLO_NOTA_CREDITO) as object), borrador: true } }))).id,
@@ -60,8 +65,14 @@ describe('documented request examples', () => {
       '/webhooks/{id}': async () => webhook.id,
       // its own recibo: the example of POST /recibos already took that external_id
       '/recibos/{id}/facturar': async () => (await json(await api('POST', '/recibos', { token, body: { ...EJEMPLO_RECIBO, external_id: undefined } }))).id,
+      // the comprobantes the examples of their creation stamped above (the document lists those paths first)
+      '/facturas/{id}/enviar': async () => pue.id,
+      '/notas-credito/{id}/enviar': async () => timbrados['/notas-credito']!,
+      '/complementos-pago/{id}/enviar': async () => timbrados['/complementos-pago']!,
+      '/traslados/{id}/cancelar': async () => timbrados['/traslados']!,
     };
 
+    const timbrados: Record<string, string> = {};
     let probados = 0;
     for (const [path, item] of Object.entries(doc.paths as Json)) {
       for (const [method, op] of Object.entries(item as Json)) {
@@ -80,10 +91,11 @@ describe('documented request examples', () => {
         const cuerpo = await res.text();
         expect(exitos, `${label} answered ${res.status}: ${cuerpo}`).toContain(String(res.status));
         // A comprobante accepted for stamping is stamped: the example is fiscally right, not only well formed.
-        if (res.status === 202 && /^\/(facturas|notas-credito|complementos-pago)$|sustituir$/.test(path)) {
+        if (res.status === 202 && /^\/(facturas|notas-credito|complementos-pago|recibos-nomina|traslados)$|sustituir$/.test(path)) {
           const r = JSON.parse(cuerpo);
           const fin = await esperarFin(token, '/facturas', r.id);
           expect(fin.status, `${label} ${JSON.stringify(fin.errores)}`).toBe('timbrada');
+          timbrados[path] = r.id;
         }
         probados++;
       }

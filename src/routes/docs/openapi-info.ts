@@ -69,6 +69,8 @@ export const TAGS = [
   { name: 'Facturas', description: 'CFDI de ingreso: emisión asíncrona, consulta, listado y descarga de XML y PDF.' },
   { name: 'Notas de crédito', description: 'CFDI de egreso relacionados con una factura timbrada.' },
   { name: 'Complementos de pago', description: 'CFDI de tipo P (Pagos 2.0) que registran el cobro de facturas PPD.' },
+  { name: 'Nómina', description: 'Recibos de nómina: CFDI de tipo N con el complemento de Nómina 1.2 (revisión D), con los totales calculados y las reglas NOM aplicadas antes de timbrar; uno a uno o toda una nómina en una solicitud (POST /nominas).' },
+  { name: 'Traslados', description: 'CFDI de tipo T con el complemento Carta Porte 3.1 (autotransporte federal) para mover mercancía propia por carretera; el flete cobrado es una factura (POST /facturas con `carta_porte`).' },
   { name: 'Exportaciones', description: 'Todos los comprobantes de un periodo en un ZIP (XML idéntico al timbrado, PDF y manifiesto) o un CSV; se generan en segundo plano y avisan con exportacion.lista.' },
   { name: 'Recibos', description: 'Tickets del punto de venta: autofactura del cliente en el portal y, al cerrar el periodo, la factura global a PUBLICO EN GENERAL de lo que nadie facturó (webhook factura_global.timbrada).' },
   { name: 'Envíos por correo', description: 'El XML y el PDF de un CFDI vigente por correo (Cloudflare Email Service): automático al timbrar cuando el cliente tiene email, o a pedido; cada envío con su estado, Message-ID e intentos.' },

@@ -31,7 +31,7 @@ export const KINDS: readonly KindEnvio[] = [
 const email = z
   .string()
   .max(254)
-  .regex(EMAIL_RE, { error: 'Debe ser un correo electrónico (solo la dirección), p. ej. "contabilidad@cliente.mx".' })
+  .regex(EMAIL_RE, { error: 'Debe ser una sola dirección de correo, sin nombre, espacios ni acentos, p. ej. "contabilidad@cliente.mx".' })
   .meta({ example: 'contabilidad@cliente.mx' });
 
 export const EnvioCrearSchema = z

@@ -9,6 +9,7 @@ import { ComplementoPagoCrearSchema, FacturaCrearSchema } from '../comprobantes.
 import { esBorrador, solicitudDe } from '../comprobantes.mapper';
 import { problemasDeForma } from '../comprobantes.validar';
 import { respuesta202 } from '../comprobantes.views';
+import { resumenDeLote } from '../lotes.schemas';
 import type { crear, listar, LoteCrearSchema, obtener } from './lotes.routes';
 
 /** The request schema of each kind's own route (a nota de crédito's is the factura's). */
@@ -32,15 +33,7 @@ const BORRADOR_EN_LOTE = {
 
 const rutaLote = (id: string) => `${API_BASE}/lotes/${id}`;
 
-const resumen = (l: LoteFila) => ({
-  id: l.id,
-  total: l.total,
-  aceptados: l.aceptados,
-  rechazados: l.rechazados,
-  completado_at: l.completado_at,
-  created_at: l.created_at,
-  links: { self: rutaLote(l.id) },
-});
+const resumen = (l: LoteFila) => resumenDeLote(l, rutaLote(l.id));
 
 const vistaLote = (l: Lote<TipoDeLote>) => ({
   ...resumen(l.fila),

@@ -2,13 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent, SimulableHeadersSchema } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
-import { MAX_ITEMS_LOTE, STATUS_DE_LOTE } from '../../services/lotes';
+import { MAX_ITEMS_LOTE } from '../../services/lotes';
+import { DetalleSchema, errorDeItemSchema, porStatusSchema } from '../lotes.schemas';
 import { EJEMPLO_COMPLEMENTO_PAGO, EJEMPLO_FACTURA, EJEMPLO_NOTA_CREDITO } from '../ejemplos';
 
 const tags = ['Lotes'];
 
 const IdParamsSchema = z.object({ id: z.string().meta({ description: 'Id del lote.', example: '019ab1c2-0000-7000-8000-0000000000a1' }) });
-const DetalleSchema = z.object({ path: z.string(), message: z.string(), code: z.string().optional() });
 
 const ItemSchema = z.strictObject({
   tipo: z.enum(['factura', 'nota_credito', 'complemento_pago']).meta({ description: 'Qué se emite; `datos` es el cuerpo de su propia ruta.' }),
@@ -31,9 +31,7 @@ export const LoteCrearSchema = z
   .strictObject({ items: z.array(ItemSchema).min(1).max(MAX_ITEMS_LOTE).meta({ description: `De 1 a ${MAX_ITEMS_LOTE} comprobantes, de cualquier tipo.` }) })
   .meta({ id: 'LoteNuevo' });
 
-const PorStatusSchema = z
-  .object(Object.fromEntries(STATUS_DE_LOTE.map((s) => [s, z.number().int()])) as Record<(typeof STATUS_DE_LOTE)[number], z.ZodNumber>)
-  .meta({ description: 'Comprobantes emitidos por este lote, por estado.' });
+const PorStatusSchema = porStatusSchema('Comprobantes emitidos por este lote, por estado.');
 
 const TipoItem = ItemSchema.shape.tipo;
 
@@ -50,9 +48,7 @@ const ItemRechazadoSchema = z.object({
   indice: z.number().int(),
   tipo: TipoItem,
   status: z.literal('rechazado'),
-  error: z.object({ code: z.string(), message: z.string(), details: z.array(DetalleSchema) }).meta({
-    description: 'Lo que su propia ruta habría respondido (422, 409…), con rutas `items[i].datos.…`. No se guardó nada de él.',
-  }),
+  error: errorDeItemSchema('Lo que su propia ruta habría respondido (422, 409…), con rutas `items[i].datos.…`. No se guardó nada de él.'),
 });
 
 const LoteResumenSchema = z
