@@ -3,7 +3,9 @@ import { cadenaOriginalTfd } from './cadena';
 import * as cat from './catalogs';
 import { dec, formatear } from './decimal';
 import { importeConLetra } from './importe-letra';
-import type { XmlEntrada } from './dom';
+import { descendant, type XmlEntrada } from './dom';
+import { dibujarCartaPorte } from './complementos/carta-porte/pdf';
+import { NS } from './namespaces';
 import { arbolImpreso, leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
 import { PDFDocument, rgb, type PDFImage } from 'pdf-lib';
 import { COLOR, Lienzo, type Estilo, type EstiloTexto } from './pdf-lienzo';
@@ -224,7 +226,7 @@ class Representacion {
     return { alto: alto + 10, dibujar };
   }
 
-  private cajas(...cajas: Parameters<Representacion['filaDeCajas']>): void {
+  cajas(...cajas: Parameters<Representacion['filaDeCajas']>): void {
     const fila = this.filaDeCajas(...cajas);
     this.l.asegurar(fila.alto - 10);
     fila.dibujar();
@@ -377,7 +379,7 @@ class Representacion {
    * A table whose rows flow over pages, repeating the header row on each one. The header never ends a
    * page without its first row, nor does `titulo` (a pago's boxes) end one without the header.
    */
-  private tabla(columnas: Columna[], filas: FilaTabla[], titulo?: Bloque): void {
+  tabla(columnas: Columna[], filas: FilaTabla[], titulo?: Bloque): void {
     const l = this.l;
     const pad = 3;
     const medidas = filas.map((celdas) => {
@@ -717,9 +719,11 @@ export async function generarPdf(xml: XmlEntrada, opts: OpcionesPdf = {}): Promi
   r.receptorYPago();
   r.informacionAdicional();
   r.conceptos();
-  // A payment receipt's amounts live in its Pagos complement; its own Total is 0 in currency XXX.
-  if (cfdi.a.TipoDeComprobante !== 'P') r.totales();
+  // A payment receipt's amounts live in its Pagos complement; its own Total is 0 in currency XXX, as a traslado's.
+  if (cfdi.a.TipoDeComprobante !== 'P' && cfdi.a.TipoDeComprobante !== 'T') r.totales();
   r.pagos();
+  const cartaPorte = descendant(arbol, NS.cartaporte31, 'CartaPorte');
+  if (cartaPorte) dibujarCartaPorte(r, cartaPorte, l.anchoUtil);
   if (cfdi.timbre) r.timbre(cfdi.timbre);
   else r.sinTimbre();
   return l.guardar(cfdi.timbre ? 'Este documento es una representación impresa de un CFDI versión 4.0' : SIN_TIMBRE);
