@@ -947,6 +947,365 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/recibos-nomina": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listar recibos de nómina
+         * @description Por trabajador (RFC, CURP, número de empleado), periodo y estado, del más reciente al más antiguo.
+         */
+        get: operations["listarRecibosNomina"];
+        put?: never;
+        /**
+         * Emitir un recibo de nómina (CFDI tipo N, Nómina 1.2)
+         * @description El periodo, el trabajador y sus percepciones, deducciones, otros pagos e incapacidades. HexaFac calcula lo que el SAT calcula: TotalPercepciones, TotalGravado/Exento, TotalSueldos, TotalSeparacionIndemnizacion, TotalJubilacionPensionRetiro, TotalDeducciones (ISR aparte en TotalImpuestosRetenidos), TotalOtrosPagos, la antigüedad si no se da, y los valores fijos del comprobante tipo N (MXN, exportación 01, el concepto 84111505/ACT «Pago de nómina» por percepciones + otros pagos con las deducciones como descuento, objeto de impuesto 01, sin nodo Impuestos, PUE, receptor 605/CN01). Cada regla de la matriz NOM que puede comprobarse antes de timbrar se aplica: 422 con su código NOMxx y la ruta del campo. El trabajador va en `receptor` (no hay `cliente_id`). Timbrado asíncrono como POST /facturas (202); webhooks recibo_nomina.timbrado / .rechazado / .error. Para toda una nómina: POST /nominas.
+         */
+        post: operations["crearReciboNomina"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos-nomina/validar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validar un recibo de nómina sin emitirla
+         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
+         */
+        post: operations["validarReciboNomina"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos-nomina/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar un recibo de nómina: trabajador, periodo, totales y neto, con su historial */
+        get: operations["obtenerReciboNomina"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos-nomina/{id}/xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Descargar el XML timbrado de un recibo de nómina
+         * @description Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.
+         */
+        get: operations["descargarXmlReciboNomina"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos-nomina/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Descargar la representación impresa (PDF) de un recibo de nómina
+         * @description Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.
+         */
+        get: operations["descargarPdfReciboNomina"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recibos-nomina/{id}/cancelar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Solicitar la cancelación de un recibo de nómina
+         * @description Como POST /facturas/{id}/cancelar, solo para recibos de nómina. Un recibo con errores se sustituye: emite primero el recibo correcto del mismo trabajador y cancela este con motivo 01 y `folio_sustitucion` = el UUID del nuevo; sin sustituto, motivo 02 (o 03 si no se pagó). Termina en `cancelada` (acuse en GET /facturas/{id}/acuse) o `cancelacion_rechazada`, con los webhooks recibo_nomina.cancelado / .cancelacion_rechazada. Solo un recibo `timbrada` o `cancelacion_rechazada` puede cancelarse (si no, 409).
+         */
+        post: operations["cancelarReciboNomina"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/traslados": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listar traslados */
+        get: operations["listarTraslados"];
+        put?: never;
+        /**
+         * Emitir un traslado (CFDI tipo T) con Carta Porte 3.1
+         * @description El CFDI que ampara el traslado de mercancías por carretera federal: SubTotal y Total 0, moneda XXX, sin forma ni método de pago, ObjetoImp 01 y sin impuestos; el receptor es el propio emisor. Con `carta_porte` (autotransporte federal) HexaFac genera el IdCCP (y lo conserva en cada intento de timbrado) y calcula TotalDistRec, PesoBrutoTotal y NumTotalMercancias. Cada regla de la matriz de Carta Porte que se puede revisar antes de timbrar responde 422 con su código (CP1xx) y su ruta (docs/reglas-sat.md). Transporte marítimo, aéreo o ferroviario: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte). Timbrado asíncrono como POST /facturas (202); webhooks traslado.timbrado, traslado.rechazado, traslado.cancelado…
+         */
+        post: operations["crearTraslado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/traslados/validar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validar un traslado sin emitirla
+         * @description El mismo cuerpo que la creación. Responde 200 con `valido`, los errores y advertencias que la creación daría y el comprobante calculado con su cadena original (con la serie por omisión del tipo si no se indica; sin folio si no se indica: el automático se asigna al crear). No consume folio, no guarda nada y no llega al PAC. Un campo con otra forma es un error más de la respuesta, con los de las reglas de los demás campos.
+         */
+        post: operations["validarTraslado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/traslados/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar un traslado con su historial */
+        get: operations["obtenerTraslado"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/traslados/{id}/xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Descargar el XML timbrado del traslado
+         * @description Un traslado sin timbrar (pendiente…) aún no tiene archivo: 409.
+         */
+        get: operations["descargarXmlTraslado"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/traslados/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Descargar la representación impresa del traslado (ubicaciones, mercancías, autotransporte, figuras, IdCCP y QR)
+         * @description Un traslado sin timbrar (pendiente…) aún no tiene archivo: 409.
+         */
+        get: operations["descargarPdfTraslado"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/traslados/{id}/cancelar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Solicitar la cancelación de un traslado
+         * @description Como POST /facturas/{id}/cancelar, solo para traslados (el id de otro tipo de comprobante: 404). Un traslado se cancela sin aceptación del receptor; motivo 01 con el folio fiscal del traslado que lo sustituye. Webhooks traslado.cancelado o traslado.cancelacion_rechazada.
+         */
+        post: operations["cancelarTraslado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/facturas/{id}/enviar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar por correo un comprobante
+         * @description Envía por correo el XML timbrado y el PDF, con un mensaje en español que indica el emisor, la serie y el folio, el total y el enlace de verificación del SAT. Responde 202 con el envío `pendiente`: se entrega en segundo plano (el estado pasa a `enviado`, o se reintenta con espera creciente y queda en `error` tras agotar los reintentos) y aparece en `GET …/{id}/envios` y en el `envios` del comprobante. Solo un CFDI vigente (`timbrada` o `cancelacion_rechazada`): si no, 409 `comprobante_no_enviable`. Remitente: el de la instancia (CORREO_REMITENTE) con el nombre del emisor. Al timbrarse, un comprobante con `cliente_id` cuyo cliente tiene email (o facturado en el portal de autofactura) se envía solo.
+         */
+        post: operations["enviarComprobante"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/facturas/{id}/envios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Envíos por correo de un comprobante
+         * @description Cada envío (automático al timbrar o por POST …/{id}/enviar) con sus destinatarios, su estado, su Message-ID, los intentos y el último error; del más antiguo al más reciente.
+         */
+        get: operations["listarEnviosComprobante"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notas-credito/{id}/enviar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar por correo una nota de crédito
+         * @description Envía por correo el XML timbrado y el PDF, con un mensaje en español que indica el emisor, la serie y el folio, el total y el enlace de verificación del SAT. Responde 202 con el envío `pendiente`: se entrega en segundo plano (el estado pasa a `enviado`, o se reintenta con espera creciente y queda en `error` tras agotar los reintentos) y aparece en `GET …/{id}/envios` y en el `envios` del comprobante. Solo un CFDI vigente (`timbrada` o `cancelacion_rechazada`): si no, 409 `comprobante_no_enviable`. Remitente: el de la instancia (CORREO_REMITENTE) con el nombre del emisor. Al timbrarse, un comprobante con `cliente_id` cuyo cliente tiene email (o facturado en el portal de autofactura) se envía solo.
+         */
+        post: operations["enviarNotaCredito"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notas-credito/{id}/envios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Envíos por correo de una nota de crédito
+         * @description Cada envío (automático al timbrar o por POST …/{id}/enviar) con sus destinatarios, su estado, su Message-ID, los intentos y el último error; del más antiguo al más reciente.
+         */
+        get: operations["listarEnviosNotaCredito"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complementos-pago/{id}/enviar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enviar por correo un complemento de pago
+         * @description Envía por correo el XML timbrado y el PDF, con un mensaje en español que indica el emisor, la serie y el folio, el total y el enlace de verificación del SAT. Responde 202 con el envío `pendiente`: se entrega en segundo plano (el estado pasa a `enviado`, o se reintenta con espera creciente y queda en `error` tras agotar los reintentos) y aparece en `GET …/{id}/envios` y en el `envios` del comprobante. Solo un CFDI vigente (`timbrada` o `cancelacion_rechazada`): si no, 409 `comprobante_no_enviable`. Remitente: el de la instancia (CORREO_REMITENTE) con el nombre del emisor. Al timbrarse, un comprobante con `cliente_id` cuyo cliente tiene email (o facturado en el portal de autofactura) se envía solo.
+         */
+        post: operations["enviarComplementoPago"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/complementos-pago/{id}/envios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Envíos por correo de un complemento de pago
+         * @description Cada envío (automático al timbrar o por POST …/{id}/enviar) con sus destinatarios, su estado, su Message-ID, los intentos y el último error; del más antiguo al más reciente.
+         */
+        get: operations["listarEnviosComplementoPago"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/plataforma/aplicaciones/{id}/marca": {
         parameters: {
             query?: never;
@@ -1047,6 +1406,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/nominas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Listar nóminas */
+        get: operations["listarNominas"];
+        put?: never;
+        /**
+         * Emitir la nómina completa de un periodo
+         * @description Hasta 1000 recibos de nómina de un periodo de pago en una solicitud (cuerpo de hasta 8 MiB). Cada recibo se valida y acepta por sí solo, como en `POST /recibos-nomina`, con el periodo (y los datos del patrón en `emisor`) de la nómina: uno inválido no impide los demás. Responde 202 con el id de la nómina y el resultado de cada recibo (su id o sus errores); los aceptados se timbran como cualquier recibo (webhooks `recibo_nomina.*`) y, cuando ninguno queda `pendiente`, se envía `nomina.completada` con los conteos. La Idempotency-Key repite la respuesta entera y, si un intento se interrumpió, su reintento no emite dos veces ningún recibo. `X-HexaFac-Simular` aplica a todos.
+         */
+        post: operations["crearNomina"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/nominas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consultar una nómina: conteos por estado, el resultado de cada recibo y los no timbrados */
+        get: operations["obtenerNomina"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/exportaciones": {
         parameters: {
             query?: never;
@@ -1132,7 +1529,7 @@ export interface paths {
         get: operations["obtenerConfiguracionRecibos"];
         /**
          * Cambiar la configuración de recibos y autofactura
-         * @description Cambia solo los campos enviados. Un `autofactura_slug` que ya usa otro comercio responde 409 `slug_en_uso`.
+         * @description Cambia solo los campos enviados. Un `autofactura_slug` que ya usa otro comercio responde 409 `slug_en_uso`; `periodicidad_global` 05 de un emisor que no es del régimen 621, 422 (CFDI40132).
          */
         put: operations["configurarRecibos"];
         post?: never;
@@ -1255,7 +1652,7 @@ export interface paths {
         put?: never;
         /**
          * Facturar un recibo a su cliente
-         * @description Emite el CFDI de ingreso del recibo (sus conceptos, su forma de pago, PUE) al receptor dado, como POST /facturas: 202 y timbrado asíncrono (webhook `recibo.facturado`). El recibo queda `facturado` en la misma transacción; uno cancelado, ya facturado, vencido o en una factura global responde 409 `recibo_no_facturable` (el motivo en `details[0].code`). Si el CFDI termina rechazado, con error o cancelado, el recibo vuelve a estar vigente.
+         * @description Emite el CFDI de ingreso del recibo (sus conceptos, su forma de pago, PUE) al receptor dado, como POST /facturas: 202 y timbrado asíncrono (webhook `recibo.facturado`). El recibo queda `facturado` en la misma transacción; uno cancelado, ya facturado, vencido o en una factura global responde 409 `recibo_no_facturable` (el motivo en `details[0].code`). Si el CFDI termina rechazado, con error o cancelado, el recibo vuelve a estar vigente. Con `tras_global: nota_credito`, un recibo `facturado_global` se factura: primero la nota de crédito a la global (una sola por recibo, en `nota_credito_id`; su receptor se revisa antes, así que un 422 no emite nota), luego este CFDI; mientras la global no esté timbrada, 409 con `details[0].code` `factura_global_en_proceso` y Retry-After.
          */
         post: operations["facturarRecibo"];
         delete?: never;
@@ -1663,6 +2060,206 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "recibo_nomina.timbrado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * recibo_nomina.timbrado
+         * @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoReciboNominaTimbrado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "recibo_nomina.rechazado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * recibo_nomina.rechazado
+         * @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoReciboNominaRechazado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "recibo_nomina.error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * recibo_nomina.error
+         * @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoReciboNominaError"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "recibo_nomina.cancelado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * recibo_nomina.cancelado
+         * @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoReciboNominaCancelado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "recibo_nomina.cancelacion_rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * recibo_nomina.cancelacion_rechazada
+         * @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoReciboNominaCancelacionRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "traslado.timbrado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * traslado.timbrado
+         * @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoTrasladoTimbrado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "traslado.rechazado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * traslado.rechazado
+         * @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoTrasladoRechazado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "traslado.error": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * traslado.error
+         * @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoTrasladoError"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "traslado.cancelado": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * traslado.cancelado
+         * @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoTrasladoCancelado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "traslado.cancelacion_rechazada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * traslado.cancelacion_rechazada
+         * @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoTrasladoCancelacionRechazada"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "factura.sustituida": {
         parameters: {
             query?: never;
@@ -1757,6 +2354,26 @@ export interface webhooks {
          * @description Ningún comprobante del lote quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
          */
         post: operations["recibirEventoLoteCompletado"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "nomina.completada": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * nomina.completada
+         * @description Ningún recibo de la nómina quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado y el periodo. Responde 2xx en menos de 10 s; cualquier otra respuesta se reintenta con espera creciente durante 3 días.
+         */
+        post: operations["recibirEventoNominaCompletada"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1891,8 +2508,11 @@ export interface components {
         };
         ComprobanteEvento: {
             id: string;
-            /** @enum {string} */
-            tipo: "I" | "E" | "P";
+            /**
+             * @description I factura, E nota de crédito, P complemento de pago, N recibo de nómina, T traslado.
+             * @enum {string}
+             */
+            tipo: "I" | "E" | "P" | "N" | "T";
             /** @enum {string} */
             status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             /** @enum {string} */
@@ -2261,6 +2881,236 @@ export interface components {
             mode: "test" | "live";
             data: components["schemas"]["ComprobanteEvento"];
         };
+        /** @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. */
+        EventoReciboNominaTimbrado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recibo_nomina.timbrado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. */
+        EventoReciboNominaRechazado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recibo_nomina.rechazado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. */
+        EventoReciboNominaError: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recibo_nomina.error";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). */
+        EventoReciboNominaCancelado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recibo_nomina.cancelado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. */
+        EventoReciboNominaCancelacionRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "recibo_nomina.cancelacion_rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El PAC timbró el comprobante: ya tiene UUID, XML y PDF. */
+        EventoTrasladoTimbrado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "traslado.timbrado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El PAC lo rechazó por una regla del SAT (códigos en `errores`); no tiene UUID. Corrige y emite otro. */
+        EventoTrasladoRechazado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "traslado.rechazado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description No se pudo timbrar tras los reintentos (PAC no disponible); no tiene UUID. */
+        EventoTrasladoError: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "traslado.error";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El SAT lo canceló (aceptada por el receptor o sin necesidad de aceptación). */
+        EventoTrasladoCancelado: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "traslado.cancelado";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
+        /** @description El receptor rechazó la cancelación o venció su plazo: sigue vigente. */
+        EventoTrasladoCancelacionRechazada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "traslado.cancelacion_rechazada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["ComprobanteEvento"];
+        };
         /** @description Terminó una sustitución: el original quedó cancelado con motivo 01 y el UUID de la sustituta. */
         EventoFacturaSustituida: {
             /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
@@ -2447,6 +3297,74 @@ export interface components {
                 cancelacion_rechazada: number;
             };
         };
+        /** @description Ningún recibo de la nómina quedó `pendiente`: cada uno terminó `timbrada`, `rechazada` o `error`; con los conteos por estado y el periodo. */
+        EventoNominaCompletada: {
+            /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "nomina.completada";
+            /**
+             * @description Cuándo ocurrió (RFC 3339), como recomienda Standard Webhooks.
+             * @example 2026-11-25T16:00:05.123Z
+             */
+            timestamp: string;
+            /**
+             * @deprecated
+             * @description Igual que `timestamp`; se conserva por compatibilidad.
+             */
+            created: string;
+            /** @enum {string} */
+            mode: "test" | "live";
+            data: components["schemas"]["NominaEvento"];
+        };
+        NominaEvento: {
+            id: string;
+            periodo: components["schemas"]["PeriodoNomina"];
+            total: number;
+            /** @description Recibos aceptados (con id), que se timbran por sí solos. */
+            aceptados: number;
+            /** @description Recibos rechazados al aceptarse: no se guardó nada de ellos. */
+            rechazados: number;
+            completado_at: string;
+            created_at: string;
+            /** @description Recibos de esta nómina, por estado. */
+            por_status: {
+                pendiente: number;
+                timbrada: number;
+                rechazada: number;
+                error: number;
+                cancelacion_pendiente: number;
+                cancelada: number;
+                cancelacion_rechazada: number;
+            };
+        };
+        /** @description El periodo de pago de todos los recibos de la nómina. */
+        PeriodoNomina: {
+            /**
+             * @description c_TipoNomina: O ordinaria, E extraordinaria.
+             * @example O
+             * @enum {string}
+             */
+            tipo_nomina: "O" | "E";
+            /**
+             * @description Fecha en que se pagó (FechaPago).
+             * @example 2026-11-15
+             */
+            fecha_pago: string;
+            /**
+             * @description Primer día del periodo pagado.
+             * @example 2026-11-01
+             */
+            fecha_inicial_pago: string;
+            /**
+             * @description Último día del periodo pagado.
+             * @example 2026-11-15
+             */
+            fecha_final_pago: string;
+        };
         /** @description Una exportación terminó: su archivo está listo para descargarse en `GET /exportaciones/{id}/archivo`. */
         EventoExportacionLista: {
             /** @description Id del evento; también `webhook-id`. Úsalo para descartar duplicados. */
@@ -2502,10 +3420,10 @@ export interface components {
              */
             hasta: string;
             /**
-             * @description Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago).
+             * @description Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago), N (recibo de nómina), T (traslado).
              * @enum {string}
              */
-            tipo?: "I" | "E" | "P";
+            tipo?: "I" | "E" | "P" | "N" | "T";
             /**
              * @description Solo los comprobantes en este estado. Sin él, todos salvo los borradores.
              * @enum {string}
@@ -2607,7 +3525,7 @@ export interface components {
             };
         };
         /** @description Cualquier evento que HexaFac entrega, según su `type`. */
-        EventoWebhook: components["schemas"]["EventoFacturaTimbrada"] | components["schemas"]["EventoFacturaRechazada"] | components["schemas"]["EventoFacturaError"] | components["schemas"]["EventoFacturaCancelada"] | components["schemas"]["EventoFacturaCancelacionRechazada"] | components["schemas"]["EventoNotaCreditoTimbrada"] | components["schemas"]["EventoNotaCreditoRechazada"] | components["schemas"]["EventoNotaCreditoError"] | components["schemas"]["EventoNotaCreditoCancelada"] | components["schemas"]["EventoNotaCreditoCancelacionRechazada"] | components["schemas"]["EventoComplementoPagoTimbrada"] | components["schemas"]["EventoComplementoPagoRechazada"] | components["schemas"]["EventoComplementoPagoError"] | components["schemas"]["EventoComplementoPagoCancelada"] | components["schemas"]["EventoComplementoPagoCancelacionRechazada"] | components["schemas"]["EventoFacturaSustituida"] | components["schemas"]["EventoCancelacionRecibidaPendiente"] | components["schemas"]["EventoAplicacionCsdPorVencer"] | components["schemas"]["EventoAplicacionCsdVencido"] | components["schemas"]["EventoLoteCompletado"] | components["schemas"]["EventoExportacionLista"] | components["schemas"]["EventoReciboFacturado"] | components["schemas"]["EventoFacturaGlobalTimbrada"] | components["schemas"]["EventoWebhookPrueba"];
+        EventoWebhook: components["schemas"]["EventoFacturaTimbrada"] | components["schemas"]["EventoFacturaRechazada"] | components["schemas"]["EventoFacturaError"] | components["schemas"]["EventoFacturaCancelada"] | components["schemas"]["EventoFacturaCancelacionRechazada"] | components["schemas"]["EventoNotaCreditoTimbrada"] | components["schemas"]["EventoNotaCreditoRechazada"] | components["schemas"]["EventoNotaCreditoError"] | components["schemas"]["EventoNotaCreditoCancelada"] | components["schemas"]["EventoNotaCreditoCancelacionRechazada"] | components["schemas"]["EventoComplementoPagoTimbrada"] | components["schemas"]["EventoComplementoPagoRechazada"] | components["schemas"]["EventoComplementoPagoError"] | components["schemas"]["EventoComplementoPagoCancelada"] | components["schemas"]["EventoComplementoPagoCancelacionRechazada"] | components["schemas"]["EventoReciboNominaTimbrado"] | components["schemas"]["EventoReciboNominaRechazado"] | components["schemas"]["EventoReciboNominaError"] | components["schemas"]["EventoReciboNominaCancelado"] | components["schemas"]["EventoReciboNominaCancelacionRechazada"] | components["schemas"]["EventoTrasladoTimbrado"] | components["schemas"]["EventoTrasladoRechazado"] | components["schemas"]["EventoTrasladoError"] | components["schemas"]["EventoTrasladoCancelado"] | components["schemas"]["EventoTrasladoCancelacionRechazada"] | components["schemas"]["EventoFacturaSustituida"] | components["schemas"]["EventoCancelacionRecibidaPendiente"] | components["schemas"]["EventoAplicacionCsdPorVencer"] | components["schemas"]["EventoAplicacionCsdVencido"] | components["schemas"]["EventoLoteCompletado"] | components["schemas"]["EventoNominaCompletada"] | components["schemas"]["EventoExportacionLista"] | components["schemas"]["EventoReciboFacturado"] | components["schemas"]["EventoFacturaGlobalTimbrada"] | components["schemas"]["EventoWebhookPrueba"];
         Health: {
             /** @enum {string} */
             status: "ok";
@@ -2723,7 +3641,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url: string;
-            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "recibo.facturado" | "factura_global.timbrada" | "*")[];
+            events: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "recibo_nomina.timbrado" | "recibo_nomina.rechazado" | "recibo_nomina.error" | "recibo_nomina.cancelado" | "recibo_nomina.cancelacion_rechazada" | "traslado.timbrado" | "traslado.rechazado" | "traslado.error" | "traslado.cancelado" | "traslado.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "nomina.completada" | "exportacion.lista" | "recibo.facturado" | "factura_global.timbrada" | "*")[];
             description?: string;
         };
         /**
@@ -2737,7 +3655,7 @@ export interface components {
              * @example https://mi-app.example.com/webhooks/hexafac
              */
             url?: string;
-            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "exportacion.lista" | "recibo.facturado" | "factura_global.timbrada" | "*")[];
+            events?: ("factura.timbrada" | "factura.rechazada" | "factura.error" | "factura.cancelada" | "factura.cancelacion_rechazada" | "nota_credito.timbrada" | "nota_credito.rechazada" | "nota_credito.error" | "nota_credito.cancelada" | "nota_credito.cancelacion_rechazada" | "complemento_pago.timbrada" | "complemento_pago.rechazada" | "complemento_pago.error" | "complemento_pago.cancelada" | "complemento_pago.cancelacion_rechazada" | "recibo_nomina.timbrado" | "recibo_nomina.rechazado" | "recibo_nomina.error" | "recibo_nomina.cancelado" | "recibo_nomina.cancelacion_rechazada" | "traslado.timbrado" | "traslado.rechazado" | "traslado.error" | "traslado.cancelado" | "traslado.cancelacion_rechazada" | "factura.sustituida" | "cancelacion_recibida.pendiente" | "aplicacion.csd_por_vencer" | "aplicacion.csd_vencido" | "lote.completado" | "nomina.completada" | "exportacion.lista" | "recibo.facturado" | "factura_global.timbrada" | "*")[];
             description?: string | null;
             /** @description false pausa las entregas; true las reanuda. */
             active?: boolean;
@@ -2959,6 +3877,10 @@ export interface components {
             E?: string;
             /** @description Serie de los complementos de pago; sin ella, CP. */
             P?: string;
+            /** @description Serie de los recibos de nómina; sin ella, N. */
+            N?: string;
+            /** @description Serie de los traslados; sin ella, T. */
+            T?: string;
         };
         /**
          * @example {
@@ -3063,6 +3985,10 @@ export interface components {
                 E?: string;
                 /** @description Serie de los complementos de pago; sin ella, CP. */
                 P?: string;
+                /** @description Serie de los recibos de nómina; sin ella, N. */
+                N?: string;
+                /** @description Serie de los traslados; sin ella, T. */
+                T?: string;
             } | null;
         };
         /**
@@ -3336,8 +4262,11 @@ export interface components {
         /** @description Un comprobante en borrador (status `borrador`, folio null) con las advertencias de su solicitud. */
         Borrador: {
             id: string;
-            /** @enum {string} */
-            tipo: "I" | "E" | "P";
+            /**
+             * @description I factura, E nota de crédito, P complemento de pago, N recibo de nómina, T traslado.
+             * @enum {string}
+             */
+            tipo: "I" | "E" | "P" | "N" | "T";
             /** @enum {string} */
             status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             /** @enum {string} */
@@ -3628,152 +4557,607 @@ export interface components {
                  */
                 uuids: string[];
             }[];
+            /**
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @example {
+             *       "ubicaciones": [
+             *         {
+             *           "tipo_ubicacion": "Origen",
+             *           "id_ubicacion": "OR000001",
+             *           "rfc_remitente_destinatario": "EKU9003173C9",
+             *           "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+             *           "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
+             *           "domicilio": {
+             *             "calle": "Av. Constituyentes",
+             *             "numero_exterior": "1000",
+             *             "municipio": "039",
+             *             "estado": "NLE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "64000",
+             *             "localidad": "07"
+             *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000001",
+             *           "rfc_remitente_destinatario": "URE180429TM6",
+             *           "nombre_remitente_destinatario": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
+             *           "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
+             *           "distancia_recorrida": "905.5",
+             *           "domicilio": {
+             *             "calle": "Insurgentes Sur",
+             *             "numero_exterior": "300",
+             *             "municipio": "015",
+             *             "estado": "CMX",
+             *             "pais": "MEX",
+             *             "codigo_postal": "06600"
+             *           }
+             *         }
+             *       ],
+             *       "mercancias": {
+             *         "mercancia": [
+             *           {
+             *             "bienes_transp": "43211500",
+             *             "descripcion": "Computadoras portátiles",
+             *             "cantidad": "40",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "120.5"
+             *           }
+             *         ],
+             *         "autotransporte": {
+             *           "perm_sct": "TPAF01",
+             *           "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
+             *           "identificacion_vehicular": {
+             *             "config_vehicular": "C2",
+             *             "peso_bruto_vehicular": "7.5",
+             *             "placa_vm": "501AAA",
+             *             "anio_modelo_vm": "2022"
+             *           },
+             *           "seguros": {
+             *             "asegura_resp_civil": "SEGUROS DEL NORTE",
+             *             "poliza_resp_civil": "RC-123456"
+             *           }
+             *         }
+             *       },
+             *       "figura_transporte": [
+             *         {
+             *           "tipo_figura": "01",
+             *           "rfc_figura": "XIQB891116QE4",
+             *           "num_licencia": "LF0123456789",
+             *           "nombre_figura": "BERENICE XIMO QUEZADA"
+             *         }
+             *       ]
+             *     }
+             */
             carta_porte?: {
+                /**
+                 * @description IdCCP: identificador de la Carta Porte, "CCC" y los últimos 33 caracteres de un UUID. Se genera si se omite y se guarda con la solicitud: cada intento de timbrado lleva el mismo. Indícalo solo para conservar el de un intento anterior.
+                 * @example CCCeafcc-de9d-46bd-a2fc-1b2e4727d1e5
+                 */
                 id_ccp?: string;
                 /**
+                 * @description TranspInternac: Sí si las mercancías entran o salen del país; No si se omite.
                  * @default No
+                 * @example No
                  * @enum {string}
                  */
                 transp_internac?: "Sí" | "No";
+                /** @description RegimenesAduaneros (hasta 10): obligatorios en un transporte internacional (c_RegimenAduanero, p. ej. IMD importación definitiva). */
                 regimenes_aduaneros?: string[];
-                /** @enum {string} */
+                /**
+                 * @description EntradaSalidaMerc: Entrada o Salida; obligatorio en un transporte internacional.
+                 * @example Entrada
+                 * @enum {string}
+                 */
                 entrada_salida_merc?: "Entrada" | "Salida";
+                /**
+                 * @description PaisOrigenDestino (c_Pais): de dónde vienen o a dónde van; obligatorio en un transporte internacional.
+                 * @example USA
+                 */
                 pais_origen_destino?: string;
+                /**
+                 * @description ViaEntradaSalida (c_CveTransporte): 01 autotransporte; obligatorio en un transporte internacional.
+                 * @example 01
+                 */
                 via_entrada_salida?: string;
+                /** @description Ubicaciones: al menos un origen y un destino. TotalDistRec es la suma de las distancias de los destinos. */
                 ubicaciones: {
-                    /** @enum {string} */
+                    /**
+                     * @description TipoUbicacion: Origen o Destino.
+                     * @example Origen
+                     * @enum {string}
+                     */
                     tipo_ubicacion: "Origen" | "Destino";
+                    /**
+                     * @description IDUbicacion: OR u DE y 6 dígitos; las cantidad_transporta de las mercancías lo nombran.
+                     * @example OR000001
+                     */
                     id_ubicacion?: string;
+                    /**
+                     * @description RFC de quien envía (origen) o recibe (destino); XEXX010101000 si es extranjero.
+                     * @example EKU9003173C9
+                     */
                     rfc_remitente_destinatario: string;
+                    /**
+                     * @description Nombre del remitente o destinatario.
+                     * @example ESCUELA KEMPER URGATE
+                     */
                     nombre_remitente_destinatario?: string;
+                    /**
+                     * @description Registro de identidad fiscal del remitente o destinatario extranjero.
+                     * @example 123456789
+                     */
                     num_reg_id_trib?: string;
+                    /**
+                     * @description c_Pais de residencia fiscal del remitente o destinatario extranjero.
+                     * @example USA
+                     */
                     residencia_fiscal?: string;
+                    /**
+                     * @description NumEstacion (c_Estaciones): solo en transporte marítimo, aéreo o ferroviario, que aún no se admiten.
+                     * @example PM001
+                     */
                     num_estacion?: string;
+                    /**
+                     * @description Fecha y hora de salida (origen) o de llegada estimada (destino), AAAA-MM-DDThh:mm:ss.
+                     * @example 2026-11-20T13:00:00
+                     */
                     fecha_hora_salida_llegada: string;
+                    /**
+                     * @description DistanciaRecorrida en km hasta este destino (obligatoria en cada destino).
+                     * @example 905.5
+                     */
                     distancia_recorrida?: string | number;
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
                     domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
                         calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
                         numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
                         numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
                         colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
                         localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
                         referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
                         municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
                         estado: string;
-                        /** @default MEX */
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
                         pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
                         codigo_postal: string;
                     };
                 }[];
+                /** @description Mercancías transportadas y el autotransporte. */
                 mercancias: {
-                    /** @default KGM */
+                    /**
+                     * @description UnidadPeso (c_ClaveUnidadPeso); KGM si se omite.
+                     * @default KGM
+                     * @example KGM
+                     */
                     unidad_peso?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description Sí: logística inversa, recolección o devolución.
+                     * @example Sí
+                     * @enum {string}
+                     */
                     logistica_inversa_recoleccion_devolucion?: "Sí";
+                    /** @description Mercancías (al menos una); NumTotalMercancias es su número y PesoBrutoTotal la suma de sus peso_en_kg. */
                     mercancia: {
+                        /**
+                         * @description BienesTransp: c_ClaveProdServCP (8 dígitos). Solo se valida el formato: el catálogo no está disponible como datos.
+                         * @example 43211500
+                         */
                         bienes_transp: string;
+                        /**
+                         * @description ClaveSTCC: solo en transporte ferroviario.
+                         * @example 123456
+                         */
                         clave_stcc?: string;
+                        /**
+                         * @description Descripción de la mercancía.
+                         * @example Computadoras portátiles
+                         */
                         descripcion: string;
+                        /**
+                         * @description Cantidad de la mercancía.
+                         * @example 25
+                         */
                         cantidad: string | number;
+                        /**
+                         * @description c_ClaveUnidad.
+                         * @example H87
+                         */
                         clave_unidad: string;
+                        /**
+                         * @description Unidad de medida propia.
+                         * @example Pieza
+                         */
                         unidad?: string;
+                        /**
+                         * @description Largo/alto/ancho en cm o plg.
+                         * @example 30/40/50cm
+                         */
                         dimensiones?: string;
-                        /** @enum {string} */
+                        /**
+                         * @description Sí o No: obligatorio cuando la clave de bienes_transp puede ser material peligroso.
+                         * @example No
+                         * @enum {string}
+                         */
                         material_peligroso?: "Sí" | "No";
+                        /**
+                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @example 1203
+                         */
                         cve_material_peligroso?: string;
+                        /**
+                         * @description c_TipoEmbalaje; obligatorio con material_peligroso Sí.
+                         * @example 4H2
+                         */
                         embalaje?: string;
+                        /**
+                         * @description Descripción del embalaje.
+                         * @example Bidones de plástico
+                         */
                         descrip_embalaje?: string;
+                        /**
+                         * @description c_SectorCOFEPRIS: 01 medicamento, 02 precursores, 03 psicotrópicos, 04 sustancias tóxicas, 05 plaguicidas y fertilizantes.
+                         * @example 01
+                         */
                         sector_cofepris?: string;
+                        /** @description Nombre del ingrediente activo. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         nombre_ingrediente_activo?: string;
+                        /** @description Nombre químico. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         nom_quimico?: string;
+                        /** @description Denominación genérica del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         denominacion_generica_prod?: string;
+                        /** @description Denominación distintiva del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         denominacion_distintiva_prod?: string;
+                        /** @description Fabricante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         fabricante?: string;
+                        /** @description Fecha de caducidad, AAAA-MM-DD. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         fecha_caducidad?: string;
+                        /** @description Lote del medicamento. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         lote_medicamento?: string;
+                        /** @description c_FormaFarmaceutica. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         forma_farmaceutica?: string;
+                        /** @description c_CondicionesEspeciales de transporte. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         condiciones_esp_transp?: string;
+                        /** @description Registro sanitario o folio de autorización. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         registro_sanitario_folio_autorizacion?: string;
+                        /** @description Permiso de importación (importaciones de los sectores 01–03). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         permiso_importacion?: string;
+                        /** @description Folio de importación de la VUCEM (importaciones). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         folio_impo_vucem?: string;
+                        /** @description Número CAS de la sustancia. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         num_cas?: string;
+                        /** @description Razón social de la empresa importadora (sustancias tóxicas). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         razon_social_emp_imp?: string;
+                        /** @description Registro sanitario de plaguicidas y fertilizantes. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         num_reg_san_plag_cofepris?: string;
+                        /** @description Datos del fabricante del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_fabricante?: string;
+                        /** @description Datos del formulador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_formulador?: string;
+                        /** @description Datos del maquilador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_maquilador?: string;
+                        /** @description Uso autorizado del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         uso_autorizado?: string;
+                        /**
+                         * @description Peso bruto de la mercancía en kg (hasta 3 decimales).
+                         * @example 75.3
+                         */
                         peso_en_kg: string | number;
+                        /**
+                         * @description Valor de la mercancía (obligatorio en un ingreso y en un traslado internacional).
+                         * @example 250000.00
+                         */
                         valor_mercancia?: string | number;
+                        /**
+                         * @description c_Moneda del valor de la mercancía.
+                         * @example MXN
+                         */
                         moneda?: string;
+                        /**
+                         * @description c_FraccionArancelaria (transporte internacional).
+                         * @example 8471300100
+                         */
                         fraccion_arancelaria?: string;
+                        /**
+                         * @description Folio fiscal del CFDI con complemento de comercio exterior (exportaciones).
+                         * @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF
+                         */
                         uuid_comercio_ext?: string;
+                        /**
+                         * @description c_TipoMateria (transporte internacional): 01 materia prima … 05 otra.
+                         * @example 03
+                         */
                         tipo_materia?: string;
+                        /**
+                         * @description Descripción de la materia cuando tipo_materia es 05 (otra).
+                         * @example Refacciones
+                         */
                         descripcion_materia?: string;
+                        /** @description Documentación aduanera de una importación: pedimento u otro documento. */
                         documentacion_aduanera?: {
+                            /**
+                             * @description c_DocumentoAduanero: 01 pedimento, …
+                             * @example 01
+                             */
                             tipo_documento: string;
+                            /**
+                             * @description Número de pedimento (con tipo_documento 01), con sus espacios: AA  AA  AAAA  NNNNNNN.
+                             * @example 26  24  3420  6000123
+                             */
                             num_pedimento?: string;
+                            /**
+                             * @description Identificador del documento aduanero que no es pedimento.
+                             * @example ABC-123
+                             */
                             ident_doc_aduanero?: string;
+                            /**
+                             * @description RFC del importador (con pedimento).
+                             * @example EKU9003173C9
+                             */
                             rfc_impo?: string;
                         }[];
+                        /** @description Guías de identificación (paquetería; empaques y estibas). */
                         guias_identificacion?: {
+                            /**
+                             * @description Número de guía.
+                             * @example 1234567890
+                             */
                             numero_guia_identificacion: string;
+                            /**
+                             * @description Descripción del contenido de la guía.
+                             * @example Paquete con refacciones
+                             */
                             descrip_guia_identificacion: string;
+                            /**
+                             * @description Peso de la guía en kg.
+                             * @example 2.5
+                             */
                             peso_guia_identificacion: string | number;
                         }[];
+                        /** @description Qué cantidad va de qué origen a qué destino (obligatoria con más de un origen o destino). */
                         cantidad_transporta?: {
+                            /**
+                             * @description Cantidad transportada.
+                             * @example 25
+                             */
                             cantidad: string | number;
+                            /**
+                             * @description IDUbicacion del origen.
+                             * @example OR000001
+                             */
                             id_origen: string;
+                            /**
+                             * @description IDUbicacion del destino.
+                             * @example DE000001
+                             */
                             id_destino: string;
+                            /**
+                             * @description c_CveTransporte (solo en transporte intermodal).
+                             * @example 01
+                             */
                             cves_transporte?: string;
                         }[];
                     }[];
+                    /** @description Autotransporte federal: el único medio admitido (CP148). */
                     autotransporte?: {
+                        /**
+                         * @description c_TipoPermiso de la SICT (p. ej. TPAF01 autotransporte federal de carga general).
+                         * @example TPAF01
+                         */
                         perm_sct: string;
+                        /**
+                         * @description Número del permiso de la SICT.
+                         * @example 0X2XTXZ0X5X0X3X2X1X0
+                         */
                         num_permiso_sct: string;
+                        /** @description El vehículo. */
                         identificacion_vehicular: {
+                            /**
+                             * @description c_ConfigAutotransporte (C2, T3S2…); la que requiere remolque exige `remolques`.
+                             * @example T3S2
+                             */
                             config_vehicular: string;
+                            /**
+                             * @description Peso bruto vehicular en toneladas.
+                             * @example 41.5
+                             */
                             peso_bruto_vehicular: string | number;
+                            /**
+                             * @description Placa del vehículo: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 501AAA
+                             */
                             placa_vm: string;
+                            /**
+                             * @description Año del modelo.
+                             * @example 2022
+                             */
                             anio_modelo_vm: string;
                         };
+                        /** @description Seguros del vehículo y de la carga. */
                         seguros: {
+                            /**
+                             * @description Aseguradora de responsabilidad civil.
+                             * @example SEGUROS DEL NORTE
+                             */
                             asegura_resp_civil: string;
+                            /**
+                             * @description Póliza de responsabilidad civil.
+                             * @example RC-123456
+                             */
                             poliza_resp_civil: string;
+                            /**
+                             * @description Aseguradora de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example ECO SEGUROS
+                             */
                             asegura_med_ambiente?: string;
+                            /**
+                             * @description Póliza de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example MA-98765
+                             */
                             poliza_med_ambiente?: string;
+                            /**
+                             * @description Aseguradora de la carga.
+                             * @example SEGUROS DEL NORTE
+                             */
                             asegura_carga?: string;
+                            /**
+                             * @description Póliza de la carga.
+                             * @example CG-555
+                             */
                             poliza_carga?: string;
+                            /**
+                             * @description Prima del seguro que se cobra al cliente (solo en un ingreso).
+                             * @example 350.00
+                             */
                             prima_seguro?: string | number;
                         };
+                        /** @description Remolques o semirremolques (uno o dos): obligatorios si la configuración vehicular los requiere. */
                         remolques?: {
+                            /**
+                             * @description c_SubTipoRem (p. ej. CTR004 caja).
+                             * @example CTR004
+                             */
                             sub_tipo_rem: string;
+                            /**
+                             * @description Placa del remolque: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 752WZ8
+                             */
                             placa: string;
                         }[];
                     };
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_maritimo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_aereo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_ferroviario?: unknown;
                 };
+                /** @description Figuras del transporte: al menos el operador (01); propietario (02) o arrendatario (03) del vehículo cuando no es el emisor. */
                 figura_transporte?: {
+                    /**
+                     * @description c_FiguraTransporte: 01 operador, 02 propietario, 03 arrendatario, 04 notificado.
+                     * @example 01
+                     */
                     tipo_figura: string;
+                    /**
+                     * @description RFC de la figura (obligatorio si es residente en México).
+                     * @example XIQB891116QE4
+                     */
                     rfc_figura?: string;
+                    /**
+                     * @description Número de licencia federal del operador (obligatorio para el operador).
+                     * @example LF0123456789
+                     */
                     num_licencia?: string;
+                    /**
+                     * @description Nombre de la figura.
+                     * @example BERENICE XIMO QUEZADA
+                     */
                     nombre_figura: string;
+                    /**
+                     * @description Registro de identidad fiscal de una figura extranjera.
+                     * @example 123456789
+                     */
                     num_reg_id_trib_figura?: string;
+                    /**
+                     * @description c_Pais de residencia de una figura extranjera.
+                     * @example USA
+                     */
                     residencia_fiscal_figura?: string;
+                    /** @description Partes del transporte de las que la figura es propietaria o arrendataria (obligatorias para 02 y 03). */
                     partes_transporte?: string[];
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
                     domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
                         calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
                         numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
                         numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
                         colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
                         localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
                         referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
                         municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
                         estado: string;
-                        /** @default MEX */
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
                         pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
                         codigo_postal: string;
                     };
                 }[];
@@ -3792,8 +5176,11 @@ export interface components {
         };
         Factura: {
             id: string;
-            /** @enum {string} */
-            tipo: "I" | "E" | "P";
+            /**
+             * @description I factura, E nota de crédito, P complemento de pago, N recibo de nómina, T traslado.
+             * @enum {string}
+             */
+            tipo: "I" | "E" | "P" | "N" | "T";
             /** @enum {string} */
             status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             /** @enum {string} */
@@ -3851,8 +5238,11 @@ export interface components {
         };
         FacturaDetalle: {
             id: string;
-            /** @enum {string} */
-            tipo: "I" | "E" | "P";
+            /**
+             * @description I factura, E nota de crédito, P complemento de pago, N recibo de nómina, T traslado.
+             * @enum {string}
+             */
+            tipo: "I" | "E" | "P" | "N" | "T";
             /** @enum {string} */
             status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
             /** @enum {string} */
@@ -3918,6 +5308,8 @@ export interface components {
             saldo?: components["schemas"]["Saldo"];
             /** @description Solo notas de crédito y complementos de pago. */
             aplicaciones?: components["schemas"]["Aplicacion"][];
+            /** @description Sus envíos por correo, del más antiguo al más reciente. */
+            envios: components["schemas"]["Envio"][];
         };
         /** @description Solo facturas PPD: su saldo y los pagos y notas de crédito que se le aplican (los rechazados no aparecen; los cancelados no cuentan). */
         Saldo: {
@@ -3975,6 +5367,35 @@ export interface components {
             importe: string;
             /** @example 580.00 */
             imp_saldo_insoluto: string;
+        };
+        /** @description Un envío por correo del XML y el PDF de un comprobante. */
+        Envio: {
+            id: string;
+            /**
+             * @example [
+             *       "contabilidad@cliente.mx"
+             *     ]
+             */
+            to: string[];
+            /** @example [] */
+            cc: string[];
+            /** @description true: el envío al timbrar (al email del cliente o del portal); false: POST …/{id}/enviar. */
+            automatico: boolean;
+            /**
+             * @description `pendiente` (en cola o reintentando) → `enviado` (el servicio de correo lo aceptó) o `error` (se agotaron los reintentos; ver `error`).
+             * @enum {string}
+             */
+            status: "pendiente" | "enviado" | "error";
+            /**
+             * @description Message-ID del correo, el mismo en cada reintento.
+             * @example <019ab1c2-0000-7000-8000-0000000000e1@hexafac.mx>
+             */
+            message_id: string | null;
+            intentos: number;
+            /** @description La razón del último intento fallido. */
+            error: string | null;
+            created_at: string;
+            enviado_at: string | null;
         };
         EstadoSat: {
             uuid: string;
@@ -4209,152 +5630,607 @@ export interface components {
                  */
                 uuids: string[];
             }[];
+            /**
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @example {
+             *       "ubicaciones": [
+             *         {
+             *           "tipo_ubicacion": "Origen",
+             *           "id_ubicacion": "OR000001",
+             *           "rfc_remitente_destinatario": "EKU9003173C9",
+             *           "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+             *           "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
+             *           "domicilio": {
+             *             "calle": "Av. Constituyentes",
+             *             "numero_exterior": "1000",
+             *             "municipio": "039",
+             *             "estado": "NLE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "64000",
+             *             "localidad": "07"
+             *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000001",
+             *           "rfc_remitente_destinatario": "URE180429TM6",
+             *           "nombre_remitente_destinatario": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
+             *           "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
+             *           "distancia_recorrida": "905.5",
+             *           "domicilio": {
+             *             "calle": "Insurgentes Sur",
+             *             "numero_exterior": "300",
+             *             "municipio": "015",
+             *             "estado": "CMX",
+             *             "pais": "MEX",
+             *             "codigo_postal": "06600"
+             *           }
+             *         }
+             *       ],
+             *       "mercancias": {
+             *         "mercancia": [
+             *           {
+             *             "bienes_transp": "43211500",
+             *             "descripcion": "Computadoras portátiles",
+             *             "cantidad": "40",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "120.5"
+             *           }
+             *         ],
+             *         "autotransporte": {
+             *           "perm_sct": "TPAF01",
+             *           "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
+             *           "identificacion_vehicular": {
+             *             "config_vehicular": "C2",
+             *             "peso_bruto_vehicular": "7.5",
+             *             "placa_vm": "501AAA",
+             *             "anio_modelo_vm": "2022"
+             *           },
+             *           "seguros": {
+             *             "asegura_resp_civil": "SEGUROS DEL NORTE",
+             *             "poliza_resp_civil": "RC-123456"
+             *           }
+             *         }
+             *       },
+             *       "figura_transporte": [
+             *         {
+             *           "tipo_figura": "01",
+             *           "rfc_figura": "XIQB891116QE4",
+             *           "num_licencia": "LF0123456789",
+             *           "nombre_figura": "BERENICE XIMO QUEZADA"
+             *         }
+             *       ]
+             *     }
+             */
             carta_porte?: {
+                /**
+                 * @description IdCCP: identificador de la Carta Porte, "CCC" y los últimos 33 caracteres de un UUID. Se genera si se omite y se guarda con la solicitud: cada intento de timbrado lleva el mismo. Indícalo solo para conservar el de un intento anterior.
+                 * @example CCCeafcc-de9d-46bd-a2fc-1b2e4727d1e5
+                 */
                 id_ccp?: string;
                 /**
+                 * @description TranspInternac: Sí si las mercancías entran o salen del país; No si se omite.
                  * @default No
+                 * @example No
                  * @enum {string}
                  */
                 transp_internac?: "Sí" | "No";
+                /** @description RegimenesAduaneros (hasta 10): obligatorios en un transporte internacional (c_RegimenAduanero, p. ej. IMD importación definitiva). */
                 regimenes_aduaneros?: string[];
-                /** @enum {string} */
+                /**
+                 * @description EntradaSalidaMerc: Entrada o Salida; obligatorio en un transporte internacional.
+                 * @example Entrada
+                 * @enum {string}
+                 */
                 entrada_salida_merc?: "Entrada" | "Salida";
+                /**
+                 * @description PaisOrigenDestino (c_Pais): de dónde vienen o a dónde van; obligatorio en un transporte internacional.
+                 * @example USA
+                 */
                 pais_origen_destino?: string;
+                /**
+                 * @description ViaEntradaSalida (c_CveTransporte): 01 autotransporte; obligatorio en un transporte internacional.
+                 * @example 01
+                 */
                 via_entrada_salida?: string;
+                /** @description Ubicaciones: al menos un origen y un destino. TotalDistRec es la suma de las distancias de los destinos. */
                 ubicaciones: {
-                    /** @enum {string} */
+                    /**
+                     * @description TipoUbicacion: Origen o Destino.
+                     * @example Origen
+                     * @enum {string}
+                     */
                     tipo_ubicacion: "Origen" | "Destino";
+                    /**
+                     * @description IDUbicacion: OR u DE y 6 dígitos; las cantidad_transporta de las mercancías lo nombran.
+                     * @example OR000001
+                     */
                     id_ubicacion?: string;
+                    /**
+                     * @description RFC de quien envía (origen) o recibe (destino); XEXX010101000 si es extranjero.
+                     * @example EKU9003173C9
+                     */
                     rfc_remitente_destinatario: string;
+                    /**
+                     * @description Nombre del remitente o destinatario.
+                     * @example ESCUELA KEMPER URGATE
+                     */
                     nombre_remitente_destinatario?: string;
+                    /**
+                     * @description Registro de identidad fiscal del remitente o destinatario extranjero.
+                     * @example 123456789
+                     */
                     num_reg_id_trib?: string;
+                    /**
+                     * @description c_Pais de residencia fiscal del remitente o destinatario extranjero.
+                     * @example USA
+                     */
                     residencia_fiscal?: string;
+                    /**
+                     * @description NumEstacion (c_Estaciones): solo en transporte marítimo, aéreo o ferroviario, que aún no se admiten.
+                     * @example PM001
+                     */
                     num_estacion?: string;
+                    /**
+                     * @description Fecha y hora de salida (origen) o de llegada estimada (destino), AAAA-MM-DDThh:mm:ss.
+                     * @example 2026-11-20T13:00:00
+                     */
                     fecha_hora_salida_llegada: string;
+                    /**
+                     * @description DistanciaRecorrida en km hasta este destino (obligatoria en cada destino).
+                     * @example 905.5
+                     */
                     distancia_recorrida?: string | number;
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
                     domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
                         calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
                         numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
                         numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
                         colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
                         localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
                         referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
                         municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
                         estado: string;
-                        /** @default MEX */
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
                         pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
                         codigo_postal: string;
                     };
                 }[];
+                /** @description Mercancías transportadas y el autotransporte. */
                 mercancias: {
-                    /** @default KGM */
+                    /**
+                     * @description UnidadPeso (c_ClaveUnidadPeso); KGM si se omite.
+                     * @default KGM
+                     * @example KGM
+                     */
                     unidad_peso?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description Sí: logística inversa, recolección o devolución.
+                     * @example Sí
+                     * @enum {string}
+                     */
                     logistica_inversa_recoleccion_devolucion?: "Sí";
+                    /** @description Mercancías (al menos una); NumTotalMercancias es su número y PesoBrutoTotal la suma de sus peso_en_kg. */
                     mercancia: {
+                        /**
+                         * @description BienesTransp: c_ClaveProdServCP (8 dígitos). Solo se valida el formato: el catálogo no está disponible como datos.
+                         * @example 43211500
+                         */
                         bienes_transp: string;
+                        /**
+                         * @description ClaveSTCC: solo en transporte ferroviario.
+                         * @example 123456
+                         */
                         clave_stcc?: string;
+                        /**
+                         * @description Descripción de la mercancía.
+                         * @example Computadoras portátiles
+                         */
                         descripcion: string;
+                        /**
+                         * @description Cantidad de la mercancía.
+                         * @example 25
+                         */
                         cantidad: string | number;
+                        /**
+                         * @description c_ClaveUnidad.
+                         * @example H87
+                         */
                         clave_unidad: string;
+                        /**
+                         * @description Unidad de medida propia.
+                         * @example Pieza
+                         */
                         unidad?: string;
+                        /**
+                         * @description Largo/alto/ancho en cm o plg.
+                         * @example 30/40/50cm
+                         */
                         dimensiones?: string;
-                        /** @enum {string} */
+                        /**
+                         * @description Sí o No: obligatorio cuando la clave de bienes_transp puede ser material peligroso.
+                         * @example No
+                         * @enum {string}
+                         */
                         material_peligroso?: "Sí" | "No";
+                        /**
+                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @example 1203
+                         */
                         cve_material_peligroso?: string;
+                        /**
+                         * @description c_TipoEmbalaje; obligatorio con material_peligroso Sí.
+                         * @example 4H2
+                         */
                         embalaje?: string;
+                        /**
+                         * @description Descripción del embalaje.
+                         * @example Bidones de plástico
+                         */
                         descrip_embalaje?: string;
+                        /**
+                         * @description c_SectorCOFEPRIS: 01 medicamento, 02 precursores, 03 psicotrópicos, 04 sustancias tóxicas, 05 plaguicidas y fertilizantes.
+                         * @example 01
+                         */
                         sector_cofepris?: string;
+                        /** @description Nombre del ingrediente activo. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         nombre_ingrediente_activo?: string;
+                        /** @description Nombre químico. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         nom_quimico?: string;
+                        /** @description Denominación genérica del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         denominacion_generica_prod?: string;
+                        /** @description Denominación distintiva del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         denominacion_distintiva_prod?: string;
+                        /** @description Fabricante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         fabricante?: string;
+                        /** @description Fecha de caducidad, AAAA-MM-DD. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         fecha_caducidad?: string;
+                        /** @description Lote del medicamento. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         lote_medicamento?: string;
+                        /** @description c_FormaFarmaceutica. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         forma_farmaceutica?: string;
+                        /** @description c_CondicionesEspeciales de transporte. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         condiciones_esp_transp?: string;
+                        /** @description Registro sanitario o folio de autorización. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         registro_sanitario_folio_autorizacion?: string;
+                        /** @description Permiso de importación (importaciones de los sectores 01–03). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         permiso_importacion?: string;
+                        /** @description Folio de importación de la VUCEM (importaciones). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         folio_impo_vucem?: string;
+                        /** @description Número CAS de la sustancia. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         num_cas?: string;
+                        /** @description Razón social de la empresa importadora (sustancias tóxicas). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         razon_social_emp_imp?: string;
+                        /** @description Registro sanitario de plaguicidas y fertilizantes. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         num_reg_san_plag_cofepris?: string;
+                        /** @description Datos del fabricante del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_fabricante?: string;
+                        /** @description Datos del formulador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_formulador?: string;
+                        /** @description Datos del maquilador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_maquilador?: string;
+                        /** @description Uso autorizado del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         uso_autorizado?: string;
+                        /**
+                         * @description Peso bruto de la mercancía en kg (hasta 3 decimales).
+                         * @example 75.3
+                         */
                         peso_en_kg: string | number;
+                        /**
+                         * @description Valor de la mercancía (obligatorio en un ingreso y en un traslado internacional).
+                         * @example 250000.00
+                         */
                         valor_mercancia?: string | number;
+                        /**
+                         * @description c_Moneda del valor de la mercancía.
+                         * @example MXN
+                         */
                         moneda?: string;
+                        /**
+                         * @description c_FraccionArancelaria (transporte internacional).
+                         * @example 8471300100
+                         */
                         fraccion_arancelaria?: string;
+                        /**
+                         * @description Folio fiscal del CFDI con complemento de comercio exterior (exportaciones).
+                         * @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF
+                         */
                         uuid_comercio_ext?: string;
+                        /**
+                         * @description c_TipoMateria (transporte internacional): 01 materia prima … 05 otra.
+                         * @example 03
+                         */
                         tipo_materia?: string;
+                        /**
+                         * @description Descripción de la materia cuando tipo_materia es 05 (otra).
+                         * @example Refacciones
+                         */
                         descripcion_materia?: string;
+                        /** @description Documentación aduanera de una importación: pedimento u otro documento. */
                         documentacion_aduanera?: {
+                            /**
+                             * @description c_DocumentoAduanero: 01 pedimento, …
+                             * @example 01
+                             */
                             tipo_documento: string;
+                            /**
+                             * @description Número de pedimento (con tipo_documento 01), con sus espacios: AA  AA  AAAA  NNNNNNN.
+                             * @example 26  24  3420  6000123
+                             */
                             num_pedimento?: string;
+                            /**
+                             * @description Identificador del documento aduanero que no es pedimento.
+                             * @example ABC-123
+                             */
                             ident_doc_aduanero?: string;
+                            /**
+                             * @description RFC del importador (con pedimento).
+                             * @example EKU9003173C9
+                             */
                             rfc_impo?: string;
                         }[];
+                        /** @description Guías de identificación (paquetería; empaques y estibas). */
                         guias_identificacion?: {
+                            /**
+                             * @description Número de guía.
+                             * @example 1234567890
+                             */
                             numero_guia_identificacion: string;
+                            /**
+                             * @description Descripción del contenido de la guía.
+                             * @example Paquete con refacciones
+                             */
                             descrip_guia_identificacion: string;
+                            /**
+                             * @description Peso de la guía en kg.
+                             * @example 2.5
+                             */
                             peso_guia_identificacion: string | number;
                         }[];
+                        /** @description Qué cantidad va de qué origen a qué destino (obligatoria con más de un origen o destino). */
                         cantidad_transporta?: {
+                            /**
+                             * @description Cantidad transportada.
+                             * @example 25
+                             */
                             cantidad: string | number;
+                            /**
+                             * @description IDUbicacion del origen.
+                             * @example OR000001
+                             */
                             id_origen: string;
+                            /**
+                             * @description IDUbicacion del destino.
+                             * @example DE000001
+                             */
                             id_destino: string;
+                            /**
+                             * @description c_CveTransporte (solo en transporte intermodal).
+                             * @example 01
+                             */
                             cves_transporte?: string;
                         }[];
                     }[];
+                    /** @description Autotransporte federal: el único medio admitido (CP148). */
                     autotransporte?: {
+                        /**
+                         * @description c_TipoPermiso de la SICT (p. ej. TPAF01 autotransporte federal de carga general).
+                         * @example TPAF01
+                         */
                         perm_sct: string;
+                        /**
+                         * @description Número del permiso de la SICT.
+                         * @example 0X2XTXZ0X5X0X3X2X1X0
+                         */
                         num_permiso_sct: string;
+                        /** @description El vehículo. */
                         identificacion_vehicular: {
+                            /**
+                             * @description c_ConfigAutotransporte (C2, T3S2…); la que requiere remolque exige `remolques`.
+                             * @example T3S2
+                             */
                             config_vehicular: string;
+                            /**
+                             * @description Peso bruto vehicular en toneladas.
+                             * @example 41.5
+                             */
                             peso_bruto_vehicular: string | number;
+                            /**
+                             * @description Placa del vehículo: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 501AAA
+                             */
                             placa_vm: string;
+                            /**
+                             * @description Año del modelo.
+                             * @example 2022
+                             */
                             anio_modelo_vm: string;
                         };
+                        /** @description Seguros del vehículo y de la carga. */
                         seguros: {
+                            /**
+                             * @description Aseguradora de responsabilidad civil.
+                             * @example SEGUROS DEL NORTE
+                             */
                             asegura_resp_civil: string;
+                            /**
+                             * @description Póliza de responsabilidad civil.
+                             * @example RC-123456
+                             */
                             poliza_resp_civil: string;
+                            /**
+                             * @description Aseguradora de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example ECO SEGUROS
+                             */
                             asegura_med_ambiente?: string;
+                            /**
+                             * @description Póliza de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example MA-98765
+                             */
                             poliza_med_ambiente?: string;
+                            /**
+                             * @description Aseguradora de la carga.
+                             * @example SEGUROS DEL NORTE
+                             */
                             asegura_carga?: string;
+                            /**
+                             * @description Póliza de la carga.
+                             * @example CG-555
+                             */
                             poliza_carga?: string;
+                            /**
+                             * @description Prima del seguro que se cobra al cliente (solo en un ingreso).
+                             * @example 350.00
+                             */
                             prima_seguro?: string | number;
                         };
+                        /** @description Remolques o semirremolques (uno o dos): obligatorios si la configuración vehicular los requiere. */
                         remolques?: {
+                            /**
+                             * @description c_SubTipoRem (p. ej. CTR004 caja).
+                             * @example CTR004
+                             */
                             sub_tipo_rem: string;
+                            /**
+                             * @description Placa del remolque: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 752WZ8
+                             */
                             placa: string;
                         }[];
                     };
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_maritimo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_aereo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_ferroviario?: unknown;
                 };
+                /** @description Figuras del transporte: al menos el operador (01); propietario (02) o arrendatario (03) del vehículo cuando no es el emisor. */
                 figura_transporte?: {
+                    /**
+                     * @description c_FiguraTransporte: 01 operador, 02 propietario, 03 arrendatario, 04 notificado.
+                     * @example 01
+                     */
                     tipo_figura: string;
+                    /**
+                     * @description RFC de la figura (obligatorio si es residente en México).
+                     * @example XIQB891116QE4
+                     */
                     rfc_figura?: string;
+                    /**
+                     * @description Número de licencia federal del operador (obligatorio para el operador).
+                     * @example LF0123456789
+                     */
                     num_licencia?: string;
+                    /**
+                     * @description Nombre de la figura.
+                     * @example BERENICE XIMO QUEZADA
+                     */
                     nombre_figura: string;
+                    /**
+                     * @description Registro de identidad fiscal de una figura extranjera.
+                     * @example 123456789
+                     */
                     num_reg_id_trib_figura?: string;
+                    /**
+                     * @description c_Pais de residencia de una figura extranjera.
+                     * @example USA
+                     */
                     residencia_fiscal_figura?: string;
+                    /** @description Partes del transporte de las que la figura es propietaria o arrendataria (obligatorias para 02 y 03). */
                     partes_transporte?: string[];
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
                     domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
                         calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
                         numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
                         numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
                         colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
                         localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
                         referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
                         municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
                         estado: string;
-                        /** @default MEX */
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
                         pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
                         codigo_postal: string;
                     };
                 }[];
@@ -4698,152 +6574,607 @@ export interface components {
                  */
                 uuids: string[];
             }[];
+            /**
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @example {
+             *       "ubicaciones": [
+             *         {
+             *           "tipo_ubicacion": "Origen",
+             *           "id_ubicacion": "OR000001",
+             *           "rfc_remitente_destinatario": "EKU9003173C9",
+             *           "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+             *           "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
+             *           "domicilio": {
+             *             "calle": "Av. Constituyentes",
+             *             "numero_exterior": "1000",
+             *             "municipio": "039",
+             *             "estado": "NLE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "64000",
+             *             "localidad": "07"
+             *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000001",
+             *           "rfc_remitente_destinatario": "URE180429TM6",
+             *           "nombre_remitente_destinatario": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
+             *           "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
+             *           "distancia_recorrida": "905.5",
+             *           "domicilio": {
+             *             "calle": "Insurgentes Sur",
+             *             "numero_exterior": "300",
+             *             "municipio": "015",
+             *             "estado": "CMX",
+             *             "pais": "MEX",
+             *             "codigo_postal": "06600"
+             *           }
+             *         }
+             *       ],
+             *       "mercancias": {
+             *         "mercancia": [
+             *           {
+             *             "bienes_transp": "43211500",
+             *             "descripcion": "Computadoras portátiles",
+             *             "cantidad": "40",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "120.5"
+             *           }
+             *         ],
+             *         "autotransporte": {
+             *           "perm_sct": "TPAF01",
+             *           "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
+             *           "identificacion_vehicular": {
+             *             "config_vehicular": "C2",
+             *             "peso_bruto_vehicular": "7.5",
+             *             "placa_vm": "501AAA",
+             *             "anio_modelo_vm": "2022"
+             *           },
+             *           "seguros": {
+             *             "asegura_resp_civil": "SEGUROS DEL NORTE",
+             *             "poliza_resp_civil": "RC-123456"
+             *           }
+             *         }
+             *       },
+             *       "figura_transporte": [
+             *         {
+             *           "tipo_figura": "01",
+             *           "rfc_figura": "XIQB891116QE4",
+             *           "num_licencia": "LF0123456789",
+             *           "nombre_figura": "BERENICE XIMO QUEZADA"
+             *         }
+             *       ]
+             *     }
+             */
             carta_porte?: {
+                /**
+                 * @description IdCCP: identificador de la Carta Porte, "CCC" y los últimos 33 caracteres de un UUID. Se genera si se omite y se guarda con la solicitud: cada intento de timbrado lleva el mismo. Indícalo solo para conservar el de un intento anterior.
+                 * @example CCCeafcc-de9d-46bd-a2fc-1b2e4727d1e5
+                 */
                 id_ccp?: string;
                 /**
+                 * @description TranspInternac: Sí si las mercancías entran o salen del país; No si se omite.
                  * @default No
+                 * @example No
                  * @enum {string}
                  */
                 transp_internac?: "Sí" | "No";
+                /** @description RegimenesAduaneros (hasta 10): obligatorios en un transporte internacional (c_RegimenAduanero, p. ej. IMD importación definitiva). */
                 regimenes_aduaneros?: string[];
-                /** @enum {string} */
+                /**
+                 * @description EntradaSalidaMerc: Entrada o Salida; obligatorio en un transporte internacional.
+                 * @example Entrada
+                 * @enum {string}
+                 */
                 entrada_salida_merc?: "Entrada" | "Salida";
+                /**
+                 * @description PaisOrigenDestino (c_Pais): de dónde vienen o a dónde van; obligatorio en un transporte internacional.
+                 * @example USA
+                 */
                 pais_origen_destino?: string;
+                /**
+                 * @description ViaEntradaSalida (c_CveTransporte): 01 autotransporte; obligatorio en un transporte internacional.
+                 * @example 01
+                 */
                 via_entrada_salida?: string;
+                /** @description Ubicaciones: al menos un origen y un destino. TotalDistRec es la suma de las distancias de los destinos. */
                 ubicaciones: {
-                    /** @enum {string} */
+                    /**
+                     * @description TipoUbicacion: Origen o Destino.
+                     * @example Origen
+                     * @enum {string}
+                     */
                     tipo_ubicacion: "Origen" | "Destino";
+                    /**
+                     * @description IDUbicacion: OR u DE y 6 dígitos; las cantidad_transporta de las mercancías lo nombran.
+                     * @example OR000001
+                     */
                     id_ubicacion?: string;
+                    /**
+                     * @description RFC de quien envía (origen) o recibe (destino); XEXX010101000 si es extranjero.
+                     * @example EKU9003173C9
+                     */
                     rfc_remitente_destinatario: string;
+                    /**
+                     * @description Nombre del remitente o destinatario.
+                     * @example ESCUELA KEMPER URGATE
+                     */
                     nombre_remitente_destinatario?: string;
+                    /**
+                     * @description Registro de identidad fiscal del remitente o destinatario extranjero.
+                     * @example 123456789
+                     */
                     num_reg_id_trib?: string;
+                    /**
+                     * @description c_Pais de residencia fiscal del remitente o destinatario extranjero.
+                     * @example USA
+                     */
                     residencia_fiscal?: string;
+                    /**
+                     * @description NumEstacion (c_Estaciones): solo en transporte marítimo, aéreo o ferroviario, que aún no se admiten.
+                     * @example PM001
+                     */
                     num_estacion?: string;
+                    /**
+                     * @description Fecha y hora de salida (origen) o de llegada estimada (destino), AAAA-MM-DDThh:mm:ss.
+                     * @example 2026-11-20T13:00:00
+                     */
                     fecha_hora_salida_llegada: string;
+                    /**
+                     * @description DistanciaRecorrida en km hasta este destino (obligatoria en cada destino).
+                     * @example 905.5
+                     */
                     distancia_recorrida?: string | number;
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
                     domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
                         calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
                         numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
                         numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
                         colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
                         localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
                         referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
                         municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
                         estado: string;
-                        /** @default MEX */
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
                         pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
                         codigo_postal: string;
                     };
                 }[];
+                /** @description Mercancías transportadas y el autotransporte. */
                 mercancias: {
-                    /** @default KGM */
+                    /**
+                     * @description UnidadPeso (c_ClaveUnidadPeso); KGM si se omite.
+                     * @default KGM
+                     * @example KGM
+                     */
                     unidad_peso?: string;
-                    /** @enum {string} */
+                    /**
+                     * @description Sí: logística inversa, recolección o devolución.
+                     * @example Sí
+                     * @enum {string}
+                     */
                     logistica_inversa_recoleccion_devolucion?: "Sí";
+                    /** @description Mercancías (al menos una); NumTotalMercancias es su número y PesoBrutoTotal la suma de sus peso_en_kg. */
                     mercancia: {
+                        /**
+                         * @description BienesTransp: c_ClaveProdServCP (8 dígitos). Solo se valida el formato: el catálogo no está disponible como datos.
+                         * @example 43211500
+                         */
                         bienes_transp: string;
+                        /**
+                         * @description ClaveSTCC: solo en transporte ferroviario.
+                         * @example 123456
+                         */
                         clave_stcc?: string;
+                        /**
+                         * @description Descripción de la mercancía.
+                         * @example Computadoras portátiles
+                         */
                         descripcion: string;
+                        /**
+                         * @description Cantidad de la mercancía.
+                         * @example 25
+                         */
                         cantidad: string | number;
+                        /**
+                         * @description c_ClaveUnidad.
+                         * @example H87
+                         */
                         clave_unidad: string;
+                        /**
+                         * @description Unidad de medida propia.
+                         * @example Pieza
+                         */
                         unidad?: string;
+                        /**
+                         * @description Largo/alto/ancho en cm o plg.
+                         * @example 30/40/50cm
+                         */
                         dimensiones?: string;
-                        /** @enum {string} */
+                        /**
+                         * @description Sí o No: obligatorio cuando la clave de bienes_transp puede ser material peligroso.
+                         * @example No
+                         * @enum {string}
+                         */
                         material_peligroso?: "Sí" | "No";
+                        /**
+                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @example 1203
+                         */
                         cve_material_peligroso?: string;
+                        /**
+                         * @description c_TipoEmbalaje; obligatorio con material_peligroso Sí.
+                         * @example 4H2
+                         */
                         embalaje?: string;
+                        /**
+                         * @description Descripción del embalaje.
+                         * @example Bidones de plástico
+                         */
                         descrip_embalaje?: string;
+                        /**
+                         * @description c_SectorCOFEPRIS: 01 medicamento, 02 precursores, 03 psicotrópicos, 04 sustancias tóxicas, 05 plaguicidas y fertilizantes.
+                         * @example 01
+                         */
                         sector_cofepris?: string;
+                        /** @description Nombre del ingrediente activo. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         nombre_ingrediente_activo?: string;
+                        /** @description Nombre químico. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         nom_quimico?: string;
+                        /** @description Denominación genérica del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         denominacion_generica_prod?: string;
+                        /** @description Denominación distintiva del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         denominacion_distintiva_prod?: string;
+                        /** @description Fabricante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         fabricante?: string;
+                        /** @description Fecha de caducidad, AAAA-MM-DD. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         fecha_caducidad?: string;
+                        /** @description Lote del medicamento. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         lote_medicamento?: string;
+                        /** @description c_FormaFarmaceutica. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         forma_farmaceutica?: string;
+                        /** @description c_CondicionesEspeciales de transporte. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         condiciones_esp_transp?: string;
+                        /** @description Registro sanitario o folio de autorización. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         registro_sanitario_folio_autorizacion?: string;
+                        /** @description Permiso de importación (importaciones de los sectores 01–03). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         permiso_importacion?: string;
+                        /** @description Folio de importación de la VUCEM (importaciones). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         folio_impo_vucem?: string;
+                        /** @description Número CAS de la sustancia. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         num_cas?: string;
+                        /** @description Razón social de la empresa importadora (sustancias tóxicas). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         razon_social_emp_imp?: string;
+                        /** @description Registro sanitario de plaguicidas y fertilizantes. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         num_reg_san_plag_cofepris?: string;
+                        /** @description Datos del fabricante del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_fabricante?: string;
+                        /** @description Datos del formulador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_formulador?: string;
+                        /** @description Datos del maquilador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         datos_maquilador?: string;
+                        /** @description Uso autorizado del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
                         uso_autorizado?: string;
+                        /**
+                         * @description Peso bruto de la mercancía en kg (hasta 3 decimales).
+                         * @example 75.3
+                         */
                         peso_en_kg: string | number;
+                        /**
+                         * @description Valor de la mercancía (obligatorio en un ingreso y en un traslado internacional).
+                         * @example 250000.00
+                         */
                         valor_mercancia?: string | number;
+                        /**
+                         * @description c_Moneda del valor de la mercancía.
+                         * @example MXN
+                         */
                         moneda?: string;
+                        /**
+                         * @description c_FraccionArancelaria (transporte internacional).
+                         * @example 8471300100
+                         */
                         fraccion_arancelaria?: string;
+                        /**
+                         * @description Folio fiscal del CFDI con complemento de comercio exterior (exportaciones).
+                         * @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF
+                         */
                         uuid_comercio_ext?: string;
+                        /**
+                         * @description c_TipoMateria (transporte internacional): 01 materia prima … 05 otra.
+                         * @example 03
+                         */
                         tipo_materia?: string;
+                        /**
+                         * @description Descripción de la materia cuando tipo_materia es 05 (otra).
+                         * @example Refacciones
+                         */
                         descripcion_materia?: string;
+                        /** @description Documentación aduanera de una importación: pedimento u otro documento. */
                         documentacion_aduanera?: {
+                            /**
+                             * @description c_DocumentoAduanero: 01 pedimento, …
+                             * @example 01
+                             */
                             tipo_documento: string;
+                            /**
+                             * @description Número de pedimento (con tipo_documento 01), con sus espacios: AA  AA  AAAA  NNNNNNN.
+                             * @example 26  24  3420  6000123
+                             */
                             num_pedimento?: string;
+                            /**
+                             * @description Identificador del documento aduanero que no es pedimento.
+                             * @example ABC-123
+                             */
                             ident_doc_aduanero?: string;
+                            /**
+                             * @description RFC del importador (con pedimento).
+                             * @example EKU9003173C9
+                             */
                             rfc_impo?: string;
                         }[];
+                        /** @description Guías de identificación (paquetería; empaques y estibas). */
                         guias_identificacion?: {
+                            /**
+                             * @description Número de guía.
+                             * @example 1234567890
+                             */
                             numero_guia_identificacion: string;
+                            /**
+                             * @description Descripción del contenido de la guía.
+                             * @example Paquete con refacciones
+                             */
                             descrip_guia_identificacion: string;
+                            /**
+                             * @description Peso de la guía en kg.
+                             * @example 2.5
+                             */
                             peso_guia_identificacion: string | number;
                         }[];
+                        /** @description Qué cantidad va de qué origen a qué destino (obligatoria con más de un origen o destino). */
                         cantidad_transporta?: {
+                            /**
+                             * @description Cantidad transportada.
+                             * @example 25
+                             */
                             cantidad: string | number;
+                            /**
+                             * @description IDUbicacion del origen.
+                             * @example OR000001
+                             */
                             id_origen: string;
+                            /**
+                             * @description IDUbicacion del destino.
+                             * @example DE000001
+                             */
                             id_destino: string;
+                            /**
+                             * @description c_CveTransporte (solo en transporte intermodal).
+                             * @example 01
+                             */
                             cves_transporte?: string;
                         }[];
                     }[];
+                    /** @description Autotransporte federal: el único medio admitido (CP148). */
                     autotransporte?: {
+                        /**
+                         * @description c_TipoPermiso de la SICT (p. ej. TPAF01 autotransporte federal de carga general).
+                         * @example TPAF01
+                         */
                         perm_sct: string;
+                        /**
+                         * @description Número del permiso de la SICT.
+                         * @example 0X2XTXZ0X5X0X3X2X1X0
+                         */
                         num_permiso_sct: string;
+                        /** @description El vehículo. */
                         identificacion_vehicular: {
+                            /**
+                             * @description c_ConfigAutotransporte (C2, T3S2…); la que requiere remolque exige `remolques`.
+                             * @example T3S2
+                             */
                             config_vehicular: string;
+                            /**
+                             * @description Peso bruto vehicular en toneladas.
+                             * @example 41.5
+                             */
                             peso_bruto_vehicular: string | number;
+                            /**
+                             * @description Placa del vehículo: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 501AAA
+                             */
                             placa_vm: string;
+                            /**
+                             * @description Año del modelo.
+                             * @example 2022
+                             */
                             anio_modelo_vm: string;
                         };
+                        /** @description Seguros del vehículo y de la carga. */
                         seguros: {
+                            /**
+                             * @description Aseguradora de responsabilidad civil.
+                             * @example SEGUROS DEL NORTE
+                             */
                             asegura_resp_civil: string;
+                            /**
+                             * @description Póliza de responsabilidad civil.
+                             * @example RC-123456
+                             */
                             poliza_resp_civil: string;
+                            /**
+                             * @description Aseguradora de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example ECO SEGUROS
+                             */
                             asegura_med_ambiente?: string;
+                            /**
+                             * @description Póliza de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example MA-98765
+                             */
                             poliza_med_ambiente?: string;
+                            /**
+                             * @description Aseguradora de la carga.
+                             * @example SEGUROS DEL NORTE
+                             */
                             asegura_carga?: string;
+                            /**
+                             * @description Póliza de la carga.
+                             * @example CG-555
+                             */
                             poliza_carga?: string;
+                            /**
+                             * @description Prima del seguro que se cobra al cliente (solo en un ingreso).
+                             * @example 350.00
+                             */
                             prima_seguro?: string | number;
                         };
+                        /** @description Remolques o semirremolques (uno o dos): obligatorios si la configuración vehicular los requiere. */
                         remolques?: {
+                            /**
+                             * @description c_SubTipoRem (p. ej. CTR004 caja).
+                             * @example CTR004
+                             */
                             sub_tipo_rem: string;
+                            /**
+                             * @description Placa del remolque: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 752WZ8
+                             */
                             placa: string;
                         }[];
                     };
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_maritimo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_aereo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
                     transporte_ferroviario?: unknown;
                 };
+                /** @description Figuras del transporte: al menos el operador (01); propietario (02) o arrendatario (03) del vehículo cuando no es el emisor. */
                 figura_transporte?: {
+                    /**
+                     * @description c_FiguraTransporte: 01 operador, 02 propietario, 03 arrendatario, 04 notificado.
+                     * @example 01
+                     */
                     tipo_figura: string;
+                    /**
+                     * @description RFC de la figura (obligatorio si es residente en México).
+                     * @example XIQB891116QE4
+                     */
                     rfc_figura?: string;
+                    /**
+                     * @description Número de licencia federal del operador (obligatorio para el operador).
+                     * @example LF0123456789
+                     */
                     num_licencia?: string;
+                    /**
+                     * @description Nombre de la figura.
+                     * @example BERENICE XIMO QUEZADA
+                     */
                     nombre_figura: string;
+                    /**
+                     * @description Registro de identidad fiscal de una figura extranjera.
+                     * @example 123456789
+                     */
                     num_reg_id_trib_figura?: string;
+                    /**
+                     * @description c_Pais de residencia de una figura extranjera.
+                     * @example USA
+                     */
                     residencia_fiscal_figura?: string;
+                    /** @description Partes del transporte de las que la figura es propietaria o arrendataria (obligatorias para 02 y 03). */
                     partes_transporte?: string[];
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
                     domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
                         calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
                         numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
                         numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
                         colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
                         localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
                         referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
                         municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
                         estado: string;
-                        /** @default MEX */
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
                         pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
                         codigo_postal: string;
                     };
                 }[];
@@ -5016,6 +7347,1387 @@ export interface components {
              */
             cliente_id?: string;
         };
+        /** @description Un recibo de nómina: CFDI de tipo N con el complemento de Nómina 1.2 (revisión D). HexaFac calcula los totales, el concepto único y los importes del comprobante. */
+        ReciboNominaNuevo: {
+            /**
+             * @description Serie para control interno; si se omite, la de la aplicación para el tipo N o «N».
+             * @example N
+             */
+            serie?: string;
+            /**
+             * @description Folio para control interno.
+             * @example 1001
+             */
+            folio?: string;
+            /**
+             * @description Fecha de expedición en hora local del lugar de expedición, AAAA-MM-DDThh:mm:ss sin zona horaria; si se omite, ahora.
+             * @example 2026-11-20T12:00:00
+             */
+            fecha?: string;
+            /**
+             * @description c_TipoNomina: O ordinaria (periodicidad 01–10), E extraordinaria (aguinaldo, PTU, finiquito; periodicidad 99).
+             * @example O
+             */
+            tipo_nomina: string;
+            /**
+             * @description FechaPago: fecha en que se pagó al trabajador, AAAA-MM-DD.
+             * @example 2026-11-15
+             */
+            fecha_pago: string;
+            /**
+             * @description FechaInicialPago: primer día del periodo de pago, AAAA-MM-DD.
+             * @example 2026-11-01
+             */
+            fecha_inicial_pago: string;
+            /**
+             * @description FechaFinalPago: último día del periodo de pago, AAAA-MM-DD (no anterior a la inicial).
+             * @example 2026-11-15
+             */
+            fecha_final_pago: string;
+            /**
+             * @description NumDiasPagados: días pagados en el periodo (hasta 3 decimales, de 0.001 a 36160).
+             * @example 15
+             */
+            num_dias_pagados: string | number;
+            /** @description Datos del patrón propios de la nómina (el RFC, nombre y régimen son los de la aplicación). */
+            emisor?: {
+                /**
+                 * @description CURP del patrón: obligatoria si es persona física, prohibida si es persona moral.
+                 * @example XOJI740919MDFDMN05
+                 */
+                curp?: string;
+                /**
+                 * @description Registro patronal ante el IMSS (u otra institución de seguridad social): obligatorio con tipo de contrato 01 a 08, prohibido con 09, 10 y 99.
+                 * @example B5510768108
+                 */
+                registro_patronal?: string;
+                /**
+                 * @description RFC del patrón que originalmente pagaba (sustitución patronal).
+                 * @example EKU9003173C9
+                 */
+                rfc_patron_origen?: string;
+                /** @description Solo entidades del Sistema Nacional de Coordinación Fiscal (gobierno): el origen de los recursos. */
+                entidad_sncf?: {
+                    /**
+                     * @description c_OrigenRecurso: IP ingresos propios, IF ingresos federales, IM ingresos mixtos.
+                     * @example IP
+                     */
+                    origen_recurso: string;
+                    /**
+                     * @description Con origen IM: la parte pagada con recursos propios (menor que lo pagado).
+                     * @example 1000.00
+                     */
+                    monto_recurso_propio?: string | number;
+                };
+            };
+            /** @description El trabajador: receptor del CFDI y nodo Receptor de la nómina. Siempre en línea (un trabajador no es un cliente guardado). */
+            receptor: {
+                /**
+                 * @description RFC del trabajador (persona física, 13 caracteres), inscrito en el SAT.
+                 * @example XOJI740919U48
+                 */
+                rfc: string;
+                /**
+                 * @description Nombre del trabajador como en su constancia de situación fiscal.
+                 * @example INGRID XODAR JIMENEZ
+                 */
+                nombre: string;
+                /**
+                 * @description Código postal del domicilio fiscal del trabajador.
+                 * @example 42501
+                 */
+                domicilio_fiscal: string;
+                /**
+                 * @description c_RegimenFiscal del trabajador: siempre 605 (Sueldos y Salarios e Ingresos Asimilados a Salarios).
+                 * @default 605
+                 * @example 605
+                 */
+                regimen_fiscal?: string;
+                /**
+                 * @description c_UsoCFDI: siempre CN01 (Nómina).
+                 * @default CN01
+                 * @example CN01
+                 */
+                uso_cfdi?: string;
+                /**
+                 * @description CURP del trabajador (18 caracteres).
+                 * @example XOJI740919MDFDMN05
+                 */
+                curp: string;
+                /**
+                 * @description Número de seguridad social (hasta 15 dígitos); obligatorio con registro patronal.
+                 * @example 12345678901
+                 */
+                num_seguridad_social?: string;
+                /**
+                 * @description FechaInicioRelLaboral, AAAA-MM-DD: no posterior a la fecha final de pago; obligatoria con registro patronal.
+                 * @example 2020-03-01
+                 */
+                fecha_inicio_rel_laboral?: string;
+                /**
+                 * @description Antigüedad en el formato del SAT: semanas (P350W) o años, meses y días (P6Y8M15D). Si se omite y hay fecha_inicio_rel_laboral, HexaFac la calcula en semanas completas hasta la fecha final de pago.
+                 * @example P350W
+                 */
+                "antig\u00FCedad"?: string;
+                /**
+                 * @description c_TipoContrato: 01 por tiempo indeterminado … 08 modalidad de tiempo, 09 sin relación de trabajo (asimilados), 10 jubilación, 99 otro.
+                 * @example 01
+                 */
+                tipo_contrato: string;
+                /**
+                 * @description Sindicalizado: true se escribe «Sí», false «No».
+                 * @example false
+                 */
+                sindicalizado?: boolean;
+                /**
+                 * @description c_TipoJornada: 01 diurna, 02 nocturna, 03 mixta, 04 por hora, … 99 otra.
+                 * @example 01
+                 */
+                tipo_jornada?: string;
+                /**
+                 * @description c_TipoRegimen: 02 sueldos, 03 jubilados, 04 pensionados, 05–11 asimilados a salarios, 12 jubilados o pensionados, 13 indemnización o separación, 99 otro.
+                 * @example 02
+                 */
+                tipo_regimen: string;
+                /**
+                 * @description Número de empleado asignado por el patrón (hasta 15 caracteres).
+                 * @example 0001
+                 */
+                num_empleado: string;
+                /**
+                 * @description Departamento o área del trabajador.
+                 * @example Administración
+                 */
+                departamento?: string;
+                /**
+                 * @description Puesto asignado al trabajador.
+                 * @example Contadora
+                 */
+                puesto?: string;
+                /**
+                 * @description c_RiesgoPuesto: clase 1 a 5 del riesgo de trabajo ante el IMSS, 99 no aplica; obligatorio con registro patronal.
+                 * @example 1
+                 */
+                riesgo_puesto?: string;
+                /**
+                 * @description c_PeriodicidadPago: 01 diario, 02 semanal, 03 catorcenal, 04 quincenal, 05 mensual, … 99 otra (nómina extraordinaria).
+                 * @example 04
+                 */
+                periodicidad_pago: string;
+                /**
+                 * @description c_Banco: banco de la cuenta; solo con cuenta de 10, 11 o 16 dígitos (no con CLABE).
+                 * @example 002
+                 */
+                banco?: string;
+                /**
+                 * @description Cuenta (10 u 11 dígitos), tarjeta (16) o CLABE (18, con su dígito de control) donde se deposita.
+                 * @example 002180012345678906
+                 */
+                cuenta_bancaria?: string;
+                /**
+                 * @description SalarioBaseCotApor: salario base de cotización y aportaciones (percepciones fijas y variables).
+                 * @example 520.00
+                 */
+                salario_base_cot_apor?: string | number;
+                /**
+                 * @description SalarioDiarioIntegrado (art. 84 de la LFT).
+                 * @example 522.74
+                 */
+                salario_diario_integrado?: string | number;
+                /**
+                 * @description c_Estado: entidad federativa donde el trabajador presta el servicio.
+                 * @example HID
+                 */
+                clave_ent_fed: string;
+                /** @description Subcontratación: las empresas donde el trabajador labora y el porcentaje de su tiempo en cada una (suman 100). */
+                subcontratacion?: {
+                    /**
+                     * @description RFC de la persona o empresa donde labora.
+                     * @example EKU9003173C9
+                     */
+                    rfc_labora: string;
+                    /**
+                     * @description Porcentaje del tiempo que labora ahí (hasta 3 decimales).
+                     * @example 100
+                     */
+                    porcentaje_tiempo: string | number;
+                }[];
+            };
+            /** @description Percepciones del periodo; HexaFac calcula TotalSueldos, TotalSeparacionIndemnizacion, TotalJubilacionPensionRetiro, TotalGravado y TotalExento. */
+            percepciones?: {
+                /**
+                 * @description c_TipoPercepcion: 001 sueldos, 002 aguinaldo, 003 PTU, 019 horas extra, 022–025 separación, 029 vales de despensa, 039/044 jubilación…
+                 * @example 001
+                 */
+                tipo_percepcion: string;
+                /**
+                 * @description Clave de la percepción en el sistema de nómina del patrón (3 a 15 caracteres).
+                 * @example SUELDO
+                 */
+                clave: string;
+                /**
+                 * @description Descripción de la percepción.
+                 * @example Sueldo
+                 */
+                concepto: string;
+                /**
+                 * @description Importe gravado de ISR.
+                 * @example 7500.00
+                 */
+                importe_gravado: string | number;
+                /**
+                 * @description Importe exento de ISR.
+                 * @example 0.00
+                 */
+                importe_exento: string | number;
+                /** @description Solo con tipo de percepción 045 (ingresos en acciones o títulos). */
+                acciones_o_titulos?: {
+                    /**
+                     * @description Valor de mercado de las acciones o títulos al ejercer la opción (hasta 6 decimales).
+                     * @example 150.000000
+                     */
+                    valor_mercado: string | number;
+                    /**
+                     * @description Precio establecido al otorgarse la opción (hasta 6 decimales).
+                     * @example 100.000000
+                     */
+                    precio_al_otorgarse: string | number;
+                };
+                /** @description Obligatorio con tipo de percepción 019 (horas extra): por tipo de horas. */
+                horas_extra?: {
+                    /**
+                     * @description Días en que se trabajaron horas extra.
+                     * @example 2
+                     */
+                    dias: number;
+                    /**
+                     * @description c_TipoHoras: 01 dobles, 02 triples, 03 simples.
+                     * @example 01
+                     */
+                    tipo_horas: string;
+                    /**
+                     * @description Número de horas extra trabajadas.
+                     * @example 6
+                     */
+                    horas_extra: number;
+                    /**
+                     * @description Importe pagado por esas horas extra.
+                     * @example 600.00
+                     */
+                    importe_pagado: string | number;
+                }[];
+            }[];
+            /** @description Obligatorio con percepciones de tipo 039 (en una exhibición) o 044 (en parcialidades). */
+            jubilacion_pension_retiro?: {
+                /**
+                 * @description Con tipo 039: el monto pagado en una exhibición.
+                 * @example 21000.00
+                 */
+                total_una_exhibicion?: string | number;
+                /**
+                 * @description Con tipo 044: el total de la parcialidad.
+                 * @example 21000.00
+                 */
+                total_parcialidad?: string | number;
+                /**
+                 * @description Con tipo 044: el monto diario.
+                 * @example 700.00
+                 */
+                monto_diario?: string | number;
+                /**
+                 * @description Ingreso acumulable de ISR.
+                 * @example 21000.00
+                 */
+                ingreso_acumulable: string | number;
+                /**
+                 * @description Ingreso no acumulable de ISR.
+                 * @example 0.00
+                 */
+                ingreso_no_acumulable: string | number;
+            };
+            /** @description Obligatorio con percepciones de tipo 022, 023 o 025 (prima por antigüedad, pagos por separación, indemnizaciones). */
+            separacion_indemnizacion?: {
+                /**
+                 * @description Total pagado por separación o indemnización.
+                 * @example 62000.00
+                 */
+                total_pagado: string | number;
+                /**
+                 * @description Años de servicio del trabajador (el exceso de 6 meses cuenta como un año).
+                 * @example 6
+                 */
+                "num_a\u00F1os_servicio": number;
+                /**
+                 * @description Último sueldo mensual ordinario.
+                 * @example 15000.00
+                 */
+                ultimo_sueldo_mens_ord: string | number;
+                /**
+                 * @description Ingreso acumulable: el menor entre el total pagado y el último sueldo mensual ordinario.
+                 * @example 15000.00
+                 */
+                ingreso_acumulable: string | number;
+                /**
+                 * @description Ingreso no acumulable: total pagado menos el último sueldo mensual ordinario.
+                 * @example 47000.00
+                 */
+                ingreso_no_acumulable: string | number;
+            };
+            /** @description Deducciones del periodo; HexaFac calcula TotalImpuestosRetenidos (ISR, tipo 002) y TotalOtrasDeducciones. */
+            deducciones?: {
+                /**
+                 * @description c_TipoDeduccion: 001 seguridad social (IMSS), 002 ISR, 003 aportaciones a retiro, 006 incapacidad, 010 INFONAVIT…
+                 * @example 002
+                 */
+                tipo_deduccion: string;
+                /**
+                 * @description Clave de la deducción en el sistema de nómina del patrón (3 a 15 caracteres).
+                 * @example ISR
+                 */
+                clave: string;
+                /**
+                 * @description Descripción de la deducción.
+                 * @example ISR
+                 */
+                concepto: string;
+                /**
+                 * @description Importe de la deducción (mayor que cero).
+                 * @example 683.50
+                 */
+                importe: string | number;
+            }[];
+            /** @description Otros pagos que no son percepciones (subsidio para el empleo, compensación de saldos a favor, viáticos…). */
+            otros_pagos?: {
+                /**
+                 * @description c_TipoOtroPago: 001 reintegro de ISR pagado en exceso, 002 subsidio para el empleo, 003 viáticos, 004 compensación de saldos a favor, 999 otros.
+                 * @example 002
+                 */
+                tipo_otro_pago: string;
+                /**
+                 * @description Clave del otro pago en el sistema de nómina del patrón (3 a 15 caracteres).
+                 * @example SPE
+                 */
+                clave: string;
+                /**
+                 * @description Descripción del otro pago.
+                 * @example Subsidio para el empleo
+                 */
+                concepto: string;
+                /**
+                 * @description Importe del otro pago.
+                 * @example 0.00
+                 */
+                importe: string | number;
+                /** @description Obligatorio con tipo 002: el subsidio causado (desde 2024, hasta 475.00 en un periodo de hasta 31 días). */
+                subsidio_al_empleo?: {
+                    /**
+                     * @description Subsidio para el empleo causado conforme a la tabla del SAT (no menor que el importe entregado).
+                     * @example 0.00
+                     */
+                    subsidio_causado: string | number;
+                };
+                /** @description Obligatorio con tipo 004: el saldo a favor que se compensa. */
+                compensacion_saldos_a_favor?: {
+                    /**
+                     * @description Saldo a favor determinado en el ejercicio.
+                     * @example 1200.00
+                     */
+                    saldo_a_favor: string | number;
+                    /**
+                     * @description Ejercicio en que se determinó el saldo a favor (anterior al actual).
+                     * @example 2025
+                     */
+                    "a\u00F1o": number;
+                    /**
+                     * @description Remanente del saldo a favor tras esta compensación.
+                     * @example 200.00
+                     */
+                    remanente_sal_fav: string | number;
+                };
+            }[];
+            /** @description Incapacidades del periodo: obligatorias con percepción 014 (subsidio por incapacidad) o deducción 006. */
+            incapacidades?: {
+                /**
+                 * @description Días de incapacidad.
+                 * @example 3
+                 */
+                dias_incapacidad: number;
+                /**
+                 * @description c_TipoIncapacidad: 01 riesgo de trabajo, 02 enfermedad en general, 03 maternidad, 04 licencia por cuidados médicos de hijos con cáncer.
+                 * @example 02
+                 */
+                tipo_incapacidad: string;
+                /**
+                 * @description Importe monetario de la incapacidad (el descuento o el subsidio).
+                 * @example 450.00
+                 */
+                importe_monetario?: string | number;
+            }[];
+        };
+        ReciboNomina: {
+            id: string;
+            /**
+             * @description I factura, E nota de crédito, P complemento de pago, N recibo de nómina, T traslado.
+             * @enum {string}
+             */
+            tipo: "I" | "E" | "P" | "N" | "T";
+            /** @enum {string} */
+            status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+            /** @enum {string} */
+            mode: "test" | "live";
+            /** @example F */
+            serie: string;
+            /**
+             * @description null en un borrador: el folio se asigna al timbrarlo.
+             * @example 1
+             */
+            folio: string | null;
+            /** @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF */
+            uuid: string | null;
+            /** @example 2026-11-25T10:00:00 */
+            fecha: string;
+            fecha_timbrado: string | null;
+            no_certificado_sat: string | null;
+            /**
+             * @description El PAC que lo timbró (sw-sapien, finkok; sandbox o sandbox-respaldo en pruebas).
+             * @example sw-sapien
+             */
+            pac: string | null;
+            /** @description En una sustitución (POST /facturas/{id}/sustituir): el id del comprobante que este sustituye. */
+            sustituye_a: string | null;
+            receptor: {
+                rfc: string;
+                nombre: string;
+            };
+            cliente_id: string | null;
+            moneda: string;
+            metodo_pago: string | null;
+            /** @example 1000.00 */
+            subtotal: string;
+            /** @example 1160.00 */
+            total: string;
+            errores: {
+                code: string;
+                message: string;
+            }[];
+            cancelacion: {
+                motivo: string;
+                folio_sustitucion: string | null;
+                acuse: string | null;
+            } | null;
+            created_at: string;
+            updated_at: string;
+            links: {
+                self: string;
+                xml?: string;
+                /** @description En un borrador, su vista previa marcada BORRADOR. */
+                pdf?: string;
+                /** @description Solo en un borrador: POST para timbrarlo. */
+                timbrar?: string;
+            };
+            nomina: components["schemas"]["NominaResumen"];
+        };
+        /** @description El trabajador (nombre y RFC en `receptor`), el periodo y los totales del recibo. */
+        NominaResumen: {
+            /** @example XOJI740919MDFDMN05 */
+            curp: string;
+            /** @example 0001 */
+            num_empleado: string;
+            /** @enum {string} */
+            tipo_nomina: "O" | "E";
+            /** @example 2026-11-15 */
+            fecha_pago: string;
+            /** @example 2026-11-01 */
+            fecha_inicial_pago: string;
+            /** @example 2026-11-15 */
+            fecha_final_pago: string;
+            /** @example 8000.00 */
+            total_percepciones: string;
+            /** @example 873.87 */
+            total_deducciones: string;
+            /** @example 0.00 */
+            total_otros_pagos: string;
+            /**
+             * @description Neto a pagar: percepciones + otros pagos − deducciones (el Total del CFDI).
+             * @example 7126.13
+             */
+            neto: string;
+        };
+        ReciboNominaDetalle: {
+            id: string;
+            /**
+             * @description I factura, E nota de crédito, P complemento de pago, N recibo de nómina, T traslado.
+             * @enum {string}
+             */
+            tipo: "I" | "E" | "P" | "N" | "T";
+            /** @enum {string} */
+            status: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+            /** @enum {string} */
+            mode: "test" | "live";
+            /** @example F */
+            serie: string;
+            /**
+             * @description null en un borrador: el folio se asigna al timbrarlo.
+             * @example 1
+             */
+            folio: string | null;
+            /** @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF */
+            uuid: string | null;
+            /** @example 2026-11-25T10:00:00 */
+            fecha: string;
+            fecha_timbrado: string | null;
+            no_certificado_sat: string | null;
+            /**
+             * @description El PAC que lo timbró (sw-sapien, finkok; sandbox o sandbox-respaldo en pruebas).
+             * @example sw-sapien
+             */
+            pac: string | null;
+            /** @description En una sustitución (POST /facturas/{id}/sustituir): el id del comprobante que este sustituye. */
+            sustituye_a: string | null;
+            receptor: {
+                rfc: string;
+                nombre: string;
+            };
+            cliente_id: string | null;
+            moneda: string;
+            metodo_pago: string | null;
+            /** @example 1000.00 */
+            subtotal: string;
+            /** @example 1160.00 */
+            total: string;
+            errores: {
+                code: string;
+                message: string;
+            }[];
+            cancelacion: {
+                motivo: string;
+                folio_sustitucion: string | null;
+                acuse: string | null;
+            } | null;
+            created_at: string;
+            updated_at: string;
+            links: {
+                self: string;
+                xml?: string;
+                /** @description En un borrador, su vista previa marcada BORRADOR. */
+                pdf?: string;
+                /** @description Solo en un borrador: POST para timbrarlo. */
+                timbrar?: string;
+            };
+            historial: {
+                id: string;
+                /** @example factura.timbrada */
+                type: string;
+                status_anterior: string | null;
+                status_nuevo: string | null;
+                created_at: string;
+            }[];
+            saldo?: components["schemas"]["Saldo"];
+            /** @description Solo notas de crédito y complementos de pago. */
+            aplicaciones?: components["schemas"]["Aplicacion"][];
+            /** @description Sus envíos por correo, del más antiguo al más reciente. */
+            envios: components["schemas"]["Envio"][];
+            nomina: components["schemas"]["NominaResumen"];
+        };
+        /** @description Un CFDI de traslado (tipo T) con el complemento Carta Porte 3.1. */
+        TrasladoNuevo: {
+            /**
+             * @description Serie para control interno.
+             * @example A
+             */
+            serie?: string;
+            /**
+             * @description Folio para control interno.
+             * @example 1001
+             */
+            folio?: string;
+            /**
+             * @description Fecha de expedición en hora local del lugar de expedición, AAAA-MM-DDThh:mm:ss sin zona horaria; si se omite, ahora.
+             * @example 2026-11-20T12:00:00
+             */
+            fecha?: string;
+            /**
+             * @description c_Exportacion; 01 no aplica.
+             * @default 01
+             * @example 01
+             */
+            exportacion?: string;
+            /**
+             * @description CFDI relacionados (p. ej. 05 traslados de mercancías facturados previamente).
+             * @default []
+             */
+            cfdi_relacionados?: {
+                /**
+                 * @description c_TipoRelacion.
+                 * @example 05
+                 */
+                tipo_relacion: string;
+                /**
+                 * @description Folios fiscales (UUID) de los CFDI relacionados.
+                 * @example [
+                 *       "5FB2822E-396D-4725-8521-CDC4BDD20CCF"
+                 *     ]
+                 */
+                uuids: string[];
+            }[];
+            /** @description Receptor: con Carta Porte, el propio emisor (CP107), que traslada mercancía propia o la de un tercero que consta en las ubicaciones. */
+            receptor: {
+                /**
+                 * @description RFC del receptor: 12 caracteres persona moral, 13 persona física; XAXX010101000 público en general, XEXX010101000 extranjero.
+                 * @example XAXX010101000
+                 */
+                rfc: string;
+                /**
+                 * @description Nombre o razón social, como en la constancia de situación fiscal (sin régimen societario).
+                 * @example PUBLICO EN GENERAL
+                 */
+                nombre: string;
+                /**
+                 * @description Código postal del domicilio fiscal del receptor (5 dígitos; solo se valida el formato).
+                 * @example 42501
+                 */
+                domicilio_fiscal: string;
+                /**
+                 * @description c_RegimenFiscal del receptor.
+                 * @example 616
+                 */
+                regimen_fiscal: string;
+                /**
+                 * @description c_UsoCFDI; S01 (sin efectos fiscales) si se omite.
+                 * @default S01
+                 * @example S01
+                 */
+                uso_cfdi?: string;
+                /**
+                 * @description c_Pais de residencia fiscal (solo receptores extranjeros).
+                 * @example USA
+                 */
+                residencia_fiscal?: string;
+                /**
+                 * @description Número de registro de identidad fiscal extranjero.
+                 * @example 123456789
+                 */
+                num_reg_id_trib?: string;
+            };
+            /** @description Bienes que se trasladan (al menos uno), sin precio: SubTotal y Total son 0. */
+            conceptos: {
+                /**
+                 * @description c_ClaveProdServ vigente (8 dígitos).
+                 * @example 43211500
+                 */
+                clave_prod_serv: string;
+                /**
+                 * @description Número de parte, SKU o identificador del producto.
+                 * @example SKU-001
+                 */
+                no_identificacion?: string;
+                /**
+                 * @description Cantidad trasladada.
+                 * @example 25
+                 */
+                cantidad: string | number;
+                /**
+                 * @description c_ClaveUnidad.
+                 * @example H87
+                 */
+                clave_unidad: string;
+                /**
+                 * @description Unidad de medida propia del emisor.
+                 * @example Pieza
+                 */
+                unidad?: string;
+                /**
+                 * @description Descripción del bien.
+                 * @example Computadoras portátiles
+                 */
+                descripcion: string;
+                /**
+                 * @description Siempre 0 en un traslado (CFDI40109); 0 si se omite.
+                 * @default 0
+                 * @example 0
+                 */
+                valor_unitario?: string | number;
+                /**
+                 * @description Siempre 01 (no objeto de impuesto) en un traslado; 01 si se omite.
+                 * @default 01
+                 * @example 01
+                 */
+                objeto_imp?: string;
+            }[];
+            /** @description No se indica en un traslado (CFDI40103): darla es un error con el código del SAT. */
+            forma_pago?: string;
+            /** @description No se indica en un traslado (CFDI40125): darlo es un error con el código del SAT. */
+            metodo_pago?: string;
+            /** @description Siempre XXX en un traslado; se puede omitir (otra es un error CP103). */
+            moneda?: string;
+            /**
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @example {
+             *       "ubicaciones": [
+             *         {
+             *           "tipo_ubicacion": "Origen",
+             *           "id_ubicacion": "OR000001",
+             *           "rfc_remitente_destinatario": "EKU9003173C9",
+             *           "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+             *           "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
+             *           "domicilio": {
+             *             "calle": "Av. Constituyentes",
+             *             "numero_exterior": "1000",
+             *             "municipio": "039",
+             *             "estado": "NLE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "64000",
+             *             "localidad": "07"
+             *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000001",
+             *           "rfc_remitente_destinatario": "EKU9003173C9",
+             *           "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+             *           "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
+             *           "distancia_recorrida": "905.5",
+             *           "domicilio": {
+             *             "calle": "Insurgentes Sur",
+             *             "numero_exterior": "300",
+             *             "municipio": "015",
+             *             "estado": "CMX",
+             *             "pais": "MEX",
+             *             "codigo_postal": "06600"
+             *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000002",
+             *           "rfc_remitente_destinatario": "EKU9003173C9",
+             *           "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+             *           "fecha_hora_salida_llegada": "2026-11-21T06:00:00",
+             *           "distancia_recorrida": "212.25",
+             *           "domicilio": {
+             *             "calle": "5 de Mayo",
+             *             "numero_exterior": "12",
+             *             "municipio": "014",
+             *             "estado": "QUE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "76000"
+             *           }
+             *         }
+             *       ],
+             *       "mercancias": {
+             *         "mercancia": [
+             *           {
+             *             "bienes_transp": "43211500",
+             *             "descripcion": "Computadoras portátiles",
+             *             "cantidad": "25",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "75.3",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "25",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000001"
+             *               }
+             *             ]
+             *           },
+             *           {
+             *             "bienes_transp": "43211900",
+             *             "descripcion": "Monitores",
+             *             "cantidad": "15",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "60.125",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "15",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000002"
+             *               }
+             *             ]
+             *           }
+             *         ],
+             *         "autotransporte": {
+             *           "perm_sct": "TPAF01",
+             *           "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
+             *           "identificacion_vehicular": {
+             *             "config_vehicular": "T3S2",
+             *             "peso_bruto_vehicular": "41.5",
+             *             "placa_vm": "501AAA",
+             *             "anio_modelo_vm": "2022"
+             *           },
+             *           "seguros": {
+             *             "asegura_resp_civil": "SEGUROS DEL NORTE",
+             *             "poliza_resp_civil": "RC-123456"
+             *           },
+             *           "remolques": [
+             *             {
+             *               "sub_tipo_rem": "CTR004",
+             *               "placa": "752WZ8"
+             *             }
+             *           ]
+             *         }
+             *       },
+             *       "figura_transporte": [
+             *         {
+             *           "tipo_figura": "01",
+             *           "rfc_figura": "XIQB891116QE4",
+             *           "num_licencia": "LF0123456789",
+             *           "nombre_figura": "BERENICE XIMO QUEZADA"
+             *         }
+             *       ]
+             *     }
+             */
+            carta_porte?: {
+                /**
+                 * @description IdCCP: identificador de la Carta Porte, "CCC" y los últimos 33 caracteres de un UUID. Se genera si se omite y se guarda con la solicitud: cada intento de timbrado lleva el mismo. Indícalo solo para conservar el de un intento anterior.
+                 * @example CCCeafcc-de9d-46bd-a2fc-1b2e4727d1e5
+                 */
+                id_ccp?: string;
+                /**
+                 * @description TranspInternac: Sí si las mercancías entran o salen del país; No si se omite.
+                 * @default No
+                 * @example No
+                 * @enum {string}
+                 */
+                transp_internac?: "Sí" | "No";
+                /** @description RegimenesAduaneros (hasta 10): obligatorios en un transporte internacional (c_RegimenAduanero, p. ej. IMD importación definitiva). */
+                regimenes_aduaneros?: string[];
+                /**
+                 * @description EntradaSalidaMerc: Entrada o Salida; obligatorio en un transporte internacional.
+                 * @example Entrada
+                 * @enum {string}
+                 */
+                entrada_salida_merc?: "Entrada" | "Salida";
+                /**
+                 * @description PaisOrigenDestino (c_Pais): de dónde vienen o a dónde van; obligatorio en un transporte internacional.
+                 * @example USA
+                 */
+                pais_origen_destino?: string;
+                /**
+                 * @description ViaEntradaSalida (c_CveTransporte): 01 autotransporte; obligatorio en un transporte internacional.
+                 * @example 01
+                 */
+                via_entrada_salida?: string;
+                /** @description Ubicaciones: al menos un origen y un destino. TotalDistRec es la suma de las distancias de los destinos. */
+                ubicaciones: {
+                    /**
+                     * @description TipoUbicacion: Origen o Destino.
+                     * @example Origen
+                     * @enum {string}
+                     */
+                    tipo_ubicacion: "Origen" | "Destino";
+                    /**
+                     * @description IDUbicacion: OR u DE y 6 dígitos; las cantidad_transporta de las mercancías lo nombran.
+                     * @example OR000001
+                     */
+                    id_ubicacion?: string;
+                    /**
+                     * @description RFC de quien envía (origen) o recibe (destino); XEXX010101000 si es extranjero.
+                     * @example EKU9003173C9
+                     */
+                    rfc_remitente_destinatario: string;
+                    /**
+                     * @description Nombre del remitente o destinatario.
+                     * @example ESCUELA KEMPER URGATE
+                     */
+                    nombre_remitente_destinatario?: string;
+                    /**
+                     * @description Registro de identidad fiscal del remitente o destinatario extranjero.
+                     * @example 123456789
+                     */
+                    num_reg_id_trib?: string;
+                    /**
+                     * @description c_Pais de residencia fiscal del remitente o destinatario extranjero.
+                     * @example USA
+                     */
+                    residencia_fiscal?: string;
+                    /**
+                     * @description NumEstacion (c_Estaciones): solo en transporte marítimo, aéreo o ferroviario, que aún no se admiten.
+                     * @example PM001
+                     */
+                    num_estacion?: string;
+                    /**
+                     * @description Fecha y hora de salida (origen) o de llegada estimada (destino), AAAA-MM-DDThh:mm:ss.
+                     * @example 2026-11-20T13:00:00
+                     */
+                    fecha_hora_salida_llegada: string;
+                    /**
+                     * @description DistanciaRecorrida en km hasta este destino (obligatoria en cada destino).
+                     * @example 905.5
+                     */
+                    distancia_recorrida?: string | number;
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
+                    domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
+                        calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
+                        numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
+                        numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
+                        colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
+                        localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
+                        referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
+                        municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
+                        estado: string;
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
+                        pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
+                        codigo_postal: string;
+                    };
+                }[];
+                /** @description Mercancías transportadas y el autotransporte. */
+                mercancias: {
+                    /**
+                     * @description UnidadPeso (c_ClaveUnidadPeso); KGM si se omite.
+                     * @default KGM
+                     * @example KGM
+                     */
+                    unidad_peso?: string;
+                    /**
+                     * @description Sí: logística inversa, recolección o devolución.
+                     * @example Sí
+                     * @enum {string}
+                     */
+                    logistica_inversa_recoleccion_devolucion?: "Sí";
+                    /** @description Mercancías (al menos una); NumTotalMercancias es su número y PesoBrutoTotal la suma de sus peso_en_kg. */
+                    mercancia: {
+                        /**
+                         * @description BienesTransp: c_ClaveProdServCP (8 dígitos). Solo se valida el formato: el catálogo no está disponible como datos.
+                         * @example 43211500
+                         */
+                        bienes_transp: string;
+                        /**
+                         * @description ClaveSTCC: solo en transporte ferroviario.
+                         * @example 123456
+                         */
+                        clave_stcc?: string;
+                        /**
+                         * @description Descripción de la mercancía.
+                         * @example Computadoras portátiles
+                         */
+                        descripcion: string;
+                        /**
+                         * @description Cantidad de la mercancía.
+                         * @example 25
+                         */
+                        cantidad: string | number;
+                        /**
+                         * @description c_ClaveUnidad.
+                         * @example H87
+                         */
+                        clave_unidad: string;
+                        /**
+                         * @description Unidad de medida propia.
+                         * @example Pieza
+                         */
+                        unidad?: string;
+                        /**
+                         * @description Largo/alto/ancho en cm o plg.
+                         * @example 30/40/50cm
+                         */
+                        dimensiones?: string;
+                        /**
+                         * @description Sí o No: obligatorio cuando la clave de bienes_transp puede ser material peligroso.
+                         * @example No
+                         * @enum {string}
+                         */
+                        material_peligroso?: "Sí" | "No";
+                        /**
+                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @example 1203
+                         */
+                        cve_material_peligroso?: string;
+                        /**
+                         * @description c_TipoEmbalaje; obligatorio con material_peligroso Sí.
+                         * @example 4H2
+                         */
+                        embalaje?: string;
+                        /**
+                         * @description Descripción del embalaje.
+                         * @example Bidones de plástico
+                         */
+                        descrip_embalaje?: string;
+                        /**
+                         * @description c_SectorCOFEPRIS: 01 medicamento, 02 precursores, 03 psicotrópicos, 04 sustancias tóxicas, 05 plaguicidas y fertilizantes.
+                         * @example 01
+                         */
+                        sector_cofepris?: string;
+                        /** @description Nombre del ingrediente activo. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        nombre_ingrediente_activo?: string;
+                        /** @description Nombre químico. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        nom_quimico?: string;
+                        /** @description Denominación genérica del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        denominacion_generica_prod?: string;
+                        /** @description Denominación distintiva del producto. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        denominacion_distintiva_prod?: string;
+                        /** @description Fabricante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        fabricante?: string;
+                        /** @description Fecha de caducidad, AAAA-MM-DD. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        fecha_caducidad?: string;
+                        /** @description Lote del medicamento. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        lote_medicamento?: string;
+                        /** @description c_FormaFarmaceutica. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        forma_farmaceutica?: string;
+                        /** @description c_CondicionesEspeciales de transporte. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        condiciones_esp_transp?: string;
+                        /** @description Registro sanitario o folio de autorización. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        registro_sanitario_folio_autorizacion?: string;
+                        /** @description Permiso de importación (importaciones de los sectores 01–03). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        permiso_importacion?: string;
+                        /** @description Folio de importación de la VUCEM (importaciones). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        folio_impo_vucem?: string;
+                        /** @description Número CAS de la sustancia. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        num_cas?: string;
+                        /** @description Razón social de la empresa importadora (sustancias tóxicas). Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        razon_social_emp_imp?: string;
+                        /** @description Registro sanitario de plaguicidas y fertilizantes. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        num_reg_san_plag_cofepris?: string;
+                        /** @description Datos del fabricante del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        datos_fabricante?: string;
+                        /** @description Datos del formulador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        datos_formulador?: string;
+                        /** @description Datos del maquilador. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        datos_maquilador?: string;
+                        /** @description Uso autorizado del plaguicida o fertilizante. Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector). */
+                        uso_autorizado?: string;
+                        /**
+                         * @description Peso bruto de la mercancía en kg (hasta 3 decimales).
+                         * @example 75.3
+                         */
+                        peso_en_kg: string | number;
+                        /**
+                         * @description Valor de la mercancía (obligatorio en un ingreso y en un traslado internacional).
+                         * @example 250000.00
+                         */
+                        valor_mercancia?: string | number;
+                        /**
+                         * @description c_Moneda del valor de la mercancía.
+                         * @example MXN
+                         */
+                        moneda?: string;
+                        /**
+                         * @description c_FraccionArancelaria (transporte internacional).
+                         * @example 8471300100
+                         */
+                        fraccion_arancelaria?: string;
+                        /**
+                         * @description Folio fiscal del CFDI con complemento de comercio exterior (exportaciones).
+                         * @example 5FB2822E-396D-4725-8521-CDC4BDD20CCF
+                         */
+                        uuid_comercio_ext?: string;
+                        /**
+                         * @description c_TipoMateria (transporte internacional): 01 materia prima … 05 otra.
+                         * @example 03
+                         */
+                        tipo_materia?: string;
+                        /**
+                         * @description Descripción de la materia cuando tipo_materia es 05 (otra).
+                         * @example Refacciones
+                         */
+                        descripcion_materia?: string;
+                        /** @description Documentación aduanera de una importación: pedimento u otro documento. */
+                        documentacion_aduanera?: {
+                            /**
+                             * @description c_DocumentoAduanero: 01 pedimento, …
+                             * @example 01
+                             */
+                            tipo_documento: string;
+                            /**
+                             * @description Número de pedimento (con tipo_documento 01), con sus espacios: AA  AA  AAAA  NNNNNNN.
+                             * @example 26  24  3420  6000123
+                             */
+                            num_pedimento?: string;
+                            /**
+                             * @description Identificador del documento aduanero que no es pedimento.
+                             * @example ABC-123
+                             */
+                            ident_doc_aduanero?: string;
+                            /**
+                             * @description RFC del importador (con pedimento).
+                             * @example EKU9003173C9
+                             */
+                            rfc_impo?: string;
+                        }[];
+                        /** @description Guías de identificación (paquetería; empaques y estibas). */
+                        guias_identificacion?: {
+                            /**
+                             * @description Número de guía.
+                             * @example 1234567890
+                             */
+                            numero_guia_identificacion: string;
+                            /**
+                             * @description Descripción del contenido de la guía.
+                             * @example Paquete con refacciones
+                             */
+                            descrip_guia_identificacion: string;
+                            /**
+                             * @description Peso de la guía en kg.
+                             * @example 2.5
+                             */
+                            peso_guia_identificacion: string | number;
+                        }[];
+                        /** @description Qué cantidad va de qué origen a qué destino (obligatoria con más de un origen o destino). */
+                        cantidad_transporta?: {
+                            /**
+                             * @description Cantidad transportada.
+                             * @example 25
+                             */
+                            cantidad: string | number;
+                            /**
+                             * @description IDUbicacion del origen.
+                             * @example OR000001
+                             */
+                            id_origen: string;
+                            /**
+                             * @description IDUbicacion del destino.
+                             * @example DE000001
+                             */
+                            id_destino: string;
+                            /**
+                             * @description c_CveTransporte (solo en transporte intermodal).
+                             * @example 01
+                             */
+                            cves_transporte?: string;
+                        }[];
+                    }[];
+                    /** @description Autotransporte federal: el único medio admitido (CP148). */
+                    autotransporte?: {
+                        /**
+                         * @description c_TipoPermiso de la SICT (p. ej. TPAF01 autotransporte federal de carga general).
+                         * @example TPAF01
+                         */
+                        perm_sct: string;
+                        /**
+                         * @description Número del permiso de la SICT.
+                         * @example 0X2XTXZ0X5X0X3X2X1X0
+                         */
+                        num_permiso_sct: string;
+                        /** @description El vehículo. */
+                        identificacion_vehicular: {
+                            /**
+                             * @description c_ConfigAutotransporte (C2, T3S2…); la que requiere remolque exige `remolques`.
+                             * @example T3S2
+                             */
+                            config_vehicular: string;
+                            /**
+                             * @description Peso bruto vehicular en toneladas.
+                             * @example 41.5
+                             */
+                            peso_bruto_vehicular: string | number;
+                            /**
+                             * @description Placa del vehículo: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 501AAA
+                             */
+                            placa_vm: string;
+                            /**
+                             * @description Año del modelo.
+                             * @example 2022
+                             */
+                            anio_modelo_vm: string;
+                        };
+                        /** @description Seguros del vehículo y de la carga. */
+                        seguros: {
+                            /**
+                             * @description Aseguradora de responsabilidad civil.
+                             * @example SEGUROS DEL NORTE
+                             */
+                            asegura_resp_civil: string;
+                            /**
+                             * @description Póliza de responsabilidad civil.
+                             * @example RC-123456
+                             */
+                            poliza_resp_civil: string;
+                            /**
+                             * @description Aseguradora de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example ECO SEGUROS
+                             */
+                            asegura_med_ambiente?: string;
+                            /**
+                             * @description Póliza de daños al medio ambiente (obligatoria con material peligroso).
+                             * @example MA-98765
+                             */
+                            poliza_med_ambiente?: string;
+                            /**
+                             * @description Aseguradora de la carga.
+                             * @example SEGUROS DEL NORTE
+                             */
+                            asegura_carga?: string;
+                            /**
+                             * @description Póliza de la carga.
+                             * @example CG-555
+                             */
+                            poliza_carga?: string;
+                            /**
+                             * @description Prima del seguro que se cobra al cliente (solo en un ingreso).
+                             * @example 350.00
+                             */
+                            prima_seguro?: string | number;
+                        };
+                        /** @description Remolques o semirremolques (uno o dos): obligatorios si la configuración vehicular los requiere. */
+                        remolques?: {
+                            /**
+                             * @description c_SubTipoRem (p. ej. CTR004 caja).
+                             * @example CTR004
+                             */
+                            sub_tipo_rem: string;
+                            /**
+                             * @description Placa del remolque: 5 a 7 caracteres, sin guiones ni espacios.
+                             * @example 752WZ8
+                             */
+                            placa: string;
+                        }[];
+                    };
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
+                    transporte_maritimo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
+                    transporte_aereo?: unknown;
+                    /** @description No admitido: 422 HFX_TRANSPORTE_NO_SOPORTADO (solo autotransporte federal). */
+                    transporte_ferroviario?: unknown;
+                };
+                /** @description Figuras del transporte: al menos el operador (01); propietario (02) o arrendatario (03) del vehículo cuando no es el emisor. */
+                figura_transporte?: {
+                    /**
+                     * @description c_FiguraTransporte: 01 operador, 02 propietario, 03 arrendatario, 04 notificado.
+                     * @example 01
+                     */
+                    tipo_figura: string;
+                    /**
+                     * @description RFC de la figura (obligatorio si es residente en México).
+                     * @example XIQB891116QE4
+                     */
+                    rfc_figura?: string;
+                    /**
+                     * @description Número de licencia federal del operador (obligatorio para el operador).
+                     * @example LF0123456789
+                     */
+                    num_licencia?: string;
+                    /**
+                     * @description Nombre de la figura.
+                     * @example BERENICE XIMO QUEZADA
+                     */
+                    nombre_figura: string;
+                    /**
+                     * @description Registro de identidad fiscal de una figura extranjera.
+                     * @example 123456789
+                     */
+                    num_reg_id_trib_figura?: string;
+                    /**
+                     * @description c_Pais de residencia de una figura extranjera.
+                     * @example USA
+                     */
+                    residencia_fiscal_figura?: string;
+                    /** @description Partes del transporte de las que la figura es propietaria o arrendataria (obligatorias para 02 y 03). */
+                    partes_transporte?: string[];
+                    /** @description Domicilio (obligatorio en autotransporte: CP135). Estado, municipio y localidad se validan contra los catálogos del SAT; la colonia no (c_Colonia no está disponible como datos). */
+                    domicilio?: {
+                        /**
+                         * @description Calle.
+                         * @example Av. Constituyentes
+                         */
+                        calle?: string;
+                        /**
+                         * @description Número exterior.
+                         * @example 1000
+                         */
+                        numero_exterior?: string;
+                        /**
+                         * @description Número interior.
+                         * @example 4B
+                         */
+                        numero_interior?: string;
+                        /**
+                         * @description c_Colonia (4 dígitos) en México, o el nombre de la colonia en el extranjero. Solo se valida el formato.
+                         * @example 0001
+                         */
+                        colonia?: string;
+                        /**
+                         * @description c_Localidad del estado (México).
+                         * @example 07
+                         */
+                        localidad?: string;
+                        /**
+                         * @description Referencia geográfica adicional.
+                         * @example Frente a la central de abasto
+                         */
+                        referencia?: string;
+                        /**
+                         * @description c_Municipio del estado (México).
+                         * @example 039
+                         */
+                        municipio?: string;
+                        /**
+                         * @description c_Estado (México) o el estado extranjero.
+                         * @example NLE
+                         */
+                        estado: string;
+                        /**
+                         * @description c_Pais; MEX si se omite.
+                         * @default MEX
+                         * @example MEX
+                         */
+                        pais?: string;
+                        /**
+                         * @description c_CodigoPostal (México; debe corresponder al estado) o el código postal extranjero.
+                         * @example 64000
+                         */
+                        codigo_postal: string;
+                    };
+                }[];
+            };
+        };
+        /**
+         * @example {
+         *       "to": [
+         *         "contabilidad@cliente.mx"
+         *       ],
+         *       "cc": [
+         *         "compras@cliente.mx"
+         *       ]
+         *     }
+         */
+        EnvioCrear: {
+            /** @description Destinatarios, de 1 a 5. */
+            to: string[];
+            /** @description Con copia, hasta 5. */
+            cc?: string[];
+        };
+        ListaEnvios: {
+            data: components["schemas"]["Envio"][];
+        };
         /**
          * @example {
          *       "logo": {
@@ -5183,6 +8895,100 @@ export interface components {
                 self: string;
             };
         };
+        Nomina: {
+            id: string;
+            periodo: components["schemas"]["PeriodoNomina"];
+            total: number;
+            /** @description Recibos aceptados (con id), que se timbran por sí solos. */
+            aceptados: number;
+            /** @description Recibos rechazados al aceptarse: no se guardó nada de ellos. */
+            rechazados: number;
+            /** @description Cuándo ningún recibo quedó `pendiente` (webhook `nomina.completada`). */
+            completado_at: string | null;
+            created_at: string;
+            links: {
+                self: string;
+            };
+            /** @description Recibos de esta nómina, por estado. */
+            por_status: {
+                pendiente: number;
+                timbrada: number;
+                rechazada: number;
+                error: number;
+                cancelacion_pendiente: number;
+                cancelada: number;
+                cancelacion_rechazada: number;
+            };
+            /** @description Un resultado por recibo, en el orden enviado. */
+            recibos: ({
+                indice: number;
+                /** @enum {string} */
+                status: "aceptado";
+                /** @description El recibo de nómina, `pendiente` al aceptarse; consúltalo en `links.self`. */
+                id: string;
+                advertencias: {
+                    path: string;
+                    message: string;
+                    code?: string;
+                }[];
+                /** @description true: un intento anterior con la misma Idempotency-Key ya lo había creado. */
+                replayed: boolean;
+                links: {
+                    self: string;
+                };
+            } | {
+                indice: number;
+                /** @enum {string} */
+                status: "rechazado";
+                /** @description Lo que `POST /recibos-nomina` habría respondido (422…), con rutas `recibos[i].…`. No se guardó nada de él. */
+                error: {
+                    code: string;
+                    message: string;
+                    details: {
+                        path: string;
+                        message: string;
+                        code?: string;
+                    }[];
+                };
+            })[];
+            /** @description Recibos aceptados que el PAC rechazó o que no se pudieron timbrar, con sus errores. */
+            no_timbrados: {
+                indice: number;
+                id: string;
+                /**
+                 * @description `rechazada`: el PAC lo rechazó por una regla del SAT; `error`: no se pudo timbrar tras los reintentos.
+                 * @enum {string}
+                 */
+                status: "rechazada" | "error";
+                errores: {
+                    code: string;
+                    message: string;
+                }[];
+                links: {
+                    self: string;
+                };
+            }[];
+        };
+        NominaNueva: {
+            periodo: components["schemas"]["PeriodoNomina"];
+            /**
+             * @description Los datos del patrón de `ReciboNominaNuevo.emisor` (registro_patronal, rfc_patron_origen…) comunes a todos los recibos; el `emisor` de un recibo prevalece, y un campo suyo en null lo quita (p. ej. `registro_patronal` de un asimilado a salarios).
+             * @example {
+             *       "registro_patronal": "B5510768108"
+             *     }
+             */
+            emisor?: {
+                [key: string]: unknown;
+            };
+            /** @description De 1 a 1000 recibos: cada uno es el cuerpo de `POST /recibos-nomina` (ReciboNominaNuevo) sin los campos del periodo, que toma de `periodo` (si los indica, deben ser los mismos). Se valida con las mismas reglas: sus errores son los de esa ruta, con la ruta `recibos[i].…`. */
+            recibos: {
+                [key: string]: unknown;
+            }[];
+        };
+        ListaNominas: {
+            data: components["schemas"]["NominaResumen"][];
+            next_cursor: string | null;
+        };
         Exportacion: {
             id: string;
             /** @enum {string} */
@@ -5232,10 +9038,10 @@ export interface components {
              */
             hasta: string;
             /**
-             * @description Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago).
+             * @description Solo un tipo de comprobante: I (factura), E (nota de crédito), P (complemento de pago), N (recibo de nómina), T (traslado).
              * @enum {string}
              */
-            tipo?: "I" | "E" | "P";
+            tipo?: "I" | "E" | "P" | "N" | "T";
             /**
              * @description Solo los comprobantes en este estado. Sin él, todos salvo los borradores.
              * @enum {string}
@@ -5285,7 +9091,7 @@ export interface components {
          */
         FacturaGlobalCrear: {
             /**
-             * @description c_Periodicidad: 01 diario, 02 semanal, 03 quincenal, 04 mensual, 05 bimestral (solo régimen 621, CFDI40132).
+             * @description c_Periodicidad: 01 diario, 02 semanal, 03 quincenal, 04 mensual, 05 bimestral (solo un emisor del régimen 621, Incorporación Fiscal: CFDI40132; si no, 422 en `periodicidad`).
              * @enum {string}
              */
             periodicidad: "01" | "02" | "03" | "04" | "05";
@@ -5320,12 +9126,12 @@ export interface components {
              */
             dias_autofactura: number;
             /**
-             * @description Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (se excluye de la global con un CFDI de egreso relacionado 01, guía del CFDI global, Apéndice 2).
+             * @description Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (al facturarlo se emite antes una nota de crédito a PUBLICO EN GENERAL, uso G02, relacionada 01 con la global, con los conceptos e importes que la global lleva de ese recibo: guía del CFDI global, Apéndice 2, III).
              * @enum {string}
              */
             tras_global: "rechazar" | "nota_credito";
             /**
-             * @description c_Periodicidad de la factura global automática; null: no se emite sola.
+             * @description c_Periodicidad de la factura global automática; null: no se emite sola. 05 (bimestral) solo para un emisor del régimen 621 (CFDI40132; si no, 422 en este campo).
              * @enum {string|null}
              */
             periodicidad_global: "01" | "02" | "03" | "04" | "05" | null;
@@ -5354,12 +9160,12 @@ export interface components {
              */
             dias_autofactura?: number;
             /**
-             * @description Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (se excluye de la global con un CFDI de egreso relacionado 01, guía del CFDI global, Apéndice 2).
+             * @description Un recibo ya incluido en la factura global: `rechazar` (no se factura por separado) o `nota_credito` (al facturarlo se emite antes una nota de crédito a PUBLICO EN GENERAL, uso G02, relacionada 01 con la global, con los conceptos e importes que la global lleva de ese recibo: guía del CFDI global, Apéndice 2, III).
              * @enum {string}
              */
             tras_global?: "rechazar" | "nota_credito";
             /**
-             * @description c_Periodicidad de la factura global automática; null: no se emite sola.
+             * @description c_Periodicidad de la factura global automática; null: no se emite sola. 05 (bimestral) solo para un emisor del régimen 621 (CFDI40132; si no, 422 en este campo).
              * @enum {string|null}
              */
             periodicidad_global?: "01" | "02" | "03" | "04" | "05" | null;
@@ -5393,6 +9199,8 @@ export interface components {
             vigente_hasta: string;
             factura_id: string | null;
             factura_global_id: string | null;
+            /** @description La nota de crédito (tipo E) que lo sacó de su factura global para facturarlo por separado (`tras_global: nota_credito`). */
+            nota_credito_id: string | null;
             created_at: string;
             links: {
                 self: string;
@@ -11802,7 +15610,7 @@ export interface operations {
                 /** @description El `next_cursor` de la página anterior. */
                 cursor?: string;
                 status?: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
-                tipo?: "I" | "E" | "P";
+                tipo?: "I" | "E" | "P" | "N" | "T";
                 receptor_rfc?: string;
                 /** @description Fecha de emisión desde (inclusive), AAAA-MM-DD. */
                 desde?: string;
@@ -17057,6 +20865,3939 @@ export interface operations {
             };
         };
     };
+    listarRecibosNomina: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+                status?: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+                /** @description RFC del trabajador. */
+                rfc?: string;
+                /** @description CURP del trabajador. */
+                curp?: string;
+                /** @description Número de empleado. */
+                num_empleado?: string;
+                /** @description O ordinaria, E extraordinaria. */
+                tipo_nomina?: "O" | "E";
+                /** @description Exactamente este primer día del periodo (los recibos de una quincena). */
+                fecha_inicial_pago?: string;
+                /** @description Exactamente este último día del periodo. */
+                fecha_final_pago?: string;
+                /** @description Recibos cuyo periodo empieza en esta fecha o después (inclusive). */
+                periodo_desde?: string;
+                /** @description Recibos cuyo periodo termina en esta fecha o antes (inclusive). */
+                periodo_hasta?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de recibos de nómina. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ReciboNomina"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearReciboNomina: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fecha_pago": "2026-11-15",
+                 *       "fecha_inicial_pago": "2026-11-01",
+                 *       "fecha_final_pago": "2026-11-15",
+                 *       "num_dias_pagados": "15",
+                 *       "tipo_nomina": "O",
+                 *       "emisor": {
+                 *         "registro_patronal": "B5510768108"
+                 *       },
+                 *       "receptor": {
+                 *         "rfc": "XOJI740919U48",
+                 *         "nombre": "INGRID XODAR JIMENEZ",
+                 *         "domicilio_fiscal": "42501",
+                 *         "curp": "XOJI740919MDFDMN05",
+                 *         "num_seguridad_social": "12345678901",
+                 *         "fecha_inicio_rel_laboral": "2020-03-01",
+                 *         "tipo_contrato": "01",
+                 *         "sindicalizado": false,
+                 *         "tipo_jornada": "01",
+                 *         "tipo_regimen": "02",
+                 *         "num_empleado": "0001",
+                 *         "departamento": "Administración",
+                 *         "puesto": "Contadora",
+                 *         "riesgo_puesto": "1",
+                 *         "periodicidad_pago": "04",
+                 *         "cuenta_bancaria": "002180012345678906",
+                 *         "salario_base_cot_apor": "520.00",
+                 *         "salario_diario_integrado": "522.74",
+                 *         "clave_ent_fed": "HID"
+                 *       },
+                 *       "percepciones": [
+                 *         {
+                 *           "tipo_percepcion": "001",
+                 *           "clave": "SUELDO",
+                 *           "concepto": "Sueldo",
+                 *           "importe_gravado": "7500.00",
+                 *           "importe_exento": "0.00"
+                 *         },
+                 *         {
+                 *           "tipo_percepcion": "029",
+                 *           "clave": "VALES",
+                 *           "concepto": "Vales de despensa",
+                 *           "importe_gravado": "0.00",
+                 *           "importe_exento": "500.00"
+                 *         }
+                 *       ],
+                 *       "deducciones": [
+                 *         {
+                 *           "tipo_deduccion": "002",
+                 *           "clave": "ISR",
+                 *           "concepto": "ISR",
+                 *           "importe": "683.50"
+                 *         },
+                 *         {
+                 *           "tipo_deduccion": "001",
+                 *           "clave": "IMSS",
+                 *           "concepto": "Cuota obrera IMSS",
+                 *           "importe": "190.37"
+                 *         }
+                 *       ],
+                 *       "otros_pagos": [
+                 *         {
+                 *           "tipo_otro_pago": "002",
+                 *           "clave": "SPE",
+                 *           "concepto": "Subsidio para el empleo",
+                 *           "importe": "0.00",
+                 *           "subsidio_al_empleo": {
+                 *             "subsidio_causado": "0.00"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReciboNominaNuevo"];
+            };
+        };
+        responses: {
+            /** @description Aceptado para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validarReciboNomina: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "fecha_pago": "2026-11-15",
+                 *       "fecha_inicial_pago": "2026-11-01",
+                 *       "fecha_final_pago": "2026-11-15",
+                 *       "num_dias_pagados": "15",
+                 *       "tipo_nomina": "O",
+                 *       "emisor": {
+                 *         "registro_patronal": "B5510768108"
+                 *       },
+                 *       "receptor": {
+                 *         "rfc": "XOJI740919U48",
+                 *         "nombre": "INGRID XODAR JIMENEZ",
+                 *         "domicilio_fiscal": "42501",
+                 *         "curp": "XOJI740919MDFDMN05",
+                 *         "num_seguridad_social": "12345678901",
+                 *         "fecha_inicio_rel_laboral": "2020-03-01",
+                 *         "tipo_contrato": "01",
+                 *         "sindicalizado": false,
+                 *         "tipo_jornada": "01",
+                 *         "tipo_regimen": "02",
+                 *         "num_empleado": "0001",
+                 *         "departamento": "Administración",
+                 *         "puesto": "Contadora",
+                 *         "riesgo_puesto": "1",
+                 *         "periodicidad_pago": "04",
+                 *         "cuenta_bancaria": "002180012345678906",
+                 *         "salario_base_cot_apor": "520.00",
+                 *         "salario_diario_integrado": "522.74",
+                 *         "clave_ent_fed": "HID"
+                 *       },
+                 *       "percepciones": [
+                 *         {
+                 *           "tipo_percepcion": "001",
+                 *           "clave": "SUELDO",
+                 *           "concepto": "Sueldo",
+                 *           "importe_gravado": "7500.00",
+                 *           "importe_exento": "0.00"
+                 *         },
+                 *         {
+                 *           "tipo_percepcion": "029",
+                 *           "clave": "VALES",
+                 *           "concepto": "Vales de despensa",
+                 *           "importe_gravado": "0.00",
+                 *           "importe_exento": "500.00"
+                 *         }
+                 *       ],
+                 *       "deducciones": [
+                 *         {
+                 *           "tipo_deduccion": "002",
+                 *           "clave": "ISR",
+                 *           "concepto": "ISR",
+                 *           "importe": "683.50"
+                 *         },
+                 *         {
+                 *           "tipo_deduccion": "001",
+                 *           "clave": "IMSS",
+                 *           "concepto": "Cuota obrera IMSS",
+                 *           "importe": "190.37"
+                 *         }
+                 *       ],
+                 *       "otros_pagos": [
+                 *         {
+                 *           "tipo_otro_pago": "002",
+                 *           "clave": "SPE",
+                 *           "concepto": "Subsidio para el empleo",
+                 *           "importe": "0.00",
+                 *           "subsidio_al_empleo": {
+                 *             "subsidio_causado": "0.00"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReciboNominaNuevo"];
+            };
+        };
+        responses: {
+            /** @description El resultado de las reglas y el comprobante que resultaría. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Validacion"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerReciboNomina: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El recibo de nómina. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReciboNominaDetalle"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarXmlReciboNomina: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Descargar el XML timbrado */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarPdfReciboNomina: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Descargar la representación impresa (PDF) */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelarReciboNomina: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "motivo": "02"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SolicitudCancelacion"];
+            };
+        };
+        responses: {
+            /** @description Solicitud aceptada: el comprobante en `cancelacion_pendiente`. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Factura"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarTraslados: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+                status?: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
+                /** @description Fecha de emisión desde (inclusive), AAAA-MM-DD. */
+                desde?: string;
+                /** @description Fecha de emisión hasta (inclusive), AAAA-MM-DD. */
+                hasta?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de traslados, del más reciente al más antiguo. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Factura"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearTraslado: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "S01"
+                 *       },
+                 *       "conceptos": [
+                 *         {
+                 *           "clave_prod_serv": "43211500",
+                 *           "cantidad": "25",
+                 *           "clave_unidad": "H87",
+                 *           "descripcion": "Computadoras portátiles"
+                 *         },
+                 *         {
+                 *           "clave_prod_serv": "43211900",
+                 *           "cantidad": "15",
+                 *           "clave_unidad": "H87",
+                 *           "descripcion": "Monitores"
+                 *         }
+                 *       ],
+                 *       "carta_porte": {
+                 *         "ubicaciones": [
+                 *           {
+                 *             "tipo_ubicacion": "Origen",
+                 *             "id_ubicacion": "OR000001",
+                 *             "rfc_remitente_destinatario": "EKU9003173C9",
+                 *             "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+                 *             "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
+                 *             "domicilio": {
+                 *               "calle": "Av. Constituyentes",
+                 *               "numero_exterior": "1000",
+                 *               "municipio": "039",
+                 *               "estado": "NLE",
+                 *               "pais": "MEX",
+                 *               "codigo_postal": "64000",
+                 *               "localidad": "07"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tipo_ubicacion": "Destino",
+                 *             "id_ubicacion": "DE000001",
+                 *             "rfc_remitente_destinatario": "EKU9003173C9",
+                 *             "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+                 *             "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
+                 *             "distancia_recorrida": "905.5",
+                 *             "domicilio": {
+                 *               "calle": "Insurgentes Sur",
+                 *               "numero_exterior": "300",
+                 *               "municipio": "015",
+                 *               "estado": "CMX",
+                 *               "pais": "MEX",
+                 *               "codigo_postal": "06600"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tipo_ubicacion": "Destino",
+                 *             "id_ubicacion": "DE000002",
+                 *             "rfc_remitente_destinatario": "EKU9003173C9",
+                 *             "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+                 *             "fecha_hora_salida_llegada": "2026-11-21T06:00:00",
+                 *             "distancia_recorrida": "212.25",
+                 *             "domicilio": {
+                 *               "calle": "5 de Mayo",
+                 *               "numero_exterior": "12",
+                 *               "municipio": "014",
+                 *               "estado": "QUE",
+                 *               "pais": "MEX",
+                 *               "codigo_postal": "76000"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "mercancias": {
+                 *           "mercancia": [
+                 *             {
+                 *               "bienes_transp": "43211500",
+                 *               "descripcion": "Computadoras portátiles",
+                 *               "cantidad": "25",
+                 *               "clave_unidad": "H87",
+                 *               "peso_en_kg": "75.3",
+                 *               "cantidad_transporta": [
+                 *                 {
+                 *                   "cantidad": "25",
+                 *                   "id_origen": "OR000001",
+                 *                   "id_destino": "DE000001"
+                 *                 }
+                 *               ]
+                 *             },
+                 *             {
+                 *               "bienes_transp": "43211900",
+                 *               "descripcion": "Monitores",
+                 *               "cantidad": "15",
+                 *               "clave_unidad": "H87",
+                 *               "peso_en_kg": "60.125",
+                 *               "cantidad_transporta": [
+                 *                 {
+                 *                   "cantidad": "15",
+                 *                   "id_origen": "OR000001",
+                 *                   "id_destino": "DE000002"
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ],
+                 *           "autotransporte": {
+                 *             "perm_sct": "TPAF01",
+                 *             "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
+                 *             "identificacion_vehicular": {
+                 *               "config_vehicular": "T3S2",
+                 *               "peso_bruto_vehicular": "41.5",
+                 *               "placa_vm": "501AAA",
+                 *               "anio_modelo_vm": "2022"
+                 *             },
+                 *             "seguros": {
+                 *               "asegura_resp_civil": "SEGUROS DEL NORTE",
+                 *               "poliza_resp_civil": "RC-123456"
+                 *             },
+                 *             "remolques": [
+                 *               {
+                 *                 "sub_tipo_rem": "CTR004",
+                 *                 "placa": "752WZ8"
+                 *               }
+                 *             ]
+                 *           }
+                 *         },
+                 *         "figura_transporte": [
+                 *           {
+                 *             "tipo_figura": "01",
+                 *             "rfc_figura": "XIQB891116QE4",
+                 *             "num_licencia": "LF0123456789",
+                 *             "nombre_figura": "BERENICE XIMO QUEZADA"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrasladoNuevo"];
+            };
+        };
+        responses: {
+            /** @description Aceptado para timbrado. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComprobanteAceptado"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    validarTraslado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "receptor": {
+                 *         "rfc": "EKU9003173C9",
+                 *         "nombre": "ESCUELA KEMPER URGATE",
+                 *         "domicilio_fiscal": "42501",
+                 *         "regimen_fiscal": "601",
+                 *         "uso_cfdi": "S01"
+                 *       },
+                 *       "conceptos": [
+                 *         {
+                 *           "clave_prod_serv": "43211500",
+                 *           "cantidad": "25",
+                 *           "clave_unidad": "H87",
+                 *           "descripcion": "Computadoras portátiles"
+                 *         },
+                 *         {
+                 *           "clave_prod_serv": "43211900",
+                 *           "cantidad": "15",
+                 *           "clave_unidad": "H87",
+                 *           "descripcion": "Monitores"
+                 *         }
+                 *       ],
+                 *       "carta_porte": {
+                 *         "ubicaciones": [
+                 *           {
+                 *             "tipo_ubicacion": "Origen",
+                 *             "id_ubicacion": "OR000001",
+                 *             "rfc_remitente_destinatario": "EKU9003173C9",
+                 *             "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+                 *             "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
+                 *             "domicilio": {
+                 *               "calle": "Av. Constituyentes",
+                 *               "numero_exterior": "1000",
+                 *               "municipio": "039",
+                 *               "estado": "NLE",
+                 *               "pais": "MEX",
+                 *               "codigo_postal": "64000",
+                 *               "localidad": "07"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tipo_ubicacion": "Destino",
+                 *             "id_ubicacion": "DE000001",
+                 *             "rfc_remitente_destinatario": "EKU9003173C9",
+                 *             "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+                 *             "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
+                 *             "distancia_recorrida": "905.5",
+                 *             "domicilio": {
+                 *               "calle": "Insurgentes Sur",
+                 *               "numero_exterior": "300",
+                 *               "municipio": "015",
+                 *               "estado": "CMX",
+                 *               "pais": "MEX",
+                 *               "codigo_postal": "06600"
+                 *             }
+                 *           },
+                 *           {
+                 *             "tipo_ubicacion": "Destino",
+                 *             "id_ubicacion": "DE000002",
+                 *             "rfc_remitente_destinatario": "EKU9003173C9",
+                 *             "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
+                 *             "fecha_hora_salida_llegada": "2026-11-21T06:00:00",
+                 *             "distancia_recorrida": "212.25",
+                 *             "domicilio": {
+                 *               "calle": "5 de Mayo",
+                 *               "numero_exterior": "12",
+                 *               "municipio": "014",
+                 *               "estado": "QUE",
+                 *               "pais": "MEX",
+                 *               "codigo_postal": "76000"
+                 *             }
+                 *           }
+                 *         ],
+                 *         "mercancias": {
+                 *           "mercancia": [
+                 *             {
+                 *               "bienes_transp": "43211500",
+                 *               "descripcion": "Computadoras portátiles",
+                 *               "cantidad": "25",
+                 *               "clave_unidad": "H87",
+                 *               "peso_en_kg": "75.3",
+                 *               "cantidad_transporta": [
+                 *                 {
+                 *                   "cantidad": "25",
+                 *                   "id_origen": "OR000001",
+                 *                   "id_destino": "DE000001"
+                 *                 }
+                 *               ]
+                 *             },
+                 *             {
+                 *               "bienes_transp": "43211900",
+                 *               "descripcion": "Monitores",
+                 *               "cantidad": "15",
+                 *               "clave_unidad": "H87",
+                 *               "peso_en_kg": "60.125",
+                 *               "cantidad_transporta": [
+                 *                 {
+                 *                   "cantidad": "15",
+                 *                   "id_origen": "OR000001",
+                 *                   "id_destino": "DE000002"
+                 *                 }
+                 *               ]
+                 *             }
+                 *           ],
+                 *           "autotransporte": {
+                 *             "perm_sct": "TPAF01",
+                 *             "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
+                 *             "identificacion_vehicular": {
+                 *               "config_vehicular": "T3S2",
+                 *               "peso_bruto_vehicular": "41.5",
+                 *               "placa_vm": "501AAA",
+                 *               "anio_modelo_vm": "2022"
+                 *             },
+                 *             "seguros": {
+                 *               "asegura_resp_civil": "SEGUROS DEL NORTE",
+                 *               "poliza_resp_civil": "RC-123456"
+                 *             },
+                 *             "remolques": [
+                 *               {
+                 *                 "sub_tipo_rem": "CTR004",
+                 *                 "placa": "752WZ8"
+                 *               }
+                 *             ]
+                 *           }
+                 *         },
+                 *         "figura_transporte": [
+                 *           {
+                 *             "tipo_figura": "01",
+                 *             "rfc_figura": "XIQB891116QE4",
+                 *             "num_licencia": "LF0123456789",
+                 *             "nombre_figura": "BERENICE XIMO QUEZADA"
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["TrasladoNuevo"];
+            };
+        };
+        responses: {
+            /** @description El resultado de las reglas y el comprobante que resultaría. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Validacion"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerTraslado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description El traslado. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacturaDetalle"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarXmlTraslado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Descargar el XML timbrado del traslado */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    descargarPdfTraslado: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Descargar la representación impresa del traslado (ubicaciones, mercancías, autotransporte, figuras, IdCCP y QR) */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelarTraslado: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "motivo": "02"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SolicitudCancelacion"];
+            };
+        };
+        responses: {
+            /** @description Solicitud aceptada: el comprobante en `cancelacion_pendiente`. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Factura"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enviarComprobante: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvioCrear"];
+            };
+        };
+        responses: {
+            /** @description Envío aceptado; `Location` apunta a los envíos del comprobante. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envio"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarEnviosComprobante: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Los envíos del comprobante. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaEnvios"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enviarNotaCredito: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvioCrear"];
+            };
+        };
+        responses: {
+            /** @description Envío aceptado; `Location` apunta a los envíos del comprobante. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envio"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarEnviosNotaCredito: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Los envíos del comprobante. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaEnvios"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    enviarComplementoPago: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvioCrear"];
+            };
+        };
+        responses: {
+            /** @description Envío aceptado; `Location` apunta a los envíos del comprobante. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envio"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarEnviosComplementoPago: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Los envíos del comprobante. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaEnvios"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     obtenerMarcaAplicacion: {
         parameters: {
             query?: never;
@@ -18395,6 +26136,568 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Lote"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listarNominas: {
+        parameters: {
+            query?: {
+                /** @description Elementos por página (1–100). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Una página de nóminas, de la más reciente a la más antigua. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListaNominas"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    crearNomina: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Misma clave y mismo cuerpo → la respuesta original; otra solicitud con la misma clave → 409. Vigencia 24 h. */
+                "idempotency-key"?: string;
+                /** @description Solo con llaves de prueba: hace fallar al PAC del sandbox a propósito. Valores separados por comas: timeout, timeout-tras-timbrar, error-5xx, csd-revocado, rechazo=CFDI40xxx, pac-caido=<segundos>, cancelacion=aceptada|rechazada|vencida. Con una llave live responde 400. Ver README, «Simular fallas». */
+                "x-hexafac-simular"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "periodo": {
+                 *         "tipo_nomina": "O",
+                 *         "fecha_pago": "2026-11-15",
+                 *         "fecha_inicial_pago": "2026-11-01",
+                 *         "fecha_final_pago": "2026-11-15"
+                 *       },
+                 *       "emisor": {
+                 *         "registro_patronal": "B5510768108"
+                 *       },
+                 *       "recibos": [
+                 *         {
+                 *           "num_dias_pagados": "15",
+                 *           "receptor": {
+                 *             "rfc": "XOJI740919U48",
+                 *             "nombre": "INGRID XODAR JIMENEZ",
+                 *             "domicilio_fiscal": "42501",
+                 *             "curp": "XOJI740919MDFDMN05",
+                 *             "num_seguridad_social": "12345678901",
+                 *             "fecha_inicio_rel_laboral": "2020-03-01",
+                 *             "tipo_contrato": "01",
+                 *             "tipo_jornada": "01",
+                 *             "tipo_regimen": "02",
+                 *             "riesgo_puesto": "1",
+                 *             "salario_diario_integrado": "522.74",
+                 *             "clave_ent_fed": "HID",
+                 *             "num_empleado": "0001",
+                 *             "periodicidad_pago": "04"
+                 *           },
+                 *           "percepciones": [
+                 *             {
+                 *               "tipo_percepcion": "001",
+                 *               "clave": "SUELDO",
+                 *               "concepto": "Sueldo",
+                 *               "importe_gravado": "7500.00",
+                 *               "importe_exento": "0.00"
+                 *             }
+                 *           ],
+                 *           "deducciones": [
+                 *             {
+                 *               "tipo_deduccion": "002",
+                 *               "clave": "ISR",
+                 *               "concepto": "ISR",
+                 *               "importe": "683.50"
+                 *             },
+                 *             {
+                 *               "tipo_deduccion": "001",
+                 *               "clave": "IMSS",
+                 *               "concepto": "Cuota obrera IMSS",
+                 *               "importe": "190.37"
+                 *             }
+                 *           ]
+                 *         },
+                 *         {
+                 *           "num_dias_pagados": "15",
+                 *           "emisor": {
+                 *             "registro_patronal": null
+                 *           },
+                 *           "receptor": {
+                 *             "rfc": "GALA850315AB3",
+                 *             "nombre": "ALEJANDRO GARCIA LOPEZ",
+                 *             "domicilio_fiscal": "42501",
+                 *             "curp": "GALA850315HHGRPL01",
+                 *             "tipo_contrato": "09",
+                 *             "tipo_regimen": "09",
+                 *             "num_empleado": "A001",
+                 *             "periodicidad_pago": "04",
+                 *             "clave_ent_fed": "CMX"
+                 *           },
+                 *           "percepciones": [
+                 *             {
+                 *               "tipo_percepcion": "046",
+                 *               "clave": "ASIMILA",
+                 *               "concepto": "Ingresos asimilados a salarios",
+                 *               "importe_gravado": "20000.00",
+                 *               "importe_exento": "0.00"
+                 *             }
+                 *           ],
+                 *           "deducciones": [
+                 *             {
+                 *               "tipo_deduccion": "002",
+                 *               "clave": "ISR",
+                 *               "concepto": "ISR",
+                 *               "importe": "3563.21"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["NominaNueva"];
+            };
+        };
+        responses: {
+            /** @description Nómina aceptada: el resultado de cada recibo. */
+            202: {
+                headers: {
+                    Location: string;
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nomina"];
+                };
+            };
+            /** @description JSON inválido. */
+            400: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "invalid_json",
+                     *         "message": "El cuerpo no es JSON válido.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description La API key no tiene el scope requerido. */
+            403: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "scopes",
+                     *             "message": "Falta facturas:write.",
+                     *             "code": "insufficient_scope"
+                     *           }
+                     *         ],
+                     *         "code": "insufficient_scope",
+                     *         "message": "La API key no tiene el scope requerido: facturas:write.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicto con el estado actual o Idempotency-Key reutilizada con otro cuerpo. */
+            409: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "Esta Idempotency-Key ya se usó con otra solicitud.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Cuerpo mayor a 1 MiB. */
+            413: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "payload_too_large",
+                     *         "message": "El cuerpo excede el máximo de 1 MiB.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content-Type distinto de application/json. */
+            415: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "unsupported_media_type",
+                     *         "message": "El cuerpo debe enviarse como application/json.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    obtenerNomina: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Id de la nómina. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description La nómina. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Nomina"];
                 };
             };
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
@@ -22040,6 +30343,366 @@ export interface operations {
             };
         };
     };
+    recibirEventoReciboNominaTimbrado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoReciboNominaTimbrado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoReciboNominaRechazado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoReciboNominaRechazado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoReciboNominaError: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoReciboNominaError"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoReciboNominaCancelado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoReciboNominaCancelado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoReciboNominaCancelacionRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoReciboNominaCancelacionRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoTrasladoTimbrado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoTrasladoTimbrado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoTrasladoRechazado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoTrasladoRechazado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoTrasladoError: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoTrasladoError"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoTrasladoCancelado: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoTrasladoCancelado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoTrasladoCancelacionRechazada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoTrasladoCancelacionRechazada"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     recibirEventoFacturaSustituida: {
         parameters: {
             query?: never;
@@ -22201,6 +30864,42 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EventoLoteCompletado"];
+            };
+        };
+        responses: {
+            /** @description Recibido (cualquier 2xx). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description El receptor lo rechaza (p. ej. firma inválida); HexaFac lo reintenta y lo registra en la bitácora de entregas. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    recibirEventoNominaCompletada: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Id del evento (el mismo en cada reintento). */
+                "webhook-id": string;
+                /** @description Segundos Unix del envío; rechaza los de más de 5 minutos. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256 de "id.timestamp.cuerpo">`, con el secreto `whsec_…`; puede traer varias, separadas por espacios durante una rotación. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventoNominaCompletada"];
             };
         };
         responses: {
