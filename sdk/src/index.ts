@@ -2,9 +2,10 @@ import { Catalogos } from './catalogos.js';
 import { Transport, type HexaFacOptions } from './client.js';
 import { Exportaciones } from './exportaciones.js';
 import { Lotes } from './lotes.js';
+import { Nominas } from './nominas.js';
 import { Plataforma } from './plataforma.js';
 import { Recibos } from './recibos.js';
-import { CancelacionesRecibidas, Cfdi, Clientes, ComplementosPago, Facturas, NotasCredito, Webhooks } from './resources.js';
+import { CancelacionesRecibidas, Cfdi, Clientes, ComplementosPago, Facturas, NotasCredito, RecibosNomina, Traslados, Webhooks } from './resources.js';
 
 /**
  * The HexaFac API client. `new HexaFac('hfx_test_…', { baseUrl: 'http://127.0.0.1:8787' })`; with a platform key
@@ -14,6 +15,9 @@ export class HexaFac {
   readonly facturas: Facturas;
   readonly notasCredito: NotasCredito;
   readonly complementosPago: ComplementosPago;
+  readonly recibosNomina: RecibosNomina;
+  readonly nominas: Nominas;
+  readonly traslados: Traslados;
   readonly clientes: Clientes;
   readonly webhooks: Webhooks;
   readonly cancelacionesRecibidas: CancelacionesRecibidas;
@@ -31,6 +35,9 @@ export class HexaFac {
     this.facturas = new Facturas(t);
     this.notasCredito = new NotasCredito(t);
     this.complementosPago = new ComplementosPago(t);
+    this.recibosNomina = new RecibosNomina(t);
+    this.nominas = new Nominas(t);
+    this.traslados = new Traslados(t);
     this.clientes = new Clientes(t);
     this.webhooks = new Webhooks(t);
     this.cancelacionesRecibidas = new CancelacionesRecibidas(t);

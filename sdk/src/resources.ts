@@ -15,7 +15,10 @@ import type {
   ClientesListParams,
   ComplementoPagoNuevo,
   ComprobanteAceptado,
+  Cancelado,
   Entrega,
+  Envio,
+  EnvioNuevo,
   EstadoSat,
   EventoWebhook,
   Factura,
@@ -27,6 +30,15 @@ import type {
   FacturaTimbrada,
   NotaCreditoNueva,
   PaginationParams,
+  ReciboNomina,
+  ReciboNominaCancelado,
+  ReciboNominaDetalle,
+  ReciboNominaNuevo,
+  RecibosNominaListParams,
+  ReciboNominaTimbrado,
+  Timbrado,
+  TrasladoNuevo,
+  TrasladosListParams,
   Validacion,
   VerificacionCfdi,
   Webhook,
@@ -87,35 +99,132 @@ export class Borradores<Nuevo extends object> {
   }
 }
 
-export class Facturas {
-  readonly borradores: Borradores<FacturaNueva>;
+/** What a wait reads: the status, and the PAC's errors when it ends otherwise. */
+interface Seguible {
+  status: FacturaStatus;
+  errores: { code: string; message: string }[];
+  cancelacion?: unknown;
+}
 
-  constructor(private readonly t: Transport) {
-    this.borradores = new Borradores(t, '/facturas');
-  }
+/**
+ * What every kind of comprobante answers on its own path (`/facturas`, `/recibos-nomina`, …): create, validar,
+ * retrieve, and the waits that poll retrieve.
+ */
+export class Comprobantes<Nuevo, Detalle extends Seguible, Timbrada extends Detalle = Timbrado<Detalle>, Cancelada extends Detalle = Cancelado<Detalle>> {
+  constructor(
+    protected readonly t: Transport,
+    protected readonly ruta: string,
+    /** 'La factura', 'El traslado': the subject of a wait's error message. */
+    private readonly que: string,
+  ) {}
 
-  /** Accepts a factura for stamping: 202 {id, status: 'pendiente', links}. */
-  create(body: FacturaNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
-    return this.t.create('/facturas', body, options);
+  /** Accepts it for stamping: 202 {id, status: 'pendiente', links}. */
+  create(body: Nuevo, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
+    return this.t.create(this.ruta, body, options);
   }
 
   /** Every rule of create() without issuing: no folio, nothing stored, no PAC; a read key may call it. */
-  validar(body: FacturaNueva): Promise<Validacion> {
-    return this.t.json({ method: 'POST', path: '/facturas/validar', body });
+  validar(body: Nuevo): Promise<Validacion> {
+    return this.t.json({ method: 'POST', path: `${this.ruta}/validar`, body });
   }
 
-  /** By HexaFac id or by SAT folio fiscal (UUID), with its history. */
-  retrieve(id: string): Promise<FacturaDetalle> {
-    return this.t.json({ method: 'GET', path: `/facturas/${seg(id)}` });
+  /** By HexaFac id or by SAT folio fiscal (UUID), with its history; another kind's id is a 404 (facturas reads any). */
+  retrieve(id: string): Promise<Detalle> {
+    return this.t.json({ method: 'GET', path: `${this.ruta}/${seg(id)}` });
   }
 
-  list(params: FacturasListParams = {}): List<Factura> {
-    return new List(this.t, '/facturas', params as Query);
+  /**
+   * Polls until the comprobante is `timbrada` and returns it. Throws HexaFacError `factura_rechazada` (the PAC
+   * refused it; its SAT codes as details) / `factura_error` when it ends otherwise, or `timeout`.
+   */
+  waitUntilTimbrada(id: string, options: WaitOptions = {}): Promise<Timbrada> {
+    return this.esperar(id, 'timbrada', TERMINAL_FAILURES, options) as Promise<Timbrada>;
   }
 
-  /** Requests cancellation (motivo 01–04; folio_sustitucion only with 01). */
+  /**
+   * Polls until a requested cancellation ends `cancelada` and returns it. Throws HexaFacError
+   * `factura_cancelacion_rechazada` when the receptor or the SAT refused it (the CFDI stays vigente), or `timeout`.
+   */
+  waitUntilCancelada(id: string, options: WaitOptions = {}): Promise<Cancelada> {
+    return this.esperar(id, 'cancelada', CANCELACION_FALLIDA, options) as Promise<Cancelada>;
+  }
+
+  private async esperar(id: string, meta: FacturaStatus, fallas: ReadonlySet<string>, options: WaitOptions): Promise<Detalle> {
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    const intervalMs = options.intervalMs ?? 1_000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const f = await this.retrieve(id);
+      if (f.status === meta) return f;
+      if (fallas.has(f.status)) {
+        throw new HexaFacError({
+          status: 0,
+          code: `factura_${f.status}`,
+          message: `${this.que} ${id} terminó en estado ${f.status}.`,
+          details: f.errores.map((e) => ({ path: '', message: e.message, code: e.code })),
+        });
+      }
+      if (Date.now() + intervalMs > deadline) {
+        throw new HexaFacError({ status: 0, code: 'timeout', message: `${this.que} ${id} sigue en ${f.status} después de ${timeoutMs} ms.` });
+      }
+      await new Promise((ok) => setTimeout(ok, intervalMs));
+    }
+  }
+}
+
+/** A kind with its own listing, cancellation and files (facturas, recibos de nómina, traslados). */
+export class ComprobantesConArchivos<
+  Nuevo,
+  Detalle extends Seguible,
+  Resumen,
+  Filtros,
+  Timbrada extends Detalle = Timbrado<Detalle>,
+  Cancelada extends Detalle = Cancelado<Detalle>,
+> extends Comprobantes<
+  Nuevo,
+  Detalle,
+  Timbrada,
+  Cancelada
+> {
+  /** Newest first, across pages with `for await`. */
+  list(params?: Filtros): List<Resumen> {
+    return new List(this.t, this.ruta, params as Query | undefined);
+  }
+
+  /** Requests cancellation (motivo 01–04; folio_sustitucion only with 01); then waitUntilCancelada. */
   cancel(id: string, body: Cancelacion, options: CreateOptions = {}): Promise<CancelacionSolicitada> {
-    return this.t.create(`/facturas/${seg(id)}/cancelar`, body, options);
+    return this.t.create(`${this.ruta}/${seg(id)}/cancelar`, body, options);
+  }
+
+  /** The stamped XML, as text. */
+  async downloadXml(id: string): Promise<string> {
+    const res = await this.t.send({ method: 'GET', path: `${this.ruta}/${seg(id)}/xml` }, 'application/xml');
+    return res.text();
+  }
+
+  /** The PDF, as bytes. */
+  async downloadPdf(id: string): Promise<Uint8Array> {
+    const res = await this.t.send({ method: 'GET', path: `${this.ruta}/${seg(id)}/pdf` }, 'application/pdf');
+    return new Uint8Array(await res.arrayBuffer());
+  }
+}
+
+/** POST …/{id}/enviar: the XML and PDF by email (202, the envío `pendiente`; sent in the background). */
+function enviarPorCorreo(t: Transport, ruta: string, id: string, body: EnvioNuevo, options: Omit<CreateOptions, 'simular'>): Promise<Envio> {
+  return t.create(`${ruta}/${seg(id)}/enviar`, body, options);
+}
+
+/** GET …/{id}/envios: every envío of the comprobante (the automatic one on stamping too), oldest first. */
+async function enviosDe(t: Transport, ruta: string, id: string): Promise<Envio[]> {
+  return (await t.json<{ data: Envio[] }>({ method: 'GET', path: `${ruta}/${seg(id)}/envios` })).data;
+}
+
+export class Facturas extends ComprobantesConArchivos<FacturaNueva, FacturaDetalle, Factura, FacturasListParams, FacturaTimbrada, FacturaCancelada> {
+  readonly borradores: Borradores<FacturaNueva>;
+
+  constructor(t: Transport) {
+    super(t, '/facturas', 'La factura');
+    this.borradores = new Borradores(t, '/facturas');
   }
 
   /**
@@ -131,92 +240,70 @@ export class Facturas {
     return this.t.json({ method: 'GET', path: `/facturas/${seg(id)}/estado-sat` });
   }
 
-  /** The stamped XML, as text. */
-  async downloadXml(id: string): Promise<string> {
-    const res = await this.t.send({ method: 'GET', path: `/facturas/${seg(id)}/xml` }, 'application/xml');
-    return res.text();
-  }
-
-  /** The PDF, as bytes. */
-  async downloadPdf(id: string): Promise<Uint8Array> {
-    const res = await this.t.send({ method: 'GET', path: `/facturas/${seg(id)}/pdf` }, 'application/pdf');
-    return new Uint8Array(await res.arrayBuffer());
-  }
-
   /** The acuse de cancelación the SAT issued (XML, as text), once the factura is `cancelada`. */
   async downloadAcuse(id: string): Promise<string> {
     const res = await this.t.send({ method: 'GET', path: `/facturas/${seg(id)}/acuse` }, 'application/xml');
     return res.text();
   }
 
-  /**
-   * Polls until the comprobante (any tipo) is `timbrada` and returns it. Throws HexaFacError `factura_rechazada`
-   * (the PAC refused it; its SAT codes as details) / `factura_error` when it ends otherwise, or `timeout`.
-   */
-  waitUntilTimbrada(id: string, options: WaitOptions = {}): Promise<FacturaTimbrada> {
-    return this.esperar(id, 'timbrada', TERMINAL_FAILURES, options) as Promise<FacturaTimbrada>;
+  /** Emails any vigente comprobante (any tipo) to `to` and `cc`; 409 `comprobante_no_enviable` unless vigente. */
+  enviar(id: string, body: EnvioNuevo, options: Omit<CreateOptions, 'simular'> = {}): Promise<Envio> {
+    return enviarPorCorreo(this.t, this.ruta, id, body, options);
   }
 
-  /**
-   * Polls until a requested cancellation ends `cancelada` and returns it. Throws HexaFacError
-   * `factura_cancelacion_rechazada` when the receptor or the SAT refused it (the CFDI stays vigente), or `timeout`.
-   */
-  waitUntilCancelada(id: string, options: WaitOptions = {}): Promise<FacturaCancelada> {
-    return this.esperar(id, 'cancelada', CANCELACION_FALLIDA, options) as Promise<FacturaCancelada>;
-  }
-
-  private async esperar(id: string, meta: FacturaStatus, fallas: ReadonlySet<string>, options: WaitOptions): Promise<FacturaDetalle> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
-    const intervalMs = options.intervalMs ?? 1_000;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const f = await this.retrieve(id);
-      if (f.status === meta) return f;
-      if (fallas.has(f.status)) {
-        throw new HexaFacError({
-          status: 0,
-          code: `factura_${f.status}`,
-          message: `La factura ${id} terminó en estado ${f.status}.`,
-          details: f.errores.map((e) => ({ path: '', message: e.message, code: e.code })),
-        });
-      }
-      if (Date.now() + intervalMs > deadline) {
-        throw new HexaFacError({ status: 0, code: 'timeout', message: `La factura ${id} sigue en ${f.status} después de ${timeoutMs} ms.` });
-      }
-      await new Promise((ok) => setTimeout(ok, intervalMs));
-    }
+  envios(id: string): Promise<Envio[]> {
+    return enviosDe(this.t, this.ruta, id);
   }
 }
 
-export class NotasCredito {
+export class NotasCredito extends Comprobantes<NotaCreditoNueva, FacturaDetalle> {
   readonly borradores: Borradores<NotaCreditoNueva>;
 
-  constructor(private readonly t: Transport) {
+  constructor(t: Transport) {
+    super(t, '/notas-credito', 'La nota de crédito');
     this.borradores = new Borradores(t, '/notas-credito');
   }
-  create(body: NotaCreditoNueva, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
-    return this.t.create('/notas-credito', body, options);
+
+  enviar(id: string, body: EnvioNuevo, options: Omit<CreateOptions, 'simular'> = {}): Promise<Envio> {
+    return enviarPorCorreo(this.t, this.ruta, id, body, options);
   }
-  /** A nota de crédito (tipo E) by id or UUID; facturas.retrieve reads it too. */
-  retrieve(id: string): Promise<FacturaDetalle> {
-    return this.t.json({ method: 'GET', path: `/notas-credito/${seg(id)}` });
-  }
-  validar(body: NotaCreditoNueva): Promise<Validacion> {
-    return this.t.json({ method: 'POST', path: '/notas-credito/validar', body });
+
+  envios(id: string): Promise<Envio[]> {
+    return enviosDe(this.t, this.ruta, id);
   }
 }
 
-export class ComplementosPago {
-  constructor(private readonly t: Transport) {}
-  create(body: ComplementoPagoNuevo, options: CreateOptions = {}): Promise<ComprobanteAceptado> {
-    return this.t.create('/complementos-pago', body, options);
+export class ComplementosPago extends Comprobantes<ComplementoPagoNuevo, FacturaDetalle> {
+  constructor(t: Transport) {
+    super(t, '/complementos-pago', 'El complemento de pago');
   }
-  /** A complemento de pago (tipo P) by id or UUID; facturas.retrieve reads it too. */
-  retrieve(id: string): Promise<FacturaDetalle> {
-    return this.t.json({ method: 'GET', path: `/complementos-pago/${seg(id)}` });
+
+  enviar(id: string, body: EnvioNuevo, options: Omit<CreateOptions, 'simular'> = {}): Promise<Envio> {
+    return enviarPorCorreo(this.t, this.ruta, id, body, options);
   }
-  validar(body: ComplementoPagoNuevo): Promise<Validacion> {
-    return this.t.json({ method: 'POST', path: '/complementos-pago/validar', body });
+
+  envios(id: string): Promise<Envio[]> {
+    return enviosDe(this.t, this.ruta, id);
+  }
+}
+
+/**
+ * Recibos de nómina (CFDI tipo N, Nómina 1.2), one at a time; a whole payroll is `nominas.create`. HexaFac computes
+ * the totals, the single concepto and the comprobante's amounts. Events `recibo_nomina.timbrado`, `.rechazado`…
+ */
+export class RecibosNomina extends ComprobantesConArchivos<ReciboNominaNuevo, ReciboNominaDetalle, ReciboNomina, RecibosNominaListParams, ReciboNominaTimbrado, ReciboNominaCancelado> {
+  constructor(t: Transport) {
+    super(t, '/recibos-nomina', 'El recibo de nómina');
+  }
+}
+
+/**
+ * Traslados (CFDI tipo T), with `carta_porte` for freight by road (autotransporte; the IdCCP generated and kept
+ * across stamping attempts). Events `traslado.timbrado`, `.cancelado`…
+ */
+export class Traslados extends ComprobantesConArchivos<TrasladoNuevo, FacturaDetalle, Factura, TrasladosListParams, FacturaTimbrada, FacturaCancelada> {
+  constructor(t: Transport) {
+    super(t, '/traslados', 'El traslado');
   }
 }
 

@@ -41,19 +41,14 @@ export type ResponseOf<P extends string, M extends Method, Fallback = unknown> =
 
 export type Factura = Schemas['Factura'];
 export type FacturaDetalle = ResponseOf<'/facturas/{id}', 'get'>;
-/** What waitUntilTimbrada resolves with: stamped, so its UUID and timbre are there. */
-export interface FacturaTimbrada extends FacturaDetalle {
-  status: 'timbrada';
-  uuid: string;
-  fecha_timbrado: string;
-  no_certificado_sat: string;
-}
-/** What waitUntilCancelada resolves with. */
-export interface FacturaCancelada extends FacturaDetalle {
-  status: 'cancelada';
-  uuid: string;
-  cancelacion: NonNullable<FacturaDetalle['cancelacion']>;
-}
+/** A comprobante's detail as a waitUntilTimbrada resolves it: stamped, so its UUID and timbre are there. */
+export type Timbrado<D> = D & { status: 'timbrada'; uuid: string; fecha_timbrado: string; no_certificado_sat: string };
+/** A comprobante's detail as a waitUntilCancelada resolves it. */
+export type Cancelado<D extends { cancelacion?: unknown }> = D & { status: 'cancelada'; uuid: string; cancelacion: NonNullable<D['cancelacion']> };
+/** What facturas.waitUntilTimbrada resolves with. */
+export interface FacturaTimbrada extends Timbrado<FacturaDetalle> {}
+/** What facturas.waitUntilCancelada resolves with. */
+export interface FacturaCancelada extends Cancelado<FacturaDetalle> {}
 /** The body fields whose values are SAT catalog claves, by name, wherever they appear (receptor, conceptos, pagos…). */
 interface Claves {
   forma_pago: C.FormaPago;
@@ -134,6 +129,42 @@ export type ComplementoPagoNuevo = ConDestinatario<ComplementoPagoDatos, Recepto
 export type ComplementoPagoNueva = ComplementoPagoNuevo;
 
 export type VerificacionCfdi = Schemas['VerificacionCfdi'];
+
+/** {to: 1–5 addresses, cc?: up to 5}: each address once. */
+export type EnvioNuevo = BodyOf<'/facturas/{id}/enviar', 'post'>;
+/** An envío by email: pendiente → enviado (its message_id) | error, automatic on stamping or by enviar(). */
+export type Envio = Schemas['Envio'];
+
+/** A recibo de nómina's body: the period, the employee (`receptor`, never a cliente_id) and what was paid. */
+export interface ReciboNominaNuevo extends ConClaves<Schemas['ReciboNominaNuevo']> {}
+/** A recibo as listed: the comprobante with `nomina` (CURP, número de empleado, period, totals and neto). */
+export type ReciboNomina = Schemas['ReciboNomina'];
+export type ReciboNominaDetalle = ResponseOf<'/recibos-nomina/{id}', 'get'>;
+export interface ReciboNominaTimbrado extends Timbrado<ReciboNominaDetalle> {}
+export interface ReciboNominaCancelado extends Cancelado<ReciboNominaDetalle> {}
+/** By employee (rfc, curp, num_empleado), tipo_nomina, period (exact fecha_inicial_pago / fecha_final_pago or periodo_desde / periodo_hasta) and status. */
+export type RecibosNominaListParams = Omit<QueryOf<'/recibos-nomina', 'get'>, 'cursor'>;
+
+/** The fields a payroll's `periodo` gives each of its recibos. */
+type CamposDelPeriodo = 'tipo_nomina' | 'fecha_pago' | 'fecha_inicial_pago' | 'fecha_final_pago';
+type EmisorNomina = NonNullable<ReciboNominaNuevo['emisor']>;
+/** A recibo of a payroll: recibosNomina.create's body, the period's fields optional (the same if given); a null in `emisor` drops the payroll's field. */
+export interface ReciboDeNomina extends Omit<ReciboNominaNuevo, CamposDelPeriodo | 'emisor'>, Partial<Pick<ReciboNominaNuevo, CamposDelPeriodo>> {
+  emisor?: { [K in keyof EmisorNomina]?: EmisorNomina[K] | null };
+}
+/** A whole payroll: {periodo, emisor? (the patrón's data every recibo shares), recibos: 1 to 1,000}. */
+export interface NominaNueva extends Omit<BodyOf<'/nominas', 'post'>, 'emisor' | 'recibos'> {
+  emisor?: EmisorNomina;
+  recibos: ReciboDeNomina[];
+}
+/** A payroll: counts per status, one result per recibo (its id or its errors) and the ones not stamped. */
+export type Nomina = ResponseOf<'/nominas/{id}', 'get'>;
+/** A payroll as GET /nominas lists it: without its recibos. */
+export type NominaResumen = Omit<Nomina, 'por_status' | 'recibos' | 'no_timbrados'>;
+
+/** A traslado's body (CFDI tipo T): receptor, conceptos and, for freight by road, `carta_porte` (Carta Porte 3.1). */
+export interface TrasladoNuevo extends ConClaves<Schemas['TrasladoNuevo']> {}
+export type TrasladosListParams = Omit<QueryOf<'/traslados', 'get'>, 'cursor'>;
 
 type ClienteSchema = Schemas['Cliente'];
 export interface Cliente extends ClienteSchema {}

@@ -28,6 +28,7 @@ const responder =
     res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
     res.end(text);
   };
+const pagina = (ids: string[], next: string | null) => responder(200, { data: ids.map((id) => ({ id })), next_cursor: next });
 const cortar: Respuesta = (_req, res) => res.socket?.destroy();
 const errorApi = (status: number, code: string, details: unknown[] = []) =>
   responder(status, { error: { code, message: `mensaje ${code}`, details, request_id: `req_${code}` } });
@@ -237,7 +238,6 @@ describe('errors', () => {
 });
 
 describe('pagination', () => {
-  const pagina = (ids: string[], next: string | null) => responder(200, { data: ids.map((id) => ({ id })), next_cursor: next });
 
   it('for await walks every page, passing filters and the cursor along', async () => {
     guion = [pagina(['5', '4'], 'c1'), pagina(['3', '2'], 'c2'), pagina(['1'], null)];
@@ -284,6 +284,93 @@ describe('cancelación and the other tipos', () => {
       ['/api/hexafac/v1/notas-credito/n1', 'application/json'],
       ['/api/hexafac/v1/complementos-pago/p1', 'application/json'],
     ]);
+  });
+});
+
+describe('envíos, recibos de nómina, nóminas and traslados', () => {
+  const envio = { id: 'e1', to: ['a@b.mx'], cc: [], automatico: false, status: 'pendiente', message_id: null, intentos: 0, error: null };
+
+  it('enviar posts {to, cc} with an Idempotency-Key on each emailed kind’s path; envios gives the list', async () => {
+    guion = [responder(202, envio), responder(202, envio), responder(202, envio), responder(200, { data: [envio] }), responder(200, { data: [] }), responder(200, { data: [] })];
+    const h = cliente();
+    const cuerpo = { to: ['a@b.mx'], cc: ['c@b.mx'] };
+    expect(await h.facturas.enviar('f/1', cuerpo, { idempotencyKey: 'correo-1' })).toEqual(envio);
+    await h.notasCredito.enviar('n1', cuerpo);
+    await h.complementosPago.enviar('p1', { to: ['a@b.mx'] });
+    expect(await h.facturas.envios('f/1')).toEqual([envio]);
+    expect(await h.notasCredito.envios('n1')).toEqual([]);
+    await h.complementosPago.envios('p1');
+    expect(recibidas.map((r) => [r.method, r.url])).toEqual([
+      ['POST', '/api/hexafac/v1/facturas/f%2F1/enviar'],
+      ['POST', '/api/hexafac/v1/notas-credito/n1/enviar'],
+      ['POST', '/api/hexafac/v1/complementos-pago/p1/enviar'],
+      ['GET', '/api/hexafac/v1/facturas/f%2F1/envios'],
+      ['GET', '/api/hexafac/v1/notas-credito/n1/envios'],
+      ['GET', '/api/hexafac/v1/complementos-pago/p1/envios'],
+    ]);
+    expect(JSON.parse(recibidas[0]!.body)).toEqual(cuerpo);
+    expect(recibidas[0]!.headers['idempotency-key']).toBe('correo-1');
+    expect(recibidas[1]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('recibosNomina and traslados: create, validar, filtered list, retrieve, files, cancel and the waits on their own paths', async () => {
+    const recibo = (status: string) => responder(200, { id: 'r1', status, errores: [] });
+    guion = [
+      responder(202, aceptada),
+      responder(200, { valido: true }),
+      pagina(['r1'], null),
+      recibo('pendiente'),
+      recibo('timbrada'),
+      responder(200, '<?xml version="1.0"?>'),
+      responder(202, aceptada),
+      responder(202, { id: 't1', status: 'cancelacion_pendiente' }),
+      responder(200, { id: 't1', status: 'rechazada', errores: [{ code: 'CP101', message: 'x' }] }),
+      (_q, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.from('%PDF-1.7')),
+    ];
+    const h = cliente();
+    await h.recibosNomina.create(facturaMinima, { simular: 'timeout' });
+    await h.recibosNomina.validar(facturaMinima);
+    const ids = [];
+    for await (const r of h.recibosNomina.list({ curp: 'XOJI740919MDFDMN05', tipo_nomina: 'O', periodo_desde: '2026-11-01', limit: 5 })) ids.push(r.id);
+    expect(ids).toEqual(['r1']);
+    expect((await h.recibosNomina.waitUntilTimbrada('r1', { intervalMs: 10 })).status).toBe('timbrada');
+    expect(await h.recibosNomina.downloadXml('r1')).toMatch(/^<\?xml/);
+    await h.traslados.create(facturaMinima);
+    await h.traslados.cancel('t1', { motivo: '02' });
+    await expect(h.traslados.waitUntilTimbrada('t1', { intervalMs: 10 })).rejects.toMatchObject({ code: 'factura_rechazada', message: 'El traslado t1 terminó en estado rechazada.', details: [{ code: 'CP101' }] });
+    expect(new TextDecoder().decode(await h.traslados.downloadPdf('t1'))).toBe('%PDF-1.7');
+    expect(recibidas.map((r) => [r.method, r.url])).toEqual([
+      ['POST', '/api/hexafac/v1/recibos-nomina'],
+      ['POST', '/api/hexafac/v1/recibos-nomina/validar'],
+      ['GET', '/api/hexafac/v1/recibos-nomina?curp=XOJI740919MDFDMN05&tipo_nomina=O&periodo_desde=2026-11-01&limit=5'],
+      ['GET', '/api/hexafac/v1/recibos-nomina/r1'],
+      ['GET', '/api/hexafac/v1/recibos-nomina/r1'],
+      ['GET', '/api/hexafac/v1/recibos-nomina/r1/xml'],
+      ['POST', '/api/hexafac/v1/traslados'],
+      ['POST', '/api/hexafac/v1/traslados/t1/cancelar'],
+      ['GET', '/api/hexafac/v1/traslados/t1'],
+      ['GET', '/api/hexafac/v1/traslados/t1/pdf'],
+    ]);
+    expect(recibidas[0]!.headers['x-hexafac-simular']).toBe('timeout');
+    expect(recibidas[7]!.headers['idempotency-key']).toBeTruthy();
+    expect(recibidas[1]!.headers['idempotency-key']).toBeUndefined();
+  });
+
+  it('nominas: create with a key, list, and waitUntilCompleted polls until completado_at (or times out)', async () => {
+    const nomina = (completado_at: string | null) => responder(200, { id: 'n1', completado_at, por_status: { pendiente: completado_at ? 0 : 2 } });
+    guion = [responder(202, { id: 'n1', completado_at: null }), pagina(['n1'], null), nomina(null), nomina(null), nomina('2026-11-15T12:00:00.000Z'), nomina(null), nomina(null)];
+    const h = cliente();
+    const cuerpo = { periodo: { tipo_nomina: 'O', fecha_pago: '2026-11-15', fecha_inicial_pago: '2026-11-01', fecha_final_pago: '2026-11-15' }, recibos: [] } as never;
+    await h.nominas.create(cuerpo, { idempotencyKey: 'quincena-21' });
+    expect((await h.nominas.list({ limit: 1 })).data.map((n) => n.id)).toEqual(['n1']);
+    expect((await h.nominas.waitUntilCompleted('n1', { intervalMs: 10 })).completado_at).toBe('2026-11-15T12:00:00.000Z');
+    await expect(h.nominas.waitUntilCompleted('n1', { intervalMs: 20, timeoutMs: 30 })).rejects.toMatchObject({ status: 0, code: 'timeout', message: expect.stringContaining('2 recibos pendientes') });
+    expect(recibidas.map((r) => [r.method, r.url])).toEqual([
+      ['POST', '/api/hexafac/v1/nominas'],
+      ['GET', '/api/hexafac/v1/nominas?limit=1'],
+      ...Array(5).fill(['GET', '/api/hexafac/v1/nominas/n1']),
+    ]);
+    expect([recibidas[0]!.headers['idempotency-key'], JSON.parse(recibidas[0]!.body)]).toEqual(['quincena-21', cuerpo]);
   });
 });
 

@@ -7,8 +7,11 @@ import type {
   EventoWebhook,
   FacturaNueva,
   HexaFac,
+  NominaNueva,
   NotaCreditoNueva,
   Receptor,
+  ReciboNominaNuevo,
+  TrasladoNuevo,
 } from '../../sdk/src/index';
 
 const receptor: Receptor = { rfc: 'XAXX010101000', nombre: 'PUBLICO EN GENERAL', domicilio_fiscal: '06000', regimen_fiscal: '616', uso_cfdi: 'S01' };
@@ -46,7 +49,50 @@ export function evento(e: EventoWebhook): string {
   if (e.type === 'factura.timbrada') return e.data.id;
   // @ts-expect-error not an event type
   if (e.type === 'factura.inventada') return '';
+  if (e.type === 'recibo_nomina.timbrado' || e.type === 'traslado.cancelado') return e.data.tipo;
+  // the payroll's event carries its counts and period, not a comprobante
+  if (e.type === 'nomina.completada') return `${e.data.periodo.fecha_inicial_pago} ${e.data.por_status.timbrada}`;
+  // @ts-expect-error nómina events are masculine: recibo_nomina.timbrado
+  if (e.type === 'recibo_nomina.timbrada') return '';
   return e.type;
+}
+
+const trabajador: ReciboNominaNuevo['receptor'] = { rfc: 'XOJI740919U48', nombre: 'INGRID XODAR JIMENEZ', domicilio_fiscal: '42501', curp: 'XOJI740919MDFDMN05', tipo_contrato: '01', tipo_regimen: '02', num_empleado: '0001', periodicidad_pago: '04', clave_ent_fed: 'HID' };
+const periodo = { tipo_nomina: 'O', fecha_pago: '2026-11-15', fecha_inicial_pago: '2026-11-01', fecha_final_pago: '2026-11-15' } as const;
+const percepciones = [{ tipo_percepcion: '001', clave: 'SUELDO', concepto: 'Sueldo', importe_gravado: '7500.00', importe_exento: '0.00' }];
+export const recibo: ReciboNominaNuevo = { ...periodo, num_dias_pagados: '15', receptor: trabajador, percepciones };
+// @ts-expect-error a recibo de nómina is to the employee inline: no cliente_id
+export const reciboCliente: ReciboNominaNuevo = { ...recibo, cliente_id: 'c1' };
+// @ts-expect-error the worker's régimen is a c_RegimenFiscal clave
+export const reciboRegimen: ReciboNominaNuevo = { ...recibo, receptor: { ...trabajador, regimen_fiscal: '999' } };
+// a payroll's recibos take the period from it, and a null drops the payroll's registro patronal (an asimilado)
+export const nomina: NominaNueva = { periodo, emisor: { registro_patronal: 'B5510768108' }, recibos: [{ num_dias_pagados: '15', receptor: trabajador, percepciones, emisor: { registro_patronal: null } }] };
+// @ts-expect-error every recibo still needs its employee
+export const nominaSinReceptor: NominaNueva = { periodo, recibos: [{ num_dias_pagados: '15', percepciones }] };
+// @ts-expect-error a traslado's carta_porte is typed to its fields
+export const trasladoMal: TrasladoNuevo = { receptor, conceptos, carta_porte: { ubicaciones: 'Monterrey' } };
+
+export async function nuevosTipos(h: HexaFac): Promise<void> {
+  const r = await h.recibosNomina.waitUntilTimbrada('r1');
+  const neto: string = r.nomina.neto;
+  const uuid: string = r.uuid;
+  for await (const x of h.recibosNomina.list({ curp: 'XOJI740919MDFDMN05', tipo_nomina: 'E' })) void x.nomina.num_empleado;
+  // @ts-expect-error tipo_nomina is O or E
+  void h.recibosNomina.list({ tipo_nomina: 'X' });
+  const n = await h.nominas.waitUntilCompleted('n1');
+  const completado: string = n.completado_at;
+  for (const item of n.recibos) if (item.status === 'rechazado') void item.error.details[0]?.path;
+  for await (const resumen of h.nominas.list()) void resumen.completado_at;
+  const t = await h.traslados.waitUntilCancelada('t1');
+  const motivo: string = t.cancelacion.motivo;
+  const envio = await h.facturas.enviar('f1', { to: ['contabilidad@cliente.mx'] });
+  const estado: 'pendiente' | 'enviado' | 'error' = envio.status;
+  const [primero] = await h.complementosPago.envios('p1');
+  // @ts-expect-error to is a list of addresses
+  await h.notasCredito.enviar('n1', { to: 'contabilidad@cliente.mx' });
+  // @ts-expect-error recibos de nómina are emailed through facturas.enviar (there is no route of their own)
+  await h.recibosNomina.enviar('r1', { to: ['a@b.mx'] });
+  void [neto, uuid, completado, motivo, estado, primero?.message_id];
 }
 
 // A platform key's client: its applications' bodies and answers are the document's.
