@@ -48,8 +48,9 @@ export function reciboDeNomina(n: Pick<NominaNueva, 'periodo' | 'emisor'>, recib
   if (errores.length) return { errores };
   if (!n.emisor || (recibo.emisor !== undefined && !esObjeto(recibo.emisor))) return { solicitud: { ...recibo, ...n.periodo } };
   // a field the recibo sets to null is one the payroll's emisor has and this employee must not (an asimilado's registro patronal)
-  const emisor = Object.fromEntries(Object.entries({ ...n.emisor, ...(recibo.emisor ?? {}) }).filter(([, v]) => v !== null));
-  return { solicitud: { ...recibo, ...n.periodo, ...(Object.keys(emisor).length ? { emisor } : {}) } };
+  const { emisor: propio, ...resto } = recibo;
+  const emisor = Object.fromEntries(Object.entries({ ...n.emisor, ...(propio ?? {}) }).filter(([, v]) => v !== null));
+  return { solicitud: { ...resto, ...n.periodo, ...(Object.keys(emisor).length ? { emisor } : {}) } };
 }
 
 export async function crearNomina(deps: Deps, t: Tenant, n: NominaNueva, opts: OpcionesAceptar = {}): Promise<Idempotent<Nomina>> {

@@ -122,6 +122,8 @@ export const EJEMPLO_NOMINA = {
         { tipo_deduccion: '002', clave: 'ISR', concepto: 'ISR', importe: '683.50' },
         { tipo_deduccion: '001', clave: 'IMSS', concepto: 'Cuota obrera IMSS', importe: '190.37' },
       ],
+      // a salaried employee's recibo carries the subsidio para el empleo even at 0.00 (NOM105)
+      otros_pagos: [{ tipo_otro_pago: '002', clave: 'SPE', concepto: 'Subsidio para el empleo', importe: '0.00', subsidio_al_empleo: { subsidio_causado: '0.00' } }],
     },
     {
       num_dias_pagados: '15',
