@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generarPdf } from './pdf';
-import { conTimbre } from './pdf-muestras';
+import { conTimbre, emitidoDeFixture } from './pdf-muestras';
 
 /**
  * Layout of the representación impresa read back from the drawn PDF: poppler's `pdftotext -bbox-layout`
@@ -14,6 +14,7 @@ import { conTimbre } from './pdf-muestras';
 const raiz = fileURLToPath(new URL('../../', import.meta.url));
 const salida = `${raiz}test/output/pdf`;
 const muestra = (nombre: string) => readFileSync(`${raiz}test/fixtures/sat/samples/${nombre}`, 'utf8');
+const fixture = (ruta: string) => readFileSync(`${raiz}test/fixtures/${ruta}`);
 const REAL = muestra('cfdi40-real.xml');
 const PAGOS = muestra('created-cfdi40-pago20-valid.xml');
 
@@ -96,10 +97,10 @@ function comprobarMaquetacion(paginas: Pagina[]): void {
 }
 
 const palabras = (paginas: Pagina[]) => paginas.flatMap((p) => p.palabras.map((w) => w.texto));
-/** Money-looking words ("1,234.56", "$12.00", "-$3.1") and their number of decimals; "CFDI 4.0", "Pagos 2.0" are versions. */
+/** Money-looking words ("1,234.56", "$12.00", "-$3.1") and their number of decimals; "CFDI 4.0", "Pagos 2.0", "NÓMINA 1.2" are versions. */
 const decimalesDeImportes = (textos: string[]) =>
   textos
-    .filter((t, i) => /^-?\$?\d{1,3}(,\d{3})*\.\d+$/.test(t) && !/^(CFDI|versión|Pagos)$/.test(textos[i - 1] ?? ''))
+    .filter((t, i) => /^-?\$?\d{1,3}(,\d{3})*\.\d+$/.test(t) && !/^(CFDI|versión|Pagos|NÓMINA)$/.test(textos[i - 1] ?? ''))
     .map((t) => (t.split('.')[1] as string).length);
 
 /** Every value of these attributes in the XML. */
@@ -217,6 +218,23 @@ describe('PDF layout', () => {
   it('a sandbox document: band and content do not overlap (the watermark crosses them on purpose)', async () => {
     const paginas = maquetar('layout-sandbox', await generarPdf(REAL, { sandbox: true }));
     comprobarMaquetacion(paginas.map((p) => ({ ...p, palabras: p.palabras.filter((w) => w.y1 - w.y0 < 30 && w.x1 - w.x0 < 200) })));
+  });
+
+  it('recibos de nómina and CFDI with Carta Porte: their boxes and tables, nómina amounts at 2 decimals', async () => {
+    const casos = [
+      ['N', 'nomina/horas-extra'],
+      ['N', 'nomina/separacion-indemnizacion'],
+      ['N', 'nomina/jubilacion'],
+      ['N', 'nomina/incapacidad'],
+      ['T', 'carta-porte/material-peligroso'],
+      ['T', 'carta-porte/remolque'],
+      ['I', 'carta-porte/flete-ingreso'],
+    ] as const;
+    for (const [tipo, nombre] of casos) {
+      const paginas = maquetar(`layout-${nombre.replace('/', '-')}`, await generarPdf(await emitidoDeFixture(fixture, tipo, nombre, 'AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE')));
+      comprobarMaquetacion(paginas);
+      if (tipo === 'N') expect(new Set(decimalesDeImportes(palabras(paginas)))).toEqual(new Set([2]));
+    }
   });
 
   it('a factura in USD with TipoCambio, discounts and pedimentos', async () => {

@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { PDFArray, PDFDocument, PDFRawStream, decodePDFRawStream, type PDFObject } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { generarPdf, urlVerificacionSat } from './pdf';
-import { atributo, conTimbre } from './pdf-muestras';
+import { atributo, conTimbre, emitidoDeFixture } from './pdf-muestras';
 
 const raiz = fileURLToPath(new URL('../../', import.meta.url));
 const muestra = (nombre: string) => readFileSync(`${raiz}test/fixtures/sat/samples/${nombre}`, 'utf8');
+const fixture = (ruta: string) => readFileSync(`${raiz}test/fixtures/${ruta}`);
 const REAL = muestra('cfdi40-real.xml');
 const UUID_REAL = 'C2832671-DA6D-11EF-A83D-00155D012007';
 
@@ -183,6 +184,66 @@ describe('generarPdf', () => {
       expect(texto).toContain(esperado);
     }
     // A payment receipt's own Total is 0 XXX: no importe con letra for it.
+    expect(texto).not.toContain('IMPORTE CON LETRA');
+  });
+
+  it('prints a recibo de nómina: the employee, the period, percepciones, deducciones, otros pagos, incapacidades and the neto', async () => {
+    const uuid = '7E2A9C10-0000-4000-8000-00000000000E';
+    const pdf = await generarPdf(await emitidoDeFixture(fixture, 'N', 'nomina/incapacidad', uuid));
+    guardar('sample-nomina.pdf', pdf);
+    const texto = todo(await textoPorPagina(pdf));
+    for (const esperado of [
+      'RECIBO DE NÓMINA',
+      uuid,
+      // the employee
+      'CECILIA MIRANDA SANCHEZ',
+      'MISC491214B86',
+      'MISC491214MHGRNC03',
+      '12345678901',
+      '0006',
+      '01 - Contrato de trabajo por tiempo',
+      // the period
+      '2026-11-15',
+      '2026-11-01 al 2026-11-15',
+      '04 - Quincenal',
+      '$522.74',
+      'B5510768108',
+      '1 - Clase I',
+      // percepciones with their gravado and exento, and the SAT's totals
+      'Subsidio por incapacidad',
+      '$5,000.00',
+      'Total percepciones $6,500.00',
+      'Sueldos: $6,500.00',
+      // deducciones
+      'Cuota obrera IMSS',
+      'Descuento por incapacidad',
+      '$1,945.00',
+      'Impuestos retenidos (ISR): $320.00',
+      'Otras deducciones: $1,625.00',
+      'Subsidio para el empleo',
+      'Subsidio causado: $0.00',
+      '02 - Enfermedad en general.',
+      // the neto, in figures and in words
+      'Percepciones y otros pagos',
+      '-$1,945.00',
+      'Neto a pagar MXN',
+      '$4,555.00',
+      'CUATRO MIL QUINIENTOS CINCUENTA Y CINCO PESOS 00/100 M.N.',
+    ]) {
+      expect(texto).toContain(esperado);
+    }
+    // a recibo's Subtotal and Descuento are named for what they are
+    expect(texto).not.toMatch(/^(Subtotal|Total MXN)$/m);
+  });
+
+  it('prints a traslado with its Carta Porte: ubicaciones, mercancías, autotransporte and figuras, no totals', async () => {
+    const xml = await emitidoDeFixture(fixture, 'T', 'carta-porte/dos-destinos', 'C0FFEE00-0000-4000-8000-00000000000C');
+    const pdf = await generarPdf(xml);
+    guardar('sample-carta-porte.pdf', pdf);
+    const texto = todo(await textoPorPagina(pdf));
+    for (const esperado of ['TRASLADO', atributo(xml, 'IdCCP'), '1117.75 km', '135.425 KGM', 'Computadoras portátiles', 'Monitores', 'Origen', 'Destino', '01 Operador']) {
+      expect(texto).toContain(esperado);
+    }
     expect(texto).not.toContain('IMPORTE CON LETRA');
   });
 

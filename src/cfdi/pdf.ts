@@ -3,10 +3,12 @@ import { cadenaOriginalTfd } from './cadena';
 import * as cat from './catalogs';
 import { dec, formatear } from './decimal';
 import { importeConLetra } from './importe-letra';
-import { descendant, type XmlEntrada } from './dom';
+import { child, children, descendant, type XmlEntrada } from './dom';
 import { dibujarCartaPorte } from './complementos/carta-porte/pdf';
+import { dibujarNomina } from './comprobantes/nomina/pdf';
 import { NS } from './namespaces';
 import { arbolImpreso, leerComprobante, type Atributos, type Comprobante, type ImpuestosNodo } from './pdf-datos';
+import { columnas, dinero, GRIS, importe, NEGRITA, type Caja, type Celda, type Columna, type Fila } from './pdf-formato';
 import { PDFDocument, rgb, type PDFImage } from 'pdf-lib';
 import { COLOR, Lienzo, type Estilo, type EstiloTexto } from './pdf-lienzo';
 import { modulosQr, urlVerificacionSat } from './qr';
@@ -94,15 +96,7 @@ function clave(valor: string | undefined, buscar: (id?: string) => { texto: stri
   return fila ? `${valor} - ${fila.texto}` : valor;
 }
 
-const GRIS: Estilo = { size: 6.5, color: COLOR.suave };
-const NEGRITA: Estilo = { fuente: 'negrita' };
 const ETIQUETA: Estilo = { ...GRIS, fuente: 'negrita' };
-
-/** "1234567.5" → "1,234,567.5": thousands separators on the XML's own digits, never a float. */
-function importe(valor: string | undefined): string {
-  if (!valor) return '';
-  return valor.replace(/^(-?)(\d+)/, (_, signo: string, ent: string) => signo + ent.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
-}
 
 /**
  * An amount in `moneda` with that currency's c_Moneda decimals: conceptos and Pagos carry theirs at up to
@@ -111,10 +105,6 @@ function importe(valor: string | undefined): string {
 function importeEn(moneda: string | undefined, valor: string | undefined): string {
   if (!valor) return '';
   return importe(formatear(dec(valor), (moneda ? cat.decimalesMoneda(moneda) : undefined) ?? 2));
-}
-
-function dinero(valor: string | undefined): string {
-  return valor ? `$${importe(valor)}` : '';
 }
 
 function fecha(valor: string | undefined): string {
@@ -140,22 +130,12 @@ function detalleImpuestos(imp: ImpuestosNodo, sufijo: string, monto: (valor: str
   return [...imp.traslados.map((t) => linea('Traslado', t)), ...imp.retenciones.map((r) => linea('Retención', r))];
 }
 
-type Fila = [etiqueta: string, valor: string | undefined];
-
-interface Columna {
-  titulo: string;
-  ancho: number;
-  alinear?: 'izq' | 'der' | 'centro';
-}
-
 /** Something laid out before it is drawn, so what must stay together can ask for its room first. */
 interface Bloque {
   alto: number;
   dibujar: () => void;
 }
 
-/** A table cell: paragraphs, each wrapped to the column; a row has one cell per column. */
-type Celda = Array<{ texto: string | undefined; estilo?: Estilo }>;
 type FilaTabla = Celda[];
 
 class Representacion {
@@ -211,7 +191,7 @@ class Representacion {
    * Boxes in a row sharing one height, measured: `dibujar` draws them at the cursor and moves it below them
    * (`alto` includes the gap after them).
    */
-  private filaDeCajas(...cajas: Array<{ ancho: number; titulo: string; filas: Fila[]; anchoEtiqueta?: number }>): Bloque {
+  private filaDeCajas(...cajas: Caja[]): Bloque {
     const separacion = 10;
     const hechas = cajas.map((c) => this.caja(c.ancho, c.titulo, c.filas, c.anchoEtiqueta));
     const alto = Math.max(...hechas.map((h) => h.alto));
@@ -226,7 +206,7 @@ class Representacion {
     return { alto: alto + 10, dibujar };
   }
 
-  cajas(...cajas: Parameters<Representacion['filaDeCajas']>): void {
+  cajas(...cajas: Caja[]): void {
     const fila = this.filaDeCajas(...cajas);
     this.l.asegurar(fila.alto - 10);
     fila.dibujar();
@@ -425,7 +405,7 @@ class Representacion {
   }
 
   conceptos(): void {
-    const columnas: Columna[] = [
+    const cols = columnas(this.l.anchoUtil, 3, [
       { titulo: 'Clave prod./serv.', ancho: 62 },
       { titulo: 'Cantidad', ancho: 44, alinear: 'der' },
       { titulo: 'Unidad', ancho: 56 },
@@ -433,8 +413,7 @@ class Representacion {
       { titulo: 'Valor unitario', ancho: 64, alinear: 'der' },
       { titulo: 'Descuento', ancho: 54, alinear: 'der' },
       { titulo: 'Importe', ancho: 66, alinear: 'der' },
-    ];
-    columnas[3].ancho = this.l.anchoUtil - columnas.reduce((s, c) => s + c.ancho, 0);
+    ]);
     // Importes print at the currency's decimals like the totals; ValorUnitario keeps its own (a unit price may need 6).
     const enMoneda = (valor: string | undefined) => importeEn(this.cfdi.a.Moneda, valor);
     const filas = this.cfdi.conceptos.map((c): FilaTabla => {
@@ -457,7 +436,7 @@ class Representacion {
         [{ texto: enMoneda(a.Importe), estilo: NEGRITA }],
       ];
     });
-    this.tabla(columnas, filas);
+    this.tabla(cols, filas);
   }
 
   /** Full-width wrapped text at the cursor, breaking pages as needed. */
@@ -473,9 +452,11 @@ class Representacion {
   totales(): void {
     const { l, cfdi } = this;
     const a = cfdi.a;
+    // a recibo de nómina's SubTotal is its percepciones and otros pagos, its Descuento the deducciones, its Total the neto
+    const nomina = a.TipoDeComprobante === 'N';
     const filas: Fila[] = [
-      ['Subtotal', dinero(a.SubTotal)],
-      ['Descuento', a.Descuento && `-${dinero(a.Descuento)}`],
+      [nomina ? 'Percepciones y otros pagos' : 'Subtotal', dinero(a.SubTotal)],
+      [nomina ? 'Deducciones' : 'Descuento', a.Descuento && `-${dinero(a.Descuento)}`],
       ...(cfdi.impuestos?.traslados ?? []).map((t): Fila => [`Traslado ${nombreImpuesto(t)}`, dinero(t.Importe) || 'Exento']),
       ...(cfdi.impuestos?.retenciones ?? []).map((r): Fila => [`Retención ${nombreImpuesto(r)}`, `-${dinero(r.Importe)}`]),
     ].filter(([, v]) => v) as Fila[];
@@ -507,7 +488,7 @@ class Representacion {
     }
     y -= 4 + altoTotal;
     l.rect(x, y, anchoTotales, altoTotal, { relleno: this.l.acento });
-    l.texto(`Total ${a.Moneda}`, x + 6, y + 6, { size: 9, fuente: 'negrita', color: COLOR.blanco });
+    l.texto(`${nomina ? 'Neto a pagar' : 'Total'} ${a.Moneda}`, x + 6, y + 6, { size: 9, fuente: 'negrita', color: COLOR.blanco });
     l.texto(dinero(a.Total), x, y + 5.5, { size: 10, fuente: 'negrita', color: COLOR.blanco, alinear: 'der', ancho: anchoTotales - 6 });
     l.y = Math.min(y, top - altoIzq) - 12;
   }
@@ -539,18 +520,16 @@ class Representacion {
       const cajas = cuentas.some(([, v]) => v)
         ? this.filaDeCajas({ ancho: mitad, titulo, filas: datos }, { ancho: mitad, titulo: 'Cuentas', filas: cuentas })
         : this.filaDeCajas({ ancho: l.anchoUtil, titulo, filas: datos });
-      const columnas: Columna[] = [
-        { titulo: 'Documento relacionado', ancho: 0 },
-        { titulo: 'Serie y folio', ancho: 60 },
-        { titulo: 'Moneda / equiv.', ancho: 54 },
-        { titulo: 'Parcialidad', ancho: 42, alinear: 'der' },
-        { titulo: 'Saldo anterior', ancho: 64, alinear: 'der' },
-        { titulo: 'Importe pagado', ancho: 64, alinear: 'der' },
-        { titulo: 'Saldo insoluto', ancho: 64, alinear: 'der' },
-      ];
-      columnas[0].ancho = l.anchoUtil - columnas.reduce((s, c) => s + c.ancho, 0);
       this.tabla(
-        columnas,
+        columnas(l.anchoUtil, 0, [
+          { titulo: 'Documento relacionado', ancho: 0 },
+          { titulo: 'Serie y folio', ancho: 60 },
+          { titulo: 'Moneda / equiv.', ancho: 54 },
+          { titulo: 'Parcialidad', ancho: 42, alinear: 'der' },
+          { titulo: 'Saldo anterior', ancho: 64, alinear: 'der' },
+          { titulo: 'Importe pagado', ancho: 64, alinear: 'der' },
+          { titulo: 'Saldo insoluto', ancho: 64, alinear: 'der' },
+        ]),
         pago.documentos.map((d): FilaTabla => {
           const enDR = (valor: string | undefined) => importeEn(d.a.MonedaDR, valor);
           const detalle = [d.a.ObjetoImpDR && `Objeto de impuesto: ${clave(d.a.ObjetoImpDR, cat.objetoImp)}`, ...detalleImpuestos(d, 'DR', enDR)];
@@ -719,6 +698,9 @@ export async function generarPdf(xml: XmlEntrada, opts: OpcionesPdf = {}): Promi
   r.receptorYPago();
   r.informacionAdicional();
   r.conceptos();
+  // a recibo's employee and its percepciones and deducciones come before the neto they add up to (the totals)
+  const complemento = child(arbol, NS.cfdi, 'Complemento');
+  for (const nomina of complemento ? children(complemento, NS.nomina12, 'Nomina') : []) dibujarNomina(r, nomina, cfdi.receptor, l.anchoUtil);
   // A payment receipt's amounts live in its Pagos complement; its own Total is 0 in currency XXX, as a traslado's.
   if (cfdi.a.TipoDeComprobante !== 'P' && cfdi.a.TipoDeComprobante !== 'T') r.totales();
   r.pagos();

@@ -5,18 +5,8 @@
  */
 import { attr, children, child, type XmlElement } from '../../dom';
 import { NS } from '../../namespaces';
-import { COLOR, type Estilo } from '../../pdf-lienzo';
+import { columnas, GRIS, NEGRITA, type Dibujo } from '../../pdf-formato';
 
-type Fila = [etiqueta: string, valor: string | undefined];
-type Celda = Array<{ texto: string | undefined; estilo?: Estilo }>;
-
-/** What the layout lends this module: its boxes and its page-breaking tables. */
-export interface Dibujo {
-  cajas(...cajas: Array<{ ancho: number; titulo: string; filas: Fila[]; anchoEtiqueta?: number }>): void;
-  tabla(columnas: Array<{ titulo: string; ancho: number; alinear?: 'izq' | 'der' | 'centro' }>, filas: Celda[][]): void;
-}
-
-const GRIS: Estilo = { size: 6.5, color: COLOR.suave };
 const FIGURAS: Record<string, string> = { '01': 'Operador', '02': 'Propietario', '03': 'Arrendador', '04': 'Notificado', '05': 'Integrante de coordinados' };
 
 const hijos = (el: XmlElement | undefined, nombre: string) => (el ? children(el, NS.cartaporte31, nombre) : []);
@@ -30,12 +20,6 @@ function domicilio(d: XmlElement | undefined): string | undefined {
   const calle = unir([a(d, 'Calle'), a(d, 'NumeroExterior'), a(d, 'NumeroInterior') && `int. ${a(d, 'NumeroInterior')}`]);
   const lugar = unir([a(d, 'Colonia') && `col. ${a(d, 'Colonia')}`, a(d, 'Localidad') && `loc. ${a(d, 'Localidad')}`, a(d, 'Municipio') && `mun. ${a(d, 'Municipio')}`], ', ');
   return unir([calle, lugar, unir([a(d, 'Estado'), a(d, 'Pais'), `C.P. ${a(d, 'CodigoPostal')}`], ', '), a(d, 'Referencia')], '\n');
-}
-
-/** Stretches the column of `flexible` to fill `ancho`. */
-function columnas<C extends { ancho: number }>(ancho: number, flexible: number, cols: C[]): C[] {
-  cols[flexible]!.ancho = ancho - cols.reduce((s, c) => s + c.ancho, 0);
-  return cols;
 }
 
 export function dibujarCartaPorte(d: Dibujo, cp: XmlElement, ancho: number): void {
@@ -113,9 +97,9 @@ export function dibujarCartaPorte(d: Dibujo, cp: XmlElement, ancho: number): voi
         [{ texto: a(m, 'Descripcion') }, { texto: detalle.join('\n'), estilo: GRIS }],
         [{ texto: a(m, 'Cantidad') }],
         [{ texto: a(m, 'ClaveUnidad') }, { texto: a(m, 'Unidad'), estilo: GRIS }],
-        [{ texto: a(m, 'PesoEnKg'), estilo: { fuente: 'negrita' } }],
+        [{ texto: a(m, 'PesoEnKg'), estilo: NEGRITA }],
         [
-          { texto: peligroso ? `Sí: ONU ${a(m, 'CveMaterialPeligroso')}` : a(m, 'MaterialPeligroso'), estilo: peligroso ? { fuente: 'negrita' } : undefined },
+          { texto: peligroso ? `Sí: ONU ${a(m, 'CveMaterialPeligroso')}` : a(m, 'MaterialPeligroso'), estilo: peligroso ? NEGRITA : undefined },
           { texto: unir([a(m, 'Embalaje') && `Embalaje ${a(m, 'Embalaje')}`, a(m, 'DescripEmbalaje')], ': '), estilo: GRIS },
         ],
       ];
