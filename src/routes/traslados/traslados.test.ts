@@ -149,3 +149,35 @@ describe('traslados — security', () => {
     expect((await json(await api('GET', `/traslados/${t.id}`, { token: a.token }))).status).toBe('timbrada');
   });
 });
+
+describe('GET /openapi.json — carta_porte', () => {
+  type Esquema = { $ref?: string; description?: string; properties?: Record<string, Esquema>; items?: Esquema; anyOf?: Esquema[]; oneOf?: Esquema[]; allOf?: Esquema[] };
+
+  it('describes every field of carta_porte in the bodies of POST /facturas and POST /traslados', async () => {
+    const doc = await json(await api('GET', '/openapi.json'));
+    const resolver = (s: Esquema): Esquema => (s.$ref ? resolver(doc.components.schemas[s.$ref.replace('#/components/schemas/', '')]) : s);
+    // A schema and the branches of its unions (a nullable field is anyOf [T, null]; a body may be oneOf).
+    const variantes = (s: Esquema): Esquema[] => [s, ...[...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])].flatMap((v) => variantes(resolver(v)))];
+    const campos: string[] = [];
+    const sinDescripcion = (s: Esquema, ruta: string): string[] => {
+      campos.push(ruta);
+      const r = resolver(s);
+      return [
+        ...(s.description || r.description ? [] : [ruta]),
+        ...variantes(r).flatMap((v) => [
+          ...Object.entries(v.properties ?? {}).flatMap(([k, hijo]) => sinDescripcion(hijo, `${ruta}.${k}`)),
+          // An array's items are described by the array's own text unless they are objects.
+          ...(v.items ? sinDescripcion(v.items, `${ruta}[]`).filter((p) => p !== `${ruta}[]`) : []),
+        ]),
+      ];
+    };
+    for (const ruta of ['/facturas', '/traslados']) {
+      const cuerpo = resolver(doc.paths[ruta].post.requestBody.content['application/json'].schema);
+      const cp = variantes(cuerpo).map((v) => v.properties?.carta_porte).find(Boolean);
+      expect(cp, `${ruta} has carta_porte`).toBeDefined();
+      campos.length = 0;
+      expect(sinDescripcion(cp!, 'carta_porte'), ruta).toEqual([]);
+      expect(campos).toContain('carta_porte.mercancias.autotransporte.identificacion_vehicular.config_vehicular');
+    }
+  });
+});
