@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   execFileSync('mkdir', ['-p', proyecto]);
   writeFileSync(path.join(proyecto, 'package.json'), JSON.stringify({ name: 'e2e', private: true, type: 'module' }));
   run('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(scratch, tarball)], proyecto);
-  copyFileSync(path.join(root, 'test/sdk/cliente.mjs'), path.join(proyecto, 'cliente.mjs'));
+  for (const script of ['cliente.mjs', 'nomina-traslados.mjs']) copyFileSync(path.join(root, 'test/sdk', script), path.join(proyecto, script));
   // 3. The API: migrations, the sandbox application with the SAT test CSD, a key, wrangler dev.
   stack = await startLocalStack({ port: await freePort(), persistTo });
 });
@@ -129,5 +129,50 @@ void new sdk.HexaFac('k', { baseUrl: 'http://127.0.0.1' }).facturas.list({ statu
     expect(r.sustituta).toEqual({ status: 'timbrada', sustituye_a: r.aceptada.id });
     expect(r.cancelada).toEqual({ status: 'cancelada', motivo: '01', folio_sustitucion: r.sustitutaUuid });
     expect(r.acuse).toContain(r.timbrada.uuid);
+  });
+});
+
+// The kinds after the factura, with the bodies the API documents as its examples (GET /openapi.json).
+describe('@hexafac/sdk: recibos de nómina, nóminas, traslados and envíos', () => {
+  it('a recibo timbrado, a payroll of two completed, a traslado with Carta Porte, a factura emailed (.eml written)', async () => {
+    const openapi = (await (await fetch(`${stack!.base}/api/hexafac/v1/openapi.json`)).json()) as { paths: Record<string, { post: { requestBody: { content: Record<string, { example: unknown }> } } }> };
+    const ejemplo = (ruta: string) => openapi.paths[ruta]!.post.requestBody.content['application/json']!.example as Record<string, unknown>;
+    const cuerpos = { factura: facturaBody, recibo: ejemplo('/recibos-nomina'), nomina: ejemplo('/nominas'), traslado: ejemplo('/traslados') };
+    const out = run('node', ['nomina-traslados.mjs'], proyecto, { HEXAFAC_BASE_URL: stack!.base, HEXAFAC_API_KEY: stack!.token, CUERPOS: JSON.stringify(cuerpos) });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+
+    expect(r.validacion).toBe(true);
+    expect(r.recibo).toMatchObject({ status: 'timbrada', curp: (cuerpos.recibo.receptor as { curp: string }).curp, neto: expect.stringMatching(/^\d+\.\d{2}$/) });
+    expect(r.xmlRecibo.startsWith('<?xml')).toBe(true);
+    expect(r.xmlRecibo).toContain('nomina12:Nomina');
+    expect(r.xmlRecibo).toContain(`UUID="${r.recibo.uuid}"`);
+    expect(r.listados).toEqual([r.recibo.id]);
+
+    expect(r.nomina).toMatchObject({ aceptados: 2, completado_at: expect.any(String), recibos: ['aceptado', 'aceptado'], no_timbrados: [] });
+    expect(r.nomina.por_status).toMatchObject({ timbrada: 2, pendiente: 0 });
+    expect(r.nominasListadas[0]).toBe(r.nomina.id);
+
+    expect(r.traslado).toMatchObject({ status: 'timbrada', tipo: 'T', cancelado: 'cancelada' });
+    expect(r.xmlTraslado).toContain('TipoDeComprobante="T"');
+    expect(r.xmlTraslado).toMatch(/cartaporte31:CartaPorte [^>]*IdCCP="CCC[0-9a-f-]{33}"/);
+    expect(r.pdfTraslado).toBe('%PDF-');
+
+    expect(r.envio).toMatchObject({ status: 'pendiente', to: ['contabilidad@cliente.mx'], cc: ['compras@cliente.mx'], automatico: false });
+    expect(r.envios).toEqual([expect.objectContaining({ id: r.envio.id, status: 'enviado', intentos: 1, message_id: expect.stringMatching(/^<.+@.+>$/) })]);
+    // wrangler dev keeps each message the send_email binding accepted as <its miniflare tmp dir>/files/email/<uuid>.eml,
+    // one per envelope recipient (to and cc), until it stops
+    const cabecera = `\r\nMessage-ID: ${r.envios[0].message_id}\r\n`;
+    const emls = readdirSync(tmpdir())
+      .filter((d) => d.startsWith('miniflare-'))
+      .map((d) => path.join(tmpdir(), d, 'files', 'email'))
+      .flatMap((dir) => (existsSync(dir) ? readdirSync(dir).map((f) => path.join(dir, f)) : []))
+      .filter((f) => f.endsWith('.eml') && readFileSync(f, 'latin1').includes(cabecera));
+    expect(emls).toHaveLength(2);
+    expect(readFileSync(emls[0]!, 'latin1')).toMatch(/^To: contabilidad@cliente\.mx\r\nCc: compras@cliente\.mx\r\n/m);
+
+    const tipos = r.eventos.map((e: { type: string }) => e.type).sort();
+    expect(tipos).toEqual(['nomina.completada', 'recibo_nomina.timbrado', 'recibo_nomina.timbrado', 'recibo_nomina.timbrado', 'traslado.cancelado', 'traslado.timbrado']);
+    expect(r.eventos).toContainEqual({ type: 'nomina.completada', id: r.nomina.id, timbrada: 2 });
+    expect(r.eventos).toContainEqual({ type: 'traslado.cancelado', id: r.traslado.id });
   });
 });
