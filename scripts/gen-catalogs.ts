@@ -78,23 +78,30 @@ const target = path.resolve(import.meta.dirname, '../src/cfdi/catalogs/sat.gener
 writeFileSync(target, out);
 console.log(`wrote ${target}`);
 
-// Carta Porte 3.1 (ccp_31_*): the claves its rules look up, into the complemento's own folder.
+// Carta Porte 3.1 (ccp_31_*): the claves its rules look up, with the descripción (and the columns worth showing)
+// that GET /catalogos/carta-porte/{nombre} searches, into the complemento's own folder.
 const ids = (name: string) => read(name).map((r) => str(r[0]));
+const conTexto = (name: string, extra: (r: Cell[]) => object = () => ({})) =>
+  read(name).map((r) => ({ id: str(r[0]), texto: str(r[1]), ...extra(r) }));
 const cartaPorte = {
-  materialesPeligrosos: ids('ccp_31_materiales_peligrosos'),
-  tiposEmbalaje: ids('ccp_31_tipos_embalaje'),
+  materialesPeligrosos: conTexto('ccp_31_materiales_peligrosos', (r) => ({
+    claseODiv: str(r[2]), peligroSecundario: str(r[3]) || undefined, nombreTecnico: str(r[4]) || undefined,
+  })),
+  tiposEmbalaje: conTexto('ccp_31_tipos_embalaje'),
   // Remolque: '0' none, '1' required, '0, 1' optional (CP184).
-  configuracionesAutotransporte: read('ccp_31_configuraciones_autotransporte').map((r) => ({ id: str(r[0]), remolque: str(r[4]).replace(/\s/g, '') })),
-  tiposPermiso: read('ccp_31_tipos_permiso').map((r) => ({ id: str(r[0]), transportes: str(r[2]).split(',') })),
-  subtiposRemolque: ids('ccp_31_tipos_remolque'),
-  figurasTransporte: ids('ccp_31_figuras_transporte'),
-  partesTransporte: ids('ccp_31_partes_transporte'),
-  regimenesAduaneros: read('ccp_31_regimenes_aduaneros').map((r) => ({ id: str(r[0]), impoExpo: str(r[2]).split(',') })),
-  documentosAduaneros: ids('ccp_31_documentos_aduaneros'),
-  tiposMateria: ids('ccp_31_tipos_materia'),
-  transportes: ids('ccp_31_transportes'),
-  sectoresCofepris: ids('ccp_31_sectores_cofepris'),
-  clavesUnidadPeso: ids('ccp_31_claves_unidades'),
+  configuracionesAutotransporte: conTexto('ccp_31_configuraciones_autotransporte', (r) => ({
+    numeroDeEjes: Number(r[2]), numeroDeLlantas: Number(r[3]), remolque: str(r[4]).replace(/\s/g, ''),
+  })),
+  tiposPermiso: conTexto('ccp_31_tipos_permiso', (r) => ({ transportes: str(r[2]).split(',') })),
+  subtiposRemolque: conTexto('ccp_31_tipos_remolque'),
+  figurasTransporte: conTexto('ccp_31_figuras_transporte'),
+  partesTransporte: conTexto('ccp_31_partes_transporte'),
+  regimenesAduaneros: conTexto('ccp_31_regimenes_aduaneros', (r) => ({ impoExpo: str(r[2]).split(',') })),
+  documentosAduaneros: conTexto('ccp_31_documentos_aduaneros'),
+  tiposMateria: conTexto('ccp_31_tipos_materia'),
+  transportes: conTexto('ccp_31_transportes'),
+  sectoresCofepris: conTexto('ccp_31_sectores_cofepris'),
+  clavesUnidadPeso: conTexto('ccp_31_claves_unidades', (r) => ({ simbolo: str(r[6]) || undefined })),
   // "clave|estado": c_Municipio and c_Localidad claves repeat across estados.
   municipios: read('ccp_31_municipios').map((r) => `${str(r[0])}|${str(r[1])}`),
   localidades: read('ccp_31_localidades').map((r) => `${str(r[0])}|${str(r[1])}`),

@@ -29,11 +29,14 @@ export {
 } from './comprobantes/nomina';
 export { prepararTraslado, TrasladoEntradaSchema, type TrasladoEntrada } from './comprobantes/traslado';
 export {
+  buscarCatalogoCartaPorte,
   CartaPorteEntradaSchema,
+  CATALOGOS_CARTA_PORTE,
   conIdCcp,
   ID_CCP,
   type CartaPorte,
   type CartaPorteEntrada,
+  type FilaCartaPorte,
 } from './complementos/carta-porte';
 export { renderXml } from './xml';
 export { cadenaPrevista, comprobanteXml, sellarComprobante, type Emision, type Preparacion } from './emision';

@@ -57,20 +57,20 @@ const IMPORTACION_COFEPRIS = [
   { campo: 'razon_social_emp_imp', sectores: ['04'], codigo: 'CP166' },
 ] as const;
 
-const conjunto = (ids: readonly string[]) => new Set(ids);
+const claves = (filas: readonly { id: string }[]) => new Set(filas.map((f) => f.id));
 const CATALOGO = {
-  materialPeligroso: conjunto(ccp.materialesPeligrosos),
-  embalaje: conjunto(ccp.tiposEmbalaje),
-  subtipoRemolque: conjunto(ccp.subtiposRemolque),
-  figura: conjunto(ccp.figurasTransporte),
-  parte: conjunto(ccp.partesTransporte),
-  documento: conjunto(ccp.documentosAduaneros),
-  materia: conjunto(ccp.tiposMateria),
-  transporte: conjunto(ccp.transportes),
-  sector: conjunto(ccp.sectoresCofepris),
-  unidadPeso: conjunto(ccp.clavesUnidadPeso),
-  municipio: conjunto(ccp.municipios),
-  localidad: conjunto(ccp.localidades),
+  materialPeligroso: claves(ccp.materialesPeligrosos),
+  embalaje: claves(ccp.tiposEmbalaje),
+  subtipoRemolque: claves(ccp.subtiposRemolque),
+  figura: claves(ccp.figurasTransporte),
+  parte: claves(ccp.partesTransporte),
+  documento: claves(ccp.documentosAduaneros),
+  materia: claves(ccp.tiposMateria),
+  transporte: claves(ccp.transportes),
+  sector: claves(ccp.sectoresCofepris),
+  unidadPeso: claves(ccp.clavesUnidadPeso),
+  municipio: new Set(ccp.municipios),
+  localidad: new Set(ccp.localidades),
 };
 const configuracion = new Map(ccp.configuracionesAutotransporte.map((c) => [c.id, c]));
 const permiso = new Map(ccp.tiposPermiso.map((c) => [c.id, c]));
