@@ -1,8 +1,8 @@
 import type { RouteHandler } from '@hono/zod-openapi';
-import { catalogs } from '../../cfdi';
+import { buscarCatalogoCartaPorte, CATALOGOS_CARTA_PORTE, catalogs } from '../../cfdi';
 import type { AppEnv } from '../../lib/context';
 import { DomainError } from '../../lib/errors';
-import type { catalogo, clavesUnidad, codigoPostal, NOMBRES_CATALOGOS, productosServicios } from './catalogos.routes';
+import type { catalogo, catalogoCartaPorte, clavesUnidad, codigoPostal, NOMBRES_CATALOGOS, productosServicios } from './catalogos.routes';
 
 const hoy = () => new Date().toISOString().slice(0, 10);
 
@@ -60,4 +60,33 @@ export const catalogoHandler: RouteHandler<typeof catalogo, AppEnv> = (c) => {
   const tabla = Object.hasOwn(TABLAS, nombre) ? TABLAS[nombre as keyof typeof TABLAS] : undefined;
   if (!tabla) throw new DomainError('catalogo_desconocido', 'not_found', `No existe el catálogo ${nombre}. Catálogos: ${Object.keys(TABLAS).join(', ')}.`);
   return c.json({ nombre, data: tabla.map(fila) }, 200);
+};
+
+// A page of an in-memory catalog is an offset: the cursor is the position after the last row given.
+const cursorDe = (desde: number) => btoa(`p${desde}`);
+function desdeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  let desde: number | undefined;
+  try {
+    const m = /^p(\d{1,6})$/.exec(atob(cursor));
+    desde = m ? Number(m[1]) : undefined;
+  } catch {
+    desde = undefined;
+  }
+  if (desde === undefined) throw DomainError.validation([{ path: 'cursor', message: 'Cursor inválido.' }]);
+  return desde;
+}
+
+export const catalogoCartaPorteHandler: RouteHandler<typeof catalogoCartaPorte, AppEnv> = (c) => {
+  const { nombre } = c.req.valid('param');
+  const { q, limit, cursor } = c.req.valid('query');
+  const catalogo = Object.hasOwn(CATALOGOS_CARTA_PORTE, nombre) ? CATALOGOS_CARTA_PORTE[nombre] : undefined;
+  if (!catalogo) {
+    const nombres = Object.keys(CATALOGOS_CARTA_PORTE).join(', ');
+    throw new DomainError('catalogo_desconocido', 'not_found', `No existe el catálogo de Carta Porte ${nombre}. Catálogos: ${nombres}.`);
+  }
+  const desde = desdeCursor(cursor);
+  const filas = buscarCatalogoCartaPorte(nombre, q, desde + limit + 1);
+  const next_cursor = filas.length > desde + limit ? cursorDe(desde + limit) : null;
+  return c.json({ nombre, catalogo: catalogo.sat, data: filas.slice(desde, desde + limit).map(fila), next_cursor }, 200);
 };

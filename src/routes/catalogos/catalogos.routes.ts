@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { CATALOGOS_CARTA_PORTE } from '../../cfdi';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent } from '../../lib/openapi';
 
@@ -56,6 +57,19 @@ const CatalogoSchema = z
   })
   .meta({ id: 'Catalogo' });
 
+const CatalogoCartaPorteSchema = z
+  .object({
+    nombre: z.string().meta({ example: 'material-peligroso' }),
+    catalogo: z.string().describe('El catálogo del SAT (catCartaPorte).').meta({ example: 'c_MaterialPeligroso' }),
+    data: z.array(z.record(z.string(), z.unknown())).meta({
+      example: [{ clave: '1203', descripcion: 'COMBUSTIBLE PARA MOTORES o GASOLINA', clase_o_div: '3' }],
+    }),
+    next_cursor: z.string().nullable().describe('Para pedir la página siguiente; null en la última.'),
+  })
+  .meta({ id: 'CatalogoCartaPorte' });
+
+const nombresCartaPorte = Object.entries(CATALOGOS_CARTA_PORTE).map(([nombre, c]) => `\`${nombre}\` (${c.sat})`).join(', ');
+
 export const productosServicios = createRoute({
   method: 'get',
   path: '/catalogos/productos-servicios',
@@ -106,4 +120,30 @@ export const catalogo = createRoute({
     params: z.object({ nombre: z.string().max(40).meta({ param: { name: 'nombre', in: 'path' }, example: 'uso-cfdi', description: 'Nombre del catálogo.' }) }),
   },
   responses: { 200: jsonContent(CatalogoSchema, 'El catálogo.'), ...errorResponses(401, 404) },
+});
+
+export const catalogoCartaPorte = createRoute({
+  method: 'get',
+  path: '/catalogos/carta-porte/{nombre}',
+  operationId: 'buscarCatalogoCartaPorte',
+  tags,
+  summary: 'Busca en un catálogo del complemento Carta Porte 3.1',
+  description:
+    `Catálogos: ${nombresCartaPorte}. Con \`q\`, primero las claves que empiezan así (T3 da T3S1, T3S2…) y luego las descripciones ` +
+    'que contienen cada palabra (sin distinguir acentos ni mayúsculas), por relevancia; sin `q`, el catálogo completo en orden de clave, ' +
+    'por páginas. Son las claves que HexaFac acepta en `carta_porte` antes de timbrar. c_ClaveProdServCP (`bienes_transp`) y c_Colonia ' +
+    '(`domicilio.colonia`) no están: el SAT no los publica como datos, y HexaFac solo revisa su forma (8 dígitos; 4 dígitos con ' +
+    'país MEX); los demás catálogos del SAT para otros medios de transporte tampoco, porque HexaFac solo ofrece autotransporte federal.',
+  ...lectura,
+  request: {
+    params: z.object({
+      nombre: z.string().max(40).meta({ param: { name: 'nombre', in: 'path' }, example: 'material-peligroso', description: 'Nombre del catálogo.' }),
+    }),
+    query: z.object({
+      q: BusquedaQuery.shape.q.optional().meta({ description: 'Una clave o su principio, o palabras de la descripción.', example: 'gasolina' }),
+      limit: BusquedaQuery.shape.limit,
+      cursor: z.string().max(40).optional().meta({ description: 'El `next_cursor` de la página anterior.' }),
+    }),
+  },
+  responses: { 200: jsonContent(CatalogoCartaPorteSchema, 'Las claves encontradas.'), ...errorResponses(401, 404, 422) },
 });

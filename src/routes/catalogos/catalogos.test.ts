@@ -45,6 +45,38 @@ describe('GET /catalogos — happy', () => {
   });
 });
 
+describe('GET /catalogos/carta-porte/{nombre}', () => {
+  it('finds a material peligroso by words without accents, configuraciones by a clave prefix, and pages a whole catalog', async () => {
+    const { token } = await createTenant({ scopes: ['webhooks:read'] });
+    const peligrosos = await json(await api('GET', '/catalogos/carta-porte/material-peligroso?q=GASOLINA%20combustible&limit=5', { token }));
+    expect(peligrosos).toMatchObject({ nombre: 'material-peligroso', catalogo: 'c_MaterialPeligroso', next_cursor: null });
+    expect(peligrosos.data[0]).toEqual({ clave: '1203', descripcion: 'COMBUSTIBLE PARA MOTORES o GASOLINA', clase_o_div: '3' });
+    expect((await json(await api('GET', '/catalogos/carta-porte/material-peligroso?q=picrato%20amonico', { token }))).data[0].clave).toBe('0004');
+
+    const { data: configuraciones } = await json(await api('GET', '/catalogos/carta-porte/config-autotransporte?q=T3S2', { token }));
+    expect(configuraciones.map((c: { clave: string }) => c.clave)).toEqual(['T3S2', 'T3S2R2', 'T3S2R3', 'T3S2R4', 'T3S2S2']);
+    expect(configuraciones[0]).toMatchObject({ numero_de_ejes: 5, remolque: '1' });
+
+    // c_FiguraTransporte has 5 claves: two pages of 3 and 2, in clave order.
+    const primera = await json(await api('GET', '/catalogos/carta-porte/figura-transporte?limit=3', { token }));
+    const segunda = await json(await api('GET', `/catalogos/carta-porte/figura-transporte?limit=3&cursor=${primera.next_cursor}`, { token }));
+    expect([...primera.data, ...segunda.data].map((f: { clave: string }) => f.clave)).toEqual(['01', '02', '03', '04', '05']);
+    expect(segunda.next_cursor).toBeNull();
+  });
+
+  it('404s an unknown catalog naming the valid ones; 422s a bad limit or cursor; 401s without a key', async () => {
+    const { token } = await createTenant();
+    const err = await expectError(await api('GET', '/catalogos/carta-porte/colonia?q=roma', { token }), 404, 'catalogo_desconocido');
+    expect(err.message).toContain('material-peligroso, tipo-embalaje, config-autotransporte');
+    await expectError(await api('GET', '/catalogos/carta-porte/hasOwnProperty', { token }), 404, 'catalogo_desconocido');
+    for (const [query, campo] of [['limit=0', 'limit'], ['limit=abc', 'limit'], ['q=x', 'q'], ['cursor=bm9wZQ', 'cursor']]) {
+      const e = await expectError(await api('GET', `/catalogos/carta-porte/tipo-permiso?${query}`, { token }), 422, 'validation_error');
+      expect(e.details.map((d) => d.path)).toContain(campo);
+    }
+    await expectError(await api('GET', '/catalogos/carta-porte/tipo-permiso?q=TPAF'), 401, 'missing_api_key');
+  });
+});
+
 describe('GET /catalogos — errors', () => {
   it.each([
     ['/catalogos/productos-servicios', 'q'],

@@ -7,4 +7,5 @@ export default createRouter()
   .openapi(routes.productosServicios, h.productosServiciosHandler)
   .openapi(routes.clavesUnidad, h.clavesUnidadHandler)
   .openapi(routes.codigoPostal, h.codigoPostalHandler)
+  .openapi(routes.catalogoCartaPorte, h.catalogoCartaPorteHandler)
   .openapi(routes.catalogo, h.catalogoHandler);
