@@ -25,7 +25,9 @@ const F = 'figura_transporte[]';
 const COFEPRIS = 'Solo con sector_cofepris (CP159–CP163 dicen cuáles exige cada sector).';
 
 const CARTA_PORTE: Record<string, Texto> = {
-  '': 'Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.',
+  '':
+    'Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias. ' +
+    'Las claves de sus catálogos (material peligroso, embalaje, configuración vehicular, permisos, figuras…) se buscan en GET /catalogos/carta-porte/{nombre}.',
   id_ccp: {
     description:
       'IdCCP: identificador de la Carta Porte, "CCC" y los últimos 33 caracteres de un UUID. Se genera si se omite y se guarda con la solicitud: ' +
@@ -63,7 +65,7 @@ const CARTA_PORTE: Record<string, Texto> = {
   [`${M}.unidad`]: { description: 'Unidad de medida propia.', example: 'Pieza' },
   [`${M}.dimensiones`]: { description: 'Largo/alto/ancho en cm o plg.', example: '30/40/50cm' },
   [`${M}.material_peligroso`]: { description: 'Sí o No: obligatorio cuando la clave de bienes_transp puede ser material peligroso.', example: 'No' },
-  [`${M}.cve_material_peligroso`]: { description: 'c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.', example: '1203' },
+  [`${M}.cve_material_peligroso`]: { description: 'c_MaterialPeligroso (número ONU; GET /catalogos/carta-porte/material-peligroso?q=gasolina); obligatorio con material_peligroso Sí.', example: '1203' },
   [`${M}.embalaje`]: { description: 'c_TipoEmbalaje; obligatorio con material_peligroso Sí.', example: '4H2' },
   [`${M}.descrip_embalaje`]: { description: 'Descripción del embalaje.', example: 'Bidones de plástico' },
   [`${M}.sector_cofepris`]: { description: 'c_SectorCOFEPRIS: 01 medicamento, 02 precursores, 03 psicotrópicos, 04 sustancias tóxicas, 05 plaguicidas y fertilizantes.', example: '01' },
