@@ -47,6 +47,11 @@ export const CODIGOS_HFX = {
   HFX_USO_CFDI_EXTRANJERO: { tipo: 'error', texto: 'Con el RFC genérico extranjero XEXX010101000 el UsoCFDI es S01 (guía de llenado, UsoCFDI).' },
   HFX_XML_MAL_FORMADO: { tipo: 'error', texto: 'CFDI recibido (POST /cfdi/verificar): no es XML bien formado o no se puede decodificar; el detalle da línea y columna.' },
   HFX_NO_ES_CFDI40: { tipo: 'error', texto: 'CFDI recibido: el elemento raíz no es un cfdi:Comprobante 4.0 (p. ej. un CFDI 3.3).' },
+  HFX_MONEDA_TRASLADO: { tipo: 'error', texto: 'Un traslado sin Carta Porte con moneda distinta de XXX (con Carta Porte es CP103).' },
+  HFX_TRANSPORTE_NO_SOPORTADO: {
+    tipo: 'error',
+    texto: 'Carta Porte con transporte marítimo, aéreo o ferroviario: HexaFac emite solo autotransporte federal (la respuesta nombra lo soportado).',
+  },
   HFX_FORMA_PAGO_99_PUE: { tipo: 'advertencia', texto: 'Forma de pago 99 (Por definir) con método PUE: el SAT lo acepta, pero un pago en una exhibición ya tiene forma conocida.' },
   HFX_MONEDA_XXX: { tipo: 'advertencia', texto: 'Moneda XXX (sin moneda) en un ingreso o egreso: el SAT la reserva en la guía para traslado y pago.' },
   HFX_USO_CFDI_TIPO: { tipo: 'advertencia', texto: 'UsoCFDI CP01 (Pagos) o CN01 (Nómina) en un ingreso o egreso.' },

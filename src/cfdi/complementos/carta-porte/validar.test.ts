@@ -14,6 +14,7 @@ type Caso = [regla: string, base: string, cambiar: (e: any) => void, ruta: strin
 const cp = (e: any) => e.carta_porte;
 const m0 = (e: any) => e.carta_porte.mercancias.mercancia[0];
 const auto = (e: any) => e.carta_porte.mercancias.autotransporte;
+const DOMICILIO_CMX = { calle: 'Insurgentes Sur', municipio: '015', estado: 'CMX', pais: 'MEX', codigo_postal: '06600' };
 const casos: Caso[] = [
   ['CP102 traslado with a price', 'traslado-local', (e) => (e.conceptos[0].valor_unitario = '10'), 'conceptos[0].valor_unitario', 'CP102'],
   ['CP103 traslado not in XXX', 'traslado-local', (e) => (e.moneda = 'MXN'), 'moneda', 'CP103'],
@@ -74,6 +75,20 @@ const casos: Caso[] = [
   ['CP198 NumRegIdTrib without residencia', 'traslado-local', (e) => (cp(e).figura_transporte[0].num_reg_id_trib_figura = '123456789'), 'carta_porte.figura_transporte[0].residencia_fiscal_figura', 'CP198'],
   ['CP199 propietario without partes', 'remolque', (e) => delete cp(e).figura_transporte[1].partes_transporte, 'carta_porte.figura_transporte[1].partes_transporte', 'CP199'],
   ['CP204 figura CP of another estado', 'traslado-local', (e) => (cp(e).figura_transporte[0].domicilio = { estado: 'CMX', municipio: '015', pais: 'MEX', codigo_postal: '64000' }), 'carta_porte.figura_transporte[0].domicilio.codigo_postal', 'CP204'],
+  ['CP106 freight with objeto_imp 06', 'flete-ingreso', (e) => (e.conceptos[0].objeto_imp = '06'), 'conceptos[0].objeto_imp', 'CP106'],
+  ['CP159 medicamento without its fields', 'traslado-local', (e) => (m0(e).sector_cofepris = '01'), 'carta_porte.mercancias.mercancia[0].denominacion_generica_prod', 'CP159'],
+  ['CP160 precursor without ingrediente activo', 'traslado-local', (e) => (m0(e).sector_cofepris = '02'), 'carta_porte.mercancias.mercancia[0].nombre_ingrediente_activo', 'CP160'],
+  ['CP161 psicotrópico without fabricante', 'traslado-local', (e) => (m0(e).sector_cofepris = '03'), 'carta_porte.mercancias.mercancia[0].fabricante', 'CP161'],
+  ['CP163 plaguicida without uso autorizado', 'traslado-local', (e) => (m0(e).sector_cofepris = '05'), 'carta_porte.mercancias.mercancia[0].uso_autorizado', 'CP163'],
+  ['CP164 imported medicamento without permiso', 'importacion', (e) => (m0(e).sector_cofepris = '01'), 'carta_porte.mercancias.mercancia[0].permiso_importacion', 'CP164'],
+  ['CP165 imported toxic without folio VUCEM', 'importacion', (e) => (m0(e).sector_cofepris = '04'), 'carta_porte.mercancias.mercancia[0].folio_impo_vucem', 'CP165'],
+  ['CP166 imported toxic without importer', 'importacion', (e) => (m0(e).sector_cofepris = '04'), 'carta_porte.mercancias.mercancia[0].razon_social_emp_imp', 'CP166'],
+  ['CP166 importer in a national move', 'traslado-local', (e) => (m0(e).razon_social_emp_imp = 'IMPORTADORA SA'), 'carta_porte.mercancias.mercancia[0].razon_social_emp_imp', 'CP166'],
+  ['CP169 import regimen on salida', 'importacion', (e) => (cp(e).entrada_salida_merc = 'Salida'), 'carta_porte.regimenes_aduaneros[0]', 'CP169'],
+  ['CP200 figura colonia not a clave', 'traslado-local', (e) => (cp(e).figura_transporte[0].domicilio = { ...DOMICILIO_CMX, colonia: 'Roma Norte' }), 'carta_porte.figura_transporte[0].domicilio.colonia', 'CP200'],
+  ['CP201 figura localidad of another estado', 'traslado-local', (e) => (cp(e).figura_transporte[0].domicilio = { ...DOMICILIO_CMX, localidad: '99' }), 'carta_porte.figura_transporte[0].domicilio.localidad', 'CP201'],
+  ['CP202 figura municipio of another estado', 'traslado-local', (e) => (cp(e).figura_transporte[0].domicilio = { ...DOMICILIO_CMX, municipio: '999' }), 'carta_porte.figura_transporte[0].domicilio.municipio', 'CP202'],
+  ['CP203 figura estado not of the country', 'traslado-local', (e) => (cp(e).figura_transporte[0].domicilio = { ...DOMICILIO_CMX, estado: 'TX' }), 'carta_porte.figura_transporte[0].domicilio.estado', 'CP203'],
   ['HFX_TRANSPORTE_NO_SOPORTADO marítimo', 'traslado-local', (e) => (cp(e).mercancias.transporte_maritimo = {}), 'carta_porte.mercancias.transporte_maritimo', 'HFX_TRANSPORTE_NO_SOPORTADO'],
   ['CP114 Carta Porte on an egreso', 'flete-ingreso', () => {}, 'carta_porte', 'CP114'],
 ];
