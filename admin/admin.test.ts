@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { csdDesdePkcs8 } from '../src/cfdi';
 import { getDb } from '../src/db/client';
-import { adminUsers, apiKeys, aplicaciones, clientApplications, eventos, facturas } from '../src/db/schema';
+import { adminUsers, apiKeys, aplicaciones, clientApplications, eventos, facturas, recibosNomina } from '../src/db/schema';
 import { decryptSecret, fromBase64 } from '../src/lib/crypto';
 import { uuidv7 } from '../src/lib/ids';
 import { api, createApplication, createEmisor, expectError, facturaBase, json, waitFor } from '../test/helpers';
@@ -509,6 +509,63 @@ describe('invoices', () => {
     expect(complemento).toContain('<title>Complemento de pago');
     expect(complemento).toContain('Cancelar complemento de pago');
     expect(complemento).not.toMatch(/Factura A-|Cancelar factura/);
+  });
+
+  it('names recibos de nómina and traslados; a recibo shows the employee’s CURP and its neto, a traslado no amount; filters by tipo', async () => {
+    const { browser } = await signedIn();
+    const app = await createApplication();
+    const factura = await seedFactura(app.id, 'test');
+    const recibo = await seedFactura(app.id, 'test', { tipo: 'N', serie: 'N', receptor_rfc: 'XOJI740919U48', receptor_nombre: 'INGRID XODAR JIMENEZ', subtotal: '8000.00', total: '7126.13' });
+    await db().insert(recibosNomina).values({
+      factura_id: recibo.id,
+      client_application_id: app.id,
+      mode: 'test',
+      curp: 'XOJI740919MDFDMN05',
+      num_empleado: '0001',
+      tipo_nomina: 'O',
+      fecha_pago: '2026-11-15',
+      fecha_inicial_pago: '2026-11-01',
+      fecha_final_pago: '2026-11-15',
+      total_percepciones: '8000.00',
+      total_deducciones: '873.87',
+      total_otros_pagos: '0.00',
+      neto: '7126.13',
+    });
+    const traslado = await seedFactura(app.id, 'test', { tipo: 'T', serie: 'T', moneda: 'XXX', subtotal: '0', total: '0' });
+    const base = `/admin/aplicaciones/${app.id}/facturas`;
+    const fila = (html: string, id: string) => html.split('<tr>').find((tr) => tr.includes(id)) ?? '';
+
+    const res = await browser.get(base);
+    // the server-rendered pages' headers (src/lib/security-headers.ts), with data: images for the logo previews
+    expect(Object.fromEntries(['Content-Security-Policy', 'X-Content-Type-Options', 'X-Frame-Options', 'Referrer-Policy'].map((h) => [h, res.headers.get(h)]))).toEqual({
+      'Content-Security-Policy': "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      'Referrer-Policy': 'same-origin',
+    });
+    const todas = await res.text();
+    expect(todas).toContain('<option value="N">Nómina</option>');
+    const deRecibo = fila(todas, recibo.id);
+    expect(deRecibo).toContain('<td>Nómina</td>');
+    expect(deRecibo).toContain('INGRID XODAR JIMENEZ');
+    expect(deRecibo).toContain('CURP XOJI740919MDFDMN05');
+    expect(deRecibo).toMatch(/\$7,126\.13 MXN<br\/><span class="small muted">neto<\/span>/);
+    const deTraslado = fila(todas, traslado.id);
+    expect(deTraslado).toContain('<td>Traslado</td>');
+    expect(deTraslado).toContain('<td class="num">—</td>');
+    expect(deTraslado).not.toContain('XXX');
+    expect(fila(todas, factura.id)).not.toContain('CURP');
+
+    const nominas = await (await browser.get(`${base}?tipo=N`)).text();
+    expect(nominas).toContain(recibo.id);
+    expect(nominas).not.toContain(factura.id);
+    expect(nominas).not.toContain(traslado.id);
+    expect(nominas).toContain('<option value="N" selected="">Nómina</option>');
+    const traslados = await (await browser.get(`${base}?tipo=T`)).text();
+    expect(traslados).toContain(traslado.id);
+    expect(traslados).not.toContain(recibo.id);
+    // an unknown tipo filters nothing
+    expect(await (await browser.get(`${base}?tipo=X`)).text()).toContain(factura.id);
   });
 
   it('a PPD factura shows its saldo, pagos and notas de crédito; a complemento lists the facturas it pays and its row what it paid', async () => {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { depsDe } from '../src/deps';
 import { DomainError } from '../src/lib/errors';
 import { MODES, type Mode } from '../src/lib/mode';
+import { securityHeaders } from '../src/lib/security-headers';
 import { type AdminEnv, requireCsrf, requireSession, safeReturnPath } from './auth';
 import { CLIENT_JS } from './client';
 import { onError } from './errors';
@@ -26,15 +27,13 @@ import { STYLES_EMISION_CSS } from './styles-emision';
 
 const adminApp = new Hono<AdminEnv>();
 
-adminApp.use('*', async (c, next) => {
+adminApp.use('*', (c, next) => {
   // The panel is its own app: it builds its dependencies rather than count on the host's middleware.
   c.set('deps', depsDe(c.env, c.executionCtx));
-  await next();
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-  c.header('X-Content-Type-Options', 'nosniff');
-  c.header('Referrer-Policy', 'same-origin');
-  c.header('X-Frame-Options', 'DENY');
+  return next();
 });
+// data: for the previews of uploaded logos
+adminApp.use('*', securityHeaders({ img: ['data:'], referrerPolicy: 'same-origin' }));
 
 const asset = (body: string, type: string) => () =>
   new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=300' } });

@@ -8,8 +8,9 @@ import type { MotivoCancelacion } from '../../src/pac/types';
 import { listarAplicaciones } from '../../src/services/aplicaciones';
 import { acuseDe, type Archivo, pdfDe, xmlDe } from '../../src/services/archivos';
 import { cancelarComprobante, MOTIVOS_CANCELACION } from '../../src/services/cancelacion';
-import { type Aplicacion, cargarComprobante, historial, listarComprobantes } from '../../src/services/comprobantes';
+import { type Aplicacion, cargarComprobante, historial, listarComprobantes, type TipoComprobante } from '../../src/services/comprobantes';
 import { type Factura, VIGENTES } from '../../src/services/estado';
+import { cargarReciboNomina } from '../../src/services/recibos-nomina';
 import { buscarFacturas, pagadoPorComplemento, relacionesDe } from '../../src/services/saldos';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextField } from '../components/form';
@@ -23,6 +24,7 @@ const PAGE_SIZE = 25;
 
 interface Filtros {
   status: string;
+  tipo: string;
   rfc: string;
   q: string;
   desde: string;
@@ -35,6 +37,7 @@ function leerFiltros(c: Context<AdminEnv>): Filtros {
   const q = (k: string) => (c.req.query(k) ?? '').trim();
   return {
     status: (ESTADOS_FACTURA as readonly string[]).includes(q('status')) ? q('status') : '',
+    tipo: q('tipo') in TIPO_COMPROBANTE ? q('tipo') : '',
     rfc: q('rfc').toUpperCase().slice(0, 13),
     q: q('q').slice(0, 40),
     desde: DAY_RE.test(q('desde')) ? q('desde') : '',
@@ -60,6 +63,7 @@ const NOMBRE_TIPO = { I: 'Factura', E: 'Nota de crédito', P: 'Complemento de pa
 const fechaComprobante = (f: Pick<Factura, 'fecha'>, app: Aplicacion) => fecha(f.fecha, zonaHoraria(app.lugar_expedicion));
 
 const STATUS_OPTIONS = ESTADOS_FACTURA.map((s) => ({ value: s, label: FACTURA_STATUS[s].label }));
+const TIPO_OPTIONS = Object.entries(TIPO_COMPROBANTE).map(([value, label]) => ({ value, label }));
 
 /** SAT catalog c_MotivoCancelacion. */
 const MOTIVOS: Record<MotivoCancelacion, string> = {
@@ -124,11 +128,22 @@ facturasPages.get('/:appId/facturas', async (c) => {
   const rows = await listarComprobantes(
     c.var.deps,
     tenant,
-    { status: (f.status || undefined) as FacturaStatus | undefined, receptorRfc: f.rfc, desde: f.desde, hasta: f.hasta, texto: f.q },
+    {
+      status: (f.status || undefined) as FacturaStatus | undefined,
+      tipo: (f.tipo || undefined) as TipoComprobante | undefined,
+      receptorRfc: f.rfc,
+      desde: f.desde,
+      hasta: f.hasta,
+      texto: f.q,
+    },
     { limit: PAGE_SIZE, cursor: cursor && cursorId(cursor) ? cursor : undefined },
   );
   const { data: shown, next_cursor } = toPage(rows, PAGE_SIZE, (r) => r);
-  const pagado = await pagadoPorComplemento(c.var.deps, tenant, shown.filter((r) => r.tipo === 'P').map((r) => r.id));
+  const [pagado, recibos] = await Promise.all([
+    pagadoPorComplemento(c.var.deps, tenant, shown.filter((r) => r.tipo === 'P').map((r) => r.id)),
+    // a page holds at most PAGE_SIZE recibos de nómina: one read each, side by side
+    Promise.all(shown.filter((r) => r.tipo === 'N').map(async (r) => [r.id, await cargarReciboNomina(c.var.deps, tenant, r.id)] as const)).then((e) => new Map(e)),
+  ]);
   const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
   if (next_cursor) params.set('cursor', next_cursor);
   const base = `/admin/aplicaciones/${app.id}/facturas`;
@@ -143,6 +158,7 @@ facturasPages.get('/:appId/facturas', async (c) => {
       <AppTabs appId={app.id} current="facturas" />
       <form method="get" action={base} class="filters card" role="search" aria-label="Filtrar facturas">
         <SelectField name="status" label="Estado" options={STATUS_OPTIONS} value={f.status} blank="Todos" />
+        <SelectField name="tipo" label="Tipo" options={TIPO_OPTIONS} value={f.tipo} blank="Todos" />
         <TextField name="rfc" label="RFC receptor" value={f.rfc} maxlength={13} />
         <TextField name="q" label="Folio, UUID o nombre" type="search" value={f.q} />
         <TextField name="desde" label="Desde" type="date" value={f.desde} />
@@ -170,10 +186,16 @@ facturasPages.get('/:appId/facturas', async (c) => {
                   {r.receptor_nombre}
                   <br />
                   <span class="mono small muted">{r.receptor_rfc}</span>
+                  {recibos.has(r.id) ? (
+                    <>
+                      <br />
+                      <span class="mono small muted">CURP {recibos.get(r.id)!.curp}</span>
+                    </>
+                  ) : null}
                 </td>
                 <td>{fechaComprobante(r, app)}</td>
                 <td class="num">
-                  {r.tipo === 'P' ? <ImportePagado importes={pagado.get(r.id) ?? []} /> : dinero(r.total, r.moneda)}
+                  <Importe factura={r} pagado={pagado.get(r.id) ?? []} neto={recibos.get(r.id)?.neto} />
                 </td>
                 <td>
                   <StatusBadge status={r.status} />
@@ -197,8 +219,18 @@ facturasPages.get('/:appId/facturas', async (c) => {
   );
 });
 
-/** A complemento's Total is 0: its row shows what it paid, in the paid invoices' currency. */
-const ImportePagado = ({ importes }: { importes: { moneda: string; importe: string }[] }) =>
+/**
+ * A row's amount. A complemento's Total is 0: it shows what it paid, in the paid invoices' currency; a recibo de
+ * nómina, the neto the employee receives; a traslado carries none.
+ */
+function Importe({ factura, pagado, neto }: { factura: Factura; pagado: { moneda: string; importe: string }[]; neto?: string }) {
+  if (factura.tipo === 'N' && neto) return <Etiquetado importes={[{ importe: neto, moneda: factura.moneda }]} etiqueta="neto" />;
+  if (factura.tipo === 'P') return <Etiquetado importes={pagado} etiqueta="pagado" />;
+  if (factura.tipo === 'T') return <>—</>;
+  return <>{dinero(factura.total, factura.moneda)}</>;
+}
+
+const Etiquetado = ({ importes, etiqueta }: { importes: { moneda: string; importe: string }[]; etiqueta: string }) =>
   importes.length ? (
     <>
       {importes.map((i, n) => (
@@ -208,7 +240,7 @@ const ImportePagado = ({ importes }: { importes: { moneda: string; importe: stri
         </>
       ))}
       <br />
-      <span class="small muted">pagado</span>
+      <span class="small muted">{etiqueta}</span>
     </>
   ) : (
     '—'
