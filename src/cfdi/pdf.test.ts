@@ -201,6 +201,7 @@ describe('generarPdf', () => {
       'MISC491214MHGRNC03',
       '12345678901',
       '0006',
+      '350 semanas (P350W)',
       '01 - Contrato de trabajo por tiempo',
       // the period
       '2026-11-15',

@@ -46,6 +46,11 @@ const hijo = (el: XmlElement | undefined, nombre: string) => el && child(el, NS.
 const a = (el: XmlElement | undefined, nombre: string) => el && attr(el, nombre);
 const conTexto = (valor: string | undefined, textos: Record<string, string>) => valor && (textos[valor] ? `${valor} - ${textos[valor]}` : valor);
 
+const UNIDADES: Record<string, [string, string]> = { Y: ['año', 'años'], M: ['mes', 'meses'], W: ['semana', 'semanas'], D: ['día', 'días'] };
+/** "P11Y5M15D" → "11 años 5 meses 15 días (P11Y5M15D)": the SAT's ISO 8601 duration, read out beside itself. */
+const antiguedad = (v: string | undefined) =>
+  v && `${v.replace(/(\d+)([YMWD])/g, (_, n: string, u: string) => `${n} ${UNIDADES[u]![n === '1' ? 0 : 1]} `).replace(/^P/, '').trim()} (${v})`;
+
 /** The last row of a table of `n` columns: what the SAT totals, in bold, its breakdown in grey under the label. */
 const filaTotal = (n: number, etiqueta: string, desglose: string[], ...importes: (string | undefined)[]): Celda[] => [
   ...Array.from({ length: n - importes.length - 1 }, (): Celda => [{ texto: '' }]),
@@ -81,7 +86,7 @@ export function dibujarNomina(d: Dibujo, n: XmlElement, receptor: Atributos, anc
         ['Puesto', a(r, 'Puesto')],
         ['Departamento', a(r, 'Departamento')],
         ['Inicio de la relación', a(r, 'FechaInicioRelLaboral')],
-        ['Antigüedad', a(r, 'Antigüedad')],
+        ['Antigüedad', antiguedad(a(r, 'Antigüedad'))],
         ['Sindicalizado', a(r, 'Sindicalizado')],
         ['Entidad donde labora', a(r, 'ClaveEntFed')],
         ['Cuenta de depósito', cuenta || undefined],
@@ -126,7 +131,7 @@ export function dibujarNomina(d: Dibujo, n: XmlElement, receptor: Atributos, anc
       const acciones = hijo(x, 'AccionesOTitulos');
       const detalle = [
         ...hijos(x, 'HorasExtra').map((h) => `${a(h, 'HorasExtra')} horas ${(HORAS[a(h, 'TipoHoras') ?? ''] ?? '').toLowerCase()} en ${a(h, 'Dias')} días: ${dinero(a(h, 'ImportePagado'))}`),
-        acciones && `Acciones: valor de mercado ${a(acciones, 'ValorMercado')}, precio al otorgarse ${a(acciones, 'PrecioAlOtorgarse')}`,
+        acciones && `Acciones: valor de mercado ${dinero(a(acciones, 'ValorMercado'))}, precio al otorgarse ${dinero(a(acciones, 'PrecioAlOtorgarse'))}`,
       ].filter(Boolean);
       return [[{ texto: a(x, 'TipoPercepcion') }], [{ texto: a(x, 'Clave') }], [{ texto: a(x, 'Concepto') }, { texto: detalle.join('\n'), estilo: GRIS }], [{ texto: dinero(a(x, 'ImporteGravado')) }], [{ texto: dinero(a(x, 'ImporteExento')) }]];
     });
