@@ -17,6 +17,8 @@ import { hostUnico, plataformaConKey } from '../workers/webhooks-helpers';
 import { jsonDe, llamar, type Respuesta } from './llamar';
 import { insertarRecibo, linea } from '../recibos-prueba';
 import { EJEMPLO_RECIBO_NOMINA } from '../../src/routes/recibos-nomina/recibos-nomina.schemas';
+import { EJEMPLO_TRASLADO } from '../../src/routes/comprobantes.carta-porte';
+import { EJEMPLO_NOMINA } from '../../src/routes/nominas/nominas.routes';
 import type { Cuerpo, Json, Muestras } from './corpus';
 import { caracterNoXml, problemaContentDisposition, problemasDeError, rastroInterno } from './oraculos';
 
@@ -172,7 +174,10 @@ async function timbrarYa(token: string, ruta: string, body: unknown) {
   return f;
 }
 
-const MUESTRAS_ENVIO: Partial<Muestras> = { tipo: 1, control: 1, especial: 1, inyeccion: 1, longitud: 1, numero: 1, contenedor: 1, claves_duplicadas: 2, faltantes: 2, crudos: 6, content_type: 4 };
+/** One value of each class per leaf, and a few of the whole-body ones: for a body whose shapes another route gets at full size. */
+const MUESTRAS_POR_HOJA: Partial<Muestras> = { tipo: 1, control: 1, especial: 1, inyeccion: 1, longitud: 1, numero: 1, fecha: 1, contenedor: 1, claves_duplicadas: 2, faltantes: 2, crudos: 6, content_type: 4 };
+/** No sampled value per leaf (only the bounds every leaf gets): for a body another route of this suite samples leaf by leaf. */
+const SIN_MUESTRAS_DE_HOJA: Partial<Muestras> = { ...MUESTRAS_POR_HOJA, tipo: 0, control: 0, especial: 0, inyeccion: 0, longitud: 0, numero: 0, fecha: 0, ausentes: 0 };
 
 /**
  * POST /{kind}/{id}/enviar on a stamped comprobante of the kind: an accepted envío is delivered here (the queue's copy
@@ -199,6 +204,62 @@ function envioPorCorreo(kind: string, comprobante: (token: string) => Promise<{ 
   };
 }
 
+/**
+ * POST /{kind}/{id}/cancelar of a kind the SAT cancels without the receptor's acceptance (a recibo de nómina, a
+ * traslado): an accepted request ends cancelada at once; the next body gets a fresh stamped one.
+ */
+function cancelacionSinAceptacion(ruta: string, cuerpo: Json): Preparar {
+  return async () => {
+    const { app, token } = await createEmisor();
+    const ctx: Contexto = {
+      token,
+      apps: [app.id],
+      parametros: { id: (await timbrarYa(token, ruta, cuerpo)).id },
+      base: { motivo: '02' },
+      async tras2xx(r) {
+        const id = ctx.parametros.id!;
+        await procesarCancelacion(depsDe(env), id, 1);
+        const f = jsonDe(await llamar('GET', `${ruta}/${id}`, { token }));
+        const p = f.status === 'cancelada' ? [] : [`cancelación aceptada pero quedó ${f.status}`];
+        ctx.parametros.id = (await timbrarYa(token, ruta, cuerpo)).id;
+        return p;
+      },
+    };
+    return ctx;
+  };
+}
+
+/**
+ * A batch accepted (POST /lotes, POST /nominas): every accepted item is a comprobante stamped here; every refused one
+ * carries its route's error; GET reads the same results, completed once nothing is pendiente; its rows are exactly
+ * its accepted items.
+ */
+async function loteAceptado(token: string, r: Exito, coleccion: 'lotes' | 'nominas', campo: 'items' | 'recibos'): Promise<string[]> {
+  const p: string[] = [];
+  const items = (r.body?.[campo] ?? []) as { indice: number; status: string; id?: string; error?: { code: string } }[];
+  if (!items.length) p.push(`${coleccion}: aceptado sin ${campo}`);
+  for (const [i, it] of items.entries()) {
+    const que = `${campo}[${i}]`;
+    if (it.status === 'aceptado') p.push(...(await verificarComprobante(token, it.id!, `hostil-${coleccion}-${r.n}-${i}`, { completo: completo(r) })).map((m) => `${que}: ${m}`));
+    else if (!/^[a-z][a-z0-9_]*$/.test(it.error?.code ?? '')) p.push(`${que} rechazado sin código: ${JSON.stringify(it).slice(0, 200)}`);
+  }
+  const aceptados = items.filter((it) => it.status === 'aceptado').map((it) => it.id);
+  const leido = await llamar('GET', `/${coleccion}/${r.body?.id}`, { token });
+  if (leido.status !== 200) p.push(`GET /${coleccion}/{id} → ${leido.status} ${leido.texto.slice(0, 200)}`);
+  else {
+    const l = jsonDe(leido);
+    const resultados = (x: typeof items) => JSON.stringify(x?.map((it) => [it.indice, it.status, it.id ?? it.error?.code]));
+    if (resultados(l[campo]) !== resultados(items)) p.push(`GET /${coleccion}/{id} no da los resultados respondidos: ${leido.texto.slice(0, 200)}`);
+    if (l.aceptados !== aceptados.length || l.rechazados !== items.length - aceptados.length) p.push(`GET /${coleccion}/{id} cuenta ${l.aceptados} aceptados y ${l.rechazados} rechazados`);
+    if (JSON.stringify(l.periodo) !== JSON.stringify(r.body.periodo)) p.push(`GET /${coleccion}/{id}: periodo ${JSON.stringify(l.periodo)}, respondido ${JSON.stringify(r.body.periodo)}`);
+    if (!p.length && !l.completado_at) p.push(`GET /${coleccion}/{id}: todos timbrados y sin completado_at`);
+  }
+  // A refused item stored nothing: the batch's rows are exactly its accepted items.
+  const filas = await getDb(env).select({ id: facturas.id }).from(facturas).where(eq(facturas.lote_id, r.body?.id)).all();
+  if (filas.map((f) => f.id).sort().join() !== aceptados.sort().join()) p.push(`${coleccion}: guardó ${filas.length} comprobantes, aceptó ${aceptados.length}`);
+  return p;
+}
+
 /** The checks of an answer that is not the corpus's own (a hook's follow-up request). */
 function respuestaSecundaria(res: Respuesta, que: string, peticion: string): string[] {
   const texto = res.texto;
@@ -211,6 +272,10 @@ function respuestaSecundaria(res: Respuesta, que: string, peticion: string): str
   }
   return p;
 }
+
+/** A documented example as it travels (a key its type makes optional is left out: JSON has no undefined). */
+const comoViaja = (ejemplo: object): Json => JSON.parse(JSON.stringify(ejemplo));
+const TRASLADO = comoViaja(EJEMPLO_TRASLADO);
 
 const RECEPTOR = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE', domicilio_fiscal: '42501', regimen_fiscal: '601' };
 
@@ -296,6 +361,36 @@ export const RUTAS: Record<string, Preparar> = {
     };
   },
 
+  'POST /traslados': async () => {
+    const { app, token } = await createEmisor();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: TRASLADO,
+      tras2xx: (r) => comprobanteAceptado(token, r, `hostil-traslados-${r.n}`),
+      // Its receptor and conceptos are POST /facturas's at full size; the Carta Porte's many leaves are only here, and
+      // each accepted body costs a stamping: the bounds, a wrong type, a control and a special character per leaf (the
+      // injections would meet the same XML writer), one value per key the example leaves out.
+      muestras: { ...MUESTRAS_POR_HOJA, inyeccion: 0, longitud: 0, numero: 0, ausentes: 1 },
+    };
+  },
+
+  // A payroll is the batch engine (POST /lotes) over POST /recibos-nomina's recibos, whose leaves that route gets at
+  // full size: here its one salaried recibo (which takes the payroll's registro patronal), fewer values per leaf,
+  // and the whole-body classes the batch's own reading meets. Each accepted recibo costs a stamping.
+  'POST /nominas': async () => {
+    const { app, token } = await createEmisor();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: comoViaja({ ...EJEMPLO_NOMINA, recibos: EJEMPLO_NOMINA.recibos.slice(0, 1) }),
+      tras2xx: (r) => loteAceptado(token, r, 'nominas', 'recibos'),
+      muestras: { ...MUESTRAS_POR_HOJA, control: 0, especial: 0, longitud: 0 },
+    };
+  },
+
   'POST /clientes': async () => {
     const { app, token } = await createEmisor();
     const { receptor: _, ...sinReceptor } = facturaBase();
@@ -343,14 +438,14 @@ export const RUTAS: Record<string, Preparar> = {
       conceptos: [{ ...base.conceptos[0]!, clave_prod_serv: '84111506', clave_unidad: 'ACT', descripcion: 'Bonificación', cantidad: '1', valor_unitario: '1.00' }],
       cfdi_relacionados: [{ tipo_relacion: '01', uuids: [relacionada.uuid] }],
     });
-  }, MUESTRAS_ENVIO),
+  }, MUESTRAS_POR_HOJA),
   'POST /complementos-pago/{id}/enviar': envioPorCorreo('complementos-pago', async (token) => {
     const ppd = await timbrarYa(token, '/facturas', facturaPPD());
     return timbrarYa(token, '/complementos-pago', {
       receptor: RECEPTOR,
       pagos: [{ fecha_pago: hoyMexico(), forma_pago: '03', moneda: 'MXN', documentos: [{ uuid: ppd.uuid, imp_pagado: '1.00' }] }],
     });
-  }, MUESTRAS_ENVIO),
+  }, MUESTRAS_POR_HOJA),
 
   'POST /facturas/{id}/cancelar': async () => {
     const { app, token } = await createEmisor();
@@ -394,25 +489,10 @@ export const RUTAS: Record<string, Preparar> = {
     }),
 
   'POST /recibos-nomina/validar': async () => validarSinEfecto('/recibos-nomina', async () => EJEMPLO_RECIBO_NOMINA),
-  // A recibo de nómina is cancelled without the employee's acceptance: an accepted request ends at once.
-  'POST /recibos-nomina/{id}/cancelar': async () => {
-    const { app, token } = await createEmisor();
-    const ctx: Contexto = {
-      token,
-      apps: [app.id],
-      parametros: { id: (await timbrarYa(token, '/recibos-nomina', EJEMPLO_RECIBO_NOMINA)).id },
-      base: { motivo: '02' },
-      async tras2xx(r) {
-        const id = ctx.parametros.id!;
-        await procesarCancelacion(depsDe(env), id, 1);
-        const f = jsonDe(await llamar('GET', `/recibos-nomina/${id}`, { token }));
-        const p = f.status === 'cancelada' ? [] : [`cancelación aceptada pero quedó ${f.status}`];
-        ctx.parametros.id = (await timbrarYa(token, '/recibos-nomina', EJEMPLO_RECIBO_NOMINA)).id;
-        return p;
-      },
-    };
-    return ctx;
-  },
+  // The same reading as POST /traslados, whose corpus samples every leaf: here only the bounds each leaf always gets.
+  'POST /traslados/validar': async () => validarSinEfecto('/traslados', async () => TRASLADO, SIN_MUESTRAS_DE_HOJA),
+  'POST /recibos-nomina/{id}/cancelar': cancelacionSinAceptacion('/recibos-nomina', EJEMPLO_RECIBO_NOMINA),
+  'POST /traslados/{id}/cancelar': cancelacionSinAceptacion('/traslados', TRASLADO),
 
   // The corrected factura replaces the one in the path; once one is accepted, the next body replaces a fresh original.
   'POST /facturas/{id}/sustituir': async () => {
@@ -648,23 +728,7 @@ export const RUTAS: Record<string, Preparar> = {
       parametros: {},
       tokenPorCuerpo: () => createKey(app.id),
       base: { items: [{ tipo: 'factura', datos: facturaBase({ serie: 'LOTE' }) as Json }] },
-      // Every accepted item is a comprobante stamped here; every refused one carries its route's error.
-      async tras2xx(r) {
-        const p: string[] = [];
-        const items = (r.body?.items ?? []) as { status: string; id?: string; error?: { code: string } }[];
-        if (!items.length) p.push('lote aceptado sin items');
-        for (const [i, it] of items.entries()) {
-          if (it.status === 'aceptado') p.push(...(await verificarComprobante(token, it.id!, `hostil-lotes-${r.n}-${i}`, { completo: completo(r) })).map((m) => `items[${i}]: ${m}`));
-          else if (!/^[a-z][a-z0-9_]*$/.test(it.error?.code ?? '')) p.push(`items[${i}] rechazado sin código: ${JSON.stringify(it).slice(0, 200)}`);
-        }
-        const lote = await llamar('GET', `/lotes/${r.body?.id}`, { token });
-        if (lote.status !== 200 || jsonDe(lote).items?.length !== items.length) p.push(`GET /lotes/{id} → ${lote.status} ${lote.texto.slice(0, 200)}`);
-        // A refused item stored nothing: the batch's rows are exactly its accepted items.
-        const filas = await getDb(env).select({ id: facturas.id }).from(facturas).where(eq(facturas.lote_id, r.body?.id)).all();
-        const aceptados = items.filter((it) => it.status === 'aceptado').map((it) => it.id);
-        if (filas.map((f) => f.id).sort().join() !== aceptados.sort().join()) p.push(`el lote guardó ${filas.length} comprobantes, aceptó ${aceptados.length}`);
-        return p;
-      },
+      tras2xx: (r) => loteAceptado(token, r, 'lotes', 'items'),
       // Its items' datos are the shapes POST /facturas already gets at full size.
       muestras: { tipo: 1, control: 2, especial: 1, inyeccion: 1, longitud: 1, numero: 2 },
     };
@@ -887,7 +951,7 @@ async function borradorATimbrar(ruta: string, cuerpo: (token: string) => Promise
   return ctx;
 }
 
-async function validarSinEfecto(ruta: string, base: (token: string) => Promise<Json>): Promise<Contexto> {
+async function validarSinEfecto(ruta: string, base: (token: string) => Promise<Json>, muestras?: Partial<Muestras>): Promise<Contexto> {
   const { app, token } = await createEmisor();
   const filas = async () => (await getDb(env).select({ id: facturas.id }).from(facturas).where(eq(facturas.client_application_id, app.id)).all()).length;
   const ctx: Contexto = {
@@ -903,6 +967,7 @@ async function validarSinEfecto(ruta: string, base: (token: string) => Promise<J
       return p;
     },
     sinIdempotencia: 'no crea nada: repetirlo responde lo mismo',
+    ...(muestras ? { muestras } : {}),
   };
   // the invoices the base relates are the tenant's own rows: validar must add none
   const antes = await filas();
