@@ -12,22 +12,28 @@ import { descarga } from './comprobantes.views';
 // here like comprobantes.cancelacion.ts: the same files as GET /facturas/{id}/xml|pdf, but a kind's route only
 // serves its own tipo (another tipo's id is a 404, as another tenant's is).
 
-/** `base` is the kind's collection ('/recibos-nomina'), `que` the comprobante in Spanish ('un recibo de nómina'), `sufijo` of the operationIds. */
+/**
+ * `base` is the kind's collection ('/recibos-nomina'), `que` the comprobante in Spanish ('un recibo de nómina'), `sufijo` of the
+ * operationIds; `pdf`, what the kind's printed representation shows besides the comprobante (a sentence of the PDF route's description).
+ */
 interface Coleccion {
   base: string;
   tags: string[];
   que: string;
   sufijo: string;
+  pdf?: string;
 }
 
-const archivo = (o: Coleccion, ext: 'xml' | 'pdf', mime: string, summary: string) =>
+const SIN_TIMBRAR = 'Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.';
+
+const archivo = (o: Coleccion, ext: 'xml' | 'pdf', mime: string, summary: string, description = SIN_TIMBRAR) =>
   createRoute({
     method: 'get',
     path: `${o.base}/{id}/${ext}`,
     operationId: `descargar${ext === 'xml' ? 'Xml' : 'Pdf'}${o.sufijo}`,
     tags: o.tags,
     summary: `${summary} de ${o.que}`,
-    description: 'Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.',
+    description,
     security: [{ bearerAuth: ['facturas:read'] }],
     middleware: [requireAuth('facturas:read')] as const,
     request: { params: IdParamsSchema },
@@ -38,7 +44,8 @@ const archivo = (o: Coleccion, ext: 'xml' | 'pdf', mime: string, summary: string
   });
 
 export const rutaXml = (o: Coleccion) => archivo(o, 'xml', 'application/xml', 'Descargar el XML timbrado');
-export const rutaPdf = (o: Coleccion) => archivo(o, 'pdf', 'application/pdf', 'Descargar la representación impresa (PDF)');
+export const rutaPdf = (o: Coleccion) =>
+  archivo(o, 'pdf', 'application/pdf', 'Descargar la representación impresa (PDF)', o.pdf ? `${o.pdf} ${SIN_TIMBRAR}` : SIN_TIMBRAR);
 
 type Ruta = ReturnType<typeof archivo>;
 const servir =

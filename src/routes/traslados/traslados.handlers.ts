@@ -2,14 +2,14 @@ import type { RouteHandler } from '@hono/zod-openapi';
 import type { AppEnv } from '../../lib/context';
 import { toPage } from '../../lib/pagination';
 import { tenantOf } from '../../lib/tenancy';
-import { pdfDe, xmlDe } from '../../services/archivos';
-import { cargarComprobante, listarComprobantes } from '../../services/comprobantes';
+import { listarComprobantes } from '../../services/comprobantes';
 import { aceptarTraslado, TRASLADO } from '../../services/traslados';
+import { handlerPdf, handlerXml } from '../comprobantes.archivos';
 import { handlerCancelar } from '../comprobantes.cancelacion';
 import { solicitudDe } from '../comprobantes.mapper';
 import { handlerValidar } from '../comprobantes.validar';
-import { descarga, respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
-import type { crear, listar, obtener, pdf, xml } from './traslados.routes';
+import { respuestaAceptada, vistaComprobante, vistaDetalle } from '../comprobantes.views';
+import type { crear, listar, obtener } from './traslados.routes';
 
 export const crearHandler: RouteHandler<typeof crear, AppEnv> = async (c) =>
   respuestaAceptada(c, await aceptarTraslado(c.var.deps, tenantOf(c), ...solicitudDe(c, c.req.valid('json'))));
@@ -23,14 +23,7 @@ export const listarHandler: RouteHandler<typeof listar, AppEnv> = async (c) => {
 export const obtenerHandler: RouteHandler<typeof obtener, AppEnv> = async (c) =>
   c.json(await vistaDetalle(c.var.deps, tenantOf(c), c.req.valid('param').id, 'T'), 200);
 
-// the files of a traslado only: another tipo's id is a 404, as on GET /traslados/{id}
-const archivoDe = (leer: typeof xmlDe): RouteHandler<typeof xml | typeof pdf, AppEnv> => async (c) => {
-  const { id } = c.req.valid('param');
-  await cargarComprobante(c.var.deps, tenantOf(c), id, 'T');
-  return descarga(c, await leer(c.var.deps, tenantOf(c), id));
-};
-export const xmlHandler = archivoDe(xmlDe);
-export const pdfHandler = archivoDe(pdfDe);
-
+export const xmlHandler = handlerXml('T');
+export const pdfHandler = handlerPdf('T');
 export const cancelarHandler = handlerCancelar('T');
 export const validarHandler = handlerValidar(TRASLADO);

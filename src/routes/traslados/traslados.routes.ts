@@ -3,12 +3,20 @@ import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
+import { rutaPdf, rutaXml } from '../comprobantes.archivos';
 import { EJEMPLO_TRASLADO } from '../comprobantes.carta-porte';
 import { rutaCancelar } from '../comprobantes.cancelacion';
 import { AceptadaSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema, TrasladoCrearSchema } from '../comprobantes.schemas';
 import { rutaValidar } from '../comprobantes.validar';
 
 const tags = ['Traslados'];
+const coleccion = {
+  base: '/traslados',
+  tags,
+  que: 'un traslado',
+  sufijo: 'Traslado',
+  pdf: 'Con la Carta Porte: ubicaciones, mercancías, autotransporte, figuras, IdCCP y QR.',
+};
 
 export const crear = createRoute({
   method: 'post',
@@ -71,36 +79,12 @@ export const obtener = createRoute({
   },
 });
 
-const archivo = (ext: 'xml' | 'pdf', operationId: string, mime: string, summary: string) =>
-  createRoute({
-    method: 'get',
-    path: `/traslados/{id}/${ext}`,
-    operationId,
-    tags,
-    summary,
-    description: 'Un traslado sin timbrar (pendiente…) aún no tiene archivo: 409.',
-    security: [{ bearerAuth: ['facturas:read'] }],
-  middleware: [requireAuth('facturas:read')] as const,
-    request: { params: IdParamsSchema },
-    responses: {
-      200: { content: { [mime]: { schema: z.string().meta({ format: 'binary' }) } }, description: summary },
-      ...errorResponses(401, 403, 404, 409),
-    },
-  });
-
-export const xml = archivo('xml', 'descargarXmlTraslado', 'application/xml', 'Descargar el XML timbrado del traslado');
-export const pdf = archivo(
-  'pdf',
-  'descargarPdfTraslado',
-  'application/pdf',
-  'Descargar la representación impresa del traslado (ubicaciones, mercancías, autotransporte, figuras, IdCCP y QR)',
-);
+export const xml = rutaXml(coleccion);
+export const pdf = rutaPdf(coleccion);
 
 export const cancelar = rutaCancelar({
-  base: '/traslados',
+  ...coleccion,
   operationId: 'cancelarTraslado',
-  tags,
-  que: 'un traslado',
   description:
     'Como POST /facturas/{id}/cancelar, solo para traslados (el id de otro tipo de comprobante: 404). Un traslado se cancela sin ' +
     'aceptación del receptor; motivo 01 con el folio fiscal del traslado que lo sustituye. Webhooks traslado.cancelado o traslado.cancelacion_rechazada.',
