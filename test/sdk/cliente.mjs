@@ -1,23 +1,14 @@
 // Runs inside a scratch project where the packed @hexafac/sdk tarball is installed, as a user's code would.
 // Prints one JSON line with what happened; test/sdk/sdk.e2e.test.ts checks it.
-import { createServer } from 'node:http';
 import { HexaFac, HexaFacError } from '@hexafac/sdk';
+import { receptorDeWebhooks } from './receptor.mjs';
 
 const hexafac = new HexaFac(process.env.HEXAFAC_API_KEY, { baseUrl: process.env.HEXAFAC_BASE_URL });
 const factura = JSON.parse(process.env.FACTURA);
 
-const entregas = [];
-const receptor = createServer((req, res) => {
-  const partes = [];
-  req.on('data', (c) => partes.push(c));
-  req.on('end', () => {
-    entregas.push({ headers: req.headers, body: Buffer.concat(partes) });
-    res.end('ok');
-  });
-});
-await new Promise((ok) => receptor.listen(0, '127.0.0.1', ok));
-
-const hook = await hexafac.webhooks.create({ url: `http://127.0.0.1:${receptor.address().port}/hexafac`, events: ['factura.timbrada'] });
+const receptor = await receptorDeWebhooks();
+const { entregas } = receptor;
+const hook = await hexafac.webhooks.create({ url: receptor.url, events: ['factura.timbrada'] });
 const idempotencyKey = `e2e-${Date.now()}`;
 const aceptada = await hexafac.facturas.create(factura, { idempotencyKey });
 const repetida = await hexafac.facturas.create(factura, { idempotencyKey });

@@ -1,25 +1,17 @@
 // Runs inside the scratch project beside cliente.mjs, with the packed @hexafac/sdk: the kinds of comprobante after
 // the factura (a recibo de nómina, a payroll of two, a traslado with Carta Porte) and the envío by email, with the
 // signed webhooks of the new kinds. Prints one JSON line; test/sdk/sdk.e2e.test.ts checks it.
-import { createServer } from 'node:http';
 import { HexaFac } from '@hexafac/sdk';
+import { receptorDeWebhooks } from './receptor.mjs';
 
 const hexafac = new HexaFac(process.env.HEXAFAC_API_KEY, { baseUrl: process.env.HEXAFAC_BASE_URL });
 const { factura, recibo, nomina, traslado } = JSON.parse(process.env.CUERPOS);
 const espera = { timeoutMs: 90_000, intervalMs: 500 };
 
-const entregas = [];
-const receptor = createServer((req, res) => {
-  const partes = [];
-  req.on('data', (c) => partes.push(c));
-  req.on('end', () => {
-    entregas.push({ headers: req.headers, body: Buffer.concat(partes) });
-    res.end('ok');
-  });
-});
-await new Promise((ok) => receptor.listen(0, '127.0.0.1', ok));
+const receptor = await receptorDeWebhooks();
+const { entregas } = receptor;
 const hook = await hexafac.webhooks.create({
-  url: `http://127.0.0.1:${receptor.address().port}/hexafac`,
+  url: receptor.url,
   events: ['recibo_nomina.timbrado', 'nomina.completada', 'traslado.timbrado', 'traslado.cancelado'],
 });
 

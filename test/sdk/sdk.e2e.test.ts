@@ -45,7 +45,7 @@ beforeAll(async () => {
   execFileSync('mkdir', ['-p', proyecto]);
   writeFileSync(path.join(proyecto, 'package.json'), JSON.stringify({ name: 'e2e', private: true, type: 'module' }));
   run('npm', ['install', '--no-audit', '--no-fund', '--offline', path.join(scratch, tarball)], proyecto);
-  for (const script of ['cliente.mjs', 'nomina-traslados.mjs']) copyFileSync(path.join(root, 'test/sdk', script), path.join(proyecto, script));
+  for (const script of ['cliente.mjs', 'nomina-traslados.mjs', 'receptor.mjs']) copyFileSync(path.join(root, 'test/sdk', script), path.join(proyecto, script));
   // 3. The API: migrations, the sandbox application with the SAT test CSD, a key, wrangler dev.
   stack = await startLocalStack({ port: await freePort(), persistTo });
 });
@@ -82,6 +82,11 @@ void h.facturas.list({ status: 'pagada' });
 // @ts-expect-error: receptor and cliente_id together
 void h.facturas.create({ ...f, cliente_id: 'c1' });
 void h.facturas.waitUntilTimbrada('f1').then((t): string => t.uuid);
+void h.recibosNomina.waitUntilTimbrada('r1').then((r): string => r.nomina.neto);
+void h.nominas.waitUntilCompleted('n1').then((n): string => n.completado_at);
+void h.facturas.enviar('f1', { to: ['a@b.mx'] }).then((e): 'pendiente' | 'enviado' | 'error' => e.status);
+// @ts-expect-error tipo_nomina is O or E
+void h.recibosNomina.list({ tipo_nomina: 'X' });
 `,
     );
     writeFileSync(
