@@ -356,6 +356,20 @@ describe('envíos, recibos de nómina, nóminas and traslados', () => {
     expect(recibidas[1]!.headers['idempotency-key']).toBeUndefined();
   });
 
+  it('catalogos.cartaPorte searches a Carta Porte catalog by name and walks its pages', async () => {
+    guion = [
+      responder(200, { nombre: 'config-autotransporte', catalogo: 'c_ConfigAutotransporte', data: [{ clave: 'T3S1' }], next_cursor: '1' }),
+      responder(200, { nombre: 'config-autotransporte', catalogo: 'c_ConfigAutotransporte', data: [{ clave: 'T3S2' }], next_cursor: null }),
+    ];
+    const claves = [];
+    for await (const c of cliente().catalogos.cartaPorte('config-autotransporte', 'T3', { limit: 1 })) claves.push(c.clave);
+    expect(claves).toEqual(['T3S1', 'T3S2']);
+    expect(recibidas.map((r) => r.url)).toEqual([
+      '/api/hexafac/v1/catalogos/carta-porte/config-autotransporte?q=T3&limit=1',
+      '/api/hexafac/v1/catalogos/carta-porte/config-autotransporte?q=T3&limit=1&cursor=1',
+    ]);
+  });
+
   it('nominas: create with a key, list, and waitUntilCompleted polls until completado_at (or times out)', async () => {
     const nomina = (completado_at: string | null) => responder(200, { id: 'n1', completado_at, por_status: { pendiente: completado_at ? 0 : 2 } });
     guion = [responder(202, { id: 'n1', completado_at: null }), pagina(['n1'], null), nomina(null), nomina(null), nomina('2026-11-15T12:00:00.000Z'), nomina(null), nomina(null)];

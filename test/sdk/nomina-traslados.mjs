@@ -36,6 +36,10 @@ const pdfTraslado = await hexafac.traslados.downloadPdf(trasladoAceptado.id);
 await hexafac.traslados.cancel(trasladoAceptado.id, { motivo: '02' });
 const trasladoCancelado = await hexafac.traslados.waitUntilCancelada(trasladoAceptado.id, espera);
 
+// The Carta Porte catalogs the traslado's claves come from.
+const configuraciones = [];
+for await (const c of hexafac.catalogos.cartaPorte('config-autotransporte', 'T3S', { limit: 2 })) configuraciones.push(c.clave);
+
 // A stamped factura emailed to two addresses; its envíos list it until the binding accepted it.
 const { id: facturaId } = await hexafac.facturas.create(factura);
 await hexafac.facturas.waitUntilTimbrada(facturaId, espera);
@@ -72,6 +76,7 @@ console.log(
     nominasListadas,
     traslado: { id: trasladoAceptado.id, status: trasladoTimbrado.status, tipo: trasladoTimbrado.tipo, uuid: trasladoTimbrado.uuid, cancelado: trasladoCancelado.status },
     xmlTraslado,
+    configuraciones,
     pdfTraslado: Buffer.from(pdfTraslado.subarray(0, 5)).toString('latin1'),
     envio,
     envios,

@@ -161,6 +161,7 @@ describe('@hexafac/sdk: recibos de nómina, nóminas, traslados and envíos', ()
     expect(r.xmlTraslado).toContain('TipoDeComprobante="T"');
     expect(r.xmlTraslado).toMatch(/cartaporte31:CartaPorte [^>]*IdCCP="CCC[0-9a-f-]{33}"/);
     expect(r.pdfTraslado).toBe('%PDF-');
+    expect(r.configuraciones).toEqual(expect.arrayContaining(['T3S1', 'T3S2', 'T3S3']));
 
     expect(r.envio).toMatchObject({ status: 'pendiente', to: ['contabilidad@cliente.mx'], cc: ['compras@cliente.mx'], automatico: false });
     expect(r.envios).toEqual([expect.objectContaining({ id: r.envio.id, status: 'enviado', intentos: 1, message_id: expect.stringMatching(/^<.+@.+>$/) })]);
