@@ -148,253 +148,93 @@ const CARTA_PORTE: Record<string, Texto> = {
   ...DOMICILIO(`${F}.domicilio`),
 };
 
+// The SAT's test issuer (the sandbox's CSD) and a client of its test RFCs.
+const EMISOR = { rfc: 'EKU9003173C9', nombre: 'ESCUELA KEMPER URGATE' };
+const CLIENTE = { rfc: 'URE180429TM6', nombre: 'UNIVERSIDAD ROBOTICA ESPAÑOLA' };
+
+const MERCANCIAS = [
+  { bienes_transp: '43211500', descripcion: 'Computadoras portátiles', cantidad: '25', clave_unidad: 'H87', peso_en_kg: '75.3', id_destino: 'DE000001' },
+  { bienes_transp: '43211900', descripcion: 'Monitores', cantidad: '15', clave_unidad: 'H87', peso_en_kg: '60.125', id_destino: 'DE000002' },
+];
+
 /**
- * POST /facturas's freight invoice: the flete (78101802) with IVA 16 % and the 4 % IVA retention on freight
- * (18,500 + 2,960 − 740 = 20,720), Monterrey → Ciudad de México. Like every documented example, no `fecha`.
+ * The trip both examples document: Monterrey → Ciudad de México → Querétaro (905.5 + 212.25 km), each of MERCANCIAS to its destino,
+ * in a T3S2 tractocamión with its semirremolque. What differs is who receives it: the freight's client, or in a traslado the issuer.
  */
-export const EJEMPLO_FLETE = {
-  "receptor": {
-    "rfc": "URE180429TM6",
-    "nombre": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
-    "domicilio_fiscal": "86991",
-    "regimen_fiscal": "601",
-    "uso_cfdi": "G03"
-  },
-  "forma_pago": "03",
-  "metodo_pago": "PUE",
-  "moneda": "MXN",
-  "conceptos": [
-    {
-      "clave_prod_serv": "78101802",
-      "cantidad": "1",
-      "clave_unidad": "E48",
-      "descripcion": "Flete Monterrey - Ciudad de México",
-      "valor_unitario": "18500.00",
-      "objeto_imp": "02",
-      "impuestos": {
-        "traslados": [
-          {
-            "impuesto": "002",
-            "tipo_factor": "Tasa",
-            "tasa_o_cuota": "0.160000"
-          }
-        ],
-        "retenciones": [
-          {
-            "impuesto": "002",
-            "tipo_factor": "Tasa",
-            "tasa_o_cuota": "0.040000"
-          }
-        ]
-      }
-    }
-  ],
-  "carta_porte": {
-    "ubicaciones": [
+const viaje = (destinatario: { rfc: string; nombre: string }) => {
+  const recibe = { rfc_remitente_destinatario: destinatario.rfc, nombre_remitente_destinatario: destinatario.nombre };
+  return {
+    ubicaciones: [
       {
-        "tipo_ubicacion": "Origen",
-        "id_ubicacion": "OR000001",
-        "rfc_remitente_destinatario": "EKU9003173C9",
-        "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
-        "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
-        "domicilio": {
-          "calle": "Av. Constituyentes",
-          "numero_exterior": "1000",
-          "municipio": "039",
-          "estado": "NLE",
-          "pais": "MEX",
-          "codigo_postal": "64000",
-          "localidad": "07"
-        }
+        tipo_ubicacion: 'Origen',
+        id_ubicacion: 'OR000001',
+        rfc_remitente_destinatario: EMISOR.rfc,
+        nombre_remitente_destinatario: EMISOR.nombre,
+        fecha_hora_salida_llegada: '2026-11-20T13:00:00',
+        domicilio: { calle: 'Av. Constituyentes', numero_exterior: '1000', municipio: '039', estado: 'NLE', pais: 'MEX', codigo_postal: '64000', localidad: '07' },
       },
       {
-        "tipo_ubicacion": "Destino",
-        "id_ubicacion": "DE000001",
-        "rfc_remitente_destinatario": "URE180429TM6",
-        "nombre_remitente_destinatario": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
-        "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
-        "distancia_recorrida": "905.5",
-        "domicilio": {
-          "calle": "Insurgentes Sur",
-          "numero_exterior": "300",
-          "municipio": "015",
-          "estado": "CMX",
-          "pais": "MEX",
-          "codigo_postal": "06600"
-        }
-      }
-    ],
-    "mercancias": {
-      "mercancia": [
-        {
-          "bienes_transp": "43211500",
-          "descripcion": "Computadoras portátiles",
-          "cantidad": "40",
-          "clave_unidad": "H87",
-          "peso_en_kg": "120.5"
-        }
-      ],
-      "autotransporte": {
-        "perm_sct": "TPAF01",
-        "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
-        "identificacion_vehicular": {
-          "config_vehicular": "C2",
-          "peso_bruto_vehicular": "7.5",
-          "placa_vm": "501AAA",
-          "anio_modelo_vm": "2022"
-        },
-        "seguros": {
-          "asegura_resp_civil": "SEGUROS DEL NORTE",
-          "poliza_resp_civil": "RC-123456"
-        }
-      }
-    },
-    "figura_transporte": [
+        tipo_ubicacion: 'Destino',
+        id_ubicacion: 'DE000001',
+        ...recibe,
+        fecha_hora_salida_llegada: '2026-11-20T23:30:00',
+        distancia_recorrida: '905.5',
+        domicilio: { calle: 'Insurgentes Sur', numero_exterior: '300', municipio: '015', estado: 'CMX', pais: 'MEX', codigo_postal: '06600' },
+      },
       {
-        "tipo_figura": "01",
-        "rfc_figura": "XIQB891116QE4",
-        "num_licencia": "LF0123456789",
-        "nombre_figura": "BERENICE XIMO QUEZADA"
-      }
-    ]
-  }
+        tipo_ubicacion: 'Destino',
+        id_ubicacion: 'DE000002',
+        ...recibe,
+        fecha_hora_salida_llegada: '2026-11-21T06:00:00',
+        distancia_recorrida: '212.25',
+        domicilio: { calle: '5 de Mayo', numero_exterior: '12', municipio: '014', estado: 'QUE', pais: 'MEX', codigo_postal: '76000' },
+      },
+    ],
+    mercancias: {
+      mercancia: MERCANCIAS.map(({ id_destino, ...m }) => ({ ...m, cantidad_transporta: [{ cantidad: m.cantidad, id_origen: 'OR000001', id_destino }] })),
+      autotransporte: {
+        perm_sct: 'TPAF01',
+        num_permiso_sct: '0X2XTXZ0X5X0X3X2X1X0',
+        identificacion_vehicular: { config_vehicular: 'T3S2', peso_bruto_vehicular: '41.5', placa_vm: '501AAA', anio_modelo_vm: '2022' },
+        seguros: { asegura_resp_civil: 'SEGUROS DEL NORTE', poliza_resp_civil: 'RC-123456' },
+        remolques: [{ sub_tipo_rem: 'CTR004', placa: '752WZ8' }],
+      },
+    },
+    figura_transporte: [{ tipo_figura: '01', rfc_figura: 'XIQB891116QE4', num_licencia: 'LF0123456789', nombre_figura: 'BERENICE XIMO QUEZADA' }],
+  };
 };
 
-/** POST /traslados: the issuer's own goods to two destinos (905.5 + 212.25 km), a T3S2 tractocamión with its semirremolque. */
-export const EJEMPLO_TRASLADO = {
-  "receptor": {
-    "rfc": "EKU9003173C9",
-    "nombre": "ESCUELA KEMPER URGATE",
-    "domicilio_fiscal": "42501",
-    "regimen_fiscal": "601",
-    "uso_cfdi": "S01"
-  },
-  "conceptos": [
+/**
+ * POST /facturas's freight invoice: the flete (78101802) of that trip for the client, with IVA 16 % and the 4 % IVA retention on
+ * freight (18,500 + 2,960 − 740 = 20,720). Like every documented example, no `fecha`.
+ */
+export const EJEMPLO_FLETE = {
+  receptor: { ...CLIENTE, domicilio_fiscal: '86991', regimen_fiscal: '601', uso_cfdi: 'G03' },
+  forma_pago: '03',
+  metodo_pago: 'PUE',
+  moneda: 'MXN',
+  conceptos: [
     {
-      "clave_prod_serv": "43211500",
-      "cantidad": "25",
-      "clave_unidad": "H87",
-      "descripcion": "Computadoras portátiles"
+      clave_prod_serv: '78101802',
+      cantidad: '1',
+      clave_unidad: 'E48',
+      descripcion: 'Flete Monterrey - Ciudad de México - Querétaro',
+      valor_unitario: '18500.00',
+      objeto_imp: '02',
+      impuestos: {
+        traslados: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.160000' }],
+        retenciones: [{ impuesto: '002', tipo_factor: 'Tasa', tasa_o_cuota: '0.040000' }],
+      },
     },
-    {
-      "clave_prod_serv": "43211900",
-      "cantidad": "15",
-      "clave_unidad": "H87",
-      "descripcion": "Monitores"
-    }
   ],
-  "carta_porte": {
-    "ubicaciones": [
-      {
-        "tipo_ubicacion": "Origen",
-        "id_ubicacion": "OR000001",
-        "rfc_remitente_destinatario": "EKU9003173C9",
-        "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
-        "fecha_hora_salida_llegada": "2026-11-20T13:00:00",
-        "domicilio": {
-          "calle": "Av. Constituyentes",
-          "numero_exterior": "1000",
-          "municipio": "039",
-          "estado": "NLE",
-          "pais": "MEX",
-          "codigo_postal": "64000",
-          "localidad": "07"
-        }
-      },
-      {
-        "tipo_ubicacion": "Destino",
-        "id_ubicacion": "DE000001",
-        "rfc_remitente_destinatario": "EKU9003173C9",
-        "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
-        "fecha_hora_salida_llegada": "2026-11-20T23:30:00",
-        "distancia_recorrida": "905.5",
-        "domicilio": {
-          "calle": "Insurgentes Sur",
-          "numero_exterior": "300",
-          "municipio": "015",
-          "estado": "CMX",
-          "pais": "MEX",
-          "codigo_postal": "06600"
-        }
-      },
-      {
-        "tipo_ubicacion": "Destino",
-        "id_ubicacion": "DE000002",
-        "rfc_remitente_destinatario": "EKU9003173C9",
-        "nombre_remitente_destinatario": "ESCUELA KEMPER URGATE",
-        "fecha_hora_salida_llegada": "2026-11-21T06:00:00",
-        "distancia_recorrida": "212.25",
-        "domicilio": {
-          "calle": "5 de Mayo",
-          "numero_exterior": "12",
-          "municipio": "014",
-          "estado": "QUE",
-          "pais": "MEX",
-          "codigo_postal": "76000"
-        }
-      }
-    ],
-    "mercancias": {
-      "mercancia": [
-        {
-          "bienes_transp": "43211500",
-          "descripcion": "Computadoras portátiles",
-          "cantidad": "25",
-          "clave_unidad": "H87",
-          "peso_en_kg": "75.3",
-          "cantidad_transporta": [
-            {
-              "cantidad": "25",
-              "id_origen": "OR000001",
-              "id_destino": "DE000001"
-            }
-          ]
-        },
-        {
-          "bienes_transp": "43211900",
-          "descripcion": "Monitores",
-          "cantidad": "15",
-          "clave_unidad": "H87",
-          "peso_en_kg": "60.125",
-          "cantidad_transporta": [
-            {
-              "cantidad": "15",
-              "id_origen": "OR000001",
-              "id_destino": "DE000002"
-            }
-          ]
-        }
-      ],
-      "autotransporte": {
-        "perm_sct": "TPAF01",
-        "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
-        "identificacion_vehicular": {
-          "config_vehicular": "T3S2",
-          "peso_bruto_vehicular": "41.5",
-          "placa_vm": "501AAA",
-          "anio_modelo_vm": "2022"
-        },
-        "seguros": {
-          "asegura_resp_civil": "SEGUROS DEL NORTE",
-          "poliza_resp_civil": "RC-123456"
-        },
-        "remolques": [
-          {
-            "sub_tipo_rem": "CTR004",
-            "placa": "752WZ8"
-          }
-        ]
-      }
-    },
-    "figura_transporte": [
-      {
-        "tipo_figura": "01",
-        "rfc_figura": "XIQB891116QE4",
-        "num_licencia": "LF0123456789",
-        "nombre_figura": "BERENICE XIMO QUEZADA"
-      }
-    ]
-  }
+  carta_porte: viaje(CLIENTE),
+};
+
+/** POST /traslados: the same trip with the issuer's own goods, so the issuer is the receptor and the destinatario; a concepto per mercancía. */
+export const EJEMPLO_TRASLADO = {
+  receptor: { ...EMISOR, domicilio_fiscal: '42501', regimen_fiscal: '601', uso_cfdi: 'S01' },
+  conceptos: MERCANCIAS.map((m) => ({ clave_prod_serv: m.bienes_transp, cantidad: m.cantidad, clave_unidad: m.clave_unidad, descripcion: m.descripcion })),
+  carta_porte: viaje(EMISOR),
 };
 
 /** `CARTA_PORTE` under `prefijo` ('carta_porte'); its own example, when given, on the complement itself. */
