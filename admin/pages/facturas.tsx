@@ -10,7 +10,7 @@ import { acuseDe, type Archivo, pdfDe, xmlDe } from '../../src/services/archivos
 import { cancelarComprobante, MOTIVOS_CANCELACION } from '../../src/services/cancelacion';
 import { type Aplicacion, cargarComprobante, historial, listarComprobantes, type TipoComprobante } from '../../src/services/comprobantes';
 import { type Factura, VIGENTES } from '../../src/services/estado';
-import { cargarReciboNomina } from '../../src/services/recibos-nomina';
+import { recibosNominaDe } from '../../src/services/recibos-nomina';
 import { buscarFacturas, pagadoPorComplemento, relacionesDe } from '../../src/services/saldos';
 import type { AdminEnv } from '../auth';
 import { ErrorSummary, type FieldErrors, SelectField, TextField } from '../components/form';
@@ -141,8 +141,7 @@ facturasPages.get('/:appId/facturas', async (c) => {
   const { data: shown, next_cursor } = toPage(rows, PAGE_SIZE, (r) => r);
   const [pagado, recibos] = await Promise.all([
     pagadoPorComplemento(c.var.deps, tenant, shown.filter((r) => r.tipo === 'P').map((r) => r.id)),
-    // a page holds at most PAGE_SIZE recibos de nómina: one read each, side by side
-    Promise.all(shown.filter((r) => r.tipo === 'N').map(async (r) => [r.id, await cargarReciboNomina(c.var.deps, tenant, r.id)] as const)).then((e) => new Map(e)),
+    recibosNominaDe(c.var.deps, tenant, shown.filter((r) => r.tipo === 'N').map((r) => r.id)),
   ]);
   const params = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
   if (next_cursor) params.set('cursor', next_cursor);

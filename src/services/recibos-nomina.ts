@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lte } from 'drizzle-orm';
 import { prepararNomina } from '../cfdi';
 import { facturas, recibosNomina, type FacturaStatus } from '../db/schema';
 import type { Deps } from '../deps';
@@ -105,6 +105,13 @@ export async function listarRecibosNomina(deps: Pick<Deps, 'db' | 'd1'>, t: Tena
     .limit(pagina.limit + 1)
     .all();
   return filas.map((x) => ({ ...x, id: x.factura.id }));
+}
+
+/** The recibo rows of some of a tenant's comprobantes tipo N (a page of a listing), by comprobante id. */
+export async function recibosNominaDe(deps: Pick<Deps, 'db' | 'd1'>, t: Tenant, facturaIds: string[]): Promise<Map<string, ReciboNominaFila>> {
+  if (!facturaIds.length) return new Map();
+  const filas = await tenantDb(deps, t).db.select().from(recibosNomina).where(and(delTenant(t), inArray(recibosNomina.factura_id, facturaIds))).all();
+  return new Map(filas.map((r) => [r.factura_id, r]));
 }
 
 /** The recibo row of a tenant's comprobante tipo N (every one has it: it is written with the comprobante). */
