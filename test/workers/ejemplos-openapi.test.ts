@@ -97,6 +97,14 @@ describe('documented request examples', () => {
           expect(fin.status, `${label} ${JSON.stringify(fin.errores)}`).toBe('timbrada');
           timbrados[path] = r.id;
         }
+        // A batch answers 202 whatever its items are: each item of the example is accepted and stamped.
+        if (res.status === 202 && (path === '/lotes' || path === '/nominas')) {
+          const items = JSON.parse(cuerpo)[path === '/lotes' ? 'items' : 'recibos'] as { status: string; id?: string; error?: unknown }[];
+          for (const it of items) {
+            expect(it.status, `${label} ${JSON.stringify(it.error)}`).toBe('aceptado');
+            expect((await esperarFin(token, '/facturas', it.id!)).status, label).toBe('timbrada');
+          }
+        }
         probados++;
       }
     }
