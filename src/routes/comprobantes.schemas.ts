@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ComplementoPagoEntradaSchema, FacturaEntradaSchema, TrasladoEntradaSchema } from '../cfdi';
 import { ENVIO_STATUSES, FACTURA_STATUSES } from '../db/schema';
+import { PaginationQuerySchema } from '../lib/pagination';
 import { EJEMPLO_FLETE, textosCartaPorte, TRASLADO } from './comprobantes.carta-porte';
 import { EJEMPLO_BORRADOR_CAMBIOS } from './ejemplos';
 
@@ -158,6 +159,13 @@ export const TrasladoCrearSchema = documentar(TrasladoEntradaSchema, { ...COMUNE
 
 export const IdParamsSchema = z.object({
   id: z.string().meta({ description: 'Id de HexaFac (UUIDv7) o folio fiscal (UUID del SAT).', example: '019ab1c2-0000-7000-8000-000000000001' }),
+});
+
+/** The filters of every listing of comprobantes (GET /facturas adds tipo and receptor_rfc; GET /traslados is these). */
+export const ListarComprobantesQuerySchema = PaginationQuerySchema.extend({
+  status: z.enum(FACTURA_STATUSES).optional(),
+  desde: z.iso.date().optional().meta({ description: 'Fecha de emisión desde (inclusive), AAAA-MM-DD.', example: '2026-11-01' }),
+  hasta: z.iso.date().optional().meta({ description: 'Fecha de emisión hasta (inclusive), AAAA-MM-DD.', example: '2026-11-30' }),
 });
 
 export const ReceptorPorCliente = {

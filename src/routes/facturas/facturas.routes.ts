@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
-import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
-import { AceptadaSchema, EstadoSatSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, FacturaSustitutaSchema, IdParamsSchema } from '../comprobantes.schemas';
+import { listSchema } from '../../lib/pagination';
+import { AceptadaSchema, EstadoSatSchema, FacturaCrearSchema, FacturaDetalleSchema, FacturaSchema, FacturaSustitutaSchema, IdParamsSchema, ListarComprobantesQuerySchema } from '../comprobantes.schemas';
 import { respuestaBorradorCreado, rutaActualizar, rutaDescartar, rutaTimbrar } from '../comprobantes.borradores';
 import { rutaValidar } from '../comprobantes.validar';
 import { EJEMPLO_FACTURA } from '../ejemplos';
@@ -48,12 +47,9 @@ export const listar = createRoute({
   security: [{ bearerAuth: ['facturas:read'] }],
   middleware: [requireAuth('facturas:read')] as const,
   request: {
-    query: PaginationQuerySchema.extend({
-      status: z.enum(FACTURA_STATUSES).optional(),
+    query: ListarComprobantesQuerySchema.extend({
       tipo: z.enum(['I', 'E', 'P', 'N', 'T']).optional(),
       receptor_rfc: z.string().max(13).optional().meta({ example: 'XAXX010101000' }),
-      desde: z.iso.date().optional().meta({ description: 'Fecha de emisión desde (inclusive), AAAA-MM-DD.', example: '2026-11-01' }),
-      hasta: z.iso.date().optional().meta({ description: 'Fecha de emisión hasta (inclusive), AAAA-MM-DD.', example: '2026-11-30' }),
     }),
   },
   responses: {

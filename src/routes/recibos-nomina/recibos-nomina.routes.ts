@@ -9,7 +9,13 @@ import { rutaValidar } from '../comprobantes.validar';
 import { EJEMPLO_RECIBO_NOMINA, ListarRecibosNominaQuerySchema, ReciboNominaCrearSchema, ReciboNominaDetalleSchema, ReciboNominaSchema } from './recibos-nomina.schemas';
 
 const tags = ['Nómina'];
-const coleccion = { base: '/recibos-nomina', tags, que: 'un recibo de nómina', sufijo: 'ReciboNomina' };
+const coleccion = {
+  base: '/recibos-nomina',
+  tags,
+  que: 'un recibo de nómina',
+  sufijo: 'ReciboNomina',
+  pdf: 'Con el trabajador (CURP, NSS, número de empleado, puesto, periodo, días pagados, SDI), sus percepciones, deducciones, otros pagos e incapacidades y el neto a pagar con letra.',
+};
 
 export const crear = createRoute({
   method: 'post',

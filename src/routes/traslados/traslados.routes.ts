@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { FACTURA_STATUSES } from '../../db/schema';
 import { requireAuth } from '../../lib/auth';
 import { errorResponses, SimulableHeadersSchema, jsonContent } from '../../lib/openapi';
-import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
+import { listSchema } from '../../lib/pagination';
 import { rutaPdf, rutaXml } from '../comprobantes.archivos';
 import { EJEMPLO_TRASLADO } from '../comprobantes.carta-porte';
 import { rutaCancelar } from '../comprobantes.cancelacion';
-import { AceptadaSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema, TrasladoCrearSchema } from '../comprobantes.schemas';
+import { AceptadaSchema, FacturaDetalleSchema, FacturaSchema, IdParamsSchema, ListarComprobantesQuerySchema, TrasladoCrearSchema } from '../comprobantes.schemas';
 import { rutaValidar } from '../comprobantes.validar';
 
 const tags = ['Traslados'];
@@ -51,13 +50,7 @@ export const listar = createRoute({
   summary: 'Listar traslados',
   security: [{ bearerAuth: ['facturas:read'] }],
   middleware: [requireAuth('facturas:read')] as const,
-  request: {
-    query: PaginationQuerySchema.extend({
-      status: z.enum(FACTURA_STATUSES).optional(),
-      desde: z.iso.date().optional().meta({ description: 'Fecha de emisión desde (inclusive), AAAA-MM-DD.', example: '2026-11-01' }),
-      hasta: z.iso.date().optional().meta({ description: 'Fecha de emisión hasta (inclusive), AAAA-MM-DD.', example: '2026-11-30' }),
-    }),
-  },
+  request: { query: ListarComprobantesQuerySchema },
   responses: {
     200: jsonContent(listSchema(FacturaSchema), 'Una página de traslados, del más reciente al más antiguo.'),
     ...errorResponses(401, 403, 422),
