@@ -18,12 +18,18 @@
 // many it accepted (target: all N in that one request), the time until all are timbrada, stamped/s, lost (accepted,
 // not timbrada), duplicated (rows, UUIDs or serie+folio) and how many lote.completado events were recorded (target 1,
 // with completado_at set). A 429 of the rate limit is printed as such, not retried.
+// npm run bench:api -- --nomina 1000 [--timeout 600]: a whole payroll instead: ONE POST /nominas of N recibos of one
+// quincena (distinct employees: RFC and CURP with their check digits), followed the same way: accepted in that request,
+// time until all timbrada, recibos/s, the rows with the nómina's id, their distinct UUIDs, GET /nominas/{id}'s counts
+// and nomina.completada events.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { digitoVerificadorRfc } from '../src/cfdi';
 import { SECOND } from '../src/lib/time';
+import { EJEMPLO_RECIBO_NOMINA } from '../src/routes/recibos-nomina/recibos-nomina.schemas';
 import { ESPERA_ABIERTO_MS } from '../src/pac/failover';
 import { localD1Size, querySql } from './lib/local-d1';
 import { BARRIDO_LOCAL_MS, startLocalStack, type LocalStack } from './lib/local-stack';
@@ -38,6 +44,7 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '300' },
     'pac-caido': { type: 'string' },
     lote: { type: 'string' },
+    nomina: { type: 'string' },
   },
 });
 const N = Number(values.n ?? (values.crash ? 200 : 300));
@@ -441,61 +448,127 @@ function itemsDeLote(n: number, pue: string[], ppd: string[]) {
   return [...facturas, ...relacionados];
 }
 
-/** npm run bench:api -- --lote N: see the top of this file. */
-async function lote() {
-  const n = Number(values.lote);
-  if (!(n >= 1 && n <= 500)) throw new Error('--lote takes 1 to 500 items');
-  const persistTo = mkdtempSync(path.join(scratch, 'hexafac-lote-'));
+/** What --lote and --nomina differ in: one request of many comprobantes, followed to its completion event. */
+interface Tanda {
+  /** The flag, for the scratch directory and the Idempotency-Key. */
+  nombre: string;
+  ruta: '/lotes' | '/nominas';
+  /** Where the answer lists each item's result. */
+  campo: 'items' | 'recibos';
+  evento: 'lote.completado' | 'nomina.completada';
+  max: number;
+  /** The request's body, with the stack up (a batch may relate to comprobantes stamped before it). */
+  cuerpo(api: string, headers: Record<string, string>): Promise<unknown>;
+  /** What the request carries, for the table. */
+  desglose: string;
+  titulo: string;
+}
+
+/** The 30 PUE and 30 PPD facturas a batch relates to, stamped before it: their UUIDs. */
+async function previas(api: string, headers: Record<string, string>, metodo: 'PUE' | 'PPD') {
+  const ids = await Promise.all(
+    Array.from({ length: RELACIONADAS }, async (_, i) => {
+      // 1,160.00 each: two notas de crédito of 116.00 fit in a PUE's saldo
+      const base = factura(10_000 + i);
+      const body = { ...base, metodo_pago: metodo, forma_pago: metodo === 'PPD' ? '99' : '03', conceptos: [{ ...base.conceptos[0]!, cantidad: '10' }] };
+      return (JSON.parse((await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(body) })).text) as { id: string }).id;
+    }),
+  );
+  const estados = new Map<string, string>();
+  const limite = Date.now() + 120_000;
+  while (Date.now() < limite) {
+    await listarEstados(api, headers, estados);
+    if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
+    await dormir(300);
+  }
+  return ids.map((id) => estados.get(id)!.split('|')[1]!);
+}
+
+function tandaDeLote(n: number): Tanda {
+  const porTipo = new Map<string, number>();
+  for (const i of itemsDeLote(n, Array(RELACIONADAS).fill(''), Array(RELACIONADAS).fill(''))) porTipo.set(i.tipo, (porTipo.get(i.tipo) ?? 0) + 1);
+  return {
+    nombre: 'lote',
+    ruta: '/lotes',
+    campo: 'items',
+    evento: 'lote.completado',
+    max: 500,
+    cuerpo: async (api, headers) => ({ items: itemsDeLote(n, await previas(api, headers, 'PUE'), await previas(api, headers, 'PPD')) }),
+    desglose: [...porTipo].map(([t, k]) => `${k} ${t}`).join(', '),
+    titulo: `one POST /lotes of ${n} items`,
+  };
+}
+
+// The characters of a CURP's check digit (RENAPO's instructivo), by value.
+const CURP_VALORES = '0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ';
+const digitoCurp = (c17: string) => String((10 - ([...c17].reduce((s, ch, i) => s + CURP_VALORES.indexOf(ch) * (18 - i), 0) % 10)) % 10);
+
+/** Employee i of the bench's payroll: born i × 9 days after 1970-01-01 (distinct RFC and CURP, each with its check digit). */
+function empleado(i: number) {
+  const nacimiento = new Date(Date.UTC(1970, 0, 1 + 9 * i)).toISOString();
+  const aammdd = nacimiento.slice(2, 4) + nacimiento.slice(5, 7) + nacimiento.slice(8, 10);
+  const rfc = `XOJI${aammdd}U4`;
+  const curp = `XOJI${aammdd}MDFDMN0`;
+  return { rfc: rfc + digitoVerificadorRfc(rfc), curp: curp + digitoCurp(curp), num_empleado: `E${String(i).padStart(4, '0')}`, num_seguridad_social: String(10_000_000_000 + i) };
+}
+
+function tandaDeNomina(n: number): Tanda {
+  // the example recibo's quincena is the payroll's; each recibo is the example for another employee
+  const { fecha_pago, fecha_inicial_pago, fecha_final_pago, tipo_nomina, ...recibo } = EJEMPLO_RECIBO_NOMINA;
+  const periodo = { tipo_nomina, fecha_pago, fecha_inicial_pago, fecha_final_pago };
+  return {
+    nombre: 'nomina',
+    ruta: '/nominas',
+    campo: 'recibos',
+    evento: 'nomina.completada',
+    max: 1000,
+    cuerpo: async () => ({
+      periodo,
+      recibos: Array.from({ length: n }, (_, i) => ({ ...recibo, receptor: { ...recibo.receptor, ...empleado(i), nombre: `EMPLEADO ${i} XODAR JIMENEZ` } })),
+    }),
+    desglose: `${n} employees, quincena ${fecha_inicial_pago} to ${fecha_final_pago}`,
+    titulo: `one POST /nominas of ${n} recibos`,
+  };
+}
+
+/** npm run bench:api -- --lote N / --nomina N: see the top of this file. */
+async function tanda(n: number, t: Tanda) {
+  if (!(n >= 1 && n <= t.max)) throw new Error(`--${t.nombre} takes 1 to ${t.max} ${t.campo}`);
+  const persistTo = mkdtempSync(path.join(scratch, `hexafac-${t.nombre}-`));
   const stack = await startLocalStack({ port: Number(values.port), persistTo, benchmark: true });
   const api = `${stack.base}/api/hexafac/v1`;
   const headers = { Authorization: `Bearer ${stack.token}`, 'Content-Type': 'application/json' };
   const plazo = Number(values.timeout) * SECOND;
-  let tLote = 0;
+  let tEnvio = 0;
   let t202 = 0;
   let tFin = 0;
-  let loteId = '';
-  // the last GET /lotes/{id}
-  const visto: { fin?: { completado_at: string | null; por_status: Record<string, number> } } = {};
+  let bytes = 0;
+  let id = '';
+  // the last GET of the batch
+  const visto: { fin?: { completado_at: string | null; aceptados: number; por_status: Record<string, number> } } = {};
   let aceptados: string[] = [];
   let rechazados: { indice: number; error: unknown }[] = [];
   try {
     await calentar(api, headers);
-    // the invoices the batch relates to, stamped before it
-    const previas = async (metodo: 'PUE' | 'PPD') => {
-      const ids = await Promise.all(
-        Array.from({ length: RELACIONADAS }, async (_, i) => {
-          // 1,160.00 each: two notas de crédito of 116.00 fit in a PUE's saldo
-          const base = factura(10_000 + i);
-          const body = { ...base, metodo_pago: metodo, forma_pago: metodo === 'PPD' ? '99' : '03', conceptos: [{ ...base.conceptos[0]!, cantidad: '10' }] };
-          return (JSON.parse((await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(body) })).text) as { id: string }).id;
-        }),
-      );
-      const estados = new Map<string, string>();
-      const limite = Date.now() + 120_000;
-      while (Date.now() < limite) {
-        await listarEstados(api, headers, estados);
-        if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
-        await dormir(300);
-      }
-      return ids.map((id) => estados.get(id)!.split('|')[1]!);
-    };
-    const items = itemsDeLote(n, await previas('PUE'), await previas('PPD'));
-    const cuerpo = JSON.stringify({ items });
-    tLote = Date.now();
-    const respuesta = await request(`${api}/lotes`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': `bench-lote-${tLote}` }, body: cuerpo });
+    const cuerpo = JSON.stringify(await t.cuerpo(api, headers));
+    bytes = Buffer.byteLength(cuerpo);
+    tEnvio = Date.now();
+    const respuesta = await request(`${api}${t.ruta}`, { method: 'POST', headers: { ...headers, 'Idempotency-Key': `bench-${t.nombre}-${tEnvio}` }, body: cuerpo });
     t202 = Date.now();
     if (respuesta.status === 429) {
-      console.log(`\nPOST /lotes answered 429 (rate limit): ${respuesta.text}\nNot retried: the batch class's quota must allow one batch.`);
+      console.log(`\nPOST ${t.ruta} answered 429 (rate limit): ${respuesta.text}\nNot retried: the class's quota must allow one request.`);
       return;
     }
-    if (respuesta.status !== 202) throw new Error(`POST /lotes: ${respuesta.status} ${respuesta.text.slice(0, 2000)}`);
-    const r = JSON.parse(respuesta.text) as { id: string; items: { indice: number; status: string; id?: string; error?: unknown }[] };
-    loteId = r.id;
-    aceptados = r.items.flatMap((i) => (i.status === 'aceptado' ? [i.id!] : []));
-    rechazados = r.items.flatMap((i) => (i.status === 'rechazado' ? [{ indice: i.indice, error: i.error }] : []));
+    if (respuesta.status !== 202) throw new Error(`POST ${t.ruta}: ${respuesta.status} ${respuesta.text.slice(0, 2000)}`);
+    type Resultado = { indice: number; status: string; id?: string; error?: unknown };
+    const r = JSON.parse(respuesta.text) as { id: string; items?: Resultado[]; recibos?: Resultado[] };
+    id = r.id;
+    const resultados = r[t.campo] ?? [];
+    aceptados = resultados.flatMap((i) => (i.status === 'aceptado' ? [i.id!] : []));
+    rechazados = resultados.flatMap((i) => (i.status === 'rechazado' ? [{ indice: i.indice, error: i.error }] : []));
     const limite = Date.now() + plazo;
     while (Date.now() < limite) {
-      visto.fin = JSON.parse((await request(`${api}/lotes/${loteId}`, { headers })).text) as typeof visto.fin;
+      visto.fin = JSON.parse((await request(`${api}${t.ruta}/${id}`, { headers })).text) as typeof visto.fin;
       if (visto.fin!.completado_at) break;
       await dormir(250);
     }
@@ -505,47 +578,49 @@ async function lote() {
     await stack.stop();
   }
   try {
-    if (!loteId) return;
+    if (!id) return;
     // With wrangler stopped, its D1 to ourselves: the batch's rows, their stamps (timed by their event rows), and the events.
     const filas = querySql<{ id: string; status: string; uuid: string | null; serie: string; folio: string; timbrada_at: string | null }>(
       `SELECT f.id, f.status, f.uuid, f.serie, f.folio,
          (SELECT MAX(e.created_at) FROM hexafac_eventos e WHERE e.factura_id = f.id AND e.status_nuevo = 'timbrada') AS timbrada_at
-       FROM hexafac_facturas f WHERE f.lote_id = ${`'${loteId}'`}`,
+       FROM hexafac_facturas f WHERE f.lote_id = ${`'${id}'`}`,
       { persistTo },
     );
     const todas = querySql<{ serie: string; folio: string; uuid: string | null }>('SELECT serie, folio, uuid FROM hexafac_facturas', { persistTo });
     const [{ completados }] = querySql<{ completados: number }>(
-      `SELECT COUNT(*) AS completados FROM hexafac_eventos WHERE type = 'lote.completado' AND json_extract(data, '$.id') = '${loteId}'`,
+      `SELECT COUNT(*) AS completados FROM hexafac_eventos WHERE type = '${t.evento}' AND json_extract(data, '$.id') = '${id}'`,
       { persistTo },
     ) as [{ completados: number }];
     const porId = new Map(filas.map((f) => [f.id, f]));
-    const timbradas = aceptados.filter((id) => porId.get(id)?.status === 'timbrada' && porId.get(id)!.timbrada_at);
+    const timbradas = aceptados.filter((a) => porId.get(a)?.status === 'timbrada' && porId.get(a)!.timbrada_at);
     const uuids = todas.flatMap((f) => (f.uuid ? [f.uuid] : []));
+    const uuidsDelLote = new Set(filas.flatMap((f) => (f.uuid ? [f.uuid] : [])));
     const folios = todas.map((f) => `${f.serie}|${f.folio}`);
     const duplicadas = filas.length - new Set(aceptados).size + (uuids.length - new Set(uuids).size) + (folios.length - new Set(folios).size);
-    const ultima = Math.max(...timbradas.map((id) => Date.parse(porId.get(id)!.timbrada_at!)));
-    const porTipo = new Map<string, number>();
-    for (const i of itemsDeLote(n, Array(RELACIONADAS).fill(''), Array(RELACIONADAS).fill(''))) porTipo.set(i.tipo, (porTipo.get(i.tipo) ?? 0) + 1);
+    const ultima = Math.max(...timbradas.map((a) => Date.parse(porId.get(a)!.timbrada_at!)));
     const { fin } = visto;
     const todasTimbradas = timbradas.length === aceptados.length && aceptados.length > 0;
     const tabla = [
-      ['items sent (one request)', String(n), ''],
-      ['  by tipo', [...porTipo].map(([t, k]) => `${k} ${t}`).join(', '), ''],
+      [`${t.campo} sent (one request)`, String(n), ''],
+      ['  request body (MiB)', (bytes / 2 ** 20).toFixed(2), ''],
       ['accepted in that request', String(aceptados.length), String(n)],
-      ['refused items', String(rechazados.length), '0'],
-      ['batch request (s)', ((t202 - tLote) / SECOND).toFixed(2), ''],
-      ['accepted items/s', (aceptados.length / ((t202 - tLote) / SECOND)).toFixed(1), ''],
-      ['request → all timbrada (s)', todasTimbradas ? ((ultima - tLote) / SECOND).toFixed(1) : `> ${((tFin - tLote) / SECOND).toFixed(0)}`, ''],
+      [`refused ${t.campo}`, String(rechazados.length), '0'],
+      ['request (s)', ((t202 - tEnvio) / SECOND).toFixed(2), ''],
+      [`accepted ${t.campo}/s`, (aceptados.length / ((t202 - tEnvio) / SECOND)).toFixed(1), ''],
+      ['request → all timbrada (s)', todasTimbradas ? ((ultima - tEnvio) / SECOND).toFixed(1) : `> ${((tFin - tEnvio) / SECOND).toFixed(0)}`, ''],
       ['stamped/s (202 → last stamp)', todasTimbradas ? (timbradas.length / Math.max(0.001, (ultima - t202) / SECOND)).toFixed(1) : '-', ''],
-      ['por_status (GET /lotes/{id})', fin ? Object.entries(fin.por_status).filter(([, k]) => k).map(([s, k]) => `${k} ${s}`).join(', ') : '-', ''],
+      [`rows of the ${t.nombre} (lote_id)`, String(filas.length), String(n)],
+      ['distinct UUIDs among them', String(uuidsDelLote.size), String(n)],
+      [`por_status (GET ${t.ruta}/{id})`, fin ? Object.entries(fin.por_status).filter(([, k]) => k).map(([s, k]) => `${k} ${s}`).join(', ') : '-', ''],
+      [`aceptados (GET ${t.ruta}/{id})`, String(fin?.aceptados ?? '-'), String(n)],
       ['lost', String(aceptados.length - timbradas.length), '0'],
       ['duplicated', String(duplicadas), '0'],
       ['completado_at set', fin?.completado_at ? 'yes' : 'no', 'yes'],
-      ['lote.completado events', String(completados), '1'],
+      [`${t.evento} events`, String(completados), '1'],
     ];
-    console.log(`\nHexaFac batch issuance — one POST /lotes of ${n} items, sandbox PAC, wrangler dev (no inspector, warn logs, D1 in ${scratch})\n`);
-    for (const [k, v, t] of tabla) console.log(`${k!.padEnd(32)}${v!.padStart(14)}   ${t ? `target ${t}` : ''}`);
-    if (rechazados.length) console.log(`\nfirst refused items: ${JSON.stringify(rechazados.slice(0, 3))}`);
+    console.log(`\nHexaFac batch issuance — ${t.titulo} (${t.desglose}), sandbox PAC, wrangler dev (no inspector, warn logs, D1 in ${scratch})\n`);
+    for (const [k, v, meta] of tabla) console.log(`${k!.padEnd(32)}${v!.padStart(14)}   ${meta ? `target ${meta}` : ''}`);
+    if (rechazados.length) console.log(`\nfirst refused ${t.campo}: ${JSON.stringify(rechazados.slice(0, 3))}`);
   } finally {
     rmSync(persistTo, { recursive: true, force: true });
   }
@@ -653,7 +728,7 @@ async function failover() {
   }
 }
 
-(values.lote ? lote() : values['pac-caido'] ? failover() : values.crash ? recuperacion() : main()).catch((e) => {
+(values.lote ? tanda(Number(values.lote), tandaDeLote(Number(values.lote))) : values.nomina ? tanda(Number(values.nomina), tandaDeNomina(Number(values.nomina))) : values['pac-caido'] ? failover() : values.crash ? recuperacion() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
