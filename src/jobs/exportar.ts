@@ -11,6 +11,7 @@ import type { Factura } from '../services/estado';
 import {
   datosExportacion,
   fallarExportacion,
+  PLAZO_PASO_MS,
   TIPO_CONTENIDO,
   type ExportacionFila,
   type FiltrosExportacion,
@@ -24,6 +25,14 @@ import { despacharEvento } from '../webhooks/events';
 // redelivered message finds its step done and stands down; only then is the next step's message sent. The last step
 // closes the archive; completing the upload, the status `lista` and the event `exportacion.lista` (one D1 batch,
 // once) come after a checkpoint that says so, so they are retried on their own.
+//
+// The chain of steps is only as alive as its one message in flight, and that message can be lost: under `wrangler
+// dev` the queue lives in workerd's memory, and wrangler rebuilds and restarts workerd whenever a source file of the
+// Worker changes (its esbuild watch is on even with `watch: false`), dropping the step running and its next message
+// (the export then sat `procesando` until the cron's re-send; 900+ comprobantes at ~1.5 s a step outlasted the quiet
+// spells of a checkout others edit). So a delivery first takes its step (tomarPaso): another copy of it stands down
+// while the holder is live, and takes it up once PLAZO_PASO_MS has passed, so the cron can re-send a quiet step early
+// without two deliveries writing the same parts.
 
 const ACK: JobResult = { action: 'ack' };
 const enc = new TextEncoder();
@@ -183,7 +192,7 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
   const paso = msg.paso ?? p.paso;
   if (paso < p.paso) {
     // Its step is done. If this very message committed it, the next message may not have gone out.
-    if (msg.id && msg.id === p.mensaje) siguientePaso(deps, id, p.paso);
+    if (msg.id && msg.id === p.mensaje) await siguientePaso(deps, id, p.paso);
     return ACK;
   }
   // Messages go out only after their step's commit, so none can be ahead of the checkpoint: not ours to act on (a
@@ -192,6 +201,10 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
     deps.log.error('mensaje de exportación adelantado al checkpoint', { id, paso, checkpoint: p.paso });
     return ACK;
   }
+
+  // The step is this delivery's once it holds it (another copy of it, live, keeps it; one past PLAZO_PASO_MS is gone).
+  const mensaje = msg.id ?? uuidv7(deps.clock().getTime());
+  if (!(await tomarPaso(deps, id, paso, mensaje))) return ACK;
 
   const t = tenantOfRow(exp);
   const filtros = exp.filtros as unknown as FiltrosExportacion;
@@ -243,7 +256,8 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
     ...p,
     paso: paso + 1,
     cursor: filas.at(-1)?.id ?? p.cursor,
-    mensaje: msg.id,
+    mensaje,
+    tomado: undefined,
     uploadId,
     entradas: p.entradas + entradas,
     directorio: p.directorio + directorioBytes,
@@ -275,17 +289,30 @@ export async function procesarExportacion(deps: Deps, id: string, _intento: numb
   // Another delivery of this step committed first: its checkpoint (and its next message) stand.
   if (!r.meta.changes) return ACK;
   if (ultimo) return terminar(deps, { ...exp, status: 'procesando' }, siguiente);
-  siguientePaso(deps, id, paso + 1);
+  await siguientePaso(deps, id, paso + 1);
   return ACK;
 }
 
+/** Takes step `paso` for `mensaje`: free, already its own (a redelivery of it), or held past PLAZO_PASO_MS. */
+async function tomarPaso(deps: Deps, id: string, paso: number, mensaje: string): Promise<boolean> {
+  const ahora = deps.clock();
+  const r = await deps.d1
+    .prepare(
+      `UPDATE hexafac_exportaciones SET status = 'procesando', progreso = json_set(progreso, '$.tomado', ?), updated_at = ?
+       WHERE id = ? AND status IN ('pendiente', 'procesando') AND json_extract(progreso, '$.paso') = ?
+         AND (json_extract(progreso, '$.tomado') IS NULL OR json_extract(progreso, '$.tomado') = ? OR updated_at < ?)`,
+    )
+    .bind(mensaje, ahora.toISOString(), id, paso, mensaje, new Date(ahora.getTime() - PLAZO_PASO_MS).toISOString())
+    .run();
+  return r.meta.changes > 0;
+}
+
 /**
- * The next step's message, sent beside the answer (waitUntil), not awaited: the step's batch ends without waiting on its
- * own queue (a consumer awaiting an immediate send to its own queue stopped the whole queue under wrangler dev,
- * workers-sdk#4639). A send lost this way is re-sent by the cron (src/jobs/barrido.ts).
+ * The next step's message, sent once the step's checkpoint is committed and awaited: a send that fails throws, so this
+ * message is retried and its redelivery, finding its own commit (`mensaje`), sends it again.
  */
-function siguientePaso(deps: Deps, id: string, paso: number): void {
-  deps.defer(deps.queue.send({ kind: 'exportar', id, paso }).catch((err: Error) => deps.log.error('no se envió el paso de la exportación', { id, paso, error: err.message })));
+async function siguientePaso(deps: Deps, id: string, paso: number): Promise<void> {
+  await deps.queue.send({ kind: 'exportar', id, paso });
 }
 
 const concat = (bs: Uint8Array[]) => {

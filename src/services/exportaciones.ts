@@ -4,6 +4,7 @@ import type { Deps } from '../deps';
 import { DomainError, type ErrorDetail } from '../lib/errors';
 import { withIdempotency, type Idempotent } from '../lib/idempotency';
 import { uuidv7 } from '../lib/ids';
+import { MINUTE } from '../lib/time';
 import { findOwned, tenantColumns, tenantDb, type Tenant } from '../lib/tenancy';
 import type { Archivo } from './archivos';
 import { claveArchivo, type TipoComprobante } from './comprobantes';
@@ -58,6 +59,8 @@ export interface Progreso {
   cursor?: string;
   /** The queue message that committed the last step: its own redelivery re-sends the next one. */
   mensaje?: string;
+  /** The queue message that holds the step in progress (`updated_at` is when it took it; see PLAZO_PASO_MS). */
+  tomado?: string;
   uploadId?: string;
   partes: { partNumber: number; etag: string }[];
   /** Bytes of the file written so far (uploaded parts + the carried tail). */
@@ -74,6 +77,12 @@ export interface Progreso {
 }
 
 export const MAX_RANGO_DIAS = 366;
+/**
+ * How long a delivery holds the step it took (a step is one slice: seconds, not minutes). Meanwhile another copy of
+ * the step stands down; past it the holder is presumed gone (its message lost with it) and the next copy takes the
+ * step up. So the cron may re-send a step quiet for longer than this without two deliveries writing the same parts.
+ */
+export const PLAZO_PASO_MS = 2 * MINUTE;
 const POR_PASO = 100;
 /** R2's minimum is 5 MiB; a little more keeps the part count of a 3 GB export far below its 10,000. */
 const TAMANO_PARTE = 8 * 1024 * 1024;

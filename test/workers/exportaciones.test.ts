@@ -7,7 +7,7 @@ import { depsDe } from '../../src/deps';
 import { barrer } from '../../src/jobs/barrido';
 import { procesarExportacion } from '../../src/jobs/exportar';
 import type { JobMessage } from '../../src/lib/queue';
-import { crearExportacion, type Progreso } from '../../src/services/exportaciones';
+import { crearExportacion, PLAZO_PASO_MS, type Progreso } from '../../src/services/exportaciones';
 import { api, createEmisor, createKey, createTenant, expectError, facturaBase, insertarFactura, json, waitFor } from '../helpers';
 
 // POST /exportaciones end to end on the real D1, queue and R2: the job runs in many small steps (forced slice and
@@ -183,6 +183,29 @@ describe('POST /exportaciones', () => {
     expect(new Set(entradas.map((e) => e.name)).size).toBe(entradas.length);
     expect(entradas).toHaveLength(7);
     expect((await eventosDe(emisor.app.id)).filter((e) => (e.data as { id: string }).id === value.id)).toHaveLength(1);
+  });
+
+  it('a copy of a step another delivery holds stands down; past PLAZO_PASO_MS it takes the step up', async () => {
+    const enviados: JobMessage[] = [];
+    const queue = { send: async (m: JobMessage) => void enviados.push(m) } as unknown as Queue<JobMessage>;
+    const deps = depsDe(env, undefined, { queue });
+    const { value } = await crearExportacion(deps, { applicationId: emisor.app.id, mode: 'test' }, { formato: 'csv', filtros: RANGO }, { porPaso: 3 });
+    await waitFor(async () => enviados.length === 1, 'primer mensaje');
+    // a delivery took step 0 just now and was lost with its message (a wrangler dev reload, an evicted isolate)
+    await env.DB.prepare(`UPDATE hexafac_exportaciones SET progreso = json_set(progreso, '$.tomado', 'perdido'), updated_at = ? WHERE id = ?`)
+      .bind(new Date().toISOString(), value.id)
+      .run();
+    const progreso = async () => (await db.select().from(exportaciones).where(eq(exportaciones.id, value.id)).get())!.progreso as unknown as Progreso;
+    expect(await procesarExportacion(deps, value.id, 1, { paso: 0, id: 'copia' })).toEqual({ action: 'ack' });
+    expect(await progreso()).toMatchObject({ paso: 0, tomado: 'perdido', comprobantes: 0 });
+    expect(enviados).toHaveLength(1);
+
+    const despues = depsDe(env, undefined, { queue, clock: () => new Date(Date.now() + PLAZO_PASO_MS + 1000) });
+    expect(await procesarExportacion(despues, value.id, 1, { paso: 0, id: 'copia' })).toEqual({ action: 'ack' });
+    const p = await progreso();
+    expect(p).toMatchObject({ paso: 1, mensaje: 'copia', comprobantes: 3 });
+    expect(p.tomado).toBeUndefined();
+    expect(enviados.at(-1)).toEqual({ kind: 'exportar', id: value.id, paso: 1 });
   });
 
   it('an export whose message was lost is taken up again by the cron, past a message retry chain', async () => {
