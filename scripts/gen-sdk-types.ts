@@ -10,12 +10,11 @@ import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const SCHEMA_FILE = path.join(root, 'sdk/src/schema.d.ts');
 
-// Route modules reach `cloudflare:workers` (the Durable Object base class) and `cloudflare:email` (the raw email
-// message) at import time; building the document touches none of it, so in Node those modules are empty stand-ins.
+// Route modules reach `cloudflare:workers` (the Durable Object base class) at import time; building the document
+// touches none of it, so in Node that module is an empty stand-in.
 const STUBS = {
   'cloudflare:workers': `export class DurableObject { constructor(ctx, env) { this.ctx = ctx; this.env = env; } }
 export class WorkerEntrypoint {} export const env = {};`,
-  'cloudflare:email': 'export class EmailMessage {}',
 };
 const HOOKS = `const STUBS = ${JSON.stringify(STUBS)};
 export async function resolve(specifier, context, next) {

@@ -1,4 +1,3 @@
-import { EmailMessage } from 'cloudflare:email';
 import { getDb, type Db } from './db/client';
 import type { Env } from './env';
 import { log, type Logger } from './lib/log';
@@ -62,5 +61,12 @@ export function depsDe(env: Env, ctx?: Contexto, over: Partial<Deps> = {}): Deps
 
 function correoDe(env: Env): Deps['correo'] {
   const remitente = env.CORREO_REMITENTE || 'facturas@hexafac.mx';
-  return { remitente, enviar: (para, raw) => env.CORREO.send(new EmailMessage(remitente, para, raw)) };
+  return {
+    remitente,
+    // imported when a message is sent: Node scripts (npm start's local stack, keys) load this module, and Node has no cloudflare:email
+    enviar: async (para, raw) => {
+      const { EmailMessage } = await import('cloudflare:email');
+      return env.CORREO.send(new EmailMessage(remitente, para, raw));
+    },
+  };
 }
