@@ -1037,7 +1037,7 @@ export interface paths {
         };
         /**
          * Descargar la representación impresa (PDF) de un recibo de nómina
-         * @description Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.
+         * @description Con el trabajador (CURP, NSS, número de empleado, puesto, periodo, días pagados, SDI), sus percepciones, deducciones, otros pagos e incapacidades y el neto a pagar con letra. Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.
          */
         get: operations["descargarPdfReciboNomina"];
         put?: never;
@@ -1134,8 +1134,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Descargar el XML timbrado del traslado
-         * @description Un traslado sin timbrar (pendiente…) aún no tiene archivo: 409.
+         * Descargar el XML timbrado de un traslado
+         * @description Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.
          */
         get: operations["descargarXmlTraslado"];
         put?: never;
@@ -1154,8 +1154,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Descargar la representación impresa del traslado (ubicaciones, mercancías, autotransporte, figuras, IdCCP y QR)
-         * @description Un traslado sin timbrar (pendiente…) aún no tiene archivo: 409.
+         * Descargar la representación impresa (PDF) de un traslado
+         * @description Con la Carta Porte: ubicaciones, mercancías, autotransporte, figuras, IdCCP y QR. Sin timbrar (pendiente, rechazado, error) aún no tiene archivo: 409 `factura_no_timbrada`.
          */
         get: operations["descargarPdfTraslado"];
         put?: never;
@@ -1710,6 +1710,26 @@ export interface paths {
         };
         /** Consulta un código postal (c_CodigoPostal) */
         get: operations["obtenerCodigoPostal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalogos/carta-porte/{nombre}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Busca en un catálogo del complemento Carta Porte 3.1
+         * @description Catálogos: `material-peligroso` (c_MaterialPeligroso), `tipo-embalaje` (c_TipoEmbalaje), `config-autotransporte` (c_ConfigAutotransporte), `subtipo-remolque` (c_SubTipoRem), `tipo-permiso` (c_TipoPermiso), `figura-transporte` (c_FiguraTransporte), `parte-transporte` (c_ParteTransporte), `regimen-aduanero` (c_RegimenAduanero), `documento-aduanero` (c_DocumentoAduanero), `tipo-materia` (c_TipoMateria), `sector-cofepris` (c_SectorCOFEPRIS), `clave-transporte` (c_CveTransporte), `clave-unidad-peso` (c_ClaveUnidadPeso). Con `q`, primero las claves que empiezan así (T3 da T3S1, T3S2…) y luego las descripciones que contienen cada palabra (sin distinguir acentos ni mayúsculas), por relevancia; sin `q`, el catálogo completo en orden de clave, por páginas. Son las claves que HexaFac acepta en `carta_porte` antes de timbrar. c_ClaveProdServCP (`bienes_transp`) y c_Colonia (`domicilio.colonia`) no están: el SAT no los publica como datos, y HexaFac solo revisa su forma (8 dígitos; 4 dígitos con país MEX); los demás catálogos del SAT para otros medios de transporte tampoco, porque HexaFac solo ofrece autotransporte federal.
+         */
+        get: operations["buscarCatalogoCartaPorte"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4558,7 +4578,7 @@ export interface components {
                 uuids: string[];
             }[];
             /**
-             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias. Las claves de sus catálogos (material peligroso, embalaje, configuración vehicular, permisos, figuras…) se buscan en GET /catalogos/carta-porte/{nombre}.
              * @example {
              *       "ubicaciones": [
              *         {
@@ -4592,6 +4612,22 @@ export interface components {
              *             "pais": "MEX",
              *             "codigo_postal": "06600"
              *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000002",
+             *           "rfc_remitente_destinatario": "URE180429TM6",
+             *           "nombre_remitente_destinatario": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
+             *           "fecha_hora_salida_llegada": "2026-11-21T06:00:00",
+             *           "distancia_recorrida": "212.25",
+             *           "domicilio": {
+             *             "calle": "5 de Mayo",
+             *             "numero_exterior": "12",
+             *             "municipio": "014",
+             *             "estado": "QUE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "76000"
+             *           }
              *         }
              *       ],
              *       "mercancias": {
@@ -4599,24 +4635,51 @@ export interface components {
              *           {
              *             "bienes_transp": "43211500",
              *             "descripcion": "Computadoras portátiles",
-             *             "cantidad": "40",
+             *             "cantidad": "25",
              *             "clave_unidad": "H87",
-             *             "peso_en_kg": "120.5"
+             *             "peso_en_kg": "75.3",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "25",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000001"
+             *               }
+             *             ]
+             *           },
+             *           {
+             *             "bienes_transp": "43211900",
+             *             "descripcion": "Monitores",
+             *             "cantidad": "15",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "60.125",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "15",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000002"
+             *               }
+             *             ]
              *           }
              *         ],
              *         "autotransporte": {
              *           "perm_sct": "TPAF01",
              *           "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
              *           "identificacion_vehicular": {
-             *             "config_vehicular": "C2",
-             *             "peso_bruto_vehicular": "7.5",
+             *             "config_vehicular": "T3S2",
+             *             "peso_bruto_vehicular": "41.5",
              *             "placa_vm": "501AAA",
              *             "anio_modelo_vm": "2022"
              *           },
              *           "seguros": {
              *             "asegura_resp_civil": "SEGUROS DEL NORTE",
              *             "poliza_resp_civil": "RC-123456"
-             *           }
+             *           },
+             *           "remolques": [
+             *             {
+             *               "sub_tipo_rem": "CTR004",
+             *               "placa": "752WZ8"
+             *             }
+             *           ]
              *         }
              *       },
              *       "figura_transporte": [
@@ -4821,7 +4884,7 @@ export interface components {
                          */
                         material_peligroso?: "Sí" | "No";
                         /**
-                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @description c_MaterialPeligroso (número ONU; GET /catalogos/carta-porte/material-peligroso?q=gasolina); obligatorio con material_peligroso Sí.
                          * @example 1203
                          */
                         cve_material_peligroso?: string;
@@ -5631,7 +5694,7 @@ export interface components {
                 uuids: string[];
             }[];
             /**
-             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias. Las claves de sus catálogos (material peligroso, embalaje, configuración vehicular, permisos, figuras…) se buscan en GET /catalogos/carta-porte/{nombre}.
              * @example {
              *       "ubicaciones": [
              *         {
@@ -5665,6 +5728,22 @@ export interface components {
              *             "pais": "MEX",
              *             "codigo_postal": "06600"
              *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000002",
+             *           "rfc_remitente_destinatario": "URE180429TM6",
+             *           "nombre_remitente_destinatario": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
+             *           "fecha_hora_salida_llegada": "2026-11-21T06:00:00",
+             *           "distancia_recorrida": "212.25",
+             *           "domicilio": {
+             *             "calle": "5 de Mayo",
+             *             "numero_exterior": "12",
+             *             "municipio": "014",
+             *             "estado": "QUE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "76000"
+             *           }
              *         }
              *       ],
              *       "mercancias": {
@@ -5672,24 +5751,51 @@ export interface components {
              *           {
              *             "bienes_transp": "43211500",
              *             "descripcion": "Computadoras portátiles",
-             *             "cantidad": "40",
+             *             "cantidad": "25",
              *             "clave_unidad": "H87",
-             *             "peso_en_kg": "120.5"
+             *             "peso_en_kg": "75.3",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "25",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000001"
+             *               }
+             *             ]
+             *           },
+             *           {
+             *             "bienes_transp": "43211900",
+             *             "descripcion": "Monitores",
+             *             "cantidad": "15",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "60.125",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "15",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000002"
+             *               }
+             *             ]
              *           }
              *         ],
              *         "autotransporte": {
              *           "perm_sct": "TPAF01",
              *           "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
              *           "identificacion_vehicular": {
-             *             "config_vehicular": "C2",
-             *             "peso_bruto_vehicular": "7.5",
+             *             "config_vehicular": "T3S2",
+             *             "peso_bruto_vehicular": "41.5",
              *             "placa_vm": "501AAA",
              *             "anio_modelo_vm": "2022"
              *           },
              *           "seguros": {
              *             "asegura_resp_civil": "SEGUROS DEL NORTE",
              *             "poliza_resp_civil": "RC-123456"
-             *           }
+             *           },
+             *           "remolques": [
+             *             {
+             *               "sub_tipo_rem": "CTR004",
+             *               "placa": "752WZ8"
+             *             }
+             *           ]
              *         }
              *       },
              *       "figura_transporte": [
@@ -5894,7 +6000,7 @@ export interface components {
                          */
                         material_peligroso?: "Sí" | "No";
                         /**
-                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @description c_MaterialPeligroso (número ONU; GET /catalogos/carta-porte/material-peligroso?q=gasolina); obligatorio con material_peligroso Sí.
                          * @example 1203
                          */
                         cve_material_peligroso?: string;
@@ -6575,7 +6681,7 @@ export interface components {
                 uuids: string[];
             }[];
             /**
-             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias. Las claves de sus catálogos (material peligroso, embalaje, configuración vehicular, permisos, figuras…) se buscan en GET /catalogos/carta-porte/{nombre}.
              * @example {
              *       "ubicaciones": [
              *         {
@@ -6609,6 +6715,22 @@ export interface components {
              *             "pais": "MEX",
              *             "codigo_postal": "06600"
              *           }
+             *         },
+             *         {
+             *           "tipo_ubicacion": "Destino",
+             *           "id_ubicacion": "DE000002",
+             *           "rfc_remitente_destinatario": "URE180429TM6",
+             *           "nombre_remitente_destinatario": "UNIVERSIDAD ROBOTICA ESPAÑOLA",
+             *           "fecha_hora_salida_llegada": "2026-11-21T06:00:00",
+             *           "distancia_recorrida": "212.25",
+             *           "domicilio": {
+             *             "calle": "5 de Mayo",
+             *             "numero_exterior": "12",
+             *             "municipio": "014",
+             *             "estado": "QUE",
+             *             "pais": "MEX",
+             *             "codigo_postal": "76000"
+             *           }
              *         }
              *       ],
              *       "mercancias": {
@@ -6616,24 +6738,51 @@ export interface components {
              *           {
              *             "bienes_transp": "43211500",
              *             "descripcion": "Computadoras portátiles",
-             *             "cantidad": "40",
+             *             "cantidad": "25",
              *             "clave_unidad": "H87",
-             *             "peso_en_kg": "120.5"
+             *             "peso_en_kg": "75.3",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "25",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000001"
+             *               }
+             *             ]
+             *           },
+             *           {
+             *             "bienes_transp": "43211900",
+             *             "descripcion": "Monitores",
+             *             "cantidad": "15",
+             *             "clave_unidad": "H87",
+             *             "peso_en_kg": "60.125",
+             *             "cantidad_transporta": [
+             *               {
+             *                 "cantidad": "15",
+             *                 "id_origen": "OR000001",
+             *                 "id_destino": "DE000002"
+             *               }
+             *             ]
              *           }
              *         ],
              *         "autotransporte": {
              *           "perm_sct": "TPAF01",
              *           "num_permiso_sct": "0X2XTXZ0X5X0X3X2X1X0",
              *           "identificacion_vehicular": {
-             *             "config_vehicular": "C2",
-             *             "peso_bruto_vehicular": "7.5",
+             *             "config_vehicular": "T3S2",
+             *             "peso_bruto_vehicular": "41.5",
              *             "placa_vm": "501AAA",
              *             "anio_modelo_vm": "2022"
              *           },
              *           "seguros": {
              *             "asegura_resp_civil": "SEGUROS DEL NORTE",
              *             "poliza_resp_civil": "RC-123456"
-             *           }
+             *           },
+             *           "remolques": [
+             *             {
+             *               "sub_tipo_rem": "CTR004",
+             *               "placa": "752WZ8"
+             *             }
+             *           ]
              *         }
              *       },
              *       "figura_transporte": [
@@ -6838,7 +6987,7 @@ export interface components {
                          */
                         material_peligroso?: "Sí" | "No";
                         /**
-                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @description c_MaterialPeligroso (número ONU; GET /catalogos/carta-porte/material-peligroso?q=gasolina); obligatorio con material_peligroso Sí.
                          * @example 1203
                          */
                         cve_material_peligroso?: string;
@@ -7825,10 +7974,10 @@ export interface components {
                 /** @description Solo en un borrador: POST para timbrarlo. */
                 timbrar?: string;
             };
-            nomina: components["schemas"]["NominaResumen"];
+            nomina: components["schemas"]["ReciboNominaResumen"];
         };
         /** @description El trabajador (nombre y RFC en `receptor`), el periodo y los totales del recibo. */
-        NominaResumen: {
+        ReciboNominaResumen: {
             /** @example XOJI740919MDFDMN05 */
             curp: string;
             /** @example 0001 */
@@ -7927,7 +8076,7 @@ export interface components {
             aplicaciones?: components["schemas"]["Aplicacion"][];
             /** @description Sus envíos por correo, del más antiguo al más reciente. */
             envios: components["schemas"]["Envio"][];
-            nomina: components["schemas"]["NominaResumen"];
+            nomina: components["schemas"]["ReciboNominaResumen"];
         };
         /** @description Un CFDI de traslado (tipo T) con el complemento Carta Porte 3.1. */
         TrasladoNuevo: {
@@ -8061,7 +8210,7 @@ export interface components {
             /** @description Siempre XXX en un traslado; se puede omitir (otra es un error CP103). */
             moneda?: string;
             /**
-             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias.
+             * @description Complemento Carta Porte 3.1, autotransporte federal. HexaFac calcula IdCCP (si se omite), TotalDistRec, PesoBrutoTotal y NumTotalMercancias. Las claves de sus catálogos (material peligroso, embalaje, configuración vehicular, permisos, figuras…) se buscan en GET /catalogos/carta-porte/{nombre}.
              * @example {
              *       "ubicaciones": [
              *         {
@@ -8367,7 +8516,7 @@ export interface components {
                          */
                         material_peligroso?: "Sí" | "No";
                         /**
-                         * @description c_MaterialPeligroso (número ONU); obligatorio con material_peligroso Sí.
+                         * @description c_MaterialPeligroso (número ONU; GET /catalogos/carta-porte/material-peligroso?q=gasolina); obligatorio con material_peligroso Sí.
                          * @example 1203
                          */
                         cve_material_peligroso?: string;
@@ -8989,6 +9138,21 @@ export interface components {
             data: components["schemas"]["NominaResumen"][];
             next_cursor: string | null;
         };
+        NominaResumen: {
+            id: string;
+            periodo: components["schemas"]["PeriodoNomina"];
+            total: number;
+            /** @description Recibos aceptados (con id), que se timbran por sí solos. */
+            aceptados: number;
+            /** @description Recibos rechazados al aceptarse: no se guardó nada de ellos. */
+            rechazados: number;
+            /** @description Cuándo ningún recibo quedó `pendiente` (webhook `nomina.completada`). */
+            completado_at: string | null;
+            created_at: string;
+            links: {
+                self: string;
+            };
+        };
         Exportacion: {
             id: string;
             /** @enum {string} */
@@ -9426,6 +9590,29 @@ export interface components {
             zona_horaria: string;
             /** @description En la región fronteriza norte o sur de los decretos de estímulos fiscales (IVA 8 %). */
             franja_fronteriza: boolean;
+        };
+        CatalogoCartaPorte: {
+            /** @example material-peligroso */
+            nombre: string;
+            /**
+             * @description El catálogo del SAT (catCartaPorte).
+             * @example c_MaterialPeligroso
+             */
+            catalogo: string;
+            /**
+             * @example [
+             *       {
+             *         "clave": "1203",
+             *         "descripcion": "COMBUSTIBLE PARA MOTORES o GASOLINA",
+             *         "clase_o_div": "3"
+             *       }
+             *     ]
+             */
+            data: {
+                [key: string]: unknown;
+            }[];
+            /** @description Para pedir la página siguiente; null en la última. */
+            next_cursor: string | null;
         };
         Catalogo: {
             /** @example metodo-pago */
@@ -15610,12 +15797,12 @@ export interface operations {
                 /** @description El `next_cursor` de la página anterior. */
                 cursor?: string;
                 status?: "borrador" | "pendiente" | "timbrada" | "rechazada" | "error" | "cancelacion_pendiente" | "cancelada" | "cancelacion_rechazada";
-                tipo?: "I" | "E" | "P" | "N" | "T";
-                receptor_rfc?: string;
                 /** @description Fecha de emisión desde (inclusive), AAAA-MM-DD. */
                 desde?: string;
                 /** @description Fecha de emisión hasta (inclusive), AAAA-MM-DD. */
                 hasta?: string;
+                tipo?: "I" | "E" | "P" | "N" | "T";
+                receptor_rfc?: string;
             };
             header?: never;
             path?: never;
@@ -23187,7 +23374,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Descargar el XML timbrado del traslado */
+            /** @description Descargar el XML timbrado */
             200: {
                 headers: {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -23330,7 +23517,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Descargar la representación impresa del traslado (ubicaciones, mercancías, autotransporte, figuras, IdCCP y QR) */
+            /** @description Descargar la representación impresa (PDF) */
             200: {
                 headers: {
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -26433,6 +26620,17 @@ export interface operations {
                  *               "concepto": "Cuota obrera IMSS",
                  *               "importe": "190.37"
                  *             }
+                 *           ],
+                 *           "otros_pagos": [
+                 *             {
+                 *               "tipo_otro_pago": "002",
+                 *               "clave": "SPE",
+                 *               "concepto": "Subsidio para el empleo",
+                 *               "importe": "0.00",
+                 *               "subsidio_al_empleo": {
+                 *                 "subsidio_causado": "0.00"
+                 *               }
+                 *             }
                  *           ]
                  *         },
                  *         {
@@ -29409,6 +29607,135 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CodigoPostal"];
+                };
+            };
+            /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */
+            401: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "missing_api_key",
+                     *         "message": "Falta el encabezado Authorization: Bearer <API key>.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No existe (o pertenece a otra aplicación o al otro modo). */
+            404: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [],
+                     *         "code": "not_found",
+                     *         "message": "El comprobante no existe.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Datos inválidos: cada problema con su ruta y, cuando existe, el código CFDI40xxx del SAT. */
+            422: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "receptor.uso_cfdi",
+                     *             "message": "El uso de CFDI CN01 no aplica a una persona moral.",
+                     *             "code": "CFDI40161"
+                     *           }
+                     *         ],
+                     *         "code": "validation_error",
+                     *         "message": "El comprobante no cumple las reglas del SAT.",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Límite de uso excedido (por API key y clase de operación; ver README, «Límites de uso»). Reintenta tras `Retry-After`. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "details": [
+                     *           {
+                     *             "path": "Authorization",
+                     *             "message": "Se agotó la cuota de escrituras de esta API key.",
+                     *             "code": "rate_limit_exceeded"
+                     *           }
+                     *         ],
+                     *         "code": "rate_limit_exceeded",
+                     *         "message": "Límite de uso excedido en escrituras: 1000 solicitudes cada 60 s. Reintenta en 1 s (Retry-After).",
+                     *         "request_id": "req_01936f1c-6c2a-7d3e-9b4f-2a7c1e5d8f90"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    buscarCatalogoCartaPorte: {
+        parameters: {
+            query?: {
+                /** @description Una clave o su principio, o palabras de la descripción. */
+                q?: string;
+                /** @description Resultados como máximo (1–50). */
+                limit?: number;
+                /** @description El `next_cursor` de la página anterior. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Nombre del catálogo. */
+                nombre: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Las claves encontradas. */
+            200: {
+                headers: {
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogoCartaPorte"];
                 };
             };
             /** @description API key ausente, inválida, revocada o expirada, o aplicación suspendida. */

@@ -134,7 +134,7 @@ export const NominaResumenSchema = z
     total_otros_pagos: z.string().meta({ example: '0.00' }),
     neto: z.string().meta({ description: 'Neto a pagar: percepciones + otros pagos − deducciones (el Total del CFDI).', example: '7126.13' }),
   })
-  .meta({ id: 'NominaResumen', description: 'El trabajador (nombre y RFC en `receptor`), el periodo y los totales del recibo.' });
+  .meta({ id: 'ReciboNominaResumen', description: 'El trabajador (nombre y RFC en `receptor`), el periodo y los totales del recibo.' });
 
 export const ReciboNominaSchema = FacturaSchema.extend({ nomina: NominaResumenSchema }).meta({ id: 'ReciboNomina' });
 export const ReciboNominaDetalleSchema = FacturaDetalleSchema.extend({ nomina: NominaResumenSchema }).meta({ id: 'ReciboNominaDetalle' });
