@@ -2,7 +2,7 @@
 // facturas (POST /facturas at concurrency C) with the sandbox PAC, waits until every one is timbrada, asks for a ZIP
 // export of the day (POST /exportaciones), polls until it is lista, downloads it, unzips it with Info-ZIP's unzip and
 // compares every XML byte for byte with GET /facturas/{id}/xml (served from R2). Prints comprobantes, ZIP bytes,
-// export time, identical XMLs, PDFs present and the peak resident memory of the workerd processes while the export
+// export time, identical XMLs, PDFs present and the peak resident memory of this run's workerd processes while the export
 // ran (the isolate's own heap is not reported by wrangler dev; workerd's RSS bounds it from above). A 429 of the rate
 // limit is printed as such. A measurement, not a test.
 import { execFileSync } from 'node:child_process';
@@ -43,13 +43,23 @@ const factura = (i: number) => ({
 
 const dormir = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resident memory (kB) of every workerd process, summed. */
-function rssWorkerd(): number {
+/**
+ * Resident memory (kB) of the workerd processes under this run's wrangler, summed: other workerds on the machine (test
+ * pools, other dev sessions) are not this Worker's.
+ */
+function rssWorkerd(raiz: number): number {
   try {
-    return execFileSync('ps', ['-C', 'workerd', '-o', 'rss='], { encoding: 'utf8' })
+    const filas = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,rss=,comm='], { encoding: 'utf8' })
       .trim()
       .split('\n')
-      .reduce((n, l) => n + (Number(l.trim()) || 0), 0);
+      .map((l) => l.trim().split(/\s+/));
+    const arbol = new Set([raiz]);
+    // ps lists a child before its parent when pids wrap: add children until the tree stops growing
+    for (let n = 0; n !== arbol.size; ) {
+      n = arbol.size;
+      for (const [pid, ppid] of filas) if (arbol.has(Number(ppid))) arbol.add(Number(pid));
+    }
+    return filas.reduce((kb, [pid, , rss, comm]) => (comm === 'workerd' && arbol.has(Number(pid)) ? kb + Number(rss) : kb), 0);
   } catch {
     return 0;
   }
@@ -119,8 +129,9 @@ async function main() {
     if (creada.status === 429) limitados++;
     if (creada.status !== 202) throw new Error(`POST /exportaciones ${creada.status}: ${await creada.text()}`);
     const { id } = (await creada.json()) as { id: string };
-    let pico = rssWorkerd();
-    const muestreo = setInterval(() => (pico = Math.max(pico, rssWorkerd())), 500);
+    const rss = () => rssWorkerd(stack.wrangler.pid!);
+    let pico = rss();
+    const muestreo = setInterval(() => (pico = Math.max(pico, rss())), 500);
     let exp: { status: string; comprobantes: number; bytes: number; error: string | null; links: { descarga?: string } };
     for (;;) {
       exp = (await (await fetch(`${api}/exportaciones/${id}`, { headers })).json()) as typeof exp;
