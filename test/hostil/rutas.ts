@@ -204,6 +204,21 @@ function envioPorCorreo(kind: string, comprobante: (token: string) => Promise<{ 
   };
 }
 
+/** POST /{kind} of a tenant with a CSD: each accepted comprobante is stamped and proven. */
+function emision(kind: string, base: () => Json, muestras?: Partial<Muestras>): Preparar {
+  return async () => {
+    const { app, token } = await createEmisor();
+    return {
+      token,
+      apps: [app.id],
+      parametros: {},
+      base: base(),
+      tras2xx: (r) => comprobanteAceptado(token, r, `hostil-${kind}-${r.n}`),
+      ...(muestras ? { muestras } : {}),
+    };
+  };
+}
+
 /**
  * POST /{kind}/{id}/cancelar of a kind the SAT cancels without the receptor's acceptance (a recibo de nómina, a
  * traslado): an accepted request ends cancelada at once; the next body gets a fresh stamped one.
@@ -300,16 +315,7 @@ function facturaCompleta(): Json {
 }
 
 export const RUTAS: Record<string, Preparar> = {
-  'POST /facturas': async () => {
-    const { app, token } = await createEmisor();
-    return {
-      token,
-      apps: [app.id],
-      parametros: {},
-      base: facturaCompleta(),
-      tras2xx: (r) => comprobanteAceptado(token, r, `hostil-facturas-${r.n}`),
-    };
-  },
+  'POST /facturas': emision('facturas', facturaCompleta),
 
   'POST /notas-credito': async () => {
     const { app, token } = await createEmisor();
@@ -350,31 +356,11 @@ export const RUTAS: Record<string, Preparar> = {
     };
   },
 
-  'POST /recibos-nomina': async () => {
-    const { app, token } = await createEmisor();
-    return {
-      token,
-      apps: [app.id],
-      parametros: {},
-      base: EJEMPLO_RECIBO_NOMINA,
-      tras2xx: (r) => comprobanteAceptado(token, r, `hostil-recibos-nomina-${r.n}`),
-    };
-  },
-
-  'POST /traslados': async () => {
-    const { app, token } = await createEmisor();
-    return {
-      token,
-      apps: [app.id],
-      parametros: {},
-      base: TRASLADO,
-      tras2xx: (r) => comprobanteAceptado(token, r, `hostil-traslados-${r.n}`),
-      // Its receptor and conceptos are POST /facturas's at full size; the Carta Porte's many leaves are only here, and
-      // each accepted body costs a stamping: the bounds, a wrong type, a control and a special character per leaf (the
-      // injections would meet the same XML writer), one value per key the example leaves out.
-      muestras: { ...MUESTRAS_POR_HOJA, inyeccion: 0, longitud: 0, numero: 0, ausentes: 1 },
-    };
-  },
+  'POST /recibos-nomina': emision('recibos-nomina', () => EJEMPLO_RECIBO_NOMINA),
+  // Its receptor and conceptos are POST /facturas's at full size; the Carta Porte's many leaves are only here, and each
+  // accepted body costs a stamping: the bounds, a wrong type, a control and a special character per leaf (the
+  // injections would meet the same XML writer), one value per key the example leaves out.
+  'POST /traslados': emision('traslados', () => TRASLADO, { ...MUESTRAS_POR_HOJA, inyeccion: 0, longitud: 0, numero: 0, ausentes: 1 }),
 
   // A payroll is the batch engine (POST /lotes) over POST /recibos-nomina's recibos, whose leaves that route gets at
   // full size: here its one salaried recibo (which takes the payroll's registro patronal), fewer values per leaf,
