@@ -120,6 +120,18 @@ async function listarEstados(api: string, headers: Record<string, string>, estad
   } while (cursor);
 }
 
+/** Polls the facturas until every one of `ids` is timbrada, or `plazo` ms: the last listing, id → `status|uuid`. */
+async function esperarTimbradas(api: string, headers: Record<string, string>, ids: string[], plazo: number, pausa: number) {
+  const estados = new Map<string, string>();
+  const limite = Date.now() + plazo;
+  while (Date.now() < limite) {
+    await listarEstados(api, headers, estados);
+    if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
+    await dormir(pausa);
+  }
+  return estados;
+}
+
 async function main() {
   const persistTo = mkdtempSync(path.join(scratch, 'hexafac-bench-'));
   const stack = await startLocalStack({ port: Number(values.port), persistTo, benchmark: true });
@@ -159,14 +171,8 @@ async function main() {
       }),
     );
     const aceptacion = (performance.now() - t0) / 1000;
-    // Wait until every accepted invoice has left `pendiente` (or 10 minutes).
-    const estados = new Map<string, string>();
-    const limite = Date.now() + 600_000;
-    while (Date.now() < limite) {
-      await listarEstados(api, headers, estados);
-      if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
-      await dormir(500);
-    }
+    // Wait until every accepted invoice is timbrada (or 10 minutes).
+    const estados = await esperarTimbradas(api, headers, ids, 600_000, 500);
     const total = (performance.now() - t0) / 1000;
     const timbradas = ids.filter((id) => estados.get(id)?.startsWith('timbrada'));
     const uuids = timbradas.map((id) => estados.get(id)!.split('|')[1]);
@@ -474,13 +480,7 @@ async function previas(api: string, headers: Record<string, string>, metodo: 'PU
       return (JSON.parse((await request(`${api}/facturas`, { method: 'POST', headers, body: JSON.stringify(body) })).text) as { id: string }).id;
     }),
   );
-  const estados = new Map<string, string>();
-  const limite = Date.now() + 120_000;
-  while (Date.now() < limite) {
-    await listarEstados(api, headers, estados);
-    if (ids.every((id) => estados.get(id)?.startsWith('timbrada'))) break;
-    await dormir(300);
-  }
+  const estados = await esperarTimbradas(api, headers, ids, 120_000, 300);
   return ids.map((id) => estados.get(id)!.split('|')[1]!);
 }
 
