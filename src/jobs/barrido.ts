@@ -5,6 +5,7 @@ import { backoffSeconds } from '../lib/retry';
 import { MINUTE, SECOND } from '../lib/time';
 import { tenantOfRow } from '../lib/tenancy';
 import { enviosOlvidados } from '../services/envios';
+import { PLAZO_PASO_MS } from '../services/exportaciones';
 import { completarLote, lotesSinCompletar } from '../services/lotes';
 import { despacharPendientes } from '../webhooks/events';
 
@@ -32,11 +33,11 @@ const CANCELACION_OLVIDADA_MS = 10 * MINUTE;
  */
 const XML_SIN_ARCHIVAR_MS = 10 * MINUTE;
 /**
- * An export's step commits its checkpoint (updated_at) and sends the next message; a step quiet for longer than a
- * message's whole retry chain, doubled, lost it (wrangler dev keeps the queue in memory; a restart drops it). The
- * step is sent again: a step is guarded by its number, so a late original and this one commit it once.
+ * An export's step is taken (updated_at) before its work; one quiet past the holder's PLAZO_PASO_MS lost its message
+ * (wrangler dev keeps the queue in memory; a reload drops it). Sent again, the copy takes the step only once that has
+ * passed, and the step number lets one commit.
  */
-const EXPORTACION_OLVIDADA_MS = 10 * MINUTE;
+const EXPORTACION_OLVIDADA_MS = PLAZO_PASO_MS + MINUTE;
 /** An envío retried by the queue (10 s + 20 s + … ≈ 5 min before the dead-letter queue), doubled, as for an export. */
 const ENVIO_OLVIDADO_MS = 10 * MINUTE;
 /** Expired Idempotency-Keys and admin sessions are removed a batch at a time, so a run stays short. */
