@@ -10,9 +10,9 @@ const tags = ['Nómina'];
 
 const IdParamsSchema = z.object({ id: z.string().meta({ description: 'Id de la nómina.', example: '019ab1c2-0000-7000-8000-0000000000b1' }) });
 const fecha = (description: string, example: string) =>
-  z
-    .string()
-    .regex(/^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Debe ser una fecha AAAA-MM-DD')
+  z.iso
+    .date({ error: 'Debe ser una fecha AAAA-MM-DD del calendario' })
+    .regex(/^(19|20)/, 'Debe ser una fecha de 1900 a 2099')
     .meta({ description, example });
 
 const PeriodoSchema = z

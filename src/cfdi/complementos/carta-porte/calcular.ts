@@ -105,7 +105,7 @@ export function calcularCartaPorte(e: CartaPorteEntrada, p: Problemas): CartaPor
         seguros: {
           aseguraRespCivil: s.asegura_resp_civil, polizaRespCivil: s.poliza_resp_civil, aseguraMedAmbiente: s.asegura_med_ambiente,
           polizaMedAmbiente: s.poliza_med_ambiente, aseguraCarga: s.asegura_carga, polizaCarga: s.poliza_carga,
-          primaSeguro: s.prima_seguro === undefined ? undefined : formatear(dec(s.prima_seguro), 2),
+          primaSeguro: s.prima_seguro === undefined ? undefined : String(s.prima_seguro),
         },
         remolques: (a.remolques ?? []).map((r) => ({ subTipoRem: r.sub_tipo_rem, placa: r.placa })),
       },

@@ -78,4 +78,16 @@ describe('prepararNomina', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors).toContainEqual(expect.objectContaining({ path: 'deducciones', code: 'CFDI40169' }));
   });
+
+  // what the regex and decimal(3) let through and the PAC's nomina12.xsd refuses (xs:date; 0.001 ≤ NumDiasPagados ≤ 36160)
+  it.each([
+    ['fecha_pago', '2026-02-30'],
+    ['fecha_inicial_pago', '2025-02-29'],
+    ['num_dias_pagados', '0'],
+    ['num_dias_pagados', '36160.001'],
+  ])('refuses %s %s before stamping', (campo, valor) => {
+    const r = prepararNomina({ ...fixture('ordinaria-quincenal'), [campo]: valor }, EMISOR, { ahora: AHORA });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.path)).toContain(campo);
+  });
 });

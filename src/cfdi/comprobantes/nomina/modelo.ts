@@ -5,13 +5,16 @@
  */
 import { z } from 'zod';
 import { clave, decimal, objeto, patron, ReceptorEntradaSchema, texto, type Parcial } from '../../entrada';
+import { dec } from '../../decimal';
 import { RFC_XSD } from '../../rfc';
 import { FacturaEntradaSchema } from '../ingreso-egreso';
 
 // tdCFDI.xsd's t_CURP and t_Fecha; t_ImporteMXN is decimal(2).
 const CURP = /^[A-Z][AEIOUX][A-Z]{2}[0-9]{2}(0[1-9]|1[012])(0[1-9]|[12][0-9]|3[01])[MHX]([ABCMTZ]S|[BCJMOT]C|[CNPST]L|[GNQ]T|[GQS]R|C[MH]|[MY]N|[DH]G|NE|VZ|DF|SP)[BCDFGHJ-NP-TV-Z]{3}[0-9A-Z][0-9]$/;
 const curp = () => patron(CURP, 'CURP inválida');
-const fecha = () => patron(/^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'Debe ser una fecha AAAA-MM-DD');
+const FECHA = /^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+// xs:date: the pattern lets 2026-02-30 through, the PAC's schema does not (a refusal after the folio is taken)
+const fecha = () => patron(FECHA, 'Debe ser una fecha AAAA-MM-DD').refine((s) => !FECHA.test(s) || z.iso.date().safeParse(s).success, 'No es una fecha del calendario');
 const importe = () => decimal(2);
 // tdCFDI.xsd t_RFC (the format only: l_RFC, which the PAC checks, says whether it exists).
 const rfc = () => patron(RFC_XSD.ordenante, 'RFC inválido');
@@ -77,7 +80,8 @@ export const NominaEntradaSchema = objeto({
   fecha_pago: fecha(),
   fecha_inicial_pago: fecha(),
   fecha_final_pago: fecha(),
-  num_dias_pagados: decimal(3),
+  // nomina12.xsd: from 0.001 to 36160.000 days
+  num_dias_pagados: decimal(3).refine((v) => !/^\d+(\.\d+)?$/.test(String(v)) || (dec(v).gte('0.001') && dec(v).lte(36160)), 'Admite de 0.001 a 36160 días.'),
   emisor: objeto({
     curp: curp().optional(),
     registro_patronal: texto(20).optional(),
