@@ -38,7 +38,7 @@ export const LIMITES: Record<Tarifa, Record<Clase, Politica>> = {
 
 /** Which class a request is: the first row whose method and path (below API_BASE) match. */
 const CLASES: ReadonlyArray<{ metodos: readonly string[]; ruta: RegExp; clase: Clase }> = [
-  { metodos: ['POST'], ruta: /^\/lotes$/, clase: 'costosas' },
+  { metodos: ['POST'], ruta: /^\/(lotes|nominas)$/, clase: 'costosas' },
   { metodos: ['POST'], ruta: /^\/exportaciones$/, clase: 'costosas' },
   { metodos: ['GET', 'HEAD'], ruta: /^\/exportaciones\/[^/]+\/archivo$/, clase: 'costosas' },
   // each one renders a PDF and emails it: a key must not turn the service into a mass mailer

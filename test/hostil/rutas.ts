@@ -371,6 +371,7 @@ export const RUTAS: Record<string, Preparar> = {
       token,
       apps: [app.id],
       parametros: {},
+      tokenPorCuerpo: () => createKey(app.id),
       base: comoViaja({ ...EJEMPLO_NOMINA, recibos: EJEMPLO_NOMINA.recibos.slice(0, 1) }),
       tras2xx: (r) => loteAceptado(token, r, 'nominas', 'recibos'),
       muestras: { ...MUESTRAS_POR_HOJA, control: 0, especial: 0, longitud: 0 },
