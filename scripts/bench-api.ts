@@ -29,7 +29,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { digitoVerificadorRfc } from '../src/cfdi';
 import { SECOND } from '../src/lib/time';
-import { EJEMPLO_RECIBO_NOMINA } from '../src/routes/recibos-nomina/recibos-nomina.schemas';
+import { EJEMPLO_NOMINA } from '../src/routes/ejemplos';
 import { ESPERA_ABIERTO_MS } from '../src/pac/failover';
 import { localD1Size, querySql } from './lib/local-d1';
 import { BARRIDO_LOCAL_MS, startLocalStack, type LocalStack } from './lib/local-stack';
@@ -513,9 +513,8 @@ function empleado(i: number) {
 }
 
 function tandaDeNomina(n: number): Tanda {
-  // the example recibo's quincena is the payroll's; each recibo is the example for another employee
-  const { fecha_pago, fecha_inicial_pago, fecha_final_pago, tipo_nomina, ...recibo } = EJEMPLO_RECIBO_NOMINA;
-  const periodo = { tipo_nomina, fecha_pago, fecha_inicial_pago, fecha_final_pago };
+  // the example payroll's quincena and employer; each recibo is its salaried one for another employee
+  const { periodo, emisor, recibos: [recibo] } = EJEMPLO_NOMINA;
   return {
     nombre: 'nomina',
     ruta: '/nominas',
@@ -524,9 +523,10 @@ function tandaDeNomina(n: number): Tanda {
     max: 1000,
     cuerpo: async () => ({
       periodo,
+      emisor,
       recibos: Array.from({ length: n }, (_, i) => ({ ...recibo, receptor: { ...recibo.receptor, ...empleado(i), nombre: `EMPLEADO ${i} XODAR JIMENEZ` } })),
     }),
-    desglose: `${n} employees, quincena ${fecha_inicial_pago} to ${fecha_final_pago}`,
+    desglose: `${n} employees, quincena ${periodo.fecha_inicial_pago} to ${periodo.fecha_final_pago}`,
     titulo: `one POST /nominas of ${n} recibos`,
   };
 }

@@ -26590,13 +26590,18 @@ export interface operations {
                  *             "num_seguridad_social": "12345678901",
                  *             "fecha_inicio_rel_laboral": "2020-03-01",
                  *             "tipo_contrato": "01",
+                 *             "sindicalizado": false,
                  *             "tipo_jornada": "01",
                  *             "tipo_regimen": "02",
-                 *             "riesgo_puesto": "1",
-                 *             "salario_diario_integrado": "522.74",
-                 *             "clave_ent_fed": "HID",
                  *             "num_empleado": "0001",
-                 *             "periodicidad_pago": "04"
+                 *             "departamento": "Administración",
+                 *             "puesto": "Contadora",
+                 *             "riesgo_puesto": "1",
+                 *             "periodicidad_pago": "04",
+                 *             "cuenta_bancaria": "002180012345678906",
+                 *             "salario_base_cot_apor": "520.00",
+                 *             "salario_diario_integrado": "522.74",
+                 *             "clave_ent_fed": "HID"
                  *           },
                  *           "percepciones": [
                  *             {
@@ -26605,6 +26610,13 @@ export interface operations {
                  *               "concepto": "Sueldo",
                  *               "importe_gravado": "7500.00",
                  *               "importe_exento": "0.00"
+                 *             },
+                 *             {
+                 *               "tipo_percepcion": "029",
+                 *               "clave": "VALES",
+                 *               "concepto": "Vales de despensa",
+                 *               "importe_gravado": "0.00",
+                 *               "importe_exento": "500.00"
                  *             }
                  *           ],
                  *           "deducciones": [

@@ -60,3 +60,70 @@ export const EJEMPLO_BORRADOR_CAMBIOS = { forma_pago: '01', condiciones_de_pago:
 export const EJEMPLO_CANCELACION = { motivo: '02' };
 
 export const EJEMPLO_VERIFICAR = { xml: MARCADORES.xmlCfdi };
+
+export const EJEMPLO_RECIBO_NOMINA = {
+  fecha_pago: '2026-11-15',
+  fecha_inicial_pago: '2026-11-01',
+  fecha_final_pago: '2026-11-15',
+  num_dias_pagados: '15',
+  tipo_nomina: 'O',
+  emisor: { registro_patronal: 'B5510768108' },
+  receptor: {
+    rfc: 'XOJI740919U48',
+    nombre: 'INGRID XODAR JIMENEZ',
+    domicilio_fiscal: '42501',
+    curp: 'XOJI740919MDFDMN05',
+    num_seguridad_social: '12345678901',
+    fecha_inicio_rel_laboral: '2020-03-01',
+    tipo_contrato: '01',
+    sindicalizado: false,
+    tipo_jornada: '01',
+    tipo_regimen: '02',
+    num_empleado: '0001',
+    departamento: 'Administración',
+    puesto: 'Contadora',
+    riesgo_puesto: '1',
+    periodicidad_pago: '04',
+    cuenta_bancaria: '002180012345678906',
+    salario_base_cot_apor: '520.00',
+    salario_diario_integrado: '522.74',
+    clave_ent_fed: 'HID',
+  },
+  percepciones: [
+    { tipo_percepcion: '001', clave: 'SUELDO', concepto: 'Sueldo', importe_gravado: '7500.00', importe_exento: '0.00' },
+    { tipo_percepcion: '029', clave: 'VALES', concepto: 'Vales de despensa', importe_gravado: '0.00', importe_exento: '500.00' },
+  ],
+  deducciones: [
+    { tipo_deduccion: '002', clave: 'ISR', concepto: 'ISR', importe: '683.50' },
+    { tipo_deduccion: '001', clave: 'IMSS', concepto: 'Cuota obrera IMSS', importe: '190.37' },
+  ],
+  otros_pagos: [{ tipo_otro_pago: '002', clave: 'SPE', concepto: 'Subsidio para el empleo', importe: '0.00', subsidio_al_empleo: { subsidio_causado: '0.00' } }],
+};
+
+/** A payroll of that quincena: the same salaried employee and an asimilado a salarios. */
+const { fecha_pago, fecha_inicial_pago, fecha_final_pago, tipo_nomina, emisor, ...sueldo } = EJEMPLO_RECIBO_NOMINA;
+export const EJEMPLO_NOMINA = {
+  periodo: { tipo_nomina, fecha_pago, fecha_inicial_pago, fecha_final_pago },
+  emisor,
+  recibos: [
+    sueldo,
+    {
+      num_dias_pagados: '15',
+      // an asimilado a salarios has no registro patronal (NOM rule)
+      emisor: { registro_patronal: null },
+      receptor: {
+        rfc: 'GALA850315AB3',
+        nombre: 'ALEJANDRO GARCIA LOPEZ',
+        domicilio_fiscal: '42501',
+        curp: 'GALA850315HHGRPL01',
+        tipo_contrato: '09',
+        tipo_regimen: '09',
+        num_empleado: 'A001',
+        periodicidad_pago: '04',
+        clave_ent_fed: 'CMX',
+      },
+      percepciones: [{ tipo_percepcion: '046', clave: 'ASIMILA', concepto: 'Ingresos asimilados a salarios', importe_gravado: '20000.00', importe_exento: '0.00' }],
+      deducciones: [{ tipo_deduccion: '002', clave: 'ISR', concepto: 'ISR', importe: '3563.21' }],
+    },
+  ],
+};

@@ -16,9 +16,8 @@ import { api, createEmisor, createKey, createTenant, facturaBase, guardarParaOra
 import { hostUnico, plataformaConKey } from '../workers/webhooks-helpers';
 import { jsonDe, llamar, type Respuesta } from './llamar';
 import { insertarRecibo, linea } from '../recibos-prueba';
-import { EJEMPLO_RECIBO_NOMINA } from '../../src/routes/recibos-nomina/recibos-nomina.schemas';
 import { EJEMPLO_TRASLADO } from '../../src/routes/comprobantes.carta-porte';
-import { EJEMPLO_NOMINA } from '../../src/routes/nominas/nominas.routes';
+import { EJEMPLO_NOMINA, EJEMPLO_RECIBO_NOMINA } from '../../src/routes/ejemplos';
 import type { Cuerpo, Json, Muestras } from './corpus';
 import { caracterNoXml, problemaContentDisposition, problemasDeError, rastroInterno } from './oraculos';
 

@@ -3,6 +3,7 @@ import { requireAuth } from '../../lib/auth';
 import { errorResponses, jsonContent, SimulableHeadersSchema } from '../../lib/openapi';
 import { listSchema, PaginationQuerySchema } from '../../lib/pagination';
 import { MAX_RECIBOS_NOMINA } from '../../services/nominas';
+import { EJEMPLO_NOMINA } from '../ejemplos';
 import { DetalleSchema, errorDeItemSchema, porStatusSchema } from '../lotes.schemas';
 
 // with the recibos de nómina: one tag for the kind, one at a time or a whole payroll
@@ -93,58 +94,6 @@ export const NominaSchema = NominaResumenSchema.extend({
 export const NominaEventoSchema = NominaResumenSchema.omit({ links: true })
   .extend({ por_status: PorStatusSchema, completado_at: z.string() })
   .meta({ id: 'NominaEvento' });
-
-/** Two employees of a quincena: a salaried one and an asimilado a salarios. */
-export const EJEMPLO_NOMINA = {
-  periodo: { tipo_nomina: 'O', fecha_pago: '2026-11-15', fecha_inicial_pago: '2026-11-01', fecha_final_pago: '2026-11-15' },
-  emisor: { registro_patronal: 'B5510768108' },
-  recibos: [
-    {
-      num_dias_pagados: '15',
-      receptor: {
-        rfc: 'XOJI740919U48',
-        nombre: 'INGRID XODAR JIMENEZ',
-        domicilio_fiscal: '42501',
-        curp: 'XOJI740919MDFDMN05',
-        num_seguridad_social: '12345678901',
-        fecha_inicio_rel_laboral: '2020-03-01',
-        tipo_contrato: '01',
-        tipo_jornada: '01',
-        tipo_regimen: '02',
-        riesgo_puesto: '1',
-        salario_diario_integrado: '522.74',
-        clave_ent_fed: 'HID',
-        num_empleado: '0001',
-        periodicidad_pago: '04',
-      },
-      percepciones: [{ tipo_percepcion: '001', clave: 'SUELDO', concepto: 'Sueldo', importe_gravado: '7500.00', importe_exento: '0.00' }],
-      deducciones: [
-        { tipo_deduccion: '002', clave: 'ISR', concepto: 'ISR', importe: '683.50' },
-        { tipo_deduccion: '001', clave: 'IMSS', concepto: 'Cuota obrera IMSS', importe: '190.37' },
-      ],
-      // a salaried employee's recibo carries the subsidio para el empleo even at 0.00 (NOM105)
-      otros_pagos: [{ tipo_otro_pago: '002', clave: 'SPE', concepto: 'Subsidio para el empleo', importe: '0.00', subsidio_al_empleo: { subsidio_causado: '0.00' } }],
-    },
-    {
-      num_dias_pagados: '15',
-      // an asimilado a salarios has no registro patronal (NOM rule)
-      emisor: { registro_patronal: null },
-      receptor: {
-        rfc: 'GALA850315AB3',
-        nombre: 'ALEJANDRO GARCIA LOPEZ',
-        domicilio_fiscal: '42501',
-        curp: 'GALA850315HHGRPL01',
-        tipo_contrato: '09',
-        tipo_regimen: '09',
-        num_empleado: 'A001',
-        periodicidad_pago: '04',
-        clave_ent_fed: 'CMX',
-      },
-      percepciones: [{ tipo_percepcion: '046', clave: 'ASIMILA', concepto: 'Ingresos asimilados a salarios', importe_gravado: '20000.00', importe_exento: '0.00' }],
-      deducciones: [{ tipo_deduccion: '002', clave: 'ISR', concepto: 'ISR', importe: '3563.21' }],
-    },
-  ],
-};
 
 export const crear = createRoute({
   method: 'post',

@@ -5,7 +5,7 @@ import { getDb } from '../../db/client';
 import { eventos, facturas, lotes, recibosNomina } from '../../db/schema';
 import { api, createEmisor, createKey, expectError, facturaBase, json, waitFor } from '../../../test/helpers';
 import { nodos } from '../../../test/comprobantes';
-import { EJEMPLO_NOMINA } from './nominas.routes';
+import { EJEMPLO_NOMINA } from '../ejemplos';
 
 // One payroll of three recibos (the documented example's salaried employee and asimilado, plus a second employee)
 // stamped once and shared by the happy path and the security cases.
@@ -55,9 +55,9 @@ describe('POST /nominas — happy', () => {
     expect(fin.recibos).toEqual(aceptada.recibos);
     const detalles = await Promise.all(aceptada.recibos.map(async (r: any) => json(await api('GET', `/recibos-nomina/${r.id}`, { token }))));
     expect(detalles.map((d) => [d.status, d.tipo, d.receptor.rfc, d.nomina.fecha_pago, d.nomina.fecha_final_pago, d.nomina.neto])).toEqual([
-      ['timbrada', 'N', 'XOJI740919U48', '2026-11-15', '2026-11-15', '6626.13'],
+      ['timbrada', 'N', 'XOJI740919U48', '2026-11-15', '2026-11-15', '7126.13'],
       ['timbrada', 'N', 'GALA850315AB3', '2026-11-15', '2026-11-15', '16436.79'],
-      ['timbrada', 'N', 'CACX7605101P8', '2026-11-15', '2026-11-15', '6626.13'],
+      ['timbrada', 'N', 'CACX7605101P8', '2026-11-15', '2026-11-15', '7126.13'],
     ]);
     // the payroll's registro patronal reaches the salaried recibos; the asimilado's null takes it out of its own
     const registros = await Promise.all(

@@ -6,7 +6,8 @@ import { rutaPdf, rutaXml } from '../comprobantes.archivos';
 import { rutaCancelar } from '../comprobantes.cancelacion';
 import { AceptadaSchema, IdParamsSchema } from '../comprobantes.schemas';
 import { rutaValidar } from '../comprobantes.validar';
-import { EJEMPLO_RECIBO_NOMINA, ListarRecibosNominaQuerySchema, ReciboNominaCrearSchema, ReciboNominaDetalleSchema, ReciboNominaSchema } from './recibos-nomina.schemas';
+import { EJEMPLO_RECIBO_NOMINA } from '../ejemplos';
+import { ListarRecibosNominaQuerySchema, ReciboNominaCrearSchema, ReciboNominaDetalleSchema, ReciboNominaSchema } from './recibos-nomina.schemas';
 
 const tags = ['Nómina'];
 const coleccion = {

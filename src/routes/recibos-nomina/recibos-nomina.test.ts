@@ -6,7 +6,7 @@ import { facturas, recibosNomina } from '../../db/schema';
 import { uuidv7 } from '../../lib/ids';
 import { api, createEmisor, createKey, expectError, guardarParaOraculo, json, waitFor } from '../../../test/helpers';
 import { esperarFin, facturaTimbrada, nodos } from '../../../test/comprobantes';
-import { EJEMPLO_RECIBO_NOMINA } from './recibos-nomina.schemas';
+import { EJEMPLO_RECIBO_NOMINA } from '../ejemplos';
 
 // One stamped recibo (the documented example: ordinaria quincenal with ISR and IMSS) shared by the reads, the
 // list and the security cases; the cancellation stamps its replacement.
