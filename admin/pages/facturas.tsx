@@ -37,7 +37,7 @@ function leerFiltros(c: Context<AdminEnv>): Filtros {
   const q = (k: string) => (c.req.query(k) ?? '').trim();
   return {
     status: (ESTADOS_FACTURA as readonly string[]).includes(q('status')) ? q('status') : '',
-    tipo: q('tipo') in TIPO_COMPROBANTE ? q('tipo') : '',
+    tipo: Object.hasOwn(TIPO_COMPROBANTE, q('tipo')) ? q('tipo') : '',
     rfc: q('rfc').toUpperCase().slice(0, 13),
     q: q('q').slice(0, 40),
     desde: DAY_RE.test(q('desde')) ? q('desde') : '',
